@@ -1,0 +1,17 @@
+import pino, { type Logger } from 'pino';
+
+export type { Logger };
+
+/** Paths whose values never reach the logs, wherever they appear in a log object. */
+export const REDACT_PATHS = [
+  'token', '*.token', 'botToken', '*.botToken', 'appToken', '*.appToken', 'signingSecret', '*.signingSecret',
+  'authorization', '*.authorization', 'headers.authorization', 'req.headers.authorization', '*.headers.authorization',
+  'headers["x-slack-signature"]', 'secret', '*.secret', '*.routingKey', 'routingKey', 'password', '*.password',
+  'env.SLACK_BOT_TOKEN', 'env.SLACK_SIGNING_SECRET', 'env.SLACK_APP_TOKEN', 'env.GITHUB_TOKEN', 'env.PAGERDUTY_TOKEN',
+  'env.PAGERDUTY_ROUTING_KEY', 'env.ALERT_WEBHOOK_TOKEN', 'env.API_TOKEN', 'env.PAGERDUTY_WEBHOOK_SECRET',
+];
+
+/** The one root logger; components take `log.child({ component })`. */
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  return pino({ level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { app: 'incident-bot' } }, destination);
+}
