@@ -1,0 +1,281 @@
+import { checkTransition, isOpenStatus, type IncidentStatus } from './lifecycle';
+import { refuse, type Result } from './result';
+import type { Severity } from './severity';
+import type { TimelineEventInput } from './timeline';
+
+/** Where an incident came from. */
+export type IncidentSource = 'slack' | 'alertmanager' | 'pagerduty' | 'generic';
+
+export interface SlackRef {
+  channel: string;
+  ts: string;
+}
+
+export interface Incident {
+  id: string;
+  title: string;
+  summary: string;
+  severity: Severity;
+  /** Why this severity: the classifier's one-line explanation, or who chose it. */
+  severityReason: string;
+  /** Gate 1: severity confirmed by a human. */
+  severityConfirmed: { by: string; at: number } | null;
+  status: IncidentStatus;
+  service: string | null;
+  commander: string | null;
+  openedBy: string;
+  source: IncidentSource;
+  createdAt: number;
+  acknowledgedAt: number | null;
+  acknowledgedBy: string | null;
+  resolvedAt: number | null;
+  closedAt: number | null;
+  lastUpdateAt: number | null;
+  lastUpdateBy: string | null;
+  impact: string;
+  resolutionSummary: string | null;
+  /** The announcement in the incident-response channel, updated in place. */
+  announcement: SlackRef | null;
+  /** The dedicated incident channel, when one was created. */
+  channel: { id: string; name: string } | null;
+  /** Optimistic-concurrency version, bumped by the store on every write. */
+  version: number;
+  /** For incidents opened from alerts: the group and its alerts' state. Absent on older or Slack-opened incidents. */
+  alerts?: IncidentAlerts | null;
+  /**
+   * Facts the four gates of the incident protocol are judged on (gate 1 is severityConfirmed).
+   * Written by the rollback flow (readiness, decision, recovery) and the paper trail
+   * (override, report). Absent on incidents stored before gates existed: treat as all null.
+   */
+  gates?: GateFacts;
+  /** Who was on call for the service's PagerDuty escalation policy when last looked up (shown in the announcement). */
+  oncall?: OnCall | null;
+  /** The incident's GitHub issue, once the paper trail created it. Absent when GitHub is not configured. */
+  github?: GitHubIssueLink | null;
+  /** Opened by an alert whose classifier rule has `auto_rollback: true` (the rollback feature acts on it). */
+  autoRollback?: { rule: string } | null;
+}
+
+export interface OnCall {
+  /** Level-1 people first, then higher levels. */
+  people: { name: string; level: number }[];
+  escalationPolicy: string;
+  at: number;
+}
+
+export interface GitHubIssueLink {
+  issueNumber: number;
+  url: string;
+}
+
+export interface GateFacts {
+  /** Gate 2: the readiness checks of the approved plan passed. */
+  readinessPassedAt: number | null;
+  /** Gate 2: a mitigation decision (approval) was recorded. */
+  decisionRecordedAt: number | null;
+  /** Gate 3: verification checks passed after the mitigation. */
+  recoveryValidatedAt: number | null;
+  /** Gate 3 alternative: someone resolved without validation, saying why. */
+  recoveryOverride: { by: string; reason: string; at: number } | null;
+  /** Gate 4: the incident report was written. */
+  reportWrittenAt: number | null;
+}
+
+export const NO_GATE_FACTS: GateFacts = { readinessPassedAt: null, decisionRecordedAt: null, recoveryValidatedAt: null, recoveryOverride: null, reportWrittenAt: null };
+
+export function gateFacts(incident: Incident): GateFacts {
+  return { ...NO_GATE_FACTS, ...(incident.gates ?? {}) };
+}
+
+/** What the alerts attached to an incident say now (counts are distinct alerts, by fingerprint). */
+export interface IncidentAlerts {
+  /** The sender's grouping key (Alertmanager groupKey, `pagerduty:<id>`, `generic:<dedup_key>`). */
+  groupKey: string;
+  firing: number;
+  resolved: number;
+  /** Distinct alerts seen (firing + resolved). */
+  total: number;
+  /** When the last firing alert resolved; null while any fires. Drives the "resolve incident?" offer. */
+  allResolvedAt: number | null;
+  /** Every alert resolved within the flap window of the incident opening. */
+  potentialFalsePositive: boolean;
+  /** Alerts the sender dropped from its payload (Alertmanager `truncatedAlerts`), the most seen. */
+  truncated: number;
+  /** Order of the alert-state snapshot this reflects; an older snapshot never overwrites a newer one. */
+  seq: number;
+}
+
+export interface NewIncident {
+  title: string;
+  summary?: string;
+  severity: Severity;
+  severityReason?: string;
+  service?: string | null;
+  openedBy: string;
+  source?: IncidentSource;
+  commander?: string | null;
+  alerts?: IncidentAlerts | null;
+  autoRollback?: { rule: string } | null;
+}
+
+/** A change to apply: the incident after it and the timeline entries it writes. */
+export type Change = Result<{ incident: Incident; events: TimelineEventInput[] }>;
+
+export function createIncident(id: string, input: NewIncident, now: number): { incident: Incident; events: TimelineEventInput[] } {
+  const incident: Incident = {
+    id,
+    title: input.title,
+    summary: input.summary ?? '',
+    severity: input.severity,
+    severityReason: input.severityReason ?? `${input.severity} chosen by <@${input.openedBy}>`,
+    severityConfirmed: null,
+    status: 'investigating',
+    service: input.service ?? null,
+    commander: input.commander ?? null,
+    openedBy: input.openedBy,
+    source: input.source ?? 'slack',
+    createdAt: now,
+    acknowledgedAt: null,
+    acknowledgedBy: null,
+    resolvedAt: null,
+    closedAt: null,
+    lastUpdateAt: null,
+    lastUpdateBy: null,
+    impact: '',
+    resolutionSummary: null,
+    announcement: null,
+    channel: null,
+    version: 0,
+    ...(input.alerts ? { alerts: input.alerts } : {}),
+    ...(input.autoRollback ? { autoRollback: input.autoRollback } : {}),
+  };
+  return {
+    incident,
+    events: [{ at: now, actor: input.openedBy, kind: 'opened', text: `Opened ${input.severity}: ${input.title}`, details: { severity: input.severity, source: incident.source, ...(input.autoRollback ? { autoRollback: input.autoRollback.rule } : {}) } }],
+  };
+}
+
+function ok(incident: Incident, ...events: TimelineEventInput[]): Change {
+  return { ok: true, incident, events };
+}
+
+function refuseIfClosed(incident: Incident): Change | null {
+  return incident.status === 'closed' ? refuse('incident.closed', `${incident.id} is closed; closed incidents cannot change.`) : null;
+}
+
+/** First response: somebody is on it. Taking command also acknowledges. */
+export function acknowledge(incident: Incident, user: string, now: number): Change {
+  if (!isOpenStatus(incident.status)) return refuse('incident.not_open', `${incident.id} is ${incident.status}; only open incidents can be acknowledged.`);
+  if (incident.acknowledgedAt !== null) {
+    return refuse('incident.already_acknowledged', `${incident.id} was already acknowledged by <@${incident.acknowledgedBy}>.`);
+  }
+  return ok({ ...incident, acknowledgedAt: now, acknowledgedBy: user }, { at: now, actor: user, kind: 'acknowledged', text: `Acknowledged by <@${user}>` });
+}
+
+export function assignCommander(incident: Incident, commander: string, by: string, now: number): Change {
+  const closed = refuseIfClosed(incident);
+  if (closed) return closed;
+  if (incident.commander === commander) return refuse('incident.same_commander', `<@${commander}> is already the commander of ${incident.id}.`);
+  const events: TimelineEventInput[] = [
+    { at: now, actor: by, kind: 'commander', text: `Commander: <@${commander}>`, details: { from: incident.commander, to: commander } },
+  ];
+  let next: Incident = { ...incident, commander };
+  if (next.acknowledgedAt === null && isOpenStatus(next.status)) {
+    next = { ...next, acknowledgedAt: now, acknowledgedBy: by };
+    events.push({ at: now, actor: by, kind: 'acknowledged', text: `Acknowledged by <@${by}>` });
+  }
+  return ok(next, ...events);
+}
+
+export interface SeverityChangeOptions {
+  /** Why; defaults to "set by <user>". */
+  reason?: string;
+  /** A person chose it, so it also counts as confirmed (gate 1). Automatic raises clear the confirmation. */
+  confirmed: boolean;
+}
+
+export function changeSeverity(incident: Incident, severity: Severity, by: string, now: number, options: SeverityChangeOptions): Change {
+  const closed = refuseIfClosed(incident);
+  if (closed) return closed;
+  if (incident.severity === severity) return refuse('incident.same_severity', `${incident.id} is already ${severity}.`);
+  const because = options.reason ?? `${severity} set by <@${by}>`;
+  return ok(
+    { ...incident, severity, severityReason: because, severityConfirmed: options.confirmed ? { by, at: now } : null },
+    { at: now, actor: by, kind: 'severity', text: `Severity ${incident.severity} → ${severity}`, details: { from: incident.severity, to: severity, reason: because } },
+  );
+}
+
+export function confirmSeverity(incident: Incident, by: string, now: number): Change {
+  const closed = refuseIfClosed(incident);
+  if (closed) return closed;
+  if (incident.severityConfirmed) return refuse('incident.severity_confirmed', `${incident.severity} was already confirmed by <@${incident.severityConfirmed.by}>.`);
+  return ok(
+    { ...incident, severityConfirmed: { by, at: now } },
+    { at: now, actor: by, kind: 'severity_confirmed', text: `Severity ${incident.severity} confirmed by <@${by}>` },
+  );
+}
+
+export interface StatusUpdateInput {
+  status: IncidentStatus;
+  text: string;
+  by: string;
+}
+
+/** A status update: records the text, moves the lifecycle if the status changes, restarts the update clock. */
+export function postStatusUpdate(incident: Incident, input: StatusUpdateInput, now: number): Change {
+  const closed = refuseIfClosed(incident);
+  if (closed) return closed;
+  if (input.status === 'closed') return refuse('update.close', 'Use `/incident close` to close an incident.');
+  let next: Incident = { ...incident, lastUpdateAt: now, lastUpdateBy: input.by, impact: input.text };
+  const events: TimelineEventInput[] = [];
+  if (input.status !== incident.status) {
+    const moved = moveStatus(incident, input.status, input.by, now);
+    if (!moved.ok) return moved;
+    next = { ...moved.incident, lastUpdateAt: now, lastUpdateBy: input.by, impact: input.text };
+    events.push(...moved.events);
+  }
+  if (next.acknowledgedAt === null && isOpenStatus(next.status)) {
+    next = { ...next, acknowledgedAt: now, acknowledgedBy: input.by };
+    events.push({ at: now, actor: input.by, kind: 'acknowledged', text: `Acknowledged by <@${input.by}>` });
+  }
+  events.push({ at: now, actor: input.by, kind: 'status_update', text: input.text, details: { status: input.status } });
+  return ok(next, ...events);
+}
+
+function moveStatus(incident: Incident, to: IncidentStatus, by: string, now: number): Change {
+  const check = checkTransition(incident.status, to);
+  if (!check.ok) return check;
+  const reopened = incident.status === 'resolved' && to === 'investigating';
+  const next: Incident = {
+    ...incident,
+    status: to,
+    resolvedAt: to === 'resolved' ? now : reopened ? null : incident.resolvedAt,
+    closedAt: to === 'closed' ? now : incident.closedAt,
+  };
+  return ok(next, { at: now, actor: by, kind: reopened ? 'reopened' : 'status', text: reopened ? 'Reopened' : `Status ${incident.status} → ${to}`, details: { from: incident.status, to } });
+}
+
+export function resolve(incident: Incident, by: string, now: number, summary?: string): Change {
+  const moved = moveStatus(incident, 'resolved', by, now);
+  if (!moved.ok) return moved;
+  const resolutionSummary = summary?.trim() ? summary.trim() : incident.resolutionSummary;
+  const events = [...moved.events];
+  if (summary?.trim()) events.push({ at: now, actor: by, kind: 'resolution_summary', text: summary.trim() });
+  return ok({ ...moved.incident, resolutionSummary }, ...events);
+}
+
+export function reopen(incident: Incident, by: string, now: number): Change {
+  return moveStatus(incident, 'investigating', by, now);
+}
+
+export function close(incident: Incident, by: string, now: number): Change {
+  return moveStatus(incident, 'closed', by, now);
+}
+
+export function addNote(incident: Incident, text: string, by: string, now: number, details?: Record<string, unknown>): Change {
+  const closed = refuseIfClosed(incident);
+  if (closed) return closed;
+  const trimmed = text.trim();
+  if (!trimmed) return refuse('note.empty', 'A note needs some text: `/incident note <text>`.');
+  return ok(incident, { at: now, actor: by, kind: 'note', text: trimmed, ...(details ? { details } : {}) });
+}

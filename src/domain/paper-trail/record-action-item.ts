@@ -1,0 +1,14 @@
+import type { Change, Incident } from '../incident';
+import { refuse } from '../result';
+import type { ActionItem } from '../report/report-input';
+import { ownerMention } from './parse-action-item';
+
+/** An action item on the timeline (the item itself is kept by the paper trail's store). */
+export function recordActionItem(incident: Incident, item: ActionItem, by: string, now: number): Change {
+  if (incident.status === 'closed') return refuse('action.closed', `${incident.id} is closed; add follow-ups as GitHub issues directly.`);
+  return {
+    ok: true,
+    incident,
+    events: [{ at: now, actor: by, kind: 'action_item', text: `Action item: ${item.text} — owner ${ownerMention(item.owner)}, due ${item.due ?? 'not set'}`, details: { text: item.text, owner: item.owner, due: item.due ?? null } }],
+  };
+}

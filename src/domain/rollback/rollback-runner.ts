@@ -1,0 +1,44 @@
+import type { RunnerSpec } from './rollback-plan';
+
+/** A step announced by the rollback itself (`::step 2/7 Restore git hooks`). */
+export interface RollbackStep {
+  index: number;
+  total: number;
+  label: string;
+}
+
+export interface RunProgress {
+  step?: RollbackStep;
+  message?: string;
+  /** A page to follow the run (GitHub Actions run URL). */
+  link?: string;
+  elapsedMs: number;
+}
+
+export interface RunContext<S extends RunnerSpec = RunnerSpec> {
+  spec: S;
+  /** Values for `{name}` placeholders: incident_id, service, severity, previous_release, ... */
+  placeholders: Record<string, string>;
+  signal: AbortSignal;
+  onProgress(progress: RunProgress): void;
+}
+
+export type RunOutcome = 'succeeded' | 'failed' | 'timed_out' | 'cancelled';
+
+export interface RunResult {
+  outcome: RunOutcome;
+  exitCode?: number | null;
+  signal?: string | null;
+  /** GitHub Actions conclusion (success, failure, cancelled, ...). */
+  conclusion?: string;
+  durationMs: number;
+  /** Tail of the output, secrets replaced by [redacted]. */
+  outputExcerpt: string;
+  link?: string;
+  error?: string;
+}
+
+/** The port the app drives; one adapter per runner kind. */
+export interface RollbackRunner<S extends RunnerSpec = RunnerSpec> {
+  run(ctx: RunContext<S>): Promise<RunResult>;
+}
