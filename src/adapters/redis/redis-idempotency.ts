@@ -1,0 +1,31 @@
+import type { Redis } from 'ioredis';
+
+/** Idempotency records: the first caller of a key wins; later callers see what it stored. */
+export class RedisIdempotency {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  private key(name: string): string {
+    return `${this.prefix}idem:${name}`;
+  }
+
+  /** True for the first claim of `name` within `ttlMs`; false for every later one. */
+  async claim(name: string, ttlMs: number, value = '1'): Promise<boolean> {
+    return (await this.redis.set(this.key(name), value, 'PX', ttlMs, 'NX')) === 'OK';
+  }
+
+  async get(name: string): Promise<string | null> {
+    return this.redis.get(this.key(name));
+  }
+
+  async set(name: string, value: string, ttlMs: number): Promise<void> {
+    await this.redis.set(this.key(name), value, 'PX', ttlMs);
+  }
+
+  /** Gives a claim back so a later attempt can do the work (the first one failed). */
+  async release(name: string): Promise<void> {
+    await this.redis.del(this.key(name));
+  }
+}

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { detectAlertFormat, detectAndParse } from '../../../src/adapters/alerts/parse-alert-payload';
+import { loadFixture } from './load-fixture';
+
+describe('detectAlertFormat', () => {
+  it.each([
+    ['alertmanager/am025_webhook_v4_firing_2alerts.json', 'alertmanager'],
+    ['alertmanager/prom242_am025_e2e_resolved.json', 'alertmanager'],
+    ['pagerduty/incident_triggered.json', 'pagerduty'],
+    ['pagerduty/incident_annotated.json', 'pagerduty'],
+    ['generic/checkout_latency.json', 'generic'],
+  ])('%s is %s', (file, format) => {
+    expect(detectAlertFormat(loadFixture(file))).toBe(format);
+  });
+
+  it.each([null, 'x', 3, [], {}, { alerts: [] }, { event: 'x' }])('%j is unknown', (body) => {
+    expect(detectAlertFormat(body)).toBeNull();
+  });
+});
+
+describe('detectAndParse', () => {
+  it('parses each fixture with the detected parser', () => {
+    const am = detectAndParse(loadFixture('alertmanager/am025_webhook_v4_firing_amtool.json'));
+    const pd = detectAndParse(loadFixture('pagerduty/incident_resolved.json'));
+    const generic = detectAndParse(loadFixture('generic/checkout_latency.json'));
+    expect([am, pd, generic].map((r) => r.ok && r.batch.source)).toEqual(['alertmanager', 'pagerduty', 'generic']);
+  });
+
+  it('uses the hint instead of detecting', () => {
+    const result = detectAndParse(loadFixture('generic/checkout_latency.json'), 'alertmanager');
+    expect(result).toMatchObject({ ok: false, code: 'alert.invalid_payload' });
+    if (!result.ok) expect(result.reason).toMatch(/^Alertmanager payload: version:/);
+  });
+
+  it('refuses an unknown shape with alert.unknown_format', () => {
+    const result = detectAndParse({ hello: 'world' });
+    expect(result).toMatchObject({ ok: false, code: 'alert.unknown_format' });
+    if (!result.ok) expect(result.reason).toContain('dedup_key');
+  });
+});
