@@ -1,0 +1,70 @@
+/** Every Slack id the bot uses, declared once (manifest.yml is held against these by a test). */
+export const COMMAND = '/incident';
+
+export const ACTIONS = {
+  acknowledge: 'incident_acknowledge',
+  takeCommand: 'incident_take_command',
+  postUpdate: 'incident_post_update',
+  resolve: 'incident_resolve',
+  reopen: 'incident_reopen',
+  confirmSeverity: 'incident_confirm_severity',
+  /** The offer shown once every attached alert resolved: resolves the incident, never automatically. */
+  resolveAlertsResolved: 'incident_resolve_alerts_resolved',
+  /** On the "monitoring period over" reminder: closes the incident (gates permitting). */
+  close: 'incident_close',
+  /** Offered once the incident is resolved: opens the report form (gate 4). */
+  writeReport: 'incident_write_report',
+  /** Rollback (issue 4): the values carry only an incident or request id; the server reloads the rest. */
+  proposeRollback: 'rollback_propose',
+  approveRollback: 'rollback_approve',
+  rejectRollback: 'rollback_reject',
+  abortRollback: 'rollback_abort',
+  /** "System stabilized — resolve?" after a verified rollback (seed 002's resolution confirmation). */
+  resolveStabilized: 'rollback_resolve_stabilized',
+} as const;
+
+export const VIEWS = {
+  open: 'incident_open_modal',
+  update: 'incident_update_modal',
+  resolve: 'incident_resolve_modal',
+  addToTimeline: 'incident_add_to_timeline_modal',
+  report: 'incident_report_modal',
+} as const;
+
+export const SHORTCUTS = {
+  addToTimeline: 'incident_add_to_timeline',
+} as const;
+
+/** block_id / action_id pairs inside modals. */
+export const INPUTS = {
+  title: { block: 'title', action: 'title_input' },
+  severity: { block: 'severity', action: 'severity_select' },
+  service: { block: 'service', action: 'service_select' },
+  summary: { block: 'summary', action: 'summary_input' },
+  createChannel: { block: 'create_channel', action: 'create_channel_checkbox' },
+  status: { block: 'status', action: 'status_select' },
+  updateText: { block: 'update_text', action: 'update_text_input' },
+  resolutionSummary: { block: 'resolution_summary', action: 'resolution_summary_input' },
+  incident: { block: 'incident', action: 'incident_select' },
+  overrideReason: { block: 'override_reason', action: 'override_reason_input' },
+  rootCause: { block: 'root_cause', action: 'root_cause_input' },
+  impact: { block: 'impact', action: 'impact_input' },
+  usersAffected: { block: 'users_affected', action: 'users_affected_input' },
+  sloImpact: { block: 'slo_impact', action: 'slo_impact_input' },
+  resolution: { block: 'resolution', action: 'resolution_input' },
+  wentWell: { block: 'went_well', action: 'went_well_input' },
+  couldImprove: { block: 'could_improve', action: 'could_improve_input' },
+  actionItems: { block: 'action_items', action: 'action_items_input' },
+  prevention: { block: 'prevention', action: 'prevention_input' },
+} as const;
+
+export const EVENTS = ['app_home_opened'] as const;
+
+/** Scopes the code needs; manifest.yml must request exactly these. */
+export const BOT_SCOPES = [
+  'commands',
+  'chat:write',
+  'chat:write.public',
+  'channels:manage',
+  'usergroups:read',
+] as const;

@@ -1,0 +1,204 @@
+import type { webApi } from '@slack/bolt';
+import type { IncidentObserver, IncidentService, OpenOptions } from '../../app/incident-service';
+import type { Incident } from '../../domain/incident';
+import type { TimelineEventInput } from '../../domain/timeline';
+import type { Logger } from '../../logger';
+import type { Metrics } from '../../metrics';
+import type { RedisIdempotency } from '../redis/redis-idempotency';
+import { incidentChannelName } from './channel-name';
+import { CoalescingRefresher, type DrawKind, type DrawResult } from './coalescing-refresher';
+import { describeSlackError } from './slack-errors';
+import { announcementView } from './views/announcement-view';
+import type { ButtonSpec } from './views/block-kit';
+import { statusUpdateMessage } from './views/status-update-message';
+
+export interface PublisherOptions {
+  incidentChannel: string;
+  channelPrefix: string;
+  createChannelByDefault: boolean;
+  /** Announcement posts and updates are paced to one per channel per this interval (0 = unpaced). */
+  minIntervalMs?: number;
+}
+
+const ANNOUNCE_CLAIM_MS = 5 * 60_000;
+// Bolt has already acknowledged the click; this only bounds how long a refusal notice may take.
+const PERSON_NOTICE_WAIT_MS = 2_000;
+
+/**
+ * Keeps Slack in step with stored incidents: one announcement per incident in the
+ * incident-response channel (updated in place), optional dedicated channels, and
+ * status updates in seed 001's template.
+ */
+export class SlackIncidentPublisher implements IncidentObserver {
+  readonly name = 'slack';
+  private readonly pacer: CoalescingRefresher;
+  private readonly buttonSources: ((incident: Incident) => ButtonSpec[])[] = [];
+
+  constructor(
+    private readonly client: webApi.WebClient,
+    private readonly service: IncidentService,
+    private readonly idempotency: RedisIdempotency,
+    private readonly options: PublisherOptions,
+    private readonly log: Logger,
+    private readonly metrics: Metrics,
+  ) {
+    this.pacer = new CoalescingRefresher({ minIntervalMs: options.minIntervalMs ?? 1000, draw: (kind, id) => this.draw(kind, id), log });
+  }
+
+  /** Calls Slack; on error logs the method, counts it and returns the failure instead of throwing. */
+  private async call<T>(method: string, fn: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; code: string; userMessage: string; retryAfterMs?: number }> {
+    try {
+      return { ok: true, value: await fn() };
+    } catch (error) {
+      const failure = describeSlackError(error);
+      this.metrics.slackErrors.inc({ method, error: failure.code });
+      this.log.warn({ method, error: failure.code }, `Slack ${method} failed: ${failure.userMessage}`);
+      const retryAfter = (error as { retryAfter?: number }).retryAfter;
+      return { ok: false, ...failure, ...(typeof retryAfter === 'number' ? { retryAfterMs: retryAfter * 1000 } : {}) };
+    }
+  }
+
+  /** Lets a feature add buttons to the announcement of an open incident (e.g. "Propose rollback"). */
+  addAnnouncementButtons(source: (incident: Incident) => ButtonSpec[]): void {
+    this.buttonSources.push(source);
+  }
+
+  private extraButtons(incident: Incident): ButtonSpec[] {
+    return this.buttonSources.flatMap((source) => source(incident));
+  }
+
+  /** Waits until every queued announcement post and update went out (tests, shutdown). */
+  idle(timeoutMs?: number): Promise<boolean> {
+    return this.pacer.idle(timeoutMs);
+  }
+
+  stop(): void {
+    this.pacer.stop();
+  }
+
+  private draw(kind: DrawKind, incidentId: string): Promise<DrawResult> {
+    return kind === 'announce' ? this.postAnnouncement(incidentId) : this.updateAnnouncement(incidentId);
+  }
+
+  async opened(incident: Incident, options: OpenOptions): Promise<string | void> {
+    const notices: string[] = [];
+    const wantsChannel = options.createChannel ?? this.options.createChannelByDefault;
+    if (wantsChannel) {
+      const notice = await this.createChannel(incident);
+      if (notice) notices.push(notice);
+    }
+    if (incident.source !== 'slack') {
+      // Nobody reads a notice on an alert delivery, and the sender must be answered quickly.
+      void this.announce(incident.id);
+      return notices.join(' ') || undefined;
+    }
+    const notice = await this.announce(incident.id);
+    if (notice) notices.push(notice);
+    return notices.join(' ') || undefined;
+  }
+
+  /**
+   * Posts the announcement once per incident, whichever replica or retry gets here first,
+   * paced with the channel's other posts. Resolves once posted (with a notice on failure).
+   */
+  announce(incidentId: string): Promise<string | void> {
+    return this.pacer.announce(this.options.incidentChannel, incidentId);
+  }
+
+  /** The claim is released when Slack fails so the start-up sweep can post it later. */
+  private async postAnnouncement(incidentId: string): Promise<DrawResult> {
+    const claim = `announce:${incidentId}`;
+    if (!(await this.idempotency.claim(claim, ANNOUNCE_CLAIM_MS))) return { outcome: 'skipped' };
+    const incident = await this.service.store.get(incidentId);
+    if (!incident || incident.announcement) return { outcome: 'skipped' };
+    const view = announcementView({ incident, sla: this.service.sla(incident), now: this.service.now(), extraButtons: this.extraButtons(incident) });
+    const posted = await this.call('chat.postMessage', () => this.client.chat.postMessage({ channel: this.options.incidentChannel, text: view.text, blocks: view.blocks as never, unfurl_links: false }));
+    if (!posted.ok) {
+      await this.idempotency.release(claim);
+      if (posted.retryAfterMs !== undefined) return { outcome: 'retry', retryAfterMs: posted.retryAfterMs };
+      return { outcome: 'drawn', notice: `${incidentId} is recorded, but its announcement could not be posted: ${posted.userMessage}.` };
+    }
+    const ref = { channel: posted.value.channel as string, ts: posted.value.ts as string };
+    this.pacer.alias(ref.channel, this.options.incidentChannel);
+    await this.service.store.update(incidentId, (i) => ({ ok: true, incident: { ...i, announcement: ref }, events: [] }));
+    // Someone may have changed the incident between our read and the post: draw it once more.
+    const latest = await this.service.store.get(incidentId);
+    if (latest && latest.version !== incident.version + 1) void this.pacer.refresh(ref.channel, incidentId);
+    return { outcome: 'drawn' };
+  }
+
+  /** Posts announcements that a crash or Slack outage left unposted. */
+  async announceMissing(): Promise<number> {
+    const missing = (await this.service.store.listOpen()).filter((i) => !i.announcement);
+    // All queued at once; the pacer spaces them out per channel.
+    await Promise.all(missing.map((i) => this.announce(i.id)));
+    return missing.length;
+  }
+
+  async changed(incident: Incident, events: TimelineEventInput[]): Promise<string | void> {
+    const notices: string[] = [];
+    for (const event of events.filter((e) => e.kind === 'status_update')) {
+      const notice = await this.postStatusUpdate(incident, event);
+      if (notice) notices.push(notice);
+    }
+    // A person who acted hears about a failed update; alert deliveries and the bot's own steps (a rollback job) never wait for it.
+    const byPerson = events.some((e) => e.actor !== 'bot' && !e.actor.startsWith('alert:'));
+    const notice = await this.refresh(incident, byPerson ? PERSON_NOTICE_WAIT_MS : 0);
+    if (notice) notices.push(notice);
+    return notices.join(' ') || undefined;
+  }
+
+  /**
+   * Queues a redraw of the announcement: storms of changes coalesce into one update per
+   * channel per interval, drawn from the latest stored state. Returns a notice only when
+   * the channel was free and Slack refused quickly; it never waits out a rate limit.
+   */
+  async refresh(incident: Incident, noticeWaitMs = 0): Promise<string | void> {
+    if (!incident.announcement) return;
+    return this.pacer.refresh(incident.announcement.channel, incident.id, noticeWaitMs);
+  }
+
+  private async updateAnnouncement(incidentId: string): Promise<DrawResult> {
+    const incident = await this.service.store.get(incidentId);
+    if (!incident?.announcement) return { outcome: 'skipped' };
+    const view = announcementView({ incident, sla: this.service.sla(incident), now: this.service.now(), extraButtons: this.extraButtons(incident) });
+    const { channel, ts } = incident.announcement;
+    const updated = await this.call('chat.update', () => this.client.chat.update({ channel, ts, text: view.text, blocks: view.blocks as never }));
+    if (!updated.ok && updated.retryAfterMs !== undefined) return { outcome: 'retry', retryAfterMs: updated.retryAfterMs };
+    if (!updated.ok) return { outcome: 'drawn', notice: `The announcement could not be updated: ${updated.userMessage}.` };
+    return { outcome: 'drawn' };
+  }
+
+  private async postStatusUpdate(incident: Incident, event: TimelineEventInput): Promise<string | void> {
+    const nextUpdate = this.service.sla(incident).clocks.find((c) => c.name === 'next_update');
+    const message = statusUpdateMessage(incident, event.text, nextUpdate?.dueAt ?? null, event.actor);
+    const targets: { channel: string; thread_ts?: string; reply_broadcast?: boolean }[] = [];
+    if (incident.channel) targets.push({ channel: incident.channel.id });
+    if (incident.announcement) targets.push({ channel: incident.announcement.channel, thread_ts: incident.announcement.ts, reply_broadcast: true });
+    else targets.push({ channel: this.options.incidentChannel });
+    for (const target of targets) {
+      const posted = await this.call('chat.postMessage', () => this.client.chat.postMessage({ ...target, text: message.text, blocks: message.blocks } as never));
+      if (!posted.ok) return `The update is recorded, but posting it to Slack failed: ${posted.userMessage}.`;
+    }
+  }
+
+  /** `inc-YYYYMMDD-NNN-<slug>`; a taken name gets `-2`, `-3` …; the opener is invited and the summary posted. */
+  private async createChannel(incident: Incident): Promise<string | void> {
+    let created: { id: string; name: string } | null = null;
+    for (let attempt = 1; attempt <= 10 && !created; attempt += 1) {
+      const name = incidentChannelName(this.options.channelPrefix, incident.id, incident.title, attempt);
+      const result = await this.call('conversations.create', () => this.client.conversations.create({ name, is_private: false }));
+      if (result.ok) created = { id: result.value.channel?.id as string, name: (result.value.channel?.name as string) ?? name };
+      else if (result.code !== 'name_taken') return `The incident channel could not be created: ${result.userMessage}.`;
+    }
+    if (!created) return 'The incident channel could not be created: every name tried was taken.';
+    const channel = created;
+    await this.service.store.update(incident.id, (i) => ({ ok: true, incident: { ...i, channel }, events: [{ at: this.service.now(), actor: 'bot', kind: 'channel', text: `Channel #${channel.name} created`, details: { channel: channel.id } }] }));
+    await this.service.store.linkChannel(channel.id, incident.id);
+    if (incident.openedBy.startsWith('U') || incident.openedBy.startsWith('W')) {
+      await this.call('conversations.invite', () => this.client.conversations.invite({ channel: channel.id, users: incident.openedBy }));
+    }
+    const summary = `:rotating_light: *${incident.id}* [${incident.severity}] ${incident.title}\n${incident.summary || '_No summary yet._'}\nWhy ${incident.severity}: ${incident.severityReason}`;
+    await this.call('chat.postMessage', () => this.client.chat.postMessage({ channel: channel.id, text: summary }));
+  }
+}

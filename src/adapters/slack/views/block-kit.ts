@@ -1,0 +1,74 @@
+/** Minimal Block Kit builders that respect Slack's limits, so a long title never breaks a message. */
+export const LIMITS = { blocks: 50, sectionText: 3000, buttonText: 75, headerText: 150, fieldText: 2000, optionText: 75, contextElements: 10 } as const;
+
+export type Block = Record<string, unknown>;
+
+export function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** Escapes the three characters Slack's mrkdwn treats as control characters. */
+export function escapeMrkdwn(text: string): string {
+  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+}
+
+export function plain(text: string, max: number = LIMITS.sectionText) {
+  return { type: 'plain_text', text: truncate(text || ' ', max), emoji: true };
+}
+
+export function mrkdwn(text: string, max: number = LIMITS.sectionText) {
+  return { type: 'mrkdwn', text: truncate(text || ' ', max) };
+}
+
+export function header(text: string): Block {
+  return { type: 'header', text: plain(text, LIMITS.headerText) };
+}
+
+export function section(text: string): Block {
+  return { type: 'section', text: mrkdwn(text) };
+}
+
+export function fields(pairs: [string, string][]): Block {
+  return { type: 'section', fields: pairs.slice(0, 10).map(([k, v]) => mrkdwn(`*${k}*\n${v}`, LIMITS.fieldText)) };
+}
+
+export function context(texts: string[]): Block {
+  return { type: 'context', elements: texts.slice(0, LIMITS.contextElements).map((t) => mrkdwn(t)) };
+}
+
+export interface ButtonSpec {
+  actionId: string;
+  text: string;
+  value: string;
+  style?: 'primary' | 'danger';
+  confirm?: { title: string; text: string; confirm: string; deny: string };
+}
+
+export function button(spec: ButtonSpec): Block {
+  return {
+    type: 'button',
+    action_id: spec.actionId,
+    text: plain(spec.text, LIMITS.buttonText),
+    value: spec.value,
+    ...(spec.style ? { style: spec.style } : {}),
+    ...(spec.confirm
+      ? { confirm: { title: plain(spec.confirm.title, 100), text: mrkdwn(spec.confirm.text, 300), confirm: plain(spec.confirm.confirm, 30), deny: plain(spec.confirm.deny, 30) } }
+      : {}),
+  };
+}
+
+export function actions(blockId: string, buttons: ButtonSpec[]): Block {
+  return { type: 'actions', block_id: blockId, elements: buttons.slice(0, 25).map(button) };
+}
+
+export function option(text: string, value: string, description?: string) {
+  return { text: plain(text, LIMITS.optionText), value, ...(description ? { description: plain(description, LIMITS.optionText) } : {}) };
+}
+
+/** Caps a message at Slack's 50 blocks, keeping the last (usually the buttons) and saying what was cut. */
+export function capBlocks(blocks: Block[]): Block[] {
+  if (blocks.length <= LIMITS.blocks) return blocks;
+  const last = blocks[blocks.length - 1]!;
+  const kept = blocks.slice(0, LIMITS.blocks - 2);
+  return [...kept, context([`…${blocks.length - LIMITS.blocks + 1} more not shown`]), last];
+}

@@ -1,0 +1,20 @@
+/** `/incident help`: every subcommand, one line each. */
+export const HELP_TEXT = [
+  '*`/incident` commands*',
+  '`/incident open [title]` — open the form to declare an incident',
+  '`/incident open P1 checkout errors` — declare one directly with severity and title',
+  '`/incident update [id] <investigating|identified|monitoring|resolved> <text>` — post a status update (no text opens a form)',
+  '`/incident severity [id] <P0-P3>` — change the severity; `/incident severity [id] confirm` confirms the current one',
+  '`/incident commander [id] @user` — hand over command',
+  '`/incident note [id] <text>` — add a note to the timeline',
+  '`/incident rollback [id] …` — propose a rollback',
+  '`/incident resolve [id] [summary]` — resolve (no summary opens a form)',
+  '`/incident resolve [id] [summary] --override "<reason>"` — resolve without validated recovery, reason recorded (gate 3)',
+  '`/incident reopen [id]` — reopen a resolved incident',
+  '`/incident close [id]` — close a resolved incident (needs the resolution summary and the report: gate 4)',
+  '`/incident report [id]` — write the incident report (root cause, impact, lessons, action items)',
+  '`/incident action [id] "<text>" @owner [YYYY-MM-DD]` — add an action item (a follow-up issue on GitHub)',
+  '`/incident list` — open incidents, most severe first',
+  '`/incident show <id>` — one incident with its SLA clocks and timeline',
+  '_Inside an incident channel the id can be left out._',
+].join('\n');

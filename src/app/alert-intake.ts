@@ -1,0 +1,185 @@
+import type { AlertBatch, NormalizedAlert } from '../adapters/alerts/normalized-alert';
+import { RedisAlertStore, type AlertRecord } from '../adapters/redis/redis-alert-store';
+import { classifyGroup } from '../domain/classifier/classify-group';
+import type { SeverityRules } from '../domain/classifier/rules-schema';
+import type { Incident } from '../domain/incident';
+import { isOpenStatus } from '../domain/lifecycle';
+import { emptyAlerts, recordAlertState } from '../domain/record-alert-state';
+import type { TimelineEventInput } from '../domain/timeline';
+import type { Logger } from '../logger';
+import type { IncidentObserver, IncidentService } from './incident-service';
+
+export interface IntakeResult {
+  /** `duplicate` when the delivery changed nothing anywhere (a repeat); the sender needs no retry either way. */
+  outcome: 'accepted' | 'duplicate';
+  /** Incidents the delivery's alerts are counted on. */
+  incidents: string[];
+  /** Of those, the ones this delivery opened. */
+  opened: string[];
+  accepted: number;
+  /** Resolved alerts of groups with no open incident: there is nothing to attach them to. */
+  unmatched: number;
+}
+
+interface GroupResult {
+  incidentId: string | null;
+  opened: boolean;
+  changed: boolean;
+  unmatched: number;
+}
+
+// A group whose incident ended while we were opening one is retried this many times.
+const MAX_GROUP_ATTEMPTS = 3;
+
+/**
+ * Alerts into incidents: a firing alert opens an incident or joins the open incident of its
+ * group; every alert is counted; repeats change nothing; severity only rises. As an observer
+ * it moves a group on when its incident resolves, so the next firing opens a new incident.
+ */
+export class AlertIntake implements IncidentObserver {
+  readonly name = 'alert-groups';
+
+  constructor(
+    private readonly deps: {
+      service: IncidentService;
+      alerts: RedisAlertStore;
+      rules: SeverityRules;
+      flapWindowMs: number;
+      log: Logger;
+    },
+  ) {}
+
+  async receive(batch: AlertBatch): Promise<IntakeResult> {
+    const deliveryId = batch.source === 'pagerduty' ? (batch.alerts[0]?.deliveryId ?? null) : null;
+    if (deliveryId && !(await this.deps.alerts.claimDelivery(batch.source, deliveryId))) {
+      const known = await Promise.all(batch.alerts.map((a) => this.deps.alerts.group(a.groupKey)));
+      const incidents = [...new Set(known.map((g) => g.incidentId ?? g.lastIncidentId).filter((id): id is string => id !== null))];
+      return { outcome: 'duplicate', incidents, opened: [], accepted: batch.alerts.length, unmatched: 0 };
+    }
+    try {
+      const groups = new Map<string, NormalizedAlert[]>();
+      for (const alert of batch.alerts) groups.set(alert.groupKey, [...(groups.get(alert.groupKey) ?? []), alert]);
+      const results: GroupResult[] = [];
+      for (const [groupKey, alerts] of groups) results.push(await this.receiveGroup(batch.source, groupKey, alerts, batch.truncatedAlerts));
+      const incidents = [...new Set(results.map((r) => r.incidentId).filter((id): id is string => id !== null))];
+      return {
+        outcome: results.some((r) => r.changed || r.unmatched) ? 'accepted' : 'duplicate',
+        incidents,
+        opened: results.filter((r) => r.opened).map((r) => r.incidentId!),
+        accepted: batch.alerts.length,
+        unmatched: results.reduce((n, r) => n + r.unmatched, 0),
+      };
+    } catch (error) {
+      // The sender retries a failed delivery; it must not then be taken for a duplicate.
+      if (deliveryId) await this.deps.alerts.releaseDelivery(batch.source, deliveryId).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async receiveGroup(source: AlertBatch['source'], groupKey: string, alerts: NormalizedAlert[], truncated: number): Promise<GroupResult> {
+    const { service, alerts: store, rules } = this.deps;
+    const decisions = classifyGroup(alerts, rules);
+    const values = alerts.map((a, i) => ({ fingerprint: a.fingerprint, value: `${a.status}:${decisions.perAlert[i]!.severity}` }));
+    const actor = `alert:${source}`;
+
+    for (let attempt = 0; attempt < MAX_GROUP_ATTEMPTS; attempt += 1) {
+      const group = await store.group(groupKey);
+      let incident: Incident | null = group.incidentId ? await service.store.get(group.incidentId) : null;
+      if (incident && !isOpenStatus(incident.status)) {
+        // Its resolution was not seen by the observer (crash, other replica): move on now.
+        await store.retire(groupKey, incident.id);
+        continue;
+      }
+      let opened = false;
+      if (!incident) {
+        if (!decisions.group) return this.unmatched(source, group.lastIncidentId, alerts);
+        const lead = alerts[decisions.group.alertIndex]!;
+        const result = await service.open(
+          {
+            title: lead.title,
+            summary: lead.description,
+            severity: decisions.group.severity,
+            severityReason: decisions.group.explanation,
+            service: lead.service,
+            openedBy: actor,
+            source,
+            alerts: emptyAlerts(groupKey),
+            autoRollback: decisions.group.autoRollback ? { rule: decisions.group.rule ?? 'unnamed rule' } : null,
+          },
+          // Every concurrent opener of this group and generation gets the same incident.
+          { idempotencyKey: `alertgroup:${RedisAlertStore.groupId(groupKey)}:${group.generation}` },
+        );
+        incident = result.incident;
+        opened = result.created;
+        if (!isOpenStatus(incident.status)) {
+          await store.advance(groupKey, group.generation);
+          continue;
+        }
+        await store.bind(groupKey, group.generation, incident.id);
+      }
+      const record = await store.record(incident.id, values);
+      const truncatedMore = truncated > (incident.alerts?.truncated ?? 0);
+      if (record.changed > 0 || truncatedMore) {
+        const changeText = record.changed > 0 ? describeChange(alerts, record) : null;
+        const upstreamResolved =
+          source === 'pagerduty' && alerts.some((a) => a.status === 'resolved') ? 'Resolved in PagerDuty; recorded here, not resolved automatically.' : null;
+        const outcome = await service.apply(incident.id, (current, now) =>
+          recordAlertState(
+            current,
+            {
+              groupKey,
+              snapshot: { firing: record.firing, resolved: record.resolved, seq: record.seq },
+              truncated,
+              decision:
+                record.changed > 0 && decisions.group
+                  ? { severity: decisions.group.severity, explanation: decisions.group.explanation, autoRollbackRule: decisions.group.autoRollback ? (decisions.group.rule ?? 'unnamed rule') : null }
+                  : null,
+              actor,
+              flapWindowMs: this.deps.flapWindowMs,
+              changeText,
+              upstreamResolved,
+            },
+            now,
+          ),
+        );
+        if (!outcome.ok && outcome.code !== 'alerts.unchanged') this.deps.log.info({ incidentId: incident.id, code: outcome.code }, 'alert counted but not applied to its incident');
+      }
+      return { incidentId: incident.id, opened, changed: opened || record.changed > 0 || truncatedMore, unmatched: 0 };
+    }
+    throw new Error(`alert group ${groupKey}: its incident kept ending while alerts arrived`);
+  }
+
+  /**
+   * Resolved alerts with no open incident. Creating an incident only to resolve it helps
+   * nobody, so nothing is opened. PagerDuty echoing OUR resolution of an incident it opened
+   * is recorded on that incident's timeline, and nothing more (no loop back upstream).
+   */
+  private async unmatched(source: AlertBatch['source'], lastIncidentId: string | null, alerts: NormalizedAlert[]): Promise<GroupResult> {
+    if (source === 'pagerduty' && lastIncidentId) {
+      const last = await this.deps.service.store.get(lastIncidentId);
+      if (last?.source === 'pagerduty') {
+        const event: TimelineEventInput = { at: this.deps.service.now(), actor: 'alert:pagerduty', kind: 'upstream_resolved', text: 'PagerDuty incident resolved upstream.' };
+        await this.deps.service.store.appendTimeline(last.id, [event]);
+        return { incidentId: last.id, opened: false, changed: true, unmatched: 0 };
+      }
+    }
+    return { incidentId: null, opened: false, changed: false, unmatched: alerts.length };
+  }
+
+  /** When an alert incident ends its group moves on; when it is reopened it takes the group back. */
+  async changed(incident: Incident, _events: TimelineEventInput[], previous: Incident): Promise<void> {
+    const groupKey = incident.alerts?.groupKey;
+    if (!groupKey) return;
+    const wasOpen = isOpenStatus(previous.status);
+    const isOpen = isOpenStatus(incident.status);
+    if (wasOpen && !isOpen) await this.deps.alerts.retire(groupKey, incident.id);
+    if (!wasOpen && isOpen) await this.deps.alerts.adopt(groupKey, incident.id);
+  }
+}
+
+function describeChange(alerts: NormalizedAlert[], record: AlertRecord): string {
+  const counts = `${record.firing} firing, ${record.resolved} resolved`;
+  if (alerts.length === 1) return `Alert ${alerts[0]!.status}: ${alerts[0]!.title} (${counts})`;
+  const names = [...new Set(alerts.map((a) => a.labels.alertname ?? a.title))].slice(0, 3).join(', ');
+  return `${record.changed} alert(s) changed (${names}): ${counts}`;
+}

@@ -1,0 +1,183 @@
+import type { RedisIncidentStore, UpdateOutcome } from '../adapters/redis/redis-incident-store';
+import type { Clock } from '../domain/clock';
+import * as domain from '../domain/incident';
+import type { Change, Incident, NewIncident } from '../domain/incident';
+import type { IncidentStatus } from '../domain/lifecycle';
+import type { Severity } from '../domain/severity';
+import { slaState, type SlaPolicy, type SlaState } from '../domain/sla-policy';
+import type { TimelineEventInput } from '../domain/timeline';
+import { overrideRecovery } from '../domain/paper-trail/override-recovery';
+import type { Refusal } from '../domain/result';
+import type { Logger } from '../logger';
+import type { Metrics } from '../metrics';
+
+export interface OpenOptions {
+  /** Create a dedicated Slack channel for this incident. */
+  createChannel?: boolean;
+  /** Retries and double submits with the same key create nothing new. */
+  idempotencyKey?: string;
+}
+
+/**
+ * Something that reacts to incidents after they are stored (Slack announcement, GitHub
+ * issue, pager, SLA timers). A returned string is a notice for the person who acted,
+ * e.g. "the announcement could not be posted". Observers never undo a stored change.
+ */
+export interface IncidentObserver {
+  readonly name: string;
+  opened?(incident: Incident, options: OpenOptions): Promise<string | void>;
+  changed?(incident: Incident, events: TimelineEventInput[], previous: Incident): Promise<string | void>;
+}
+
+export type ApplyOutcome = (UpdateOutcome & { notices?: string[] });
+
+/**
+ * A rule every change must pass (the protocol's gates), judged on the incident before and
+ * after the change inside the same compare-and-set as the write. Pure and synchronous.
+ */
+export type ChangeGuard = (previous: Incident, next: Incident) => Refusal | null;
+
+export interface ResolveOptions {
+  /** Gate 3's override: resolve without validated recovery, for this reason (recorded). */
+  override?: string;
+}
+
+/** The use cases: every change goes domain → Redis → observers, in that order. */
+export class IncidentService {
+  private readonly observers: IncidentObserver[] = [];
+  private readonly guards: ChangeGuard[] = [];
+
+  constructor(
+    private readonly deps: {
+      store: RedisIncidentStore;
+      clock: Clock;
+      log: Logger;
+      metrics: Metrics;
+      slaPolicy: SlaPolicy;
+    },
+  ) {}
+
+  get store(): RedisIncidentStore {
+    return this.deps.store;
+  }
+
+  now(): number {
+    return this.deps.clock();
+  }
+
+  observe(observer: IncidentObserver): void {
+    this.observers.push(observer);
+  }
+
+  /** Adds a rule every change must pass; a refusal stores nothing and is returned as the outcome. */
+  guard(guard: ChangeGuard): void {
+    this.guards.push(guard);
+  }
+
+  sla(incident: Incident): SlaState {
+    return slaState(incident, this.deps.slaPolicy, this.deps.clock());
+  }
+
+  async open(input: NewIncident, options: OpenOptions = {}): Promise<{ created: boolean; incident: Incident; notices: string[] }> {
+    const now = this.deps.clock();
+    const { created, incident } = await this.deps.store.create(domain.createIncident('', input, now), options.idempotencyKey);
+    if (!created) return { created, incident, notices: [] };
+    this.deps.metrics.incidentsOpened.inc({ severity: incident.severity, source: incident.source });
+    this.deps.log.info({ incidentId: incident.id, severity: incident.severity, source: incident.source }, 'incident opened');
+    const notices = await this.notify((o) => o.opened?.(incident, options));
+    return { created, incident: (await this.deps.store.get(incident.id)) ?? incident, notices };
+  }
+
+  /** Applies a pure domain change, stores it with its timeline entries, then tells observers. */
+  async apply(id: string, change: (incident: Incident, now: number) => Change): Promise<ApplyOutcome> {
+    let previous: Incident | undefined;
+    const outcome = await this.deps.store.update(id, (incident) => {
+      previous = incident;
+      const result = change(incident, this.deps.clock());
+      if (!result.ok) return result;
+      for (const guard of this.guards) {
+        const refusal = guard(incident, result.incident);
+        if (refusal) return refusal;
+      }
+      return result;
+    });
+    if (!outcome.ok || !previous) return outcome;
+    this.record(previous, outcome.incident);
+    const before = previous;
+    const notices = await this.notify((o) => o.changed?.(outcome.incident, outcome.events, before));
+    return { ...outcome, notices };
+  }
+
+  private record(previous: Incident, next: Incident): void {
+    const { metrics } = this.deps;
+    if (previous.status !== next.status) metrics.incidentTransitions.inc({ to: next.status });
+    if (previous.acknowledgedAt === null && next.acknowledgedAt !== null) {
+      metrics.timeToAcknowledge.observe({ severity: next.severity }, (next.acknowledgedAt - next.createdAt) / 1000);
+    }
+    if (previous.resolvedAt === null && next.resolvedAt !== null) {
+      metrics.timeToResolve.observe({ severity: next.severity }, (next.resolvedAt - next.createdAt) / 1000);
+    }
+  }
+
+  private async notify(call: (o: IncidentObserver) => Promise<string | void> | undefined): Promise<string[]> {
+    const notices: string[] = [];
+    for (const observer of this.observers) {
+      try {
+        const notice = await call(observer);
+        if (notice) notices.push(notice);
+      } catch (error) {
+        // An observer failing (Slack down, GitHub down) never undoes or blocks the stored change.
+        this.deps.log.error({ err: error, observer: observer.name }, 'incident observer failed');
+      }
+    }
+    return notices;
+  }
+
+  acknowledge(id: string, user: string) {
+    return this.apply(id, (i, now) => domain.acknowledge(i, user, now));
+  }
+
+  takeCommand(id: string, user: string) {
+    return this.apply(id, (i, now) => domain.assignCommander(i, user, user, now));
+  }
+
+  assignCommander(id: string, commander: string, by: string) {
+    return this.apply(id, (i, now) => domain.assignCommander(i, commander, by, now));
+  }
+
+  changeSeverity(id: string, severity: Severity, by: string) {
+    return this.apply(id, (i, now) => domain.changeSeverity(i, severity, by, now, { confirmed: true }));
+  }
+
+  confirmSeverity(id: string, by: string) {
+    return this.apply(id, (i, now) => domain.confirmSeverity(i, by, now));
+  }
+
+  postUpdate(id: string, input: { status: IncidentStatus | null; text: string; by: string }) {
+    return this.apply(id, (i, now) => domain.postStatusUpdate(i, { status: input.status ?? i.status, text: input.text, by: input.by }, now));
+  }
+
+  addNote(id: string, text: string, by: string, details?: Record<string, unknown>) {
+    return this.apply(id, (i, now) => domain.addNote(i, text, by, now, details));
+  }
+
+  resolve(id: string, by: string, summary?: string, options: ResolveOptions = {}) {
+    return this.apply(id, (i, now) => {
+      if (options.override === undefined) return domain.resolve(i, by, now, summary);
+      // The override and the resolve are one change: refused together, stored together.
+      const overridden = overrideRecovery(i, by, options.override, now);
+      if (!overridden.ok) return overridden;
+      const resolved = domain.resolve(overridden.incident, by, now, summary);
+      if (!resolved.ok) return resolved;
+      return { ok: true, incident: resolved.incident, events: [...overridden.events, ...resolved.events] };
+    });
+  }
+
+  reopen(id: string, by: string) {
+    return this.apply(id, (i, now) => domain.reopen(i, by, now));
+  }
+
+  close(id: string, by: string) {
+    return this.apply(id, (i, now) => domain.close(i, by, now));
+  }
+}

@@ -1,0 +1,197 @@
+import { randomUUID } from 'node:crypto';
+import type { GitHubIssueTracker } from '../../adapters/github/github-issue-tracker';
+import { GitHubUnavailableError } from '../../adapters/github/github-errors';
+import type { RedisPaperTrailStore, StoredActionItem } from '../../adapters/redis/redis-paper-trail-store';
+import type { RedisRollbackRecords } from '../../adapters/redis/redis-rollback-records';
+import type { RedisSerialRunner } from '../../adapters/redis/redis-serial-runner';
+import type { ScheduledTimer, TimerContext, TimerEngine } from '../../adapters/timers/timer';
+import type { Clock } from '../../domain/clock';
+import type { Incident } from '../../domain/incident';
+import { issueComment, isSignificant } from '../../domain/paper-trail/issue-comment';
+import { linkGitHubIssue } from '../../domain/paper-trail/link-github-issue';
+import { evidencePath, reportPath } from '../../domain/paper-trail/report-path';
+import { buildEvidenceFiles, EVIDENCE_FILES } from '../../domain/report/evidence-bundle';
+import type { Logger } from '../../logger';
+import type { IncidentService } from '../incident-service';
+import { loadReportContext } from './report-context';
+
+export const GITHUB_SYNC_JOB = 'paper-trail:github-sync';
+
+/** After this many engine retries a job hands over to a fresh one later, so a long outage dead-letters nothing. */
+const HAND_OVER_AFTER_ATTEMPTS = 8;
+const HAND_OVER_DELAY_MS = 5 * 60_000;
+
+export interface GitHubIssueSyncDeps {
+  service: IncidentService;
+  paperTrail: RedisPaperTrailStore;
+  rollbackRecords: RedisRollbackRecords;
+  tracker: GitHubIssueTracker;
+  timers: TimerEngine;
+  serial: RedisSerialRunner;
+  clock: Clock;
+  log: Logger;
+  commitEvidence: boolean;
+  /** Says something in the incident's place in Slack (its channel, or the announcement's thread). */
+  notify(incident: Incident, text: string): Promise<void>;
+}
+
+function labelKey(incident: Incident): string {
+  return `${incident.severity}|${incident.service ?? ''}`;
+}
+
+/** Stream ids ("1763733720000-3") in order. */
+function after(id: string, cursor: string | null): boolean {
+  if (!cursor) return true;
+  const [ms, seq] = id.split('-').map(Number) as [number, number];
+  const [cms, cseq] = cursor.split('-').map(Number) as [number, number];
+  return ms > cms || (ms === cms && seq > cseq);
+}
+
+/**
+ * Keeps an incident's GitHub issue in step with the incident: created on open, a comment
+ * per significant timeline entry, labels, follow-up issues, the committed report, closed
+ * on close. Every change enqueues a job on the shared timer engine; the jobs of one
+ * incident run one at a time (RedisSerialRunner) and each is a full reconciliation from
+ * what is stored, so retries, duplicates and restarts only ever catch up.
+ */
+export class GitHubIssueSync {
+  constructor(private readonly deps: GitHubIssueSyncDeps) {}
+
+  async enqueue(incidentId: string, delayMs = 0): Promise<void> {
+    const dueAt = this.deps.clock() + delayMs;
+    // Not "<incidentId>:…": cancelIncident() (SLA clocks) must not cancel the paper trail.
+    await this.deps.timers.schedule({ key: `paper-trail:${incidentId}:${dueAt}:${randomUUID().slice(0, 8)}`, kind: GITHUB_SYNC_JOB, dueAt, payload: { incidentId } });
+  }
+
+  /** The timer handler. Retryable GitHub failures throw, so the engine retries with backoff. */
+  readonly handle = async (timer: ScheduledTimer, ctx: TimerContext): Promise<void> => {
+    const { incidentId } = timer.payload as { incidentId: string };
+    const log = this.deps.log.child({ incidentId, job: timer.key, attempt: ctx.attempt });
+    try {
+      const outcome = await this.deps.serial.run(`github:${incidentId}`, timer.key, () => this.pass(incidentId, log));
+      if (outcome === 'handed_over') log.debug('another job is syncing this incident; it makes one more pass for us');
+    } catch (error) {
+      if (!(error instanceof GitHubUnavailableError)) throw error;
+      const incident = await this.deps.service.store.get(incidentId);
+      if (!error.retryable) {
+        log.error({ err: error.message, code: error.code }, 'GitHub refused the paper trail; not retrying until the next change');
+        if (incident && (await this.deps.paperTrail.firstNotice(incidentId, `failed:${error.code}`))) {
+          await this.deps.notify(incident, `:warning: The GitHub paper trail of ${incidentId} is stuck: ${error.message} The incident itself is unaffected.`);
+        }
+        return;
+      }
+      if (incident && !incident.github && (await this.deps.paperTrail.firstNotice(incidentId, 'pending'))) {
+        await this.deps.notify(incident, `:hourglass_flowing_sand: The GitHub issue for ${incidentId} is pending: GitHub is not answering right now (${error.code}). It will be created automatically; nothing else waits for it.`);
+      }
+      if (ctx.attempt >= HAND_OVER_AFTER_ATTEMPTS) {
+        log.warn({ err: error.message }, `GitHub still failing after ${ctx.attempt} attempts; trying again in ${HAND_OVER_DELAY_MS / 60_000} minutes`);
+        await this.enqueue(incidentId, HAND_OVER_DELAY_MS);
+        return;
+      }
+      throw error;
+    }
+  };
+
+  private async pass(incidentId: string, log: Logger): Promise<void> {
+    const { service, paperTrail, tracker } = this.deps;
+    let incident = await service.store.get(incidentId);
+    if (!incident) return;
+    let state = await paperTrail.syncState(incidentId);
+
+    if (!incident.github) {
+      const ref = await tracker.ensureIssue(incident);
+      // The issue is created with the current labels and open.
+      await paperTrail.saveSyncState(incidentId, { labels: labelKey(incident), state: 'open' });
+      const linked = await service.apply(incidentId, (i, now) => linkGitHubIssue(i, { issueNumber: ref.number, url: ref.url }, now));
+      if (!linked.ok) return;
+      incident = linked.incident;
+      state = await paperTrail.syncState(incidentId);
+      log.info({ issue: ref.number }, 'incident linked to its GitHub issue');
+      // Whoever heard it was pending hears that it exists.
+      if ((await paperTrail.hasNotice(incidentId, 'pending')) && (await paperTrail.firstNotice(incidentId, 'created'))) {
+        await this.deps.notify(incident, `:white_check_mark: GitHub issue for ${incidentId} created: ${ref.url}`);
+      }
+    }
+    const issue = incident.github!.issueNumber;
+
+    const items = await this.createFollowUps(incident, issue, log);
+    const reportUrl = await this.publishReport(incident, items, state, log);
+
+    for (const event of await service.store.timeline(incidentId)) {
+      if (!after(event.id, state.cursor)) continue;
+      if (isSignificant(event.kind)) {
+        try {
+          await tracker.comment(issue, issueComment(event, { reportUrl }), { dedupeKey: `${incidentId}:${event.id}` });
+        } catch (error) {
+          // A comment GitHub will never take must not hold back every later one.
+          if (!(error instanceof GitHubUnavailableError) || error.retryable) throw error;
+          log.error({ err: error.message, event: event.id }, 'GitHub refused a timeline comment; skipped');
+        }
+      }
+      // A person may have closed the issue by hand; a reopened incident reopens it.
+      if (event.kind === 'reopened') await tracker.reopen(issue);
+      await paperTrail.saveSyncState(incidentId, { cursor: event.id });
+    }
+
+    if (labelKey(incident) !== state.labels) {
+      await tracker.syncLabels(issue, incident);
+      await paperTrail.saveSyncState(incidentId, { labels: labelKey(incident) });
+    }
+    const wanted = incident.status === 'closed' ? 'closed' : 'open';
+    if (wanted !== (state.state ?? 'open')) {
+      if (wanted === 'closed') await tracker.close(issue);
+      else await tracker.reopen(issue);
+      await paperTrail.saveSyncState(incidentId, { state: wanted });
+    }
+  }
+
+  /** One follow-up issue per action item, created once (the tracker looks for its marker first). */
+  private async createFollowUps(incident: Incident, issue: number, log: Logger): Promise<StoredActionItem[]> {
+    const items = await this.deps.paperTrail.actionItems(incident.id);
+    for (const item of items) {
+      if (item.issueNumber !== undefined || item.failed) continue;
+      try {
+        const ref = await this.deps.tracker.createFollowUp({ incident, text: item.text, owner: item.owner, ...(item.due ? { due: item.due } : {}), incidentIssueNumber: issue });
+        Object.assign(item, { issueNumber: ref.number, issueUrl: ref.url, state: 'open' as const });
+      } catch (error) {
+        if (!(error instanceof GitHubUnavailableError) || error.retryable) throw error;
+        log.error({ err: error.message, item: item.key }, 'GitHub refused a follow-up issue');
+        item.failed = error.message;
+      }
+      await this.deps.paperTrail.updateActionItem(incident.id, item);
+    }
+    return items;
+  }
+
+  /** Commits the report (and the evidence) when it was rewritten or its action items got issues. */
+  private async publishReport(incident: Incident, items: StoredActionItem[], state: Awaited<ReturnType<RedisPaperTrailStore['syncState']>>, log: Logger): Promise<string | null> {
+    const { paperTrail, tracker } = this.deps;
+    const report = await paperTrail.report(incident.id);
+    if (!report) return state.reportUrl;
+    const fingerprint = items.map((i) => `${i.key}:${i.issueNumber ?? ''}`).join(',');
+    if (report.revision <= state.publishedRevision && fingerprint === state.publishedActions) return state.reportUrl;
+    const context = await loadReportContext({ incidents: this.deps.service.store, paperTrail, rollbackRecords: this.deps.rollbackRecords }, incident.id);
+    if (!context) return state.reportUrl;
+    const files = buildEvidenceFiles(context);
+    const message = `${incident.id}: incident report${report.revision > 1 ? ` (revision ${report.revision})` : ''}`;
+    let url: string | null = null;
+    try {
+      const landed = await tracker.publishFile({ incidentId: incident.id, path: reportPath(incident.id), content: files['INCIDENT-REPORT.md'], message });
+      url = landed.url;
+      if (this.deps.commitEvidence) {
+        for (const name of EVIDENCE_FILES.filter((f) => f !== 'INCIDENT-REPORT.md')) {
+          await tracker.publishFile({ incidentId: incident.id, path: evidencePath(incident.id, name), content: files[name], message: `${incident.id}: evidence ${name}` });
+        }
+      }
+    } catch (error) {
+      if (!(error instanceof GitHubUnavailableError) || error.retryable) throw error;
+      log.error({ err: error.message }, 'GitHub refused the report commit');
+      if (await paperTrail.firstNotice(incident.id, `report-failed:${report.revision}`)) {
+        await this.deps.notify(incident, `:warning: The report of ${incident.id} is saved and posted here, but could not be committed to GitHub: ${error.message}`);
+      }
+    }
+    await paperTrail.saveSyncState(incident.id, { publishedRevision: report.revision, publishedActions: fingerprint, ...(url ? { reportUrl: url } : {}) });
+    log.info({ revision: report.revision, url }, 'incident report published');
+    return url ?? state.reportUrl;
+  }
+}

@@ -1,0 +1,84 @@
+import { isOpenStatus } from '../domain/lifecycle';
+import { checkDecision, type DecisionFacts, type DecisionKind } from '../domain/rollback/approval-guardrails';
+import { recordDecision, recordRollbackEvent } from '../domain/rollback/rollback-incident-changes';
+import { abort, addApproval, isAwaitingDecision, reject, describeState, type RollbackRequest } from '../domain/rollback/rollback-request';
+import { hasApprovers } from '../domain/rollback/service-rollback-config';
+import { refuse, type Result } from '../domain/result';
+import type { ApproverDirectory } from './rollback-approvers';
+import type { RollbackDeps } from './rollback-deps';
+import type { RollbackExecution } from './rollback-execution';
+import { describeAction } from './rollback-proposals';
+
+export type DecisionOutcome = Result<{ request: RollbackRequest; message: string }>;
+
+const RECORD_KIND = { approve: 'approval', reject: 'rejection', abort: 'rejection' } as const;
+
+/**
+ * Approve, Reject and Abort clicks. The guardrails (approval-guardrails.ts) judge each one
+ * against the stored request; refused attempts against a guardrail go into the decision log.
+ * An approval that completes the request hands it to the execution, which claims it once.
+ */
+export class RollbackDecisions {
+  constructor(
+    private readonly deps: RollbackDeps,
+    private readonly approvers: ApproverDirectory,
+    private readonly execution: RollbackExecution,
+  ) {}
+
+  async decide(requestId: string, kind: DecisionKind, actor: string): Promise<DecisionOutcome> {
+    const { requests, service, clock } = this.deps;
+    const stored = await requests.get(requestId);
+    if (!stored) return refuse('rollback.no_request', `No rollback request ${requestId.slice(0, 60)}.`);
+    // Late clicks (already running, done) are answered without any lookup.
+    if (!isAwaitingDecision(stored.status)) return refuse('request.decided', describeState(stored));
+    const incident = await service.store.get(stored.incidentId);
+    const config = this.deps.plans(stored.service);
+    const approvers = config?.approvers ?? { users: [], groups: [] };
+    const facts: DecisionFacts = {
+      isApprover: await this.approvers.isApprover(actor, approvers),
+      approversConfigured: hasApprovers(approvers),
+      incidentId: stored.incidentId,
+      incidentStatus: incident?.status ?? 'missing',
+      incidentOpen: incident ? isOpenStatus(incident.status) : false,
+      severityConfirmed: incident?.severityConfirmed != null,
+    };
+    const move = kind === 'approve' ? addApproval : kind === 'reject' ? reject : abort;
+    const updated = await requests.update(requestId, (r) => checkDecision(r, kind, actor, facts, clock()) ?? move(r, actor, clock()));
+    if (!updated.ok) {
+      if ('recorded' in updated && updated.recorded) await this.recordDenial(stored, kind, actor, updated.reason);
+      return updated;
+    }
+    const { request } = updated;
+    const at = clock();
+    await this.deps.records.addDecision(request.incidentId, { kind: RECORD_KIND[kind], by: actor, at, action: describeAction(request), reason: kind === 'abort' ? 'automatic rollback aborted' : null });
+    const complete = request.status === 'approved';
+    const text =
+      kind === 'approve'
+        ? complete
+          ? `Rollback ${request.id} approved by <@${actor}>${request.approvals.length > 1 ? ` (with ${request.approvals.slice(0, -1).map((a) => `<@${a.by}>`).join(', ')})` : ''}; starting.`
+          : `Rollback ${request.id}: approval ${request.approvals.length}/${request.approvalsNeeded} by <@${actor}>; another approver is needed.`
+        : kind === 'reject'
+          ? `Rollback ${request.id} ${actor === request.requestedBy ? 'withdrawn' : 'rejected'} by <@${actor}>.`
+          : `Automatic rollback ${request.id} aborted by <@${actor}>.`;
+    const event = { at, actor, kind: kind === 'approve' ? (complete ? 'rollback_approved' : 'rollback_approval') : kind === 'reject' ? 'rollback_rejected' : 'rollback_aborted', text, details: { request: request.id } };
+    // Gate 2's "decision recorded" is the approval that lets the rollback run. Its timeline write
+    // goes first; the claim does not wait for the observers (Slack pacing) that follow it.
+    const recorded = service.apply(request.incidentId, (i) => (complete ? recordDecision(i, event) : recordRollbackEvent(i, event)));
+    if (complete) await this.execution.queue(request.id);
+    else this.deps.messenger()?.refresh(request.id);
+    await recorded;
+    if (kind === 'abort') await this.deps.timers.cancel(`rollback:${request.id}:countdown`);
+    if (!isAwaitingDecision(request.status)) await this.deps.timers.cancel(`rollback:${request.id}:expire`);
+    const message = kind === 'approve' ? (complete ? `Approved; ${request.id} is starting.` : `Approval recorded (${request.approvals.length}/${request.approvalsNeeded}); one more approver is needed.`) : text;
+    return { ok: true, request, message };
+  }
+
+  private async recordDenial(request: RollbackRequest, kind: DecisionKind, actor: string, reason: string): Promise<void> {
+    const at = this.deps.clock();
+    await this.deps.records.addDecision(request.incidentId, { kind: 'denial', by: actor, at, action: `${kind} ${describeAction(request)}`, reason });
+    await this.deps.service.apply(request.incidentId, (i) =>
+      recordRollbackEvent(i, { at, actor, kind: 'rollback_denied', text: `Refused ${kind} of ${request.id} by <@${actor}>: ${reason}`, details: { request: request.id, decision: kind } }),
+    );
+    this.deps.log.info({ request: request.id, actor, kind, reason }, 'rollback decision refused');
+  }
+}

@@ -1,0 +1,240 @@
+import type { ScheduledTimer, TimerContext } from '../adapters/timers/timer';
+import type { ExecutionRecord } from '../domain/report/records';
+import { recordDecision, recordRecoveryValidated, recordRollbackEvent } from '../domain/rollback/rollback-incident-changes';
+import type { RunnerSpec } from '../domain/rollback/rollback-plan';
+import { claimExecution, expire, finishExecution, markUnknown, recordAttempt, recordProgress, requestPlaceholders, startRun, type RollbackRequest, type RunnerAttempt } from '../domain/rollback/rollback-request';
+import type { RollbackRunner, RunProgress, RunResult } from '../domain/rollback/rollback-runner';
+import type { TimelineEventInput } from '../domain/timeline';
+import { ROLLBACK_TIMERS, type RollbackDeps } from './rollback-deps';
+import { describeAction } from './rollback-proposals';
+
+// The executing process renews this mark; a request still `running` without it had its process die.
+const ALIVE_TTL_MS = 10_000;
+const ALIVE_EVERY_MS = 2_000;
+// Progress writes (Redis + Slack) at most this often; steps in between are coalesced.
+const PROGRESS_EVERY_MS = 1_000;
+const EXCERPT_CHARS = 1_500;
+
+export interface ExecutionOptions {
+  /** People to call when every runner failed or the outcome is unknown (service owners, user group). */
+  mentionsFor(service: string, incidentCommander: string | null): string[];
+}
+
+/**
+ * Runs an approved rollback exactly once. `queue()` takes the atomic claim (a fencing token,
+ * compare-and-set from approved to queued) and schedules a timer job due now, so the click is
+ * answered at once and any replica may run it. The job runs the runners in order (primary,
+ * then fallbacks) with verification after each success. A job delivered again while its
+ * request is `running` and nobody keeps it alive marks the outcome unknown: never a re-run.
+ */
+export class RollbackExecution {
+  constructor(
+    private readonly deps: RollbackDeps,
+    private readonly runner: RollbackRunner,
+    private readonly options: ExecutionOptions,
+  ) {}
+
+  /** The claim. Of any number of callers exactly one gets a token and schedules the job. */
+  async queue(requestId: string): Promise<boolean> {
+    const token = await this.deps.requests.nextToken(requestId);
+    const claimed = await this.deps.requests.update(requestId, (r) => claimExecution(r, token, this.deps.clock()));
+    if (!claimed.ok) return false;
+    await this.deps.timers.schedule({ key: `rollback:${requestId}:execute:${token}`, kind: ROLLBACK_TIMERS.execute, dueAt: this.deps.clock(), payload: { requestId, token } });
+    this.deps.messenger()?.refresh(requestId);
+    return true;
+  }
+
+  /** Timer handler: the execution job. */
+  readonly execute = async (timer: ScheduledTimer, ctx: TimerContext): Promise<void> => {
+    const { requestId, token } = timer.payload as { requestId: string; token: number };
+    const { requests } = this.deps;
+    const request = await requests.get(requestId);
+    if (!request || request.execution?.token !== token) return; // a stale job: another claim owns it
+    if (request.status === 'running') {
+      // Its owner may still be alive (a lost lease, or a death less than ALIVE_TTL_MS ago): look again later.
+      if (await requests.isAlive(requestId)) throw new Error(`rollback ${requestId} is running under a live owner; checking again later`);
+      await this.unknown(request, `the bot stopped while \`${request.runners[request.runnerIndex] ?? '?'}\` was running (job delivered again, attempt ${ctx.attempt})`);
+      return;
+    }
+    if (request.status !== 'queued') return;
+    // Alive first, then running: a crash between the two leaves `queued`, which may safely run.
+    await requests.markAlive(requestId, token, ALIVE_TTL_MS);
+    const keepAlive = setInterval(() => void requests.touchAlive(requestId, token, ALIVE_TTL_MS).catch(() => undefined), ALIVE_EVERY_MS);
+    try {
+      const started = await requests.update(requestId, (r) => startRun(r, token, this.deps.clock()));
+      if (!started.ok) return;
+      await this.runAll(started.request, token);
+    } finally {
+      clearInterval(keepAlive);
+      await requests.clearAlive(requestId).catch(() => undefined);
+    }
+  };
+
+  private async runAll(request: RollbackRequest, token: number): Promise<void> {
+    const config = this.deps.plans(request.service);
+    const placeholders = requestPlaceholders(request);
+    let current = request;
+    for (let index = request.runnerIndex; index < request.runners.length; index++) {
+      const name = request.runners[index]!;
+      const spec = config?.plan.runners.find((r) => r.name === name) ?? null;
+      const previous = current.attempts.at(-1);
+      await this.event(current, {
+        kind: index === 0 ? 'rollback_started' : 'rollback_fallback',
+        text: index === 0 ? `Rollback ${request.id} started: ${name}` : `Falling back to ${name} (runner ${index + 1}/${request.runners.length}) after ${previous?.runner ?? 'the previous runner'} ${previous?.verification === 'failed' ? 'did not pass verification' : previous?.outcome ?? 'failed'}`,
+        details: { request: request.id, runner: name, index },
+      });
+      if (index > 0) await this.deps.messenger()?.notice(current, `:leftwards_arrow_with_hook: ${current.id}: falling back to \`${name}\` after \`${previous?.runner}\` ${previous?.verification === 'failed' ? 'did not pass verification' : previous?.outcome}.`);
+      const attempt = spec ? await this.runOne(current, token, spec, placeholders) : missingRunner(name);
+      const recorded = await this.deps.requests.update(request.id, (r) => recordAttempt(r, token, attempt));
+      if (!recorded.ok) return; // fenced out: someone marked it unknown meanwhile
+      current = recorded.request;
+      if (attempt.verification === 'passed' || (attempt.outcome === 'succeeded' && attempt.verification === null)) return this.succeed(current, token, attempt);
+    }
+    await this.fail(current, token);
+  }
+
+  /** One runner, its execution record, and (if it succeeded) the verification checks. */
+  private async runOne(request: RollbackRequest, token: number, spec: RunnerSpec, placeholders: Record<string, string>): Promise<RunnerAttempt> {
+    const { clock, records } = this.deps;
+    const startedAt = clock();
+    let lastWrite = 0;
+    let pending: RunProgress | null = null;
+    let flushing = false;
+    const flush = async () => {
+      if (flushing || !pending) return;
+      flushing = true;
+      const progress = pending;
+      pending = null;
+      lastWrite = clock();
+      await this.deps.requests.update(request.id, (r) => recordProgress(r, token, { runner: spec.name, step: progress.step ?? null, elapsedMs: progress.elapsedMs, link: progress.link ?? null })).catch(() => undefined);
+      this.deps.messenger()?.refresh(request.id);
+      flushing = false;
+    };
+    const onProgress = (progress: RunProgress) => {
+      pending = progress;
+      if (clock() - lastWrite >= PROGRESS_EVERY_MS) void flush();
+    };
+    let result: RunResult;
+    try {
+      result = await this.runner.run({ spec, placeholders, signal: new AbortController().signal, onProgress });
+    } catch (error) {
+      result = { outcome: 'failed', durationMs: clock() - startedAt, outputExcerpt: '', error: (error as Error).message };
+    }
+    await flush();
+    const finishedAt = clock();
+    const execution: ExecutionRecord = {
+      runner: spec.name,
+      kind: spec.kind === 'command' ? 'script' : spec.kind === 'github_actions' ? 'github-actions' : 'http',
+      outcome: result.outcome,
+      exitCode: result.exitCode ?? null,
+      conclusion: result.conclusion ?? null,
+      startedAt,
+      finishedAt,
+      durationMs: result.durationMs,
+      outputExcerpt: result.outputExcerpt.slice(-EXCERPT_CHARS),
+      link: result.link ?? null,
+    };
+    await records.addExecution(request.incidentId, execution);
+    this.deps.metrics.rollbacks.inc({ outcome: result.outcome });
+    const how = result.exitCode !== undefined && result.exitCode !== null ? `exit ${result.exitCode}` : result.conclusion ? `conclusion ${result.conclusion}` : (result.error ?? result.outcome);
+    await this.event(request, {
+      kind: 'rollback_executed',
+      text: `${spec.name} ${result.outcome} (${how}) in ${(result.durationMs / 1000).toFixed(1)} s${result.link ? ` · ${result.link}` : ''}`,
+      details: { request: request.id, runner: spec.name, outcome: result.outcome, exitCode: result.exitCode ?? null, conclusion: result.conclusion ?? null, durationMs: result.durationMs, link: result.link ?? null, outputExcerpt: execution.outputExcerpt.slice(-500) },
+    });
+    const base = { runner: spec.name, kind: spec.kind, outcome: result.outcome, durationMs: result.durationMs, link: result.link ?? null };
+    if (result.outcome !== 'succeeded') return { ...base, verification: 'skipped', detail: result.error ?? how };
+    const checks = this.deps.plans(request.service)?.plan.verification ?? [];
+    if (!checks.length) return { ...base, verification: null, detail: `${how}; no verification checks configured` };
+    const verified = await this.deps.runChecks(checks, placeholders);
+    const at = clock();
+    const verification = { passed: verified.passed, checks: verified.results.map((c) => ({ name: c.name, passed: c.passed, detail: c.detail })), at };
+    await records.addVerification(request.incidentId, verification);
+    const summary = verification.checks.map((c) => `${c.passed ? 'passed' : 'FAILED'} ${c.name}: ${c.detail}`).join('; ');
+    await this.event(request, { kind: 'rollback_verification', text: `Verification after ${spec.name} ${verified.passed ? 'passed' : 'FAILED'}: ${summary}`, details: { request: request.id, runner: spec.name, passed: verified.passed } });
+    return { ...base, verification: verified.passed ? 'passed' : 'failed', detail: verified.passed ? `${how}; verification passed` : `${how}; verification failed: ${verification.checks.filter((c) => !c.passed).map((c) => `${c.name}: ${c.detail}`).join('; ')}` };
+  }
+
+  private async succeed(request: RollbackRequest, token: number, attempt: RunnerAttempt): Promise<void> {
+    const done = await this.deps.requests.update(request.id, (r) => finishExecution(r, token, 'succeeded', `${attempt.runner}: ${attempt.detail}`, this.deps.clock()));
+    if (!done.ok) return;
+    const at = this.deps.clock();
+    if (attempt.verification === 'passed') {
+      await this.deps.service.apply(request.incidentId, (i) =>
+        recordRecoveryValidated(i, { at, actor: 'bot', kind: 'rollback_succeeded', text: `Rollback ${request.id} succeeded via ${attempt.runner} and verification passed; monitoring.`, details: { request: request.id, runner: attempt.runner } }),
+      );
+      await this.deps.messenger()?.stabilized(done.request);
+    } else {
+      await this.event(done.request, { kind: 'rollback_succeeded', text: `Rollback ${request.id} succeeded via ${attempt.runner}; no verification checks are configured, so verify recovery by hand.`, details: { request: request.id } });
+    }
+    this.deps.messenger()?.refresh(request.id);
+  }
+
+  private async fail(request: RollbackRequest, token: number): Promise<void> {
+    const what = request.attempts.map((a) => `${a.runner}: ${a.detail}`).join('; ') || 'no runner could run';
+    const done = await this.deps.requests.update(request.id, (r) => finishExecution(r, token, 'failed', what, this.deps.clock()));
+    if (!done.ok) return;
+    const incident = await this.deps.service.store.get(request.incidentId);
+    const mentions = this.options.mentionsFor(request.service, incident?.commander ?? null);
+    await this.event(done.request, { kind: 'rollback_failed', text: `Rollback failed — manual intervention. ${what}`, details: { request: request.id, mentions } });
+    await this.deps.messenger()?.notice(done.request, `:rotating_light: *Rollback failed — manual intervention* for ${request.incidentId} (${request.service}, ${request.id}). ${mentions.join(' ')}\n${request.attempts.map((a) => `• \`${a.runner}\`: ${a.outcome}${a.verification === 'failed' ? ', verification failed' : ''} — ${a.detail}`).join('\n')}`);
+    this.deps.messenger()?.refresh(request.id);
+  }
+
+  private async unknown(request: RollbackRequest, reason: string): Promise<void> {
+    const marked = await this.deps.requests.update(request.id, (r) => markUnknown(r, reason, this.deps.clock()));
+    if (!marked.ok) return;
+    const incident = await this.deps.service.store.get(request.incidentId);
+    const mentions = this.options.mentionsFor(request.service, incident?.commander ?? null);
+    await this.event(marked.request, { kind: 'rollback_unknown', text: `Rollback ${request.id} outcome unknown: ${reason}. Not re-run; a person must check and decide.`, details: { request: request.id, mentions } });
+    await this.deps.messenger()?.notice(marked.request, `:grey_question: *Rollback ${request.id} outcome unknown* — ${reason}. It is not re-run automatically. ${mentions.join(' ')} please check ${request.service} and decide (propose again or resolve by hand).`);
+    this.deps.messenger()?.refresh(request.id);
+  }
+
+  /** Timer handler: an automatic rollback's countdown ran out without an abort. */
+  readonly countdown = async (timer: ScheduledTimer): Promise<void> => {
+    const { requestId } = timer.payload as { requestId: string };
+    const request = await this.deps.requests.get(requestId);
+    if (!request || request.status !== 'countdown') return;
+    const at = this.deps.clock();
+    await this.deps.records.addDecision(request.incidentId, { kind: 'approval', by: request.requestedBy, at, action: describeAction(request), reason: 'automatic rollback rule; nobody aborted within the countdown' });
+    await this.deps.service.apply(request.incidentId, (i) =>
+      recordDecision(i, { at, actor: 'bot', kind: 'rollback_approved', text: `Automatic rollback ${request.id}: nobody aborted; starting.`, details: { request: request.id } }),
+    );
+    await this.queue(requestId);
+  };
+
+  /** Timer handler: an approval window closed. */
+  readonly expire = async (timer: ScheduledTimer): Promise<void> => {
+    const { requestId } = timer.payload as { requestId: string };
+    const expired = await this.deps.requests.update(requestId, (r) => expire(r, this.deps.clock()));
+    if (!expired.ok) return;
+    await this.event(expired.request, { kind: 'rollback_expired', text: `Rollback ${requestId} expired with ${expired.request.approvals.length}/${expired.request.approvalsNeeded} approvals.`, details: { request: requestId } });
+    this.deps.messenger()?.refresh(requestId);
+  };
+
+  /**
+   * At start: a request `running` with no live owner died with its bot (unknown, never re-run);
+   * an approved one never claimed (crash between approval and claim) is claimed now.
+   */
+  async sweep(): Promise<void> {
+    for (const request of await this.deps.requests.active()) {
+      if (request.status === 'running' && !(await this.deps.requests.isAlive(request.id))) {
+        await this.unknown(request, `the bot restarted while \`${request.runners[request.runnerIndex] ?? '?'}\` was running`);
+      } else if (request.status === 'approved' && !request.execution) {
+        await this.queue(request.id);
+      } else if (request.status === 'pending' && request.expiresAt <= this.deps.clock()) {
+        await this.expire({ key: '', kind: ROLLBACK_TIMERS.expire, dueAt: request.expiresAt, scheduledAt: 0, payload: { requestId: request.id } });
+      }
+    }
+  }
+
+  private async event(request: RollbackRequest, event: Omit<TimelineEventInput, 'at' | 'actor'>): Promise<void> {
+    const at = this.deps.clock();
+    await this.deps.service.apply(request.incidentId, (i) => recordRollbackEvent(i, { at, actor: 'bot', ...event }));
+  }
+}
+
+function missingRunner(name: string): RunnerAttempt {
+  return { runner: name, kind: 'unknown', outcome: 'failed', verification: 'skipped', detail: `runner ${name} is no longer in the config`, durationMs: 0, link: null };
+}

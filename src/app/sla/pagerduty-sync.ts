@@ -1,0 +1,161 @@
+import type { OnCallResult, PagerIncident, PagerResult } from '../../adapters/pagerduty/pagerduty-pager';
+import { isRetryable } from '../../adapters/pagerduty/call-with-retry';
+import type { RedisIdempotency } from '../../adapters/redis/redis-idempotency';
+import type { RedisIncidentStore } from '../../adapters/redis/redis-incident-store';
+import type { ScheduledTimer, TimerEngine, TimerHandler } from '../../adapters/timers/timer';
+import type { SlaConfig } from '../../config/sla-schema';
+import type { Clock } from '../../domain/clock';
+import type { Incident } from '../../domain/incident';
+import type { Logger } from '../../logger';
+import type { Metrics } from '../../metrics';
+import type { IncidentObserver } from '../incident-service';
+import type { RunEffectOnce } from './run-effect-once';
+
+/** The pager port (PagerDutyPager implements it): results, never throws. */
+export interface Pager {
+  trigger(incident: PagerIncident): Promise<PagerResult>;
+  acknowledge(incidentId: string): Promise<PagerResult>;
+  resolve(incidentId: string): Promise<PagerResult>;
+  currentOnCall(escalationPolicyId: string): Promise<OnCallResult>;
+}
+
+type PagerAction = 'trigger' | 'acknowledge' | 'resolve';
+interface EventPayload { incidentId: string; action: PagerAction }
+
+export const PAGERDUTY_TIMER_KINDS = { event: 'pagerduty_event', oncall: 'pagerduty_oncall' } as const;
+const PAGED_TTL_MS = 90 * 86_400_000;
+
+/**
+ * Incidents → PagerDuty Events v2 (dedup_key = incident id), and on-call lookups for the announcement.
+ * 1. Observers only schedule a timer due now (an outbox in Redis): opening an incident never waits
+ *    for PagerDuty, a crash loses no event, and a failing call is retried by the timer engine.
+ * 2. Trigger on open and on a raise or reopen into a paging severity; acknowledge and resolve follow
+ *    Slack, but only for incidents we paged (a mark set after a successful trigger).
+ * 3. Incidents that came from PagerDuty are never triggered or resolved upstream: they are PagerDuty's.
+ * 4. A failure is written on the timeline once per event; Slack goes on regardless.
+ */
+export class PagerDutySync implements IncidentObserver {
+  readonly name = 'pagerduty';
+
+  constructor(
+    private readonly deps: {
+      pager: Pager | null;
+      canPage: boolean;
+      canLookUp: boolean;
+      settings: SlaConfig;
+      store: RedisIncidentStore;
+      timers: TimerEngine;
+      marks: RedisIdempotency;
+      once: RunEffectOnce;
+      clock: Clock;
+      metrics: Metrics;
+      log: Logger;
+      /** Redraws the announcement after the on-call is stored. */
+      refresh: (incidentId: string) => Promise<void>;
+    },
+  ) {}
+
+  private pages(incident: Incident): boolean {
+    return this.deps.canPage && incident.source !== 'pagerduty' && this.deps.settings.pagerDuty.pageSeverities.includes(incident.severity);
+  }
+
+  private policyFor(incident: Incident): string | null {
+    return (incident.service ? this.deps.settings.services[incident.service]?.escalationPolicy : undefined) ?? this.deps.settings.pagerDuty.escalationPolicy;
+  }
+
+  private async queue(incidentId: string, action: PagerAction, tag: string): Promise<void> {
+    const payload: EventPayload = { incidentId, action };
+    await this.deps.timers.schedule({ key: `${incidentId}:pagerduty:${action}:${tag}`, kind: PAGERDUTY_TIMER_KINDS.event, dueAt: this.deps.clock(), payload });
+  }
+
+  async opened(incident: Incident): Promise<void> {
+    if (this.pages(incident)) await this.queue(incident.id, 'trigger', `open:${incident.createdAt}`);
+    const policy = this.policyFor(incident);
+    if (this.deps.canLookUp && policy) {
+      await this.deps.timers.schedule({ key: `${incident.id}:pagerduty:oncall:${incident.createdAt}`, kind: PAGERDUTY_TIMER_KINDS.oncall, dueAt: this.deps.clock(), payload: { incidentId: incident.id, policy } });
+    }
+  }
+
+  async changed(incident: Incident, _events: unknown, previous: Incident): Promise<void> {
+    const unresolved = incident.resolvedAt === null && incident.status !== 'closed';
+    if (unresolved && this.pages(incident) && !this.pages(previous)) await this.queue(incident.id, 'trigger', `raise:${incident.severity}:${incident.version}`);
+    if (unresolved && previous.resolvedAt !== null && this.pages(incident)) await this.queue(incident.id, 'trigger', `reopen:${incident.version}`);
+    if (previous.acknowledgedAt === null && incident.acknowledgedAt !== null && incident.source !== 'pagerduty') await this.queue(incident.id, 'acknowledge', String(incident.acknowledgedAt));
+    if (previous.resolvedAt === null && incident.resolvedAt !== null && incident.source !== 'pagerduty') await this.queue(incident.id, 'resolve', String(incident.resolvedAt));
+  }
+
+  /** Escalation level 1 (first response missed): page on-call; answers the line for the timeline. */
+  async escalate(incident: Incident): Promise<string> {
+    if (incident.source === 'pagerduty') return 'the incident came from PagerDuty, which pages its own on-call';
+    if (!this.deps.canPage) return 'paging is not configured (set PAGERDUTY_ROUTING_KEY; `pagerduty.enabled` must not be false)';
+    await this.queue(incident.id, 'trigger', `escalation:${incident.severity}`);
+    return 'paging on-call through PagerDuty';
+  }
+
+  handlers(): Record<string, TimerHandler> {
+    return {
+      [PAGERDUTY_TIMER_KINDS.event]: (timer) => this.onEvent(timer),
+      [PAGERDUTY_TIMER_KINDS.oncall]: (timer) => this.onOnCall(timer),
+    };
+  }
+
+  private pagedMark(incidentId: string): string {
+    return `pagerduty-paged:${incidentId}`;
+  }
+
+  private async onEvent(timer: ScheduledTimer): Promise<void> {
+    const { incidentId, action } = timer.payload as EventPayload;
+    const { pager, store, marks } = this.deps;
+    const incident = await store.get(incidentId);
+    if (!incident || !pager) return;
+    if (action === 'trigger') {
+      // Resolved before we got here: paging now would wake someone for nothing.
+      if (incident.resolvedAt !== null || incident.status === 'closed') return;
+      await this.send(timer, incident, 'trigger', () => pager.trigger(incident));
+      await marks.set(this.pagedMark(incidentId), '1', PAGED_TTL_MS);
+      // An acknowledge or resolve that came while the trigger was pending skipped itself (not paged yet): send it now.
+      const latest = await store.get(incidentId);
+      if (latest?.acknowledgedAt != null) await this.send(timer, latest, 'acknowledge', () => pager.acknowledge(incidentId));
+      if (latest?.resolvedAt != null) await this.send(timer, latest, 'resolve', () => pager.resolve(incidentId));
+      return;
+    }
+    if (!(await marks.get(this.pagedMark(incidentId)))) return;
+    await this.send(timer, incident, action, () => (action === 'acknowledge' ? pager.acknowledge(incidentId) : pager.resolve(incidentId)));
+  }
+
+  private async send(timer: ScheduledTimer, incident: Incident, action: PagerAction, call: () => Promise<PagerResult>): Promise<void> {
+    const { once, store, metrics, clock } = this.deps;
+    await once(`pagerduty:${timer.key}:${action}`, async () => {
+      const result = await call();
+      metrics.pagerDutyEvents.inc({ action, outcome: result.ok ? 'ok' : 'failed' });
+      if (result.ok) {
+        if (action === 'trigger') {
+          await store.appendTimeline(incident.id, [{ at: clock(), actor: 'bot', kind: 'pagerduty', text: `Paged on-call through PagerDuty (${incident.severity})`, details: { action, dedupKey: result.dedupKey, attempts: result.attempts } }]);
+        }
+        return;
+      }
+      const retry = isRetryable(result.status);
+      await once(`pagerduty:${timer.key}:${action}:failed`, () =>
+        store.appendTimeline(incident.id, [{ at: clock(), actor: 'bot', kind: 'pagerduty', text: `PagerDuty ${action} failed: ${result.error ?? 'no answer'}${retry ? '; retrying in the background' : ''}`, details: { action, status: result.status, attempts: result.attempts, error: result.error } }]),
+      );
+      // Retryable: the timer comes back with backoff (same dedup_key, so PagerDuty folds repeats).
+      if (retry) throw new Error(`PagerDuty ${action} failed: ${result.error ?? 'no answer'}`);
+    });
+  }
+
+  private async onOnCall(timer: ScheduledTimer): Promise<void> {
+    const { incidentId, policy } = timer.payload as { incidentId: string; policy: string };
+    const { pager, store, once, clock, refresh } = this.deps;
+    if (!pager) return;
+    const result = await pager.currentOnCall(policy);
+    if (!result.ok) {
+      await once(`pagerduty:${timer.key}:failed`, () =>
+        store.appendTimeline(incidentId, [{ at: clock(), actor: 'bot', kind: 'pagerduty', text: `On-call lookup failed: ${result.error ?? 'no answer'}`, details: { policy, status: result.status } }]),
+      );
+      return;
+    }
+    const oncall = { people: result.oncalls.map((p) => ({ name: p.name, level: p.level })), escalationPolicy: policy, at: clock() };
+    const stored = await store.update(incidentId, (i) => ({ ok: true, incident: { ...i, oncall }, events: [] }));
+    if (stored.ok) await refresh(incidentId);
+  }
+}

@@ -1,0 +1,165 @@
+import { App, HTTPReceiver, SocketModeReceiver, type CustomRoute } from '@slack/bolt';
+import type { Server } from 'node:http';
+import { Redis } from 'ioredis';
+import { healthRoutes } from './adapters/http/health-routes';
+import { incidentApiRoutes } from './adapters/http/incident-api-routes';
+import { checkRedisConfig } from './adapters/redis/check-redis-config';
+import { RedisIdempotency } from './adapters/redis/redis-idempotency';
+import { RedisIncidentStore } from './adapters/redis/redis-incident-store';
+import { RedisRollbackRecords } from './adapters/redis/redis-rollback-records';
+import { boltLogger } from './adapters/slack/bolt-logger';
+import { registerAppHome } from './adapters/slack/handlers/app-home';
+import { registerIncidentActions } from './adapters/slack/handlers/incident-actions';
+import { registerIncidentCommand } from './adapters/slack/handlers/incident-command';
+import { registerIncidentViews } from './adapters/slack/handlers/incident-views';
+import { createSlackExtensions, type SlackDeps } from './adapters/slack/handlers/slack-deps';
+import { registerTimelineShortcut } from './adapters/slack/handlers/timeline-shortcut';
+import { SlackIncidentPublisher } from './adapters/slack/slack-incident-publisher';
+import { routeSlackListeners } from './adapters/slack/slack-router';
+import { RedisTimerEngine } from './adapters/timers/redis-timer-engine';
+import type { TimerHandler } from './adapters/timers/timer';
+import { IncidentService } from './app/incident-service';
+import type { Config } from './config/load-config';
+import { systemClock, type Clock } from './domain/clock';
+import { createLogger, type Logger } from './logger';
+import { createMetrics } from './metrics';
+import { alertsFeature } from './features/alerts-feature';
+import { slaFeature } from './features/sla-feature';
+import { paperTrailFeature } from './features/paper-trail-feature';
+import { rollbackFeature } from './features/rollback-feature';
+import type { CoreContext, Feature } from './features/feature';
+
+export interface BuildOptions {
+  config: Config;
+  clock?: Clock;
+  logger?: Logger;
+  /** Share a connection (tests); otherwise one is made from REDIS_URL. */
+  redis?: Redis;
+}
+
+export interface IncidentBot {
+  app: App;
+  service: IncidentService;
+  store: RedisIncidentStore;
+  publisher: SlackIncidentPublisher;
+  redis: Redis;
+  log: Logger;
+  timers: RedisTimerEngine;
+  features: Feature[];
+  /** Starts the HTTP server (or Socket Mode plus the HTTP routes); resolves with the bound port. */
+  start(port?: number): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** The composition root: everything is built here from the validated config, nowhere else. */
+export async function buildApp({ config, clock = systemClock, logger, redis: givenRedis }: BuildOptions): Promise<IncidentBot> {
+  const { env } = config;
+  const log = logger ?? createLogger(env.LOG_LEVEL);
+  const metrics = createMetrics();
+  const redis = givenRedis ?? new Redis(env.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+  redis.on('error', (error) => log.child({ component: 'redis' }).warn({ err: error.message }, 'Redis connection problem'));
+
+  const store = new RedisIncidentStore(redis, env.REDIS_PREFIX);
+  const idempotency = new RedisIdempotency(redis, env.REDIS_PREFIX);
+  const service = new IncidentService({ store, clock, log: log.child({ component: 'incidents' }), metrics, slaPolicy: config.slaPolicy });
+
+  const timers = new RedisTimerEngine({ redis, prefix: env.REDIS_PREFIX, logger: log.child({ component: 'timers' }), clock });
+  const rollbackRecords = new RedisRollbackRecords(redis, env.REDIS_PREFIX);
+  const core: CoreContext = { config, clock, log, metrics, redis, store, idempotency, service, timers, rollbackRecords };
+
+  // Each capability is built from the core; the order is the order observers run in.
+  const alerts = alertsFeature(core);
+  const features: Feature[] = [alerts, slaFeature(core), rollbackFeature(core), paperTrailFeature(core)];
+
+  const routes: CustomRoute[] = [
+    ...healthRoutes(redis, metrics),
+    ...incidentApiRoutes(service, env.API_TOKEN, log.child({ component: 'api' }), (id) => alerts.alertStore.counts(id)),
+    ...features.flatMap((f) => f.routes ?? []),
+  ];
+
+  const boltLog = boltLogger(log.child({ component: 'bolt' }));
+  const socketMode = Boolean(env.SLACK_APP_TOKEN);
+  const receiver = socketMode
+    ? new SocketModeReceiver({ appToken: env.SLACK_APP_TOKEN!, customRoutes: routes, installerOptions: { port: env.PORT, clientOptions: { slackApiUrl: env.SLACK_API_URL } }, logger: boltLog })
+    : new HTTPReceiver({ signingSecret: env.SLACK_SIGNING_SECRET ?? '', endpoints: '/slack/events', customRoutes: routes, logger: boltLog, processBeforeResponse: false });
+
+  const app = new App({
+    token: env.SLACK_BOT_TOKEN,
+    receiver,
+    logger: boltLog,
+    deferInitialization: true,
+    // Bolt keeps per-conversation state by default; we keep all state in Redis and never read it.
+    convoStore: false,
+    clientOptions: {
+      slackApiUrl: env.SLACK_API_URL,
+      // Bounded retries: an outage must not hold a handler for Slack's default half hour.
+      retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1000 },
+      timeout: 10_000,
+    },
+  });
+  app.error(async (error) => {
+    log.child({ component: 'bolt' }).error({ err: error, code: (error as { code?: string }).code }, 'unhandled error in a Slack listener');
+  });
+
+  const publisher = new SlackIncidentPublisher(
+    app.client,
+    service,
+    idempotency,
+    {
+      incidentChannel: config.channels.incident_response,
+      channelPrefix: config.channels.channel_prefix,
+      createChannelByDefault: config.channels.create_incident_channel,
+      minIntervalMs: config.alerts.slackMinIntervalMs,
+    },
+    log.child({ component: 'slack-publisher' }),
+    metrics,
+  );
+  service.observe(publisher);
+
+  const deps: SlackDeps = { service, publisher, idempotency, config, log, extensions: createSlackExtensions() };
+  const listeners = routeSlackListeners(app, log.child({ component: 'slack-router' }));
+  registerIncidentCommand(listeners, deps);
+  registerIncidentActions(listeners, deps);
+  registerIncidentViews(listeners, deps);
+  registerTimelineShortcut(listeners, deps);
+  registerAppHome(listeners, deps);
+  for (const feature of features) feature.install?.({ app: listeners, publisher, deps });
+  const timerHandlers: Record<string, TimerHandler> = Object.assign({}, ...features.map((f) => f.timerHandlers ?? {}));
+
+  let server: Server | undefined;
+  return {
+    app,
+    service,
+    store,
+    publisher,
+    redis,
+    log,
+    timers,
+    features,
+    async start(port = env.PORT) {
+      void checkRedisConfig(redis, log.child({ component: 'redis' })).catch(() => undefined);
+      await app.init();
+      if (socketMode) {
+        await app.start();
+      } else {
+        server = (await app.start(port)) as Server;
+      }
+      const address = server?.address();
+      const bound = typeof address === 'object' && address ? address.port : port;
+      log.info({ port: bound, mode: socketMode ? 'socket' : 'http' }, 'incident-bot started');
+      for (const feature of features) await feature.start?.();
+      // Timers that came due while every bot was down fire now, marked late.
+      if (Object.keys(timerHandlers).length) timers.start(timerHandlers);
+      // Announcements a crash or a Slack outage left unposted go out now.
+      publisher.announceMissing().catch((error) => log.warn({ err: error }, 'announcement sweep failed'));
+      return bound;
+    },
+    async stop() {
+      await timers.stop(2000).catch(() => undefined);
+      for (const feature of [...features].reverse()) await feature.stop?.().catch(() => undefined);
+      publisher.stop();
+      await app.stop().catch(() => undefined);
+      if (!givenRedis) redis.disconnect();
+    },
+  };
+}

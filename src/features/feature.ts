@@ -1,0 +1,54 @@
+import type { App, CustomRoute } from '@slack/bolt';
+import type { Redis } from 'ioredis';
+import type { RedisIdempotency } from '../adapters/redis/redis-idempotency';
+import type { RedisIncidentStore } from '../adapters/redis/redis-incident-store';
+import type { RedisRollbackRecords } from '../adapters/redis/redis-rollback-records';
+import type { SlackDeps } from '../adapters/slack/handlers/slack-deps';
+import type { SlackIncidentPublisher } from '../adapters/slack/slack-incident-publisher';
+import type { SlackListeners } from '../adapters/slack/slack-router';
+import type { TimerEngine, TimerHandler } from '../adapters/timers/timer';
+import type { IncidentService } from '../app/incident-service';
+import type { Config } from '../config/load-config';
+import type { Clock } from '../domain/clock';
+import type { Logger } from '../logger';
+import type { Metrics } from '../metrics';
+
+/** What every capability is built from: the validated config and the shared core. */
+export interface CoreContext {
+  config: Config;
+  clock: Clock;
+  log: Logger;
+  metrics: Metrics;
+  redis: Redis;
+  store: RedisIncidentStore;
+  idempotency: RedisIdempotency;
+  service: IncidentService;
+  timers: TimerEngine;
+  /** The rollback paper trail (decisions, executions, verifications), shared by rollback and report. */
+  rollbackRecords: RedisRollbackRecords;
+}
+
+/** Available once the Slack app exists. */
+export interface SlackContext {
+  /** Register listeners here (Bolt's methods; actions and views routed by id). */
+  app: SlackListeners;
+  publisher: SlackIncidentPublisher;
+  deps: SlackDeps;
+}
+
+/**
+ * One capability (alerts, SLA clocks, rollbacks, paper trail) wired into the app. The
+ * composition root builds each from the core, then: its routes go on the bot's server,
+ * install() registers its Slack listeners and incident observers, its timer handlers run
+ * on the shared timer engine, start()/stop() follow the app's.
+ */
+export interface Feature {
+  readonly name: string;
+  routes?: CustomRoute[];
+  timerHandlers?: Record<string, TimerHandler>;
+  install?(slack: SlackContext): void;
+  start?(): Promise<void>;
+  stop?(): Promise<void>;
+}
+
+export type FeatureFactory = (core: CoreContext) => Feature;

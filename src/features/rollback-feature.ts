@@ -1,0 +1,116 @@
+import type { Incident } from '../domain/incident';
+import { isOpenStatus } from '../domain/lifecycle';
+import { CheckRunner } from '../adapters/runners/check-runner';
+import { createOctokit } from '../adapters/github/create-octokit';
+import { createRollbackRunner } from '../adapters/runners/create-rollback-runner';
+import { RedisRollbackRequests } from '../adapters/redis/redis-rollback-requests';
+import { registerRollbackHandlers } from '../adapters/slack/handlers/rollback-handlers';
+import { ACTIONS } from '../adapters/slack/ids';
+import { SlackRollbackMessenger } from '../adapters/slack/slack-rollback-messenger';
+import { SlackUserGroups } from '../adapters/slack/slack-user-groups';
+import type { IncidentObserver } from '../app/incident-service';
+import { ApproverDirectory } from '../app/rollback-approvers';
+import { RollbackDecisions } from '../app/rollback-decisions';
+import { ROLLBACK_TIMERS, type RollbackDeps } from '../app/rollback-deps';
+import { RollbackExecution } from '../app/rollback-execution';
+import type { RollbackMessenger, RollbackPlans } from '../app/rollback-ports';
+import { RollbackProposals } from '../app/rollback-proposals';
+import type { TimelineEventInput } from '../domain/timeline';
+import type { CoreContext, Feature } from './feature';
+
+export interface RollbackFeature extends Feature {
+  requests: RedisRollbackRequests;
+  /** Called with the pid whenever a rollback script starts (the approval→start benchmark). */
+  onRunnerStarted(listener: (pid: number) => void): () => void;
+}
+
+/**
+ * Approve, then roll back (issue 4): proposals with readiness checks, approval guardrails,
+ * an exactly-once execution as a timer job, verification, fallbacks, automatic rollback
+ * with an abortable countdown, and crash safety (a run cut short is `unknown`, never re-run).
+ */
+export function rollbackFeature(core: CoreContext): RollbackFeature {
+  const { config, redis, log, clock, metrics, service, timers, rollbackRecords } = core;
+  const byName = new Map(config.services.filter((s) => s.rollback).map((s) => [s.name, s]));
+  const plans: RollbackPlans = (name) => byName.get(name)?.rollback ?? null;
+  const requests = new RedisRollbackRequests(redis, config.env.REDIS_PREFIX);
+  const checks = new CheckRunner({ logger: log });
+  const startedListeners = new Set<(pid: number) => void>();
+  const runner = createRollbackRunner({
+    logger: log.child({ component: 'rollback-runner' }),
+    octokit: () => createOctokit({ token: config.env.GITHUB_TOKEN, baseUrl: config.env.GITHUB_API_URL, log }),
+    clock,
+    secrets: [config.env.GITHUB_TOKEN, config.env.SLACK_BOT_TOKEN].filter((s): s is string => Boolean(s)),
+    onScriptStarted: (pid) => startedListeners.forEach((listener) => listener(pid)),
+  });
+  let messenger: RollbackMessenger | null = null;
+  const deps: RollbackDeps = {
+    service,
+    requests,
+    records: rollbackRecords,
+    timers,
+    plans,
+    runChecks: (specs, placeholders) => checks.runAll(specs, { placeholders, signal: new AbortController().signal }),
+    messenger: () => messenger,
+    clock,
+    log: log.child({ component: 'rollback' }),
+    metrics,
+  };
+  const proposals = new RollbackProposals(deps);
+  const execution = new RollbackExecution(deps, runner, {
+    mentionsFor(name, commander) {
+      const svc = config.services.find((s) => s.name === name);
+      const people = [...new Set([...(commander && !commander.startsWith('alert:') ? [commander] : []), ...(svc?.owners ?? [])])].map((u) => `<@${u}>`);
+      return [...people, ...(svc?.user_group ? [`<!subteam^${svc.user_group}>`] : [])];
+    },
+  });
+
+  // An alert rule with `auto_rollback: true` opened or raised the incident: propose once, through a persisted job.
+  const autoTrigger: IncidentObserver = {
+    name: 'auto-rollback',
+    async opened(incident: Incident) {
+      if (incident.autoRollback) await scheduleAuto(incident, incident.autoRollback.rule);
+    },
+    async changed(incident: Incident, events: TimelineEventInput[]) {
+      const raised = events.find((e) => e.kind === 'severity' && typeof e.details?.autoRollback === 'string');
+      if (raised) await scheduleAuto(incident, raised.details!.autoRollback as string);
+    },
+  };
+  async function scheduleAuto(incident: Incident, rule: string): Promise<void> {
+    if (!isOpenStatus(incident.status)) return;
+    await timers.schedule({ key: `rollback:auto:${incident.id}`, kind: ROLLBACK_TIMERS.autoPropose, dueAt: clock(), payload: { incidentId: incident.id, rule } });
+  }
+  service.observe(autoTrigger);
+
+  return {
+    name: 'rollback',
+    requests,
+    onRunnerStarted(listener) {
+      startedListeners.add(listener);
+      return () => startedListeners.delete(listener);
+    },
+    timerHandlers: {
+      [ROLLBACK_TIMERS.execute]: execution.execute,
+      [ROLLBACK_TIMERS.countdown]: execution.countdown,
+      [ROLLBACK_TIMERS.expire]: execution.expire,
+      [ROLLBACK_TIMERS.autoPropose]: async (timer) => {
+        const { incidentId, rule } = timer.payload as { incidentId: string; rule: string };
+        await proposals.proposeAutomatic(incidentId, rule);
+      },
+    },
+    install({ app, publisher, deps: slackDeps }) {
+      messenger = new SlackRollbackMessenger(app.client, { service, requests, plans, incidentChannel: config.channels.incident_response, log: deps.log, metrics });
+      const approvers = new ApproverDirectory(new SlackUserGroups(app.client), clock, deps.log);
+      const decisions = new RollbackDecisions(deps, approvers, execution);
+      registerRollbackHandlers(app, slackDeps, { proposals, decisions, serviceNames: [...byName.keys()] });
+      publisher.addAnnouncementButtons((incident) =>
+        incident.service && plans(incident.service) ? [{ actionId: ACTIONS.proposeRollback, text: 'Propose rollback', value: incident.id }] : [],
+      );
+    },
+    async start() {
+      // Best effort and off the start path: a Redis outage at start must not stop the bot; the
+      // timer engine's redelivery reaches the same verdict for any run cut short.
+      void execution.sweep().catch((error: unknown) => deps.log.warn({ err: error }, 'rollback restart sweep failed; interrupted runs are found when their jobs are delivered again'));
+    },
+  };
+}

@@ -1,0 +1,30 @@
+import { buildApp } from './build-app';
+import { loadConfig, missingSlackCredentials } from './config/load-config';
+
+/** Reads env + config once; a problem is printed with every bad key, and the process exits non-zero. */
+async function main(): Promise<void> {
+  const loaded = loadConfig();
+  if (!loaded.ok) {
+    console.error(`incident-bot: the configuration is invalid:\n${loaded.errors.map((e) => `  - ${e}`).join('\n')}`);
+    process.exit(1);
+  }
+  const missing = missingSlackCredentials(loaded.config.env);
+  if (missing.length) {
+    console.error(`incident-bot: cannot talk to Slack; set these environment variables:\n${missing.map((m) => `  - ${m}`).join('\n')}\nSee README.md, "Create the Slack app".`);
+    process.exit(1);
+  }
+  const bot = await buildApp({ config: loaded.config });
+  const shutdown = async (signal: string) => {
+    bot.log.info({ signal }, 'shutting down');
+    await bot.stop();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  await bot.start();
+}
+
+main().catch((error) => {
+  console.error('incident-bot: failed to start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});

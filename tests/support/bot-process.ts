@@ -1,0 +1,16 @@
+// Runs the real bot (the composition root, as src/main.ts does) in its own process for
+// benchmarks and multi-process tests. Config file comes as JSON in BOT_FILE_CONFIG; env as
+// usual. Prints "READY <port>" once listening; exits on SIGTERM, dies on SIGKILL.
+import { buildApp } from '../../src/build-app';
+import { loadConfig } from '../../src/config/load-config';
+
+const file = process.env.BOT_FILE_CONFIG ? JSON.parse(process.env.BOT_FILE_CONFIG) : undefined;
+const loaded = loadConfig({ env: process.env, ...(file ? { file } : {}) });
+if (!loaded.ok) {
+  console.error(loaded.errors.join('\n'));
+  process.exit(1);
+}
+const bot = await buildApp({ config: loaded.config });
+const port = await bot.start(loaded.config.env.PORT);
+console.log(`READY ${port}`);
+process.once('SIGTERM', () => void bot.stop().then(() => process.exit(0)));

@@ -1,0 +1,189 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One recorded call to the stand-in: a Web API method or a response_url post. */
+export interface SlackCall {
+  method: string;
+  args: Record<string, any>;
+  at: number;
+}
+
+type Fault = { error: string; remaining: number; status?: number; retryAfter?: number };
+
+const LIMITS = { blocks: 50, viewBlocks: 100, sectionText: 3000, buttonText: 75, headerText: 150 };
+
+/** Mirrors the Block Kit limits Slack enforces with `invalid_blocks`. */
+export function blockKitProblems(blocks: unknown, max = LIMITS.blocks): string[] {
+  if (!Array.isArray(blocks)) return [];
+  const problems: string[] = [];
+  if (blocks.length > max) problems.push(`more than ${max} blocks`);
+  const visit = (node: any, path: string) => {
+    if (!node || typeof node !== 'object') return;
+    if (node.type === 'section' && node.text?.text?.length > LIMITS.sectionText) problems.push(`${path}.text longer than ${LIMITS.sectionText}`);
+    if (node.type === 'header' && node.text?.text?.length > LIMITS.headerText) problems.push(`${path}.text longer than ${LIMITS.headerText}`);
+    if (node.type === 'button' && node.text?.text?.length > LIMITS.buttonText) problems.push(`${path}.text longer than ${LIMITS.buttonText}`);
+    for (const [key, value] of Object.entries(node)) if (value && typeof value === 'object') visit(value, `${path}.${key}`);
+  };
+  blocks.forEach((b, i) => visit(b, `blocks[${i}]`));
+  return problems;
+}
+
+/**
+ * A local HTTP server that answers like the Slack Web API for the methods the bot uses,
+ * records every call, and can be told to fail (name_taken, ratelimited, 500 …).
+ */
+export class SlackStandIn {
+  readonly calls: SlackCall[] = [];
+  private server: Server | undefined;
+  private faults = new Map<string, Fault[]>();
+  private overrides = new Map<string, Record<string, unknown>>();
+  private tsCounter = 1_000_000;
+  private channels = new Map<string, { id: string; name: string }>();
+  readonly takenNames = new Set<string>();
+  /** usergroups.users.list answers from here: group id → member user ids. */
+  readonly userGroups = new Map<string, string[]>();
+  url = '';
+
+  constructor() {
+    this.channels.set('incident-response', { id: 'C0INCIDENT', name: 'incident-response' });
+  }
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    this.server?.closeAllConnections?.();
+  }
+
+  get apiUrl(): string {
+    return `${this.url}api/`;
+  }
+
+  responseUrl(id: string): string {
+    return `${this.url}respond/${id}`;
+  }
+
+  /** The next `times` calls of `method` fail with `error` (HTTP 200 ok:false, like Slack), or with a status. */
+  fail(method: string, error: string, times = 1, options: { status?: number; retryAfter?: number } = {}): void {
+    const list = this.faults.get(method) ?? [];
+    list.push({ error, remaining: times, ...options });
+    this.faults.set(method, list);
+  }
+
+  /** Answers `method` with `body` from now on (e.g. apps.connections.open's socket URL). */
+  answerWith(method: string, body: Record<string, unknown>): void {
+    this.overrides.set(method, body);
+  }
+
+  callsTo(method: string): SlackCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  reset(): void {
+    this.calls.length = 0;
+    this.faults.clear();
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const args = parseBody(raw, req.headers['content-type'] ?? '');
+    if (url.pathname.startsWith('/respond/')) {
+      this.calls.push({ method: 'response_url', args: { ...args, responseId: url.pathname.slice('/respond/'.length) }, at: Date.now() });
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      return void res.end('ok');
+    }
+    const method = url.pathname.replace(/^\/api\//, '');
+    this.calls.push({ method, args, at: Date.now() });
+    const fault = this.faults.get(method)?.find((f) => f.remaining > 0);
+    if (fault) {
+      fault.remaining -= 1;
+      if (fault.status) {
+        res.writeHead(fault.status, { 'content-type': 'application/json', ...(fault.retryAfter ? { 'retry-after': String(fault.retryAfter) } : {}) });
+        return void res.end(JSON.stringify({ ok: false, error: fault.error }));
+      }
+      return this.json(res, { ok: false, error: fault.error });
+    }
+    this.json(res, this.overrides.get(method) ?? this.answer(method, args));
+  }
+
+  private json(res: ServerResponse, body: unknown): void {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  }
+
+  private channelId(channel: string): string {
+    const name = channel.replace(/^#/, '');
+    return this.channels.get(name)?.id ?? channel;
+  }
+
+  private answer(method: string, args: Record<string, any>): Record<string, unknown> {
+    switch (method) {
+      case 'auth.test':
+        return { ok: true, url: 'https://example.slack.com/', team: 'Example', user: 'incident-bot', team_id: 'T0TEAM', user_id: 'U0BOT', bot_id: 'B0BOT' };
+      case 'chat.postMessage': {
+        const problems = blockKitProblems(args.blocks);
+        if (problems.length) return { ok: false, error: 'invalid_blocks', errors: problems };
+        const ts = `${++this.tsCounter}.000100`;
+        return { ok: true, channel: this.channelId(String(args.channel)), ts, message: { text: args.text, ts } };
+      }
+      case 'chat.update': {
+        const problems = blockKitProblems(args.blocks);
+        if (problems.length) return { ok: false, error: 'invalid_blocks', errors: problems };
+        return { ok: true, channel: args.channel, ts: args.ts, text: args.text };
+      }
+      case 'chat.postEphemeral':
+        return { ok: true, message_ts: `${++this.tsCounter}.000200` };
+      case 'conversations.create': {
+        const name = String(args.name);
+        if (name.length > 80 || !/^[a-z0-9_-]+$/.test(name)) return { ok: false, error: 'invalid_name_specials' };
+        if (this.takenNames.has(name) || this.channels.has(name)) return { ok: false, error: 'name_taken' };
+        const channel = { id: `C${String(this.channels.size).padStart(8, '0')}`, name };
+        this.channels.set(name, channel);
+        return { ok: true, channel: { ...channel, is_channel: true, created: Math.floor(Date.now() / 1000) } };
+      }
+      case 'usergroups.users.list': {
+        const users = this.userGroups.get(String(args.usergroup));
+        return users ? { ok: true, users } : { ok: false, error: 'no_such_subteam' };
+      }
+      case 'conversations.invite':
+        return { ok: true, channel: { id: args.channel } };
+      case 'views.open':
+      case 'views.publish':
+      case 'views.update': {
+        const view = typeof args.view === 'string' ? JSON.parse(args.view) : args.view;
+        const problems = blockKitProblems(view?.blocks, LIMITS.viewBlocks);
+        if (problems.length) return { ok: false, error: 'invalid_arguments', response_metadata: { messages: problems } };
+        return { ok: true, view: { id: `V${++this.tsCounter}`, ...view } };
+      }
+      default:
+        return { ok: false, error: 'unknown_method' };
+    }
+  }
+}
+
+/** The Web API client sends form-encoded bodies with JSON-encoded nested values. */
+function parseBody(raw: string, contentType: string): Record<string, any> {
+  if (!raw) return {};
+  if (contentType.includes('application/json')) return JSON.parse(raw);
+  const out: Record<string, any> = {};
+  for (const [key, value] of new URLSearchParams(raw)) {
+    if (value.startsWith('[') || value.startsWith('{')) {
+      try {
+        out[key] = JSON.parse(value);
+        continue;
+      } catch {
+        // keep as text
+      }
+    }
+    out[key] = value;
+  }
+  return out;
+}
