@@ -4,7 +4,7 @@ import { LuaScript } from './run-script';
 
 export type RunOnceResult<T> =
   | { outcome: 'ran'; value: T }
-  /** Somebody already did it: nothing to do. */
+  /** Somebody already did it (or an earlier attempt did, as `alreadyHappened` found): nothing to do. */
   | { outcome: 'already_done' }
   /** Somebody is doing it right now, or died doing it less than claimMs ago: throw so the timer retries later. */
   | { outcome: 'in_progress' };
@@ -19,13 +19,35 @@ export interface RunOnceOptions {
    * growing retry backoff: it runs as soon as the dead claim expires.
    */
   waitMs?: number;
+  /**
+   * Asked before running the effect again when an earlier attempt started it and never
+   * finished (its process died, or the call failed after the other side may have acted,
+   * e.g. a Slack timeout). Answers whether the effect is visible anyway, looked up where it
+   * lands (the channel's history, the timeline) since `startedAt`. True: it is marked done and
+   * not repeated. Without it, or when it throws, the effect runs again (at least once).
+   */
+  alreadyHappened?: (startedAt: number) => Promise<boolean>;
 }
 
+/**
+ * KEYS: claim, attempt. ARGV: token, claimMs, now, ttlMs.
+ * Takes the claim when it is free; the attempt key keeps the start of the first attempt
+ * that did not finish. Returns {claimed (0/1), state ('done' | holder | ''), earlier attempt start or ''}.
+ */
+const CLAIM = new LuaScript(`
+local current = redis.call('GET', KEYS[1])
+if current then return {0, current, ''} end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+local earlier = redis.call('GET', KEYS[2])
+if not earlier then redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[4]) end
+return {1, '', earlier or ''}
+`);
 // Compare-and-set: only the claim we took may be turned into "done" or released.
 const MARK_DONE = new LuaScript(`
 local current = redis.call('GET', KEYS[1])
 if current == ARGV[1] or not current then
   redis.call('SET', KEYS[1], 'done', 'PX', ARGV[2])
+  redis.call('DEL', KEYS[2])
   return 1
 end
 return 0
@@ -37,10 +59,11 @@ return 0
 
 /**
  * Runs `fn` once per effectKey across every replica and every redelivery of a timer:
- * SET NX claims it, success marks it done for ttlMs, a throw releases it so a retry can run it.
- * Remaining window: a crash after the effect (a Slack post) but before "done" is written leaves
- * the claim to expire after claimMs, and the retry then repeats the effect. It is the gap between
- * two network calls, not a lease period.
+ * a claim (SET NX PX claimMs) makes it exclusive, success marks it done for ttlMs, a throw
+ * releases the claim so a retry can run it. Every claim also records that an attempt
+ * started; the next claim after an unfinished attempt asks `alreadyHappened` first, which
+ * closes the gap between "the effect happened" and "done was written" (a crash there, or
+ * an error reply after the other side acted) for any effect that can be looked up.
  */
 export async function runOnce<T>(
   redis: Redis,
@@ -50,25 +73,44 @@ export async function runOnce<T>(
   fn: () => Promise<T>,
   options: RunOnceOptions = {},
 ): Promise<RunOnceResult<T>> {
-  const key = `${prefix}effects:${effectKey}`;
+  const keys = [`${prefix}effects:${effectKey}`, `${prefix}effects:${effectKey}:attempt`];
   const token = `run:${randomUUID()}`;
   const claimMs = Math.min(ttlMs, options.claimMs ?? 30_000);
   const waitUntil = Date.now() + (options.waitMs ?? 0);
-  while ((await redis.set(key, token, 'PX', claimMs, 'NX')) === null) {
-    if ((await redis.get(key)) === 'done') return { outcome: 'already_done' };
+  let earlier: string;
+  for (;;) {
+    const [claimed, holder, started] = (await CLAIM.run(redis, keys, [token, claimMs, Date.now(), ttlMs])) as [number, string, string];
+    if (claimed === 1) {
+      earlier = started;
+      break;
+    }
+    if (holder === 'done') return { outcome: 'already_done' };
     const left = waitUntil - Date.now();
     if (left <= 0) return { outcome: 'in_progress' };
-    const claimLeft = await redis.pttl(key);
+    const claimLeft = await redis.pttl(keys[0]!);
     await new Promise((r) => setTimeout(r, Math.max(20, Math.min(left, claimLeft > 0 ? claimLeft : 20, 250))));
+  }
+  if (earlier !== '' && options.alreadyHappened && (await askAlreadyHappened(options.alreadyHappened, Number(earlier)))) {
+    await MARK_DONE.run(redis, keys, [token, ttlMs]);
+    return { outcome: 'already_done' };
   }
   let value: T;
   try {
     value = await fn();
   } catch (err) {
-    await RELEASE.run(redis, [key], [token]).catch(() => undefined);
+    await RELEASE.run(redis, keys, [token]).catch(() => undefined);
     throw err;
   }
   // 0 means our claim expired and another runner took it: the effect may happen twice; fn took longer than claimMs.
-  await MARK_DONE.run(redis, [key], [token, ttlMs]);
+  await MARK_DONE.run(redis, keys, [token, ttlMs]);
   return { outcome: 'ran', value };
+}
+
+/** A lookup that fails must not block the effect: running it again is the safer mistake. */
+async function askAlreadyHappened(check: (startedAt: number) => Promise<boolean>, startedAt: number): Promise<boolean> {
+  try {
+    return await check(startedAt);
+  } catch {
+    return false;
+  }
 }

@@ -14,7 +14,7 @@ interface Effect { key: string; dueAt: number; firedAt: number; pid: number; att
 
 function spawnWorker(prefix: string): Promise<{ child: ChildProcess; readyAt: number }> {
   const child = spawn(process.execPath, ['--import', 'tsx', WORKER], {
-    env: { ...process.env, TIMER_TEST_PREFIX: prefix, TEST_REDIS_URL, TIMER_LEASE_MS: '2000', TIMER_EFFECT_MS: '250' },
+    env: { ...process.env, TIMER_TEST_PREFIX: prefix, TEST_REDIS_URL, TIMER_LEASE_MS: '2000', TIMER_EFFECT_MS: '250', TIMER_AFTER_EFFECT_MS: '150' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
@@ -92,6 +92,7 @@ describe('timers across kill -9 of the worker process', () => {
     await pause(2_500); // let any duplicate show up
     effects = (await redis.lrange(`${prefix}effects`, 0, -1)).map((s) => JSON.parse(s) as Effect);
     const fires = await redis.llen(`${prefix}fires`);
+    const confirmed = await redis.llen(`${prefix}confirmed`);
 
     const unique = new Set(effects.map((e) => e.key));
     const lost = TIMERS - unique.size;
@@ -103,7 +104,8 @@ describe('timers across kill -9 of the worker process', () => {
       `kill test: ${TIMERS} timers, ${CYCLES} kills, lost ${lost}, duplicate effects ${duplicates}, handler deliveries ${fires} ` +
         `(redeliveries ${fires - TIMERS}); delay after due-or-restart p50 ${percentile(delays, 50)} ms, p99 ${percentile(delays, 99)} ms, max ${delays.at(-1)} ms; ` +
         `lateness vs dueAt p50 ${percentile(lateness, 50)} ms, p99 ${percentile(lateness, 99)} ms, max ${lateness.at(-1)} ms; late=true ${effects.filter((e) => e.late).length}, ` +
-        `effects run on attempt > 1 ${effects.filter((e) => e.attempt > 1).length}`,
+        `effects run on attempt > 1 ${effects.filter((e) => e.attempt > 1).length}; ` +
+        `killed after the effect landed, found by lookup and not repeated ${confirmed}`,
     );
     expect(lost).toBe(0);
     expect(duplicates).toBe(0);

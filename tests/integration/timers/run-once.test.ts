@@ -63,4 +63,79 @@ describe('runOnce (real Redis)', () => {
     expect(await runOnce(redis, prefix, effectKey, 60_000, async () => ++runs, { waitMs: 500 })).toEqual({ outcome: 'already_done' });
     expect(runs).toBe(1);
   });
+
+  describe('an attempt that died after its effect landed (the crash window)', () => {
+    // A runner that performs the effect and then never returns: what a kill -9 between
+    // "Slack accepted the post" and "done written" leaves behind.
+    const dieAfterEffect = (landed: string[], key: string) => () => {
+      landed.push(key);
+      return new Promise<never>(() => undefined);
+    };
+
+    it('the retry looks the effect up, finds it and does not repeat it', async () => {
+      const landed: string[] = [];
+      const lookups: number[] = [];
+      const before = Date.now();
+      void runOnce(redis, prefix, 'post', 60_000, dieAfterEffect(landed, 'post'), { claimMs: 200 });
+      await new Promise((r) => setTimeout(r, 50));
+      const retry = await runOnce(redis, prefix, 'post', 60_000, async () => landed.push('post'), {
+        claimMs: 200,
+        waitMs: 1_000,
+        alreadyHappened: async (startedAt) => {
+          lookups.push(startedAt);
+          return landed.includes('post');
+        },
+      });
+      expect(retry).toEqual({ outcome: 'already_done' });
+      expect(landed).toEqual(['post']);
+      // The lookup is told when the first attempt started, so it can search from there.
+      expect(lookups).toHaveLength(1);
+      expect(lookups[0]).toBeGreaterThanOrEqual(before);
+      expect(lookups[0]).toBeLessThanOrEqual(before + 50);
+      expect(await runOnce(redis, prefix, 'post', 60_000, async () => landed.push('again'))).toEqual({ outcome: 'already_done' });
+    });
+
+    it('when the lookup does not find it, the effect runs (a crash before the effect must not lose it)', async () => {
+      const landed: string[] = [];
+      void runOnce(redis, prefix, 'post', 60_000, () => new Promise<never>(() => undefined), { claimMs: 200 });
+      await new Promise((r) => setTimeout(r, 50));
+      const retry = await runOnce(redis, prefix, 'post', 60_000, async () => landed.push('post'), { claimMs: 200, waitMs: 1_000, alreadyHappened: async () => false });
+      expect(retry).toEqual({ outcome: 'ran', value: 1 });
+      expect(landed).toEqual(['post']);
+    });
+
+    it('a lookup that throws (Slack down, missing scope) runs the effect again rather than lose it', async () => {
+      let runs = 0;
+      void runOnce(redis, prefix, 'post', 60_000, () => new Promise<never>(() => undefined), { claimMs: 200 });
+      await new Promise((r) => setTimeout(r, 50));
+      const retry = await runOnce(redis, prefix, 'post', 60_000, async () => ++runs, {
+        claimMs: 200,
+        waitMs: 1_000,
+        alreadyHappened: async () => {
+          throw new Error('missing_scope');
+        },
+      });
+      expect(retry).toEqual({ outcome: 'ran', value: 1 });
+    });
+
+    it('an error reply after the effect landed (a timeout) is checked on retry too', async () => {
+      const landed: string[] = [];
+      const timeoutAfterLanding = async () => {
+        landed.push('post');
+        throw new Error('request timed out');
+      };
+      await expect(runOnce(redis, prefix, 'post', 60_000, timeoutAfterLanding)).rejects.toThrow('timed out');
+      const retry = await runOnce(redis, prefix, 'post', 60_000, async () => landed.push('post'), { alreadyHappened: async () => landed.includes('post') });
+      expect(retry).toEqual({ outcome: 'already_done' });
+      expect(landed).toEqual(['post']);
+    });
+
+    it('a first attempt is never looked up (no cost on the common path)', async () => {
+      let lookups = 0;
+      const first = await runOnce(redis, prefix, 'fresh', 60_000, async () => 'ok', { alreadyHappened: async () => (++lookups, true) });
+      expect(first).toEqual({ outcome: 'ran', value: 'ok' });
+      expect(lookups).toBe(0);
+      expect(await redis.exists(`${prefix}effects:fresh:attempt`)).toBe(0);
+    });
+  });
 });
