@@ -45,8 +45,12 @@ function createPager(config: Config, log: Logger): PagerDutyPager | null {
 export function slaFeature(core: CoreContext): Feature {
   const { config, clock, log: root, metrics, redis, store, idempotency, service, timers } = core;
   const log = root.child({ component: 'sla' });
-  const once: RunEffectOnce = async (key, fn) => {
-    const result = await runOnce(redis, config.env.REDIS_PREFIX, key, EFFECT_TTL_MS, fn, { claimMs: EFFECT_CLAIM_MS, waitMs: EFFECT_CLAIM_MS + 1_000 });
+  const once: RunEffectOnce = async (key, fn, alreadyHappened) => {
+    const result = await runOnce(redis, config.env.REDIS_PREFIX, key, EFFECT_TTL_MS, fn, {
+      claimMs: EFFECT_CLAIM_MS,
+      waitMs: EFFECT_CLAIM_MS + 1_000,
+      ...(alreadyHappened ? { alreadyHappened } : {}),
+    });
     // Another replica is doing it, or died doing it: the timer comes back after backoff and finds it done (or free).
     if (result.outcome === 'in_progress') throw new Error(`effect ${key} is in progress elsewhere`);
     return result.outcome === 'ran';

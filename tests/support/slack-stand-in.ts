@@ -8,7 +8,19 @@ export interface SlackCall {
   at: number;
 }
 
-type Fault = { error: string; remaining: number; status?: number; retryAfter?: number };
+/** `landed`: the call takes effect (the message is posted) and then the error is returned, like a timeout after Slack acted. */
+type Fault = { error: string; remaining: number; status?: number; retryAfter?: number; landed?: boolean };
+
+/** A message as the stand-in keeps it, for conversations.history / conversations.replies. */
+export interface StoredMessage {
+  channel: string;
+  ts: string;
+  text: string;
+  thread_ts?: string;
+  /** When it was posted (ms); `oldest` filters on this, since the stand-in's ts values are counters, not times. */
+  postedAt: number;
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
+}
 
 const LIMITS = { blocks: 50, viewBlocks: 100, sectionText: 3000, buttonText: 75, headerText: 150 };
 
@@ -39,6 +51,8 @@ export class SlackStandIn {
   private overrides = new Map<string, Record<string, unknown>>();
   private tsCounter = 1_000_000;
   private channels = new Map<string, { id: string; name: string }>();
+  /** Every message posted, in order; history and replies read from here. */
+  readonly messages: StoredMessage[] = [];
   readonly takenNames = new Set<string>();
   /** usergroups.users.list answers from here: group id → member user ids. */
   readonly userGroups = new Map<string, string[]>();
@@ -69,7 +83,7 @@ export class SlackStandIn {
   }
 
   /** The next `times` calls of `method` fail with `error` (HTTP 200 ok:false, like Slack), or with a status. */
-  fail(method: string, error: string, times = 1, options: { status?: number; retryAfter?: number } = {}): void {
+  fail(method: string, error: string, times = 1, options: { status?: number; retryAfter?: number; landed?: boolean } = {}): void {
     const list = this.faults.get(method) ?? [];
     list.push({ error, remaining: times, ...options });
     this.faults.set(method, list);
@@ -105,6 +119,7 @@ export class SlackStandIn {
     const fault = this.faults.get(method)?.find((f) => f.remaining > 0);
     if (fault) {
       fault.remaining -= 1;
+      if (fault.landed) this.answer(method, args);
       if (fault.status) {
         res.writeHead(fault.status, { 'content-type': 'application/json', ...(fault.retryAfter ? { 'retry-after': String(fault.retryAfter) } : {}) });
         return void res.end(JSON.stringify({ ok: false, error: fault.error }));
@@ -117,6 +132,10 @@ export class SlackStandIn {
   private json(res: ServerResponse, body: unknown): void {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body));
+  }
+
+  private hasChannelId(id: string): boolean {
+    return [...this.channels.values()].some((c) => c.id === id) || this.messages.some((m) => m.channel === id);
   }
 
   private channelId(channel: string): string {
@@ -132,7 +151,10 @@ export class SlackStandIn {
         const problems = blockKitProblems(args.blocks);
         if (problems.length) return { ok: false, error: 'invalid_blocks', errors: problems };
         const ts = `${++this.tsCounter}.000100`;
-        return { ok: true, channel: this.channelId(String(args.channel)), ts, message: { text: args.text, ts } };
+        const channel = this.channelId(String(args.channel));
+        const metadata = typeof args.metadata === 'string' ? JSON.parse(args.metadata) : args.metadata;
+        this.messages.push({ channel, ts, postedAt: Date.now(), text: String(args.text ?? ''), ...(args.thread_ts ? { thread_ts: String(args.thread_ts) } : {}), ...(metadata ? { metadata } : {}) });
+        return { ok: true, channel, ts, message: { text: args.text, ts } };
       }
       case 'chat.update': {
         const problems = blockKitProblems(args.blocks);
@@ -148,6 +170,23 @@ export class SlackStandIn {
         const channel = { id: `C${String(this.channels.size).padStart(8, '0')}`, name };
         this.channels.set(name, channel);
         return { ok: true, channel: { ...channel, is_channel: true, created: Math.floor(Date.now() / 1000) } };
+      }
+      case 'conversations.history':
+      case 'conversations.replies': {
+        // Like Slack: newest first, `oldest` in seconds, metadata only with include_all_metadata, paged by cursor.
+        const channel = this.channelId(String(args.channel));
+        if (!this.hasChannelId(channel)) return { ok: false, error: 'channel_not_found' };
+        const oldest = Number(args.oldest ?? 0);
+        const inThread = method === 'conversations.replies';
+        const withMetadata = args.include_all_metadata === true || args.include_all_metadata === 'true';
+        const all = this.messages
+          .filter((m) => m.channel === channel && m.postedAt >= oldest * 1000 && (inThread ? m.thread_ts === args.ts || m.ts === args.ts : !m.thread_ts))
+          .reverse();
+        const start = Number(args.cursor ?? 0);
+        const limit = Number(args.limit ?? 100);
+        const page = all.slice(start, start + limit).map(({ channel: _c, postedAt: _p, metadata, ...m }) => ({ type: 'message', ...m, ...(withMetadata && metadata ? { metadata } : {}) }));
+        const next = start + limit < all.length ? String(start + limit) : '';
+        return { ok: true, messages: page, has_more: next !== '', response_metadata: { next_cursor: next } };
       }
       case 'usergroups.users.list': {
         const users = this.userGroups.get(String(args.usergroup));

@@ -131,6 +131,15 @@ export class RedisIncidentStore {
     await pipeline.exec();
   }
 
+  /**
+   * Whether an entry written under runOnce's effectKey (details.effect) is in the timeline since
+   * sinceMs: how a retry after a crash tells that the entry was written before the crash.
+   */
+  async timelineHasEffect(id: string, effectKey: string, sinceMs: number): Promise<boolean> {
+    const entries = await this.redis.xrange(this.key('timeline', id), `${Math.max(0, Math.floor(sinceMs))}-0`, '+');
+    return entries.some(([, fields]) => (JSON.parse(fields[1] ?? '{}') as TimelineEventInput).details?.effect === effectKey);
+  }
+
   async timeline(id: string, count?: number): Promise<TimelineEvent[]> {
     const entries = count ? await this.redis.xrange(this.key('timeline', id), '-', '+', 'COUNT', count) : await this.redis.xrange(this.key('timeline', id), '-', '+');
     return entries.map(([entryId, fields]) => ({ id: entryId, ...(JSON.parse(fields[1] ?? '{}') as TimelineEventInput) }));

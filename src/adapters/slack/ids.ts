@@ -65,6 +65,7 @@ export const BOT_SCOPES = [
   'commands',
   'chat:write',
   'chat:write.public',
+  'channels:history',
   'channels:manage',
   'usergroups:read',
 ] as const;

@@ -6,7 +6,15 @@ import type { Metrics } from '../../metrics';
 import type { RedisIncidentStore } from '../redis/redis-incident-store';
 import type { SlackIncidentPublisher } from './slack-incident-publisher';
 import { describeSlackError } from './slack-errors';
-import { slaNoticeMessage } from './views/sla-notice-message';
+import { SLA_NOTICE_EVENT, slaNoticeMessage } from './views/sla-notice-message';
+
+// Look-back before the attempt's start (replica clocks differ a little), and the most pages read.
+const HISTORY_SKEW_MS = 60_000;
+const HISTORY_PAGES = 5;
+
+function isOurNotice(metadata: { event_type?: string; event_payload?: Record<string, unknown> } | undefined, effectKey: string): boolean {
+  return metadata?.event_type === SLA_NOTICE_EVENT && metadata.event_payload?.effect === effectKey;
+}
 
 /**
  * Posts SLA notices in the incident's place: its dedicated channel, else a reply in the
@@ -35,9 +43,9 @@ export class SlackSlaNotifier implements SlaNotifier {
     return [{ channel: response }];
   }
 
-  async postTo(target: SlaTarget, notice: SlaNotice): Promise<void> {
+  async postTo(target: SlaTarget, notice: SlaNotice, effectKey: string): Promise<void> {
     if (!this.client) throw new Error('Slack is not ready yet');
-    const message = slaNoticeMessage(notice);
+    const message = slaNoticeMessage(notice, effectKey);
     try {
       await this.client.chat.postMessage({
         channel: target.channel,
@@ -52,6 +60,33 @@ export class SlackSlaNotifier implements SlaNotifier {
       this.deps.metrics.slackErrors.inc({ method: 'chat.postMessage', error: failure.code });
       // Thrown on purpose: the timer retries with backoff, and runOnce keeps targets already posted from repeating.
       throw new Error(`Slack chat.postMessage to ${target.channel} failed: ${failure.userMessage}`);
+    }
+  }
+
+  /**
+   * Reads the channel (or the thread) from a minute before startedAt (clock skew) and looks for
+   * our message tagged effectKey. Needs channels:history; any Slack error is rethrown, and the
+   * caller then posts again: a duplicate reminder is the lesser harm than a missing one.
+   */
+  async wasPosted(target: SlaTarget, effectKey: string, startedAt: number): Promise<boolean> {
+    if (!this.client) throw new Error('Slack is not ready yet');
+    const oldest = (Math.max(0, startedAt - HISTORY_SKEW_MS) / 1000).toFixed(6);
+    let cursor: string | undefined;
+    try {
+      for (let page = 0; page < HISTORY_PAGES; page++) {
+        const args = { channel: target.channel, oldest, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) };
+        const reply = target.threadTs ? await this.client.conversations.replies({ ...args, ts: target.threadTs }) : await this.client.conversations.history(args);
+        if ((reply.messages ?? []).some((m) => isOurNotice(m.metadata, effectKey))) return true;
+        cursor = reply.response_metadata?.next_cursor || undefined;
+        if (!cursor) return false;
+      }
+      return false;
+    } catch (error) {
+      const failure = describeSlackError(error);
+      const method = target.threadTs ? 'conversations.replies' : 'conversations.history';
+      this.deps.metrics.slackErrors.inc({ method, error: failure.code });
+      this.deps.log.warn({ err: error, channel: target.channel, effectKey }, `could not check whether an SLA notice was already posted (${failure.userMessage}); posting it again`);
+      throw error;
     }
   }
 

@@ -125,12 +125,15 @@ export class PagerDutySync implements IncidentObserver {
 
   private async send(timer: ScheduledTimer, incident: Incident, action: PagerAction, call: () => Promise<PagerResult>): Promise<void> {
     const { once, store, metrics, clock } = this.deps;
-    await once(`pagerduty:${timer.key}:${action}`, async () => {
+    const effectKey = `pagerduty:${timer.key}:${action}`;
+    // Events v2 folds a repeated event by dedup_key, so only the timeline line needs the crash-window lookup.
+    const alreadyHappened = action === 'trigger' ? (startedAt: number) => store.timelineHasEffect(incident.id, effectKey, startedAt) : undefined;
+    await once(effectKey, async () => {
       const result = await call();
       metrics.pagerDutyEvents.inc({ action, outcome: result.ok ? 'ok' : 'failed' });
       if (result.ok) {
         if (action === 'trigger') {
-          await store.appendTimeline(incident.id, [{ at: clock(), actor: 'bot', kind: 'pagerduty', text: `Paged on-call through PagerDuty (${incident.severity})`, details: { action, dedupKey: result.dedupKey, attempts: result.attempts } }]);
+          await store.appendTimeline(incident.id, [{ at: clock(), actor: 'bot', kind: 'pagerduty', text: `Paged on-call through PagerDuty (${incident.severity})`, details: { action, dedupKey: result.dedupKey, attempts: result.attempts, effect: effectKey } }]);
         }
         return;
       }
@@ -140,7 +143,7 @@ export class PagerDutySync implements IncidentObserver {
       );
       // Retryable: the timer comes back with backoff (same dedup_key, so PagerDuty folds repeats).
       if (retry) throw new Error(`PagerDuty ${action} failed: ${result.error ?? 'no answer'}`);
-    });
+    }, alreadyHappened);
   }
 
   private async onOnCall(timer: ScheduledTimer): Promise<void> {

@@ -25,7 +25,10 @@ export interface SlaTarget {
 /** The Slack side of the SLA clocks; postTo throws when Slack refuses, so the timer retries. */
 export interface SlaNotifier {
   targets(incident: Incident, audience: SlaAudience): SlaTarget[];
-  postTo(target: SlaTarget, notice: SlaNotice): Promise<void>;
+  /** Posts the notice tagged with effectKey (in the message metadata), so wasPosted can find it. */
+  postTo(target: SlaTarget, notice: SlaNotice, effectKey: string): Promise<void>;
+  /** Whether a notice tagged effectKey was posted to target since startedAt; throws when it cannot tell. */
+  wasPosted(target: SlaTarget, effectKey: string, startedAt: number): Promise<boolean>;
   /** Redraws the announcement (breach shown, on-call changed); never throws. */
   refresh(incidentId: string): Promise<void>;
 }

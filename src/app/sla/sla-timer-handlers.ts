@@ -45,19 +45,25 @@ export function slaTimerHandlers(deps: SlaHandlerDeps): Record<SlaTimerKind, Tim
     return { level2: override?.level2 ?? settings.escalation.level2, level3: override?.level3 ?? settings.escalation.level3 };
   };
 
-  const timeline = (timer: SlaTimer, event: TimelineEventInput) =>
-    once(`sla:${timer.key}:timeline`, () => store.appendTimeline(timer.payload.incidentId, [event]));
+  // Each entry carries its effect key, so a retry after a crash can see it was already written.
+  const appendOnce = (incidentId: string, effectKey: string, event: TimelineEventInput) =>
+    once(
+      effectKey,
+      () => store.appendTimeline(incidentId, [{ ...event, details: { ...event.details, effect: effectKey } }]),
+      (startedAt) => store.timelineHasEffect(incidentId, effectKey, startedAt),
+    );
+
+  const timeline = (timer: SlaTimer, event: TimelineEventInput) => appendOnce(timer.payload.incidentId, `sla:${timer.key}:timeline`, event);
 
   const post = async (timer: SlaTimer, incident: Incident, audience: SlaAudience, notice: SlaNotice) => {
     for (const target of notifier.targets(incident, audience)) {
-      await once(`sla:${timer.key}:slack:${target.channel}`, () => notifier.postTo(target, notice));
+      const effectKey = `sla:${timer.key}:slack:${target.channel}`;
+      await once(effectKey, () => notifier.postTo(target, notice, effectKey), (startedAt) => notifier.wasPosted(target, effectKey, startedAt));
     }
   };
 
   const breach = async (timer: SlaTimer, incident: Incident, clockName: string, overdueMs: number, now: number) => {
-    const ran = await once(`sla:${timer.key}:breach`, async () => {
-      await store.appendTimeline(incident.id, [{ at: now, actor: 'bot', kind: 'sla_breach', text: `SLA breached: ${clockName.replace('_', ' ')} (${incident.severity})`, details: { clock: clockName, severity: incident.severity, overdueMs, dueAt: timer.dueAt } }]);
-    });
+    const ran = await appendOnce(incident.id, `sla:${timer.key}:breach`, { at: now, actor: 'bot', kind: 'sla_breach', text: `SLA breached: ${clockName.replace('_', ' ')} (${incident.severity})`, details: { clock: clockName, severity: incident.severity, overdueMs, dueAt: timer.dueAt } });
     if (ran) metrics.slaBreaches.inc({ kind: clockName, severity: incident.severity });
     await notifier.refresh(incident.id);
   };

@@ -15,7 +15,10 @@ function by(user: string | null): string {
 }
 
 /** Reminders, breaches and escalations in one place, each with the button that deals with it. */
-export function slaNoticeMessage(notice: SlaNotice): { text: string; blocks: Block[]; metadata: { event_type: string; event_payload: Record<string, string> } } {
+/** The message metadata event type of every SLA notice; its payload names the incident, the clock and the effect. */
+export const SLA_NOTICE_EVENT = 'incident_sla_notice';
+
+export function slaNoticeMessage(notice: SlaNotice, effectKey?: string): { text: string; blocks: Block[]; metadata: { event_type: string; event_payload: Record<string, string> } } {
   const { incident: i, now } = notice;
   const ref = `*${i.id}* [${i.severity}] ${escapeMrkdwn(i.title)}`;
   const late = notice.lateByMs !== null ? ` _(late by ${formatDuration(notice.lateByMs)})_` : '';
@@ -59,6 +62,8 @@ export function slaNoticeMessage(notice: SlaNotice): { text: string; blocks: Blo
   const text = `${line}${late}`;
   const blocks: Block[] = [section(text)];
   if (buttons.length) blocks.push(actions(`sla_${notice.kind}:${i.id}`, buttons));
-  // Message metadata names the timer: whoever reads the channel history can tell which clock spoke.
-  return { text: text.slice(0, 3000), blocks, metadata: { event_type: 'incident_sla_notice', event_payload: { incident_id: i.id, kind: notice.kind, timer: notice.timerKey } } };
+  // Message metadata names the timer and the effect: whoever reads the channel history can tell which
+  // clock spoke, and a retry after a crash can tell the notice was already posted.
+  const payload: Record<string, string> = { incident_id: i.id, kind: notice.kind, timer: notice.timerKey, ...(effectKey ? { effect: effectKey } : {}) };
+  return { text: text.slice(0, 3000), blocks, metadata: { event_type: SLA_NOTICE_EVENT, event_payload: payload } };
 }
