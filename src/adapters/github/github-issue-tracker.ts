@@ -4,7 +4,7 @@ import { escapeInline } from '../../domain/report/escape-markdown';
 import { displayActor } from '../../domain/report/slack-text';
 import type { GitHubClient } from './create-octokit';
 import { GitHubUnavailableError, isAmbiguousWriteFailure, toGitHubError } from './github-errors';
-import { incidentIssueTitle, incidentLabels, incidentMarker, renderIssueBody, truncate } from './render-issue-body';
+import { incidentIssueTitle, incidentLabels, incidentMarker, renderIssueBody, retagTitle, truncate } from './render-issue-body';
 
 export interface GitHubIssueTrackerOptions {
   octokit: GitHubClient;
@@ -146,10 +146,16 @@ export class GitHubIssueTracker {
     }
   }
 
-  /** Replaces the severity:/service: labels with the incident's current ones; keeps all others. */
+  /**
+   * Replaces the severity:/service: labels with the incident's current ones, keeping all others,
+   * and the title's `[P1]` tag with the current severity (a title a person rewrote without the
+   * tag is left alone). Writes only what differs.
+   */
   async syncLabels(issueNumber: number, incident: Incident): Promise<string[]> {
     return this.call(`sync labels of #${issueNumber}`, async () => {
       const { data } = await this.octokit.rest.issues.get({ ...this.repoRef, issue_number: issueNumber });
+      const title = retagTitle(data.title, incident.severity);
+      if (title !== data.title) await this.octokit.rest.issues.update({ ...this.repoRef, issue_number: issueNumber, title });
       const current = data.labels.map((label) => (typeof label === 'string' ? label : (label.name ?? ''))).filter(Boolean);
       const kept = current.filter((name) => !name.startsWith('severity:') && !name.startsWith('service:'));
       const wanted = [...new Set([...kept, ...incidentLabels(incident)])];

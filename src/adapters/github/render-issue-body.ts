@@ -17,6 +17,11 @@ export function incidentIssueTitle(incident: Incident): string {
   return truncate(`[${incident.severity}] ${incident.id} ${incident.title.replace(/\s+/g, ' ').trim()}`, 256);
 }
 
+/** The title with its leading severity tag set to `severity`; a title without the tag is returned as is. */
+export function retagTitle(title: string, severity: Incident['severity']): string {
+  return title.replace(/^\[P[0-3]\] /, `[${severity}] `);
+}
+
 export function incidentLabels(incident: Incident): string[] {
   // Label names are capped at 50 characters.
   return ['incident', `severity:${incident.severity}`, ...(incident.service ? [truncate(`service:${incident.service}`, 50)] : [])];

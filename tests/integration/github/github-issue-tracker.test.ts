@@ -167,6 +167,23 @@ describe('issue updates', () => {
     expect(github.requestsMatching('PUT', /\/labels$/)).toHaveLength(1);
   });
 
+  it('syncLabels moves the title\'s severity tag with the labels, and leaves a title a person rewrote', async () => {
+    const { tracker } = trackerFor(github);
+    const incident = openIncident();
+    const { number } = await tracker.ensureIssue(incident);
+    expect(github.issues.get(number)!.title).toBe(`[P1] ${incident.id} Checkout error rate 18%`);
+
+    await tracker.syncLabels(number, { ...incident, severity: 'P0' });
+    expect(github.issues.get(number)!.title).toBe(`[P0] ${incident.id} Checkout error rate 18%`);
+    await tracker.syncLabels(number, { ...incident, severity: 'P0' });
+    expect(github.requestsMatching('PATCH', /\/issues\/1$/).filter((r) => r.body.title !== undefined)).toHaveLength(1);
+
+    github.issues.get(number)!.title = `Checkout outage (${incident.id})`;
+    await tracker.syncLabels(number, { ...incident, severity: 'P2' });
+    expect(github.issues.get(number)!.title).toBe(`Checkout outage (${incident.id})`);
+    expect(github.issues.get(number)!.labels).toContain('severity:P2');
+  });
+
   it('posts a comment, and with a dedupe key posts it once even after a 502-after-create', async () => {
     const { tracker } = trackerFor(github);
     const { number } = await tracker.ensureIssue(openIncident());

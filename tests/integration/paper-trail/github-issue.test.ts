@@ -74,6 +74,7 @@ describe('GitHub issue per incident', () => {
     await bot.ask(`resolve ${id} replaced the cache node --override "latency back to normal for 15 min"`);
     await waitFor(() => issue.labels.includes('severity:P1'), 'severity label');
     expect(issue.labels).toEqual(['incident', 'severity:P1']);
+    expect(issue.title).toBe(`[P1] ${id} search is slow`);
     const timeline = (await bot.incident(id)).timeline;
     const significant = ['severity', 'status', 'status_update', 'recovery_override', 'resolution_summary'];
     const expected = timeline.filter((e: any) => significant.includes(e.kind));
