@@ -74,8 +74,9 @@ describe('HttpRollbackRunner', () => {
     const result = await run(spec({ url, timeoutMs: 5_000 }));
     expect(result.outcome).toBe('failed');
     expect(result.error).toMatch(/^refused: .*(link-local or cloud metadata address|cloud metadata host)/);
-    // A connection attempt would hang until the timeout or fail with a socket error instead.
-    expect(performance.now() - started).toBeLessThan(200);
+    // A connection attempt would hang until the 5 s timeout or fail with a socket error instead
+    // (the bound is far from 5 s on purpose: this is about behaviour, not speed).
+    expect(performance.now() - started).toBeLessThan(2_000);
   });
 
   it('times out a hook that does not answer', async () => {
