@@ -7,6 +7,7 @@ import type { Metrics } from '../../metrics';
 import type { RedisIdempotency } from '../redis/redis-idempotency';
 import { incidentChannelName } from './channel-name';
 import { CoalescingRefresher, type DrawKind, type DrawResult } from './coalescing-refresher';
+import { findOwnMessage, isChannelId } from './find-own-message';
 import { describeSlackError } from './slack-errors';
 import { announcementView } from './views/announcement-view';
 import type { ButtonSpec } from './views/block-kit';
@@ -21,6 +22,11 @@ export interface PublisherOptions {
 }
 
 const ANNOUNCE_CLAIM_MS = 5 * 60_000;
+// How long an unfinished announcement try is remembered, and a learned channel id.
+const ANNOUNCE_ATTEMPT_TTL_MS = 7 * 86_400_000;
+const CHANNEL_ID_TTL_MS = 30 * 86_400_000;
+/** Message metadata of an announcement; its payload names the incident. */
+export const ANNOUNCEMENT_EVENT = 'incident_announcement';
 // Bolt has already acknowledged the click; this only bounds how long a refusal notice may take.
 const PERSON_NOTICE_WAIT_MS = 2_000;
 
@@ -105,26 +111,69 @@ export class SlackIncidentPublisher implements IncidentObserver {
     return this.pacer.announce(this.options.incidentChannel, incidentId);
   }
 
-  /** The claim is released when Slack fails so the start-up sweep can post it later. */
+  /**
+   * The claim is released when Slack fails so the start-up sweep can post it later. Every try
+   * records when it started; a later try first looks for the announcement in the channel
+   * (tagged with the incident id in its metadata) and adopts it, so a post whose reply was
+   * lost (a crash, a timeout after Slack acted) is not posted twice.
+   */
   private async postAnnouncement(incidentId: string): Promise<DrawResult> {
     const claim = `announce:${incidentId}`;
     if (!(await this.idempotency.claim(claim, ANNOUNCE_CLAIM_MS))) return { outcome: 'skipped' };
     const incident = await this.service.store.get(incidentId);
     if (!incident || incident.announcement) return { outcome: 'skipped' };
+    const found = await this.findEarlierAnnouncement(incidentId);
+    if (found) {
+      await this.adoptAnnouncement(incidentId, found);
+      // Drawn from the stored state, which may have moved on since that post.
+      void this.pacer.refresh(found.channel, incidentId);
+      return { outcome: 'drawn' };
+    }
     const view = announcementView({ incident, sla: this.service.sla(incident), now: this.service.now(), extraButtons: this.extraButtons(incident) });
-    const posted = await this.call('chat.postMessage', () => this.client.chat.postMessage({ channel: this.options.incidentChannel, text: view.text, blocks: view.blocks as never, unfurl_links: false }));
+    const posted = await this.call('chat.postMessage', () =>
+      this.client.chat.postMessage({ channel: this.options.incidentChannel, text: view.text, blocks: view.blocks as never, metadata: { event_type: ANNOUNCEMENT_EVENT, event_payload: { incident_id: incidentId } }, unfurl_links: false }),
+    );
     if (!posted.ok) {
       await this.idempotency.release(claim);
       if (posted.retryAfterMs !== undefined) return { outcome: 'retry', retryAfterMs: posted.retryAfterMs };
       return { outcome: 'drawn', notice: `${incidentId} is recorded, but its announcement could not be posted: ${posted.userMessage}.` };
     }
     const ref = { channel: posted.value.channel as string, ts: posted.value.ts as string };
-    this.pacer.alias(ref.channel, this.options.incidentChannel);
-    await this.service.store.update(incidentId, (i) => ({ ok: true, incident: { ...i, announcement: ref }, events: [] }));
+    await this.adoptAnnouncement(incidentId, ref);
     // Someone may have changed the incident between our read and the post: draw it once more.
     const latest = await this.service.store.get(incidentId);
     if (latest && latest.version !== incident.version + 1) void this.pacer.refresh(ref.channel, incidentId);
     return { outcome: 'drawn' };
+  }
+
+  private async adoptAnnouncement(incidentId: string, ref: { channel: string; ts: string }): Promise<void> {
+    this.pacer.alias(ref.channel, this.options.incidentChannel);
+    // Learned once: the history lookup needs the channel's id, and the config may name it.
+    await this.idempotency.set(`channel-id:${this.options.incidentChannel}`, ref.channel, CHANNEL_ID_TTL_MS);
+    await this.service.store.update(incidentId, (i) => ({ ok: true, incident: { ...i, announcement: ref }, events: [] }));
+    await this.idempotency.release(`announce-attempt:${incidentId}`);
+  }
+
+  /** An earlier try's announcement, if one started and Slack has it; null on the first try or when it cannot tell. */
+  private async findEarlierAnnouncement(incidentId: string): Promise<{ channel: string; ts: string } | null> {
+    const attempt = `announce-attempt:${incidentId}`;
+    const startedAt = await this.idempotency.get(attempt);
+    if (startedAt === null) {
+      await this.idempotency.set(attempt, String(this.service.now()), ANNOUNCE_ATTEMPT_TTL_MS);
+      return null;
+    }
+    const named = this.options.incidentChannel;
+    const channel = isChannelId(named) ? named : await this.idempotency.get(`channel-id:${named}`);
+    if (!channel) {
+      this.log.warn({ incidentId, channel: named }, 'cannot look for an earlier announcement: the channel id is not known yet (set channels.incident_response to its id); posting');
+      return null;
+    }
+    const found = await this.call('conversations.history', () =>
+      findOwnMessage(this.client, { channel, since: Number(startedAt), match: (m) => m.event_type === ANNOUNCEMENT_EVENT && m.event_payload?.incident_id === incidentId }),
+    );
+    if (!found.ok) return null; // logged by call(); posting again beats no announcement
+    if (found.value) this.log.info({ incidentId, ts: found.value.ts }, 'found the announcement an earlier try posted; adopting it instead of posting again');
+    return found.value;
   }
 
   /** Posts announcements that a crash or Slack outage left unposted. */

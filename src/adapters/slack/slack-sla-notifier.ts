@@ -5,16 +5,9 @@ import type { Logger } from '../../logger';
 import type { Metrics } from '../../metrics';
 import type { RedisIncidentStore } from '../redis/redis-incident-store';
 import type { SlackIncidentPublisher } from './slack-incident-publisher';
+import { findOwnMessage, type MessageMetadata } from './find-own-message';
 import { describeSlackError } from './slack-errors';
 import { SLA_NOTICE_EVENT, slaNoticeMessage } from './views/sla-notice-message';
-
-// Look-back before the attempt's start (replica clocks differ a little), and the most pages read.
-const HISTORY_SKEW_MS = 60_000;
-const HISTORY_PAGES = 5;
-
-function isOurNotice(metadata: { event_type?: string; event_payload?: Record<string, unknown> } | undefined, effectKey: string): boolean {
-  return metadata?.event_type === SLA_NOTICE_EVENT && metadata.event_payload?.effect === effectKey;
-}
 
 /**
  * Posts SLA notices in the incident's place: its dedicated channel, else a reply in the
@@ -64,23 +57,15 @@ export class SlackSlaNotifier implements SlaNotifier {
   }
 
   /**
-   * Reads the channel (or the thread) from a minute before startedAt (clock skew) and looks for
-   * our message tagged effectKey. Needs channels:history; any Slack error is rethrown, and the
-   * caller then posts again: a duplicate reminder is the lesser harm than a missing one.
+   * Looks for our message tagged effectKey in the channel (or the thread) since startedAt.
+   * Any Slack error is rethrown, and the caller then posts again: a duplicate reminder is the
+   * lesser harm than a missing one.
    */
   async wasPosted(target: SlaTarget, effectKey: string, startedAt: number): Promise<boolean> {
     if (!this.client) throw new Error('Slack is not ready yet');
-    const oldest = (Math.max(0, startedAt - HISTORY_SKEW_MS) / 1000).toFixed(6);
-    let cursor: string | undefined;
     try {
-      for (let page = 0; page < HISTORY_PAGES; page++) {
-        const args = { channel: target.channel, oldest, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) };
-        const reply = target.threadTs ? await this.client.conversations.replies({ ...args, ts: target.threadTs }) : await this.client.conversations.history(args);
-        if ((reply.messages ?? []).some((m) => isOurNotice(m.metadata, effectKey))) return true;
-        cursor = reply.response_metadata?.next_cursor || undefined;
-        if (!cursor) return false;
-      }
-      return false;
+      const query = { channel: target.channel, since: startedAt, match: (m: MessageMetadata) => m.event_type === SLA_NOTICE_EVENT && m.event_payload?.effect === effectKey };
+      return (await findOwnMessage(this.client, target.threadTs ? { ...query, threadTs: target.threadTs } : query)) !== null;
     } catch (error) {
       const failure = describeSlackError(error);
       const method = target.threadTs ? 'conversations.replies' : 'conversations.history';

@@ -53,6 +53,32 @@ describe('restart keeps everything', () => {
   });
 });
 
+describe('an announcement Slack posted but answered with an error', () => {
+  it('is found in the channel and adopted by the next start, not posted twice', async () => {
+    const slack = await new SlackStandIn().start();
+    const first = await start({ slack });
+    // A first announcement teaches the bot the channel's id (the config names it #incident-response).
+    const earlier = await first.command('open P3 warm up');
+    await waitFor(() => first.replies(earlier.responseId)[0], 'first reply');
+    slack.fail('chat.postMessage', 'internal_error', 1, { landed: true });
+    const opened = await first.command('open P2 posted but the reply was lost');
+    const reply = await waitFor(() => first.replies(opened.responseId)[0], 'reply');
+    const id = /INC-\d{8}-\d{3}/.exec(reply.text)![0];
+    expect((await first.api(`/api/incidents/${id}`)).json.slack.announcement).toBeNull();
+    await first.stop({ cleanup: false });
+
+    const second = await start({ slack, prefix: first.prefix });
+    const adopted = await waitFor(async () => (await second.api(`/api/incidents/${id}`)).json.slack.announcement, 'announcement adopted at start');
+    const announcements = slack.messages.filter((m) => m.metadata?.event_type === 'incident_announcement' && m.metadata.event_payload.incident_id === id);
+    expect(announcements).toHaveLength(1);
+    expect(adopted).toMatchObject({ channel: 'C0INCIDENT', ts: announcements[0]!.ts });
+    expect(String(slack.callsTo('conversations.history')[0]!.args.include_all_metadata)).toBe('true');
+    // Then drawn from the stored state, in place.
+    await waitFor(() => slack.callsTo('chat.update').find((c) => c.args.ts === announcements[0]!.ts), 'the adopted announcement redrawn');
+    expect(second.logs.join('')).toContain('found the announcement an earlier try posted');
+  });
+});
+
 describe('read API, health and metrics', () => {
   it('answers with the right codes and shapes', async () => {
     const bot = await start();
