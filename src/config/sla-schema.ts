@@ -22,6 +22,8 @@ export const escalationContactsSchema = z
   })
   .strict();
 
+const ONCALL_REFRESH_DEFAULT_MS = 30 * 60_000;
+
 const escalationPolicyId = z.string().regex(/^P[A-Z0-9]{5,}$/, 'must be a PagerDuty escalation policy id like PABC123');
 
 /** `pagerduty:` — paging and on-call lookups; the routing key and token are secrets, so they stay in env. */
@@ -33,9 +35,11 @@ export const pagerDutySchema = z
     escalation_policy: escalationPolicyId.optional(),
     /** Severities that page on open and on a raise. */
     page_severities: z.array(z.enum(['P0', 'P1', 'P2', 'P3'])).min(1).default(['P0', 'P1']),
+    /** The on-call shown on an unresolved incident is looked up again this often (shifts change mid-incident). */
+    oncall_refresh: duration.refine((ms) => ms >= 1_000, 'must be at least 1s (minutes in production: one REST call per open incident each time)').default(ONCALL_REFRESH_DEFAULT_MS),
   })
   .strict()
-  .default({ enabled: true, page_severities: ['P0', 'P1'] });
+  .default({ enabled: true, page_severities: ['P0', 'P1'], oncall_refresh: ONCALL_REFRESH_DEFAULT_MS });
 
 /** `sla:` — the parts of the SLA clocks that are not per severity. */
 export const slaSettingsSchema = z
@@ -60,7 +64,7 @@ export type EscalationContacts = { level2: string[]; level3: string[] };
 export interface SlaConfig {
   planOptions: SlaPlanOptions;
   escalation: EscalationContacts;
-  pagerDuty: { enabled: boolean; escalationPolicy: string | null; pageSeverities: string[] };
+  pagerDuty: { enabled: boolean; escalationPolicy: string | null; pageSeverities: string[]; onCallRefreshMs: number };
   /** Per service name: contact overrides (a level given replaces the global list) and escalation policy. */
   services: Record<string, { escalation?: Partial<EscalationContacts>; escalationPolicy?: string }>;
 }
@@ -77,7 +81,7 @@ export function resolveSlaConfig(file: {
   return {
     planOptions,
     escalation: { level2: file.escalation.level2, level3: file.escalation.level3 },
-    pagerDuty: { enabled: file.pagerduty.enabled, escalationPolicy: file.pagerduty.escalation_policy ?? null, pageSeverities: file.pagerduty.page_severities },
+    pagerDuty: { enabled: file.pagerduty.enabled, escalationPolicy: file.pagerduty.escalation_policy ?? null, pageSeverities: file.pagerduty.page_severities, onCallRefreshMs: file.pagerduty.oncall_refresh },
     services: Object.fromEntries(
       file.services.map((s) => [s.name, { ...(s.escalation ? { escalation: s.escalation } : {}), ...(s.pagerduty_escalation_policy ? { escalationPolicy: s.pagerduty_escalation_policy } : {}) }]),
     ),

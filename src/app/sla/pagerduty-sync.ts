@@ -70,13 +70,20 @@ export class PagerDutySync implements IncidentObserver {
 
   async opened(incident: Incident): Promise<void> {
     if (this.pages(incident)) await this.queue(incident.id, 'trigger', `open:${incident.createdAt}`);
+    await this.lookUpOnCall(incident, this.deps.clock());
+  }
+
+  /** Schedules an on-call lookup of the incident's current policy (the key is per due time, so re-planning is idempotent). */
+  private async lookUpOnCall(incident: Incident, dueAt: number): Promise<void> {
     const policy = this.policyFor(incident);
-    if (this.deps.canLookUp && policy) {
-      await this.deps.timers.schedule({ key: `${incident.id}:pagerduty:oncall:${incident.createdAt}`, kind: PAGERDUTY_TIMER_KINDS.oncall, dueAt: this.deps.clock(), payload: { incidentId: incident.id, policy } });
-    }
+    if (!this.deps.canLookUp || !policy) return;
+    await this.deps.timers.schedule({ key: `${incident.id}:pagerduty:oncall:${dueAt}`, kind: PAGERDUTY_TIMER_KINDS.oncall, dueAt, payload: { incidentId: incident.id, policy } });
   }
 
   async changed(incident: Incident, _events: unknown, previous: Incident): Promise<void> {
+    // Moved to a service with another escalation policy: its on-call, now.
+    const reopened = previous.resolvedAt !== null && incident.resolvedAt === null;
+    if (incident.resolvedAt === null && (reopened || this.policyFor(incident) !== this.policyFor(previous))) await this.lookUpOnCall(incident, this.deps.clock());
     const unresolved = incident.resolvedAt === null && incident.status !== 'closed';
     if (unresolved && this.pages(incident) && !this.pages(previous)) await this.queue(incident.id, 'trigger', `raise:${incident.severity}:${incident.version}`);
     if (unresolved && previous.resolvedAt !== null && this.pages(incident)) await this.queue(incident.id, 'trigger', `reopen:${incident.version}`);
@@ -146,19 +153,30 @@ export class PagerDutySync implements IncidentObserver {
     }, alreadyHappened);
   }
 
+  /**
+   * Looks up who is on call and shows it on the announcement; while the incident is unresolved
+   * the lookup comes back every `oncall_refresh`, since shifts change during long incidents.
+   * A policy the incident no longer uses (its service changed) is skipped: the change scheduled its own.
+   */
   private async onOnCall(timer: ScheduledTimer): Promise<void> {
     const { incidentId, policy } = timer.payload as { incidentId: string; policy: string };
-    const { pager, store, once, clock, refresh } = this.deps;
-    if (!pager) return;
+    const { pager, store, once, clock, refresh, settings } = this.deps;
+    const incident = await store.get(incidentId);
+    if (!pager || !incident || incident.resolvedAt !== null || incident.status === 'closed' || this.policyFor(incident) !== policy) return;
     const result = await pager.currentOnCall(policy);
     if (!result.ok) {
-      await once(`pagerduty:${timer.key}:failed`, () =>
+      // Once per incident and policy: a PagerDuty outage must not write a line every refresh.
+      await once(`pagerduty:${incidentId}:oncall-failed:${policy}`, () =>
         store.appendTimeline(incidentId, [{ at: clock(), actor: 'bot', kind: 'pagerduty', text: `On-call lookup failed: ${result.error ?? 'no answer'}`, details: { policy, status: result.status } }]),
       );
-      return;
+    } else {
+      const people = result.oncalls.map((p) => ({ name: p.name, level: p.level }));
+      const changed = JSON.stringify(people) !== JSON.stringify(incident.oncall?.people ?? null);
+      const stored = await store.update(incidentId, (i) => ({ ok: true, incident: { ...i, oncall: { people, escalationPolicy: policy, at: clock() } }, events: [] }));
+      if (stored.ok && changed) await refresh(incidentId);
     }
-    const oncall = { people: result.oncalls.map((p) => ({ name: p.name, level: p.level })), escalationPolicy: policy, at: clock() };
-    const stored = await store.update(incidentId, (i) => ({ ok: true, incident: { ...i, oncall }, events: [] }));
-    if (stored.ok) await refresh(incidentId);
+    // The next one on the same grid, skipping slots missed while every bot was down.
+    const every = settings.pagerDuty.onCallRefreshMs;
+    await this.lookUpOnCall(incident, timer.dueAt + every * Math.max(1, Math.ceil((clock() - timer.dueAt + 1) / every)));
   }
 }

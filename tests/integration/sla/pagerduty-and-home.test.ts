@@ -53,6 +53,31 @@ describe('PagerDuty through the SLA feature (TLS stand-in)', () => {
     expect(metrics).toMatch(/incident_bot_pagerduty_events_total\{action="trigger",outcome="ok"\} 1/);
   });
 
+  it('the on-call shown is looked up again while the incident is open (a shift change mid-incident), and no more once resolved', { timeout: 15_000 }, async () => {
+    pd.setOnCalls([{ escalationPolicyId: 'PPOLICY1', level: 1, user: { id: 'PUSER1', name: 'Dana Oncall', email: 'dana@example.com' } }]);
+    const bot = await start(slaFile({}, { pagerduty: { escalation_policy: 'PPOLICY1', oncall_refresh: '1s' } }));
+    const { id } = await openIncident(bot, 'open P2 long running incident');
+    await waitFor(() => bot.slack.callsTo('chat.update').find((c) => JSON.stringify(c.args.blocks ?? '').includes('Dana Oncall (L1)')), 'first on-call shown');
+    const lookups = () => pd.requests.filter((r) => r.path === '/oncalls').length;
+
+    // The shift changes: the next lookup shows the new person, without anyone asking.
+    pd.setOnCalls([{ escalationPolicyId: 'PPOLICY1', level: 1, user: { id: 'PUSER2', name: 'Eli Nextshift', email: 'eli@example.com' } }]);
+    await waitFor(() => bot.slack.callsTo('chat.update').find((c) => JSON.stringify(c.args.blocks ?? '').includes('Eli Nextshift (L1)')), 'new on-call shown', 4_000);
+    expect((await bot.api(`/api/incidents/${id}`)).json.oncall.people).toEqual([{ name: 'Eli Nextshift', level: 1 }]);
+    // Unchanged on-call: looked up, but the announcement is not redrawn for it.
+    const updates = bot.slack.callsTo('chat.update').length;
+    const before = lookups();
+    await waitFor(() => (lookups() >= before + 2 ? true : undefined), 'two more lookups', 4_000);
+    expect(bot.slack.callsTo('chat.update').length).toBe(updates);
+
+    await bot.command(`resolve ${id} fixed --override "checked by hand"`);
+    await waitFor(async () => (await bot.bot.store.get(id))!.resolvedAt, 'resolved');
+    await pause(300);
+    const atResolve = lookups();
+    await pause(2_500);
+    expect(lookups()).toBe(atResolve);
+  });
+
   it('a P3 is not paged until raised to P0; incidents from PagerDuty are never triggered or resolved upstream', { timeout: 15_000 }, async () => {
     const bot = await start();
     const { id } = await openIncident(bot, 'open P3 small thing');
