@@ -141,6 +141,8 @@ export class AlertIntake implements IncidentObserver {
             },
             now,
           ),
+          // Read a moment ago in this pass; a write in between only costs the compare-and-set a retry.
+          { known: incident },
         );
         if (!outcome.ok && outcome.code !== 'alerts.unchanged') this.deps.log.info({ incidentId: incident.id, code: outcome.code }, 'alert counted but not applied to its incident');
       }

@@ -89,7 +89,8 @@ export class IncidentService {
   }
 
   /** Applies a pure domain change, stores it with its timeline entries, then tells observers. */
-  async apply(id: string, change: (incident: Incident, now: number) => Change): Promise<ApplyOutcome> {
+  /** `known`: the incident as the caller just read it (saves a read; a stale copy only costs a retry). */
+  async apply(id: string, change: (incident: Incident, now: number) => Change, options: { known?: Incident } = {}): Promise<ApplyOutcome> {
     let previous: Incident | undefined;
     const outcome = await this.deps.store.update(id, (incident) => {
       previous = incident;
@@ -100,7 +101,7 @@ export class IncidentService {
         if (refusal) return refusal;
       }
       return result;
-    });
+    }, options);
     if (!outcome.ok || !previous) return outcome;
     this.record(previous, outcome.incident);
     const before = previous;

@@ -99,10 +99,13 @@ export class RedisIncidentStore {
   /**
    * Applies a pure domain change with optimistic concurrency: re-reads and re-applies on
    * a conflicting write, so two clicks on two replicas both see the other's result.
+   * `known`: the incident as the caller just read it; the first attempt starts from it and
+   * saves a read (a stale copy only costs a retry, the compare-and-set catches it).
    */
-  async update(id: string, change: (incident: Incident) => Change, maxAttempts = 20): Promise<UpdateOutcome> {
+  async update(id: string, change: (incident: Incident) => Change, options: { known?: Incident; maxAttempts?: number } = {}): Promise<UpdateOutcome> {
+    const maxAttempts = options.maxAttempts ?? 20;
     for (let attempt = 0; attempt < maxAttempts; attempt += 1) {
-      const current = await this.get(id);
+      const current = attempt === 0 && options.known?.id === id ? options.known : await this.get(id);
       if (!current) return { ok: false, code: 'incident.not_found', reason: `No incident ${id}.` };
       const result = change(current);
       if (!result.ok) return result;
