@@ -28,7 +28,10 @@ export interface RunningBot {
   command(text: string, opts?: { user?: string; channel?: string; triggerId?: string; retryNum?: number }): Promise<SlackResponse & { responseId: string }>;
   click(actionId: string, value: string, user?: string): Promise<SlackResponse & { responseId: string }>;
   submitView(callbackId: string, values: Record<string, Record<string, unknown>>, opts?: { viewId?: string; user?: string; privateMetadata?: string; retryNum?: number }): Promise<SlackResponse>;
-  /** Replies sent to the person through response_url for one request. */
+  /**
+   * What the person was answered for one request, as Slack shows it: a message in the
+   * acknowledgement body (marked `viaAck: true`) first, then posts to its response_url.
+   */
   replies(responseId: string): Record<string, any>[];
   api(path: string, token?: string | null): Promise<{ status: number; json: any }>;
   /** Stops the app (keeps Redis keys and the stand-in unless `cleanup`). */
@@ -70,6 +73,7 @@ export async function startBot(options: StartBotOptions = {}): Promise<RunningBo
   const port = await bot.start(0);
   const baseUrl = `http://127.0.0.1:${port}`;
 
+  const ackAnswers = new Map<string, Record<string, any>>();
   const running: RunningBot = {
     bot,
     slack,
@@ -80,6 +84,8 @@ export async function startBot(options: StartBotOptions = {}): Promise<RunningBo
       const responseId = randomUUID();
       const body = commandBody({ text, user_id: opts.user, channel_id: opts.channel, trigger_id: opts.triggerId, response_url: slack.responseUrl(responseId) });
       const response = await postToSlackEndpoint(baseUrl, body, { retryNum: opts.retryNum });
+      // Slack shows a message in the ack body to the person, as it shows a response_url post.
+      if (response.json && (response.json.text || response.json.blocks)) ackAnswers.set(responseId, response.json);
       return { ...response, responseId };
     },
     async click(actionId, value, user) {
@@ -93,7 +99,8 @@ export async function startBot(options: StartBotOptions = {}): Promise<RunningBo
       return postToSlackEndpoint(baseUrl, body, { retryNum: opts.retryNum });
     },
     replies(responseId) {
-      return slack.callsTo('response_url').filter((c) => c.args.responseId === responseId).map((c) => c.args);
+      const acked = ackAnswers.get(responseId);
+      return [...(acked ? [{ ...acked, responseId, viaAck: true }] : []), ...slack.callsTo('response_url').filter((c) => c.args.responseId === responseId).map((c) => c.args)];
     },
     async api(path, token = TEST_API_TOKEN) {
       const response = await fetch(`${baseUrl}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTIONS, INPUTS, VIEWS } from '../../../src/adapters/slack/ids';
+import { SlowTcpProxy } from '../../support/slow-tcp-proxy';
 import { startBot, waitFor, type RunningBot } from '../../support/start-bot';
+import { TEST_REDIS_URL } from '../../support/test-redis';
 
 let bot: RunningBot;
 let id: string;
@@ -117,6 +119,48 @@ describe('the whole lifecycle through /incident and the announcement buttons', (
     expect(text.indexOf('slow search')).toBeLessThan(text.indexOf('typo on status page'));
     const shown = await reply((await bot.command(`show ${id}`)).responseId);
     expect(JSON.stringify(shown.blocks)).toContain('Timeline');
+  });
+});
+
+describe('reads are answered in the acknowledgement', () => {
+  it('list and show come back in the ack body itself, with nothing posted to response_url', async () => {
+    const listed = await bot.command('list');
+    expect(listed.json).toMatchObject({ response_type: 'ephemeral', text: expect.stringMatching(/^\d+ open incident\(s\)$/) });
+    expect(JSON.stringify(listed.json.blocks)).toContain('database down');
+    const shown = await bot.command(`show ${id}`);
+    expect(shown.json.text).toContain(id);
+    expect(JSON.stringify(shown.json.blocks)).toContain('Timeline');
+    const unknown = await bot.command('show INC-19990101-001');
+    expect(unknown.json.text).toBe(':warning: No incident INC-19990101-001. `/incident list` shows the open ones.');
+    const noId = await bot.command('show', { channel: 'C0NOTANINCIDENT' });
+    expect(noId.json.text).toMatch(/Which incident\? Run this in the incident's channel or give its id/);
+    await new Promise((r) => setTimeout(r, 200));
+    for (const res of [listed, shown, unknown, noId]) expect(bot.slack.callsTo('response_url').filter((c) => c.args.responseId === res.responseId)).toEqual([]);
+  });
+
+  it('when Redis answers too slowly for the ack, the ack goes out empty in time and the answer follows through response_url', { timeout: 15_000 }, async () => {
+    const url = new URL(TEST_REDIS_URL);
+    const proxy = new SlowTcpProxy({ host: url.hostname, port: Number(url.port || 6379) });
+    const port = await proxy.start();
+    const slow = await startBot({ env: { REDIS_URL: `redis://127.0.0.1:${port}` } });
+    try {
+      const opened = await slow.command('open P1 slow store');
+      await waitFor(() => slow.replies(opened.responseId)[0], 'opened');
+      proxy.delayMs = 2_000;
+      const started = Date.now();
+      const listed = await slow.command('list');
+      // Bolt answered inside Slack's 3 s, without the list.
+      expect(Date.now() - started).toBeLessThan(2_900);
+      expect(listed.status).toBe(200);
+      expect(listed.text).toBe('');
+      const later = await waitFor(() => slow.replies(listed.responseId)[0], 'the list through response_url', 8_000);
+      expect(later.text).toBe('1 open incident(s)');
+      expect(JSON.stringify(later.blocks)).toContain('slow store');
+    } finally {
+      proxy.delayMs = 0;
+      await slow.stop();
+      await proxy.stop();
+    }
   });
 });
 

@@ -11,35 +11,72 @@ import { DELIVERY_TTL_MS, outcomeText, resolveIncidentId, type CommandContext, t
 import type { SlackListeners } from '../slack-router';
 
 type Reply = (text: string) => Promise<void>;
+type Answer = { response_type: 'ephemeral'; text: string; blocks?: unknown[] };
+
+// Reads (`list`, `show`) are answered in the acknowledgement itself when Redis answers within
+// this budget, well inside Slack's 3 s; otherwise the ack goes out empty and the answer follows
+// through response_url.
+const READ_ANSWER_BUDGET_MS = 1_500;
+const SOMETHING_WRONG = ':warning: Something went wrong on our side; nothing was changed twice. Try again, or check the bot logs.';
 
 /**
- * `/incident <subcommand>`. The command is acknowledged before any Redis or Slack call
- * (Slack's 3-second rule); answers go to the person only (ephemeral) through response_url.
+ * `/incident <subcommand>`. Changes are acknowledged before any Redis or Slack call (Slack's
+ * 3-second rule) and answered to the person only (ephemeral) through response_url; reads are
+ * answered in the acknowledgement when they are quick, which saves Slack a round trip.
  */
 export function registerIncidentCommand(app: SlackListeners, deps: SlackDeps): void {
   app.command(COMMAND, async ({ command, ack, respond, client }) => {
     const parsed = parseIncidentCommand(command.text ?? '');
     if (parsed.kind === 'error') return void (await ack({ response_type: 'ephemeral', text: `:warning: ${parsed.message}` }));
     if (parsed.kind === 'help') return void (await ack({ response_type: 'ephemeral', text: HELP_TEXT }));
+    const log = deps.log.child({ component: 'slack-command', subcommand: parsed.kind });
+    if (parsed.kind === 'list' || parsed.kind === 'show') {
+      const answer = readAnswer(parsed, command, deps).catch((error: unknown): Answer => {
+        log.error({ err: error }, 'command failed');
+        return { response_type: 'ephemeral', text: SOMETHING_WRONG };
+      });
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), READ_ANSWER_BUDGET_MS)));
+      const quick = await Promise.race([answer, late]);
+      clearTimeout(timer);
+      if (quick) return void (await ack(quick as never));
+      await ack();
+      return void (await respond((await answer) as never));
+    }
     await ack();
     const reply: Reply = async (text) => void (await respond({ response_type: 'ephemeral', text }));
     try {
       await run(parsed, command, deps, client, reply, respond);
     } catch (error) {
-      const log = deps.log.child({ component: 'slack-command', subcommand: parsed.kind });
       if ((error as { code?: string }).code?.startsWith('slack_webapi')) {
         const failure = describeSlackError(error);
         log.warn({ error: failure.code }, 'Slack call failed during a command');
         await reply(`:warning: ${failure.userMessage}.`);
       } else {
         log.error({ err: error }, 'command failed');
-        await reply(':warning: Something went wrong on our side; nothing was changed twice. Try again, or check the bot logs.');
+        await reply(SOMETHING_WRONG);
       }
     }
   });
 }
 
-async function run(parsed: Exclude<ParsedCommand, { kind: 'error' | 'help' }>, command: SlashCommand, deps: SlackDeps, client: App['client'], reply: Reply, respond: RespondFn): Promise<void> {
+/** The answer to a read-only subcommand, as a message; reads nothing but Redis. */
+async function readAnswer(parsed: Extract<ParsedCommand, { kind: 'list' | 'show' }>, command: SlashCommand, deps: SlackDeps): Promise<Answer> {
+  const { service } = deps;
+  if (parsed.kind === 'list') {
+    const open = await service.store.listOpen();
+    return { response_type: 'ephemeral', text: `${open.length} open incident(s)`, blocks: incidentListBlocks(open.map((incident) => ({ incident, sla: service.sla(incident) })), service.now()) };
+  }
+  const resolved = await resolveIncidentId(deps, parsed.id, command.channel_id, '/incident show INC-20261121-001');
+  if ('error' in resolved) return { response_type: 'ephemeral', text: `:warning: ${resolved.error}` };
+  const incident = await service.store.get(resolved.id);
+  if (!incident) return { response_type: 'ephemeral', text: `:warning: No incident ${resolved.id}. \`/incident list\` shows the open ones.` };
+  const timeline = await service.store.timeline(incident.id);
+  const sections = (await Promise.all(deps.extensions.detailSections.map((section) => section(incident)))).flat();
+  return { response_type: 'ephemeral', text: `${incident.id} ${incident.title}`, blocks: incidentDetailBlocks(incident, service.sla(incident), timeline, service.now(), sections) };
+}
+
+async function run(parsed: Exclude<ParsedCommand, { kind: 'error' | 'help' | 'list' | 'show' }>, command: SlashCommand, deps: SlackDeps, client: App['client'], reply: Reply, respond: RespondFn): Promise<void> {
   const { service, config } = deps;
   const user = command.user_id;
   const target = async (id: string | null, usage: string) => {
@@ -67,22 +104,6 @@ async function run(parsed: Exclude<ParsedCommand, { kind: 'error' | 'help' }>, c
       );
       if (!opened.created) return;
       await reply([`Opened *${opened.incident.id}* [${opened.incident.severity}] ${opened.incident.title}.`, ...opened.notices].join(' '));
-      return;
-    }
-    case 'list': {
-      const open = await service.store.listOpen();
-      const now = service.now();
-      await respond({ response_type: 'ephemeral', text: `${open.length} open incident(s)`, blocks: incidentListBlocks(open.map((incident) => ({ incident, sla: service.sla(incident) })), now) as never });
-      return;
-    }
-    case 'show': {
-      const id = await target(parsed.id, '/incident show INC-20261121-001');
-      if (!id) return;
-      const incident = await service.store.get(id);
-      if (!incident) return reply(`:warning: No incident ${id}. \`/incident list\` shows the open ones.`);
-      const timeline = await service.store.timeline(id);
-      const sections = (await Promise.all(deps.extensions.detailSections.map((section) => section(incident)))).flat();
-      await respond({ response_type: 'ephemeral', text: `${incident.id} ${incident.title}`, blocks: incidentDetailBlocks(incident, service.sla(incident), timeline, service.now(), sections) as never });
       return;
     }
     case 'update': {
