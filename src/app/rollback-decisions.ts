@@ -1,7 +1,7 @@
 import { isOpenStatus } from '../domain/lifecycle';
 import { checkDecision, type DecisionFacts, type DecisionKind } from '../domain/rollback/approval-guardrails';
 import { recordDecision, recordRollbackEvent } from '../domain/rollback/rollback-incident-changes';
-import { abort, addApproval, isAwaitingDecision, reject, describeState, type RollbackRequest } from '../domain/rollback/rollback-request';
+import { abort, addApproval, isAwaitingDecision, reject, describeState, requestStop, type RollbackRequest } from '../domain/rollback/rollback-request';
 import { hasApprovers } from '../domain/rollback/service-rollback-config';
 import { refuse, type Result } from '../domain/result';
 import type { ApproverDirectory } from './rollback-approvers';
@@ -73,7 +73,36 @@ export class RollbackDecisions {
     return { ok: true, request, message };
   }
 
-  private async recordDenial(request: RollbackRequest, kind: DecisionKind, actor: string, reason: string): Promise<void> {
+  /**
+   * "Stop rollback" on a queued or running rollback: approvers of the service, or whoever
+   * proposed it, may stop it. The stop is stored; the job running it sees it within
+   * half a second, kills its runner and runs no fallback. Others are refused and the attempt
+   * is recorded as a denial.
+   */
+  async stop(requestId: string, actor: string): Promise<DecisionOutcome> {
+    const { requests, clock } = this.deps;
+    const stored = await requests.get(requestId);
+    if (!stored) return refuse('rollback.no_request', `No rollback request ${requestId.slice(0, 60)}.`);
+    const late = requestStop(stored, actor, clock());
+    if (!late.ok) return late;
+    const approvers = this.deps.plans(stored.service)?.approvers ?? { users: [], groups: [] };
+    if (actor !== stored.requestedBy && !(await this.approvers.isApprover(actor, approvers))) {
+      const reason = `Only approvers of ${stored.service} rollbacks, or whoever proposed it, can stop it.`;
+      await this.recordDenial(stored, 'stop', actor, reason);
+      return refuse('decision.not_approver', reason);
+    }
+    const updated = await requests.update(requestId, (r) => requestStop(r, actor, clock()));
+    if (!updated.ok) return updated;
+    const { request } = updated;
+    const at = clock();
+    await this.deps.records.addDecision(request.incidentId, { kind: 'stop', by: actor, at, action: describeAction(request), reason: 'stopped by a person while it ran' });
+    const text = `Stop of rollback ${request.id} asked by <@${actor}>; killing \`${request.runners[request.runnerIndex] ?? 'its runner'}\`.`;
+    await this.deps.service.apply(request.incidentId, (i) => recordRollbackEvent(i, { at, actor, kind: 'rollback_stop_requested', text, details: { request: request.id } }));
+    this.deps.messenger()?.refresh(request.id);
+    return { ok: true, request, message: `Stopping ${request.id}: its runner is being killed and no fallback will run. The message above says when it has stopped.` };
+  }
+
+  private async recordDenial(request: RollbackRequest, kind: DecisionKind | 'stop', actor: string, reason: string): Promise<void> {
     const at = this.deps.clock();
     await this.deps.records.addDecision(request.incidentId, { kind: 'denial', by: actor, at, action: `${kind} ${describeAction(request)}`, reason });
     await this.deps.service.apply(request.incidentId, (i) =>

@@ -2,7 +2,7 @@ import type { ScheduledTimer, TimerContext } from '../adapters/timers/timer';
 import type { ExecutionRecord } from '../domain/report/records';
 import { recordDecision, recordRecoveryValidated, recordRollbackEvent } from '../domain/rollback/rollback-incident-changes';
 import type { RunnerSpec } from '../domain/rollback/rollback-plan';
-import { claimExecution, expire, finishExecution, markUnknown, recordAttempt, recordProgress, requestPlaceholders, startRun, type RollbackRequest, type RunnerAttempt } from '../domain/rollback/rollback-request';
+import { claimExecution, expire, finishExecution, finishStopped, markUnknown, recordAttempt, recordProgress, requestPlaceholders, startRun, type RollbackRequest, type RunnerAttempt } from '../domain/rollback/rollback-request';
 import type { RollbackRunner, RunProgress, RunResult } from '../domain/rollback/rollback-runner';
 import type { TimelineEventInput } from '../domain/timeline';
 import { ROLLBACK_TIMERS, type RollbackDeps } from './rollback-deps';
@@ -14,6 +14,8 @@ const ALIVE_EVERY_MS = 2_000;
 // Progress writes (Redis + Slack) at most this often; steps in between are coalesced.
 const PROGRESS_EVERY_MS = 1_000;
 const EXCERPT_CHARS = 1_500;
+// How often the executing job looks for a "Stop rollback" (stored by whichever replica took the click).
+const STOP_POLL_MS = 500;
 
 export interface ExecutionOptions {
   /** People to call when every runner failed or the outcome is unknown (service owners, user group). */
@@ -60,17 +62,27 @@ export class RollbackExecution {
     // Alive first, then running: a crash between the two leaves `queued`, which may safely run.
     await requests.markAlive(requestId, token, ALIVE_TTL_MS);
     const keepAlive = setInterval(() => void requests.touchAlive(requestId, token, ALIVE_TTL_MS).catch(() => undefined), ALIVE_EVERY_MS);
+    // A stop can be clicked on any replica: it is stored, and seen here.
+    const stop = new AbortController();
+    const watchStop = setInterval(() => {
+      requests.get(requestId).then(
+        (r) => r?.stopRequested && stop.abort(),
+        () => undefined,
+      );
+    }, STOP_POLL_MS);
     try {
       const started = await requests.update(requestId, (r) => startRun(r, token, this.deps.clock()));
       if (!started.ok) return;
-      await this.runAll(started.request, token);
+      if (started.request.stopRequested) return await this.stopped(started.request, token, 'stopped before any runner started');
+      await this.runAll(started.request, token, stop.signal);
     } finally {
       clearInterval(keepAlive);
+      clearInterval(watchStop);
       await requests.clearAlive(requestId).catch(() => undefined);
     }
   };
 
-  private async runAll(request: RollbackRequest, token: number): Promise<void> {
+  private async runAll(request: RollbackRequest, token: number, stop: AbortSignal): Promise<void> {
     const config = this.deps.plans(request.service);
     const placeholders = requestPlaceholders(request);
     let current = request;
@@ -84,17 +96,22 @@ export class RollbackExecution {
         details: { request: request.id, runner: name, index },
       });
       if (index > 0) await this.deps.messenger()?.notice(current, `:leftwards_arrow_with_hook: ${current.id}: falling back to \`${name}\` after \`${previous?.runner}\` ${previous?.verification === 'failed' ? 'did not pass verification' : previous?.outcome}.`);
-      const attempt = spec ? await this.runOne(current, token, spec, placeholders) : missingRunner(name);
+      const attempt = spec ? await this.runOne(current, token, spec, placeholders, stop) : missingRunner(name);
       const recorded = await this.deps.requests.update(request.id, (r) => recordAttempt(r, token, attempt));
       if (!recorded.ok) return; // fenced out: someone marked it unknown meanwhile
       current = recorded.request;
+      // Done and verified before the stop took effect: that stands.
       if (attempt.verification === 'passed' || (attempt.outcome === 'succeeded' && attempt.verification === null)) return this.succeed(current, token, attempt);
+      // A person stopped it: no fallback. (The stored request is checked too: the poll may not have seen it yet.)
+      if (stop.aborted || current.stopRequested) {
+        return this.stopped(current, token, `${name} ${attempt.outcome === 'cancelled' ? 'was killed mid-run' : attempt.verification === 'failed' ? 'ran; its verification was cut short or failed' : `ended (${attempt.outcome}) as the stop came`}`);
+      }
     }
     await this.fail(current, token);
   }
 
   /** One runner, its execution record, and (if it succeeded) the verification checks. */
-  private async runOne(request: RollbackRequest, token: number, spec: RunnerSpec, placeholders: Record<string, string>): Promise<RunnerAttempt> {
+  private async runOne(request: RollbackRequest, token: number, spec: RunnerSpec, placeholders: Record<string, string>, stop: AbortSignal): Promise<RunnerAttempt> {
     const { clock, records } = this.deps;
     const startedAt = clock();
     let lastWrite = 0;
@@ -116,7 +133,7 @@ export class RollbackExecution {
     };
     let result: RunResult;
     try {
-      result = await this.runner.run({ spec, placeholders, signal: new AbortController().signal, onProgress });
+      result = await this.runner.run({ spec, placeholders, signal: stop, onProgress });
     } catch (error) {
       result = { outcome: 'failed', durationMs: clock() - startedAt, outputExcerpt: '', error: (error as Error).message };
     }
@@ -146,7 +163,7 @@ export class RollbackExecution {
     if (result.outcome !== 'succeeded') return { ...base, verification: 'skipped', detail: result.error ?? how };
     const checks = this.deps.plans(request.service)?.plan.verification ?? [];
     if (!checks.length) return { ...base, verification: null, detail: `${how}; no verification checks configured` };
-    const verified = await this.deps.runChecks(checks, placeholders);
+    const verified = await this.deps.runChecks(checks, placeholders, stop);
     const at = clock();
     const verification = { passed: verified.passed, checks: verified.results.map((c) => ({ name: c.name, passed: c.passed, detail: c.detail })), at };
     await records.addVerification(request.incidentId, verification);
@@ -178,6 +195,18 @@ export class RollbackExecution {
     const mentions = this.options.mentionsFor(request.service, incident?.commander ?? null);
     await this.event(done.request, { kind: 'rollback_failed', text: `Rollback failed — manual intervention. ${what}`, details: { request: request.id, mentions } });
     await this.deps.messenger()?.notice(done.request, `:rotating_light: *Rollback failed — manual intervention* for ${request.incidentId} (${request.service}, ${request.id}). ${mentions.join(' ')}\n${request.attempts.map((a) => `• \`${a.runner}\`: ${a.outcome}${a.verification === 'failed' ? ', verification failed' : ''} — ${a.detail}`).join('\n')}`);
+    this.deps.messenger()?.refresh(request.id);
+  }
+
+  /** A person stopped it: final, no fallback; the people who can act are called, as on failure. */
+  private async stopped(request: RollbackRequest, token: number, what: string): Promise<void> {
+    const by = request.stopRequested?.by ?? '?';
+    const done = await this.deps.requests.update(request.id, (r) => finishStopped(r, token, what, this.deps.clock()));
+    if (!done.ok) return;
+    const incident = await this.deps.service.store.get(request.incidentId);
+    const mentions = this.options.mentionsFor(request.service, incident?.commander ?? null);
+    await this.event(done.request, { kind: 'rollback_stopped', text: `Rollback ${request.id} stopped by <@${by}>: ${what}. No fallback runs; the system may be partly rolled back.`, details: { request: request.id, by, mentions } });
+    await this.deps.messenger()?.notice(done.request, `:octagonal_sign: *Rollback ${request.id} stopped* by <@${by}>: ${what}. No fallback runs; ${request.service} may be partly rolled back. ${mentions.join(' ')} please check it and decide.`);
     this.deps.messenger()?.refresh(request.id);
   }
 

@@ -50,7 +50,7 @@ export function rollbackFeature(core: CoreContext): RollbackFeature {
     records: rollbackRecords,
     timers,
     plans,
-    runChecks: (specs, placeholders) => checks.runAll(specs, { placeholders, signal: new AbortController().signal }),
+    runChecks: (specs, placeholders, signal) => checks.runAll(specs, { placeholders, signal: signal ?? new AbortController().signal }),
     messenger: () => messenger,
     clock,
     log: log.child({ component: 'rollback' }),

@@ -19,6 +19,7 @@ export const ACTIONS = {
   approveRollback: 'rollback_approve',
   rejectRollback: 'rollback_reject',
   abortRollback: 'rollback_abort',
+  stopRollback: 'rollback_stop',
   /** "System stabilized — resolve?" after a verified rollback (seed 002's resolution confirmation). */
   resolveStabilized: 'rollback_resolve_stabilized',
 } as const;

@@ -34,9 +34,9 @@ export interface VerificationRecord {
   at: number;
 }
 
-/** Every proposal, approval, rejection and denial, as protocol 13's decision log wants them. */
+/** Every proposal, approval, rejection, stop and denial, as protocol 13's decision log wants them. */
 export interface DecisionRecord {
-  kind: 'proposal' | 'approval' | 'rejection' | 'denial' | 'override';
+  kind: 'proposal' | 'approval' | 'rejection' | 'denial' | 'override' | 'stop';
   /** Slack user id of the person who proposed, approved, rejected, or was denied. */
   by: string;
   at: number;

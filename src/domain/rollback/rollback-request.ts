@@ -10,12 +10,13 @@ import type { RollbackStep, RunOutcome } from './rollback-runner';
  *   pending ─(approve, enough approvers)→ approved ─(claim, fencing token)→ queued
  *   pending ─(reject | expire | newer proposal)→ rejected | expired | superseded
  *   queued ─(job starts)→ running ─→ succeeded | failed
+ *   queued | running ─(stop asked, runner killed)→ stopped   no fallback, a person decides
  *   running ─(its process died)→ unknown          never re-run by itself
  */
-export const REQUEST_STATUSES = ['countdown', 'pending', 'approved', 'queued', 'running', 'succeeded', 'failed', 'unknown', 'rejected', 'expired', 'superseded', 'aborted'] as const;
+export const REQUEST_STATUSES = ['countdown', 'pending', 'approved', 'queued', 'running', 'succeeded', 'failed', 'unknown', 'rejected', 'expired', 'superseded', 'aborted', 'stopped'] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
-const FINAL: readonly RequestStatus[] = ['succeeded', 'failed', 'unknown', 'rejected', 'expired', 'superseded', 'aborted'];
+const FINAL: readonly RequestStatus[] = ['succeeded', 'failed', 'unknown', 'rejected', 'expired', 'superseded', 'aborted', 'stopped'];
 
 export function isFinal(status: RequestStatus): boolean {
   return FINAL.includes(status);
@@ -79,6 +80,8 @@ export interface RollbackRequest {
   runnerIndex: number;
   attempts: RunnerAttempt[];
   execution: { token: number; claimedAt: number; startedAt: number | null; finishedAt: number | null } | null;
+  /** Someone asked to stop it while queued or running; the executing job kills the runner. Absent on older records. */
+  stopRequested?: { by: string; at: number } | null;
   progress: { runner: string; step: RollbackStep | null; elapsedMs: number; link: string | null } | null;
   /** What failed, or why the outcome is unknown, in one line for people. */
   outcomeDetail: string | null;
@@ -128,6 +131,7 @@ export function createRequest(input: NewRequest, now: number): RollbackRequest {
     outcomeDetail: null,
     messages: [],
     supersededBy: null,
+    stopRequested: null,
     version: 0,
   };
 }
@@ -162,7 +166,25 @@ export function describeState(request: RollbackRequest): string {
       return `${request.id} was replaced by ${request.supersededBy ?? 'a newer proposal'}.`;
     case 'aborted':
       return `${request.id} was aborted by ${who(request.decidedBy?.by ?? '?')}.`;
+    case 'stopped':
+      return `${request.id} was stopped by ${who(request.stopRequested?.by ?? '?')}; it is not re-run automatically.`;
   }
+}
+
+/** Asks the running (or starting) rollback to stop; the job that runs it kills its runner and runs no fallback. */
+export function requestStop(request: RollbackRequest, by: string, now: number): RequestChange {
+  if (request.status !== 'queued' && request.status !== 'running') {
+    return refuse('request.not_running', isFinal(request.status) ? describeState(request) : `${request.id} is not running yet; nothing to stop (reject it instead).`);
+  }
+  if (request.stopRequested) return refuse('request.already_stopping', `${request.id} is already stopping (asked by <@${request.stopRequested.by}>).`);
+  return ok({ ...request, stopRequested: { by, at: now } });
+}
+
+/** The job saw the stop and its runner ended: final, no fallback. */
+export function finishStopped(request: RollbackRequest, token: number, detail: string, now: number): RequestChange {
+  if (request.execution?.token !== token) return refuse('request.fenced', `${request.id} belongs to another execution.`);
+  if (request.status !== 'running' && request.status !== 'queued') return refuse('request.wrong_state', describeState(request));
+  return ok({ ...request, status: 'stopped', outcomeDetail: detail, progress: null, execution: { ...request.execution, finishedAt: now } });
 }
 
 /** Records one approval; the request becomes `approved` once enough distinct approvers agreed. Guardrails are checked before (approval-guardrails). */

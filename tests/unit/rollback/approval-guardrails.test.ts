@@ -3,7 +3,7 @@ import { blockKitProblems } from '../../support/slack-stand-in';
 import { rollbackApprovalView } from '../../../src/adapters/slack/views/rollback-approval-view';
 import { checkDecision, type DecisionFacts } from '../../../src/domain/rollback/approval-guardrails';
 import { parseRollbackArgs } from '../../../src/domain/rollback/parse-rollback-args';
-import { addApproval, claimExecution, createRequest, markUnknown, recordAttempt, startRun, type RollbackRequest } from '../../../src/domain/rollback/rollback-request';
+import { addApproval, claimExecution, createRequest, finishStopped, markUnknown, recordAttempt, requestStop, startRun, type RollbackRequest } from '../../../src/domain/rollback/rollback-request';
 
 const NOW = 1_700_000_000_000;
 const request = (over: Partial<RollbackRequest> = {}): RollbackRequest => ({
@@ -69,6 +69,35 @@ describe('parseRollbackArgs', () => {
   ])('%s', (text, args) => expect(parseRollbackArgs(text, ['checkout'])).toEqual({ ok: true, args }));
   it.each([['checkout v1 v2'], ['payments v1'], ['--force'], ['checkout `rm`'], ['checkout ' + 'x'.repeat(101)]])('refuses %s', (text) => {
     expect(parseRollbackArgs(text, ['checkout']).ok).toBe(false);
+  });
+});
+
+describe('stopping a rollback', () => {
+  const runningRequest = () => (startRun((claimExecution({ ...request(), status: 'approved' }, 7, NOW) as any).request, 7, NOW) as any).request as RollbackRequest;
+
+  it('only a queued or running request can be asked to stop, once; the job then finishes it as stopped', () => {
+    expect(requestStop(request(), 'U0A', NOW)).toMatchObject({ ok: false, code: 'request.not_running', reason: expect.stringContaining('reject it instead') });
+    const asked = requestStop(runningRequest(), 'U0A', NOW + 5);
+    expect(asked.ok && asked.request.stopRequested).toEqual({ by: 'U0A', at: NOW + 5 });
+    const again = requestStop((asked as any).request, 'U0B', NOW + 6);
+    expect(again).toMatchObject({ ok: false, code: 'request.already_stopping', reason: 'INC-20261121-001-R1 is already stopping (asked by <@U0A>).' });
+    // Fenced like every execution write: a stale job cannot finish it.
+    expect(finishStopped((asked as any).request, 6, 'x', NOW).ok).toBe(false);
+    const stopped = finishStopped((asked as any).request, 7, 'a was killed mid-run', NOW + 9);
+    expect(stopped.ok && [stopped.request.status, stopped.request.outcomeDetail, stopped.request.execution?.finishedAt]).toEqual(['stopped', 'a was killed mid-run', NOW + 9]);
+    expect(requestStop((stopped as any).request, 'U0B', NOW)).toMatchObject({ ok: false, reason: 'INC-20261121-001-R1 was stopped by <@U0A>; it is not re-run automatically.' });
+  });
+
+  it('the message offers Stop while it runs, says "stopping" once asked, and "Stopped" at the end', () => {
+    const plan = { level: 'component' as const, runners: [{ kind: 'command' as const, name: 'a', argv: ['x'], timeoutMs: 1, graceMs: 1, outputCapBytes: 1024 }], readiness: [], verification: [] };
+    const draw = (r: RollbackRequest) => JSON.stringify(rollbackApprovalView({ request: r, incident: { id: r.incidentId, title: 't', severity: 'P1', severityConfirmed: NOW }, plan, approvers: { users: ['U0A'], groups: [] }, placeholders: {}, now: NOW }).blocks);
+    const running = runningRequest();
+    expect(draw(running)).toContain('rollback_stop');
+    const asked = (requestStop(running, 'U0A', NOW) as any).request as RollbackRequest;
+    expect(draw(asked)).not.toContain('rollback_stop');
+    expect(draw(asked)).toContain('*stopping* (asked by <@U0A>)');
+    expect(draw((finishStopped(asked, 7, 'a was killed mid-run', NOW) as any).request)).toContain('*Stopped* by <@U0A> — a was killed mid-run');
+    expect(draw(request())).not.toContain('rollback_stop');
   });
 });
 

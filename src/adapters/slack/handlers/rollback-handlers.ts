@@ -18,7 +18,7 @@ export interface RollbackHandlerDeps {
 type Respond = (text: string, blocks?: unknown[]) => Promise<void>;
 
 /**
- * `/incident rollback`, "Propose rollback", Approve / Reject / Abort and "System stabilized —
+ * `/incident rollback`, "Propose rollback", Approve / Reject / Abort / Stop and "System stabilized —
  * resolve?". Every listener acknowledges first; button values carry only an id and the stored
  * request decides what a click means. Answers go to the clicker only (ephemeral).
  */
@@ -44,10 +44,12 @@ export function registerRollbackHandlers(app: SlackListeners, deps: SlackDeps, r
     await answerProposal(outcome, reply);
   });
 
-  const decision = (actionId: string, kind: DecisionKind) => {
+  const decision = (actionId: string, kind: DecisionKind | 'stop') => {
     app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, respond }) => {
       await ack();
-      const outcome = await rollback.decisions.decide(action.value ?? '', kind, body.user.id).catch((error: unknown) => {
+      const requestId = action.value ?? '';
+      const decided = kind === 'stop' ? rollback.decisions.stop(requestId, body.user.id) : rollback.decisions.decide(requestId, kind, body.user.id);
+      const outcome = await decided.catch((error: unknown) => {
         log.error({ err: error, request: action.value, kind }, 'rollback decision failed');
         return { ok: false as const, code: 'internal', reason: 'Something went wrong on our side; nothing ran twice. Try again, or check the bot logs.' };
       });
@@ -57,6 +59,7 @@ export function registerRollbackHandlers(app: SlackListeners, deps: SlackDeps, r
   decision(ACTIONS.approveRollback, 'approve');
   decision(ACTIONS.rejectRollback, 'reject');
   decision(ACTIONS.abortRollback, 'abort');
+  decision(ACTIONS.stopRollback, 'stop');
 
   app.action<BlockAction<ButtonAction>>(ACTIONS.resolveStabilized, async ({ ack, body, action, respond }) => {
     await ack();

@@ -36,14 +36,15 @@ function statusLine(r: RollbackRequest, now: number): string {
       return `:hourglass_flowing_sand: *Waiting for approval* (${approvals}) · expires ${slackDate(r.expiresAt, '{time}')}`;
     case 'approved':
     case 'queued':
-      return `:white_check_mark: *Approved* by ${r.approvals.map((a) => who(a.by)).join(', ') || 'the automatic rule'} · starting`;
+      return `:white_check_mark: *Approved* by ${r.approvals.map((a) => who(a.by)).join(', ') || 'the automatic rule'} · starting${r.stopRequested ? ` · :octagonal_sign: stopping (asked by ${who(r.stopRequested.by)})` : ''}`;
     case 'running': {
       const p = r.progress;
       const runner = r.runners[r.runnerIndex] ?? '?';
       const step = p?.step ? ` · step ${p.step.index}/${p.step.total} ${escapeMrkdwn(p.step.label)}` : '';
       const elapsed = p ? ` · ${formatDuration(p.elapsedMs)} elapsed` : '';
       const which = r.runnerIndex > 0 ? `fallback ${r.runnerIndex}` : 'primary';
-      return `:arrows_counterclockwise: *Running* \`${escapeMrkdwn(runner)}\` (${which})${step}${elapsed}${p?.link ? ` · <${p.link}|run>` : ''}`;
+      const stopping = r.stopRequested ? ` · :octagonal_sign: *stopping* (asked by ${who(r.stopRequested.by)})` : '';
+      return `:arrows_counterclockwise: *Running* \`${escapeMrkdwn(runner)}\` (${which})${step}${elapsed}${p?.link ? ` · <${p.link}|run>` : ''}${stopping}`;
     }
     case 'succeeded':
       return `:large_green_circle: *Rolled back and verified* — ${escapeMrkdwn(r.outcomeDetail ?? '')}`;
@@ -59,6 +60,8 @@ function statusLine(r: RollbackRequest, now: number): string {
       return `:alarm_clock: *Expired* without enough approvals (${approvals}); propose it again.`;
     case 'superseded':
       return `:leftwards_arrow_with_hook: *Replaced* by ${escapeMrkdwn(r.supersededBy ?? 'a newer proposal')}`;
+    case 'stopped':
+      return `:octagonal_sign: *Stopped* by ${who(r.stopRequested?.by ?? '?')} — ${escapeMrkdwn(r.outcomeDetail ?? '')} No fallback runs; check the system and decide.`;
   }
 }
 
@@ -120,6 +123,15 @@ export function rollbackApprovalView(model: ApprovalViewModel): { text: string; 
     buttons.push({ actionId: ACTIONS.rejectRollback, text: 'Reject', value: r.id, style: 'danger' });
   }
   if (!dryRun && r.status === 'countdown') buttons.push({ actionId: ACTIONS.abortRollback, text: 'Abort', value: r.id, style: 'danger' });
+  if (!dryRun && (r.status === 'queued' || r.status === 'running') && !r.stopRequested) {
+    buttons.push({
+      actionId: ACTIONS.stopRollback,
+      text: 'Stop rollback',
+      value: r.id,
+      style: 'danger',
+      confirm: { title: 'Stop the rollback?', text: `The running step is killed where it is; ${r.service} may be left half rolled back. No fallback runs.`, confirm: 'Stop it', deny: 'Keep running' },
+    });
+  }
   if (buttons.length) blocks.push(actions(`rollback:${r.id}`, buttons));
 
   const text = dryRun ? `Dry run: rollback ${r.service} for ${incident.id}` : r.auto && r.status === 'countdown' ? `Rolling back ${r.service} in ${Math.round((r.expiresAt - r.requestedAt) / 1000)} s — Abort` : `Rollback ${r.id} (${r.service}): ${r.status}`;
