@@ -90,7 +90,7 @@ describe('stopping a rollback', () => {
 
   it('the message offers Stop while it runs, says "stopping" once asked, and "Stopped" at the end', () => {
     const plan = { level: 'component' as const, runners: [{ kind: 'command' as const, name: 'a', argv: ['x'], timeoutMs: 1, graceMs: 1, outputCapBytes: 1024 }], readiness: [], verification: [] };
-    const draw = (r: RollbackRequest) => JSON.stringify(rollbackApprovalView({ request: r, incident: { id: r.incidentId, title: 't', severity: 'P1', severityConfirmed: NOW }, plan, approvers: { users: ['U0A'], groups: [] }, placeholders: {}, now: NOW }).blocks);
+    const draw = (r: RollbackRequest) => JSON.stringify(rollbackApprovalView({ request: r, incident: { id: r.incidentId, title: 't', severity: 'P1', severityConfirmed: { by: 'U0C', at: NOW } }, plan, approvers: { users: ['U0A'], groups: [] }, placeholders: {}, now: NOW }).blocks);
     const running = runningRequest();
     expect(draw(running)).toContain('rollback_stop');
     const asked = (requestStop(running, 'U0A', NOW) as any).request as RollbackRequest;
