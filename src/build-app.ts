@@ -8,6 +8,7 @@ import { RedisIdempotency } from './adapters/redis/redis-idempotency';
 import { RedisIncidentStore } from './adapters/redis/redis-incident-store';
 import { RedisRollbackRecords } from './adapters/redis/redis-rollback-records';
 import { boltLogger } from './adapters/slack/bolt-logger';
+import { AppHomeRefresher } from './adapters/slack/app-home-refresher';
 import { registerAppHome } from './adapters/slack/handlers/app-home';
 import { registerIncidentActions } from './adapters/slack/handlers/incident-actions';
 import { registerIncidentCommand } from './adapters/slack/handlers/incident-command';
@@ -114,6 +115,10 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
     log.child({ component: 'slack-publisher' }),
     metrics,
   );
+  // Home first: it only schedules a coalesced redraw, and must not wait behind paced announcement posts.
+  const home = new AppHomeRefresher({ redis, prefix: env.REDIS_PREFIX, service, log: log.child({ component: 'app-home' }), metrics, options: config.appHome });
+  home.attach(app.client);
+  service.observe(home);
   service.observe(publisher);
 
   const deps: SlackDeps = { service, publisher, idempotency, config, log, extensions: createSlackExtensions() };
@@ -122,7 +127,7 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
   registerIncidentActions(listeners, deps);
   registerIncidentViews(listeners, deps);
   registerTimelineShortcut(listeners, deps);
-  registerAppHome(listeners, deps);
+  registerAppHome(listeners, home);
   for (const feature of features) feature.install?.({ app: listeners, publisher, deps });
   const timerHandlers: Record<string, TimerHandler> = Object.assign({}, ...features.map((f) => f.timerHandlers ?? {}));
 
@@ -150,6 +155,7 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
       for (const feature of features) await feature.start?.();
       // Timers that came due while every bot was down fire now, marked late.
       if (Object.keys(timerHandlers).length) timers.start(timerHandlers);
+      home.start();
       // Announcements a crash or a Slack outage left unposted go out now.
       publisher.announceMissing().catch((error) => log.warn({ err: error }, 'announcement sweep failed'));
       return bound;
@@ -158,6 +164,7 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
       await timers.stop(2000).catch(() => undefined);
       for (const feature of [...features].reverse()) await feature.stop?.().catch(() => undefined);
       publisher.stop();
+      home.stop();
       await app.stop().catch(() => undefined);
       if (!givenRedis) redis.disconnect();
     },

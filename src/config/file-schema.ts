@@ -140,6 +140,14 @@ export const fileSchema = z
     // Severity rules live in their own file so `incident-bot classify --rules` can test them offline.
     severity_rules_file: z.string().trim().min(1).optional(),
     alerts: alertsSchema,
+    // App Home stays live for whoever opened it recently.
+    app_home: z
+      .object({
+        refresh_every: durationSchema.refine((ms) => ms >= 100, 'must be at least 100ms').default(30_000),
+        viewer_ttl: durationSchema.default(30 * 60_000),
+      })
+      .strict()
+      .default({ refresh_every: 30_000, viewer_ttl: 30 * 60_000 }),
     // SLA clocks, escalation and PagerDuty (sla-schema.ts, docs/sla.md).
     sla: slaSettingsSchema,
     escalation: escalationContactsSchema.default({ level2: [], level3: [] }),
