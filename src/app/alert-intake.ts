@@ -144,6 +144,14 @@ export class AlertIntake implements IncidentObserver {
           // Read a moment ago in this pass; a write in between only costs the compare-and-set a retry.
           { known: incident },
         );
+        // A person resolved it between our read and this write: firing alerts must not vanish
+        // into a resolved incident (the sender may not repeat them for hours). Move the group
+        // on and go round again, which opens the next incident for them.
+        if (!outcome.ok && outcome.code === 'alerts.incident_not_open' && alerts.some((a) => a.status === 'firing')) {
+          this.deps.log.info({ incidentId: incident.id, groupKey }, 'incident ended while its alerts arrived; opening the next one for them');
+          await store.retire(groupKey, incident.id);
+          continue;
+        }
         if (!outcome.ok && outcome.code !== 'alerts.unchanged') this.deps.log.info({ incidentId: incident.id, code: outcome.code }, 'alert counted but not applied to its incident');
       }
       return { incidentId: incident.id, opened, changed: opened || record.changed > 0 || truncatedMore, unmatched: 0 };

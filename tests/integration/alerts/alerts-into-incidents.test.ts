@@ -228,3 +228,37 @@ describe('group map in Redis', () => {
     }
   });
 });
+
+describe('an alert arriving at the very moment a person resolves', () => {
+  it('a firing alert is not swallowed by the incident just resolved: it opens the next one', async () => {
+    const bot = await start();
+    const group = '{}:{alertname="RaceRate"}';
+    const first = await postAlert(bot, 'alertmanager', amWebhook(group, [{ fingerprint: 'fp-race-a' }]));
+    const [x] = first.json.incidents as [string];
+    // Someone resolves x between the intake's read of it and its write (a concurrent click):
+    // the resolve lands first, then the intake's write goes ahead.
+    const service = bot.bot.service;
+    const realApply = service.apply.bind(service);
+    let raced = false;
+    service.apply = (async (id: string, change: any, options?: any) => {
+      if (!raced && id === x) {
+        raced = true;
+        const resolved = await service.resolve(x, 'U0ALICE', 'fixed', { override: 'dashboards green' });
+        expect(resolved.ok).toBe(true);
+      }
+      return realApply(id, change, options);
+    }) as typeof service.apply;
+
+    const second = await postAlert(bot, 'alertmanager', amWebhook(group, [{ fingerprint: 'fp-race-a' }, { fingerprint: 'fp-race-b' }]));
+    service.apply = realApply;
+    expect(raced).toBe(true);
+    expect(second.status).toBe(202);
+    const [y] = second.json.incidents as [string];
+    expect(y).not.toBe(x);
+    expect(second.json.opened).toEqual([y]);
+    expect((await incident(bot, x)).status).toBe('resolved');
+    const next = await incident(bot, y);
+    expect(next.status).toBe('investigating');
+    expect(next.alerts).toMatchObject({ firing: 2, total: 2 });
+  });
+});
