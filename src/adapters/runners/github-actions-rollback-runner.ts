@@ -28,9 +28,15 @@ interface WorkflowRun {
 
 class Stopped extends Error {}
 
+// Lookups for a run dispatched just before a stop (GitHub lists a new run after a short lag).
+const LATE_LOOKUPS = 5;
+
 /** Rejects as soon as `signal` aborts, even if `promise` (a retry back-off, say) would take longer. */
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(new Stopped());
+  if (signal.aborted) {
+    promise.catch(() => undefined); // its own abort rejection is expected, not unhandled
+    return Promise.reject(new Stopped());
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(new Stopped());
     signal.addEventListener('abort', onAbort, { once: true });
@@ -82,17 +88,32 @@ export class GitHubActionsRollbackRunner implements RollbackRunner<GitHubActions
     const call = <T>(promise: Promise<T>) => untilAborted(promise, signal);
     let run: WorkflowRun | null = null;
     let link: string | undefined;
+    // Set once the dispatch may have reached GitHub: from then on a stop must find and cancel the run.
+    let before: Set<number> | null = null;
+    let dispatchSent = false;
     const lines: string[] = [];
+    let findLateRun: (() => Promise<WorkflowRun | null>) | null = null;
     const note = (line: string) => lines.push(`${new Date(this.clock()).toISOString()} ${line}`);
 
     try {
       // Runs that already exist cannot be ours; remembering them makes the lookup below safe.
       const since = new Date(started - (this.options.clockSkewMs ?? 5 * 60_000)).toISOString();
-      const listRuns = async () =>
-        (await call(this.options.octokit.rest.actions.listWorkflowRuns({
-          ...repo, workflow_id: spec.workflow, event: 'workflow_dispatch', created: `>=${since}`, per_page: 50, request: { signal },
-        }))).data.workflow_runs as WorkflowRun[];
-      const before = new Set((await listRuns()).map((r) => r.id));
+      const listRuns = async (deadline: AbortSignal = signal) =>
+        (await untilAborted(this.options.octokit.rest.actions.listWorkflowRuns({
+          ...repo, workflow_id: spec.workflow, event: 'workflow_dispatch', created: `>=${since}`, per_page: 50, request: { signal: deadline },
+        }), deadline)).data.workflow_runs as WorkflowRun[];
+      const seen = new Set((await listRuns()).map((r) => r.id));
+      before = seen;
+      findLateRun = async () => {
+        // After a stop the run's own signal is aborted: a few fresh, short lookups (the run shows up with a lag).
+        for (let i = 0; i < LATE_LOOKUPS; i++) {
+          const found = (await listRuns(AbortSignal.timeout(5_000))).find((r) => !seen.has(r.id));
+          if (found) return found;
+          await sleep(Math.min(spec.pollMs * 4, 2_000));
+        }
+        return null;
+      };
+      dispatchSent = true;
 
       const dispatch = await call(this.options.octokit.rest.actions.createWorkflowDispatch({
         ...repo, workflow_id: spec.workflow, ref: spec.ref, inputs: inputs.value,
@@ -108,7 +129,7 @@ export class GitHubActionsRollbackRunner implements RollbackRunner<GitHubActions
       } else {
         // GitHub's classic dispatch answers 204 with no run id: the newest dispatch run we had not seen is ours.
         while (!run) {
-          run = (await listRuns()).find((r) => !before.has(r.id)) ?? null;
+          run = (await listRuns()).find((r) => !seen.has(r.id)) ?? null;
           if (!run) await sleep(spec.pollMs, undefined, { signal });
         }
       }
@@ -146,6 +167,11 @@ export class GitHubActionsRollbackRunner implements RollbackRunner<GitHubActions
         return { outcome: 'failed', durationMs: elapsed(), outputExcerpt: lines.join('\n'), link, error: reason };
       }
       const why = stopReason === 'timed_out' ? `no result after ${spec.timeoutMs} ms` : 'cancelled';
+      // Stopped after dispatching but before the run was known: find it, or it would run on.
+      if (!run && dispatchSent && before && findLateRun) {
+        run = await findLateRun().catch(() => null);
+        if (run) note(`found run ${run.id} after the stop`);
+      }
       let error = run ? `${why}; cancel requested for run ${run.id}` : `${why}; no workflow run found to cancel`;
       if (run) {
         try {

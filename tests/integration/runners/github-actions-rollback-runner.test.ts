@@ -122,6 +122,35 @@ describe('GitHubActionsRollbackRunner', () => {
     expect(github.requestsTo('POST', CANCEL_RUN).map((r) => r.params.run_id)).toEqual(['42']);
   });
 
+  it('stopped after the dispatch but before the run showed up: finds the run and cancels it (it would run on otherwise)', async () => {
+    // The dispatch takes a moment to answer and GitHub lists the new run only 300 ms after it.
+    let dispatchedAt = 0;
+    github.route('GET', LIST_RUNS, () => (dispatchedAt && Date.now() - dispatchedAt > 300 ? runsList(workflowRun(42, 'queued'), workflowRun(7, 'completed', 'success')) : runsList(workflowRun(7, 'completed', 'success'))));
+    github.route('POST', DISPATCH, () => ((dispatchedAt = Date.now()), { status: 204, delayMs: 100 }));
+    github.route('GET', GET_RUN, () => ({ body: workflowRun(42, 'queued') }));
+    github.route('POST', CANCEL_RUN, () => ({ status: 202, body: {} }));
+    const controller = new AbortController();
+    const pending = run(spec({ timeoutMs: 10_000, pollMs: 100 }), controller.signal);
+    for (let i = 0; i < 100 && github.requestsTo('POST', DISPATCH).length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    controller.abort(); // while the dispatch is still on its way back
+    const { result } = await pending;
+    expect(result.outcome).toBe('cancelled');
+    expect(github.requestsTo('POST', CANCEL_RUN).map((r) => r.params.run_id)).toEqual(['42']);
+    expect(result.error).toContain('cancel requested for run 42');
+    expect(result.outputExcerpt).toContain('found run 42 after the stop');
+  });
+
+  it('stopped before anything was dispatched: nothing to cancel, and nothing is dispatched', async () => {
+    classicGitHub([{ body: workflowRun(42, 'in_progress') }]);
+    const controller = new AbortController();
+    controller.abort();
+    const { result } = await run(spec(), controller.signal);
+    expect(result.outcome).toBe('cancelled');
+    expect(github.requestsTo('POST', DISPATCH)).toHaveLength(0);
+    expect(github.requestsTo('POST', CANCEL_RUN)).toHaveLength(0);
+    expect(result.error).toContain('no workflow run found to cancel');
+  });
+
   it('retries a 5xx on dispatch (plugin-retry) and carries on', async () => {
     classicGitHub([{ body: workflowRun(42, 'completed', 'success') }]);
     let dispatched = false;
