@@ -28,8 +28,16 @@ interface WorkflowRun {
 
 class Stopped extends Error {}
 
-// Lookups for a run dispatched just before a stop (GitHub lists a new run after a short lag).
+// Lookups for a run dispatched just before a stop or a failed answer (GitHub lists a new run after a short lag).
 const LATE_LOOKUPS = 5;
+// Dispatches tried when GitHub's answer is ambiguous (5xx, no answer) and no run appeared.
+const DISPATCH_ATTEMPTS = 3;
+
+/** 5xx or no answer: GitHub may or may not have acted. 4xx (and 429/403 rate limits, retried by the throttling plugin) did not. */
+function isAmbiguous(error: unknown): boolean {
+  const status = (error as { status?: number }).status;
+  return status === undefined || status >= 500;
+}
 
 /** Rejects as soon as `signal` aborts, even if `promise` (a retry back-off, say) would take longer. */
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
@@ -115,16 +123,31 @@ export class GitHubActionsRollbackRunner implements RollbackRunner<GitHubActions
       };
       dispatchSent = true;
 
-      const dispatch = await call(this.options.octokit.rest.actions.createWorkflowDispatch({
-        ...repo, workflow_id: spec.workflow, ref: spec.ref, inputs: inputs.value,
-        ...(this.options.requestRunDetails === false ? {} : { return_run_details: true }),
-        request: { signal },
-      }));
-      note(`dispatched ${spec.workflow} on ${spec.ref}`);
+      // A dispatch is not idempotent: a 5xx or a lost answer may come after GitHub created the
+      // run, and a blind retry would start a second rollback. So no automatic retry: look for
+      // the run first, and dispatch again only when none appeared.
+      let dispatch: Awaited<ReturnType<Octokit['rest']['actions']['createWorkflowDispatch']>> | null = null;
+      for (let attempt = 1; !dispatch && !run; attempt++) {
+        try {
+          dispatch = await call(this.options.octokit.rest.actions.createWorkflowDispatch({
+            ...repo, workflow_id: spec.workflow, ref: spec.ref, inputs: inputs.value,
+            ...(this.options.requestRunDetails === false ? {} : { return_run_details: true }),
+            request: { signal, retries: 0 },
+          }));
+        } catch (failure) {
+          if (stopReason || !isAmbiguous(failure) || attempt >= DISPATCH_ATTEMPTS) throw failure;
+          note(`dispatch attempt ${attempt}: ${describeError(failure)}; looking for the run before trying again`);
+          run = await findLateRun();
+          if (run) note(`the failed dispatch had started run ${run.id}; using it`);
+        }
+      }
+      if (dispatch) note(`dispatched ${spec.workflow} on ${spec.ref}`);
       // Typed as 204-only by this Octokit version; newer GitHub answers 200 with the run when asked.
-      const details = (dispatch.status as number) === 200 ? (dispatch.data as { workflow_run_id?: number; html_url?: string } | undefined) : undefined;
+      const details = dispatch && (dispatch.status as number) === 200 ? (dispatch.data as { workflow_run_id?: number; html_url?: string } | undefined) : undefined;
 
-      if (details?.workflow_run_id) {
+      if (run) {
+        // adopted from a dispatch whose answer was lost
+      } else if (details?.workflow_run_id) {
         run = { id: Number(details.workflow_run_id), status: 'queued', conclusion: null, html_url: details.html_url ?? '' };
       } else {
         // GitHub's classic dispatch answers 204 with no run id: the newest dispatch run we had not seen is ours.

@@ -151,7 +151,18 @@ describe('GitHubActionsRollbackRunner', () => {
     expect(result.error).toContain('no workflow run found to cancel');
   });
 
-  it('retries a 5xx on dispatch (plugin-retry) and carries on', async () => {
+  it('a 502 after GitHub created the run: the run is found and followed, never dispatched twice', async () => {
+    let dispatched = false;
+    github.route('POST', DISPATCH, () => ((dispatched = true), { status: 502, body: { message: 'Server Error' } }));
+    github.route('GET', LIST_RUNS, () => (dispatched ? runsList(workflowRun(42, 'queued')) : runsList()));
+    github.route('GET', GET_RUN, inSequence({ body: workflowRun(42, 'in_progress') }, { body: workflowRun(42, 'completed', 'success') }));
+    const { result } = await run();
+    expect(result.outcome).toBe('succeeded');
+    expect(github.requestsTo('POST', DISPATCH)).toHaveLength(1);
+    expect(result.outputExcerpt).toContain('the failed dispatch had started run 42; using it');
+  });
+
+  it('retries a 5xx on dispatch when no run appeared, and carries on', async () => {
     classicGitHub([{ body: workflowRun(42, 'completed', 'success') }]);
     let dispatched = false;
     const failTwice = inSequence({ status: 502, body: { message: 'Server Error' } }, { status: 503, body: { message: 'Unavailable' } }, { status: 204 });
