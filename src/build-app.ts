@@ -1,4 +1,4 @@
-import { App, HTTPReceiver, SocketModeReceiver, type CustomRoute } from '@slack/bolt';
+import { App, HTTPReceiver, SocketModeReceiver, webApi, type CustomRoute } from '@slack/bolt';
 import type { Server } from 'node:http';
 import { Redis } from 'ioredis';
 import { healthRoutes } from './adapters/http/health-routes';
@@ -102,6 +102,10 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
     log.child({ component: 'bolt' }).error({ err: error, code: (error as { code?: string }).code }, 'unhandled error in a Slack listener');
   });
 
+  // Posts and channel creation are not idempotent: Slack may act before a 5xx or a timeout, and
+  // the app client's automatic retry would then post twice. This client never retries by itself;
+  // the publisher and the SLA notifier retry after looking for what already landed.
+  const oneShotClient = new webApi.WebClient(env.SLACK_BOT_TOKEN, { slackApiUrl: env.SLACK_API_URL, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: 10_000, logger: boltLog });
   const publisher = new SlackIncidentPublisher(
     app.client,
     service,
@@ -111,6 +115,8 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
       channelPrefix: config.channels.channel_prefix,
       createChannelByDefault: config.channels.create_incident_channel,
       minIntervalMs: config.alerts.slackMinIntervalMs,
+      postClient: oneShotClient,
+      retryMissingEveryMs: config.channels.announcement_retry,
     },
     log.child({ component: 'slack-publisher' }),
     metrics,
@@ -158,6 +164,7 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
       home.start();
       // Announcements a crash or a Slack outage left unposted go out now.
       publisher.announceMissing().catch((error) => log.warn({ err: error }, 'announcement sweep failed'));
+      publisher.startRetrying();
       return bound;
     },
     async stop() {

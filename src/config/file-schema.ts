@@ -133,9 +133,11 @@ export const fileSchema = z
         incident_response: z.string().min(1).default('#incident-response'),
         create_incident_channel: z.boolean().default(false),
         channel_prefix: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,19}$/, 'must be lowercase letters, digits, - or _ (max 20)').default('inc'),
+        // Announcements that could not be posted are tried again this often (after looking for them first).
+        announcement_retry: durationSchema.refine((ms) => ms >= 100, 'must be at least 100ms').default(30_000),
       })
       .strict()
-      .default({ incident_response: '#incident-response', create_incident_channel: false, channel_prefix: 'inc' }),
+      .default({ incident_response: '#incident-response', create_incident_channel: false, channel_prefix: 'inc', announcement_retry: 30_000 }),
     severities: z.object({ P0: severityLevelSchema, P1: severityLevelSchema, P2: severityLevelSchema, P3: severityLevelSchema }).partial().strict().default({}),
     // Severity rules live in their own file so `incident-bot classify --rules` can test them offline.
     severity_rules_file: z.string().trim().min(1).optional(),

@@ -5,6 +5,7 @@ import type { TimelineEventInput } from '../../domain/timeline';
 import type { Logger } from '../../logger';
 import type { Metrics } from '../../metrics';
 import type { RedisIdempotency } from '../redis/redis-idempotency';
+import { formatDuration } from '../../domain/duration';
 import { incidentChannelName } from './channel-name';
 import { CoalescingRefresher, type DrawKind, type DrawResult } from './coalescing-refresher';
 import { findOwnMessage, isChannelId } from './find-own-message';
@@ -19,6 +20,14 @@ export interface PublisherOptions {
   createChannelByDefault: boolean;
   /** Announcement posts and updates are paced to one per channel per this interval (0 = unpaced). */
   minIntervalMs?: number;
+  /**
+   * The client for calls that are not idempotent (posts, channel creation): without automatic
+   * retries, since Slack may have acted before a 5xx or a timeout. Retries happen here instead,
+   * after looking for the message (announcements) or by telling the person (status updates).
+   */
+  postClient?: webApi.WebClient;
+  /** How often announcements that could not be posted are tried again (0 = only at start). */
+  retryMissingEveryMs?: number;
 }
 
 const ANNOUNCE_CLAIM_MS = 5 * 60_000;
@@ -38,6 +47,8 @@ const PERSON_NOTICE_WAIT_MS = 2_000;
 export class SlackIncidentPublisher implements IncidentObserver {
   readonly name = 'slack';
   private readonly pacer: CoalescingRefresher;
+  private readonly poster: webApi.WebClient;
+  private sweeper: NodeJS.Timeout | null = null;
   private readonly buttonSources: ((incident: Incident) => ButtonSpec[])[] = [];
 
   constructor(
@@ -48,6 +59,7 @@ export class SlackIncidentPublisher implements IncidentObserver {
     private readonly log: Logger,
     private readonly metrics: Metrics,
   ) {
+    this.poster = options.postClient ?? client;
     this.pacer = new CoalescingRefresher({ minIntervalMs: options.minIntervalMs ?? 1000, draw: (kind, id) => this.draw(kind, id), log });
   }
 
@@ -78,7 +90,22 @@ export class SlackIncidentPublisher implements IncidentObserver {
     return this.pacer.idle(timeoutMs);
   }
 
+  /** The client without automatic retries, for other adapters' posts (SLA notices). */
+  get postingClient(): webApi.WebClient {
+    return this.poster;
+  }
+
+  /** Announcements that could not be posted (Slack down, a lost answer) are tried again on this beat. */
+  startRetrying(): void {
+    const every = this.options.retryMissingEveryMs ?? 0;
+    if (!every || this.sweeper) return;
+    this.sweeper = setInterval(() => void this.announceMissing().catch((error: unknown) => this.log.warn({ err: error }, 'announcement retry sweep failed')), every);
+    this.sweeper.unref();
+  }
+
   stop(): void {
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = null;
     this.pacer.stop();
   }
 
@@ -131,12 +158,13 @@ export class SlackIncidentPublisher implements IncidentObserver {
     }
     const view = announcementView({ incident, sla: this.service.sla(incident), now: this.service.now(), extraButtons: this.extraButtons(incident) });
     const posted = await this.call('chat.postMessage', () =>
-      this.client.chat.postMessage({ channel: this.options.incidentChannel, text: view.text, blocks: view.blocks as never, metadata: { event_type: ANNOUNCEMENT_EVENT, event_payload: { incident_id: incidentId } }, unfurl_links: false }),
+      this.poster.chat.postMessage({ channel: this.options.incidentChannel, text: view.text, blocks: view.blocks as never, metadata: { event_type: ANNOUNCEMENT_EVENT, event_payload: { incident_id: incidentId } }, unfurl_links: false }),
     );
     if (!posted.ok) {
       await this.idempotency.release(claim);
       if (posted.retryAfterMs !== undefined) return { outcome: 'retry', retryAfterMs: posted.retryAfterMs };
-      return { outcome: 'drawn', notice: `${incidentId} is recorded, but its announcement could not be posted: ${posted.userMessage}.` };
+      const retry = this.options.retryMissingEveryMs ? `; it is tried again every ${formatDuration(this.options.retryMissingEveryMs)}` : '';
+      return { outcome: 'drawn', notice: `${incidentId} is recorded, but its announcement could not be posted: ${posted.userMessage}${retry}.` };
     }
     const ref = { channel: posted.value.channel as string, ts: posted.value.ts as string };
     await this.adoptAnnouncement(incidentId, ref);
@@ -226,7 +254,7 @@ export class SlackIncidentPublisher implements IncidentObserver {
     if (incident.announcement) targets.push({ channel: incident.announcement.channel, thread_ts: incident.announcement.ts, reply_broadcast: true });
     else targets.push({ channel: this.options.incidentChannel });
     for (const target of targets) {
-      const posted = await this.call('chat.postMessage', () => this.client.chat.postMessage({ ...target, text: message.text, blocks: message.blocks } as never));
+      const posted = await this.call('chat.postMessage', () => this.poster.chat.postMessage({ ...target, text: message.text, blocks: message.blocks } as never));
       if (!posted.ok) return `The update is recorded, but posting it to Slack failed: ${posted.userMessage}.`;
     }
   }
@@ -236,7 +264,7 @@ export class SlackIncidentPublisher implements IncidentObserver {
     let created: { id: string; name: string } | null = null;
     for (let attempt = 1; attempt <= 10 && !created; attempt += 1) {
       const name = incidentChannelName(this.options.channelPrefix, incident.id, incident.title, attempt);
-      const result = await this.call('conversations.create', () => this.client.conversations.create({ name, is_private: false }));
+      const result = await this.call('conversations.create', () => this.poster.conversations.create({ name, is_private: false }));
       if (result.ok) created = { id: result.value.channel?.id as string, name: (result.value.channel?.name as string) ?? name };
       else if (result.code !== 'name_taken') return `The incident channel could not be created: ${result.userMessage}.`;
     }
@@ -248,6 +276,6 @@ export class SlackIncidentPublisher implements IncidentObserver {
       await this.call('conversations.invite', () => this.client.conversations.invite({ channel: channel.id, users: incident.openedBy }));
     }
     const summary = `:rotating_light: *${incident.id}* [${incident.severity}] ${incident.title}\n${incident.summary || '_No summary yet._'}\nWhy ${incident.severity}: ${incident.severityReason}`;
-    await this.call('chat.postMessage', () => this.client.chat.postMessage({ channel: channel.id, text: summary }));
+    await this.call('chat.postMessage', () => this.poster.chat.postMessage({ channel: channel.id, text: summary }));
   }
 }

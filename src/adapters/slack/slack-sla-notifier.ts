@@ -16,6 +16,8 @@ import { SLA_NOTICE_EVENT, slaNoticeMessage } from './views/sla-notice-message';
  */
 export class SlackSlaNotifier implements SlaNotifier {
   private client: webApi.WebClient | null = null;
+  /** Posts go through the publisher's client without automatic retries: the timer retries, after a lookup. */
+  private poster: webApi.WebClient | null = null;
   private publisher: SlackIncidentPublisher | null = null;
 
   constructor(
@@ -25,6 +27,7 @@ export class SlackSlaNotifier implements SlaNotifier {
   /** The Slack client exists only once the app is built; timers start after that. */
   attach(client: webApi.WebClient, publisher: SlackIncidentPublisher): void {
     this.client = client;
+    this.poster = publisher.postingClient;
     this.publisher = publisher;
   }
 
@@ -37,10 +40,10 @@ export class SlackSlaNotifier implements SlaNotifier {
   }
 
   async postTo(target: SlaTarget, notice: SlaNotice, effectKey: string): Promise<void> {
-    if (!this.client) throw new Error('Slack is not ready yet');
+    if (!this.poster) throw new Error('Slack is not ready yet');
     const message = slaNoticeMessage(notice, effectKey);
     try {
-      await this.client.chat.postMessage({
+      await this.poster.chat.postMessage({
         channel: target.channel,
         ...(target.threadTs ? { thread_ts: target.threadTs } : {}),
         text: message.text,

@@ -79,6 +79,39 @@ describe('an announcement Slack posted but answered with an error', () => {
   });
 });
 
+describe('Slack answering 5xx to an announcement', () => {
+  const fast = { services: [{ name: 'checkout' }], channels: { announcement_retry: '300ms' } };
+
+  it('a 500 before Slack acted: the bot tries again by itself (no restart), and it is posted once', async () => {
+    const bot = await start({ file: fast });
+    const warm = await bot.command('open P3 warm up');
+    await waitFor(() => bot.replies(warm.responseId)[0], 'first reply');
+    bot.slack.fail('chat.postMessage', 'internal_error', 1, { status: 500 });
+    const opened = await bot.command('open P2 slack had a bad second');
+    const reply = await waitFor(() => bot.replies(opened.responseId)[0], 'reply');
+    expect(reply.text).toMatch(/announcement could not be posted: .*; it is tried again every \S+\./);
+    const id = /INC-\d{8}-\d{3}/.exec(reply.text)![0];
+    await waitFor(async () => (await bot.api(`/api/incidents/${id}`)).json.slack.announcement, 'posted on retry', 5_000);
+    const mine = bot.slack.messages.filter((m) => m.metadata?.event_payload.incident_id === id);
+    expect(mine).toHaveLength(1);
+  });
+
+  it('a 500 after Slack acted: not re-sent by the client, found in the channel and adopted: one message', async () => {
+    const bot = await start({ file: fast });
+    const warm = await bot.command('open P3 warm up');
+    await waitFor(() => bot.replies(warm.responseId)[0], 'first reply');
+    bot.slack.fail('chat.postMessage', 'internal_error', 1, { status: 500, landed: true });
+    const opened = await bot.command('open P2 slack acted then failed');
+    const id = /INC-\d{8}-\d{3}/.exec((await waitFor(() => bot.replies(opened.responseId)[0], 'reply')).text)![0];
+    const adopted = await waitFor(async () => (await bot.api(`/api/incidents/${id}`)).json.slack.announcement, 'adopted on retry', 5_000);
+    const mine = bot.slack.messages.filter((m) => m.metadata?.event_payload.incident_id === id);
+    expect(mine).toHaveLength(1);
+    expect(adopted.ts).toBe(mine[0]!.ts);
+    // One post call for it: the client did not repeat the post after the 500.
+    expect(bot.slack.callsTo('chat.postMessage').filter((c) => c.args.metadata?.event_payload?.incident_id === id)).toHaveLength(1);
+  });
+});
+
 describe('read API, health and metrics', () => {
   it('answers with the right codes and shapes', async () => {
     const bot = await start();
