@@ -33,19 +33,20 @@ describe('App Home stays live while someone looks at it', () => {
   });
 
   it('coalesces a burst of changes into one pass per interval, stops for viewers gone longer than viewer_ttl, and survives Slack refusing', { timeout: 15_000 }, async () => {
-    const bot = await start({ refresh_every: '1s', viewer_ttl: '3s' });
+    const bot = await start({ refresh_every: '1s', viewer_ttl: '5s' });
     await openHome(bot, 'U0VIEWER');
     await waitFor(() => publishesTo(bot, 'U0VIEWER')[0], 'published on open');
     const before = publishesTo(bot, 'U0VIEWER').length;
     const burstStart = Date.now();
-    for (let i = 0; i < 5; i++) await bot.command(`open P3 burst ${i}`, { user: 'U0ALICE' });
-    await waitFor(() => publishesTo(bot, 'U0VIEWER').find((c) => shows(c, 'burst 4')), 'burst shown', 4_000);
-    // Five incidents opened in a burst: one pass at once, then at most one per 1 s interval
-    // (normally two in all), not one per change.
-    const intervals = Math.floor((Date.now() - burstStart) / 1_000);
-    expect(publishesTo(bot, 'U0VIEWER').length - before).toBeLessThanOrEqual(Math.min(3, 2 + intervals));
+    for (let i = 0; i < 20; i++) await bot.command(`open P3 burst ${i}`, { user: 'U0ALICE' });
+    await waitFor(() => publishesTo(bot, 'U0VIEWER').find((c) => shows(c, 'burst 19')), 'burst shown', 6_000);
+    // Twenty changes: one pass at once, then at most one per 1 s interval (plus one the periodic
+    // tick may have started), not one per change.
+    const passes = publishesTo(bot, 'U0VIEWER').length - before;
+    expect(passes).toBeLessThanOrEqual(2 + Math.ceil((Date.now() - burstStart) / 1_000));
+    expect(passes).toBeLessThan(20);
 
-    // Opening the tab again keeps the viewer for another 3 s.
+    // Opening the tab again keeps the viewer for another 5 s.
     const seen = publishesTo(bot, 'U0VIEWER').length;
     await openHome(bot, 'U0VIEWER');
     await waitFor(() => publishesTo(bot, 'U0VIEWER')[seen], 'published on the second open');
@@ -55,7 +56,7 @@ describe('App Home stays live while someone looks at it', () => {
     await bot.command('open P3 after the refusal', { user: 'U0ALICE' });
     await waitFor(() => publishesTo(bot, 'U0VIEWER').find((c) => shows(c, 'after the refusal')), 'published again after the refusal', 4_000);
 
-    await new Promise((r) => setTimeout(r, 3_500)); // the viewer's 3 s are over
+    await new Promise((r) => setTimeout(r, 5_500)); // the viewer's 5 s are over
     const settled = publishesTo(bot, 'U0VIEWER').length;
     await bot.command('open P3 nobody is looking', { user: 'U0ALICE' });
     await new Promise((r) => setTimeout(r, 1_500));
