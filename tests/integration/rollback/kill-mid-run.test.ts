@@ -52,7 +52,7 @@ async function command(c: Child, text: string, user: string): Promise<string> {
 }
 
 describe('kill -9 of the bot while its rollback runs', () => {
-  it('the restarted bot marks it unknown and asks a person; nothing is re-run, no fallback runs', { timeout: 60_000 }, async () => {
+  it('the restarted bot marks it unknown and asks a person; nothing is re-run, no fallback runs', { timeout: 100_000 }, async () => {
     slack = await new SlackStandIn().start();
     const a = await start();
     const res = await fetch(`${url(a)}/alerts/generic`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ALERT_TOKEN}` }, body: JSON.stringify({ dedup_key: 'rbkill-1', title: 'checkout broken', service: 'checkout', severity: 'P1' }) });
@@ -68,7 +68,7 @@ describe('kill -9 of the bot while its rollback runs', () => {
 
     const b = await start();
     // Its liveness mark must expire first (10 s): only then does nobody own the run.
-    const unknown = await waitFor(async () => (await api(b, `/api/incidents/${id}`)).timeline.find((e: any) => e.kind === 'rollback_unknown'), 'marked unknown', 40_000);
+    const unknown = await waitFor(async () => (await api(b, `/api/incidents/${id}`)).timeline.find((e: any) => e.kind === 'rollback_unknown'), 'marked unknown', 60_000);
     expect(unknown.text).toMatch(new RegExp(`Rollback ${requestId} outcome unknown: .*primary-script.*Not re-run; a person must check and decide.`));
     await waitFor(() => slack.callsTo('chat.postMessage').find((c) => String(c.args.text).includes(`*Rollback ${requestId} outcome unknown*`) && String(c.args.text).includes('<@U0OWNER>')), 'a person is asked');
     // The orphaned script may finish on its own (it is its own process group); the bot never starts another.
