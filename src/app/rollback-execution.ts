@@ -53,7 +53,11 @@ export class RollbackExecution {
     const request = await requests.get(requestId);
     if (!request || request.execution?.token !== token) return; // a stale job: another claim owns it
     if (request.status === 'running') {
-      // Its owner may still be alive (a lost lease, or a death less than ALIVE_TTL_MS ago): look again later.
+      // Its owner may still be alive (a lost lease), or died less than ALIVE_TTL_MS ago: wait for
+      // its mark to run out here (this job's lease is renewed meanwhile) rather than through the
+      // engine's growing backoff, so a crash is told to people within about one liveness period.
+      const left = await requests.aliveForMs(requestId);
+      if (left > 0) await new Promise((r) => setTimeout(r, Math.min(left, ALIVE_TTL_MS) + 100));
       if (await requests.isAlive(requestId)) throw new Error(`rollback ${requestId} is running under a live owner; checking again later`);
       await this.unknown(request, `the bot stopped while \`${request.runners[request.runnerIndex] ?? '?'}\` was running (job delivered again, attempt ${ctx.attempt})`);
       return;

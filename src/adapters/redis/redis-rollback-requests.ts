@@ -111,6 +111,11 @@ export class RedisRollbackRequests {
     return (await this.redis.exists(this.key('alive', id))) === 1;
   }
 
+  /** How long the liveness mark lasts unless its owner touches it again (0 when there is none). */
+  async aliveForMs(id: string): Promise<number> {
+    return Math.max(0, await this.redis.pttl(this.key('alive', id)));
+  }
+
   async clearAlive(id: string): Promise<void> {
     await this.redis.del(this.key('alive', id));
   }

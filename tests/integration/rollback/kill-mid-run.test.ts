@@ -65,10 +65,12 @@ describe('kill -9 of the bot while its rollback runs', () => {
     await waitFor(() => (files.lines().length ? true : undefined), 'rollback script started', 10_000);
     a.kill9();
     await new Promise((r) => a.process.once('exit', r));
+    const killedAt = Date.now();
 
     const b = await start();
     // Its liveness mark must expire first (10 s): only then does nobody own the run.
     const unknown = await waitFor(async () => (await api(b, `/api/incidents/${id}`)).timeline.find((e: any) => e.kind === 'rollback_unknown'), 'marked unknown', 60_000);
+    console.log(`kill -9 → rollback marked unknown after ${Date.now() - killedAt} ms (liveness mark 10 s)`);
     expect(unknown.text).toMatch(new RegExp(`Rollback ${requestId} outcome unknown: .*primary-script.*Not re-run; a person must check and decide.`));
     await waitFor(() => slack.callsTo('chat.postMessage').find((c) => String(c.args.text).includes(`*Rollback ${requestId} outcome unknown*`) && String(c.args.text).includes('<@U0OWNER>')), 'a person is asked');
     // The orphaned script may finish on its own (it is its own process group); the bot never starts another.
