@@ -49,7 +49,12 @@ export interface IncidentBot {
   features: Feature[];
   /** Starts the HTTP server (or Socket Mode plus the HTTP routes); resolves with the bound port. */
   start(port?: number): Promise<number>;
-  stop(): Promise<void>;
+  /**
+   * Stops taking timer work and waits up to `drainMs` (default 2 s) for handlers in flight, a
+   * running rollback among them, before closing. One still running after that is left to the
+   * other replicas, which mark its outcome unknown.
+   */
+  stop(options?: { drainMs?: number }): Promise<void>;
 }
 
 /** The composition root: everything is built here from the validated config, nowhere else. */
@@ -167,8 +172,8 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
       publisher.startRetrying();
       return bound;
     },
-    async stop() {
-      await timers.stop(2000).catch(() => undefined);
+    async stop({ drainMs = 2_000 } = {}) {
+      await timers.stop(drainMs).catch(() => undefined);
       for (const feature of [...features].reverse()) await feature.stop?.().catch(() => undefined);
       publisher.stop();
       home.stop();

@@ -1,6 +1,13 @@
 import { buildApp } from './build-app';
 import { loadConfig, missingSlackCredentials } from './config/load-config';
 
+/**
+ * On SIGTERM, work in flight (a running rollback above all) gets this long to finish before the
+ * process exits: a rolling deploy of the bot then does not turn a short rollback's outcome into
+ * "unknown". Keep the orchestrator's grace period above it (Kubernetes' default is 30 s).
+ */
+const SHUTDOWN_DRAIN_MS = 25_000;
+
 /** Reads env + config once; a problem is printed with every bad key, and the process exits non-zero. */
 async function main(): Promise<void> {
   const loaded = loadConfig();
@@ -15,8 +22,8 @@ async function main(): Promise<void> {
   }
   const bot = await buildApp({ config: loaded.config });
   const shutdown = async (signal: string) => {
-    bot.log.info({ signal }, 'shutting down');
-    await bot.stop();
+    bot.log.info({ signal, drainMs: SHUTDOWN_DRAIN_MS }, 'shutting down; waiting for work in flight (a running rollback) first');
+    await bot.stop({ drainMs: SHUTDOWN_DRAIN_MS });
     process.exit(0);
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));

@@ -13,4 +13,5 @@ if (!loaded.ok) {
 const bot = await buildApp({ config: loaded.config });
 const port = await bot.start(loaded.config.env.PORT);
 console.log(`READY ${port}`);
-process.once('SIGTERM', () => void bot.stop().then(() => process.exit(0)));
+// As src/main.ts does (its SHUTDOWN_DRAIN_MS), unless a test asks for less.
+process.once('SIGTERM', () => void bot.stop({ drainMs: Number(process.env.SHUTDOWN_DRAIN_MS ?? 25_000) }).then(() => process.exit(0)));

@@ -80,4 +80,30 @@ describe('kill -9 of the bot while its rollback runs', () => {
     expect(kinds.filter((k: string) => k === 'rollback_started')).toHaveLength(1);
     expect(kinds).not.toContain('rollback_fallback');
   });
+
+  it('SIGTERM (a rolling deploy of the bot) while a rollback runs: the bot waits for it, it succeeds, then the bot exits', { timeout: 60_000 }, async () => {
+    slack ??= await new SlackStandIn().start();
+    const c = await start();
+    const res = await fetch(`${url(c)}/alerts/generic`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ALERT_TOKEN}` }, body: JSON.stringify({ dedup_key: 'rbterm-1', title: 'checkout broken again', service: 'checkout', severity: 'P1' }) });
+    const id = ((await res.json()) as { incidents: string[] }).incidents[0]!;
+    await command(c, `severity ${id} confirm`, 'U0COMMANDER');
+    const requestId = /INC-\d{8}-\d{3}-R\d+/.exec(await command(c, `rollback ${id} checkout v41`, 'U0REQ'))![0];
+    const linesBefore = files.lines().length;
+    await postToSlackEndpoint(url(c), interactionBody(blockActionPayload({ actionId: ACTIONS.approveRollback, value: requestId, user: 'U0APPROVER', responseUrl: slack.responseUrl(randomUUID()) })));
+    await waitFor(() => (files.lines().length > linesBefore ? true : undefined), 'rollback script started', 10_000);
+    const termAt = Date.now();
+    c.process.kill('SIGTERM');
+    const code = await new Promise<number | null>((r) => c.process.once('exit', (exit) => r(exit)));
+    expect(code).toBe(0);
+    // It waited for the 4 s script rather than leaving it behind.
+    expect(Date.now() - termAt).toBeGreaterThan(2_000);
+
+    const d = await start();
+    const timeline = (await api(d, `/api/incidents/${id}`)).timeline;
+    expect(timeline.find((e: any) => e.kind === 'rollback_succeeded')?.text).toContain(requestId);
+    await new Promise((r) => setTimeout(r, 1_000));
+    const kinds = (await api(d, `/api/incidents/${id}`)).timeline.map((e: any) => e.kind);
+    expect(kinds).not.toContain('rollback_unknown');
+    expect(files.lines().slice(linesBefore).map((l) => l.split(' ')[0])).toEqual(['primary']);
+  });
 });
