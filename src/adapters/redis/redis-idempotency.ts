@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { runOnce, type RunOnceOptions, type RunOnceResult } from '../timers/run-once';
 
 /** Idempotency records: the first caller of a key wins; later callers see what it stored. */
 export class RedisIdempotency {
@@ -22,6 +23,11 @@ export class RedisIdempotency {
 
   async set(name: string, value: string, ttlMs: number): Promise<void> {
     await this.redis.set(this.key(name), value, 'PX', ttlMs);
+  }
+
+  /** runOnce under this store's prefix: an effect done once across replicas and retries (see run-once.ts). */
+  once<T>(effectKey: string, ttlMs: number, fn: () => Promise<T>, options: RunOnceOptions = {}): Promise<RunOnceResult<T>> {
+    return runOnce(this.redis, this.prefix, effectKey, ttlMs, fn, options);
   }
 
   /** Gives a claim back so a later attempt can do the work (the first one failed). */

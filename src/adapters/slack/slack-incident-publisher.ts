@@ -31,9 +31,16 @@ export interface PublisherOptions {
 }
 
 const ANNOUNCE_CLAIM_MS = 5 * 60_000;
-// How long an unfinished announcement try is remembered, and a learned channel id.
-const ANNOUNCE_ATTEMPT_TTL_MS = 7 * 86_400_000;
+// How long a posted announcement (and an unfinished try) is remembered, and a learned channel id.
+const ANNOUNCE_TTL_MS = 7 * 86_400_000;
 const CHANNEL_ID_TTL_MS = 30 * 86_400_000;
+
+/** Slack refused the post: what the pacer should do about it (retry after a 429, or a notice). */
+class AnnouncementRefused extends Error {
+  constructor(readonly result: DrawResult) {
+    super('announcement refused');
+  }
+}
 /** Message metadata of an announcement; its payload names the incident. */
 export const ANNOUNCEMENT_EVENT = 'incident_announcement';
 // Bolt has already acknowledged the click; this only bounds how long a refusal notice may take.
@@ -139,38 +146,43 @@ export class SlackIncidentPublisher implements IncidentObserver {
   }
 
   /**
-   * The claim is released when Slack fails so the start-up sweep can post it later. Every try
-   * records when it started; a later try first looks for the announcement in the channel
-   * (tagged with the incident id in its metadata) and adopts it, so a post whose reply was
-   * lost (a crash, a timeout after Slack acted) is not posted twice.
+   * One announcement per incident through runOnce (the mechanism the SLA notices use): a claim
+   * makes it exclusive across replicas, a failed post releases it for the retry sweep, and a
+   * try after one that did not finish (a crash, a lost answer after Slack acted) first looks
+   * for the announcement in the channel (tagged with the incident id) and adopts it.
    */
   private async postAnnouncement(incidentId: string): Promise<DrawResult> {
-    const claim = `announce:${incidentId}`;
-    if (!(await this.idempotency.claim(claim, ANNOUNCE_CLAIM_MS))) return { outcome: 'skipped' };
     const incident = await this.service.store.get(incidentId);
     if (!incident || incident.announcement) return { outcome: 'skipped' };
-    const found = await this.findEarlierAnnouncement(incidentId);
-    if (found) {
-      await this.adoptAnnouncement(incidentId, found);
-      // Drawn from the stored state, which may have moved on since that post.
-      void this.pacer.refresh(found.channel, incidentId);
-      return { outcome: 'drawn' };
+    try {
+      const result = await this.idempotency.once(`announce:${incidentId}`, ANNOUNCE_TTL_MS, () => this.postNew(incident), {
+        claimMs: ANNOUNCE_CLAIM_MS,
+        alreadyHappened: (startedAt) => this.adoptEarlier(incidentId, startedAt),
+      });
+      // Adopted from an earlier try, or another replica holds it: nothing more to draw here.
+      return result.outcome === 'ran' ? result.value : { outcome: 'skipped' };
+    } catch (error) {
+      if (error instanceof AnnouncementRefused) return error.result;
+      throw error;
     }
+  }
+
+  /** Posts it; a refusal throws (runOnce then frees the claim for a later try). */
+  private async postNew(incident: Incident): Promise<DrawResult> {
     const view = announcementView({ incident, sla: this.service.sla(incident), now: this.service.now(), extraButtons: this.extraButtons(incident) });
     const posted = await this.call('chat.postMessage', () =>
-      this.poster.chat.postMessage({ channel: this.options.incidentChannel, text: view.text, blocks: view.blocks as never, metadata: { event_type: ANNOUNCEMENT_EVENT, event_payload: { incident_id: incidentId } }, unfurl_links: false }),
+      this.poster.chat.postMessage({ channel: this.options.incidentChannel, text: view.text, blocks: view.blocks as never, metadata: { event_type: ANNOUNCEMENT_EVENT, event_payload: { incident_id: incident.id } }, unfurl_links: false }),
     );
     if (!posted.ok) {
-      await this.idempotency.release(claim);
-      if (posted.retryAfterMs !== undefined) return { outcome: 'retry', retryAfterMs: posted.retryAfterMs };
+      if (posted.retryAfterMs !== undefined) throw new AnnouncementRefused({ outcome: 'retry', retryAfterMs: posted.retryAfterMs });
       const retry = this.options.retryMissingEveryMs ? `; it is tried again every ${formatDuration(this.options.retryMissingEveryMs)}` : '';
-      return { outcome: 'drawn', notice: `${incidentId} is recorded, but its announcement could not be posted: ${posted.userMessage}${retry}.` };
+      throw new AnnouncementRefused({ outcome: 'drawn', notice: `${incident.id} is recorded, but its announcement could not be posted: ${posted.userMessage}${retry}.` });
     }
     const ref = { channel: posted.value.channel as string, ts: posted.value.ts as string };
-    await this.adoptAnnouncement(incidentId, ref);
+    await this.adoptAnnouncement(incident.id, ref);
     // Someone may have changed the incident between our read and the post: draw it once more.
-    const latest = await this.service.store.get(incidentId);
-    if (latest && latest.version !== incident.version + 1) void this.pacer.refresh(ref.channel, incidentId);
+    const latest = await this.service.store.get(incident.id);
+    if (latest && latest.version !== incident.version + 1) void this.pacer.refresh(ref.channel, incident.id);
     return { outcome: 'drawn' };
   }
 
@@ -179,29 +191,25 @@ export class SlackIncidentPublisher implements IncidentObserver {
     // Learned once: the history lookup needs the channel's id, and the config may name it.
     await this.idempotency.set(`channel-id:${this.options.incidentChannel}`, ref.channel, CHANNEL_ID_TTL_MS);
     await this.service.store.update(incidentId, (i) => ({ ok: true, incident: { ...i, announcement: ref }, events: [] }));
-    await this.idempotency.release(`announce-attempt:${incidentId}`);
   }
 
-  /** An earlier try's announcement, if one started and Slack has it; null on the first try or when it cannot tell. */
-  private async findEarlierAnnouncement(incidentId: string): Promise<{ channel: string; ts: string } | null> {
-    const attempt = `announce-attempt:${incidentId}`;
-    const startedAt = await this.idempotency.get(attempt);
-    if (startedAt === null) {
-      await this.idempotency.set(attempt, String(this.service.now()), ANNOUNCE_ATTEMPT_TTL_MS);
-      return null;
-    }
+  /** runOnce's lookup: an earlier try's announcement in the channel is adopted (and redrawn from the stored state). */
+  private async adoptEarlier(incidentId: string, startedAt: number): Promise<boolean> {
     const named = this.options.incidentChannel;
     const channel = isChannelId(named) ? named : await this.idempotency.get(`channel-id:${named}`);
     if (!channel) {
       this.log.warn({ incidentId, channel: named }, 'cannot look for an earlier announcement: the channel id is not known yet (set channels.incident_response to its id); posting');
-      return null;
+      return false;
     }
     const found = await this.call('conversations.history', () =>
       findOwnMessage(this.client, { channel, since: Number(startedAt), match: (m) => m.event_type === ANNOUNCEMENT_EVENT && m.event_payload?.incident_id === incidentId }),
     );
-    if (!found.ok) return null; // logged by call(); posting again beats no announcement
-    if (found.value) this.log.info({ incidentId, ts: found.value.ts }, 'found the announcement an earlier try posted; adopting it instead of posting again');
-    return found.value;
+    // A failed lookup is logged by call(); posting again beats no announcement.
+    if (!found.ok || !found.value) return false;
+    this.log.info({ incidentId, ts: found.value.ts }, 'found the announcement an earlier try posted; adopting it instead of posting again');
+    await this.adoptAnnouncement(incidentId, found.value);
+    void this.pacer.refresh(found.value.channel, incidentId);
+    return true;
   }
 
   /** Posts announcements that a crash or Slack outage left unposted. */
