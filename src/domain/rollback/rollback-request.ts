@@ -91,20 +91,11 @@ export interface RollbackRequest {
   version: number;
 }
 
-export interface NewRequest {
-  id: string;
-  incidentId: string;
-  service: string;
-  release: string | null;
-  level: RollbackLevel;
-  requestedBy: string;
-  severity: string;
-  approvalsNeeded: number;
+/** What a proposal supplies; the rest of a request starts empty. */
+export type NewRequest = Pick<RollbackRequest, 'id' | 'incidentId' | 'service' | 'release' | 'level' | 'requestedBy' | 'severity' | 'approvalsNeeded' | 'readiness' | 'runners' | 'auto'> & {
+  /** How long it may wait for approval. */
   ttlMs: number;
-  readiness: ReadinessResult;
-  runners: string[];
-  auto: boolean;
-}
+};
 
 export function createRequest(input: NewRequest, now: number): RollbackRequest {
   return {
