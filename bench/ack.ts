@@ -6,7 +6,7 @@
 // Run: npx tsx bench/ack.ts   (DURATION=5 REPS=3 STORM_RATE=400 INTAKE_CONCURRENCY=4 override)
 // Targets: throughput ≥ 0.7× bare Bolt; bot ack p99 ≤ 50 ms during the storm.
 import autocannon from 'autocannon';
-import { ACTIONS } from '../src/adapters/slack/ids';
+import { ACTIONS } from '../src/adapters/outbound/slack/ids';
 import { ALERT_TOKEN, alertmanagerBody, benchPrefix, botEnv, cleanupPrefix, signedClick, signedCommand } from './support/bench-env';
 import { freePort, startChild, type Child } from '../tests/support/processes';
 import { startSlackStandInProcess } from './support/slack-stand-in-client';

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import pino from 'pino';
-import { RedisTimerEngine } from '../src/adapters/timers/redis-timer-engine';
+import { RedisTimerEngine } from '../src/adapters/outbound/timers/redis-timer-engine';
 import { deleteKeys } from '../tests/support/test-redis';
 import { percentile } from './support/stats';
 

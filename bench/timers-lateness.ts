@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import pino from 'pino';
-import { RedisTimerEngine } from '../src/adapters/timers/redis-timer-engine';
+import { RedisTimerEngine } from '../src/adapters/outbound/timers/redis-timer-engine';
 import { deleteKeys } from '../tests/support/test-redis';
 
 const TIMERS = Number(process.env.TIMERS ?? 10_000);

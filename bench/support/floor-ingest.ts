@@ -3,7 +3,7 @@
 // per alert. The bot's ingest is measured against this in the same run.
 import { createServer } from 'node:http';
 import { Redis } from 'ioredis';
-import { parseAlertmanager } from '../../src/adapters/alerts/parse-alertmanager';
+import { parseAlertmanager } from '../../src/adapters/inbound/alerts/parse-alertmanager';
 
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 const prefix = process.env.REDIS_PREFIX ?? 'ibbench:floor:';

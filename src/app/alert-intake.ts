@@ -1,5 +1,5 @@
-import type { AlertBatch, NormalizedAlert } from '../adapters/alerts/normalized-alert';
-import { RedisAlertStore, type AlertRecord } from '../adapters/redis/redis-alert-store';
+import type { AlertBatch, NormalizedAlert } from '../adapters/inbound/alerts/normalized-alert';
+import { RedisAlertStore, type AlertRecord } from '../adapters/outbound/redis/redis-alert-store';
 import { classifyGroup } from '../domain/classifier/classify-group';
 import type { SeverityRules } from '../domain/classifier/rules-schema';
 import type { Incident } from '../domain/incident';

@@ -1,4 +1,4 @@
-import type { RedisIncidentStore, UpdateOutcome } from '../adapters/redis/redis-incident-store';
+import type { RedisIncidentStore, UpdateOutcome } from '../adapters/outbound/redis/redis-incident-store';
 import type { Clock } from '../domain/clock';
 import * as domain from '../domain/incident';
 import type { Change, Incident, NewIncident } from '../domain/incident';

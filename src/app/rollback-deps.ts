@@ -1,8 +1,8 @@
-import type { RedisRollbackRecords } from '../adapters/redis/redis-rollback-records';
-import type { RedisRollbackRequests } from '../adapters/redis/redis-rollback-requests';
-import type { TimerEngine } from '../adapters/timers/timer';
+import type { RedisRollbackRecords } from '../adapters/outbound/redis/redis-rollback-records';
+import type { RedisRollbackRequests } from '../adapters/outbound/redis/redis-rollback-requests';
+import type { TimerEngine } from '../adapters/outbound/timers/timer';
 import type { Clock } from '../domain/clock';
-import type { ChecksOutcome } from '../adapters/runners/check-runner';
+import type { ChecksOutcome } from '../adapters/outbound/runners/check-runner';
 import type { CheckSpec } from '../domain/rollback/rollback-plan';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';

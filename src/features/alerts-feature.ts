@@ -1,6 +1,6 @@
-import { alertRoutes } from '../adapters/http/alert-routes';
-import { RedisAlertStore } from '../adapters/redis/redis-alert-store';
-import { registerAlertActions } from '../adapters/slack/handlers/alert-actions';
+import { alertRoutes } from '../adapters/inbound/http/alert-routes';
+import { RedisAlertStore } from '../adapters/outbound/redis/redis-alert-store';
+import { registerAlertActions } from '../adapters/inbound/slack/handlers/alert-actions';
 import { AlertIntake } from '../app/alert-intake';
 import type { CoreContext, Feature } from './feature';
 

@@ -1,10 +1,10 @@
-import { createOctokit } from '../adapters/github/create-octokit';
-import { GitHubIssueTracker } from '../adapters/github/github-issue-tracker';
-import { evidenceRoutes } from '../adapters/http/evidence-routes';
-import { RedisPaperTrailStore } from '../adapters/redis/redis-paper-trail-store';
-import { RedisSerialRunner } from '../adapters/redis/redis-serial-runner';
-import { registerPaperTrailHandlers } from '../adapters/slack/handlers/paper-trail-handlers';
-import { IncidentPlacePoster } from '../adapters/slack/incident-place-poster';
+import { createOctokit } from '../adapters/outbound/github/create-octokit';
+import { GitHubIssueTracker } from '../adapters/outbound/github/github-issue-tracker';
+import { evidenceRoutes } from '../adapters/inbound/http/evidence-routes';
+import { RedisPaperTrailStore } from '../adapters/outbound/redis/redis-paper-trail-store';
+import { RedisSerialRunner } from '../adapters/outbound/redis/redis-serial-runner';
+import { registerPaperTrailHandlers } from '../adapters/inbound/slack/handlers/paper-trail-handlers';
+import { IncidentPlacePoster } from '../adapters/outbound/slack/incident-place-poster';
 import { GITHUB_SYNC_JOB, GitHubIssueSync } from '../app/paper-trail/github-issue-sync';
 import { PaperTrailService } from '../app/paper-trail/paper-trail-service';
 import type { Incident } from '../domain/incident';

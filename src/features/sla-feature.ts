@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { PagerDutyPager } from '../adapters/pagerduty/pagerduty-pager';
-import { registerSlaActions } from '../adapters/slack/handlers/sla-actions';
-import { SlackSlaNotifier } from '../adapters/slack/slack-sla-notifier';
-import { runOnce } from '../adapters/timers/run-once';
+import { PagerDutyPager } from '../adapters/outbound/pagerduty/pagerduty-pager';
+import { registerSlaActions } from '../adapters/inbound/slack/handlers/sla-actions';
+import { SlackSlaNotifier } from '../adapters/outbound/slack/slack-sla-notifier';
+import { runOnce } from '../adapters/outbound/timers/run-once';
 import { PagerDutySync } from '../app/sla/pagerduty-sync';
 import type { RunEffectOnce } from '../app/sla/run-effect-once';
 import { SlaPlanner } from '../app/sla/sla-planner';

@@ -1,4 +1,4 @@
-import { INPUTS } from '../../src/adapters/slack/ids';
+import { INPUTS } from '../../src/adapters/outbound/slack/ids';
 
 /** A complete incident report as typed into the report form. */
 export const REPORT_FIELDS = {

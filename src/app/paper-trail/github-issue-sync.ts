@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { GitHubIssueTracker } from '../../adapters/github/github-issue-tracker';
-import { GitHubUnavailableError } from '../../adapters/github/github-errors';
-import type { RedisPaperTrailStore, StoredActionItem } from '../../adapters/redis/redis-paper-trail-store';
-import type { RedisRollbackRecords } from '../../adapters/redis/redis-rollback-records';
-import type { RedisSerialRunner } from '../../adapters/redis/redis-serial-runner';
-import type { ScheduledTimer, TimerContext, TimerEngine } from '../../adapters/timers/timer';
+import type { GitHubIssueTracker } from '../../adapters/outbound/github/github-issue-tracker';
+import { GitHubUnavailableError } from '../../adapters/outbound/github/github-errors';
+import type { RedisPaperTrailStore, StoredActionItem } from '../../adapters/outbound/redis/redis-paper-trail-store';
+import type { RedisRollbackRecords } from '../../adapters/outbound/redis/redis-rollback-records';
+import type { RedisSerialRunner } from '../../adapters/outbound/redis/redis-serial-runner';
+import type { ScheduledTimer, TimerContext, TimerEngine } from '../../adapters/outbound/timers/timer';
 import type { Clock } from '../../domain/clock';
 import type { Incident } from '../../domain/incident';
 import { issueComment, isSignificant } from '../../domain/paper-trail/issue-comment';

@@ -1,6 +1,6 @@
-import type { GitHubIssueTracker } from '../../adapters/github/github-issue-tracker';
-import type { RedisPaperTrailStore, StoredActionItem, StoredReportInput } from '../../adapters/redis/redis-paper-trail-store';
-import type { RedisRollbackRecords } from '../../adapters/redis/redis-rollback-records';
+import type { GitHubIssueTracker } from '../../adapters/outbound/github/github-issue-tracker';
+import type { RedisPaperTrailStore, StoredActionItem, StoredReportInput } from '../../adapters/outbound/redis/redis-paper-trail-store';
+import type { RedisRollbackRecords } from '../../adapters/outbound/redis/redis-rollback-records';
 import type { Incident } from '../../domain/incident';
 import { gateFactsOf } from '../../domain/paper-trail/gate-facts-of';
 import { recordActionItem } from '../../domain/paper-trail/record-action-item';

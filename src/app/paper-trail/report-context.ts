@@ -1,6 +1,6 @@
-import type { RedisIncidentStore } from '../../adapters/redis/redis-incident-store';
-import type { RedisPaperTrailStore, StoredActionItem } from '../../adapters/redis/redis-paper-trail-store';
-import type { RedisRollbackRecords } from '../../adapters/redis/redis-rollback-records';
+import type { RedisIncidentStore } from '../../adapters/outbound/redis/redis-incident-store';
+import type { RedisPaperTrailStore, StoredActionItem } from '../../adapters/outbound/redis/redis-paper-trail-store';
+import type { RedisRollbackRecords } from '../../adapters/outbound/redis/redis-rollback-records';
 import type { EvidenceContext } from '../../domain/report/evidence-bundle';
 import type { RollbackEvidence } from '../../domain/report/records';
 import type { ActionItem, ReportInput } from '../../domain/report/report-input';

@@ -1,8 +1,8 @@
-import type { OnCallResult, PagerIncident, PagerResult } from '../../adapters/pagerduty/pagerduty-pager';
-import { isRetryable } from '../../adapters/pagerduty/call-with-retry';
-import type { RedisIdempotency } from '../../adapters/redis/redis-idempotency';
-import type { RedisIncidentStore } from '../../adapters/redis/redis-incident-store';
-import type { ScheduledTimer, TimerEngine, TimerHandler } from '../../adapters/timers/timer';
+import type { OnCallResult, PagerIncident, PagerResult } from '../../adapters/outbound/pagerduty/pagerduty-pager';
+import { isRetryable } from '../../adapters/outbound/pagerduty/call-with-retry';
+import type { RedisIdempotency } from '../../adapters/outbound/redis/redis-idempotency';
+import type { RedisIncidentStore } from '../../adapters/outbound/redis/redis-incident-store';
+import type { ScheduledTimer, TimerEngine, TimerHandler } from '../../adapters/outbound/timers/timer';
 import type { SlaConfig } from '../../config/sla-schema';
 import type { Clock } from '../../domain/clock';
 import type { Incident } from '../../domain/incident';

@@ -1,4 +1,4 @@
-import type { TimerEngine } from '../../adapters/timers/timer';
+import type { TimerEngine } from '../../adapters/outbound/timers/timer';
 import type { Clock } from '../../domain/clock';
 import type { Incident } from '../../domain/incident';
 import { diffTimers } from '../../domain/sla/diff-timers';
@@ -7,7 +7,7 @@ import type { SlaPlanOptions, SlaTimerKind } from '../../domain/sla/sla-timer';
 import type { SlaPolicy } from '../../domain/sla-policy';
 import type { Logger } from '../../logger';
 import type { IncidentObserver } from '../incident-service';
-import type { RedisIncidentStore } from '../../adapters/redis/redis-incident-store';
+import type { RedisIncidentStore } from '../../adapters/outbound/redis/redis-incident-store';
 import { slaInputsChanged } from '../../domain/sla/sla-inputs-changed';
 
 /** The kinds planTimers() owns; other timers under "<id>:" (PagerDuty events, other features) are left alone. */

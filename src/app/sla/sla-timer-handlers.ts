@@ -1,5 +1,5 @@
-import type { RedisIncidentStore } from '../../adapters/redis/redis-incident-store';
-import type { ScheduledTimer, TimerContext, TimerHandler } from '../../adapters/timers/timer';
+import type { RedisIncidentStore } from '../../adapters/outbound/redis/redis-incident-store';
+import type { ScheduledTimer, TimerContext, TimerHandler } from '../../adapters/outbound/timers/timer';
 import type { EscalationContacts, SlaConfig } from '../../config/sla-schema';
 import type { Clock } from '../../domain/clock';
 import { gateFacts, type Incident } from '../../domain/incident';

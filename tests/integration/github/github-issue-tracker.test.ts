@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GitHubUnavailableError } from '../../../src/adapters/github/github-errors';
+import { GitHubUnavailableError } from '../../../src/adapters/outbound/github/github-errors';
 import { GitHubIssuesStandIn } from '../../support/github-issues-stand-in';
 import { openIncident, TOKEN, trackerFor } from './tracker-harness';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
-import { createOctokit, type CreateOctokitOptions } from '../../../src/adapters/github/create-octokit';
-import { GitHubIssueTracker, type GitHubIssueTrackerOptions } from '../../../src/adapters/github/github-issue-tracker';
+import { createOctokit, type CreateOctokitOptions } from '../../../src/adapters/outbound/github/create-octokit';
+import { GitHubIssueTracker, type GitHubIssueTrackerOptions } from '../../../src/adapters/outbound/github/github-issue-tracker';
 import { createIncident, type Incident, type NewIncident } from '../../../src/domain/incident';
 import { GitHubIssuesStandIn } from '../../support/github-issues-stand-in';
 

@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { PagerDutyPager } from '../../../src/adapters/pagerduty/pagerduty-pager';
+import { PagerDutyPager } from '../../../src/adapters/outbound/pagerduty/pagerduty-pager';
 import { createIncident } from '../../../src/domain/incident';
 import { startPagerDutyStandIn, type PagerDutyStandIn } from '../../support/pagerduty-stand-in';
 

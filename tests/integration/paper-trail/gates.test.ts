@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INPUTS, VIEWS } from '../../../src/adapters/slack/ids';
+import { INPUTS, VIEWS } from '../../../src/adapters/outbound/slack/ids';
 import { GATE_INSTRUCTIONS } from '../../../src/domain/report/gates';
 import { startPaperBot, waitFor, type PaperBot } from './paper-trail-harness';
 

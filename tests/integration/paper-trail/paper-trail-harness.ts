@@ -1,4 +1,4 @@
-import { INPUTS, VIEWS } from '../../../src/adapters/slack/ids';
+import { INPUTS, VIEWS } from '../../../src/adapters/outbound/slack/ids';
 import { GitHubIssuesStandIn, type StoredIssue } from '../../support/github-issues-stand-in';
 import { startBot, waitFor, type RunningBot, type StartBotOptions } from '../../support/start-bot';
 

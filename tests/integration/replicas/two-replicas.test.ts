@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACTIONS } from '../../../src/adapters/slack/ids';
+import { ACTIONS } from '../../../src/adapters/outbound/slack/ids';
 import { ALERT_TOKEN, BOT_API_TOKEN, botEnv } from '../../support/bot-env';
 import { freePort, startChild, type Child } from '../../support/processes';
 import { SlackStandIn } from '../../support/slack-stand-in';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACTIONS } from '../../../src/adapters/slack/ids';
+import { ACTIONS } from '../../../src/adapters/outbound/slack/ids';
 import { waitFor, type RunningBot } from '../../support/start-bot';
 import { confirmSeverity, decide, feature, healthServer, incidentJson, openIncident, propose, recordRunner, reply, request, scratch, startRollbackBot } from './rollback-harness';
 

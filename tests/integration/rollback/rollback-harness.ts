@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ACTIONS } from '../../../src/adapters/slack/ids';
+import { ACTIONS } from '../../../src/adapters/outbound/slack/ids';
 import type { RollbackFeature } from '../../../src/features/rollback-feature';
 import { startBot, waitFor, type RunningBot, type StartBotOptions } from '../../support/start-bot';
 

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACTIONS } from '../../../src/adapters/slack/ids';
+import { ACTIONS } from '../../../src/adapters/outbound/slack/ids';
 import { waitFor, type RunningBot } from '../../support/start-bot';
 import { confirmSeverity, decide, incidentJson, openIncident, propose, recordRunner, reply, request, scratch, startRollbackBot } from './rollback-harness';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CheckRunner } from '../../../src/adapters/runners/check-runner';
+import { CheckRunner } from '../../../src/adapters/outbound/runners/check-runner';
 import type { CheckSpec } from '../../../src/domain/rollback/rollback-plan';
 import { GitHubStandIn, inSequence } from '../../support/github-stand-in';
 

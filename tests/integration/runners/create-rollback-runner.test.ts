@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createOctokit } from '../../../src/adapters/github/create-octokit';
-import { createRollbackRunner } from '../../../src/adapters/runners/create-rollback-runner';
+import { createOctokit } from '../../../src/adapters/outbound/github/create-octokit';
+import { createRollbackRunner } from '../../../src/adapters/outbound/runners/create-rollback-runner';
 import type { RunnerSpec } from '../../../src/domain/rollback/rollback-plan';
 import { GitHubStandIn } from '../../support/github-stand-in';
 

@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createOctokit } from '../../../src/adapters/github/create-octokit';
-import { GitHubActionsRollbackRunner } from '../../../src/adapters/runners/github-actions-rollback-runner';
+import { createOctokit } from '../../../src/adapters/outbound/github/create-octokit';
+import { GitHubActionsRollbackRunner } from '../../../src/adapters/outbound/runners/github-actions-rollback-runner';
 import type { GitHubActionsRunnerSpec } from '../../../src/domain/rollback/rollback-plan';
 import type { RunProgress } from '../../../src/domain/rollback/rollback-runner';
 import { GitHubStandIn, inSequence, type StandInResponse } from '../../support/github-stand-in';

@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HttpRollbackRunner } from '../../../src/adapters/runners/http-rollback-runner';
+import { HttpRollbackRunner } from '../../../src/adapters/outbound/runners/http-rollback-runner';
 import type { HttpRunnerSpec } from '../../../src/domain/rollback/rollback-plan';
 import { GitHubStandIn } from '../../support/github-stand-in';
 

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ScriptRollbackRunner } from '../../../src/adapters/runners/script-rollback-runner';
+import { ScriptRollbackRunner } from '../../../src/adapters/outbound/runners/script-rollback-runner';
 import type { CommandRunnerSpec } from '../../../src/domain/rollback/rollback-plan';
 import type { RunProgress } from '../../../src/domain/rollback/rollback-runner';
 

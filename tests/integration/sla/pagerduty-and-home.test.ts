@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ACTIONS } from '../../../src/adapters/slack/ids';
+import { ACTIONS } from '../../../src/adapters/outbound/slack/ids';
 import { startPagerDutyStandIn, type PagerDutyStandIn } from '../../support/pagerduty-stand-in';
 import { postToSlackEndpoint } from '../../support/slack-requests';
 import { startBot, waitFor, type RunningBot } from '../../support/start-bot';

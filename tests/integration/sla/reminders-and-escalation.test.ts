@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { ACTIONS, VIEWS } from '../../../src/adapters/slack/ids';
+import { ACTIONS, VIEWS } from '../../../src/adapters/outbound/slack/ids';
 import { reportValues } from '../../support/report-form';
 import { startBot, waitFor, type RunningBot } from '../../support/start-bot';
 import { notices, openIncident, pause, slaFile } from './sla-harness';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACTIONS, INPUTS, VIEWS } from '../../../src/adapters/slack/ids';
+import { ACTIONS, INPUTS, VIEWS } from '../../../src/adapters/outbound/slack/ids';
 import { SlowTcpProxy } from '../../support/slow-tcp-proxy';
 import { startBot, waitFor, type RunningBot } from '../../support/start-bot';
 import { TEST_REDIS_URL } from '../../support/test-redis';

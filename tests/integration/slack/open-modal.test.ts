@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INPUTS, VIEWS } from '../../../src/adapters/slack/ids';
+import { INPUTS, VIEWS } from '../../../src/adapters/outbound/slack/ids';
 import { startBot, waitFor, type RunningBot } from '../../support/start-bot';
 
 let bot: RunningBot;

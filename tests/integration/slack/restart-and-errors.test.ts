@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { ACTIONS, SHORTCUTS, INPUTS, VIEWS } from '../../../src/adapters/slack/ids';
+import { ACTIONS, SHORTCUTS, INPUTS, VIEWS } from '../../../src/adapters/outbound/slack/ids';
 import { SlackStandIn } from '../../support/slack-stand-in';
 import { interactionBody, postToSlackEndpoint } from '../../support/slack-requests';
 import { startBot, waitFor, type RunningBot } from '../../support/start-bot';

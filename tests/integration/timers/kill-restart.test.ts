@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedisTimerEngine } from '../../../src/adapters/timers/redis-timer-engine';
+import { RedisTimerEngine } from '../../../src/adapters/outbound/timers/redis-timer-engine';
 import { createTestRedis, TEST_REDIS_URL } from '../../support/test-redis';
 
 const WORKER = fileURLToPath(new URL('../../fixtures/timers/worker.ts', import.meta.url));

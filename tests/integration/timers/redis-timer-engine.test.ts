@@ -1,8 +1,8 @@
 import pino from 'pino';
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RedisTimerEngine } from '../../../src/adapters/timers/redis-timer-engine';
-import type { ScheduledTimer, TimerContext } from '../../../src/adapters/timers/timer';
+import { RedisTimerEngine } from '../../../src/adapters/outbound/timers/redis-timer-engine';
+import type { ScheduledTimer, TimerContext } from '../../../src/adapters/outbound/timers/timer';
 import { createTestRedis } from '../../support/test-redis';
 
 const logger = pino({ level: 'silent' });

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runOnce } from '../../../src/adapters/timers/run-once';
+import { runOnce } from '../../../src/adapters/outbound/timers/run-once';
 import { createTestRedis } from '../../support/test-redis';
 
 describe('runOnce (real Redis)', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectAlertFormat, detectAndParse } from '../../../src/adapters/alerts/parse-alert-payload';
+import { detectAlertFormat, detectAndParse } from '../../../src/adapters/inbound/alerts/parse-alert-payload';
 import { loadFixture } from './load-fixture';
 
 describe('detectAlertFormat', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fingerprintOf, parseAlertmanager } from '../../../src/adapters/alerts/parse-alertmanager';
+import { fingerprintOf, parseAlertmanager } from '../../../src/adapters/inbound/alerts/parse-alertmanager';
 import { clone, loadFixture } from './load-fixture';
 
 const firing2 = loadFixture('alertmanager/am025_webhook_v4_firing_2alerts.json');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseGeneric } from '../../../src/adapters/alerts/parse-generic';
+import { parseGeneric } from '../../../src/adapters/inbound/alerts/parse-generic';
 import { clone, loadFixture } from './load-fixture';
 
 const full = loadFixture('generic/checkout_latency.json');

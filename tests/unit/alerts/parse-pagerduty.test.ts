@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePagerDuty } from '../../../src/adapters/alerts/parse-pagerduty';
+import { parsePagerDuty } from '../../../src/adapters/inbound/alerts/parse-pagerduty';
 import { clone, loadFixture } from './load-fixture';
 
 const triggered = loadFixture('pagerduty/incident_triggered.json');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSignalValue } from '../../../src/adapters/alerts/parse-signal-value';
+import { parseSignalValue } from '../../../src/adapters/inbound/alerts/parse-signal-value';
 import type { SignalName } from '../../../src/domain/classifier/signals';
 
 describe('parseSignalValue', () => {

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { verifyPagerDutySignature } from '../../../src/adapters/alerts/verify-pagerduty-signature';
+import { verifyPagerDutySignature } from '../../../src/adapters/inbound/alerts/verify-pagerduty-signature';
 
 const body = '{"event":{"id":"01DFTR5HQ2RB0QYLR8GHV9UVSC","event_type":"incident.triggered"}}';
 const secret = 'current-secret';

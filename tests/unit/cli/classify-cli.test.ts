@@ -2,9 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { runClassifyCli } from '../../../src/cli/classify';
-import type { CliIo } from '../../../src/cli/cli-io';
-import { runCli } from '../../../src/cli/run-cli';
+import { runClassifyCli } from '../../../src/adapters/inbound/cli/classify';
+import type { CliIo } from '../../../src/adapters/inbound/cli/cli-io';
+import { runCli } from '../../../src/adapters/inbound/cli/run-cli';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const fixture = (path: string) => `${root}tests/fixtures/alerts/${path}`;

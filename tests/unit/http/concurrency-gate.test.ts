@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConcurrencyGate, GateFullError } from '../../../src/adapters/http/concurrency-gate';
+import { ConcurrencyGate, GateFullError } from '../../../src/adapters/inbound/http/concurrency-gate';
 
 const deferred = () => {
   let resolve!: () => void;

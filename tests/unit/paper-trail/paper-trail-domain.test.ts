@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseIncidentCommand } from '../../../src/adapters/slack/parse-command';
-import { splitMessage } from '../../../src/adapters/slack/split-message';
+import { parseIncidentCommand } from '../../../src/adapters/inbound/slack/parse-command';
+import { splitMessage } from '../../../src/adapters/outbound/slack/split-message';
 import { createIncident, resolve, type Incident } from '../../../src/domain/incident';
 import { checkGates } from '../../../src/domain/paper-trail/check-gates';
 import { isSignificant, issueComment } from '../../../src/domain/paper-trail/issue-comment';

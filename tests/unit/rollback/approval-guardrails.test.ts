@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { blockKitProblems } from '../../support/slack-stand-in';
-import { rollbackApprovalView } from '../../../src/adapters/slack/views/rollback-approval-view';
+import { rollbackApprovalView } from '../../../src/adapters/outbound/slack/views/rollback-approval-view';
 import { checkDecision, type DecisionFacts } from '../../../src/domain/rollback/approval-guardrails';
 import { parseRollbackArgs } from '../../../src/domain/rollback/parse-rollback-args';
 import { addApproval, claimExecution, createRequest, finishStopped, markUnknown, recordAttempt, requestStop, startRun, type RollbackRequest } from '../../../src/domain/rollback/rollback-request';

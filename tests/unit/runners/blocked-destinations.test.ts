@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blockedAddressReason, blockedHostReason } from '../../../src/adapters/runners/guarded-http-request';
+import { blockedAddressReason, blockedHostReason } from '../../../src/adapters/outbound/runners/guarded-http-request';
 
 describe('blocked destinations', () => {
   it.each(['169.254.169.254', '169.254.0.1', '::ffff:169.254.169.254', 'fe80::1', 'febf::1', '100.100.100.200', 'fd00:ec2::254'])(

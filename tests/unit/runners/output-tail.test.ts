@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { OutputTail } from '../../../src/adapters/runners/output-tail';
-import { redactSecrets } from '../../../src/adapters/runners/redact-secrets';
+import { OutputTail } from '../../../src/adapters/outbound/runners/output-tail';
+import { redactSecrets } from '../../../src/adapters/outbound/runners/redact-secrets';
 
 describe('OutputTail', () => {
   it('keeps everything under the cap', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { incidentChannelName, slugify } from '../../../src/adapters/slack/channel-name';
+import { incidentChannelName, slugify } from '../../../src/adapters/outbound/slack/channel-name';
 
 describe('incident channel names', () => {
   it('follows inc-YYYYMMDD-NNN-<slug>', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CoalescingRefresher, type DrawKind, type DrawResult } from '../../../src/adapters/slack/coalescing-refresher';
+import { CoalescingRefresher, type DrawKind, type DrawResult } from '../../../src/adapters/outbound/slack/coalescing-refresher';
 import { createLogger } from '../../../src/logger';
 
 const log = createLogger('silent');

@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { BOT_SCOPES, COMMAND, EVENTS, SHORTCUTS } from '../../../src/adapters/slack/ids';
+import { BOT_SCOPES, COMMAND, EVENTS, SHORTCUTS } from '../../../src/adapters/outbound/slack/ids';
 
 const manifest = parse(readFileSync('manifest.yml', 'utf8'));
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseIncidentCommand } from '../../../src/adapters/slack/parse-command';
+import { parseIncidentCommand } from '../../../src/adapters/inbound/slack/parse-command';
 
 describe('/incident parsing', () => {
   it.each([

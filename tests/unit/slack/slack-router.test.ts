@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import pino from 'pino';
-import { routeSlackListeners } from '../../../src/adapters/slack/slack-router';
+import { routeSlackListeners } from '../../../src/adapters/inbound/slack/slack-router';
 
 // A stand-in for Bolt's App that records what is registered on it.
 function fakeApp() {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { announcementView } from '../../../src/adapters/slack/views/announcement-view';
-import { incidentDetailBlocks } from '../../../src/adapters/slack/views/incident-detail-view';
-import { incidentListBlocks } from '../../../src/adapters/slack/views/incident-list-view';
-import { openIncidentModal } from '../../../src/adapters/slack/views/modals';
-import { statusUpdateMessage } from '../../../src/adapters/slack/views/status-update-message';
-import { ACTIONS } from '../../../src/adapters/slack/ids';
+import { announcementView } from '../../../src/adapters/outbound/slack/views/announcement-view';
+import { incidentDetailBlocks } from '../../../src/adapters/outbound/slack/views/incident-detail-view';
+import { incidentListBlocks } from '../../../src/adapters/outbound/slack/views/incident-list-view';
+import { openIncidentModal } from '../../../src/adapters/outbound/slack/views/modals';
+import { statusUpdateMessage } from '../../../src/adapters/outbound/slack/views/status-update-message';
+import { ACTIONS } from '../../../src/adapters/outbound/slack/ids';
 import { createIncident, type Incident } from '../../../src/domain/incident';
 import { DEFAULT_SEVERITY_DEFINITIONS } from '../../../src/domain/severity';
 import { DEFAULT_SLA_POLICY, slaState } from '../../../src/domain/sla-policy';

@@ -1,0 +1,49 @@
+import type { Signals } from '../../../domain/classifier/signals';
+
+export type { Signals } from '../../../domain/classifier/signals';
+
+export type AlertSource = 'alertmanager' | 'pagerduty' | 'generic';
+export const ALERT_SOURCES: readonly AlertSource[] = ['alertmanager', 'pagerduty', 'generic'];
+
+/**
+ * One alert, whatever sent it. Units follow `Signals`: rates are PERCENT (0..100),
+ * latencies milliseconds. Times are epoch milliseconds.
+ */
+export interface NormalizedAlert {
+  source: AlertSource;
+  /** The incident grouping key: Alertmanager groupKey, `pagerduty:<incident id>`, `generic:<dedup_key>`. */
+  groupKey: string;
+  /** This alert's identity within the group (Alertmanager fingerprint, PagerDuty incident id, dedup_key). */
+  fingerprint: string;
+  status: 'firing' | 'resolved';
+  service: string | null;
+  title: string;
+  description: string;
+  labels: Record<string, string>;
+  signals: Signals;
+  startsAt: number | null;
+  endsAt: number | null;
+  links: { title: string; url: string }[];
+  /** The sender's own severity word (Alertmanager `severity` label, PagerDuty priority/urgency, generic hint). */
+  severityLabel: string | null;
+  /** The sender's delivery id, for dropping duplicate deliveries (PagerDuty event id). */
+  deliveryId: string | null;
+  /** PagerDuty only: the incident's own status, so "acknowledged" is not lost in `firing`. */
+  pdStatus?: 'triggered' | 'acknowledged' | 'resolved';
+}
+
+/** Everything one webhook request carried. */
+export interface AlertBatch {
+  source: AlertSource;
+  alerts: NormalizedAlert[];
+  /** Alerts the sender dropped before sending (Alertmanager `max_alerts`); they exist but we cannot see them. */
+  truncatedAlerts: number;
+  receiver?: string;
+}
+
+/** Refusal codes the alert routes map to HTTP answers (invalid → 400, ignored → 202). */
+export const ALERT_REFUSAL = {
+  invalid: 'alert.invalid_payload',
+  ignored: 'pagerduty.ignored_event',
+  unknownFormat: 'alert.unknown_format',
+} as const;

@@ -1,0 +1,122 @@
+import type { CustomRoute } from '@slack/bolt';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AlertIntake } from '../../../app/alert-intake';
+import type { Result } from '../../../domain/result';
+import type { Logger } from '../../../logger';
+import type { Metrics } from '../../../metrics';
+import { ALERT_REFUSAL, type AlertBatch, type AlertSource } from '../alerts/normalized-alert';
+import { parseAlertmanager } from '../alerts/parse-alertmanager';
+import { parseGeneric } from '../alerts/parse-generic';
+import { parsePagerDuty } from '../alerts/parse-pagerduty';
+import { verifyPagerDutySignature } from '../alerts/verify-pagerduty-signature';
+import { ConcurrencyGate, GateFullError } from './concurrency-gate';
+import { BodyTooLargeError, bearerMatches, readBody, sendError, sendJson } from './http-helpers';
+
+export interface AlertRouteOptions {
+  intake: AlertIntake;
+  /** ALERT_WEBHOOK_TOKEN; without it Alertmanager and generic alerts are refused. */
+  webhookToken: string | undefined;
+  /** PAGERDUTY_WEBHOOK_SECRET; without it PagerDuty deliveries are refused. */
+  pagerDutySecret: string | undefined;
+  maxBodyBytes: number;
+  /** Deliveries processed at once and allowed to wait (alerts.max_concurrent_intake / max_queued_intake). */
+  maxConcurrent: number;
+  maxQueued: number;
+  log: Logger;
+  metrics: Metrics;
+}
+
+const RETRY_AFTER_S = '5';
+
+type Parser = (body: unknown) => Result<{ batch: AlertBatch }>;
+
+/**
+ * POST /alerts/{alertmanager,pagerduty,generic}. Order of checks, each with its own answer:
+ * 1. auth that needs no body (bearer token; 403 when alerts are disabled, 401 when wrong);
+ * 2. size, before parsing (413);
+ * 3. PagerDuty signature over the raw body (401);
+ * 4. JSON and payload shape (400 naming the field; ignored PagerDuty events 202);
+ * 5. intake, at most `maxConcurrent` at once: 202 accepted, 200 duplicate; 503 + Retry-After
+ *    when Redis does not answer, or when more than `maxQueued` deliveries already wait.
+ */
+export function alertRoutes(options: AlertRouteOptions): CustomRoute[] {
+  const gate = new ConcurrencyGate(options.maxConcurrent, options.maxQueued);
+  const route = (source: AlertSource, parse: Parser): CustomRoute => ({
+    path: `/alerts/${source}`,
+    method: ['POST'],
+    handler: async (req, res) => {
+      try {
+        await handle(source, parse, req, res, options, gate);
+      } catch (error) {
+        // A broken upload (client aborted, bad encoding) is the sender's problem, not a 500.
+        options.log.warn({ err: error, source }, 'alert request could not be read');
+        if (!res.headersSent) sendError(res, 400, 'bad_request', 'The request body could not be read.', { connection: 'close' });
+      }
+    },
+  });
+  return [route('alertmanager', parseAlertmanager), route('pagerduty', parsePagerDuty), route('generic', parseGeneric)];
+}
+
+async function handle(source: AlertSource, parse: Parser, req: IncomingMessage, res: ServerResponse, options: AlertRouteOptions, gate: ConcurrencyGate): Promise<void> {
+  const { intake, metrics } = options;
+  const log = options.log.child({ source });
+  const count = (outcome: string, n = 1) => metrics.alertsReceived.inc({ source, outcome }, n);
+  const refuse = (status: number, error: string, reason: string, headers: Record<string, string> = {}) => {
+    count(error);
+    // The body may be unread (auth or size refused first); close so a large upload stops.
+    sendError(res, status, error, reason, { connection: 'close', ...headers });
+  };
+
+  if (source === 'pagerduty') {
+    if (!options.pagerDutySecret) return refuse(403, 'alerts_disabled', 'PagerDuty webhooks disabled: set PAGERDUTY_WEBHOOK_SECRET.');
+  } else {
+    if (!options.webhookToken) return refuse(403, 'alerts_disabled', 'alerts disabled: set ALERT_WEBHOOK_TOKEN.');
+    if (!bearerMatches(req, options.webhookToken)) return refuse(401, 'unauthorized', 'Send Authorization: Bearer <ALERT_WEBHOOK_TOKEN>.', { 'www-authenticate': 'Bearer' });
+  }
+
+  let raw: Buffer;
+  try {
+    raw = await readBody(req, options.maxBodyBytes);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) return refuse(413, 'too_large', `Alert bodies are limited to ${options.maxBodyBytes} bytes (alerts.max_body_bytes).`);
+    throw error;
+  }
+  if (source === 'pagerduty' && !verifyPagerDutySignature(raw, headerText(req.headers['x-pagerduty-signature']), options.pagerDutySecret!)) {
+    return refuse(401, 'bad_signature', 'X-PagerDuty-Signature does not match the body for PAGERDUTY_WEBHOOK_SECRET.');
+  }
+
+  let body: unknown;
+  try {
+    body = JSON.parse(raw.toString('utf8'));
+  } catch (error) {
+    return refuse(400, 'invalid_json', `The body is not JSON: ${(error as Error).message}`);
+  }
+  const parsed = parse(body);
+  if (!parsed.ok) {
+    if (parsed.code === ALERT_REFUSAL.ignored) {
+      count('ignored');
+      return sendJson(res, 202, { ignored: parsed.reason, incidents: [], accepted: 0 });
+    }
+    return refuse(400, 'invalid_payload', parsed.reason);
+  }
+
+  try {
+    const result = await gate.run(() => intake.receive(parsed.batch));
+    count(result.outcome, parsed.batch.alerts.length);
+    const status = result.outcome === 'duplicate' ? 200 : 202;
+    sendJson(res, status, { incidents: result.incidents, opened: result.opened, accepted: result.accepted, unmatched: result.unmatched, duplicate: result.outcome === 'duplicate' });
+  } catch (error) {
+    if (error instanceof GateFullError) {
+      // A storm beyond what we queue: nothing was recorded; Alertmanager and PagerDuty retry.
+      log.warn({ load: gate.load }, 'alert intake busy; answered 503 so the sender retries');
+      return refuse(503, 'busy', 'Too many alerts are being processed; nothing was recorded. Retry shortly.', { 'retry-after': '1' });
+    }
+    // Whatever failed here, the payload was valid: the sender should try again later.
+    log.error({ err: error }, 'alert intake failed; answered 503 so the sender retries');
+    refuse(503, 'unavailable', 'The incident store did not answer; the alert was not recorded. Retry later.', { 'retry-after': RETRY_AFTER_S });
+  }
+}
+
+function headerText(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(',') : value;
+}

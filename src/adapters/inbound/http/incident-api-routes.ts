@@ -1,0 +1,92 @@
+import type { CustomRoute } from '@slack/bolt';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncidentService } from '../../../app/incident-service';
+import type { Incident } from '../../../domain/incident';
+import { normalizeIncidentId } from '../../../domain/incident-id';
+import type { TimelineEvent } from '../../../domain/timeline';
+import type { Logger } from '../../../logger';
+import { allowReadApi, sendError, sendJson } from './http-helpers';
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** The read API's incident shape: times as ISO strings, SLA clocks with their state. */
+export function incidentJson(service: IncidentService, incident: Incident, timeline?: TimelineEvent[]) {
+  const sla = service.sla(incident);
+  return {
+    id: incident.id,
+    title: incident.title,
+    summary: incident.summary,
+    status: incident.status,
+    severity: incident.severity,
+    severityReason: incident.severityReason,
+    severityConfirmed: incident.severityConfirmed ? { by: incident.severityConfirmed.by, at: iso(incident.severityConfirmed.at) } : null,
+    commander: incident.commander,
+    service: incident.service,
+    source: incident.source,
+    openedBy: incident.openedBy,
+    createdAt: iso(incident.createdAt),
+    acknowledgedAt: iso(incident.acknowledgedAt),
+    acknowledgedBy: incident.acknowledgedBy,
+    resolvedAt: iso(incident.resolvedAt),
+    closedAt: iso(incident.closedAt),
+    lastUpdateAt: iso(incident.lastUpdateAt),
+    resolutionSummary: incident.resolutionSummary,
+    slack: { announcement: incident.announcement, channel: incident.channel },
+    alerts: incident.alerts ? { ...incident.alerts, allResolvedAt: iso(incident.alerts.allResolvedAt) } : null,
+    sla: {
+      clocks: sla.clocks.map((c) => ({ name: c.name, dueAt: iso(c.dueAt), metAt: iso(c.metAt), breached: c.breached, overdueMs: c.overdueMs })),
+      escalations: sla.escalations.map((e) => ({ level: e.level, dueAt: iso(e.dueAt) })),
+      // Breaches as they were recorded when their timer fired (the clocks above are derived now).
+      ...(timeline ? { breaches: timeline.filter((e) => e.kind === 'sla_breach').map((e) => ({ at: iso(e.at), clock: e.details?.clock ?? null, severity: e.details?.severity ?? null, overdueMs: e.details?.overdueMs ?? null })) } : {}),
+    },
+    oncall: incident.oncall ? { ...incident.oncall, at: iso(incident.oncall.at) } : null,
+    ...(timeline ? { timeline: timeline.map((e) => ({ id: e.id, at: iso(e.at), actor: e.actor, kind: e.kind, text: e.text, details: e.details ?? {} })) } : {}),
+  };
+}
+
+/** GET /api/incidents and /api/incidents/:id, behind the API_TOKEN bearer token. */
+export function incidentApiRoutes(
+  service: IncidentService,
+  apiToken: string | undefined,
+  log: Logger,
+  /** Live alert counts, repeats included (the incident itself stores only distinct alerts). */
+  alertCounts?: (incidentId: string) => Promise<{ receipts: number } | null>,
+): CustomRoute[] {
+  const guard = (req: IncomingMessage, res: ServerResponse): boolean => allowReadApi(req, res, apiToken);
+  const safely = (handler: (req: IncomingMessage & { params?: Record<string, string | string[]> }, res: ServerResponse) => Promise<void>) => async (req: IncomingMessage & { params?: Record<string, string | string[]> }, res: ServerResponse) => {
+    try {
+      if (guard(req, res)) await handler(req, res);
+    } catch (error) {
+      log.error({ err: error, url: req.url }, 'read API failed');
+      sendError(res, 503, 'unavailable', 'The incident store did not answer; try again shortly.', { 'retry-after': '5' });
+    }
+  };
+  return [
+    {
+      path: '/api/incidents',
+      method: ['GET'],
+      handler: safely(async (req, res) => {
+        const url = new URL(req.url ?? '/', 'http://localhost');
+        const status = url.searchParams.get('status') ?? 'open';
+        if (status !== 'open' && status !== 'all') return sendError(res, 400, 'bad_status', 'status must be "open" or "all".');
+        const limit = Number(url.searchParams.get('limit') ?? 100);
+        if (!Number.isInteger(limit) || limit < 1 || limit > 500) return sendError(res, 400, 'bad_limit', 'limit must be a whole number from 1 to 500.');
+        const incidents = status === 'open' ? await service.store.listOpen(limit) : await service.store.listAll(limit);
+        sendJson(res, 200, { incidents: incidents.slice(0, limit).map((i) => incidentJson(service, i)) });
+      }),
+    },
+    {
+      path: '/api/incidents/:id',
+      method: ['GET'],
+      handler: safely(async (req, res) => {
+        const id = normalizeIncidentId(String(req.params?.id ?? ''));
+        if (!id) return sendError(res, 400, 'bad_id', 'Incident ids look like INC-20261121-001.');
+        const incident = await service.store.get(id);
+        if (!incident) return sendError(res, 404, 'not_found', `No incident ${id}.`);
+        const json = incidentJson(service, incident, await service.store.timeline(id));
+        const counts = json.alerts && alertCounts ? await alertCounts(id) : null;
+        sendJson(res, 200, counts && json.alerts ? { ...json, alerts: { ...json.alerts, receipts: counts.receipts } } : json);
+      }),
+    },
+  ];
+}

@@ -1,0 +1,81 @@
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { RollbackDecisions } from '../../../../app/rollback-decisions';
+import type { ProposeOutcome, RollbackProposals } from '../../../../app/rollback-proposals';
+import type { DecisionKind } from '../../../../domain/rollback/approval-guardrails';
+import { parseRollbackArgs } from '../../../../domain/rollback/parse-rollback-args';
+import { requestPlaceholders } from '../../../../domain/rollback/rollback-request';
+import { ACTIONS } from '../../../outbound/slack/ids';
+import { rollbackApprovalView } from '../../../outbound/slack/views/rollback-approval-view';
+import { DELIVERY_TTL_MS, outcomeText, type SlackDeps } from './slack-deps';
+import type { SlackListeners } from '../slack-router';
+
+export interface RollbackHandlerDeps {
+  proposals: RollbackProposals;
+  decisions: RollbackDecisions;
+  serviceNames: string[];
+}
+
+type Respond = (text: string, blocks?: unknown[]) => Promise<void>;
+
+/**
+ * `/incident rollback`, "Propose rollback", Approve / Reject / Abort / Stop and "System stabilized —
+ * resolve?". Every listener acknowledges first; button values carry only an id and the stored
+ * request decides what a click means. Answers go to the clicker only (ephemeral).
+ */
+export function registerRollbackHandlers(app: SlackListeners, deps: SlackDeps, rollback: RollbackHandlerDeps): void {
+  const log = deps.log.child({ component: 'slack-rollback' });
+
+  deps.extensions.commands.rollback = async (parsed, ctx) => {
+    const respond: Respond = async (text, blocks) => void (await ctx.respond({ response_type: 'ephemeral', text, ...(blocks ? { blocks: blocks as never } : {}) }));
+    const args = parseRollbackArgs(parsed.args, rollback.serviceNames);
+    if (!args.ok) return respond(`:warning: ${args.reason}`);
+    const id = await ctx.target(parsed.id, '/incident rollback INC-20261121-001 [service] [release] [--dry-run]');
+    if (!id) return;
+    // A Slack retry of the same command proposes nothing twice.
+    if (!args.args.dryRun && !(await deps.idempotency.claim(`command:${ctx.triggerId}`, DELIVERY_TTL_MS))) return;
+    const outcome = await rollback.proposals.propose({ incidentId: id, service: args.args.service, release: args.args.release, dryRun: args.args.dryRun, by: ctx.user });
+    await answerProposal(outcome, respond);
+  };
+
+  app.action<BlockAction<ButtonAction>>(ACTIONS.proposeRollback, async ({ ack, body, action, respond }) => {
+    await ack();
+    const reply: Respond = async (text) => void (await respond({ response_type: 'ephemeral', replace_original: false, text }));
+    const outcome = await rollback.proposals.propose({ incidentId: action.value ?? '', service: null, release: null, dryRun: false, by: body.user.id });
+    await answerProposal(outcome, reply);
+  });
+
+  const decision = (actionId: string, kind: DecisionKind | 'stop') => {
+    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, respond }) => {
+      await ack();
+      const requestId = action.value ?? '';
+      const decided = kind === 'stop' ? rollback.decisions.stop(requestId, body.user.id) : rollback.decisions.decide(requestId, kind, body.user.id);
+      const outcome = await decided.catch((error: unknown) => {
+        log.error({ err: error, request: action.value, kind }, 'rollback decision failed');
+        return { ok: false as const, code: 'internal', reason: 'Something went wrong on our side; nothing ran twice. Try again, or check the bot logs.' };
+      });
+      await respond({ response_type: 'ephemeral', replace_original: false, text: outcome.ok ? outcome.message : `:warning: ${outcome.reason}` });
+    });
+  };
+  decision(ACTIONS.approveRollback, 'approve');
+  decision(ACTIONS.rejectRollback, 'reject');
+  decision(ACTIONS.abortRollback, 'abort');
+  decision(ACTIONS.stopRollback, 'stop');
+
+  app.action<BlockAction<ButtonAction>>(ACTIONS.resolveStabilized, async ({ ack, body, action, respond }) => {
+    await ack();
+    const id = action.value ?? '';
+    const outcome = await deps.service.resolve(id, body.user.id, 'System stabilized after a verified rollback.');
+    await respond({ response_type: 'ephemeral', replace_original: false, text: outcomeText(outcome, `${id} resolved.`) });
+  });
+}
+
+async function answerProposal(outcome: ProposeOutcome, respond: Respond): Promise<void> {
+  if (!outcome.ok) return respond(`:warning: ${outcome.reason}`);
+  const { request, incident, config } = outcome;
+  if (outcome.dryRun) {
+    const view = rollbackApprovalView({ request, incident, plan: config.plan, approvers: config.approvers, placeholders: requestPlaceholders(request), now: request.requestedAt, dryRun: true });
+    return respond(view.text, view.blocks);
+  }
+  const readiness = request.readiness.passed ? 'readiness passed' : 'readiness FAILED (see the blocks)';
+  await respond(`Rollback ${request.id} proposed for ${request.service} (${readiness}); ${request.approvalsNeeded} approval(s) needed. The approval blocks are in the incident channels.`);
+}

@@ -1,0 +1,138 @@
+import { normalizeIncidentId } from '../../../domain/incident-id';
+import { isStatus, type IncidentStatus } from '../../../domain/lifecycle';
+import { parseActionItem } from '../../../domain/paper-trail/parse-action-item';
+import type { ActionItem } from '../../../domain/report/report-input';
+import { isSeverity, type Severity } from '../../../domain/severity';
+
+export type ParsedCommand =
+  | { kind: 'help' }
+  | { kind: 'open'; severity: Severity | null; title: string }
+  | { kind: 'update'; id: string | null; status: IncidentStatus | null; text: string }
+  | { kind: 'severity'; id: string | null; severity: Severity }
+  | { kind: 'confirm_severity'; id: string | null }
+  | { kind: 'commander'; id: string | null; user: string }
+  | { kind: 'note'; id: string | null; text: string }
+  | { kind: 'resolve'; id: string | null; summary: string; override?: string }
+  | { kind: 'reopen'; id: string | null }
+  | { kind: 'close'; id: string | null }
+  | { kind: 'list' }
+  | { kind: 'show'; id: string | null }
+  | { kind: 'rollback'; id: string | null; args: string }
+  | { kind: 'report'; id: string | null }
+  | { kind: 'action'; id: string | null; item: ActionItem }
+  | { kind: 'error'; message: string };
+
+/** Takes an optional leading incident id off the arguments. */
+function takeId(rest: string): { id: string | null; rest: string } {
+  const [first = '', ...others] = rest.split(/\s+/);
+  const id = normalizeIncidentId(first);
+  return id ? { id, rest: others.join(' ').trim() } : { id: null, rest };
+}
+
+/**
+ * `[summary] --override "<reason>"`: gate 3's override rides on resolve. Slack clients may
+ * turn `--` into a dash, so `—override` counts too.
+ */
+function splitOverride(rest: string): { summary: string; override?: string } | { error: string } {
+  const match = /(?:^|\s)(?:--|—|–)override(?:\s+|$)/i.exec(rest);
+  if (!match) return { summary: rest };
+  const reason = rest.slice(match.index + match[0].length).trim().replace(/^["“”']+|["“”']+$/g, '').trim();
+  if (!reason) return { error: 'Give the reason after --override: `/incident resolve [id] [summary] --override "dashboards green for 30 min, fixed upstream"`.' };
+  return { summary: rest.slice(0, match.index).trim(), override: reason };
+}
+
+/** Slack escapes mentions as <@U123|name> (or <@U123>) when the command has escaping on. */
+function parseMention(text: string): string | null {
+  const match = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(text.trim());
+  return match ? match[1]! : null;
+}
+
+/** Parses the text after `/incident`. Pure: no lookups, every refusal says what to type instead. */
+export function parseIncidentCommand(text: string): ParsedCommand {
+  const trimmed = text.trim();
+  if (!trimmed) return { kind: 'help' };
+  const space = trimmed.search(/\s/);
+  const sub = (space === -1 ? trimmed : trimmed.slice(0, space)).toLowerCase();
+  const args = space === -1 ? '' : trimmed.slice(space + 1).trim();
+
+  switch (sub) {
+    case 'help':
+      return { kind: 'help' };
+    case 'list':
+      return { kind: 'list' };
+    case 'open': {
+      const [first = '', ...rest] = args.split(/\s+/);
+      const severity = first.toUpperCase();
+      if (isSeverity(severity)) {
+        const title = rest.join(' ').trim();
+        if (!title) return { kind: 'error', message: `Give the incident a title: \`/incident open ${severity} checkout errors\`.` };
+        return { kind: 'open', severity, title };
+      }
+      return { kind: 'open', severity: null, title: args };
+    }
+    case 'update': {
+      const { id, rest } = takeId(args);
+      if (!rest) return { kind: 'update', id, status: null, text: '' };
+      const [first = '', ...others] = rest.split(/\s+/);
+      const status = first.toLowerCase();
+      if (status === 'closed') return { kind: 'error', message: 'Use `/incident close` to close an incident.' };
+      if (isStatus(status)) {
+        const updateText = others.join(' ').trim();
+        if (!updateText) return { kind: 'error', message: `Say what changed: \`/incident update ${status} <impact and progress>\`.` };
+        return { kind: 'update', id, status, text: updateText };
+      }
+      return { kind: 'update', id, status: null, text: rest };
+    }
+    case 'severity': {
+      const { id, rest } = takeId(args);
+      const value = rest.trim();
+      if (value.toLowerCase() === 'confirm') return { kind: 'confirm_severity', id };
+      const severity = value.toUpperCase();
+      if (!isSeverity(severity)) {
+        return { kind: 'error', message: `Severity must be one of P0, P1, P2, P3${value ? ` (got "${value.slice(0, 20)}")` : ''}: \`/incident severity P1\`, or \`/incident severity confirm\`.` };
+      }
+      return { kind: 'severity', id, severity };
+    }
+    case 'commander': {
+      const { id, rest } = takeId(args);
+      const user = parseMention(rest);
+      if (!user) return { kind: 'error', message: 'Mention the new commander: `/incident commander @person`.' };
+      return { kind: 'commander', id, user };
+    }
+    case 'note': {
+      const { id, rest } = takeId(args);
+      if (!rest) return { kind: 'error', message: 'A note needs some text: `/incident note <text>`.' };
+      return { kind: 'note', id, text: rest };
+    }
+    case 'resolve': {
+      const { id, rest } = takeId(args);
+      const split = splitOverride(rest);
+      if ('error' in split) return { kind: 'error', message: split.error };
+      return { kind: 'resolve', id, summary: split.summary, ...(split.override !== undefined ? { override: split.override } : {}) };
+    }
+    case 'report': {
+      const { id, rest } = takeId(args);
+      if (rest) return { kind: 'error', message: `"${rest.slice(0, 40)}" is not an incident id; \`/incident report [id]\` opens the report form.` };
+      return { kind: 'report', id };
+    }
+    case 'action': {
+      const { id, rest } = takeId(args);
+      const parsed = parseActionItem(rest);
+      if (!parsed.ok) return { kind: 'error', message: `${parsed.reason.replace(/`"<what/, '`/incident action [id] "<what')}` };
+      return { kind: 'action', id, item: parsed.item };
+    }
+    case 'reopen':
+    case 'close':
+    case 'show': {
+      const { id, rest } = takeId(args);
+      if (rest && !id) return { kind: 'error', message: `"${rest.slice(0, 40)}" is not an incident id (they look like INC-20261121-001).` };
+      return { kind: sub, id };
+    }
+    case 'rollback': {
+      const { id, rest } = takeId(args);
+      return { kind: 'rollback', id, args: rest };
+    }
+    default:
+      return { kind: 'error', message: `Unknown subcommand "${sub.slice(0, 30)}". Try \`/incident help\`.` };
+  }
+}

@@ -1,0 +1,66 @@
+import type { Incident } from '../../../domain/incident';
+import { escapeBlock, escapeInline } from '../../../domain/report/escape-markdown';
+import { displayActor, slackToPlain } from '../../../domain/report/slack-text';
+import { utcDateTime } from '../../../domain/report/utc-time';
+import { DEFAULT_SEVERITY_DEFINITIONS } from '../../../domain/severity';
+
+/**
+ * The hidden marker that makes issue creation idempotent. User text in issue bodies is
+ * escaped (`<` becomes `&lt;`), so nobody can plant a marker for another incident.
+ */
+export function incidentMarker(incidentId: string, suffix?: string): string {
+  return `<!-- incident-bot:${incidentId}${suffix ? `:${suffix}` : ''} -->`;
+}
+
+/** GitHub caps titles at 256 characters. */
+export function incidentIssueTitle(incident: Incident): string {
+  return truncate(`[${incident.severity}] ${incident.id} ${incident.title.replace(/\s+/g, ' ').trim()}`, 256);
+}
+
+/** The title with its leading severity tag set to `severity`; a title without the tag is returned as is. */
+export function retagTitle(title: string, severity: Incident['severity']): string {
+  return title.replace(/^\[P[0-3]\] /, `[${severity}] `);
+}
+
+export function incidentLabels(incident: Incident): string[] {
+  // Label names are capped at 50 characters.
+  return ['incident', `severity:${incident.severity}`, ...(incident.service ? [truncate(`service:${incident.service}`, 50)] : [])];
+}
+
+/** `https://acme.slack.com/archives/C123/p1700000000000100`, Slack's permalink shape. */
+export function slackPermalink(workspaceUrl: string, channel: string, ts?: string): string {
+  const base = `${workspaceUrl.replace(/\/+$/, '')}/archives/${channel}`;
+  return ts ? `${base}/p${ts.replace('.', '')}` : base;
+}
+
+export function renderIssueBody(incident: Incident, slackWorkspaceUrl?: string): string {
+  const severity = DEFAULT_SEVERITY_DEFINITIONS[incident.severity];
+  const lines = [
+    incidentMarker(incident.id),
+    `**Incident**: ${incident.id} · **Severity**: ${incident.severity} (${severity.name}) · **Status**: ${incident.status}`,
+    `**Service**: ${incident.service ? escapeInline(incident.service) : '—'} · **Opened**: ${utcDateTime(incident.createdAt)} by ${escapeInline(displayActor(incident.openedBy))} (${incident.source})`,
+    '',
+    '### Summary',
+    '',
+    escapeBlock(slackToPlain(incident.summary || incident.title)) || '_No summary yet._',
+    '',
+    '### Severity reasoning',
+    '',
+    `${severity.definition}.`,
+    '',
+    escapeBlock(slackToPlain(incident.severityReason)),
+  ];
+  const slack: string[] = [];
+  if (slackWorkspaceUrl && incident.announcement) slack.push(`- Announcement: ${slackPermalink(slackWorkspaceUrl, incident.announcement.channel, incident.announcement.ts)}`);
+  if (incident.channel) {
+    const link = slackWorkspaceUrl ? ` (${slackPermalink(slackWorkspaceUrl, incident.channel.id)})` : '';
+    slack.push(`- Incident channel: #${escapeInline(incident.channel.name)}${link}`);
+  }
+  if (slack.length) lines.push('', '### Slack', '', ...slack);
+  lines.push('', '_Maintained by incident-bot: timeline updates arrive as comments, the report as a commit._');
+  return `${lines.join('\n')}\n`;
+}
+
+export function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}

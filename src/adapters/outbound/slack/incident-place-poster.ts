@@ -1,0 +1,53 @@
+import type { webApi } from '@slack/bolt';
+import type { Incident } from '../../../domain/incident';
+import type { Logger } from '../../../logger';
+import { describeSlackError } from './slack-errors';
+import { splitMessage } from './split-message';
+
+/**
+ * Posts in an incident's place: its dedicated channel, else the thread under its
+ * announcement, else the incident-response channel.
+ */
+export class IncidentPlacePoster {
+  constructor(
+    private readonly client: webApi.WebClient,
+    private readonly incidentChannel: string,
+    private readonly log: Logger,
+  ) {}
+
+  private target(incident: Incident): { channel: string; thread_ts?: string } {
+    if (incident.channel) return { channel: incident.channel.id };
+    if (incident.announcement) return { channel: incident.announcement.channel, thread_ts: incident.announcement.ts };
+    return { channel: this.incidentChannel };
+  }
+
+  /** One message; a Slack failure is logged and reported as false, never thrown. */
+  async post(incident: Incident, text: string): Promise<boolean> {
+    try {
+      await this.client.chat.postMessage({ ...this.target(incident), text, unfurl_links: false });
+      return true;
+    } catch (error) {
+      this.log.warn({ incidentId: incident.id, error: describeSlackError(error).code }, 'could not post in the incident channel');
+      return false;
+    }
+  }
+
+  /**
+   * Long Markdown (the report) as numbered messages, literally (mrkdwn off: it is Markdown
+   * for GitHub, not Slack). Returns how many parts went out; stops at the first failure.
+   */
+  async postLong(incident: Incident, heading: string, markdown: string): Promise<{ posted: number; total: number; error?: string }> {
+    const parts = splitMessage(markdown);
+    for (const [index, part] of parts.entries()) {
+      const label = parts.length > 1 ? `${heading} (${index + 1}/${parts.length})` : heading;
+      try {
+        await this.client.chat.postMessage({ ...this.target(incident), text: `${label}\n\n${part}`, mrkdwn: false, unfurl_links: false, unfurl_media: false });
+      } catch (error) {
+        const failure = describeSlackError(error);
+        this.log.warn({ incidentId: incident.id, error: failure.code, part: index + 1 }, 'could not post the report');
+        return { posted: index, total: parts.length, error: failure.userMessage };
+      }
+    }
+    return { posted: parts.length, total: parts.length };
+  }
+}

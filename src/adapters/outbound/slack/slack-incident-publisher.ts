@@ -1,0 +1,289 @@
+import type { webApi } from '@slack/bolt';
+import type { IncidentObserver, IncidentService, OpenOptions } from '../../../app/incident-service';
+import type { Incident } from '../../../domain/incident';
+import type { TimelineEventInput } from '../../../domain/timeline';
+import type { Logger } from '../../../logger';
+import type { Metrics } from '../../../metrics';
+import type { RedisIdempotency } from '../redis/redis-idempotency';
+import { formatDuration } from '../../../domain/duration';
+import { incidentChannelName } from './channel-name';
+import { CoalescingRefresher, type DrawKind, type DrawResult } from './coalescing-refresher';
+import { findOwnMessage, isChannelId } from './find-own-message';
+import { describeSlackError } from './slack-errors';
+import { announcementView } from './views/announcement-view';
+import type { ButtonSpec } from './views/block-kit';
+import { statusUpdateMessage } from './views/status-update-message';
+
+export interface PublisherOptions {
+  incidentChannel: string;
+  channelPrefix: string;
+  createChannelByDefault: boolean;
+  /** Announcement posts and updates are paced to one per channel per this interval (0 = unpaced). */
+  minIntervalMs?: number;
+  /**
+   * The client for calls that are not idempotent (posts, channel creation): without automatic
+   * retries, since Slack may have acted before a 5xx or a timeout. Retries happen here instead,
+   * after looking for the message (announcements) or by telling the person (status updates).
+   */
+  postClient?: webApi.WebClient;
+  /** How often announcements that could not be posted are tried again (0 = only at start). */
+  retryMissingEveryMs?: number;
+}
+
+const ANNOUNCE_CLAIM_MS = 5 * 60_000;
+// How long a posted announcement (and an unfinished try) is remembered, and a learned channel id.
+const ANNOUNCE_TTL_MS = 7 * 86_400_000;
+const CHANNEL_ID_TTL_MS = 30 * 86_400_000;
+
+/** Slack refused the post: what the pacer should do about it (retry after a 429, or a notice). */
+class AnnouncementRefused extends Error {
+  constructor(readonly result: DrawResult) {
+    super('announcement refused');
+  }
+}
+/** Message metadata of an announcement; its payload names the incident. */
+export const ANNOUNCEMENT_EVENT = 'incident_announcement';
+// Bolt has already acknowledged the click; this only bounds how long a refusal notice may take.
+const PERSON_NOTICE_WAIT_MS = 2_000;
+
+/**
+ * Keeps Slack in step with stored incidents: one announcement per incident in the
+ * incident-response channel (updated in place), optional dedicated channels, and
+ * status updates in seed 001's template.
+ */
+export class SlackIncidentPublisher implements IncidentObserver {
+  readonly name = 'slack';
+  private readonly pacer: CoalescingRefresher;
+  private readonly poster: webApi.WebClient;
+  private sweeper: NodeJS.Timeout | null = null;
+  private readonly buttonSources: ((incident: Incident) => ButtonSpec[])[] = [];
+
+  constructor(
+    private readonly client: webApi.WebClient,
+    private readonly service: IncidentService,
+    private readonly idempotency: RedisIdempotency,
+    private readonly options: PublisherOptions,
+    private readonly log: Logger,
+    private readonly metrics: Metrics,
+  ) {
+    this.poster = options.postClient ?? client;
+    this.pacer = new CoalescingRefresher({ minIntervalMs: options.minIntervalMs ?? 1000, draw: (kind, id) => this.draw(kind, id), log });
+  }
+
+  /** Calls Slack; on error logs the method, counts it and returns the failure instead of throwing. */
+  private async call<T>(method: string, fn: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; code: string; userMessage: string; retryAfterMs?: number }> {
+    try {
+      return { ok: true, value: await fn() };
+    } catch (error) {
+      const failure = describeSlackError(error);
+      this.metrics.slackErrors.inc({ method, error: failure.code });
+      this.log.warn({ method, error: failure.code }, `Slack ${method} failed: ${failure.userMessage}`);
+      const retryAfter = (error as { retryAfter?: number }).retryAfter;
+      return { ok: false, ...failure, ...(typeof retryAfter === 'number' ? { retryAfterMs: retryAfter * 1000 } : {}) };
+    }
+  }
+
+  /** Lets a feature add buttons to the announcement of an open incident (e.g. "Propose rollback"). */
+  addAnnouncementButtons(source: (incident: Incident) => ButtonSpec[]): void {
+    this.buttonSources.push(source);
+  }
+
+  private extraButtons(incident: Incident): ButtonSpec[] {
+    return this.buttonSources.flatMap((source) => source(incident));
+  }
+
+  /** Waits until every queued announcement post and update went out (tests, shutdown). */
+  idle(timeoutMs?: number): Promise<boolean> {
+    return this.pacer.idle(timeoutMs);
+  }
+
+  /** The client without automatic retries, for other adapters' posts (SLA notices). */
+  get postingClient(): webApi.WebClient {
+    return this.poster;
+  }
+
+  /** Announcements that could not be posted (Slack down, a lost answer) are tried again on this beat. */
+  startRetrying(): void {
+    const every = this.options.retryMissingEveryMs ?? 0;
+    if (!every || this.sweeper) return;
+    this.sweeper = setInterval(() => void this.announceMissing().catch((error: unknown) => this.log.warn({ err: error }, 'announcement retry sweep failed')), every);
+    this.sweeper.unref();
+  }
+
+  stop(): void {
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = null;
+    this.pacer.stop();
+  }
+
+  private draw(kind: DrawKind, incidentId: string): Promise<DrawResult> {
+    return kind === 'announce' ? this.postAnnouncement(incidentId) : this.updateAnnouncement(incidentId);
+  }
+
+  async opened(incident: Incident, options: OpenOptions): Promise<string | void> {
+    const notices: string[] = [];
+    const wantsChannel = options.createChannel ?? this.options.createChannelByDefault;
+    if (wantsChannel) {
+      const notice = await this.createChannel(incident);
+      if (notice) notices.push(notice);
+    }
+    if (incident.source !== 'slack') {
+      // Nobody reads a notice on an alert delivery, and the sender must be answered quickly.
+      void this.announce(incident.id);
+      return notices.join(' ') || undefined;
+    }
+    const notice = await this.announce(incident.id);
+    if (notice) notices.push(notice);
+    return notices.join(' ') || undefined;
+  }
+
+  /**
+   * Posts the announcement once per incident, whichever replica or retry gets here first,
+   * paced with the channel's other posts. Resolves once posted (with a notice on failure).
+   */
+  announce(incidentId: string): Promise<string | void> {
+    return this.pacer.announce(this.options.incidentChannel, incidentId);
+  }
+
+  /**
+   * One announcement per incident through runOnce (the mechanism the SLA notices use): a claim
+   * makes it exclusive across replicas, a failed post releases it for the retry sweep, and a
+   * try after one that did not finish (a crash, a lost answer after Slack acted) first looks
+   * for the announcement in the channel (tagged with the incident id) and adopts it.
+   */
+  private async postAnnouncement(incidentId: string): Promise<DrawResult> {
+    const incident = await this.service.store.get(incidentId);
+    if (!incident || incident.announcement) return { outcome: 'skipped' };
+    try {
+      const result = await this.idempotency.once(`announce:${incidentId}`, ANNOUNCE_TTL_MS, () => this.postNew(incident), {
+        claimMs: ANNOUNCE_CLAIM_MS,
+        alreadyHappened: (startedAt) => this.adoptEarlier(incidentId, startedAt),
+      });
+      // Adopted from an earlier try, or another replica holds it: nothing more to draw here.
+      return result.outcome === 'ran' ? result.value : { outcome: 'skipped' };
+    } catch (error) {
+      if (error instanceof AnnouncementRefused) return error.result;
+      throw error;
+    }
+  }
+
+  /** Posts it; a refusal throws (runOnce then frees the claim for a later try). */
+  private async postNew(incident: Incident): Promise<DrawResult> {
+    const view = announcementView({ incident, sla: this.service.sla(incident), now: this.service.now(), extraButtons: this.extraButtons(incident) });
+    const posted = await this.call('chat.postMessage', () =>
+      this.poster.chat.postMessage({ channel: this.options.incidentChannel, text: view.text, blocks: view.blocks as never, metadata: { event_type: ANNOUNCEMENT_EVENT, event_payload: { incident_id: incident.id } }, unfurl_links: false }),
+    );
+    if (!posted.ok) {
+      if (posted.retryAfterMs !== undefined) throw new AnnouncementRefused({ outcome: 'retry', retryAfterMs: posted.retryAfterMs });
+      const retry = this.options.retryMissingEveryMs ? `; it is tried again every ${formatDuration(this.options.retryMissingEveryMs)}` : '';
+      throw new AnnouncementRefused({ outcome: 'drawn', notice: `${incident.id} is recorded, but its announcement could not be posted: ${posted.userMessage}${retry}.` });
+    }
+    const ref = { channel: posted.value.channel as string, ts: posted.value.ts as string };
+    await this.adoptAnnouncement(incident.id, ref);
+    // Someone may have changed the incident between our read and the post: draw it once more.
+    const latest = await this.service.store.get(incident.id);
+    if (latest && latest.version !== incident.version + 1) void this.pacer.refresh(ref.channel, incident.id);
+    return { outcome: 'drawn' };
+  }
+
+  private async adoptAnnouncement(incidentId: string, ref: { channel: string; ts: string }): Promise<void> {
+    this.pacer.alias(ref.channel, this.options.incidentChannel);
+    // Learned once: the history lookup needs the channel's id, and the config may name it.
+    await this.idempotency.set(`channel-id:${this.options.incidentChannel}`, ref.channel, CHANNEL_ID_TTL_MS);
+    await this.service.store.update(incidentId, (i) => ({ ok: true, incident: { ...i, announcement: ref }, events: [] }));
+  }
+
+  /** runOnce's lookup: an earlier try's announcement in the channel is adopted (and redrawn from the stored state). */
+  private async adoptEarlier(incidentId: string, startedAt: number): Promise<boolean> {
+    const named = this.options.incidentChannel;
+    const channel = isChannelId(named) ? named : await this.idempotency.get(`channel-id:${named}`);
+    if (!channel) {
+      this.log.warn({ incidentId, channel: named }, 'cannot look for an earlier announcement: the channel id is not known yet (set channels.incident_response to its id); posting');
+      return false;
+    }
+    const found = await this.call('conversations.history', () =>
+      findOwnMessage(this.client, { channel, since: Number(startedAt), match: (m) => m.event_type === ANNOUNCEMENT_EVENT && m.event_payload?.incident_id === incidentId }),
+    );
+    // A failed lookup is logged by call(); posting again beats no announcement.
+    if (!found.ok || !found.value) return false;
+    this.log.info({ incidentId, ts: found.value.ts }, 'found the announcement an earlier try posted; adopting it instead of posting again');
+    await this.adoptAnnouncement(incidentId, found.value);
+    void this.pacer.refresh(found.value.channel, incidentId);
+    return true;
+  }
+
+  /** Posts announcements that a crash or Slack outage left unposted. */
+  async announceMissing(): Promise<number> {
+    const missing = (await this.service.store.listOpen()).filter((i) => !i.announcement);
+    // All queued at once; the pacer spaces them out per channel.
+    await Promise.all(missing.map((i) => this.announce(i.id)));
+    return missing.length;
+  }
+
+  async changed(incident: Incident, events: TimelineEventInput[]): Promise<string | void> {
+    const notices: string[] = [];
+    for (const event of events.filter((e) => e.kind === 'status_update')) {
+      const notice = await this.postStatusUpdate(incident, event);
+      if (notice) notices.push(notice);
+    }
+    // A person who acted hears about a failed update; alert deliveries and the bot's own steps (a rollback job) never wait for it.
+    const byPerson = events.some((e) => e.actor !== 'bot' && !e.actor.startsWith('alert:'));
+    const notice = await this.refresh(incident, byPerson ? PERSON_NOTICE_WAIT_MS : 0);
+    if (notice) notices.push(notice);
+    return notices.join(' ') || undefined;
+  }
+
+  /**
+   * Queues a redraw of the announcement: storms of changes coalesce into one update per
+   * channel per interval, drawn from the latest stored state. Returns a notice only when
+   * the channel was free and Slack refused quickly; it never waits out a rate limit.
+   */
+  async refresh(incident: Incident, noticeWaitMs = 0): Promise<string | void> {
+    if (!incident.announcement) return;
+    return this.pacer.refresh(incident.announcement.channel, incident.id, noticeWaitMs);
+  }
+
+  private async updateAnnouncement(incidentId: string): Promise<DrawResult> {
+    const incident = await this.service.store.get(incidentId);
+    if (!incident?.announcement) return { outcome: 'skipped' };
+    const view = announcementView({ incident, sla: this.service.sla(incident), now: this.service.now(), extraButtons: this.extraButtons(incident) });
+    const { channel, ts } = incident.announcement;
+    const updated = await this.call('chat.update', () => this.client.chat.update({ channel, ts, text: view.text, blocks: view.blocks as never }));
+    if (!updated.ok && updated.retryAfterMs !== undefined) return { outcome: 'retry', retryAfterMs: updated.retryAfterMs };
+    if (!updated.ok) return { outcome: 'drawn', notice: `The announcement could not be updated: ${updated.userMessage}.` };
+    return { outcome: 'drawn' };
+  }
+
+  private async postStatusUpdate(incident: Incident, event: TimelineEventInput): Promise<string | void> {
+    const nextUpdate = this.service.sla(incident).clocks.find((c) => c.name === 'next_update');
+    const message = statusUpdateMessage(incident, event.text, nextUpdate?.dueAt ?? null, event.actor);
+    const targets: { channel: string; thread_ts?: string; reply_broadcast?: boolean }[] = [];
+    if (incident.channel) targets.push({ channel: incident.channel.id });
+    if (incident.announcement) targets.push({ channel: incident.announcement.channel, thread_ts: incident.announcement.ts, reply_broadcast: true });
+    else targets.push({ channel: this.options.incidentChannel });
+    for (const target of targets) {
+      const posted = await this.call('chat.postMessage', () => this.poster.chat.postMessage({ ...target, text: message.text, blocks: message.blocks } as never));
+      if (!posted.ok) return `The update is recorded, but posting it to Slack failed: ${posted.userMessage}.`;
+    }
+  }
+
+  /** `inc-YYYYMMDD-NNN-<slug>`; a taken name gets `-2`, `-3` …; the opener is invited and the summary posted. */
+  private async createChannel(incident: Incident): Promise<string | void> {
+    let created: { id: string; name: string } | null = null;
+    for (let attempt = 1; attempt <= 10 && !created; attempt += 1) {
+      const name = incidentChannelName(this.options.channelPrefix, incident.id, incident.title, attempt);
+      const result = await this.call('conversations.create', () => this.poster.conversations.create({ name, is_private: false }));
+      if (result.ok) created = { id: result.value.channel?.id as string, name: (result.value.channel?.name as string) ?? name };
+      else if (result.code !== 'name_taken') return `The incident channel could not be created: ${result.userMessage}.`;
+    }
+    if (!created) return 'The incident channel could not be created: every name tried was taken.';
+    const channel = created;
+    await this.service.store.update(incident.id, (i) => ({ ok: true, incident: { ...i, channel }, events: [{ at: this.service.now(), actor: 'bot', kind: 'channel', text: `Channel #${channel.name} created`, details: { channel: channel.id } }] }));
+    await this.service.store.linkChannel(channel.id, incident.id);
+    if (incident.openedBy.startsWith('U') || incident.openedBy.startsWith('W')) {
+      await this.call('conversations.invite', () => this.client.conversations.invite({ channel: channel.id, users: incident.openedBy }));
+    }
+    const summary = `:rotating_light: *${incident.id}* [${incident.severity}] ${incident.title}\n${incident.summary || '_No summary yet._'}\nWhy ${incident.severity}: ${incident.severityReason}`;
+    await this.call('chat.postMessage', () => this.poster.chat.postMessage({ channel: channel.id, text: summary }));
+  }
+}

@@ -1,0 +1,93 @@
+import type { Incident } from '../../../../domain/incident';
+import { isOpenStatus } from '../../../../domain/lifecycle';
+import type { SlaState } from '../../../../domain/sla-policy';
+import { formatDuration } from '../../../../domain/duration';
+import { ACTIONS } from '../ids';
+import { actions, capBlocks, context, escapeMrkdwn, fields, header, section, type Block, type ButtonSpec } from './block-kit';
+import { relative, slackDate } from './format-time';
+import { CLOCK_LABEL, SEVERITY_EMOJI, STATUS_LABEL } from './severity-labels';
+
+export interface AnnouncementModel {
+  incident: Incident;
+  sla: SlaState;
+  now: number;
+  /** Link to the dedicated channel, if any. */
+  channelLink?: string;
+  /** Buttons features add for open incidents (e.g. "Propose rollback"), placed before Resolve. */
+  extraButtons?: ButtonSpec[];
+}
+
+function who(user: string | null): string {
+  return user ? (user.startsWith('alert:') ? user.slice(6) : `<@${user}>`) : '_none yet_';
+}
+
+/** Alert counts, dropped alerts, flapping, and the "all alerts resolved" offer while the incident is open. */
+function alertBlocks(incident: Incident, open: boolean): Block[] {
+  const alerts = incident.alerts;
+  if (!alerts || alerts.total === 0) return [];
+  const facts = [`*Alerts:* ${alerts.firing} firing · ${alerts.resolved} resolved`];
+  if (alerts.truncated > 0) facts.push(`:warning: the sender left out ${alerts.truncated} more`);
+  if (alerts.potentialFalsePositive) facts.push(':grey_question: potential false positive: all alerts resolved within the flap window');
+  const blocks = [context(facts)];
+  if (open && alerts.allResolvedAt !== null) {
+    blocks.push(section(`:white_check_mark: All alerts resolved (${slackDate(alerts.allResolvedAt, '{time}')}) — resolve incident?`));
+    blocks.push(actions(`incident_alerts_resolved:${incident.id}`, [{ actionId: ACTIONS.resolveAlertsResolved, text: 'Resolve incident', value: incident.id, style: 'primary' }]));
+  }
+  return blocks;
+}
+
+/** The one message in the incident-response channel that always shows the incident as it is now. */
+export function announcementView({ incident, sla, now, extraButtons = [] }: AnnouncementModel): { text: string; blocks: Block[] } {
+  const open = isOpenStatus(incident.status);
+  const title = `${SEVERITY_EMOJI[incident.severity]} ${incident.id} [${incident.severity}] ${incident.title}`;
+  const clocks = sla.clocks.map((c) => {
+    const state = c.metAt !== null ? (c.breached ? `met ${formatDuration(c.overdueMs)} late` : 'met') : c.breached ? `*BREACHED* by ${formatDuration(c.overdueMs)}` : relative(c.dueAt, now);
+    return `${CLOCK_LABEL[c.name]}: ${slackDate(c.dueAt, '{time}')} (${state})`;
+  });
+  const buttons: ButtonSpec[] = [];
+  if (open) {
+    if (incident.acknowledgedAt === null) buttons.push({ actionId: ACTIONS.acknowledge, text: 'Acknowledge', value: incident.id, style: 'primary' });
+    buttons.push({ actionId: ACTIONS.takeCommand, text: 'Take command', value: incident.id });
+    if (!incident.severityConfirmed) buttons.push({ actionId: ACTIONS.confirmSeverity, text: `Confirm ${incident.severity}`, value: incident.id });
+    buttons.push({ actionId: ACTIONS.postUpdate, text: 'Post update', value: incident.id });
+    buttons.push(...extraButtons);
+    buttons.push({
+      actionId: ACTIONS.resolve,
+      text: 'Resolve',
+      value: incident.id,
+      style: 'danger',
+    });
+  } else if (incident.status === 'resolved') {
+    // Gate 4: the report is what a resolved incident still needs before it can close.
+    buttons.push({ actionId: ACTIONS.writeReport, text: incident.gates?.reportWrittenAt ? 'Revise report' : 'Write report', value: incident.id, style: 'primary' });
+    buttons.push({ actionId: ACTIONS.reopen, text: 'Reopen', value: incident.id });
+  }
+  const blocks: Block[] = [
+    header(title),
+    fields([
+      ['Severity', `${incident.severity}${incident.severityConfirmed ? ' (confirmed)' : ' (unconfirmed)'}`],
+      ['Status', STATUS_LABEL[incident.status]],
+      ['Commander', who(incident.commander)],
+      ['Service', incident.service ? escapeMrkdwn(incident.service) : '_unspecified_'],
+      ['Opened', `${slackDate(incident.createdAt)} by ${who(incident.openedBy)}`],
+      ['Acknowledged', incident.acknowledgedAt ? `${slackDate(incident.acknowledgedAt, '{time}')} by ${who(incident.acknowledgedBy)}` : '_not yet_'],
+    ]),
+    context([`*Why ${incident.severity}:* ${escapeMrkdwn(incident.severityReason)}`]),
+  ];
+  if (incident.summary) blocks.push(section(escapeMrkdwn(incident.summary)));
+  if (incident.impact) blocks.push(section(`*Latest update:* ${escapeMrkdwn(incident.impact)}`));
+  const links = [
+    ...(incident.channel ? [`Channel: <#${incident.channel.id}>`] : []),
+    ...(incident.github ? [`GitHub: <${incident.github.url}|issue #${incident.github.issueNumber}>`] : []),
+  ];
+  if (links.length) blocks.push(context([links.join(' · ')]));
+  if (incident.oncall) {
+    const people = incident.oncall.people.map((p) => `${escapeMrkdwn(p.name)} (L${p.level})`).join(', ');
+    blocks.push(context([`*On call* (PagerDuty): ${people || '_nobody on call_'}`]));
+  }
+  if (incident.resolutionSummary) blocks.push(section(`*Resolution:* ${escapeMrkdwn(incident.resolutionSummary)}`));
+  blocks.push(...alertBlocks(incident, open));
+  blocks.push(context(clocks.length ? [`*SLA* · ${clocks.join(' · ')}`] : ['*SLA* · none']));
+  if (buttons.length) blocks.push(actions(`incident_actions:${incident.id}`, buttons));
+  return { text: `${incident.id} [${incident.severity}] ${escapeMrkdwn(incident.title)} — ${STATUS_LABEL[incident.status]}`.slice(0, 3000), blocks: capBlocks(blocks) };
+}

@@ -1,0 +1,18 @@
+import type { Incident } from '../../../../domain/incident';
+import { escapeMrkdwn, section, type Block } from './block-kit';
+import { slackDate } from './format-time';
+import { STATUS_LABEL } from './severity-labels';
+
+/** Seed 001's status update template, filled in. */
+export function statusUpdateMessage(incident: Incident, text: string, nextUpdateAt: number | null, by: string): { text: string; blocks: Block[] } {
+  const lines = [
+    `:rotating_light: *INCIDENT UPDATE [${incident.severity}]*`,
+    `*Incident ID:* ${incident.id}`,
+    `*Status:* ${STATUS_LABEL[incident.status]}`,
+    `*Impact:* ${escapeMrkdwn(text)}`,
+    `*Next Update:* ${nextUpdateAt === null ? 'none (resolved)' : slackDate(nextUpdateAt, '{date_short} {time}')}`,
+    `_Posted by <@${by}>_`,
+  ];
+  const plainText = `INCIDENT UPDATE [${incident.severity}] ${incident.id} — ${STATUS_LABEL[incident.status]}: ${text}`;
+  return { text: plainText.slice(0, 3000), blocks: [section(lines.join('\n'))] };
+}
