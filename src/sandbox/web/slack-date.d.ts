@@ -1,0 +1,1 @@
+export function formatSlackDate(seconds: number, format: string, options?: { now?: number; timeZone?: string }): string | null;
