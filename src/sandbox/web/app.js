@@ -42,6 +42,34 @@ function renderMessage(m, inThread) {
   </div>`;
 }
 
+const drawn = new WeakMap();
+
+/**
+ * Redraws only the messages that changed, keeping the others' DOM nodes: what a person is
+ * pointing at (or a test is screenshotting) is not replaced by an unrelated push.
+ */
+function patchList(container, items) {
+  const existing = new Map([...container.children].map((el) => [el.dataset.key, el]));
+  let previous = null;
+  for (const { key, html } of items) {
+    let el = existing.get(key);
+    if (!el || drawn.get(el) !== html) {
+      const holder = document.createElement('div');
+      holder.innerHTML = html;
+      const fresh = holder.firstElementChild;
+      fresh.dataset.key = key;
+      drawn.set(fresh, html);
+      if (el) el.replaceWith(fresh);
+      el = fresh;
+    }
+    existing.delete(key);
+    const expected = previous ? previous.nextElementSibling : container.firstElementChild;
+    if (expected !== el) container.insertBefore(el, expected);
+    previous = el;
+  }
+  for (const el of existing.values()) el.remove();
+}
+
 function renderSidebar() {
   const list = ui.state.channels.filter((c) => c.members.includes(ui.me) || (!c.private && !me().guest));
   $('channels').innerHTML = list
@@ -55,7 +83,7 @@ function renderMain() {
   if (ui.where.kind === 'home') {
     const home = s.homes[ui.me];
     $('view-title').textContent = 'incident-bot · Home';
-    $('messages').innerHTML = home ? `<div class="home" data-view-id="${home.id}">${renderBlocks(home.view.blocks, ctx())}</div>` : '<p>Opening the Home tab…</p>';
+    patchList($('messages'), [{ key: `home:${home?.id ?? ''}`, html: home ? `<div class="home" data-view-id="${home.id}">${renderBlocks(home.view.blocks, ctx())}</div>` : '<p>Opening the Home tab…</p>' }]);
     $('composer').hidden = true;
     $('join').hidden = true;
     return;
@@ -67,7 +95,8 @@ function renderMain() {
   const shown = s.messages.filter((m) => m.channel === channel.id && (!m.thread_ts || m.thread_ts === m.ts || m.reply_broadcast) && visible(m));
   const box = $('messages');
   const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
-  box.innerHTML = shown.map((m) => renderMessage(m, false)).join('') || '<p class="hint">No messages yet. Try <code>/incident open P1 checkout errors</code>.</p>';
+  const items = shown.map((m) => ({ key: `${m.channel}:${m.ts}`, html: renderMessage(m, false) }));
+  patchList(box, items.length ? items : [{ key: 'empty', html: '<p class="hint">No messages yet. Try <code>/incident open Checkout errors</code>.</p>' }]);
   if (atBottom) box.scrollTop = box.scrollHeight;
   $('composer').hidden = !member;
   $('join').hidden = member;
@@ -80,7 +109,7 @@ function renderThread() {
   $('thread').hidden = !parent;
   if (!parent) return;
   const replies = ui.state.messages.filter((m) => m.channel === parent.channel && m.thread_ts === parent.ts && m.ts !== parent.ts && visible(m));
-  $('thread-messages').innerHTML = [parent, ...replies].map((m) => renderMessage(m, true)).join('');
+  patchList($('thread-messages'), [parent, ...replies].map((m) => ({ key: `${m.channel}:${m.ts}`, html: renderMessage(m, true) })));
 }
 
 function renderPanel() {
