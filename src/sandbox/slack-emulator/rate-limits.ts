@@ -18,7 +18,6 @@ export const METHOD_TIERS = {
   'usergroups.users.list': 2,
   'views.open': 4,
   'views.publish': 4,
-  'views.update': 4,
 } as const satisfies Record<string, 1 | 2 | 3 | 4 | 'per-channel'>;
 
 export type EmulatedMethod = keyof typeof METHOD_TIERS;

@@ -98,8 +98,6 @@ export class SlackWebApi {
       }
       case 'views.open':
         return this.openView(args);
-      case 'views.update':
-        return this.updateView(args);
       case 'views.publish':
         return this.publishHome(args);
     }
@@ -230,22 +228,6 @@ export class SlackWebApi {
     this.workspace.modals.set(userId, [opened]);
     this.workspace.changed();
     return { view: opened.view };
-  }
-
-  private updateView(args: Json): Json {
-    const view = parseJson(args.view);
-    const problems = viewErrors(view);
-    if (problems.length) fail('invalid_arguments', problems);
-    for (const stack of this.workspace.modals.values()) {
-      const index = stack.findIndex((v) => v.id === args.view_id || (args.external_id && v.view.external_id === args.external_id));
-      if (index < 0) continue;
-      const current = stack[index]!;
-      if (args.hash && args.hash !== current.hash) fail('hash_conflict');
-      stack[index] = this.viewJson(view, current.id, current.userId);
-      this.workspace.changed();
-      return { view: stack[index]!.view };
-    }
-    return fail('not_found');
   }
 
   private publishHome(args: Json): Json {
