@@ -164,7 +164,8 @@ function startBot(env: Record<string, string>, log: (line: string) => void): Bot
   return { child, output };
 }
 
-async function waitUntilReady(botUrl: string, bot: BotChild, timeoutMs = 30_000): Promise<void> {
+/** Generous: on a loaded machine loading the bot alone has taken over 10 s. */
+async function waitUntilReady(botUrl: string, bot: BotChild, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (bot.child.exitCode !== null) throw new SandboxError(`the bot exited (code ${bot.child.exitCode}) before it was ready:\n${bot.output.slice(-15).join('\n')}`);
