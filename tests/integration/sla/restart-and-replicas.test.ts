@@ -48,7 +48,7 @@ describe('SLA timers across restarts and replicas', () => {
     // Fired by the start-up catch-up, not by a later tick (a loaded machine can make the start itself slow).
     expect(breach.at - startedAt).toBeLessThan(3000);
     expect(breach.args.text).toMatch(/_\(late by \d+s\)_/);
-    const dueOf = (c: { args: { metadata: { event_payload: { timer: string } } } }) => Number(c.args.metadata.event_payload.timer.split(':').pop());
+    const dueOf = (c: { args: Record<string, any> }): number => Number(c.args.metadata.event_payload.timer.split(':').pop());
     await waitFor(() => notices(slack, { incident: id, kind: 'update_due' }).some((c) => dueOf(c) < restartedAt) || undefined, 'catch-up reminder', 10_000);
     await pause(1300); // room for a duplicate catch-up to show itself
     const reminders = notices(slack, { incident: id, kind: 'update_due' });
