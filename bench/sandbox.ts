@@ -28,6 +28,8 @@ function timeUntil(args: string[], env: Record<string, string>, marker: RegExp):
       out += String(d);
       if (marker.test(out)) {
         const ms = performance.now() - started;
+        // The floor's child may have exited already: then there is no 'exit' left to wait for.
+        if (child.exitCode !== null || child.signalCode !== null) return resolve(ms);
         child.kill('SIGTERM');
         child.once('exit', () => resolve(ms));
       }
@@ -42,6 +44,7 @@ async function readiness(): Promise<void> {
   for (let i = 0; i < RUNS; i++) {
     floor.push(await timeUntil(['--import', 'tsx', 'bench/support/load-bot-modules.ts'], {}, /LOADED/));
     ready.push(await timeUntil(['--import', 'tsx', 'src/sandbox/main.ts'], { SANDBOX_PORT: String(await freePort()) }, /Sandbox workspace: http/));
+    console.log(`  run ${i + 1}: floor ${floor.at(-1)!.toFixed(0)} ms, sandbox ready ${ready.at(-1)!.toFixed(0)} ms`);
   }
   console.log(`npm run sandbox → ready:          ${stats(ready)}`);
   console.log(`floor, loading the bot's modules: ${stats(floor)}`);

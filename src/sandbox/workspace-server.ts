@@ -71,8 +71,10 @@ export class WorkspaceServer {
   async close(): Promise<void> {
     for (const client of this.wss?.clients ?? []) client.terminate();
     this.wss?.close();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    // Keep-alive sockets would hold close() open: end them as it starts.
+    const closed = new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     this.server?.closeAllConnections();
+    await closed;
   }
 
   /** When the last snapshot went out (ms), for the push-latency bench. */
