@@ -20,6 +20,8 @@ async function main(): Promise<void> {
   const stop = async () => {
     if (stopping) return;
     stopping = true;
+    // Never hang on the way out: after 30 s exit anyway (the exit hooks kill the bot and a private Redis).
+    setTimeout(() => process.exit(1), 30_000).unref();
     await sandbox.stop();
     process.exit(0);
   };
