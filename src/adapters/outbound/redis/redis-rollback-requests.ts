@@ -1,7 +1,8 @@
-import type { Redis } from 'ioredis';
 import type { Refusal } from '../../../domain/result';
 import { isFinal, type RequestChange, type RollbackRequest } from '../../../domain/rollback/rollback-request';
 import { LuaScript } from '../timers/run-script';
+import { confirmReplicated } from './confirm-replicated';
+import { keySpace, type KeySpace, type RedisClient } from './key-space';
 
 /**
  * Compare-and-set on a request: written only if its version is still the one we read, so of
@@ -28,16 +29,22 @@ export type RequestUpdate = { ok: true; request: RollbackRequest; previous: Roll
 /**
  * Rollback requests in Redis: one JSON per request, an index per incident, a set of the
  * non-final ones (the restart sweep), a fencing counter per request, and a liveness mark an
- * executing process keeps fresh so a dead one is told apart from a slow one.
+ * executing process keeps fresh so a dead one is told apart from a slow one. A request moves
+ * together with the active set (create, compare-and-set), so on a Cluster every rollback key
+ * shares the `rollback` hash tag.
  */
 export class RedisRollbackRequests {
+  private readonly keys: KeySpace;
+
   constructor(
-    private readonly redis: Redis,
-    private readonly prefix: string,
-  ) {}
+    private readonly redis: RedisClient,
+    prefix: string,
+  ) {
+    this.keys = keySpace(redis, prefix);
+  }
 
   private key(...parts: string[]): string {
-    return `${this.prefix}rollback:${parts.join(':')}`;
+    return this.keys.tagged('rollback', `rollback:${parts.join(':')}`);
   }
 
   /** `<incident>-R<n>`, counting per incident. */
@@ -54,6 +61,7 @@ export class RedisRollbackRequests {
       .sadd(this.key('active'), request.id)
       .exec();
     if (created?.[0]?.[1] !== 'OK') throw new Error(`rollback request ${request.id} already exists`);
+    await confirmReplicated(this.redis);
     return stored;
   }
 
@@ -87,7 +95,11 @@ export class RedisRollbackRequests {
       if (!outcome.ok) return outcome;
       const next = { ...outcome.request, version: previous.version + 1 };
       const written = Number(await CAS.run(this.redis, [this.key('request', id), this.key('active')], [previous.version, JSON.stringify(next), id, isFinal(next.status) ? 'final' : 'active']));
-      if (written === 1) return { ok: true, request: next, previous };
+      if (written === 1) {
+        // An approval is acted on at once (the rollback runs): a failover must not forget it.
+        await confirmReplicated(this.redis);
+        return { ok: true, request: next, previous };
+      }
       if (written === -1) return { ok: false, code: 'request.not_found', reason: `No rollback request ${id}.` };
     }
     throw new Error(`rollback request ${id}: too much contention, gave up after ${maxAttempts} attempts`);
