@@ -18,6 +18,14 @@ if ARGV[4] == 'active' then redis.call('SADD', KEYS[2], ARGV[3]) else redis.call
 return 1
 `);
 
+/** A new request joins its incident's list and the active set only if its id is new. KEYS: request, incident list, active set. ARGV: JSON, id. */
+const CREATE = new LuaScript(`
+if not redis.call('SET', KEYS[1], ARGV[1], 'NX') then return 0 end
+redis.call('RPUSH', KEYS[2], ARGV[2])
+redis.call('SADD', KEYS[3], ARGV[2])
+return 1
+`);
+
 /** Extends the liveness mark only while it is still ours (fencing token). */
 const TOUCH = new LuaScript(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
@@ -54,13 +62,8 @@ export class RedisRollbackRequests {
 
   async create(request: RollbackRequest): Promise<RollbackRequest> {
     const stored = { ...request, version: 1 };
-    const created = await this.redis
-      .multi()
-      .set(this.key('request', request.id), JSON.stringify(stored), 'NX')
-      .rpush(this.key('incident', request.incidentId), request.id)
-      .sadd(this.key('active'), request.id)
-      .exec();
-    if (created?.[0]?.[1] !== 'OK') throw new Error(`rollback request ${request.id} already exists`);
+    const created = Number(await CREATE.run(this.redis, [this.key('request', request.id), this.key('incident', request.incidentId), this.key('active')], [JSON.stringify(stored), request.id]));
+    if (created !== 1) throw new Error(`rollback request ${request.id} already exists`);
     await confirmReplicated(this.redis);
     return stored;
   }
