@@ -1,9 +1,10 @@
 import { App, HTTPReceiver, SocketModeReceiver, webApi, type CustomRoute } from '@slack/bolt';
 import type { Server } from 'node:http';
-import { Redis } from 'ioredis';
 import { healthRoutes } from './adapters/inbound/http/health-routes';
 import { incidentApiRoutes } from './adapters/inbound/http/incident-api-routes';
 import { checkRedisConfig } from './adapters/outbound/redis/check-redis-config';
+import { connectRedis } from './adapters/outbound/redis/connect-redis';
+import type { RedisClient } from './adapters/outbound/redis/key-space';
 import { RedisIdempotency } from './adapters/outbound/redis/redis-idempotency';
 import { RedisIncidentStore } from './adapters/outbound/redis/redis-incident-store';
 import { RedisRollbackRecords } from './adapters/outbound/redis/redis-rollback-records';
@@ -35,8 +36,8 @@ export interface BuildOptions {
   config: Config;
   clock?: Clock;
   logger?: Logger;
-  /** Share a connection (tests); otherwise one is made from REDIS_URL. */
-  redis?: Redis;
+  /** Share a connection (tests); otherwise one is made from REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS. */
+  redis?: RedisClient;
 }
 
 export interface IncidentBot {
@@ -44,7 +45,7 @@ export interface IncidentBot {
   service: IncidentService;
   store: RedisIncidentStore;
   publisher: SlackIncidentPublisher;
-  redis: Redis;
+  redis: RedisClient;
   log: Logger;
   timers: RedisTimerEngine;
   features: Feature[];
@@ -63,7 +64,7 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
   const { env } = config;
   const log = logger ?? createLogger(env.LOG_LEVEL);
   const metrics = createMetrics();
-  const redis = givenRedis ?? new Redis(env.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+  const redis = givenRedis ?? connectRedis(env);
   redis.on('error', (error) => log.child({ component: 'redis' }).warn({ err: error.message }, 'Redis connection problem'));
 
   const store = new RedisIncidentStore(redis, env.REDIS_PREFIX);
