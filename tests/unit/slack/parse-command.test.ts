@@ -15,6 +15,8 @@ describe('/incident parsing', () => {
     ['update identified bad deploy', { kind: 'update', id: null, status: 'identified', text: 'bad deploy' }],
     ['update INC-20261121-001 monitoring fix out', { kind: 'update', id: 'INC-20261121-001', status: 'monitoring', text: 'fix out' }],
     ['update still looking', { kind: 'update', id: null, status: null, text: 'still looking' }],
+    ['update investigating monitorng is what I typed', { kind: 'update', id: null, status: 'investigating', text: 'monitorng is what I typed' }],
+    ['open Payments are failing', { kind: 'open', severity: null, title: 'Payments are failing' }],
     ['severity P0', { kind: 'severity', id: null, severity: 'P0' }],
     ['severity inc-20261121-002 p2', { kind: 'severity', id: 'INC-20261121-002', severity: 'P2' }],
     ['severity confirm', { kind: 'confirm_severity', id: null }],
@@ -42,6 +44,16 @@ describe('/incident parsing', () => {
     ['commander @bob', /Mention the new commander/],
     ['note', /needs some text/],
     ['show banana', /not an incident id/],
+    ['update monitorng Fix deployed', /Unknown status "monitorng"\. Did you mean `monitoring`\?.*Nothing was posted/],
+    ['update INC-20261121-001 identifed bad deploy', /Did you mean `identified`\?/],
+    ['update closd done', /Use `\/incident close`/],
+    ['severity P5', /one of P0, P1, P2, P3 \(got "P5"\)\. Did you mean `P3`\?/],
+    ['severity sev1', /Did you mean `P1`\?/],
+    ['severity confrim', /Did you mean `confirm`\?/],
+    ['severity high', /one of P0, P1, P2, P3 \(got "high"\)\. `/],
+    ['open P7 db down', /Severity must be one of P0, P1, P2, P3 \(got "P7"\)\. Did you mean `P3`\? Nothing was opened/],
+    ['open sev-1 db down', /Did you mean `P1`\?/],
+    ['updte identified x', /Unknown subcommand "updte"\. Did you mean `update`\?/],
   ])('refuses %j with what to type instead', (text, message) => {
     const parsed = parseIncidentCommand(text);
     expect(parsed.kind).toBe('error');
