@@ -1,5 +1,6 @@
 import { checkTransition, isOpenStatus, type IncidentStatus } from './lifecycle';
 import { refuse, type Result } from './result';
+import type { AlertContext } from './alert-context';
 import type { Severity } from './severity';
 import type { TimelineEventInput } from './timeline';
 
@@ -54,6 +55,8 @@ export interface Incident {
   github?: GitHubIssueLink | null;
   /** Opened by an alert whose classifier rule has `auto_rollback: true` (the rollback feature acts on it). */
   autoRollback?: { rule: string } | null;
+  /** Opened by alerts: their runbook, dashboard and source links and a label summary. */
+  alertContext?: AlertContext | null;
 }
 
 export interface OnCall {
@@ -116,6 +119,7 @@ export interface NewIncident {
   commander?: string | null;
   alerts?: IncidentAlerts | null;
   autoRollback?: { rule: string } | null;
+  alertContext?: AlertContext | null;
 }
 
 /** A change to apply: the incident after it and the timeline entries it writes. */
@@ -148,6 +152,7 @@ export function createIncident(id: string, input: NewIncident, now: number): { i
     version: 0,
     ...(input.alerts ? { alerts: input.alerts } : {}),
     ...(input.autoRollback ? { autoRollback: input.autoRollback } : {}),
+    ...(input.alertContext && (input.alertContext.links.length || input.alertContext.labels.length) ? { alertContext: input.alertContext } : {}),
   };
   return {
     incident,

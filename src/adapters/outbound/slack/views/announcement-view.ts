@@ -3,6 +3,7 @@ import { isOpenStatus } from '../../../../domain/lifecycle';
 import type { SlaState } from '../../../../domain/sla-policy';
 import { formatDuration } from '../../../../domain/duration';
 import { ACTIONS } from '../ids';
+import { alertContextBlocks } from './alert-context-blocks';
 import { actions, capBlocks, context, escapeMrkdwn, fields, header, section, type Block, type ButtonSpec } from './block-kit';
 import { relative, slackDate } from './format-time';
 import { CLOCK_LABEL, STATUS_LABEL, headerEmoji } from './severity-labels';
@@ -80,6 +81,7 @@ export function announcementView({ incident, sla, now, extraButtons = [] }: Anno
     context([`*Why ${incident.severity}:* ${escapeMrkdwn(incident.severityReason)}`]),
   ];
   if (incident.summary) blocks.push(section(escapeMrkdwn(incident.summary)));
+  blocks.push(...alertContextBlocks(incident.alertContext));
   if (incident.impact) blocks.push(section(`*Latest update:* ${escapeMrkdwn(incident.impact)}`));
   const links = [
     ...(incident.channel ? [`Channel: <#${incident.channel.id}>`] : []),
