@@ -1,3 +1,4 @@
+import { SlackRoleNotifier } from './adapters/outbound/slack/slack-role-notifier';
 import { App, HTTPReceiver, SocketModeReceiver, webApi, type CustomRoute } from '@slack/bolt';
 import type { Server } from 'node:http';
 import { Redis } from 'ioredis';
@@ -131,6 +132,7 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
   home.attach(app.client);
   service.observe(home);
   service.observe(publisher);
+  service.observe(new SlackRoleNotifier(oneShotClient, log.child({ component: 'slack-roles' }), metrics));
 
   const deps: SlackDeps = { service, publisher, idempotency, config, log, extensions: createSlackExtensions() };
   const listeners = routeSlackListeners(app, log.child({ component: 'slack-router' }));

@@ -57,6 +57,8 @@ export interface Incident {
   autoRollback?: { rule: string } | null;
   /** Opened by alerts: their runbook, dashboard and source links and a label summary. */
   alertContext?: AlertContext | null;
+  /** The roles beside the commander (communications, scribe, operations): Slack user ids. */
+  roles?: Partial<Record<'comms' | 'scribe' | 'ops', string>>;
 }
 
 export interface OnCall {

@@ -139,6 +139,8 @@ export class SlackStandIn {
   }
 
   private channelId(channel: string): string {
+    // Like Slack: a post to a user id lands in the bot's DM with them.
+    if (/^[UW][A-Z0-9]+$/.test(channel)) return `D${channel.slice(1)}`;
     const name = channel.replace(/^#/, '');
     return this.channels.get(name)?.id ?? channel;
   }

@@ -79,3 +79,15 @@ describe('the announcement follows the state', () => {
     expect(headerOf(blocks).length).toBeLessThanOrEqual(150);
   });
 });
+
+describe('role DMs', () => {
+  it.each(['commander', 'comms', 'scribe', 'ops'] as const)('%s: hostile title stays within limits and notifies nobody', async (role) => {
+    const { roleGivenMessage, commandHandedOverMessage } = await import('../../../src/adapters/outbound/slack/views/role-message');
+    const incident = make({ title: HOSTILE });
+    for (const message of [roleGivenMessage(incident, role, 'U0BY'), commandHandedOverMessage(incident, 'U0NEW', 'U0BY')]) {
+      expect(blockKitProblems(message.blocks)).toEqual([]);
+      expect(JSON.stringify(message)).not.toContain('<!channel>');
+      expect(JSON.stringify(message)).not.toContain('<@U0EVIL>');
+    }
+  });
+});

@@ -23,6 +23,11 @@ describe('/incident parsing', () => {
     ['commander <@U123ABC|bob>', { kind: 'commander', id: null, user: 'U123ABC' }],
     ['commander INC-20261121-001 <@W999>', { kind: 'commander', id: 'INC-20261121-001', user: 'W999' }],
     ['note saw a spike', { kind: 'note', id: null, text: 'saw a spike' }],
+    ['role comms <@U0COMMS|cat>', { kind: 'role', id: null, role: 'comms', user: 'U0COMMS' }],
+    ['role ops INC-20261121-001 <@U0OPS>', { kind: 'role', id: 'INC-20261121-001', role: 'ops', user: 'U0OPS' }],
+    ['role INC-20261121-001 scribe <@W0SCRIBE>', { kind: 'role', id: 'INC-20261121-001', role: 'scribe', user: 'W0SCRIBE' }],
+    ['role Commander <@U0IC>', { kind: 'role', id: null, role: 'commander', user: 'U0IC' }],
+    ['role communications <@U0C>', { kind: 'role', id: null, role: 'comms', user: 'U0C' }],
     ['resolve', { kind: 'resolve', id: null, summary: '' }],
     ['resolve rolled back v42', { kind: 'resolve', id: null, summary: 'rolled back v42' }],
     ['close INC-20261121-001', { kind: 'close', id: 'INC-20261121-001' }],
@@ -53,6 +58,11 @@ describe('/incident parsing', () => {
     ['severity high', /one of P0, P1, P2, P3 \(got "high"\)\. `/],
     ['open P7 db down', /Severity must be one of P0, P1, P2, P3 \(got "P7"\)\. Did you mean `P3`\? Nothing was opened/],
     ['open sev-1 db down', /Did you mean `P1`\?/],
+    ['role scrib <@U0S>', /Unknown role "scrib"\. Did you mean `scribe`\?/],
+    ['role operation <@U0S>', /Did you mean `ops`\?/],
+    ['role <!channel> <@U0S>', /Unknown role "&lt;!channel&gt;"/],
+    ['role', /Name the role/],
+    ['role ops bob', /Mention the person/],
     ['updte identified x', /Unknown subcommand "updte"\. Did you mean `update`\?/],
   ])('refuses %j with what to type instead', (text, message) => {
     const parsed = parseIncidentCommand(text);

@@ -21,6 +21,7 @@ export function incidentJson(service: IncidentService, incident: Incident, timel
     severityReason: incident.severityReason,
     severityConfirmed: incident.severityConfirmed ? { by: incident.severityConfirmed.by, at: iso(incident.severityConfirmed.at) } : null,
     commander: incident.commander,
+    roles: { comms: incident.roles?.comms ?? null, scribe: incident.roles?.scribe ?? null, ops: incident.roles?.ops ?? null },
     service: incident.service,
     source: incident.source,
     openedBy: incident.openedBy,

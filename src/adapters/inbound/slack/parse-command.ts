@@ -2,11 +2,12 @@ import { normalizeIncidentId } from '../../../domain/incident-id';
 import { STATUSES, isStatus, type IncidentStatus } from '../../../domain/lifecycle';
 import { parseActionItem } from '../../../domain/paper-trail/parse-action-item';
 import type { ActionItem } from '../../../domain/report/report-input';
+import { ROLES, ROLE_ALIASES, roleOf, type Role } from '../../../domain/roles';
 import { SEVERITIES, type Severity } from '../../../domain/severity';
 import { readSeverityWord } from '../../../domain/words/read-severity-word';
 import { suggestWord } from '../../../domain/words/suggest-word';
 
-const SUBCOMMANDS = ['help', 'list', 'open', 'update', 'severity', 'commander', 'note', 'resolve', 'report', 'action', 'reopen', 'close', 'show', 'rollback'] as const;
+const SUBCOMMANDS = ['help', 'list', 'open', 'update', 'severity', 'commander', 'role', 'note', 'resolve', 'report', 'action', 'reopen', 'close', 'show', 'rollback'] as const;
 
 function didYouMean(word: string | null): string {
   return word ? ` Did you mean \`${word}\`?` : '';
@@ -28,6 +29,7 @@ export type ParsedCommand =
   | { kind: 'severity'; id: string | null; severity: Severity }
   | { kind: 'confirm_severity'; id: string | null }
   | { kind: 'commander'; id: string | null; user: string }
+  | { kind: 'role'; id: string | null; role: Role; user: string }
   | { kind: 'note'; id: string | null; text: string }
   | { kind: 'resolve'; id: string | null; summary: string; override?: string }
   | { kind: 'reopen'; id: string | null }
@@ -129,6 +131,22 @@ export function parseIncidentCommand(text: string): ParsedCommand {
       const user = parseMention(rest);
       if (!user) return { kind: 'error', message: 'Mention the new commander: `/incident commander @person`.' };
       return { kind: 'commander', id, user };
+    }
+    case 'role': {
+      // `role <role> [id] @person`; the id may also come first, like every other subcommand.
+      const lead = takeId(args);
+      const [word = '', ...others] = lead.rest.split(/\s+/);
+      const role = roleOf(word);
+      const usage = `\`/incident role <${ROLES.join('|')}> [id] @person\``;
+      if (!role) {
+        const near = word ? suggestWord(word, [...ROLES, ...Object.keys(ROLE_ALIASES)]) : null;
+        const suggestion = near ? (roleOf(near) ?? near) : null;
+        return { kind: 'error', message: `${word ? `Unknown role ${quoted(word)}.` : 'Name the role.'}${didYouMean(suggestion)} Roles: ${ROLES.join(', ')}. ${usage}` };
+      }
+      const after = takeId(others.join(' '));
+      const user = parseMention(after.rest);
+      if (!user) return { kind: 'error', message: `Mention the person: ${usage}.` };
+      return { kind: 'role', id: lead.id ?? after.id, role, user };
     }
     case 'note': {
       const { id, rest } = takeId(args);

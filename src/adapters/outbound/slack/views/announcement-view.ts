@@ -1,5 +1,6 @@
 import type { Incident } from '../../../../domain/incident';
 import { isOpenStatus } from '../../../../domain/lifecycle';
+import { ROLE_GUIDE } from '../../../../domain/roles';
 import type { SlaState } from '../../../../domain/sla-policy';
 import { formatDuration } from '../../../../domain/duration';
 import { ACTIONS } from '../ids';
@@ -80,6 +81,8 @@ export function announcementView({ incident, sla, now, extraButtons = [] }: Anno
     ]),
     context([`*Why ${incident.severity}:* ${escapeMrkdwn(incident.severityReason)}`]),
   ];
+  const roles = (['comms', 'scribe', 'ops'] as const).filter((r) => incident.roles?.[r]).map((r) => `${ROLE_GUIDE[r].label}: <@${incident.roles![r]}>`);
+  if (roles.length) blocks.push(context([`*Roles* · ${roles.join(' · ')}`]));
   if (incident.summary) blocks.push(section(escapeMrkdwn(incident.summary)));
   blocks.push(...alertContextBlocks(incident.alertContext));
   if (incident.impact) blocks.push(section(`*Latest update:* ${escapeMrkdwn(incident.impact)}`));
