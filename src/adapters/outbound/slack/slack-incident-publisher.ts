@@ -29,6 +29,8 @@ export interface PublisherOptions {
   postClient?: webApi.WebClient;
   /** How often announcements that could not be posted are tried again (0 = only at start). */
   retryMissingEveryMs?: number;
+  /** Sets up a channel once created: topic, bookmarks, invitations. */
+  channelSetup?: { created(incident: Incident, channel: string): Promise<void> };
 }
 
 const ANNOUNCE_CLAIM_MS = 5 * 60_000;
@@ -298,6 +300,8 @@ export class SlackIncidentPublisher implements IncidentObserver {
     if (incident.openedBy.startsWith('U') || incident.openedBy.startsWith('W')) {
       await this.call('conversations.invite', () => this.client.conversations.invite({ channel: channel.id, users: incident.openedBy }));
     }
+    const latest = await this.service.store.get(incident.id);
+    await this.options.channelSetup?.created(latest ?? { ...incident, channel }, channel.id);
     const summary = `:rotating_light: *${incident.id}* [${incident.severity}] ${incident.title}\n${incident.summary || '_No summary yet._'}\nWhy ${incident.severity}: ${incident.severityReason}`;
     await this.call('chat.postMessage', () => this.poster.chat.postMessage({ channel: channel.id, text: summary }));
   }
