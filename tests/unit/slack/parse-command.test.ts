@@ -34,6 +34,10 @@ describe('/incident parsing', () => {
     ['reopen', { kind: 'reopen', id: null }],
     ['show INC-20261121-001', { kind: 'show', id: 'INC-20261121-001' }],
     ['rollback checkout v41', { kind: 'rollback', id: null, args: 'checkout v41' }],
+    ['drill', { kind: 'drill', action: 'list', scenario: '' }],
+    ['drill list', { kind: 'drill', action: 'list', scenario: '' }],
+    ['drill P1-Error-Spike', { kind: 'drill', action: 'start', scenario: 'p1-error-spike' }],
+    ['drill stop', { kind: 'drill', action: 'stop', scenario: '' }],
   ])('%j', (text, expected) => {
     expect(parseIncidentCommand(text)).toEqual(expected);
   });
@@ -64,6 +68,7 @@ describe('/incident parsing', () => {
     ['role', /Name the role/],
     ['role ops bob', /Mention the person/],
     ['updte identified x', /Unknown subcommand "updte"\. Did you mean `update`\?/],
+    ['drill p1-error-spike now please', /Name one scenario: `\/incident drill p1-error-spike`/],
   ])('refuses %j with what to type instead', (text, message) => {
     const parsed = parseIncidentCommand(text);
     expect(parsed.kind).toBe('error');

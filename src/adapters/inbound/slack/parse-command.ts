@@ -7,7 +7,7 @@ import { SEVERITIES, type Severity } from '../../../domain/severity';
 import { readSeverityWord } from '../../../domain/words/read-severity-word';
 import { suggestWord } from '../../../domain/words/suggest-word';
 
-const SUBCOMMANDS = ['help', 'list', 'open', 'update', 'severity', 'commander', 'role', 'note', 'resolve', 'report', 'action', 'reopen', 'close', 'show', 'rollback'] as const;
+const SUBCOMMANDS = ['help', 'list', 'open', 'update', 'severity', 'commander', 'role', 'note', 'resolve', 'report', 'action', 'reopen', 'close', 'show', 'rollback', 'drill'] as const;
 
 function didYouMean(word: string | null): string {
   return word ? ` Did you mean \`${word}\`?` : '';
@@ -39,6 +39,7 @@ export type ParsedCommand =
   | { kind: 'rollback'; id: string | null; args: string }
   | { kind: 'report'; id: string | null }
   | { kind: 'action'; id: string | null; item: ActionItem }
+  | { kind: 'drill'; action: 'list' | 'start' | 'stop'; scenario: string }
   | { kind: 'error'; message: string };
 
 /** Takes an optional leading incident id off the arguments. */
@@ -180,6 +181,13 @@ export function parseIncidentCommand(text: string): ParsedCommand {
     case 'rollback': {
       const { id, rest } = takeId(args);
       return { kind: 'rollback', id, args: rest };
+    }
+    case 'drill': {
+      const [name = '', ...extra] = args.split(/\s+/).filter(Boolean);
+      if (!name || name.toLowerCase() === 'list') return { kind: 'drill', action: 'list', scenario: '' };
+      if (extra.length) return { kind: 'error', message: `Name one scenario: \`/incident drill ${name.slice(0, 40)}\` (\`/incident drill\` lists them).` };
+      if (name.toLowerCase() === 'stop') return { kind: 'drill', action: 'stop', scenario: '' };
+      return { kind: 'drill', action: 'start', scenario: name.toLowerCase() };
     }
     default:
       return { kind: 'error', message: `Unknown subcommand ${quoted(sub)}.${didYouMean(suggestWord(sub, SUBCOMMANDS))} Try \`/incident help\`.` };

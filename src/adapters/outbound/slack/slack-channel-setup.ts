@@ -27,7 +27,8 @@ export class SlackChannelSetup implements IncidentObserver {
   async created(incident: Incident, channel: string): Promise<void> {
     await this.setTopic(incident, channel);
     const people = [...new Set([...this.ownersOf(incident.service), incident.commander].filter(isPerson))].filter((u) => u !== incident.openedBy);
-    if (people.length) await this.call('conversations.invite', () => this.client.conversations.invite({ channel, users: people.join(',') }));
+    // A drill pages nobody; it does not pull the service's owners into a channel either.
+    if (people.length && !incident.drill) await this.call('conversations.invite', () => this.client.conversations.invite({ channel, users: people.join(',') }));
     for (const link of incident.alertContext?.links ?? []) {
       if (link.kind === 'runbook' || link.kind === 'dashboard') await this.bookmark(channel, link.title, link.url);
     }
