@@ -1,3 +1,4 @@
+import { buildAlertContext, DEFAULT_CONTEXT_LABELS } from '../domain/alert-context';
 import type { AlertBatch, NormalizedAlert } from '../adapters/inbound/alerts/normalized-alert';
 import { RedisAlertStore, type AlertRecord } from '../adapters/outbound/redis/redis-alert-store';
 import { classifyGroup } from '../domain/classifier/classify-group';
@@ -45,6 +46,8 @@ export class AlertIntake implements IncidentObserver {
       alerts: RedisAlertStore;
       rules: SeverityRules;
       flapWindowMs: number;
+      /** Labels the label summary shows first (config `alerts.context_labels`). */
+      contextLabels?: readonly string[];
       log: Logger;
     },
   ) {}
@@ -60,7 +63,7 @@ export class AlertIntake implements IncidentObserver {
       const groups = new Map<string, NormalizedAlert[]>();
       for (const alert of batch.alerts) groups.set(alert.groupKey, [...(groups.get(alert.groupKey) ?? []), alert]);
       const results: GroupResult[] = [];
-      for (const [groupKey, alerts] of groups) results.push(await this.receiveGroup(batch.source, groupKey, alerts, batch.truncatedAlerts));
+      for (const [groupKey, alerts] of groups) results.push(await this.receiveGroup(batch.source, groupKey, alerts, batch.truncatedAlerts, batch.drill));
       const incidents = [...new Set(results.map((r) => r.incidentId).filter((id): id is string => id !== null))];
       return {
         outcome: results.some((r) => r.changed || r.unmatched) ? 'accepted' : 'duplicate',
@@ -76,7 +79,7 @@ export class AlertIntake implements IncidentObserver {
     }
   }
 
-  private async receiveGroup(source: AlertBatch['source'], groupKey: string, alerts: NormalizedAlert[], truncated: number): Promise<GroupResult> {
+  private async receiveGroup(source: AlertBatch['source'], groupKey: string, alerts: NormalizedAlert[], truncated: number, drill?: AlertBatch['drill']): Promise<GroupResult> {
     const { service, alerts: store, rules } = this.deps;
     const decisions = classifyGroup(alerts, rules);
     const values = alerts.map((a, i) => ({ fingerprint: a.fingerprint, value: `${a.status}:${decisions.perAlert[i]!.severity}` }));
@@ -105,6 +108,8 @@ export class AlertIntake implements IncidentObserver {
             source,
             alerts: emptyAlerts(groupKey),
             autoRollback: decisions.group.autoRollback ? { rule: decisions.group.rule ?? 'unnamed rule' } : null,
+            alertContext: buildAlertContext([lead, ...alerts.filter((a) => a !== lead)], this.deps.contextLabels ?? DEFAULT_CONTEXT_LABELS),
+            ...(drill ? { drill } : {}),
           },
           // Every concurrent opener of this group and generation gets the same incident.
           { idempotencyKey: `alertgroup:${RedisAlertStore.groupId(groupKey)}:${group.generation}` },

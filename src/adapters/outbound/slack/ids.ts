@@ -69,4 +69,5 @@ export const BOT_SCOPES = [
   'channels:history',
   'channels:manage',
   'usergroups:read',
+  'bookmarks:write',
 ] as const;

@@ -6,6 +6,7 @@ export const HELP_TEXT = [
   '`/incident update [id] <investigating|identified|monitoring|resolved> <text>` — post a status update (no text opens a form)',
   '`/incident severity [id] <P0-P3>` — change the severity; `/incident severity [id] confirm` confirms the current one',
   '`/incident commander [id] @user` — hand over command',
+  '`/incident role <commander|comms|scribe|ops> [id] @user` — give a role (they get a DM with what it means)',
   '`/incident note [id] <text>` — add a note to the timeline',
   '`/incident rollback [id] …` — propose a rollback',
   '`/incident resolve [id] [summary]` — resolve (no summary opens a form)',
@@ -16,5 +17,6 @@ export const HELP_TEXT = [
   '`/incident action [id] "<text>" @owner [YYYY-MM-DD]` — add an action item (a follow-up issue on GitHub)',
   '`/incident list` — open incidents, most severe first',
   '`/incident show <id>` — one incident with its SLA clocks and timeline',
+  '`/incident drill [scenario|stop]` — list drill scenarios, start one (a rehearsal marked DRILL that pages nobody), or stop it',
   '_Inside an incident channel the id can be left out._',
 ].join('\n');
