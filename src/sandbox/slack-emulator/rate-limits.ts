@@ -8,6 +8,7 @@
 
 export const METHOD_TIERS = {
   'auth.test': 4,
+  'bookmarks.add': 2,
   'chat.postMessage': 'per-channel',
   'chat.update': 3,
   'chat.postEphemeral': 4,
@@ -15,6 +16,7 @@ export const METHOD_TIERS = {
   'conversations.invite': 3,
   'conversations.history': 3,
   'conversations.replies': 3,
+  'conversations.setTopic': 2,
   'usergroups.users.list': 2,
   'views.open': 4,
   'views.publish': 4,

@@ -92,6 +92,25 @@ export class SlackWebApi {
       case 'conversations.history':
       case 'conversations.replies':
         return this.history(method, args);
+      case 'conversations.setTopic': {
+        const channel = this.memberChannel(args.channel);
+        const topic = String(args.topic ?? '');
+        if (topic.length > 250) fail('too_long', [`the topic is ${topic.length} characters; at most 250`]);
+        channel.topic = topic;
+        this.workspace.changed();
+        return { channel: { id: channel.id, name: channel.name, topic: { value: topic, creator: BOT_USER.id, last_set: Math.floor(Date.now() / 1000) } } };
+      }
+      case 'bookmarks.add': {
+        const channel = this.memberChannel(args.channel_id);
+        const title = String(args.title ?? '');
+        if (!title) fail('invalid_arguments', ['title is required [json-pointer:/title]']);
+        if (args.type !== 'link') fail('invalid_arguments', ['type must be link [json-pointer:/type]']);
+        if (!/^https?:\/\//.test(String(args.link ?? ''))) fail('invalid_link', [`not a link: ${String(args.link ?? '')}`]);
+        const bookmark = { id: `Bk${randomBytes(4).toString('hex').toUpperCase()}`, title, link: String(args.link) };
+        (channel.bookmarks ??= []).push(bookmark);
+        this.workspace.changed();
+        return { bookmark: { ...bookmark, channel_id: channel.id, type: 'link', date_created: Math.floor(Date.now() / 1000) } };
+      }
       case 'usergroups.users.list': {
         const group = SANDBOX_USER_GROUPS[String(args.usergroup)];
         return group ? { users: group.users } : fail('no_such_subteam');
@@ -101,6 +120,14 @@ export class SlackWebApi {
       case 'views.publish':
         return this.publishHome(args);
     }
+  }
+
+  /** A channel the bot is a member of (topic and bookmarks need membership). */
+  private memberChannel(ref: unknown) {
+    const channel = this.workspace.channel(String(ref ?? ''));
+    if (!channel) return fail('channel_not_found');
+    if (!channel.members.includes(BOT_USER.id)) fail('not_in_channel');
+    return channel;
   }
 
   /** The channel the bot may write to: public ones (chat:write.public), private ones it is in. */

@@ -8,6 +8,8 @@ export interface Channel {
   private: boolean;
   members: string[];
   createdBy: string;
+  topic?: string;
+  bookmarks?: { id: string; title: string; link: string }[];
 }
 
 export interface Message {

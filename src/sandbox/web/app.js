@@ -91,7 +91,7 @@ function renderMain() {
   const channel = s.channels.find((c) => c.id === ui.where.id) ?? s.channels[0];
   ui.where.id = channel.id;
   const member = channel.members.includes(ui.me);
-  $('view-title').textContent = `${channel.private ? '🔒' : '#'} ${channel.name}`;
+  $('view-title').innerHTML = `${channel.private ? '🔒' : '#'} ${escapeHtml(channel.name)}${channel.topic ? ` <span class="topic">${renderMrkdwn(channel.topic, ctx())}</span>` : ''}${(channel.bookmarks ?? []).map((b) => ` <a class="bookmark" href="${escapeHtml(b.link)}" target="_blank" rel="noopener">🔖 ${escapeHtml(b.title)}</a>`).join('')}`;
   const shown = s.messages.filter((m) => m.channel === channel.id && (!m.thread_ts || m.thread_ts === m.ts || m.reply_broadcast) && visible(m));
   const box = $('messages');
   const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40;

@@ -157,3 +157,15 @@ describe('Slack’s error answers', () => {
     expect(call('conversations.replies', { channel: 'C0INCIDENTS', ts: parent.ts }).body.messages.map((m: any) => m.text)).toEqual(['announcement', 'reply']);
   });
 });
+
+describe('channel topic and bookmarks', () => {
+  it('sets the topic and adds a link bookmark in a channel the bot is in; not_in_channel and too_long otherwise', () => {
+    const { call, workspace } = emulator();
+    expect(call('conversations.setTopic', { channel: 'C0INCIDENTS', topic: 'P1 checkout' }).body.ok).toBe(true);
+    expect(workspace.channel('C0INCIDENTS')?.topic).toBe('P1 checkout');
+    expect(call('conversations.setTopic', { channel: 'C0INCIDENTS', topic: 'x'.repeat(251) }).body.error).toBe('too_long');
+    expect(call('conversations.setTopic', { channel: 'C0GENERAL', topic: 't' }).body.error).toBe('not_in_channel');
+    expect(call('bookmarks.add', { channel_id: 'C0INCIDENTS', title: 'Issue', type: 'link', link: 'https://github.sandbox/i/1' }).body.ok).toBe(true);
+    expect(call('bookmarks.add', { channel_id: 'C0INCIDENTS', title: 'Issue', type: 'link', link: 'not a link' }).body.error).toBe('invalid_link');
+  });
+});
