@@ -7,6 +7,7 @@ import type { Severity } from '../domain/severity';
 import type { SlaPolicy } from '../domain/sla-policy';
 import { envSchema, type Env } from './env-schema';
 import { resolveSlaConfig, type SlaConfig } from './sla-schema';
+import { resolveSignalsConfig, type SignalsConfig } from './signals-schema';
 import { DEFAULT_SEVERITY_RULES_FILE, fileSchema, resolveSeverityLevels, type FileConfig, type ServiceConfig, type SeverityLevel } from './file-schema';
 
 /** Everything the app is built from, validated once at the edge. */
@@ -25,6 +26,10 @@ export interface Config {
   sla: SlaConfig;
   paperTrail: FileConfig['paper_trail'];
   gates: FileConfig['gates'];
+  /** Live signals; null when no Prometheus URL is configured. */
+  signals: SignalsConfig | null;
+  /** Gate 3 by evidence: how long signals must stay under every rule after the alerts resolve. */
+  recovery: { holdForMs: number };
   /** The file it came from, for messages. */
   source: string;
 }
@@ -89,7 +94,7 @@ export function loadConfig({ env = process.env, readFile = (p) => readFileSync(p
   const slaPolicy = Object.fromEntries(Object.entries(severities).map(([sev, level]) => [sev, level.sla])) as SlaPolicy;
   const { max_body_bytes, flap_window, slack_min_interval, max_concurrent_intake, max_queued_intake } = fileConfig.alerts;
   const alerts: AlertsConfig = { maxBodyBytes: max_body_bytes, flapWindowMs: flap_window, slackMinIntervalMs: slack_min_interval, maxConcurrentIntake: max_concurrent_intake, maxQueuedIntake: max_queued_intake };
-  return { ok: true, config: { env: parsedEnv.data, channels: fileConfig.channels, severities, slaPolicy, services: fileConfig.services, severityRules, alerts, appHome: { refreshEveryMs: fileConfig.app_home.refresh_every, viewerTtlMs: fileConfig.app_home.viewer_ttl }, sla: resolveSlaConfig(fileConfig), paperTrail: fileConfig.paper_trail, gates: fileConfig.gates, source: configPath } };
+  return { ok: true, config: { env: parsedEnv.data, channels: fileConfig.channels, severities, slaPolicy, services: fileConfig.services, severityRules, alerts, appHome: { refreshEveryMs: fileConfig.app_home.refresh_every, viewerTtlMs: fileConfig.app_home.viewer_ttl }, sla: resolveSlaConfig(fileConfig), paperTrail: fileConfig.paper_trail, gates: fileConfig.gates, signals: resolveSignalsConfig(fileConfig, parsedEnv.data), recovery: { holdForMs: fileConfig.recovery.hold_for }, source: configPath } };
 }
 
 /**

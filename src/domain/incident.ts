@@ -2,6 +2,7 @@ import { checkTransition, isOpenStatus, type IncidentStatus } from './lifecycle'
 import { refuse, type Result } from './result';
 import type { Severity } from './severity';
 import type { TimelineEventInput } from './timeline';
+import type { IncidentSignals } from './signals/incident-signals';
 
 /** Where an incident came from. */
 export type IncidentSource = 'slack' | 'alertmanager' | 'pagerduty' | 'generic';
@@ -54,6 +55,8 @@ export interface Incident {
   github?: GitHubIssueLink | null;
   /** Opened by an alert whose classifier rule has `auto_rollback: true` (the rollback feature acts on it). */
   autoRollback?: { rule: string } | null;
+  /** Live signals (Prometheus): at open, latest, a proposed raise, recovery evidence. Absent without a signal source. */
+  signals?: IncidentSignals | null;
 }
 
 export interface OnCall {
