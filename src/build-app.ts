@@ -28,6 +28,8 @@ import { alertsFeature } from './features/alerts-feature';
 import { slaFeature } from './features/sla-feature';
 import { paperTrailFeature } from './features/paper-trail-feature';
 import { rollbackFeature } from './features/rollback-feature';
+import { signalsFeature } from './features/signals-feature';
+import { PrometheusSignalSource } from './adapters/outbound/prometheus/prometheus-signal-source';
 import type { CoreContext, Feature } from './features/feature';
 
 export interface BuildOptions {
@@ -71,11 +73,14 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
 
   const timers = new RedisTimerEngine({ redis, prefix: env.REDIS_PREFIX, logger: log.child({ component: 'timers' }), clock });
   const rollbackRecords = new RedisRollbackRecords(redis, env.REDIS_PREFIX);
-  const core: CoreContext = { config, clock, log, metrics, redis, store, idempotency, service, timers, rollbackRecords };
+  const signalSource = config.signals
+    ? new PrometheusSignalSource({ url: config.signals.prometheus.url, ...(config.signals.prometheus.token ? { token: config.signals.prometheus.token } : {}), timeoutMs: config.signals.prometheus.timeoutMs, cacheMs: config.signals.cacheMs, queries: config.signals.queries, serviceQueries: config.signals.serviceQueries, log: log.child({ component: 'prometheus' }) })
+    : null;
+  const core: CoreContext = { config, clock, log, metrics, redis, store, idempotency, service, timers, rollbackRecords, signalSource };
 
   // Each capability is built from the core; the order is the order observers run in.
   const alerts = alertsFeature(core);
-  const features: Feature[] = [alerts, slaFeature(core), rollbackFeature(core), paperTrailFeature(core)];
+  const features: Feature[] = [alerts, slaFeature(core), rollbackFeature(core), paperTrailFeature(core), signalsFeature(core)];
 
   const routes: CustomRoute[] = [
     ...healthRoutes(redis, metrics),

@@ -119,6 +119,8 @@ export interface NewIncident {
   commander?: string | null;
   alerts?: IncidentAlerts | null;
   autoRollback?: { rule: string } | null;
+  /** What the classifier saw in the alert (its signals and labels), so live values can merge with it later. */
+  signals?: IncidentSignals | null;
 }
 
 /** A change to apply: the incident after it and the timeline entries it writes. */
@@ -151,6 +153,7 @@ export function createIncident(id: string, input: NewIncident, now: number): { i
     version: 0,
     ...(input.alerts ? { alerts: input.alerts } : {}),
     ...(input.autoRollback ? { autoRollback: input.autoRollback } : {}),
+    ...(input.signals ? { signals: input.signals } : {}),
   };
   return {
     incident,

@@ -8,6 +8,7 @@ import type { SlackIncidentPublisher } from '../adapters/outbound/slack/slack-in
 import type { SlackListeners } from '../adapters/inbound/slack/slack-router';
 import type { TimerEngine, TimerHandler } from '../adapters/outbound/timers/timer';
 import type { IncidentService } from '../app/incident-service';
+import type { SignalSource } from '../app/ports/signal-source';
 import type { Config } from '../config/load-config';
 import type { Clock } from '../domain/clock';
 import type { Logger } from '../logger';
@@ -26,6 +27,8 @@ export interface CoreContext {
   timers: TimerEngine;
   /** The rollback paper trail (decisions, executions, verifications), shared by rollback and report. */
   rollbackRecords: RedisRollbackRecords;
+  /** Live signals (Prometheus); null when not configured. */
+  signalSource: SignalSource | null;
 }
 
 /** Available once the Slack app exists. */

@@ -1,9 +1,12 @@
+import type { Signals } from '../classifier/signals';
 import type { Severity } from '../severity';
 import type { SignalEvidence } from './judge-recovery';
 import type { SignalSnapshot } from './signal-reading';
 
 /** What live signals said about an incident: at open, most recently, and what they led to. */
 export interface IncidentSignals {
+  /** What the opening alert carried (its signals and labels); live values merge over it by precedence. */
+  carried?: { signals: Signals; labels: Record<string, string> } | null;
   /** The read at open (null until it happened: the source may have been down). */
   atOpen: SignalSnapshot | null;
   /** The most recent read (at open, then every re-evaluation). */

@@ -1,6 +1,6 @@
 import type { SeverityDecision } from '../classifier/classify';
 import { gateFacts, type Change, type Incident } from '../incident';
-import { checkTransition, isOpenStatus } from '../lifecycle';
+import { isOpenStatus } from '../lifecycle';
 import { utcClock } from '../report/utc-time';
 import { refuse } from '../result';
 import { isMoreSevere } from '../severity';
@@ -104,7 +104,7 @@ export function acceptRaise(incident: Incident, by: string, now: number): Change
 
 /**
  * Gate 3 by evidence: the incident's alerts resolved and its signals stayed under every
- * rule for the hold window. Moves an open incident to monitoring like a passed verification.
+ * rule for the hold window.
  */
 export function recordSignalRecovery(incident: Incident, evidence: SignalRecovery): Change {
   if (!isOpenStatus(incident.status)) return refuse('signals.not_open', `${incident.id} is ${incident.status}; recovery is no longer judged.`);
@@ -117,10 +117,6 @@ export function recordSignalRecovery(incident: Incident, evidence: SignalRecover
   const events: TimelineEventInput[] = [
     { at, actor: BOT, kind: 'recovery_validated', text: `Recovery validated by evidence: ${parts.join('; ')}`, details: { alerts: evidence.alerts, signals: evidence.signals, holdForMs: evidence.holdForMs } },
   ];
-  let next: Incident = { ...incident, gates: { ...gateFacts(incident), recoveryValidatedAt: at }, signals: { ...signalsOf(incident), recovery: evidence } };
-  if (checkTransition(incident.status, 'monitoring').ok) {
-    next = { ...next, status: 'monitoring' };
-    events.push({ at, actor: BOT, kind: 'status', text: `Status ${incident.status} → monitoring`, details: { from: incident.status, to: 'monitoring' } });
-  }
-  return { ok: true, incident: next, events };
+  // The status stays: the "All alerts resolved — resolve incident?" offer is the next step, a person's.
+  return { ok: true, incident: { ...incident, gates: { ...gateFacts(incident), recoveryValidatedAt: at }, signals: { ...signalsOf(incident), recovery: evidence } }, events };
 }
