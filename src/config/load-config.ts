@@ -90,11 +90,15 @@ export function loadConfig({ env = process.env, readFile = (p) => readFileSync(p
   const severityRules = raw !== undefined ? loadSeverityRules(typeof rulesFile === 'string' ? rulesFile.trim() || undefined : undefined, readFile, errors) : undefined;
   if (errors.length || !parsedEnv.success || !fileConfig || !severityRules) return { ok: false, errors };
 
+  const signals = resolveSignalsConfig(fileConfig, parsedEnv.data);
+  const signalErrors = checkSignalChecks(fileConfig, signals, configPath);
+  if (signalErrors.length) return { ok: false, errors: signalErrors };
+
   const severities = resolveSeverityLevels(fileConfig);
   const slaPolicy = Object.fromEntries(Object.entries(severities).map(([sev, level]) => [sev, level.sla])) as SlaPolicy;
   const { max_body_bytes, flap_window, slack_min_interval, max_concurrent_intake, max_queued_intake } = fileConfig.alerts;
   const alerts: AlertsConfig = { maxBodyBytes: max_body_bytes, flapWindowMs: flap_window, slackMinIntervalMs: slack_min_interval, maxConcurrentIntake: max_concurrent_intake, maxQueuedIntake: max_queued_intake };
-  return { ok: true, config: { env: parsedEnv.data, channels: fileConfig.channels, severities, slaPolicy, services: fileConfig.services, severityRules, alerts, appHome: { refreshEveryMs: fileConfig.app_home.refresh_every, viewerTtlMs: fileConfig.app_home.viewer_ttl }, sla: resolveSlaConfig(fileConfig), paperTrail: fileConfig.paper_trail, gates: fileConfig.gates, signals: resolveSignalsConfig(fileConfig, parsedEnv.data), recovery: { holdForMs: fileConfig.recovery.hold_for }, source: configPath } };
+  return { ok: true, config: { env: parsedEnv.data, channels: fileConfig.channels, severities, slaPolicy, services: fileConfig.services, severityRules, alerts, appHome: { refreshEveryMs: fileConfig.app_home.refresh_every, viewerTtlMs: fileConfig.app_home.viewer_ttl }, sla: resolveSlaConfig(fileConfig), paperTrail: fileConfig.paper_trail, gates: fileConfig.gates, signals, recovery: { holdForMs: fileConfig.recovery.hold_for }, source: configPath } };
 }
 
 /**
@@ -125,4 +129,22 @@ export function missingSlackCredentials(env: Env): string[] {
   if (!env.SLACK_BOT_TOKEN) missing.push('SLACK_BOT_TOKEN (the bot token, xoxb-…, from OAuth & Permissions)');
   if (!env.SLACK_SIGNING_SECRET) missing.push('SLACK_SIGNING_SECRET (from Basic Information → App Credentials)');
   return missing;
+}
+
+/** Verification by signal needs a signal source, and a `signal:` must be one the service has. */
+function checkSignalChecks(file: FileConfig, signals: SignalsConfig | null, configPath: string): string[] {
+  const errors: string[] = [];
+  file.services.forEach((service, i) => {
+    service.rollback?.plan.verification.forEach((check, j) => {
+      if (check.kind !== 'prometheus') return;
+      const at = `${configPath}: services[${i}].rollback.verification[${j}]`;
+      if (!signals) {
+        errors.push(`${at}: a prometheus check needs signals.prometheus.url (or PROMETHEUS_URL)`);
+        return;
+      }
+      const known = { ...signals.queries, ...(signals.serviceQueries[service.name] ?? {}) };
+      if ('signal' in check.ref && !(check.ref.signal in known)) errors.push(`${at}.signal: "${check.ref.signal}" is not a named signal (known: ${Object.keys(known).join(', ') || 'none'})`);
+    });
+  });
+  return errors;
 }

@@ -34,7 +34,7 @@ export function rollbackFeature(core: CoreContext): RollbackFeature {
   const byName = new Map(config.services.filter((s) => s.rollback).map((s) => [s.name, s]));
   const plans: RollbackPlans = (name) => byName.get(name)?.rollback ?? null;
   const requests = new RedisRollbackRequests(redis, config.env.REDIS_PREFIX);
-  const checks = new CheckRunner({ logger: log });
+  const checks = new CheckRunner({ logger: log, signals: core.signalSource });
   const startedListeners = new Set<(pid: number) => void>();
   const runner = createRollbackRunner({
     logger: log.child({ component: 'rollback-runner' }),

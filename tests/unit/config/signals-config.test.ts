@@ -36,3 +36,15 @@ describe('signals config', () => {
     }
   });
 });
+
+describe('verification by signal in the config', () => {
+  const plan = (check: unknown) => ({ rollback: { runners: [{ kind: 'command', argv: ['true'] }], verification: [check] } });
+  it('needs a signal source and a known signal name', () => {
+    const none = load({ services: [{ name: 'checkout', ...plan({ kind: 'prometheus', signal: 'error_rate', below: 1, for: '1m' }) }] });
+    expect(!none.ok && none.errors).toEqual(['config/default.yml: services[0].rollback.verification[0]: a prometheus check needs signals.prometheus.url (or PROMETHEUS_URL)']);
+    const unknown = load({ services: [{ name: 'checkout', ...plan({ kind: 'prometheus', signal: 'latency', below: 1, for: '1m' }) }] }, { PROMETHEUS_URL: 'http://p:9090' });
+    expect(!unknown.ok && unknown.errors[0]).toBe('config/default.yml: services[0].rollback.verification[0].signal: "latency" is not a named signal (known: error_rate, p95_ms)');
+    const ok = load({ services: [{ name: 'checkout', signals: { latency: 'vector(1)' }, ...plan({ kind: 'prometheus', signal: 'latency', below: 1, for: '1m' }) }] }, { PROMETHEUS_URL: 'http://p:9090' });
+    expect(ok.ok).toBe(true);
+  });
+});
