@@ -29,7 +29,7 @@ import { slaFeature } from './features/sla-feature';
 import { paperTrailFeature } from './features/paper-trail-feature';
 import { rollbackFeature } from './features/rollback-feature';
 import { signalsFeature } from './features/signals-feature';
-import { PrometheusSignalSource } from './adapters/outbound/prometheus/prometheus-signal-source';
+import { createSignalSource } from './adapters/outbound/prometheus/create-signal-source';
 import type { CoreContext, Feature } from './features/feature';
 
 export interface BuildOptions {
@@ -73,9 +73,7 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
 
   const timers = new RedisTimerEngine({ redis, prefix: env.REDIS_PREFIX, logger: log.child({ component: 'timers' }), clock });
   const rollbackRecords = new RedisRollbackRecords(redis, env.REDIS_PREFIX);
-  const signalSource = config.signals
-    ? new PrometheusSignalSource({ url: config.signals.prometheus.url, ...(config.signals.prometheus.token ? { token: config.signals.prometheus.token } : {}), timeoutMs: config.signals.prometheus.timeoutMs, cacheMs: config.signals.cacheMs, queries: config.signals.queries, serviceQueries: config.signals.serviceQueries, log: log.child({ component: 'prometheus' }) })
-    : null;
+  const signalSource = createSignalSource(config.signals, log);
   const core: CoreContext = { config, clock, log, metrics, redis, store, idempotency, service, timers, rollbackRecords, signalSource };
 
   // Each capability is built from the core; the order is the order observers run in.

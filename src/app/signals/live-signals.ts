@@ -1,10 +1,9 @@
-import { classify } from '../../domain/classifier/classify';
 import type { SeverityRules } from '../../domain/classifier/rules-schema';
 import type { Clock } from '../../domain/clock';
 import type { Incident } from '../../domain/incident';
 import { isOpenStatus } from '../../domain/lifecycle';
 import { judgeRecovery } from '../../domain/signals/judge-recovery';
-import { mergeSignals } from '../../domain/signals/merge-signals';
+import { decideWithLive } from '../../domain/signals/decide-with-live';
 import { acceptRaise, recordOpenSignals, recordReevaluation, recordSignalRecovery, type LiveDecision } from '../../domain/signals/signal-changes';
 import type { SignalSeries, SignalSnapshot } from '../../domain/signals/signal-reading';
 import type { TimelineEventInput } from '../../domain/timeline';
@@ -71,9 +70,7 @@ export class LiveSignals implements IncidentObserver {
 
   /** The classifier over the alert's own values merged with the live ones (merge-signals.ts). */
   decide(incident: Incident, snapshot: SignalSnapshot): LiveDecision {
-    const carried = incident.signals?.carried ?? { signals: {}, labels: {} };
-    const merged = mergeSignals(carried.signals, snapshot.values);
-    return { snapshot, decision: classify(merged.signals, carried.labels, incident.service, this.deps.rules), fromLive: merged.fromLive };
+    return decideWithLive(incident.signals?.carried ?? { signals: {}, labels: {} }, incident.service, snapshot, this.deps.rules);
   }
 
   async reevaluate(incidentId: string, dueAt: number): Promise<void> {
