@@ -41,10 +41,28 @@ export class TestExporter {
   private readonly services = new Map<string, ServiceCounters>();
   private last = Date.now();
   private readonly gauges = new Map<string, number>();
+  /** Services changed through POST /traffic (what a rollback runner did). */
+  readonly changes: string[] = [];
   url = '';
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
+      // POST /traffic/<service> {errorPercent?, requestsPerSecond?, latencySeconds?, answerAfterMs?}: a deploy hook
+      // for rollback tests; it answers once the change has settled (answerAfterMs).
+      const control = /^\/traffic\/([\w-]+)$/.exec(req.url ?? '');
+      if (req.method === 'POST' && control) {
+        let body = '';
+        req.on('data', (d) => (body += String(d)));
+        req.on('end', () => {
+          const change = JSON.parse(body || '{}') as Partial<Traffic> & { answerAfterMs?: number };
+          const current = this.services.get(control[1]!)?.traffic ?? { requestsPerSecond: 0, errorPercent: 0, latencySeconds: 0.01 };
+          const { answerAfterMs = 0, ...traffic } = change;
+          this.traffic(control[1]!, { ...current, ...traffic });
+          this.changes.push(control[1]!);
+          setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'), answerAfterMs);
+        });
+        return;
+      }
       if (req.url !== '/metrics') return void res.writeHead(404).end();
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(this.render());
     });
@@ -117,6 +135,8 @@ export interface PrometheusOptions {
   rules?: string;
   /** host:port of an Alertmanager to send alerts to. */
   alertmanager?: string;
+  /** A port chosen beforehand (when the bot must know the URL before Prometheus starts). */
+  port?: number;
 }
 
 /** A real Prometheus on a free loopback port with its own temporary storage. */
@@ -145,7 +165,7 @@ export class PrometheusHarness {
     ].join('\n');
     writeFileSync(join(this.dir, 'prometheus.yml'), config);
     if (this.options.rules) writeFileSync(join(this.dir, 'rules.yml'), this.options.rules);
-    await this.launch(await freePort());
+    await this.launch(this.options.port ?? (await freePort()));
     return this;
   }
 
