@@ -3,6 +3,7 @@ import { refuse, type Result } from './result';
 import type { Severity } from './severity';
 import type { TimelineEventInput } from './timeline';
 import type { IncidentSignals } from './signals/incident-signals';
+import { drillTitle, type DrillMark } from './drills/drill-mark';
 
 /** Where an incident came from. */
 export type IncidentSource = 'slack' | 'alertmanager' | 'pagerduty' | 'generic';
@@ -57,6 +58,8 @@ export interface Incident {
   autoRollback?: { rule: string } | null;
   /** Live signals (Prometheus): at open, latest, a proposed raise, recovery evidence. Absent without a signal source. */
   signals?: IncidentSignals | null;
+  /** A rehearsal, not a real incident: marked DRILL everywhere, pages nobody, kept out of metrics. */
+  drill?: DrillMark | null;
 }
 
 export interface OnCall {
@@ -121,6 +124,7 @@ export interface NewIncident {
   autoRollback?: { rule: string } | null;
   /** What the classifier saw in the alert (its signals and labels), so live values can merge with it later. */
   signals?: IncidentSignals | null;
+  drill?: DrillMark | null;
 }
 
 /** A change to apply: the incident after it and the timeline entries it writes. */
@@ -129,7 +133,7 @@ export type Change = Result<{ incident: Incident; events: TimelineEventInput[] }
 export function createIncident(id: string, input: NewIncident, now: number): { incident: Incident; events: TimelineEventInput[] } {
   const incident: Incident = {
     id,
-    title: input.title,
+    title: input.drill ? drillTitle(input.title) : input.title,
     summary: input.summary ?? '',
     severity: input.severity,
     severityReason: input.severityReason ?? `${input.severity} chosen by <@${input.openedBy}>`,
@@ -154,10 +158,11 @@ export function createIncident(id: string, input: NewIncident, now: number): { i
     ...(input.alerts ? { alerts: input.alerts } : {}),
     ...(input.autoRollback ? { autoRollback: input.autoRollback } : {}),
     ...(input.signals ? { signals: input.signals } : {}),
+    ...(input.drill ? { drill: input.drill } : {}),
   };
   return {
     incident,
-    events: [{ at: now, actor: input.openedBy, kind: 'opened', text: `Opened ${input.severity}: ${input.title}`, details: { severity: input.severity, source: incident.source, ...(input.autoRollback ? { autoRollback: input.autoRollback.rule } : {}) } }],
+    events: [{ at: now, actor: input.openedBy, kind: 'opened', text: `Opened ${input.severity}: ${incident.title}`, details: { severity: input.severity, source: incident.source, ...(input.drill ? { drill: input.drill.scenario } : {}), ...(input.autoRollback ? { autoRollback: input.autoRollback.rule } : {}) } }],
   };
 }
 

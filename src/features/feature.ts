@@ -9,6 +9,7 @@ import type { SlackListeners } from '../adapters/inbound/slack/slack-router';
 import type { TimerEngine, TimerHandler } from '../adapters/outbound/timers/timer';
 import type { IncidentService } from '../app/incident-service';
 import type { SignalSource } from '../app/ports/signal-source';
+import type { RollbackPlans } from '../app/rollback-ports';
 import type { Config } from '../config/load-config';
 import type { Clock } from '../domain/clock';
 import type { Logger } from '../logger';
@@ -29,6 +30,8 @@ export interface CoreContext {
   rollbackRecords: RedisRollbackRecords;
   /** Live signals (Prometheus); null when not configured. */
   signalSource: SignalSource | null;
+  /** Rollback plans of drill incidents (simulated runners), when drills are on. */
+  drillPlans?: RollbackPlans;
 }
 
 /** Available once the Slack app exists. */

@@ -48,7 +48,8 @@ export class LiveSignals implements IncidentObserver {
 
   async opened(incident: Incident): Promise<void> {
     const { source } = this.deps;
-    if (!source || !incident.service) return;
+    // A drill plays its scenario's story; production's live signals would only confuse it.
+    if (!source || !incident.service || incident.drill) return;
     await this.scheduleReevaluation(incident.id, incident.createdAt + this.deps.reevaluateEveryMs);
     const work = this.readAtOpen(incident.id, incident.service).catch((error: unknown) => this.deps.log.warn({ err: error, incidentId: incident.id }, 'reading signals at open failed; the re-evaluation will try again'));
     this.inFlight.add(work);
@@ -98,6 +99,7 @@ export class LiveSignals implements IncidentObserver {
   /** All alerts resolved: judge recovery after the hold (or at once without signals). */
   async changed(incident: Incident, _events: TimelineEventInput[], previous: Incident): Promise<void> {
     const resolvedAt = incident.alerts?.allResolvedAt ?? null;
+    if (incident.drill) return;
     if (resolvedAt === null || previous.alerts?.allResolvedAt === resolvedAt || !isOpenStatus(incident.status)) return;
     if (incident.gates?.recoveryValidatedAt) return;
     if (this.deps.source && incident.service) {

@@ -49,6 +49,8 @@ export function incidentJson(service: IncidentService, incident: Incident, timel
           recovery: incident.signals.recovery ? { ...incident.signals.recovery, at: iso(incident.signals.recovery.at) } : null,
         }
       : null,
+    // A rehearsal: consumers that count incidents leave these out.
+    drill: incident.drill ?? null,
     ...(timeline ? { timeline: timeline.map((e) => ({ id: e.id, at: iso(e.at), actor: e.actor, kind: e.kind, text: e.text, details: e.details ?? {} })) } : {}),
   };
 }
