@@ -4,7 +4,7 @@ import type { Incident } from '../../domain/incident';
 import { isOpenStatus } from '../../domain/lifecycle';
 import { judgeRecovery } from '../../domain/signals/judge-recovery';
 import { decideWithLive } from '../../domain/signals/decide-with-live';
-import { acceptRaise, recordOpenSignals, recordReevaluation, recordSignalRecovery, type LiveDecision } from '../../domain/signals/signal-changes';
+import { acceptRaise, recordOpenSignals, recordReevaluation, recordSignalRecovery, withdrawSignalRecovery, type LiveDecision } from '../../domain/signals/signal-changes';
 import type { SignalSeries, SignalSnapshot } from '../../domain/signals/signal-reading';
 import type { TimelineEventInput } from '../../domain/timeline';
 import type { Logger } from '../../logger';
@@ -100,6 +100,10 @@ export class LiveSignals implements IncidentObserver {
   async changed(incident: Incident, _events: TimelineEventInput[], previous: Incident): Promise<void> {
     const resolvedAt = incident.alerts?.allResolvedAt ?? null;
     if (incident.drill) return;
+    if (resolvedAt === null && previous.alerts?.allResolvedAt != null && incident.signals?.recovery) {
+      await this.deps.service.apply(incident.id, (current, now) => withdrawSignalRecovery(current, now));
+      return;
+    }
     if (resolvedAt === null || previous.alerts?.allResolvedAt === resolvedAt || !isOpenStatus(incident.status)) return;
     if (incident.gates?.recoveryValidatedAt) return;
     if (this.deps.source && incident.service) {

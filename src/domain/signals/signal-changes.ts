@@ -120,3 +120,19 @@ export function recordSignalRecovery(incident: Incident, evidence: SignalRecover
   // The status stays: the "All alerts resolved — resolve incident?" offer is the next step, a person's.
   return { ok: true, incident: { ...incident, gates: { ...gateFacts(incident), recoveryValidatedAt: at }, signals: { ...signalsOf(incident), recovery: evidence } }, events };
 }
+
+/**
+ * An alert fires again after recovery was validated by evidence: the evidence no longer
+ * holds, so gate 3 is open again. Recovery validated by a passed verification stays.
+ */
+export function withdrawSignalRecovery(incident: Incident, now: number): Change {
+  const recovery = incident.signals?.recovery;
+  const facts = gateFacts(incident);
+  if (!recovery || facts.recoveryValidatedAt !== recovery.at) return refuse('signals.no_evidence', `${incident.id}: recovery was not validated by evidence.`);
+  if (!isOpenStatus(incident.status)) return refuse('signals.not_open', `${incident.id} is ${incident.status}; its recovery evidence stands.`);
+  return {
+    ok: true,
+    incident: { ...incident, gates: { ...facts, recoveryValidatedAt: null }, signals: { ...signalsOf(incident), recovery: null } },
+    events: [{ at: now, actor: BOT, kind: 'recovery_withdrawn', text: 'Alerts fire again: recovery is no longer validated (gate 3).' }],
+  };
+}

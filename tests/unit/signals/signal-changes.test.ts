@@ -3,7 +3,7 @@ import { classify } from '../../../src/domain/classifier/classify';
 import { DEFAULT_SEVERITY_RULES } from '../../../src/domain/classifier/default-rules';
 import { createIncident, type Incident } from '../../../src/domain/incident';
 import type { Severity } from '../../../src/domain/severity';
-import { acceptRaise, recordOpenSignals, recordReevaluation, recordSignalRecovery, type LiveDecision } from '../../../src/domain/signals/signal-changes';
+import { acceptRaise, recordOpenSignals, recordReevaluation, recordSignalRecovery, withdrawSignalRecovery, type LiveDecision } from '../../../src/domain/signals/signal-changes';
 
 const AT = Date.UTC(2026, 10, 21, 14, 2, 7);
 
@@ -98,5 +98,15 @@ describe('gate 3 evidence', () => {
     expect(change.incident.gates?.recoveryValidatedAt).toBe(AT);
     expect(change.events[0]!.text).toBe('Recovery validated by evidence: all 2 alert(s) resolved since 13:57 UTC; error_rate max 0.4 (under 10) for 300s (Prometheus)');
     expect(recordSignalRecovery(change.incident, evidence)).toMatchObject({ ok: false, code: 'signals.recovery_known' });
+  });
+
+  it('alerts firing again withdraw evidence-based recovery, never a passed verification', () => {
+    const validated = recordSignalRecovery(incident('P1'), evidence);
+    if (!validated.ok) throw new Error('v');
+    const withdrawn = withdrawSignalRecovery(validated.incident, AT + 1);
+    expect(withdrawn.ok && withdrawn.incident.gates?.recoveryValidatedAt).toBeNull();
+    expect(withdrawn.ok && withdrawn.events[0]!.kind).toBe('recovery_withdrawn');
+    const byVerification = incident('P1', { gates: { readinessPassedAt: null, decisionRecordedAt: null, recoveryValidatedAt: AT, recoveryOverride: null, reportWrittenAt: null } });
+    expect(withdrawSignalRecovery(byVerification, AT)).toMatchObject({ ok: false, code: 'signals.no_evidence' });
   });
 });
