@@ -178,3 +178,29 @@ describe.skipIf(!prometheusPresent)(`live signals from a real Prometheus${promet
     }
   }, 90_000);
 });
+
+describe('gate 3 by evidence without a signal source', () => {
+  it('all alerts resolved meets gate 3 at once; the offer resolves without an override; firing again withdraws it first', async () => {
+    const bot = await startAlertBot({ file: { services: [{ name: 'checkout' }], alerts: { slack_min_interval: '50ms' } } });
+    try {
+      const fire = await postAlert(bot, 'generic', generic('no-signals'));
+      const id = fire.json.incidents[0];
+      await postAlert(bot, 'generic', generic('no-signals', { status: 'resolved' }));
+      await waitFor(async () => (await bot.bot.store.get(id))?.gates?.recoveryValidatedAt, 'recovery validated by the alerts');
+      expect((await incident(bot, id)).timeline.find((e: any) => e.kind === 'recovery_validated').text).toMatch(/^Recovery validated by evidence: all 1 alert\(s\) resolved since \d\d:\d\d UTC$/);
+
+      await postAlert(bot, 'generic', generic('no-signals'));
+      await waitFor(async () => (await bot.bot.store.get(id))?.gates?.recoveryValidatedAt === null, 'withdrawn when the alert fires again');
+      await postAlert(bot, 'generic', generic('no-signals', { status: 'resolved' }));
+      await waitFor(async () => (await bot.bot.store.get(id))?.gates?.recoveryValidatedAt, 'validated again');
+
+      await bot.click(ACTIONS.resolveAlertsResolved, id, 'U0ALICE');
+      await waitFor(async () => (await bot.bot.store.get(id))?.status === 'resolved', 'resolved by the click');
+      const kinds = (await incident(bot, id)).timeline.map((e: any) => e.kind);
+      expect(kinds).not.toContain('recovery_override');
+      expect(kinds.filter((k: string) => k === 'recovery_withdrawn')).toHaveLength(1);
+    } finally {
+      await bot.stop({ cleanup: true });
+    }
+  }, 30_000);
+});
