@@ -1,9 +1,12 @@
+import { SlackChannelSetup } from './adapters/outbound/slack/slack-channel-setup';
+import { SlackRoleNotifier } from './adapters/outbound/slack/slack-role-notifier';
 import { App, HTTPReceiver, SocketModeReceiver, webApi, type CustomRoute } from '@slack/bolt';
 import type { Server } from 'node:http';
-import { Redis } from 'ioredis';
 import { healthRoutes } from './adapters/inbound/http/health-routes';
 import { incidentApiRoutes } from './adapters/inbound/http/incident-api-routes';
 import { checkRedisConfig } from './adapters/outbound/redis/check-redis-config';
+import { connectRedis } from './adapters/outbound/redis/connect-redis';
+import type { RedisClient } from './adapters/outbound/redis/key-space';
 import { RedisIdempotency } from './adapters/outbound/redis/redis-idempotency';
 import { RedisIncidentStore } from './adapters/outbound/redis/redis-incident-store';
 import { RedisRollbackRecords } from './adapters/outbound/redis/redis-rollback-records';
@@ -37,8 +40,8 @@ export interface BuildOptions {
   config: Config;
   clock?: Clock;
   logger?: Logger;
-  /** Share a connection (tests); otherwise one is made from REDIS_URL. */
-  redis?: Redis;
+  /** Share a connection (tests); otherwise one is made from REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS. */
+  redis?: RedisClient;
 }
 
 export interface IncidentBot {
@@ -46,7 +49,7 @@ export interface IncidentBot {
   service: IncidentService;
   store: RedisIncidentStore;
   publisher: SlackIncidentPublisher;
-  redis: Redis;
+  redis: RedisClient;
   log: Logger;
   timers: RedisTimerEngine;
   features: Feature[];
@@ -65,7 +68,7 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
   const { env } = config;
   const log = logger ?? createLogger(env.LOG_LEVEL);
   const metrics = createMetrics();
-  const redis = givenRedis ?? new Redis(env.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+  const redis = givenRedis ?? connectRedis(env);
   redis.on('error', (error) => log.child({ component: 'redis' }).warn({ err: error.message }, 'Redis connection problem'));
 
   const store = new RedisIncidentStore(redis, env.REDIS_PREFIX);
@@ -115,6 +118,8 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
   // the app client's automatic retry would then post twice. This client never retries by itself;
   // the publisher and the SLA notifier retry after looking for what already landed.
   const oneShotClient = new webApi.WebClient(env.SLACK_BOT_TOKEN, { slackApiUrl: env.SLACK_API_URL, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: 10_000, logger: boltLog });
+  const ownersOf = (name: string | null) => config.services.find((s) => s.name === name)?.owners ?? [];
+  const channelSetup = new SlackChannelSetup(app.client, ownersOf, log.child({ component: 'slack-channel-setup' }), metrics);
   const publisher = new SlackIncidentPublisher(
     app.client,
     service,
@@ -126,6 +131,7 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
       minIntervalMs: config.alerts.slackMinIntervalMs,
       postClient: oneShotClient,
       retryMissingEveryMs: config.channels.announcement_retry,
+      channelSetup,
     },
     log.child({ component: 'slack-publisher' }),
     metrics,
@@ -135,6 +141,8 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
   home.attach(app.client);
   service.observe(home);
   service.observe(publisher);
+  service.observe(channelSetup);
+  service.observe(new SlackRoleNotifier(oneShotClient, log.child({ component: 'slack-roles' }), metrics));
 
   const deps: SlackDeps = { service, publisher, idempotency, config, log, extensions: createSlackExtensions() };
   const listeners = routeSlackListeners(app, log.child({ component: 'slack-router' }));

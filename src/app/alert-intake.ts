@@ -1,3 +1,4 @@
+import { buildAlertContext, DEFAULT_CONTEXT_LABELS } from '../domain/alert-context';
 import type { AlertBatch, NormalizedAlert } from '../adapters/inbound/alerts/normalized-alert';
 import { RedisAlertStore, type AlertRecord } from '../adapters/outbound/redis/redis-alert-store';
 import { classifyGroup } from '../domain/classifier/classify-group';
@@ -46,6 +47,8 @@ export class AlertIntake implements IncidentObserver {
       alerts: RedisAlertStore;
       rules: SeverityRules;
       flapWindowMs: number;
+      /** Labels the label summary shows first (config `alerts.context_labels`). */
+      contextLabels?: readonly string[];
       log: Logger;
     },
   ) {}
@@ -108,6 +111,7 @@ export class AlertIntake implements IncidentObserver {
             autoRollback: decisions.group.autoRollback ? { rule: decisions.group.rule ?? 'unnamed rule' } : null,
             // Kept so live signals read later merge with what this alert said (merge-signals.ts).
             signals: { ...NO_INCIDENT_SIGNALS, carried: { signals: lead.signals, labels: lead.labels } },
+            alertContext: buildAlertContext([lead, ...alerts.filter((a) => a !== lead)], this.deps.contextLabels ?? DEFAULT_CONTEXT_LABELS),
             ...(drill ? { drill } : {}),
           },
           // Every concurrent opener of this group and generation gets the same incident.

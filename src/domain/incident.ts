@@ -1,5 +1,6 @@
 import { checkTransition, isOpenStatus, type IncidentStatus } from './lifecycle';
 import { refuse, type Result } from './result';
+import type { AlertContext } from './alert-context';
 import type { Severity } from './severity';
 import type { TimelineEventInput } from './timeline';
 import type { IncidentSignals } from './signals/incident-signals';
@@ -58,6 +59,10 @@ export interface Incident {
   autoRollback?: { rule: string } | null;
   /** Live signals (Prometheus): at open, latest, a proposed raise, recovery evidence. Absent without a signal source. */
   signals?: IncidentSignals | null;
+  /** Opened by alerts: their runbook, dashboard and source links and a label summary. */
+  alertContext?: AlertContext | null;
+  /** The roles beside the commander (communications, scribe, operations): Slack user ids. */
+  roles?: Partial<Record<'comms' | 'scribe' | 'ops', string>>;
   /** A rehearsal, not a real incident: marked DRILL everywhere, pages nobody, kept out of metrics. */
   drill?: DrillMark | null;
 }
@@ -124,6 +129,7 @@ export interface NewIncident {
   autoRollback?: { rule: string } | null;
   /** What the classifier saw in the alert (its signals and labels), so live values can merge with it later. */
   signals?: IncidentSignals | null;
+  alertContext?: AlertContext | null;
   drill?: DrillMark | null;
 }
 
@@ -158,6 +164,7 @@ export function createIncident(id: string, input: NewIncident, now: number): { i
     ...(input.alerts ? { alerts: input.alerts } : {}),
     ...(input.autoRollback ? { autoRollback: input.autoRollback } : {}),
     ...(input.signals ? { signals: input.signals } : {}),
+    ...(input.alertContext && (input.alertContext.links.length || input.alertContext.labels.length) ? { alertContext: input.alertContext } : {}),
     ...(input.drill ? { drill: input.drill } : {}),
   };
   return {

@@ -1,5 +1,4 @@
 import type { App, CustomRoute } from '@slack/bolt';
-import type { Redis } from 'ioredis';
 import type { RedisIdempotency } from '../adapters/outbound/redis/redis-idempotency';
 import type { RedisIncidentStore } from '../adapters/outbound/redis/redis-incident-store';
 import type { RedisRollbackRecords } from '../adapters/outbound/redis/redis-rollback-records';
@@ -14,6 +13,7 @@ import type { Config } from '../config/load-config';
 import type { Clock } from '../domain/clock';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
+import type { RedisClient } from '../adapters/outbound/redis/key-space';
 
 /** What every capability is built from: the validated config and the shared core. */
 export interface CoreContext {
@@ -21,7 +21,7 @@ export interface CoreContext {
   clock: Clock;
   log: Logger;
   metrics: Metrics;
-  redis: Redis;
+  redis: RedisClient;
   store: RedisIncidentStore;
   idempotency: RedisIdempotency;
   service: IncidentService;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './key-space';
 import type { ActiveDrill, DrillRun } from '../../../app/ports/active-drill';
 
 // Compare-and-set on the run id: a stopped or finished run can never touch its successor's slot.
@@ -12,7 +12,7 @@ redis.call('DEL', KEYS[1]); return 1`;
 /** The one drill slot of a workspace: a single key holding the running drill, with an expiry. */
 export class RedisActiveDrill implements ActiveDrill {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 

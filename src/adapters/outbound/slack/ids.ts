@@ -71,4 +71,5 @@ export const BOT_SCOPES = [
   'channels:history',
   'channels:manage',
   'usergroups:read',
+  'bookmarks:write',
 ] as const;
