@@ -31,6 +31,8 @@ import { alertsFeature } from './features/alerts-feature';
 import { slaFeature } from './features/sla-feature';
 import { paperTrailFeature } from './features/paper-trail-feature';
 import { rollbackFeature } from './features/rollback-feature';
+import { signalsFeature } from './features/signals-feature';
+import { createSignalSource } from './adapters/outbound/prometheus/create-signal-source';
 import { drillRollbackPlans, drillsFeature } from './features/drills-feature';
 import type { CoreContext, Feature } from './features/feature';
 
@@ -75,11 +77,12 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
 
   const timers = new RedisTimerEngine({ redis, prefix: env.REDIS_PREFIX, logger: log.child({ component: 'timers' }), clock });
   const rollbackRecords = new RedisRollbackRecords(redis, env.REDIS_PREFIX);
-  const core: CoreContext = { config, clock, log, metrics, redis, store, idempotency, service, timers, rollbackRecords, drillPlans: drillRollbackPlans(config) };
+  const signalSource = createSignalSource(config.signals, log);
+  const core: CoreContext = { config, clock, log, metrics, redis, store, idempotency, service, timers, rollbackRecords, signalSource, drillPlans: drillRollbackPlans(config) };
 
   // Each capability is built from the core; the order is the order observers run in.
   const alerts = alertsFeature(core);
-  const features: Feature[] = [alerts, slaFeature(core), rollbackFeature(core), paperTrailFeature(core), drillsFeature(core, alerts.intake)];
+  const features: Feature[] = [alerts, slaFeature(core), rollbackFeature(core), paperTrailFeature(core), drillsFeature(core, alerts.intake), signalsFeature(core)];
 
   const routes: CustomRoute[] = [
     ...healthRoutes(redis, metrics),

@@ -7,6 +7,7 @@ import type { Incident } from '../domain/incident';
 import { isOpenStatus } from '../domain/lifecycle';
 import { emptyAlerts, recordAlertState } from '../domain/record-alert-state';
 import type { TimelineEventInput } from '../domain/timeline';
+import { NO_INCIDENT_SIGNALS } from '../domain/signals/incident-signals';
 import type { Logger } from '../logger';
 import type { IncidentObserver, IncidentService } from './incident-service';
 
@@ -108,6 +109,8 @@ export class AlertIntake implements IncidentObserver {
             source,
             alerts: emptyAlerts(groupKey),
             autoRollback: decisions.group.autoRollback ? { rule: decisions.group.rule ?? 'unnamed rule' } : null,
+            // Kept so live signals read later merge with what this alert said (merge-signals.ts).
+            signals: { ...NO_INCIDENT_SIGNALS, carried: { signals: lead.signals, labels: lead.labels } },
             alertContext: buildAlertContext([lead, ...alerts.filter((a) => a !== lead)], this.deps.contextLabels ?? DEFAULT_CONTEXT_LABELS),
             ...(drill ? { drill } : {}),
           },

@@ -6,6 +6,7 @@ import { DEFAULT_SLA_POLICY, type SlaTargets } from '../domain/sla-policy';
 import { escalationContactsSchema, pagerDutySchema, serviceSlaFields, slaSettingsSchema } from './sla-schema';
 import { readinessChecksSchema, rollbackLevelSchema, runnersSchema, verificationChecksSchema } from '../domain/rollback/rollback-plan-schema';
 import type { ServiceRollbackConfig } from '../domain/rollback/service-rollback-config';
+import { recoverySchema, signalQueriesSchema, signalsSchema } from './signals-schema';
 
 /** "15m", "1h", "7d" → milliseconds, with the bad value named in the error. */
 export const durationSchema = z.string().transform((text, ctx) => {
@@ -65,6 +66,8 @@ const serviceSchema = z
     // SLA feature: who is mentioned at escalation levels 2/3, whose on-call is shown (sla-schema.ts).
     ...serviceSlaFields,
     rollback: rollbackSchema.optional(),
+    // Live signals for this service only: `name: PromQL`, over the shared `signals.queries`.
+    signals: signalQueriesSchema.optional(),
   })
   .strict();
 
@@ -171,6 +174,9 @@ export const fileSchema = z
     pagerduty: pagerDutySchema,
     paper_trail: paperTrailSchema,
     gates: gatesSchema,
+    // Live signals (Prometheus) and gate 3 by evidence (signals-schema.ts, docs/signals.md).
+    signals: signalsSchema,
+    recovery: recoverySchema,
     drills: drillsSchema,
     services: z
       .array(serviceSchema)

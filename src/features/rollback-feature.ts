@@ -36,7 +36,7 @@ export function rollbackFeature(core: CoreContext): RollbackFeature {
   // A drill incident's service names its scenario, whose plan only simulates runners.
   const plans: RollbackPlans = (name) => byName.get(name)?.rollback ?? core.drillPlans?.(name) ?? null;
   const requests = new RedisRollbackRequests(redis, config.env.REDIS_PREFIX);
-  const checks = new CheckRunner({ logger: log });
+  const checks = new CheckRunner({ logger: log, signals: core.signalSource });
   const startedListeners = new Set<(pid: number) => void>();
   const runner = createRollbackRunner({
     logger: log.child({ component: 'rollback-runner' }),

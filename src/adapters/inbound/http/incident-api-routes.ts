@@ -42,6 +42,15 @@ export function incidentJson(service: IncidentService, incident: Incident, timel
       ...(timeline ? { breaches: timeline.filter((e) => e.kind === 'sla_breach').map((e) => ({ at: iso(e.at), clock: e.details?.clock ?? null, severity: e.details?.severity ?? null, overdueMs: e.details?.overdueMs ?? null })) } : {}),
     },
     oncall: incident.oncall ? { ...incident.oncall, at: iso(incident.oncall.at) } : null,
+    // Live signals: at open, latest (the trend), a raise waiting for a person, gate 3's evidence.
+    signals: incident.signals?.latest
+      ? {
+          atOpen: incident.signals.atOpen ? { ...incident.signals.atOpen, at: iso(incident.signals.atOpen.at) } : null,
+          latest: { ...incident.signals.latest, at: iso(incident.signals.latest.at) },
+          raiseProposal: incident.signals.raiseProposal ? { ...incident.signals.raiseProposal, at: iso(incident.signals.raiseProposal.at) } : null,
+          recovery: incident.signals.recovery ? { ...incident.signals.recovery, at: iso(incident.signals.recovery.at) } : null,
+        }
+      : null,
     // A rehearsal: consumers that count incidents leave these out.
     drill: incident.drill ?? null,
     ...(timeline ? { timeline: timeline.map((e) => ({ id: e.id, at: iso(e.at), actor: e.actor, kind: e.kind, text: e.text, details: e.details ?? {} })) } : {}),

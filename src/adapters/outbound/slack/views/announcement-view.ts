@@ -8,6 +8,7 @@ import { alertContextBlocks } from './alert-context-blocks';
 import { actions, capBlocks, context, escapeMrkdwn, fields, header, section, type Block, type ButtonSpec } from './block-kit';
 import { relative, slackDate } from './format-time';
 import { CLOCK_LABEL, STATUS_LABEL, headerEmoji } from './severity-labels';
+import { signalsBlocks } from './signals-blocks';
 
 export interface AnnouncementModel {
   incident: Incident;
@@ -96,6 +97,7 @@ export function announcementView({ incident, sla, now, extraButtons = [] }: Anno
     blocks.push(context([`*On call* (PagerDuty): ${people || '_nobody on call_'}`]));
   }
   if (incident.resolutionSummary) blocks.push(section(`*Resolution:* ${escapeMrkdwn(incident.resolutionSummary)}`));
+  blocks.push(...signalsBlocks(incident, open));
   blocks.push(...alertBlocks(incident, open));
   blocks.push(context(clocks.length ? [`*SLA* · ${clocks.join(' · ')}`] : ['*SLA* · none']));
   if (buttons.length) blocks.push(actions(`incident_actions:${incident.id}`, buttons));
