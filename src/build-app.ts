@@ -4,6 +4,10 @@ import { Redis } from 'ioredis';
 import { healthRoutes } from './adapters/inbound/http/health-routes';
 import { incidentApiRoutes } from './adapters/inbound/http/incident-api-routes';
 import { checkRedisConfig } from './adapters/outbound/redis/check-redis-config';
+import { localFileProbe } from './adapters/outbound/runners/local-file-probe';
+import { checkSlackReferences } from './adapters/outbound/slack/check-slack-references';
+import { findConfigWarnings } from './app/config-check/find-config-warnings';
+import type { ConfigWarning } from './app/config-check/config-warning';
 import { RedisIdempotency } from './adapters/outbound/redis/redis-idempotency';
 import { RedisIncidentStore } from './adapters/outbound/redis/redis-incident-store';
 import { RedisRollbackRecords } from './adapters/outbound/redis/redis-rollback-records';
@@ -154,6 +158,11 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
     features,
     async start(port = env.PORT) {
       void checkRedisConfig(redis, log.child({ component: 'redis' })).catch(() => undefined);
+      // The same checks as `incident-bot check-config`; warnings only, the bot starts anyway.
+      const configLog = log.child({ component: 'config-check' });
+      const warn = (w: ConfigWarning) => configLog.warn({ code: w.code, where: w.where }, `${w.where}: ${w.message}`);
+      findConfigWarnings(config, localFileProbe).forEach(warn);
+      if (env.SLACK_BOT_TOKEN) void checkSlackReferences(app.client, config).then((ws) => ws.forEach(warn), () => undefined);
       await app.init();
       if (socketMode) {
         await app.start();

@@ -68,5 +68,7 @@ export const BOT_SCOPES = [
   'chat:write.public',
   'channels:history',
   'channels:manage',
+  // conversations.list: check-config confirms the announcement channel exists.
+  'channels:read',
   'usergroups:read',
 ] as const;
