@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { healthRoutes } from './adapters/inbound/http/health-routes';
 import { incidentApiRoutes } from './adapters/inbound/http/incident-api-routes';
 import { checkRedisConfig } from './adapters/outbound/redis/check-redis-config';
+import { redisAddress, watchRedisHealth } from './adapters/outbound/redis/watch-redis-health';
 import { localFileProbe } from './adapters/outbound/runners/local-file-probe';
 import { checkSlackReferences } from './adapters/outbound/slack/check-slack-references';
 import { findConfigWarnings } from './app/config-check/find-config-warnings';
@@ -27,6 +28,7 @@ import { IncidentService } from './app/incident-service';
 import type { Config } from './config/load-config';
 import { systemClock, type Clock } from './domain/clock';
 import { createLogger, type Logger } from './logger';
+import { requestIdFrom, runInRequest, currentRequestId } from './request-context';
 import { createMetrics } from './metrics';
 import { alertsFeature } from './features/alerts-feature';
 import { slaFeature } from './features/sla-feature';
@@ -67,7 +69,7 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
   const log = logger ?? createLogger(env.LOG_LEVEL);
   const metrics = createMetrics();
   const redis = givenRedis ?? new Redis(env.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
-  redis.on('error', (error) => log.child({ component: 'redis' }).warn({ err: error.message }, 'Redis connection problem'));
+  watchRedisHealth(redis, redisAddress(env.REDIS_URL), log.child({ component: 'redis' }));
 
   const store = new RedisIncidentStore(redis, env.REDIS_PREFIX);
   const idempotency = new RedisIdempotency(redis, env.REDIS_PREFIX);
@@ -107,6 +109,17 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
       timeout: 10_000,
     },
   });
+  // Every log line of a request carries its id: HTTP requests (alerts, API, Slack over HTTP)
+  // from the server's listener, Socket Mode deliveries from the first middleware.
+  if (receiver instanceof HTTPReceiver) {
+    const handle = receiver.requestListener;
+    receiver.requestListener = (req, res) => {
+      const reqId = requestIdFrom(req.headers['x-request-id']);
+      res.setHeader('x-request-id', reqId);
+      return runInRequest(reqId, () => handle(req, res));
+    };
+  }
+  app.use(async ({ next }) => (currentRequestId() ? next() : runInRequest(requestIdFrom(undefined), next)));
   app.error(async (error) => {
     log.child({ component: 'bolt' }).error({ err: error, code: (error as { code?: string }).code }, 'unhandled error in a Slack listener');
   });
