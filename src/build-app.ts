@@ -1,9 +1,10 @@
 import { App, HTTPReceiver, SocketModeReceiver, webApi, type CustomRoute } from '@slack/bolt';
 import type { Server } from 'node:http';
-import { Redis } from 'ioredis';
 import { healthRoutes } from './adapters/inbound/http/health-routes';
 import { incidentApiRoutes } from './adapters/inbound/http/incident-api-routes';
 import { checkRedisConfig } from './adapters/outbound/redis/check-redis-config';
+import { connectRedis, describeRedisTarget } from './adapters/outbound/redis/connect-redis';
+import type { RedisClient } from './adapters/outbound/redis/key-space';
 import { redisAddress, watchRedisHealth } from './adapters/outbound/redis/watch-redis-health';
 import { localFileProbe } from './adapters/outbound/runners/local-file-probe';
 import { checkSlackReferences } from './adapters/outbound/slack/check-slack-references';
@@ -34,14 +35,15 @@ import { alertsFeature } from './features/alerts-feature';
 import { slaFeature } from './features/sla-feature';
 import { paperTrailFeature } from './features/paper-trail-feature';
 import { rollbackFeature } from './features/rollback-feature';
+import { drillRollbackPlans, drillsFeature } from './features/drills-feature';
 import type { CoreContext, Feature } from './features/feature';
 
 export interface BuildOptions {
   config: Config;
   clock?: Clock;
   logger?: Logger;
-  /** Share a connection (tests); otherwise one is made from REDIS_URL. */
-  redis?: Redis;
+  /** Share a connection (tests); otherwise one is made from REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS. */
+  redis?: RedisClient;
 }
 
 export interface IncidentBot {
@@ -49,7 +51,7 @@ export interface IncidentBot {
   service: IncidentService;
   store: RedisIncidentStore;
   publisher: SlackIncidentPublisher;
-  redis: Redis;
+  redis: RedisClient;
   log: Logger;
   timers: RedisTimerEngine;
   features: Feature[];
@@ -68,8 +70,9 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
   const { env } = config;
   const log = logger ?? createLogger(env.LOG_LEVEL);
   const metrics = createMetrics();
-  const redis = givenRedis ?? new Redis(env.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
-  watchRedisHealth(redis, redisAddress(env.REDIS_URL), log.child({ component: 'redis' }));
+  const redis = givenRedis ?? connectRedis(env);
+  const single = !env.REDIS_CLUSTER_NODES && !env.REDIS_SENTINELS;
+  watchRedisHealth(redis, single ? redisAddress(env.REDIS_URL) : describeRedisTarget(env), log.child({ component: 'redis' }));
 
   const store = new RedisIncidentStore(redis, env.REDIS_PREFIX);
   const idempotency = new RedisIdempotency(redis, env.REDIS_PREFIX);
@@ -77,11 +80,11 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
 
   const timers = new RedisTimerEngine({ redis, prefix: env.REDIS_PREFIX, logger: log.child({ component: 'timers' }), clock });
   const rollbackRecords = new RedisRollbackRecords(redis, env.REDIS_PREFIX);
-  const core: CoreContext = { config, clock, log, metrics, redis, store, idempotency, service, timers, rollbackRecords };
+  const core: CoreContext = { config, clock, log, metrics, redis, store, idempotency, service, timers, rollbackRecords, drillPlans: drillRollbackPlans(config) };
 
   // Each capability is built from the core; the order is the order observers run in.
   const alerts = alertsFeature(core);
-  const features: Feature[] = [alerts, slaFeature(core), rollbackFeature(core), paperTrailFeature(core)];
+  const features: Feature[] = [alerts, slaFeature(core), rollbackFeature(core), paperTrailFeature(core), drillsFeature(core, alerts.intake)];
 
   const routes: CustomRoute[] = [
     ...healthRoutes(redis, metrics),

@@ -1,12 +1,12 @@
-import type { Redis } from 'ioredis';
 import type { Logger } from '../../../logger';
+import type { RedisClient } from './key-space';
 
 /**
  * Logs a Redis outage once when it starts (naming the server and the error) and once when it
  * ends. ioredis emits an error on every reconnect attempt; logging each, or each request that
  * failed meanwhile, buried the one line that says what is wrong.
  */
-export function watchRedisHealth(redis: Redis, address: string, log: Logger): void {
+export function watchRedisHealth(redis: RedisClient, address: string, log: Logger): void {
   let downSince: number | undefined;
   redis.on('error', (error: Error) => {
     if (downSince !== undefined) return;
