@@ -83,7 +83,7 @@ export async function startCompiledBot(mode: StartMode, env: Record<string, stri
     if (gone) throw new Error(`${mode} exited before answering: ${err.slice(-2000)}`);
     const path = options.waitReady === false ? '/healthz' : '/readyz';
     return fetch(`${baseUrl}${path}`).then((r) => r.ok, () => false);
-  }, `${mode} to answer on ${baseUrl}`, 30_000);
+  }, `${mode} to answer on ${baseUrl}`, 90_000);
   if (mode === 'npm start') bot.nodePid = findInGroup(child.pid!, 'dist/main.js');
   return bot;
 }

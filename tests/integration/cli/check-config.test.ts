@@ -15,7 +15,7 @@ import { waitFor } from '../../support/start-bot';
 const run = promisify(execFile);
 async function checkConfig(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['bin/incident-bot.mjs', 'check-config', ...args], { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 30_000 });
+    const { stdout, stderr } = await run(process.execPath, ['bin/incident-bot.mjs', 'check-config', ...args], { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 60_000 });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -39,7 +39,8 @@ beforeAll(async () => {
 });
 afterAll(async () => slack?.stop());
 
-describe('incident-bot check-config', () => {
+// Each case starts the CLI a few times; on a loaded machine one start can take seconds.
+describe('incident-bot check-config', { timeout: 120_000 }, () => {
   it('the shipped default config is clean: exit 0, no warnings', async () => {
     const r = await checkConfig([]);
     expect(r.code).toBe(0);
@@ -58,7 +59,7 @@ describe('incident-bot check-config', () => {
       expect(r.stdout, file).not.toContain('warning');
     }
     for (const rules of readdirSync('examples').filter((f) => f.includes('rules'))) {
-      const classified = await run(process.execPath, ['bin/incident-bot.mjs', 'classify', '--rules', `examples/${rules}`, 'tests/fixtures/alerts/generic/checkout_latency.json'], { timeout: 30_000 });
+      const classified = await run(process.execPath, ['bin/incident-bot.mjs', 'classify', '--rules', `examples/${rules}`, 'tests/fixtures/alerts/generic/checkout_latency.json'], { timeout: 60_000 });
       expect(classified.stdout).toContain('severity:');
     }
   });
@@ -138,7 +139,7 @@ describe('incident-bot check-config', () => {
     }
   });
 
-  it('the bot logs the same warnings at start', { timeout: 60_000 }, async () => {
+  it('the bot logs the same warnings at start', async () => {
     const config = writeConfigFile({
       channels: { incident_response: '#no-such-channel' },
       services: [{ name: 'checkout', owners: ['U0OWNER'], rollback: { runners: [command('./scripts/no-such-rollback.sh')], ...verified, approvers: { users: ['U0ONE'] } } }],
@@ -148,7 +149,7 @@ describe('incident-bot check-config', () => {
       const warned = await waitFor(() => {
         const logs = bot.logs().filter((l) => l.component === 'config-check');
         return logs.some((l) => l.code === 'channel_unknown') ? logs : undefined;
-      }, 'config warnings in the log', 20_000);
+      }, 'config warnings in the log', 60_000);
       expect(warned.find((l) => l.code === 'script_missing')).toMatchObject({ level: 40, where: 'services[0] (checkout).rollback.runners[0]' });
       expect(warned.find((l) => l.code === 'channel_unknown')?.msg).toContain('#no-such-channel');
     } finally {

@@ -16,7 +16,7 @@ beforeAll(async () => {
   slack = await new SlackStandIn().start();
   const { BOT_FILE_CONFIG: _unused, ...env } = botEnv({ slackApiUrl: slack.apiUrl, prefix, port: await freePort() });
   bot = await startCompiledBot('node dist/main.js', { ...env, LOG_LEVEL: 'debug', CONFIG: writeConfigFile({ services: [{ name: 'checkout', owners: ['U0OWNER'] }] }) });
-}, 60_000);
+}, 120_000);
 afterAll(async () => {
   await bot?.stop();
   await slack?.stop();
@@ -48,7 +48,7 @@ function topLevelKeys(line: string): string[] {
 }
 
 describe('log lines of the running bot', () => {
-  it('ISO-8601 times, each key once, and the request id on every line of a request', { timeout: 60_000 }, async () => {
+  it('ISO-8601 times, each key once, and the request id on every line of a request', { timeout: 120_000 }, async () => {
     const res = await fetch(`${bot.baseUrl}/alerts/generic`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ALERT_TOKEN}`, 'x-request-id': 'lb-alert-0001' }, body: JSON.stringify({ dedup_key: 'logs-1', title: 'checkout slow', service: 'checkout', severity: 'P2' }) });
     expect(res.status).toBe(202);
     expect(res.headers.get('x-request-id')).toBe('lb-alert-0001');
@@ -59,7 +59,7 @@ describe('log lines of the running bot', () => {
     expect(slackRes.status).toBe(200);
     const slackReqId = slackRes.headers.get('x-request-id');
     expect(slackReqId).toMatch(/^[0-9a-f-]{36}$/);
-    await waitFor(() => bot.logs().find((l) => l.reqId === slackReqId && l.component === 'incidents'), 'the command to open its incident', 20_000);
+    await waitFor(() => bot.logs().find((l) => l.reqId === slackReqId && l.component === 'incidents'), 'the command to open its incident', 60_000);
     await new Promise((r) => setTimeout(r, 500));
 
     const lines = bot.lines();

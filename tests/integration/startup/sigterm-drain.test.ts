@@ -30,8 +30,8 @@ const file = {
     {
       name: 'checkout',
       owners: ['U0OWNER'],
-      // The script takes 4 s: long enough to signal the bot twice while it runs.
-      rollback: { level: 'component', runners: [recordRunner(files.log, 'primary', 0, 4)], approvers: { users: ['U0APPROVER'], groups: [] } },
+      // The script takes 8 s: long enough, even on a loaded machine, to signal the bot twice while it runs.
+      rollback: { level: 'component', runners: [recordRunner(files.log, 'primary', 0, 8)], approvers: { users: ['U0APPROVER'], groups: [] } },
     },
   ],
 };
@@ -39,12 +39,12 @@ const file = {
 async function command(baseUrl: string, text: string, user: string): Promise<string> {
   const responseId = randomUUID();
   await postToSlackEndpoint(baseUrl, commandBody({ text, user_id: user, trigger_id: randomUUID(), response_url: slack.responseUrl(responseId) }));
-  const reply = await waitFor(() => slack.callsTo('response_url').find((r) => r.args.responseId === responseId), `reply to ${text}`, 15_000);
+  const reply = await waitFor(() => slack.callsTo('response_url').find((r) => r.args.responseId === responseId), `reply to ${text}`, 60_000);
   return String(reply.args.text);
 }
 
 describe.each<StartMode>(['npm start', 'node dist/main.js'])('SIGTERM twice to %s during a rollback', (mode) => {
-  it('the bot keeps draining, the rollback succeeds, then the bot exits 0', { timeout: 90_000 }, async () => {
+  it('the bot keeps draining, the rollback succeeds, then the bot exits 0', { timeout: 240_000 }, async () => {
     slack ??= await new SlackStandIn().start();
     const { BOT_FILE_CONFIG: _unused, ...env } = botEnv({ slackApiUrl: slack.apiUrl, prefix, port: await freePort() });
     const bot = await startCompiledBot(mode, { ...env, LOG_LEVEL: 'info', CONFIG: writeConfigFile(file) });
@@ -55,23 +55,23 @@ describe.each<StartMode>(['npm start', 'node dist/main.js'])('SIGTERM twice to %
     const requestId = /INC-\d{8}-\d{3}-R\d+/.exec(await command(bot.baseUrl, `rollback ${id} checkout v41`, 'U0REQ'))![0];
     const linesBefore = files.lines().length;
     await postToSlackEndpoint(bot.baseUrl, interactionBody(blockActionPayload({ actionId: ACTIONS.approveRollback, value: requestId, user: 'U0APPROVER', responseUrl: slack.responseUrl(randomUUID()) })));
-    await waitFor(() => (files.lines().length > linesBefore ? true : undefined), 'rollback script started', 15_000);
+    await waitFor(() => (files.lines().length > linesBefore ? true : undefined), 'rollback script started', 60_000);
 
     const termAt = Date.now();
     bot.signal('SIGTERM');
-    await waitFor(() => bot.logs().find((l) => l.msg?.startsWith('shutting down')), 'the first signal is taken', 5_000);
+    await waitFor(() => bot.logs().find((l) => l.msg?.startsWith('shutting down')), 'the first signal is taken', 30_000);
     bot.signal('SIGTERM');
     await bot.nodeExited();
     // Under npm, npm itself dies on the signal (143) and node carries on alone; node's own
     // exit code is only visible when it is started directly.
     if (mode === 'node dist/main.js') expect(await bot.exited).toEqual({ code: 0, signal: null });
-    // It waited for the 4 s script rather than dying on the second signal.
+    // It waited for the 8 s script rather than dying on the second signal.
     expect(Date.now() - termAt).toBeGreaterThan(2_000);
     expect(bot.logs().some((l) => l.msg?.startsWith('already shutting down'))).toBe(true);
     expect(bot.logs().some((l) => l.msg?.startsWith('drained; exiting'))).toBe(true);
 
     // A fresh bot on the same Redis reads the outcome: succeeded, never unknown, run once.
-    const next = await startChild('tests/support/bot-process.ts', botEnv({ slackApiUrl: slack.apiUrl, prefix, port: await freePort(), file }));
+    const next = await startChild('tests/support/bot-process.ts', botEnv({ slackApiUrl: slack.apiUrl, prefix, port: await freePort(), file }), 90_000);
     running.push(next);
     const api = async () => ((await (await fetch(`http://127.0.0.1:${next.port}/api/incidents/${id}`, { headers: { authorization: `Bearer ${BOT_API_TOKEN}` } })).json()) as any).timeline as any[];
     expect((await api()).find((e) => e.kind === 'rollback_succeeded')?.text).toContain(requestId);
