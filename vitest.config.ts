@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
+    // dist/ for the tests that run the compiled bot and CLI (tests/support/build-dist.ts).
+    globalSetup: ['tests/support/build-dist.ts'],
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 20_000,

@@ -1,6 +1,12 @@
 #!/usr/bin/env node
-// Launcher for the TypeScript CLI: runs src/adapters/inbound/cli/main.ts through tsx in this process,
-// so `npx incident-bot classify file.json` works without a build step.
-import { tsImport } from 'tsx/esm/api';
+// Launcher for the compiled CLI (dist/cli.js, made by `npm run build`, shipped in the package).
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-await tsImport('../src/adapters/inbound/cli/main.ts', import.meta.url);
+const cli = new URL('../dist/cli.js', import.meta.url);
+if (!existsSync(fileURLToPath(cli))) {
+  // A git checkout without a build: say what to do rather than fail on a missing module.
+  process.stderr.write('incident-bot: dist/cli.js is missing; run `npm run build` first (or `npx tsx src/adapters/inbound/cli/main.ts`).\n');
+  process.exit(1);
+}
+await import(cli.href);

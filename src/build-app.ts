@@ -5,8 +5,13 @@ import type { Server } from 'node:http';
 import { healthRoutes } from './adapters/inbound/http/health-routes';
 import { incidentApiRoutes } from './adapters/inbound/http/incident-api-routes';
 import { checkRedisConfig } from './adapters/outbound/redis/check-redis-config';
-import { connectRedis } from './adapters/outbound/redis/connect-redis';
+import { connectRedis, describeRedisTarget } from './adapters/outbound/redis/connect-redis';
 import type { RedisClient } from './adapters/outbound/redis/key-space';
+import { redisAddress, watchRedisHealth } from './adapters/outbound/redis/watch-redis-health';
+import { localFileProbe } from './adapters/outbound/runners/local-file-probe';
+import { checkSlackReferences } from './adapters/outbound/slack/check-slack-references';
+import { findConfigWarnings } from './app/config-check/find-config-warnings';
+import type { ConfigWarning } from './app/config-check/config-warning';
 import { RedisIdempotency } from './adapters/outbound/redis/redis-idempotency';
 import { RedisIncidentStore } from './adapters/outbound/redis/redis-incident-store';
 import { RedisRollbackRecords } from './adapters/outbound/redis/redis-rollback-records';
@@ -26,6 +31,7 @@ import { IncidentService } from './app/incident-service';
 import type { Config } from './config/load-config';
 import { systemClock, type Clock } from './domain/clock';
 import { createLogger, type Logger } from './logger';
+import { requestIdFrom, runInRequest, currentRequestId } from './request-context';
 import { createMetrics } from './metrics';
 import { alertsFeature } from './features/alerts-feature';
 import { slaFeature } from './features/sla-feature';
@@ -69,7 +75,8 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
   const log = logger ?? createLogger(env.LOG_LEVEL);
   const metrics = createMetrics();
   const redis = givenRedis ?? connectRedis(env);
-  redis.on('error', (error) => log.child({ component: 'redis' }).warn({ err: error.message }, 'Redis connection problem'));
+  const single = !env.REDIS_CLUSTER_NODES && !env.REDIS_SENTINELS;
+  watchRedisHealth(redis, single ? redisAddress(env.REDIS_URL) : describeRedisTarget(env), log.child({ component: 'redis' }));
 
   const store = new RedisIncidentStore(redis, env.REDIS_PREFIX);
   const idempotency = new RedisIdempotency(redis, env.REDIS_PREFIX);
@@ -110,6 +117,17 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
       timeout: 10_000,
     },
   });
+  // Every log line of a request carries its id: HTTP requests (alerts, API, Slack over HTTP)
+  // from the server's listener, Socket Mode deliveries from the first middleware.
+  if (receiver instanceof HTTPReceiver) {
+    const handle = receiver.requestListener;
+    receiver.requestListener = (req, res) => {
+      const reqId = requestIdFrom(req.headers['x-request-id']);
+      res.setHeader('x-request-id', reqId);
+      return runInRequest(reqId, () => handle(req, res));
+    };
+  }
+  app.use(async ({ next }) => (currentRequestId() ? next() : runInRequest(requestIdFrom(undefined), next)));
   app.error(async (error) => {
     log.child({ component: 'bolt' }).error({ err: error, code: (error as { code?: string }).code }, 'unhandled error in a Slack listener');
   });
@@ -166,6 +184,11 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
     features,
     async start(port = env.PORT) {
       void checkRedisConfig(redis, log.child({ component: 'redis' })).catch(() => undefined);
+      // The same checks as `incident-bot check-config`; warnings only, the bot starts anyway.
+      const configLog = log.child({ component: 'config-check' });
+      const warn = (w: ConfigWarning) => configLog.warn({ code: w.code, where: w.where }, `${w.where}: ${w.message}`);
+      findConfigWarnings(config, localFileProbe).forEach(warn);
+      if (env.SLACK_BOT_TOKEN) void checkSlackReferences(app.client, config).then((ws) => ws.forEach(warn), () => undefined);
       await app.init();
       if (socketMode) {
         await app.start();

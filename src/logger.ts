@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { currentRequestId } from './request-context';
 
 export type { Logger };
 
@@ -11,7 +12,34 @@ export const REDACT_PATHS = [
   'env.PAGERDUTY_ROUTING_KEY', 'env.ALERT_WEBHOOK_TOKEN', 'env.API_TOKEN', 'env.PAGERDUTY_WEBHOOK_SECRET',
 ];
 
-/** The one root logger; components take `log.child({ component })`. */
+/**
+ * The one root logger; components take `log.child({ component })`. Lines carry ISO-8601 times,
+ * the request id of the request they belong to (request-context.ts), and each key once.
+ */
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
-  return pino({ level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { app: 'incident-bot' } }, destination);
+  return pino(
+    {
+      level,
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      base: { app: 'incident-bot' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      mixin: () => {
+        const reqId = currentRequestId();
+        return reqId ? { reqId } : {};
+      },
+      // pino appends a child's bindings to its parent's, so a component logger handed to another
+      // component that names itself wrote "component" twice, and a call naming a key its logger
+      // binds did the same; most JSON readers then keep one at random. The innermost value wins.
+      hooks: { streamWrite: dedupeKeys },
+    },
+    destination,
+  );
+}
+
+function dedupeKeys(line: string): string {
+  try {
+    return `${JSON.stringify(JSON.parse(line))}\n`;
+  } catch {
+    return line;
+  }
 }

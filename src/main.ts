@@ -21,13 +21,23 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const bot = await buildApp({ config: loaded.config });
-  const shutdown = async (signal: string) => {
+  // Listening with `on`, not `once`: a process group signal reaches node twice when a parent
+  // (npm, a shell, an init) forwards it too, and with `once` that second one killed the bot
+  // mid-rollback. Every later signal is noted and the drain goes on.
+  let stopping: Promise<void> | undefined;
+  const shutdown = (signal: string) => {
+    if (stopping) {
+      bot.log.info({ signal }, 'already shutting down; still waiting for work in flight');
+      return;
+    }
     bot.log.info({ signal, drainMs: SHUTDOWN_DRAIN_MS }, 'shutting down; waiting for work in flight (a running rollback) first');
-    await bot.stop({ drainMs: SHUTDOWN_DRAIN_MS });
-    process.exit(0);
+    stopping = bot.stop({ drainMs: SHUTDOWN_DRAIN_MS }).finally(() => {
+      bot.log.info('drained; exiting');
+      process.exit(0);
+    });
   };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
   await bot.start();
 }
 

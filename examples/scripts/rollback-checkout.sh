@@ -1,12 +1,19 @@
 #!/bin/sh
-# Sample rollback for the sandbox: pretends to roll <service> back, reporting progress the
-# way the command runner shows it (::step n/m …). Exit non-zero here to see the fallback run.
+# Sample rollback runner for examples/config.yml: replace the body with your deploy tool
+# (kubectl rollout undo, helm rollback, your CD's API). The bot runs it without a shell, one
+# argument per argv element, and shows each "::step n/m text" line as progress in Slack.
+# Exit 0 means the rollback ran; verification then decides whether it worked.
 set -eu
-service="${1:?usage: rollback-checkout.sh <service> <incident-id>}"
-incident="${2:-}"
-echo "::step 1/3 draining traffic from the new ${service} release (${incident})"
-sleep 1
-echo "::step 2/3 switching ${service} to the previous release"
-sleep 1
-echo "::step 3/3 restoring traffic"
-echo "rolled ${service} back"
+env_name="production"; release=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --env) env_name="$2"; shift 2 ;;
+    --release) release="$2"; shift 2 ;;
+    *) echo "unknown argument: $1" >&2; exit 2 ;;
+  esac
+done
+[ -n "$release" ] || { echo "--release is required" >&2; exit 2; }
+echo "::step 1/3 Check that release $release exists"
+echo "::step 2/3 Roll checkout back to $release in $env_name"
+echo "::step 3/3 Wait for the rollout"
+echo "checkout is on $release in $env_name"

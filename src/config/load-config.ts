@@ -62,16 +62,18 @@ export interface LoadConfigOptions {
   readFile?: (path: string) => string;
   /** Config as an object instead of a file (tests). */
   file?: unknown;
+  /** The file to read instead of CONFIG (`incident-bot check-config --config FILE`). */
+  configPath?: string;
 }
 
 /** Reads the injected env and the YAML file; returns every bad key with its reason, never just the first. */
-export function loadConfig({ env = process.env, readFile = (p) => readFileSync(p, 'utf8'), file }: LoadConfigOptions = {}): ConfigResult {
+export function loadConfig({ env = process.env, readFile = (p) => readFileSync(p, 'utf8'), file, configPath: givenPath }: LoadConfigOptions = {}): ConfigResult {
   const errors: string[] = [];
   // An empty variable (API_TOKEN= in an env file) means "not set", as people expect.
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
   const parsedEnv = envSchema.safeParse(present);
   if (!parsedEnv.success) errors.push(...describe('env ', parsedEnv.error));
-  const configPath = parsedEnv.success ? parsedEnv.data.CONFIG : (env.CONFIG ?? 'config/default.yml');
+  const configPath = givenPath ?? (parsedEnv.success ? parsedEnv.data.CONFIG : (env.CONFIG ?? 'config/default.yml'));
 
   let raw: unknown = file;
   if (raw === undefined) {

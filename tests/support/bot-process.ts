@@ -14,4 +14,9 @@ const bot = await buildApp({ config: loaded.config });
 const port = await bot.start(loaded.config.env.PORT);
 console.log(`READY ${port}`);
 // As src/main.ts does (its SHUTDOWN_DRAIN_MS), unless a test asks for less.
-process.once('SIGTERM', () => void bot.stop({ drainMs: Number(process.env.SHUTDOWN_DRAIN_MS ?? 25_000) }).then(() => process.exit(0)));
+let stopping = false;
+process.on('SIGTERM', () => {
+  if (stopping) return;
+  stopping = true;
+  void bot.stop({ drainMs: Number(process.env.SHUTDOWN_DRAIN_MS ?? 25_000) }).then(() => process.exit(0));
+});

@@ -194,6 +194,9 @@ export class SlackStandIn {
         const next = start + limit < all.length ? String(start + limit) : '';
         return { ok: true, messages: page, has_more: next !== '', response_metadata: { next_cursor: next } };
       }
+      case 'conversations.list':
+        // Public channels only, as with the channels:read scope; one page.
+        return { ok: true, channels: [...this.channels.values()].map((c) => ({ ...c, is_channel: true, is_archived: false })), response_metadata: { next_cursor: '' } };
       case 'usergroups.users.list': {
         const users = this.userGroups.get(String(args.usergroup));
         return users ? { ok: true, users } : { ok: false, error: 'no_such_subteam' };

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-// `npm start` runs src/main.ts; these run it the same way, as a separate process.
+// `npm start` runs dist/main.js (built by the test setup); these run it the same way, as a separate process.
 function start(env: Record<string, string>) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8', timeout: 20_000 });
+  const result = spawnSync(process.execPath, ['dist/main.js'], { env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8', timeout: 60_000 });
   return { code: result.status, stderr: result.stderr };
 }
 

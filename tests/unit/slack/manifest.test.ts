@@ -16,7 +16,7 @@ const METHOD_SCOPES: Record<string, string | null> = {
   'conversations.create': 'channels:manage', 'conversations.invite': 'channels:manage', 'conversations.setTopic': 'channels:manage',
   'bookmarks.add': 'bookmarks:write',
   'views.open': null, 'views.publish': null, 'views.update': null, 'auth.test': null,
-  'conversations.history': 'channels:history', 'conversations.replies': 'channels:history',
+  'conversations.history': 'channels:history', 'conversations.list': 'channels:read', 'conversations.replies': 'channels:history',
   'usergroups.users.list': 'usergroups:read', 'users.info': 'users:read', 'files.uploadV2': 'files:write',
 };
 

@@ -1,3 +1,4 @@
+import { runCheckConfigCli } from './check-config';
 import { runClassifyCli } from './classify';
 import { EXIT, type CliIo } from './cli-io';
 
@@ -5,6 +6,7 @@ const USAGE = `usage: incident-bot <command> [options]
 
 commands:
   classify [file|-]   validate an alert payload and show the severity decision (see: incident-bot classify --help)
+  check-config        check the configuration, rules and rollback plans; warn about what would fail (see: incident-bot check-config --help)
   help                show this help
 `;
 
@@ -14,6 +16,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   switch (command) {
     case 'classify':
       return runClassifyCli(rest, io);
+    case 'check-config':
+      return runCheckConfigCli(rest, io);
     case 'help':
     case '--help':
     case '-h':

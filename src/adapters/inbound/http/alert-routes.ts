@@ -1,3 +1,4 @@
+import { isRedisUnreachable } from '../../outbound/redis/is-redis-unreachable';
 import type { CustomRoute } from '@slack/bolt';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AlertIntake } from '../../../app/alert-intake';
@@ -112,7 +113,9 @@ async function handle(source: AlertSource, parse: Parser, req: IncomingMessage, 
       return refuse(503, 'busy', 'Too many alerts are being processed; nothing was recorded. Retry shortly.', { 'retry-after': '1' });
     }
     // Whatever failed here, the payload was valid: the sender should try again later.
-    log.error({ err: error }, 'alert intake failed; answered 503 so the sender retries');
+    // An unreachable Redis is logged once per outage (watch-redis-health.ts), not per delivery.
+    if (isRedisUnreachable(error)) log.debug({ err: error }, 'Redis unreachable; answered 503 so the sender retries');
+    else log.error({ err: error }, 'alert intake failed; answered 503 so the sender retries');
     refuse(503, 'unavailable', 'The incident store did not answer; the alert was not recorded. Retry later.', { 'retry-after': RETRY_AFTER_S });
   }
 }

@@ -1,3 +1,4 @@
+import { isRedisUnreachable } from '../../outbound/redis/is-redis-unreachable';
 import type { CustomRoute } from '@slack/bolt';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { IncidentService } from '../../../app/incident-service';
@@ -70,7 +71,8 @@ export function incidentApiRoutes(
     try {
       if (guard(req, res)) await handler(req, res);
     } catch (error) {
-      log.error({ err: error, url: req.url }, 'read API failed');
+      if (isRedisUnreachable(error)) log.debug({ err: error, url: req.url }, 'read API: Redis unreachable');
+      else log.error({ err: error, url: req.url }, 'read API failed');
       sendError(res, 503, 'unavailable', 'The incident store did not answer; try again shortly.', { 'retry-after': '5' });
     }
   };

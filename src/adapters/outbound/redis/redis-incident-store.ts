@@ -5,6 +5,7 @@ import type { Refusal } from '../../../domain/result';
 import type { TimelineEvent, TimelineEventInput } from '../../../domain/timeline';
 import { confirmReplicated } from './confirm-replicated';
 import { keySpace, type KeySpace, type RedisClient } from './key-space';
+import { INCIDENT_SCHEMA, decodeIncident } from './stored-incident';
 
 const ID_PLACEHOLDER = '__INCIDENT_ID__';
 
@@ -26,7 +27,7 @@ local id = ARGV[2] .. string.format('%03d', n)
 local json = ARGV[3]
 local s, e = string.find(json, '${ID_PLACEHOLDER}', 1, true)
 json = string.sub(json, 1, s - 1) .. id .. string.sub(json, e + 1)
-redis.call('HSET', ARGV[1] .. 'incident:' .. id, 'json', json, 'version', '1')
+redis.call('HSET', ARGV[1] .. 'incident:' .. id, 'json', json, 'version', '1', 'schema', '${INCIDENT_SCHEMA}')
 redis.call('ZADD', ARGV[1] .. 'incidents:open', ARGV[4], id)
 redis.call('ZADD', ARGV[1] .. 'incidents:all', ARGV[4], id)
 for i = 6, #ARGV do
@@ -44,7 +45,7 @@ return {1, id}
  */
 const UPDATE_SCRIPT = `
 if redis.call('HGET', KEYS[1], 'version') ~= ARGV[1] then return 0 end
-redis.call('HSET', KEYS[1], 'json', ARGV[2], 'version', tostring(tonumber(ARGV[1]) + 1))
+redis.call('HSET', KEYS[1], 'json', ARGV[2], 'version', tostring(tonumber(ARGV[1]) + 1), 'schema', '${INCIDENT_SCHEMA}')
 if ARGV[3] == 'open' then redis.call('ZADD', KEYS[2], ARGV[4], ARGV[5]) else redis.call('ZREM', KEYS[2], ARGV[5]) end
 for i = 6, #ARGV do
   redis.call('XADD', KEYS[3], '*', 'e', ARGV[i])
@@ -102,9 +103,9 @@ export class RedisIncidentStore {
   }
 
   async get(id: string): Promise<Incident | null> {
-    const [json, version] = await this.redis.hmget(this.key('incident', id), 'json', 'version');
+    const [json, version, schema] = await this.redis.hmget(this.key('incident', id), 'json', 'version', 'schema');
     if (!json || !version) return null;
-    return { ...(JSON.parse(json) as Incident), version: Number(version) };
+    return decodeIncident(json, version, schema);
   }
 
   /**
@@ -172,12 +173,12 @@ export class RedisIncidentStore {
   private async getMany(ids: string[]): Promise<Incident[]> {
     if (!ids.length) return [];
     const pipeline = this.redis.pipeline();
-    for (const id of ids) pipeline.hmget(this.key('incident', id), 'json', 'version');
+    for (const id of ids) pipeline.hmget(this.key('incident', id), 'json', 'version', 'schema');
     const rows = (await pipeline.exec()) ?? [];
     const incidents: Incident[] = [];
     for (const [, value] of rows) {
-      const [json, version] = (value as [string | null, string | null]) ?? [];
-      if (json && version) incidents.push({ ...(JSON.parse(json) as Incident), version: Number(version) });
+      const [json, version, schema] = (value as [string | null, string | null, string | null]) ?? [];
+      if (json && version) incidents.push(decodeIncident(json, version, schema));
     }
     return incidents;
   }

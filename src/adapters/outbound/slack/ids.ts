@@ -70,6 +70,8 @@ export const BOT_SCOPES = [
   'chat:write.public',
   'channels:history',
   'channels:manage',
+  // conversations.list: check-config confirms the announcement channel exists.
+  'channels:read',
   'usergroups:read',
   'bookmarks:write',
 ] as const;

@@ -1,4 +1,6 @@
 import type { App, RespondFn, SlashCommand } from '@slack/bolt';
+import type { Logger } from '../../../../logger';
+import { isRedisUnreachable } from '../../../outbound/redis/is-redis-unreachable';
 import { isOpenStatus } from '../../../../domain/lifecycle';
 import { ROLE_GUIDE } from '../../../../domain/roles';
 import { COMMAND } from '../../../outbound/slack/ids';
@@ -32,10 +34,7 @@ export function registerIncidentCommand(app: SlackListeners, deps: SlackDeps): v
     if (parsed.kind === 'help') return void (await ack({ response_type: 'ephemeral', text: HELP_TEXT }));
     const log = deps.log.child({ component: 'slack-command', subcommand: parsed.kind });
     if (parsed.kind === 'list' || parsed.kind === 'show') {
-      const answer = readAnswer(parsed, command, deps).catch((error: unknown): Answer => {
-        log.error({ err: error }, 'command failed');
-        return { response_type: 'ephemeral', text: SOMETHING_WRONG };
-      });
+      const answer = readAnswer(parsed, command, deps).catch((error: unknown): Answer => ({ response_type: 'ephemeral', text: failureText(error, log, deps) }));
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), READ_ANSWER_BUDGET_MS)));
       const quick = await Promise.race([answer, late]);
@@ -54,11 +53,23 @@ export function registerIncidentCommand(app: SlackListeners, deps: SlackDeps): v
         log.warn({ error: failure.code }, 'Slack call failed during a command');
         await reply(`:warning: ${failure.userMessage}.`);
       } else {
-        log.error({ err: error }, 'command failed');
-        await reply(SOMETHING_WRONG);
+        await reply(failureText(error, log, deps));
       }
     }
   });
+}
+
+/**
+ * What the person is told when a command failed on our side. Redis down is the one failure
+ * with something to do meanwhile: declare by hand. It is logged once per outage, not here.
+ */
+function failureText(error: unknown, log: Logger, deps: SlackDeps): string {
+  if (isRedisUnreachable(error)) {
+    log.debug({ err: error }, 'command failed: Redis unreachable');
+    return `:rotating_light: The incident store (Redis) is unreachable: nothing was recorded. Declare in ${deps.config.channels.incident_response} by hand; the bot takes commands again as soon as Redis is back (an operator sees it in the bot's log and /readyz).`;
+  }
+  log.error({ err: error }, 'command failed');
+  return SOMETHING_WRONG;
 }
 
 /** The answer to a read-only subcommand, as a message; reads nothing but Redis. */
