@@ -29,6 +29,7 @@ import { slaFeature } from './features/sla-feature';
 import { paperTrailFeature } from './features/paper-trail-feature';
 import { rollbackFeature } from './features/rollback-feature';
 import type { CoreContext, Feature } from './features/feature';
+import { SlackUserDirectory } from './adapters/outbound/slack/slack-user-directory';
 
 export interface BuildOptions {
   config: Config;
@@ -71,7 +72,9 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
 
   const timers = new RedisTimerEngine({ redis, prefix: env.REDIS_PREFIX, logger: log.child({ component: 'timers' }), clock });
   const rollbackRecords = new RedisRollbackRecords(redis, env.REDIS_PREFIX);
-  const core: CoreContext = { config, clock, log, metrics, redis, store, idempotency, service, timers, rollbackRecords };
+  // Read-only lookups: the client's own retries are safe here.
+  const users = new SlackUserDirectory(new webApi.WebClient(env.SLACK_BOT_TOKEN, { slackApiUrl: env.SLACK_API_URL, timeout: 10_000, retryConfig: { retries: 1 }, logger: boltLogger(log.child({ component: 'user-directory' })) }), log.child({ component: 'user-directory' }));
+  const core: CoreContext = { config, clock, log, metrics, redis, store, idempotency, service, timers, rollbackRecords, users };
 
   // Each capability is built from the core; the order is the order observers run in.
   const alerts = alertsFeature(core);

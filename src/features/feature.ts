@@ -12,6 +12,7 @@ import type { Config } from '../config/load-config';
 import type { Clock } from '../domain/clock';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
+import type { UserDirectory } from '../app/ports/user-directory';
 
 /** What every capability is built from: the validated config and the shared core. */
 export interface CoreContext {
@@ -26,6 +27,8 @@ export interface CoreContext {
   timers: TimerEngine;
   /** The rollback paper trail (decisions, executions, verifications), shared by rollback and report. */
   rollbackRecords: RedisRollbackRecords;
+  /** Who a Slack user id is, for the GitHub issue and the report (names, never `@id`). */
+  users: UserDirectory;
 }
 
 /** Available once the Slack app exists. */

@@ -17,6 +17,7 @@ import type { RollbackMessenger, RollbackPlans } from '../app/rollback-ports';
 import { RollbackProposals } from '../app/rollback-proposals';
 import type { TimelineEventInput } from '../domain/timeline';
 import type { CoreContext, Feature } from './feature';
+import type { Ref } from '../domain/phrase';
 
 export interface RollbackFeature extends Feature {
   requests: RedisRollbackRequests;
@@ -60,8 +61,8 @@ export function rollbackFeature(core: CoreContext): RollbackFeature {
   const execution = new RollbackExecution(deps, runner, {
     mentionsFor(name, commander) {
       const svc = config.services.find((s) => s.name === name);
-      const people = [...new Set([...(commander && !commander.startsWith('alert:') ? [commander] : []), ...(svc?.owners ?? [])])].map((u) => `<@${u}>`);
-      return [...people, ...(svc?.user_group ? [`<!subteam^${svc.user_group}>`] : [])];
+      const people = [...new Set([...(commander && !commander.startsWith('alert:') ? [commander] : []), ...(svc?.owners ?? [])])].map((id): Ref => ({ kind: 'user', id }));
+      return [...people, ...(svc?.user_group ? [{ kind: 'group' as const, id: svc.user_group }] : [])];
     },
   });
 

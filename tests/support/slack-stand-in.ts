@@ -56,6 +56,8 @@ export class SlackStandIn {
   readonly takenNames = new Set<string>();
   /** usergroups.users.list answers from here: group id → member user ids. */
   readonly userGroups = new Map<string, string[]>();
+  /** users.info answers from here: user id → display name; others are `user_not_found`. */
+  readonly users = new Map<string, string>();
   url = '';
 
   constructor() {
@@ -191,6 +193,12 @@ export class SlackStandIn {
       case 'usergroups.users.list': {
         const users = this.userGroups.get(String(args.usergroup));
         return users ? { ok: true, users } : { ok: false, error: 'no_such_subteam' };
+      }
+      case 'users.info': {
+        const name = this.users.get(String(args.user));
+        return name
+          ? { ok: true, user: { id: args.user, name: name.toLowerCase().replace(/\s+/g, '.'), real_name: name, profile: { display_name: name, real_name: name } } }
+          : { ok: false, error: 'user_not_found' };
       }
       case 'conversations.invite':
         return { ok: true, channel: { id: args.channel } };

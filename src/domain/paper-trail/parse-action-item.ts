@@ -1,10 +1,11 @@
 import type { Result } from '../result';
 import { refuse } from '../result';
 import type { ActionItem } from '../report/report-input';
+import { user, type Ref } from '../phrase';
 
 const USAGE = '`"<what to do>" @owner [YYYY-MM-DD]`';
 
-/** `<@U123>`, `<@U123|name>` (Slack escaping), `@U123`, or `@name` when typed into a form. */
+/** A Slack-escaped mention `<@U123>` / `<@U123|name>`, `@U123`, or `@name` when typed into a form. */
 function parseOwner(token: string): string | null {
   const escaped = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(token);
   if (escaped) return escaped[1]!;
@@ -58,7 +59,7 @@ export function parseActionItemLines(text: string): { items: ActionItem[]; error
   return { items, errors };
 }
 
-/** How an owner shows in Slack text: a mention for user ids, the typed name otherwise. */
-export function ownerMention(owner: string): string {
-  return /^[UW][A-Z0-9]{2,}$/.test(owner) ? `<@${owner}>` : owner;
+/** An owner as a reference for user ids (a mention in Slack, a name elsewhere); a typed name stays words. */
+export function ownerRef(owner: string): Ref | string {
+  return /^[UW][A-Z0-9]{2,}$/.test(owner) ? user(owner) : owner;
 }

@@ -4,6 +4,7 @@ import type { DecisionRecord } from './records';
 import { renderIncidentReport, type IncidentReportContext } from './render-incident-report';
 import { renderTimelineLines } from './render-timeline';
 import { utcIso } from './utc-time';
+import { namedText } from './people-text';
 
 export interface EvidenceContext extends IncidentReportContext {
   decisions: DecisionRecord[];
@@ -34,7 +35,7 @@ export function buildEvidenceFiles(context: EvidenceContext): Record<EvidenceFil
   const severity = {
     incidentId: incident.id,
     severity: incident.severity,
-    reason: incident.severityReason,
+    reason: namedText(incident.severityReason, context.userNames),
     rule: severityAssessment?.rule ?? null,
     explanation: severityAssessment?.explanation ?? null,
     observations: severityAssessment?.observations ?? {},
@@ -81,7 +82,7 @@ export function buildEvidenceFiles(context: EvidenceContext): Record<EvidenceFil
     closedAt: incident.closedAt === null ? null : utcIso(incident.closedAt),
     durationMs: incident.resolvedAt === null ? null : incident.resolvedAt - incident.createdAt,
     duration: incident.resolvedAt === null ? null : formatDuration(incident.resolvedAt - incident.createdAt),
-    summary: incident.resolutionSummary,
+    summary: incident.resolutionSummary === null ? null : namedText(incident.resolutionSummary, context.userNames),
     mitigated: executions.some((e) => e.outcome === 'succeeded'),
     recoveryValidated: verification?.passed ?? false,
     actionItems: context.input.actionItems.map((a) => ({ text: a.text, owner: user(a.owner), due: a.due ?? null, issueUrl: a.issueUrl ?? null, state: a.state ?? 'open' })),

@@ -6,7 +6,8 @@ import { escapeBlock, escapeInline, fencedBlock } from './escape-markdown';
 import type { ExecutionRecord, RollbackEvidence, SeverityAssessment } from './records';
 import type { ActionItem, ReportInput } from './report-input';
 import { renderTimelineLines } from './render-timeline';
-import { displayActor, slackToPlain } from './slack-text';
+import { displayActor, namedText, type UserNames } from './people-text';
+import { isPhrase, type Phrase } from '../phrase';
 import { utcDate, utcDateTime } from './utc-time';
 
 export interface IncidentReportContext {
@@ -49,14 +50,14 @@ function section(title: string, body: string): string {
   return `## ${title}\n\n${body}`;
 }
 
-/** User-written text: Slack markup translated, block syntax defused, a placeholder when empty. */
-function text(value: string, names: Record<string, string>, empty = 'Not recorded.'): string {
-  const escaped = escapeBlock(slackToPlain(value, names));
+/** Recorded text: people by name, block syntax defused, a placeholder when empty. */
+function text(value: Phrase, names: UserNames, empty = 'Not recorded.'): string {
+  const escaped = escapeBlock(namedText(value, names));
   return escaped || `_${empty}_`;
 }
 
-function inline(value: string, names: Record<string, string>): string {
-  return escapeInline(slackToPlain(value, names));
+function inline(value: Phrase, names: UserNames): string {
+  return escapeInline(namedText(value, names));
 }
 
 function header({ incident, input, userNames = {} }: IncidentReportContext): string {
@@ -96,7 +97,7 @@ function severity({ incident, timeline, severityAssessment, userNames = {} }: In
   if (changes.length) {
     lines.push('- **Changes**:');
     for (const change of changes) {
-      const reason = typeof change.details?.reason === 'string' ? ` (${inline(change.details.reason, userNames)})` : '';
+      const reason = isPhrase(change.details?.reason) ? ` (${inline(change.details.reason, userNames)})` : '';
       lines.push(`  - ${utcDateTime(change.at)} — ${escapeInline(displayActor(change.actor, userNames))} — ${inline(change.text, userNames)}${reason}`);
     }
   }

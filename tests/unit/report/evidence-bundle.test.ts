@@ -79,7 +79,7 @@ describe('buildEvidenceFiles', () => {
     const timeline = files['incident-timeline.md'].trimEnd().split('\n');
     expect(timeline[0]).toBe('# Incident Timeline: INC-20261121-001');
     expect(timeline.slice(2)).toHaveLength(context.timeline.length);
-    expect(timeline[2]).toBe('- 14:02 UTC — @alice — Opened P2: Checkout error rate 18%');
+    expect(timeline[2]).toBe('- 14:02 UTC — alice — Opened P2: Checkout error rate 18%');
     expect(files['INCIDENT-REPORT.md']).toBe(renderIncidentReport(context));
   });
 

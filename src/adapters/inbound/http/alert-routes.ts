@@ -11,6 +11,7 @@ import { parsePagerDuty } from '../alerts/parse-pagerduty';
 import { verifyPagerDutySignature } from '../alerts/verify-pagerduty-signature';
 import { ConcurrencyGate, GateFullError } from './concurrency-gate';
 import { BodyTooLargeError, bearerMatches, readBody, sendError, sendJson } from './http-helpers';
+import { plainText } from '../../../domain/phrase';
 
 export interface AlertRouteOptions {
   intake: AlertIntake;
@@ -95,9 +96,9 @@ async function handle(source: AlertSource, parse: Parser, req: IncomingMessage, 
   if (!parsed.ok) {
     if (parsed.code === ALERT_REFUSAL.ignored) {
       count('ignored');
-      return sendJson(res, 202, { ignored: parsed.reason, incidents: [], accepted: 0 });
+      return sendJson(res, 202, { ignored: plainText(parsed.reason), incidents: [], accepted: 0 });
     }
-    return refuse(400, 'invalid_payload', parsed.reason);
+    return refuse(400, 'invalid_payload', plainText(parsed.reason));
   }
 
   try {

@@ -6,10 +6,19 @@ import { normalizeIncidentId } from '../../../domain/incident-id';
 import type { TimelineEvent } from '../../../domain/timeline';
 import type { Logger } from '../../../logger';
 import { allowReadApi, sendError, sendJson } from './http-helpers';
+import { plainText, type Phrase } from '../../../domain/phrase';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** The read API's incident shape: times as ISO strings, SLA clocks with their state. */
+/**
+ * Recorded text for API readers, as the API has always given it: words as they are, people as
+ * `<@U…>` (the id in Slack's reference notation, which readers already parse).
+ */
+function apiText(p: Phrase): string {
+  return plainText(p, (id) => `<@${id}>`);
+}
+
 export function incidentJson(service: IncidentService, incident: Incident, timeline?: TimelineEvent[]) {
   const sla = service.sla(incident);
   return {
@@ -18,7 +27,7 @@ export function incidentJson(service: IncidentService, incident: Incident, timel
     summary: incident.summary,
     status: incident.status,
     severity: incident.severity,
-    severityReason: incident.severityReason,
+    severityReason: apiText(incident.severityReason),
     severityConfirmed: incident.severityConfirmed ? { by: incident.severityConfirmed.by, at: iso(incident.severityConfirmed.at) } : null,
     commander: incident.commander,
     service: incident.service,
@@ -30,7 +39,7 @@ export function incidentJson(service: IncidentService, incident: Incident, timel
     resolvedAt: iso(incident.resolvedAt),
     closedAt: iso(incident.closedAt),
     lastUpdateAt: iso(incident.lastUpdateAt),
-    resolutionSummary: incident.resolutionSummary,
+    resolutionSummary: incident.resolutionSummary === null ? null : apiText(incident.resolutionSummary),
     slack: { announcement: incident.announcement, channel: incident.channel },
     alerts: incident.alerts ? { ...incident.alerts, allResolvedAt: iso(incident.alerts.allResolvedAt) } : null,
     sla: {
@@ -40,7 +49,7 @@ export function incidentJson(service: IncidentService, incident: Incident, timel
       ...(timeline ? { breaches: timeline.filter((e) => e.kind === 'sla_breach').map((e) => ({ at: iso(e.at), clock: e.details?.clock ?? null, severity: e.details?.severity ?? null, overdueMs: e.details?.overdueMs ?? null })) } : {}),
     },
     oncall: incident.oncall ? { ...incident.oncall, at: iso(incident.oncall.at) } : null,
-    ...(timeline ? { timeline: timeline.map((e) => ({ id: e.id, at: iso(e.at), actor: e.actor, kind: e.kind, text: e.text, details: e.details ?? {} })) } : {}),
+    ...(timeline ? { timeline: timeline.map((e) => ({ id: e.id, at: iso(e.at), actor: e.actor, kind: e.kind, text: apiText(e.text), details: e.details ?? {} })) } : {}),
   };
 }
 

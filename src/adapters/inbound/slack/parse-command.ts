@@ -3,6 +3,7 @@ import { isStatus, type IncidentStatus } from '../../../domain/lifecycle';
 import { parseActionItem } from '../../../domain/paper-trail/parse-action-item';
 import type { ActionItem } from '../../../domain/report/report-input';
 import { isSeverity, type Severity } from '../../../domain/severity';
+import { plainText } from '../../../domain/phrase';
 
 export type ParsedCommand =
   | { kind: 'help' }
@@ -118,7 +119,7 @@ export function parseIncidentCommand(text: string): ParsedCommand {
     case 'action': {
       const { id, rest } = takeId(args);
       const parsed = parseActionItem(rest);
-      if (!parsed.ok) return { kind: 'error', message: `${parsed.reason.replace(/`"<what/, '`/incident action [id] "<what')}` };
+      if (!parsed.ok) return { kind: 'error', message: `${plainText(parsed.reason).replace(/`"<what/, '`/incident action [id] "<what')}` };
       return { kind: 'action', id, item: parsed.item };
     }
     case 'reopen':

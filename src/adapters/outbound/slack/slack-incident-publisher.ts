@@ -13,6 +13,8 @@ import { describeSlackError } from './slack-errors';
 import { announcementView } from './views/announcement-view';
 import type { ButtonSpec } from './views/block-kit';
 import { statusUpdateMessage } from './views/status-update-message';
+import { slackText } from './views/slack-text';
+import { escapeMrkdwn } from './views/block-kit';
 
 export interface PublisherOptions {
   incidentChannel: string;
@@ -283,7 +285,8 @@ export class SlackIncidentPublisher implements IncidentObserver {
     if (incident.openedBy.startsWith('U') || incident.openedBy.startsWith('W')) {
       await this.call('conversations.invite', () => this.client.conversations.invite({ channel: channel.id, users: incident.openedBy }));
     }
-    const summary = `:rotating_light: *${incident.id}* [${incident.severity}] ${incident.title}\n${incident.summary || '_No summary yet._'}\nWhy ${incident.severity}: ${incident.severityReason}`;
+    // Title and summary may come from an alert: escaped, so `<!channel>` in them notifies nobody.
+    const summary = `:rotating_light: *${incident.id}* [${incident.severity}] ${escapeMrkdwn(incident.title)}\n${incident.summary ? escapeMrkdwn(incident.summary) : '_No summary yet._'}\nWhy ${incident.severity}: ${slackText(incident.severityReason)}`;
     await this.call('chat.postMessage', () => this.poster.chat.postMessage({ channel: channel.id, text: summary }));
   }
 }

@@ -9,6 +9,8 @@ import { incidentListBlocks } from '../../../outbound/slack/views/incident-list-
 import { openIncidentModal, resolveModal, updateModal } from '../../../outbound/slack/views/modals';
 import { DELIVERY_TTL_MS, outcomeText, resolveIncidentId, type CommandContext, type SlackDeps } from './slack-deps';
 import type { SlackListeners } from '../slack-router';
+import { parseSlackText } from '../parse-slack-text';
+import type { Phrase } from '../../../../domain/phrase';
 
 type Reply = (text: string) => Promise<void>;
 type Answer = { response_type: 'ephemeral'; text: string; blocks?: unknown[] };
@@ -116,7 +118,7 @@ async function run(parsed: Exclude<ParsedCommand, { kind: 'error' | 'help' | 'li
         await client.views.open({ trigger_id: command.trigger_id, view: updateModal(incident) as never });
         return;
       }
-      const outcome = await onceFor(deps, command, () => service.postUpdate(id, { status: parsed.status, text: parsed.text, by: user }));
+      const outcome = await onceFor(deps, command, () => service.postUpdate(id, { status: parsed.status, text: parseSlackText(parsed.text), by: user }));
       if (outcome) await reply(outcomeText(outcome, `Update posted for ${id}.`));
       return;
     }
@@ -144,7 +146,7 @@ async function run(parsed: Exclude<ParsedCommand, { kind: 'error' | 'help' | 'li
     case 'note': {
       const id = await target(parsed.id, '/incident note INC-20261121-001 <text>');
       if (!id) return;
-      const outcome = await onceFor(deps, command, () => service.addNote(id, parsed.text, user));
+      const outcome = await onceFor(deps, command, () => service.addNote(id, parseSlackText(parsed.text), user));
       if (outcome) await reply(outcomeText(outcome, `Note added to ${id}.`));
       return;
     }
@@ -152,7 +154,7 @@ async function run(parsed: Exclude<ParsedCommand, { kind: 'error' | 'help' | 'li
       const id = await target(parsed.id, '/incident resolve INC-20261121-001 <summary>');
       if (!id) return;
       if (parsed.override !== undefined) {
-        const overridden = await onceFor(deps, command, () => service.resolve(id, user, parsed.summary, { override: parsed.override }));
+        const overridden = await onceFor(deps, command, () => service.resolve(id, user, personText(parsed.summary), { override: parsed.override }));
         if (overridden) await reply(outcomeText(overridden, `${id} resolved (recovery validation overridden: recorded in the decision log).`));
         return;
       }
@@ -163,7 +165,7 @@ async function run(parsed: Exclude<ParsedCommand, { kind: 'error' | 'help' | 'li
         await client.views.open({ trigger_id: command.trigger_id, view: resolveModal(incident) as never });
         return;
       }
-      const outcome = await onceFor(deps, command, () => service.resolve(id, user, parsed.summary));
+      const outcome = await onceFor(deps, command, () => service.resolve(id, user, personText(parsed.summary)));
       if (outcome) await reply(outcomeText(outcome, `${id} resolved.`));
       return;
     }
@@ -202,4 +204,9 @@ async function onceFor<T>(deps: SlackDeps, command: SlashCommand, fn: () => Prom
     await deps.idempotency.release(key); // nothing was stored, so a retry may try again
     throw error;
   }
+}
+
+/** What a person typed after the subcommand: their mentions and links kept (see parseSlackText). */
+function personText(text: string | undefined): Phrase | undefined {
+  return text === undefined ? undefined : parseSlackText(text);
 }

@@ -6,6 +6,8 @@ import { ACTIONS } from '../ids';
 import { actions, capBlocks, context, escapeMrkdwn, fields, header, section, type Block, type ButtonSpec } from './block-kit';
 import { relative, slackDate } from './format-time';
 import { CLOCK_LABEL, SEVERITY_EMOJI, STATUS_LABEL } from './severity-labels';
+import { slackText } from './slack-text';
+import { isEmptyPhrase } from '../../../../domain/phrase';
 
 export interface AnnouncementModel {
   incident: Incident;
@@ -72,10 +74,10 @@ export function announcementView({ incident, sla, now, extraButtons = [] }: Anno
       ['Opened', `${slackDate(incident.createdAt)} by ${who(incident.openedBy)}`],
       ['Acknowledged', incident.acknowledgedAt ? `${slackDate(incident.acknowledgedAt, '{time}')} by ${who(incident.acknowledgedBy)}` : '_not yet_'],
     ]),
-    context([`*Why ${incident.severity}:* ${escapeMrkdwn(incident.severityReason)}`]),
+    context([`*Why ${incident.severity}:* ${slackText(incident.severityReason)}`]),
   ];
   if (incident.summary) blocks.push(section(escapeMrkdwn(incident.summary)));
-  if (incident.impact) blocks.push(section(`*Latest update:* ${escapeMrkdwn(incident.impact)}`));
+  if (!isEmptyPhrase(incident.impact)) blocks.push(section(`*Latest update:* ${slackText(incident.impact)}`));
   const links = [
     ...(incident.channel ? [`Channel: <#${incident.channel.id}>`] : []),
     ...(incident.github ? [`GitHub: <${incident.github.url}|issue #${incident.github.issueNumber}>`] : []),
@@ -85,7 +87,7 @@ export function announcementView({ incident, sla, now, extraButtons = [] }: Anno
     const people = incident.oncall.people.map((p) => `${escapeMrkdwn(p.name)} (L${p.level})`).join(', ');
     blocks.push(context([`*On call* (PagerDuty): ${people || '_nobody on call_'}`]));
   }
-  if (incident.resolutionSummary) blocks.push(section(`*Resolution:* ${escapeMrkdwn(incident.resolutionSummary)}`));
+  if (incident.resolutionSummary) blocks.push(section(`*Resolution:* ${slackText(incident.resolutionSummary)}`));
   blocks.push(...alertBlocks(incident, open));
   blocks.push(context(clocks.length ? [`*SLA* · ${clocks.join(' · ')}`] : ['*SLA* · none']));
   if (buttons.length) blocks.push(actions(`incident_actions:${incident.id}`, buttons));
