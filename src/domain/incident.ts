@@ -4,8 +4,8 @@ import type { Severity } from './severity';
 import type { TimelineEventInput } from './timeline';
 import { isEmptyPhrase, phrase, trimPhrase, user as userRef, type Phrase } from './phrase';
 
-/** Where an incident came from. */
-export type IncidentSource = 'slack' | 'alertmanager' | 'pagerduty' | 'generic';
+/** Where an incident came from: 'slack', or the name of the alert source that opened it. */
+export type IncidentSource = string;
 
 export interface SlackRef {
   channel: string;

@@ -5,10 +5,8 @@ import { user, type Ref } from '../phrase';
 
 const USAGE = '`"<what to do>" @owner [YYYY-MM-DD]`';
 
-/** A Slack-escaped mention `<@U123>` / `<@U123|name>`, `@U123`, or `@name` when typed into a form. */
+/** `@U123` (a Slack user id; the Slack edge turns a mention into this), or `@name` typed into a form. */
 function parseOwner(token: string): string | null {
-  const escaped = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(token);
-  if (escaped) return escaped[1]!;
   if (/^@[UW][A-Z0-9]{6,}$/.test(token)) return token.slice(1);
   const typed = /^@([\w.-]{1,80})$/.exec(token);
   // Names typed into a form stay names (with their @); only Slack can turn them into ids.

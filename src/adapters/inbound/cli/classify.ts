@@ -1,14 +1,15 @@
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
-import { ALERT_SOURCES, type AlertSource } from '../alerts/normalized-alert';
+import { ALERT_SOURCES, type AlertSource } from '../alerts/alert-sources';
 import { detectAndParse } from '../alerts/parse-alert-payload';
 import { classifyGroup } from '../../../domain/classifier/classify-group';
 import { DEFAULT_SEVERITY_RULES } from '../../../domain/classifier/default-rules';
 import { parseSeverityRules, type SeverityRules } from '../../../domain/classifier/rules-schema';
 import { EXIT, type CliIo } from './cli-io';
+import { plainText } from '../../../domain/phrase';
 import { renderClassification } from './render-classification';
 
-export const CLASSIFY_USAGE = `usage: incident-bot classify [file|-] [--rules path] [--format alertmanager|pagerduty|generic] [--json]
+export const CLASSIFY_USAGE = `usage: incident-bot classify [file|-] [--rules path] [--format ${ALERT_SOURCES.join('|')}] [--json]
 
 Reads an alert payload (a file, or standard input with "-" or no file), validates it,
 and prints the normalized alerts with the severity decision for each and for the group.
@@ -55,7 +56,7 @@ export async function runClassifyCli(argv: readonly string[], io: CliIo): Promis
 
   const parsed = detectAndParse(body, args.format as AlertSource | undefined);
   if (!parsed.ok) {
-    io.stderr(`invalid payload (${parsed.code}): ${parsed.reason}\n`);
+    io.stderr(`invalid payload (${parsed.code}): ${plainText(parsed.reason)}\n`);
     return EXIT.invalid;
   }
   const decision = classifyGroup(parsed.batch.alerts, rules);
@@ -91,7 +92,7 @@ async function loadRules(path: string | undefined, io: CliIo): Promise<SeverityR
   }
   const parsed = parseSeverityRules(data);
   if (!parsed.ok) {
-    io.stderr(`${path}: ${parsed.reason}\n`);
+    io.stderr(`${path}: ${plainText(parsed.reason)}\n`);
     return EXIT.invalid;
   }
   return parsed.rules;

@@ -118,7 +118,8 @@ export function parseIncidentCommand(text: string): ParsedCommand {
     }
     case 'action': {
       const { id, rest } = takeId(args);
-      const parsed = parseActionItem(rest);
+      // A mention arrives as `<@U123|name>`; the action-item rules take the id as `@U123`.
+      const parsed = parseActionItem(rest.replace(/<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>/g, '@$1'));
       if (!parsed.ok) return { kind: 'error', message: `${plainText(parsed.reason).replace(/`"<what/, '`/incident action [id] "<what')}` };
       return { kind: 'action', id, item: parsed.item };
     }
