@@ -8,6 +8,7 @@ import type { TimelineEventInput } from '../domain/timeline';
 import { ROLLBACK_TIMERS, type RollbackDeps } from './rollback-deps';
 import { describeAction } from './rollback-proposals';
 import { joinPhrases, phrase, user, type Phrase, type Ref } from '../domain/phrase';
+import { runnerKindOf } from '../domain/rollback/runner-kinds';
 
 // The executing process renews this mark; a request still `running` without it had its process die.
 const ALIVE_TTL_MS = 10_000;
@@ -147,7 +148,7 @@ export class RollbackExecution {
     const finishedAt = clock();
     const execution: ExecutionRecord = {
       runner: spec.name,
-      kind: spec.kind === 'command' ? 'script' : spec.kind === 'github_actions' ? 'github-actions' : 'http',
+      kind: runnerKindOf(spec).recordKind,
       outcome: result.outcome,
       exitCode: result.exitCode ?? null,
       conclusion: result.conclusion ?? null,

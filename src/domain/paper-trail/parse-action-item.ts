@@ -5,8 +5,12 @@ import { user, type Ref } from '../phrase';
 
 const USAGE = '`"<what to do>" @owner [YYYY-MM-DD]`';
 
-/** `@U123` (a Slack user id; the Slack edge turns a mention into this), or `@name` typed into a form. */
-function parseOwner(token: string): string | null {
+/**
+ * `@U123` for a person the front end identified (`mentioned`: the ids it resolved from real
+ * mentions), a long `@U…` id typed by hand, or `@name` typed into a form.
+ */
+function parseOwner(token: string, mentioned: ReadonlySet<string>): string | null {
+  if (token.startsWith('@') && mentioned.has(token.slice(1))) return token.slice(1);
   if (/^@[UW][A-Z0-9]{6,}$/.test(token)) return token.slice(1);
   const typed = /^@([\w.-]{1,80})$/.exec(token);
   // Names typed into a form stay names (with their @); only Slack can turn them into ids.
@@ -24,7 +28,7 @@ export function isCalendarDate(text: string): boolean {
  * One action item, `what to do @owner [YYYY-MM-DD]`: the owner mention and the optional
  * due date come last; the text may be quoted ("…" or “…”). Refusals say what to type.
  */
-export function parseActionItem(line: string): Result<{ item: ActionItem }> {
+export function parseActionItem(line: string, mentioned: ReadonlySet<string> = new Set()): Result<{ item: ActionItem }> {
   const tokens = line.trim().split(/\s+/).filter(Boolean);
   if (!tokens.length) return refuse('action.empty', `An action item needs text and an owner: ${USAGE}.`);
   let due: string | undefined;
@@ -35,7 +39,7 @@ export function parseActionItem(line: string): Result<{ item: ActionItem }> {
     tokens.pop();
   }
   const ownerToken = tokens[tokens.length - 1] ?? '';
-  const owner = parseOwner(ownerToken);
+  const owner = parseOwner(ownerToken, mentioned);
   if (!owner) return refuse('action.no_owner', `Name an owner with @ after the text${tokens.length ? ` (got "${ownerToken.slice(0, 40)}")` : ''}: ${USAGE}.`);
   tokens.pop();
   const text = tokens.join(' ').replace(/^["“”']+|["“”']+$/g, '').trim();

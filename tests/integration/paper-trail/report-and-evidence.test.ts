@@ -98,7 +98,8 @@ describe('incident report', () => {
     expect(s.Resolution).toContain(REPORT_FIELDS.resolution);
     expect(s['Lessons Learned']).toContain('- Alert fired within 2 minutes');
     expect(s['Lessons Learned']).toContain('- Severity started too low');
-    expect(s['Action Items']).toMatch(/- \[ \] Add the payment path to the canary checks — Owner: U0BOB — Due: 2026-12-01 — Issue: \[#\d+\]\(https:\/\/github\.test\/acme\/incidents\/issues\/\d+\)/);
+    // Typed into the form as `@U0BOB`: a name as typed, its @ defused for GitHub.
+    expect(s['Action Items']).toMatch(/- \[ \] Add the payment path to the canary checks — Owner: @\u200DU0BOB — Due: 2026-12-01 — Issue: \[#\d+\]\(https:\/\/github\.test\/acme\/incidents\/issues\/\d+\)/);
     expect(s.Prevention).toContain(REPORT_FIELDS.prevention);
     expect(bot.github.commits.find((c) => c.path === path)?.message).toBe(`${id}: incident report`);
 

@@ -32,7 +32,7 @@ function toRef(target: string, label: string | undefined): Ref | null {
   const group = /^!subteam\^([A-Z0-9]+)$/.exec(target);
   if (group) return { kind: 'group', id: group[1]!, ...(name ? { name: name.replace(/^@/, '') } : {}) };
   if (target === '!here' || target === '!channel' || target === '!everyone') return { kind: 'broadcast', to: target.slice(1) as 'here' | 'channel' | 'everyone' };
-  if (/^(https?:\/\/|mailto:)/.test(target)) return { kind: 'link', url: target, ...(name ? { label: name } : {}) };
+  if (/^(https?:\/\/|mailto:)/.test(target)) return { kind: 'link', url: unescape(target), ...(name ? { label: name } : {}) };
   return null;
 }
 

@@ -20,7 +20,7 @@ export function slackText(p: Phrase): string {
         case 'broadcast':
           return `<!${x.to}>`;
         case 'link':
-          return x.label ? `<${x.url}|${escapeMrkdwn(x.label)}>` : `<${x.url}>`;
+          return x.label ? `<${escapeMrkdwn(x.url)}|${escapeMrkdwn(x.label)}>` : `<${escapeMrkdwn(x.url)}>`;
       }
     })
     .join('');
