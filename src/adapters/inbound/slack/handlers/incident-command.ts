@@ -2,7 +2,6 @@ import type { App, RespondFn, SlashCommand } from '@slack/bolt';
 import { isOpenStatus } from '../../../../domain/lifecycle';
 import { COMMAND } from '../../../outbound/slack/ids';
 import { parseIncidentCommand, type ParsedCommand } from '../parse-command';
-import { describeSlackError } from '../../../outbound/slack/slack-errors';
 import { HELP_TEXT } from '../../../outbound/slack/views/help-text';
 import { incidentDetailBlocks } from '../../../outbound/slack/views/incident-detail-view';
 import { incidentListBlocks } from '../../../outbound/slack/views/incident-list-view';
@@ -10,6 +9,7 @@ import { openIncidentModal, resolveModal, updateModal } from '../../../outbound/
 import { DELIVERY_TTL_MS, outcomeText, resolveIncidentId, type CommandContext, type SlackDeps } from './slack-deps';
 import type { SlackListeners } from '../slack-router';
 import { parseSlackText } from '../parse-slack-text';
+import { describeHandlerError } from '../handler-errors';
 import type { Phrase } from '../../../../domain/phrase';
 
 type Reply = (text: string) => Promise<void>;
@@ -19,7 +19,6 @@ type Answer = { response_type: 'ephemeral'; text: string; blocks?: unknown[] };
 // this budget, well inside Slack's 3 s; otherwise the ack goes out empty and the answer follows
 // through response_url.
 const READ_ANSWER_BUDGET_MS = 1_500;
-const SOMETHING_WRONG = ':warning: Something went wrong on our side; nothing was changed twice. Try again, or check the bot logs.';
 
 /**
  * `/incident <subcommand>`. Changes are acknowledged before any Redis or Slack call (Slack's
@@ -33,9 +32,11 @@ export function registerIncidentCommand(app: SlackListeners, deps: SlackDeps): v
     if (parsed.kind === 'help') return void (await ack({ response_type: 'ephemeral', text: HELP_TEXT }));
     const log = deps.log.child({ component: 'slack-command', subcommand: parsed.kind });
     if (parsed.kind === 'list' || parsed.kind === 'show') {
+      // Answered in the acknowledgement when quick; a failure is answered like any other.
       const answer = readAnswer(parsed, command, deps).catch((error: unknown): Answer => {
-        log.error({ err: error }, 'command failed');
-        return { response_type: 'ephemeral', text: SOMETHING_WRONG };
+        const failure = describeHandlerError(error);
+        log.error({ err: error, code: failure.code }, 'Slack listener failed');
+        return { response_type: 'ephemeral', text: failure.userMessage };
       });
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), READ_ANSWER_BUDGET_MS)));
@@ -47,18 +48,8 @@ export function registerIncidentCommand(app: SlackListeners, deps: SlackDeps): v
     }
     await ack();
     const reply: Reply = async (text) => void (await respond({ response_type: 'ephemeral', text }));
-    try {
-      await run(parsed, command, deps, client, reply, respond);
-    } catch (error) {
-      if ((error as { code?: string }).code?.startsWith('slack_webapi')) {
-        const failure = describeSlackError(error);
-        log.warn({ error: failure.code }, 'Slack call failed during a command');
-        await reply(`:warning: ${failure.userMessage}.`);
-      } else {
-        log.error({ err: error }, 'command failed');
-        await reply(SOMETHING_WRONG);
-      }
-    }
+    // A throw here ends in the router's one error path (slack-router.ts).
+    await run(parsed, command, deps, client, reply, respond);
   });
 }
 

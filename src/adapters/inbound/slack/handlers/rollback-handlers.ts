@@ -24,7 +24,6 @@ type Respond = (text: string, blocks?: unknown[]) => Promise<void>;
  * request decides what a click means. Answers go to the clicker only (ephemeral).
  */
 export function registerRollbackHandlers(app: SlackListeners, deps: SlackDeps, rollback: RollbackHandlerDeps): void {
-  const log = deps.log.child({ component: 'slack-rollback' });
 
   deps.extensions.commands.rollback = async (parsed, ctx) => {
     const respond: Respond = async (text, blocks) => void (await ctx.respond({ response_type: 'ephemeral', text, ...(blocks ? { blocks: blocks as never } : {}) }));
@@ -50,10 +49,7 @@ export function registerRollbackHandlers(app: SlackListeners, deps: SlackDeps, r
       await ack();
       const requestId = action.value ?? '';
       const decided = kind === 'stop' ? rollback.decisions.stop(requestId, body.user.id) : rollback.decisions.decide(requestId, kind, body.user.id);
-      const outcome = await decided.catch((error: unknown) => {
-        log.error({ err: error, request: action.value, kind }, 'rollback decision failed');
-        return { ok: false as const, code: 'internal', reason: 'Something went wrong on our side; nothing ran twice. Try again, or check the bot logs.' };
-      });
+      const outcome = await decided;
       await respond({ response_type: 'ephemeral', replace_original: false, text: outcome.ok ? slackText(outcome.message) : `:warning: ${slackText(outcome.reason)}` });
     });
   };
