@@ -20,7 +20,7 @@ export interface ProposeInput {
 export type ProposeOutcome = Result<{ request: RollbackRequest; incident: Incident; config: ServiceRollbackConfig; dryRun: boolean }>;
 
 /**
- * Proposing a rollback (seed 002): checks the plan can be filled in, runs the readiness
+ * Proposing a rollback (the four-gate incident protocol): checks the plan can be filled in, runs the readiness
  * checks, stores the request and posts the approval blocks. A dry run stops after readiness.
  */
 export class RollbackProposals {

@@ -12,7 +12,7 @@ import { checkGates } from '../domain/paper-trail/check-gates';
 import type { CoreContext, Feature } from './feature';
 
 /**
- * The paper trail (issue 5): a GitHub issue per incident kept in step by jobs on the
+ * The paper trail: a GitHub issue per incident kept in step by jobs on the
  * shared timer engine, the incident report (Slack form → Markdown → Slack and GitHub),
  * action items as follow-up issues, the evidence bundle, and gates 3 and 4 on the
  * incident service. Without GITHUB_TOKEN and GITHUB_REPOSITORY everything but GitHub works.

@@ -26,7 +26,7 @@ export interface RollbackFeature extends Feature {
 }
 
 /**
- * Approve, then roll back (issue 4): proposals with readiness checks, approval guardrails,
+ * Approve, then roll back: proposals with readiness checks, approval guardrails,
  * an exactly-once execution as a timer job, verification, fallbacks, automatic rollback
  * with an abortable countdown, and crash safety (a run cut short is `unknown`, never re-run).
  */

@@ -98,7 +98,7 @@ export class PaperTrailService implements IncidentObserver {
     return { ok: true, ...added };
   }
 
-  /** Protocol 13's evidence files, rendered from what is stored now. */
+  /** The four-gate protocol's evidence files, rendered from what is stored now. */
   async evidence(incidentId: string): Promise<Record<EvidenceFileName, string> | null> {
     const context = await loadReportContext({ incidents: this.deps.service.store, paperTrail: this.deps.paperTrail, rollbackRecords: this.deps.rollbackRecords }, incidentId, this.deps.users);
     return context ? buildEvidenceFiles(context) : null;

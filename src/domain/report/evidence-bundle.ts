@@ -10,7 +10,7 @@ export interface EvidenceContext extends IncidentReportContext {
   decisions: DecisionRecord[];
 }
 
-/** The file names protocol 13 asks for, in the order a reader should open them. */
+/** The evidence files the four-gate incident protocol asks for, in the order a reader should open them. */
 export const EVIDENCE_FILES = [
   'INCIDENT-REPORT.md',
   'severity-assessment.json',
@@ -24,7 +24,7 @@ export const EVIDENCE_FILES = [
 export type EvidenceFileName = (typeof EVIDENCE_FILES)[number];
 
 /**
- * Protocol 13's evidence files, built from what the bot already holds. Deterministic:
+ * The four-gate protocol's evidence files, built from what the bot already holds. Deterministic:
  * sorted keys, stable ordering, UTC ISO times; two builds from the same inputs are
  * byte-identical, so committing the bundle again is a no-op.
  */

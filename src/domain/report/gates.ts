@@ -1,7 +1,7 @@
 import { refuse, type Result } from '../result';
 import { isEmptyPhrase, type Phrase } from '../phrase';
 
-/** What the four gates of protocol 13 look at; the app derives these from the incident and its records. */
+/** What the four gates of the incident protocol look at; the app derives these from the incident and its records. */
 export interface GateFacts {
   severityConfirmed: boolean;
   rollbackReadinessPassed: boolean;

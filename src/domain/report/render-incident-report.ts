@@ -21,7 +21,7 @@ export interface IncidentReportContext {
 }
 
 /**
- * The post-mortem from seed 001's template, extended with the rollback evidence the
+ * The post-mortem template of the incident response plan, extended with the rollback evidence the
  * bot holds (signals, execution report, verification). Pure: the same context always
  * renders the same Markdown, so it can be committed, diffed and golden-tested.
  */
@@ -104,7 +104,7 @@ function severity({ incident, timeline, severityAssessment, userNames = {} }: In
   return lines.join('\n');
 }
 
-/** The seed's five milestones first, then every event from the stream. */
+/** The post-mortem template's five milestones first, then every event from the stream. */
 function timeline({ incident, timeline: events, input, rollback, userNames = {} }: IncidentReportContext): string {
   const milestones: [string, number | null][] = [
     ['Impact started', input.impactStartedAt ?? incident.createdAt],

@@ -6,7 +6,7 @@ import { phrase, user, type Phrase } from '../phrase';
 /**
  * A rollback request and its life, as a table of moves:
  *
- *   countdown ─(timer)→ queued                    automatic rollback (seed 003)
+ *   countdown ─(timer)→ queued                    automatic rollback (rollout procedures' triggers)
  *   countdown ─(abort)→ aborted
  *   pending ─(approve, enough approvers)→ approved ─(claim, fencing token)→ queued
  *   pending ─(reject | expire | newer proposal)→ rejected | expired | superseded

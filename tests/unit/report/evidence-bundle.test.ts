@@ -12,7 +12,7 @@ function build() {
 const json = (files: Record<string, string>, name: string) => JSON.parse(files[name]!);
 
 describe('buildEvidenceFiles', () => {
-  it("produces protocol 13's files, JSON ones parseable", () => {
+  it("produces the four-gate protocol's evidence files, JSON ones parseable", () => {
     const { files } = build();
     expect(Object.keys(files).sort()).toEqual([...EVIDENCE_FILES].sort());
     expect(Object.keys(files).sort()).toEqual(['INCIDENT-REPORT.md', 'decision-log.json', 'incident-timeline.md', 'mitigation-execution-report.json', 'recovery-validation.json', 'resolution-summary.json', 'severity-assessment.json']);

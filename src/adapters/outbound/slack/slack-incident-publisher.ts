@@ -51,7 +51,7 @@ const PERSON_NOTICE_WAIT_MS = 2_000;
 /**
  * Keeps Slack in step with stored incidents: one announcement per incident in the
  * incident-response channel (updated in place), optional dedicated channels, and
- * status updates in seed 001's template.
+ * status updates in the status-update template.
  */
 export class SlackIncidentPublisher implements IncidentObserver {
   readonly name = 'slack';

@@ -30,7 +30,7 @@ function field(input: { block: string; action: string }, label: string, options:
   };
 }
 
-/** The incident report form (seed 001's post-mortem headings); the rest comes from the timeline. */
+/** The incident report form (the post-mortem template's headings); the rest comes from the timeline. */
 export function reportModal({ incident, previous, actionItems }: ReportModalModel): Record<string, unknown> {
   const p = previous;
   return {
