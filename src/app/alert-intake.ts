@@ -78,7 +78,7 @@ export class AlertIntake implements IncidentObserver {
   }
 
   private async receiveGroup(batch: AlertBatch, groupKey: string, alerts: NormalizedAlert[]): Promise<GroupResult> {
-    const { source, upstream, truncatedAlerts: truncated } = batch;
+    const { source, upstream, truncatedAlerts: truncated, drill } = batch;
     const { service, alerts: store, rules } = this.deps;
     const decisions = classifyGroup(alerts, rules);
     const values = alerts.map((a, i) => ({ fingerprint: a.fingerprint, value: `${a.status}:${decisions.perAlert[i]!.severity}` }));
@@ -107,6 +107,7 @@ export class AlertIntake implements IncidentObserver {
             source,
             alerts: emptyAlerts(groupKey),
             autoRollback: decisions.group.autoRollback ? { rule: decisions.group.rule ?? 'unnamed rule' } : null,
+            ...(drill ? { drill } : {}),
           },
           // Every concurrent opener of this group and generation gets the same incident.
           { idempotencyKey: `alertgroup:${RedisAlertStore.groupId(groupKey)}:${group.generation}` },

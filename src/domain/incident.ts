@@ -3,6 +3,7 @@ import { refuse, type Result } from './result';
 import type { Severity } from './severity';
 import type { TimelineEventInput } from './timeline';
 import { isEmptyPhrase, phrase, trimPhrase, user as userRef, type Phrase } from './phrase';
+import { drillTitle, type DrillMark } from './drills/drill-mark';
 
 /** Where an incident came from: 'slack', or the name of the alert source that opened it. */
 export type IncidentSource = string;
@@ -56,6 +57,8 @@ export interface Incident {
   github?: GitHubIssueLink | null;
   /** Opened by an alert whose classifier rule has `auto_rollback: true` (the rollback feature acts on it). */
   autoRollback?: { rule: string } | null;
+  /** A rehearsal, not a real incident: marked DRILL everywhere, pages nobody, kept out of metrics. */
+  drill?: DrillMark | null;
 }
 
 export interface OnCall {
@@ -118,6 +121,7 @@ export interface NewIncident {
   commander?: string | null;
   alerts?: IncidentAlerts | null;
   autoRollback?: { rule: string } | null;
+  drill?: DrillMark | null;
 }
 
 /** A change to apply: the incident after it and the timeline entries it writes. */
@@ -126,7 +130,7 @@ export type Change = Result<{ incident: Incident; events: TimelineEventInput[] }
 export function createIncident(id: string, input: NewIncident, now: number): { incident: Incident; events: TimelineEventInput[] } {
   const incident: Incident = {
     id,
-    title: input.title,
+    title: input.drill ? drillTitle(input.title) : input.title,
     summary: input.summary ?? '',
     severity: input.severity,
     severityReason: input.severityReason ?? phrase`${input.severity} chosen by ${userRef(input.openedBy)}`,
@@ -150,10 +154,11 @@ export function createIncident(id: string, input: NewIncident, now: number): { i
     version: 0,
     ...(input.alerts ? { alerts: input.alerts } : {}),
     ...(input.autoRollback ? { autoRollback: input.autoRollback } : {}),
+    ...(input.drill ? { drill: input.drill } : {}),
   };
   return {
     incident,
-    events: [{ at: now, actor: input.openedBy, kind: 'opened', text: `Opened ${input.severity}: ${input.title}`, details: { severity: input.severity, source: incident.source, ...(input.autoRollback ? { autoRollback: input.autoRollback.rule } : {}) } }],
+    events: [{ at: now, actor: input.openedBy, kind: 'opened', text: `Opened ${input.severity}: ${incident.title}`, details: { severity: input.severity, source: incident.source, ...(input.drill ? { drill: input.drill.scenario } : {}), ...(input.autoRollback ? { autoRollback: input.autoRollback.rule } : {}) } }],
   };
 }
 

@@ -1,5 +1,4 @@
 import type { App, CustomRoute } from '@slack/bolt';
-import type { Redis } from 'ioredis';
 import type { RedisIdempotency } from '../adapters/outbound/redis/redis-idempotency';
 import type { RedisIncidentStore } from '../adapters/outbound/redis/redis-incident-store';
 import type { RedisRollbackRecords } from '../adapters/outbound/redis/redis-rollback-records';
@@ -8,11 +7,13 @@ import type { SlackIncidentPublisher } from '../adapters/outbound/slack/slack-in
 import type { SlackListeners } from '../adapters/inbound/slack/slack-router';
 import type { TimerEngine, TimerHandler } from '../adapters/outbound/timers/timer';
 import type { IncidentService } from '../app/incident-service';
+import type { RollbackPlans } from '../app/rollback-ports';
 import type { Config } from '../config/load-config';
 import type { Clock } from '../domain/clock';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import type { UserDirectory } from '../app/ports/user-directory';
+import type { RedisClient } from '../adapters/outbound/redis/key-space';
 
 /** What every capability is built from: the validated config and the shared core. */
 export interface CoreContext {
@@ -20,7 +21,7 @@ export interface CoreContext {
   clock: Clock;
   log: Logger;
   metrics: Metrics;
-  redis: Redis;
+  redis: RedisClient;
   store: RedisIncidentStore;
   idempotency: RedisIdempotency;
   service: IncidentService;
@@ -29,6 +30,8 @@ export interface CoreContext {
   rollbackRecords: RedisRollbackRecords;
   /** Who a Slack user id is, for the GitHub issue and the report (names, never `@id`). */
   users: UserDirectory;
+  /** Rollback plans of drill incidents (simulated runners), when drills are on. */
+  drillPlans?: RollbackPlans;
 }
 
 /** Available once the Slack app exists. */

@@ -188,7 +188,7 @@ describe('action items', () => {
 });
 
 describe('evidence bundle', () => {
-  it('GET /api/incidents/:id/evidence: a tar.gz of the four-gate protocol's evidence files, the same as ?format=json, consistent with Slack and the read API', async () => {
+  it('GET /api/incidents/:id/evidence: a tar.gz of the four-gate protocol evidence files, the same as ?format=json, consistent with Slack and the read API', async () => {
     bot = await startPaperBot({ github: false });
     const id = await bot.open();
     await seedRollback(bot, id);

@@ -1,4 +1,5 @@
 import type { Signals } from '../../../domain/classifier/signals';
+import type { DrillMark } from '../../../domain/drills/drill-mark';
 
 export type { Signals } from '../../../domain/classifier/signals';
 
@@ -45,6 +46,8 @@ export interface AlertBatch {
    * acted on, and an echo of our own resolution is noted and dropped. Named for the messages.
    */
   upstream?: { name: string };
+  /** Alerts played by a drill: the incident they open is a drill (see DrillMark). */
+  drill?: DrillMark;
 }
 
 /** Refusal codes the alert routes map to HTTP answers (invalid → 400, ignored → 202). */
