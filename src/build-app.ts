@@ -41,6 +41,7 @@ import { signalsFeature } from './features/signals-feature';
 import { createSignalSource } from './adapters/outbound/prometheus/create-signal-source';
 import { drillRollbackPlans, drillsFeature } from './features/drills-feature';
 import type { CoreContext, Feature } from './features/feature';
+import { SlackUserDirectory } from './adapters/outbound/slack/slack-user-directory';
 
 export interface BuildOptions {
   config: Config;
@@ -85,7 +86,9 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
   const timers = new RedisTimerEngine({ redis, prefix: env.REDIS_PREFIX, logger: log.child({ component: 'timers' }), clock });
   const rollbackRecords = new RedisRollbackRecords(redis, env.REDIS_PREFIX);
   const signalSource = createSignalSource(config.signals, log);
-  const core: CoreContext = { config, clock, log, metrics, redis, store, idempotency, service, timers, rollbackRecords, signalSource, drillPlans: drillRollbackPlans(config) };
+  // Read-only lookups: the client's own retries are safe here.
+  const users = new SlackUserDirectory(new webApi.WebClient(env.SLACK_BOT_TOKEN, { slackApiUrl: env.SLACK_API_URL, timeout: 10_000, retryConfig: { retries: 1 }, logger: boltLogger(log.child({ component: 'user-directory' })) }), log.child({ component: 'user-directory' }));
+  const core: CoreContext = { config, clock, log, metrics, redis, store, idempotency, service, timers, rollbackRecords, signalSource, users, drillPlans: drillRollbackPlans(config) };
 
   // Each capability is built from the core; the order is the order observers run in.
   const alerts = alertsFeature(core);

@@ -54,7 +54,8 @@ export class AlertIntake implements IncidentObserver {
   ) {}
 
   async receive(batch: AlertBatch): Promise<IntakeResult> {
-    const deliveryId = batch.source === 'pagerduty' ? (batch.alerts[0]?.deliveryId ?? null) : null;
+    // A sender that names its deliveries (PagerDuty's event id) is deduplicated by that name.
+    const deliveryId = batch.alerts[0]?.deliveryId ?? null;
     if (deliveryId && !(await this.deps.alerts.claimDelivery(batch.source, deliveryId))) {
       const known = await Promise.all(batch.alerts.map((a) => this.deps.alerts.group(a.groupKey)));
       const incidents = [...new Set(known.map((g) => g.incidentId ?? g.lastIncidentId).filter((id): id is string => id !== null))];
@@ -64,7 +65,7 @@ export class AlertIntake implements IncidentObserver {
       const groups = new Map<string, NormalizedAlert[]>();
       for (const alert of batch.alerts) groups.set(alert.groupKey, [...(groups.get(alert.groupKey) ?? []), alert]);
       const results: GroupResult[] = [];
-      for (const [groupKey, alerts] of groups) results.push(await this.receiveGroup(batch.source, groupKey, alerts, batch.truncatedAlerts, batch.drill));
+      for (const [groupKey, alerts] of groups) results.push(await this.receiveGroup(batch, groupKey, alerts));
       const incidents = [...new Set(results.map((r) => r.incidentId).filter((id): id is string => id !== null))];
       return {
         outcome: results.some((r) => r.changed || r.unmatched) ? 'accepted' : 'duplicate',
@@ -80,7 +81,8 @@ export class AlertIntake implements IncidentObserver {
     }
   }
 
-  private async receiveGroup(source: AlertBatch['source'], groupKey: string, alerts: NormalizedAlert[], truncated: number, drill?: AlertBatch['drill']): Promise<GroupResult> {
+  private async receiveGroup(batch: AlertBatch, groupKey: string, alerts: NormalizedAlert[]): Promise<GroupResult> {
+    const { source, upstream, truncatedAlerts: truncated, drill } = batch;
     const { service, alerts: store, rules } = this.deps;
     const decisions = classifyGroup(alerts, rules);
     const values = alerts.map((a, i) => ({ fingerprint: a.fingerprint, value: `${a.status}:${decisions.perAlert[i]!.severity}` }));
@@ -96,7 +98,7 @@ export class AlertIntake implements IncidentObserver {
       }
       let opened = false;
       if (!incident) {
-        if (!decisions.group) return this.unmatched(source, group.lastIncidentId, alerts);
+        if (!decisions.group) return this.unmatched(batch, group.lastIncidentId, alerts);
         const lead = alerts[decisions.group.alertIndex]!;
         const result = await service.open(
           {
@@ -130,7 +132,7 @@ export class AlertIntake implements IncidentObserver {
       if (record.changed > 0 || truncatedMore) {
         const changeText = record.changed > 0 ? describeChange(alerts, record) : null;
         const upstreamResolved =
-          source === 'pagerduty' && alerts.some((a) => a.status === 'resolved') ? 'Resolved in PagerDuty; recorded here, not resolved automatically.' : null;
+          upstream && alerts.some((a) => a.status === 'resolved') ? `Resolved in ${upstream.name}; recorded here, not resolved automatically.` : null;
         const outcome = await service.apply(incident.id, (current, now) =>
           recordAlertState(
             current,
@@ -169,14 +171,15 @@ export class AlertIntake implements IncidentObserver {
 
   /**
    * Resolved alerts with no open incident. Creating an incident only to resolve it helps
-   * nobody, so nothing is opened. PagerDuty echoing OUR resolution of an incident it opened
-   * is recorded on that incident's timeline, and nothing more (no loop back upstream).
+   * nobody, so nothing is opened. A sender with its own incident (PagerDuty) echoing OUR
+   * resolution of an incident it opened is recorded on that incident's timeline, and nothing
+   * more (no loop back upstream).
    */
-  private async unmatched(source: AlertBatch['source'], lastIncidentId: string | null, alerts: NormalizedAlert[]): Promise<GroupResult> {
-    if (source === 'pagerduty' && lastIncidentId) {
+  private async unmatched({ source, upstream }: AlertBatch, lastIncidentId: string | null, alerts: NormalizedAlert[]): Promise<GroupResult> {
+    if (upstream && lastIncidentId) {
       const last = await this.deps.service.store.get(lastIncidentId);
-      if (last?.source === 'pagerduty') {
-        const event: TimelineEventInput = { at: this.deps.service.now(), actor: 'alert:pagerduty', kind: 'upstream_resolved', text: 'PagerDuty incident resolved upstream.' };
+      if (last?.source === source) {
+        const event: TimelineEventInput = { at: this.deps.service.now(), actor: `alert:${source}`, kind: 'upstream_resolved', text: `${upstream.name} incident resolved upstream.` };
         await this.deps.service.store.appendTimeline(last.id, [event]);
         return { incidentId: last.id, opened: false, changed: true, unmatched: 0 };
       }

@@ -12,6 +12,7 @@ import { overrideRecovery } from '../domain/paper-trail/override-recovery';
 import type { Refusal } from '../domain/result';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
+import type { Phrase } from '../domain/phrase';
 
 export interface OpenOptions {
   /** Create a dedicated Slack channel for this incident. */
@@ -162,15 +163,15 @@ export class IncidentService {
     return this.apply(id, (i, now) => domain.confirmSeverity(i, by, now));
   }
 
-  postUpdate(id: string, input: { status: IncidentStatus | null; text: string; by: string }) {
+  postUpdate(id: string, input: { status: IncidentStatus | null; text: Phrase; by: string }) {
     return this.apply(id, (i, now) => domain.postStatusUpdate(i, { status: input.status ?? i.status, text: input.text, by: input.by }, now));
   }
 
-  addNote(id: string, text: string, by: string, details?: Record<string, unknown>) {
+  addNote(id: string, text: Phrase, by: string, details?: Record<string, unknown>) {
     return this.apply(id, (i, now) => domain.addNote(i, text, by, now, details));
   }
 
-  resolve(id: string, by: string, summary?: string, options: ResolveOptions = {}) {
+  resolve(id: string, by: string, summary?: Phrase, options: ResolveOptions = {}) {
     return this.apply(id, (i, now) => {
       if (options.override === undefined) return domain.resolve(i, by, now, summary);
       // The override and the resolve are one change: refused together, stored together.

@@ -8,8 +8,9 @@ import type { ApproverDirectory } from './rollback-approvers';
 import type { RollbackDeps } from './rollback-deps';
 import type { RollbackExecution } from './rollback-execution';
 import { describeAction } from './rollback-proposals';
+import { joinPhrases, phrase, plainText, user, type Phrase } from '../domain/phrase';
 
-export type DecisionOutcome = Result<{ request: RollbackRequest; message: string }>;
+export type DecisionOutcome = Result<{ request: RollbackRequest; message: Phrase }>;
 
 const RECORD_KIND = { approve: 'approval', reject: 'rejection', abort: 'rejection' } as const;
 
@@ -45,7 +46,7 @@ export class RollbackDecisions {
     const move = kind === 'approve' ? addApproval : kind === 'reject' ? reject : abort;
     const updated = await requests.update(requestId, (r) => checkDecision(r, kind, actor, facts, clock()) ?? move(r, actor, clock()));
     if (!updated.ok) {
-      if ('recorded' in updated && updated.recorded) await this.recordDenial(stored, kind, actor, updated.reason);
+      if ('recorded' in updated && updated.recorded) await this.recordDenial(stored, kind, actor, plainText(updated.reason));
       return updated;
     }
     const { request } = updated;
@@ -55,11 +56,11 @@ export class RollbackDecisions {
     const text =
       kind === 'approve'
         ? complete
-          ? `Rollback ${request.id} approved by <@${actor}>${request.approvals.length > 1 ? ` (with ${request.approvals.slice(0, -1).map((a) => `<@${a.by}>`).join(', ')})` : ''}; starting.`
-          : `Rollback ${request.id}: approval ${request.approvals.length}/${request.approvalsNeeded} by <@${actor}>; another approver is needed.`
+          ? phrase`Rollback ${request.id} approved by ${user(actor)}${request.approvals.length > 1 ? phrase` (with ${joinPhrases(request.approvals.slice(0, -1).map((a) => [user(a.by)]), ', ')})` : ''}; starting.`
+          : phrase`Rollback ${request.id}: approval ${request.approvals.length}/${request.approvalsNeeded} by ${user(actor)}; another approver is needed.`
         : kind === 'reject'
-          ? `Rollback ${request.id} ${actor === request.requestedBy ? 'withdrawn' : 'rejected'} by <@${actor}>.`
-          : `Automatic rollback ${request.id} aborted by <@${actor}>.`;
+          ? phrase`Rollback ${request.id} ${actor === request.requestedBy ? 'withdrawn' : 'rejected'} by ${user(actor)}.`
+          : phrase`Automatic rollback ${request.id} aborted by ${user(actor)}.`;
     const event = { at, actor, kind: kind === 'approve' ? (complete ? 'rollback_approved' : 'rollback_approval') : kind === 'reject' ? 'rollback_rejected' : 'rollback_aborted', text, details: { request: request.id } };
     // Gate 2's "decision recorded" is the approval that lets the rollback run. Its timeline write
     // goes first; the claim does not wait for the observers (Slack pacing) that follow it.
@@ -96,7 +97,7 @@ export class RollbackDecisions {
     const { request } = updated;
     const at = clock();
     await this.deps.records.addDecision(request.incidentId, { kind: 'stop', by: actor, at, action: describeAction(request), reason: 'stopped by a person while it ran' });
-    const text = `Stop of rollback ${request.id} asked by <@${actor}>; killing \`${request.runners[request.runnerIndex] ?? 'its runner'}\`.`;
+    const text = phrase`Stop of rollback ${request.id} asked by ${user(actor)}; killing \`${request.runners[request.runnerIndex] ?? 'its runner'}\`.`;
     await this.deps.service.apply(request.incidentId, (i) => recordRollbackEvent(i, { at, actor, kind: 'rollback_stop_requested', text, details: { request: request.id } }));
     this.deps.messenger()?.refresh(request.id);
     return { ok: true, request, message: `Stopping ${request.id}: its runner is being killed and no fallback will run. The message above says when it has stopped.` };
@@ -106,7 +107,7 @@ export class RollbackDecisions {
     const at = this.deps.clock();
     await this.deps.records.addDecision(request.incidentId, { kind: 'denial', by: actor, at, action: `${kind} ${describeAction(request)}`, reason });
     await this.deps.service.apply(request.incidentId, (i) =>
-      recordRollbackEvent(i, { at, actor, kind: 'rollback_denied', text: `Refused ${kind} of ${request.id} by <@${actor}>: ${reason}`, details: { request: request.id, decision: kind } }),
+      recordRollbackEvent(i, { at, actor, kind: 'rollback_denied', text: phrase`Refused ${kind} of ${request.id} by ${user(actor)}: ${reason}`, details: { request: request.id, decision: kind } }),
     );
     this.deps.log.info({ request: request.id, actor, kind, reason }, 'rollback decision refused');
   }

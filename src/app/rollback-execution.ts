@@ -8,6 +8,8 @@ import type { RollbackRunner, RunProgress, RunResult } from '../domain/rollback/
 import type { TimelineEventInput } from '../domain/timeline';
 import { ROLLBACK_TIMERS, type RollbackDeps } from './rollback-deps';
 import { describeAction } from './rollback-proposals';
+import { joinPhrases, phrase, user, type Phrase, type Ref } from '../domain/phrase';
+import { runnerKindOf } from '../domain/rollback/runner-kinds';
 
 // The executing process renews this mark; a request still `running` without it had its process die.
 const ALIVE_TTL_MS = 10_000;
@@ -20,7 +22,8 @@ const STOP_POLL_MS = 500;
 
 export interface ExecutionOptions {
   /** People to call when every runner failed or the outcome is unknown (service owners, user group). */
-  mentionsFor(service: string, incidentCommander: string | null): string[];
+  /** Who is called when a rollback needs a person: the commander, the service's owners and user group. */
+  mentionsFor(service: string, incidentCommander: string | null): Ref[];
 }
 
 /**
@@ -146,7 +149,7 @@ export class RollbackExecution {
     const finishedAt = clock();
     const execution: ExecutionRecord = {
       runner: spec.name,
-      kind: spec.kind === 'command' ? 'script' : spec.kind === 'github_actions' ? 'github-actions' : 'http',
+      kind: runnerKindOf(spec).recordKind,
       outcome: result.outcome,
       exitCode: result.exitCode ?? null,
       conclusion: result.conclusion ?? null,
@@ -200,7 +203,7 @@ export class RollbackExecution {
     const incident = await this.deps.service.store.get(request.incidentId);
     const mentions = this.options.mentionsFor(request.service, incident?.commander ?? null);
     await this.event(done.request, { kind: 'rollback_failed', text: `Rollback failed — manual intervention. ${what}`, details: { request: request.id, mentions } });
-    await this.deps.messenger()?.notice(done.request, `:rotating_light: *Rollback failed — manual intervention* for ${request.incidentId} (${request.service}, ${request.id}). ${mentions.join(' ')}\n${request.attempts.map((a) => `• \`${a.runner}\`: ${a.outcome}${a.verification === 'failed' ? ', verification failed' : ''} — ${a.detail}`).join('\n')}`);
+    await this.deps.messenger()?.notice(done.request, phrase`:rotating_light: *Rollback failed — manual intervention* for ${request.incidentId} (${request.service}, ${request.id}). ${called(mentions)}\n${request.attempts.map((a) => `• \`${a.runner}\`: ${a.outcome}${a.verification === 'failed' ? ', verification failed' : ''} — ${a.detail}`).join('\n')}`);
     this.deps.messenger()?.refresh(request.id);
   }
 
@@ -211,8 +214,8 @@ export class RollbackExecution {
     if (!done.ok) return;
     const incident = await this.deps.service.store.get(request.incidentId);
     const mentions = this.options.mentionsFor(request.service, incident?.commander ?? null);
-    await this.event(done.request, { kind: 'rollback_stopped', text: `Rollback ${request.id} stopped by <@${by}>: ${what}. No fallback runs; the system may be partly rolled back.`, details: { request: request.id, by, mentions } });
-    await this.deps.messenger()?.notice(done.request, `:octagonal_sign: *Rollback ${request.id} stopped* by <@${by}>: ${what}. No fallback runs; ${request.service} may be partly rolled back. ${mentions.join(' ')} please check it and decide.`);
+    await this.event(done.request, { kind: 'rollback_stopped', text: phrase`Rollback ${request.id} stopped by ${user(by)}: ${what}. No fallback runs; the system may be partly rolled back.`, details: { request: request.id, by, mentions } });
+    await this.deps.messenger()?.notice(done.request, phrase`:octagonal_sign: *Rollback ${request.id} stopped* by ${user(by)}: ${what}. No fallback runs; ${request.service} may be partly rolled back. ${called(mentions)} please check it and decide.`);
     this.deps.messenger()?.refresh(request.id);
   }
 
@@ -222,7 +225,7 @@ export class RollbackExecution {
     const incident = await this.deps.service.store.get(request.incidentId);
     const mentions = this.options.mentionsFor(request.service, incident?.commander ?? null);
     await this.event(marked.request, { kind: 'rollback_unknown', text: `Rollback ${request.id} outcome unknown: ${reason}. Not re-run; a person must check and decide.`, details: { request: request.id, mentions } });
-    await this.deps.messenger()?.notice(marked.request, `:grey_question: *Rollback ${request.id} outcome unknown* — ${reason}. It is not re-run automatically. ${mentions.join(' ')} please check ${request.service} and decide (propose again or resolve by hand).`);
+    await this.deps.messenger()?.notice(marked.request, phrase`:grey_question: *Rollback ${request.id} outcome unknown* — ${reason}. It is not re-run automatically. ${called(mentions)} please check ${request.service} and decide (propose again or resolve by hand).`);
     this.deps.messenger()?.refresh(request.id);
   }
 
@@ -272,4 +275,9 @@ export class RollbackExecution {
 
 function missingRunner(name: string): RunnerAttempt {
   return { runner: name, kind: 'unknown', outcome: 'failed', verification: 'skipped', detail: `runner ${name} is no longer in the config`, durationMs: 0, link: null };
+}
+
+/** The people called on a notice, as references each front end renders (mentions in Slack). */
+function called(mentions: Ref[]): Phrase {
+  return joinPhrases(mentions.map((m) => [m]), ' ');
 }

@@ -1,5 +1,6 @@
 import type { ServiceRollbackConfig } from '../domain/rollback/service-rollback-config';
 import type { RollbackRequest, SlackMessageRef } from '../domain/rollback/rollback-request';
+import type { Phrase } from '../domain/phrase';
 
 /** The rollback plan of a service, or null when it has none. */
 export type RollbackPlans = (service: string) => ServiceRollbackConfig | null;
@@ -13,7 +14,7 @@ export interface RollbackMessenger {
   /** The rollback is verified: offer "System stabilized — resolve?". */
   stabilized(request: RollbackRequest): Promise<void>;
   /** A one-off line in the incident's channels (fallback announced, failure, unknown outcome, automatic rollback skipped). */
-  notice(target: Pick<RollbackRequest, 'incidentId'>, text: string): Promise<void>;
+  notice(target: Pick<RollbackRequest, 'incidentId'>, text: Phrase): Promise<void>;
 }
 
 /** Members of a Slack user group, by user id. */

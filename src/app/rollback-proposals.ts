@@ -6,6 +6,7 @@ import { recordReadiness, recordRollbackEvent } from '../domain/rollback/rollbac
 import type { ServiceRollbackConfig } from '../domain/rollback/service-rollback-config';
 import { refuse, type Result } from '../domain/result';
 import { ROLLBACK_TIMERS, type RollbackDeps } from './rollback-deps';
+import { phrase } from '../domain/phrase';
 
 export interface ProposeInput {
   incidentId: string;
@@ -19,7 +20,7 @@ export interface ProposeInput {
 export type ProposeOutcome = Result<{ request: RollbackRequest; incident: Incident; config: ServiceRollbackConfig; dryRun: boolean }>;
 
 /**
- * Proposing a rollback (seed 002): checks the plan can be filled in, runs the readiness
+ * Proposing a rollback (the four-gate incident protocol): checks the plan can be filled in, runs the readiness
  * checks, stores the request and posts the approval blocks. A dry run stops after readiness.
  */
 export class RollbackProposals {
@@ -46,9 +47,9 @@ export class RollbackProposals {
   async proposeAutomatic(incidentId: string, rule: string): Promise<ProposeOutcome> {
     const prepared = await this.prepare(incidentId, null, null);
     if (!prepared.ok) {
-      const text = `Automatic rollback (rule ${rule}) not started: ${prepared.reason}`;
+      const text = phrase`Automatic rollback (rule ${rule}) not started: ${prepared.reason}`;
       await this.deps.service.apply(incidentId, (i, now) => recordRollbackEvent(i, { at: now, actor: 'bot', kind: 'rollback_auto_skipped', text }));
-      await this.deps.messenger()?.notice({ incidentId }, `:warning: ${text}`);
+      await this.deps.messenger()?.notice({ incidentId }, phrase`:warning: ${text}`);
       return prepared;
     }
     const { incident, service, config } = prepared;

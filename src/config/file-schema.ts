@@ -111,7 +111,7 @@ const githubClientSchema = z
   .strict()
   .default(githubClientDefaults());
 
-/** The paper trail (issue 5): where reports land on GitHub. */
+/** The paper trail: where reports land on GitHub. */
 const paperTrailSchema = z
   .object({
     report_mode: z.enum(['commit', 'pull_request']).default('commit'),

@@ -109,7 +109,7 @@ export function loadConfig({ env = process.env, readFile = (p) => readFileSync(p
 /**
  * Reads and validates the severity rules YAML; errors name the file and the key path.
  * Without `severity_rules_file` a missing default file means the built-in rules (the same
- * content), so a deployment that copies only default.yml still classifies by the seeds.
+ * content), so a deployment that copies only default.yml still classifies by the built-in thresholds (docs/glossary.md).
  */
 function loadSeverityRules(given: string | undefined, readFile: (path: string) => string, errors: string[]): SeverityRules | undefined {
   const path = given ?? DEFAULT_SEVERITY_RULES_FILE;

@@ -4,10 +4,11 @@ import type { AlertContext } from './alert-context';
 import type { Severity } from './severity';
 import type { TimelineEventInput } from './timeline';
 import type { IncidentSignals } from './signals/incident-signals';
+import { isEmptyPhrase, phrase, trimPhrase, user as userRef, type Phrase } from './phrase';
 import { drillTitle, type DrillMark } from './drills/drill-mark';
 
-/** Where an incident came from. */
-export type IncidentSource = 'slack' | 'alertmanager' | 'pagerduty' | 'generic';
+/** Where an incident came from: 'slack', or the name of the alert source that opened it. */
+export type IncidentSource = string;
 
 export interface SlackRef {
   channel: string;
@@ -20,7 +21,7 @@ export interface Incident {
   summary: string;
   severity: Severity;
   /** Why this severity: the classifier's one-line explanation, or who chose it. */
-  severityReason: string;
+  severityReason: Phrase;
   /** Gate 1: severity confirmed by a human. */
   severityConfirmed: { by: string; at: number } | null;
   status: IncidentStatus;
@@ -35,8 +36,9 @@ export interface Incident {
   closedAt: number | null;
   lastUpdateAt: number | null;
   lastUpdateBy: string | null;
-  impact: string;
-  resolutionSummary: string | null;
+  /** The latest status update's words (a person's text, with their mentions and links). */
+  impact: Phrase;
+  resolutionSummary: Phrase | null;
   /** The announcement in the incident-response channel, updated in place. */
   announcement: SlackRef | null;
   /** The dedicated incident channel, when one was created. */
@@ -120,7 +122,7 @@ export interface NewIncident {
   title: string;
   summary?: string;
   severity: Severity;
-  severityReason?: string;
+  severityReason?: Phrase;
   service?: string | null;
   openedBy: string;
   source?: IncidentSource;
@@ -142,7 +144,7 @@ export function createIncident(id: string, input: NewIncident, now: number): { i
     title: input.drill ? drillTitle(input.title) : input.title,
     summary: input.summary ?? '',
     severity: input.severity,
-    severityReason: input.severityReason ?? `${input.severity} chosen by <@${input.openedBy}>`,
+    severityReason: input.severityReason ?? phrase`${input.severity} chosen by ${userRef(input.openedBy)}`,
     severityConfirmed: null,
     status: 'investigating',
     service: input.service ?? null,
@@ -185,29 +187,29 @@ function refuseIfClosed(incident: Incident): Change | null {
 export function acknowledge(incident: Incident, user: string, now: number): Change {
   if (!isOpenStatus(incident.status)) return refuse('incident.not_open', `${incident.id} is ${incident.status}; only open incidents can be acknowledged.`);
   if (incident.acknowledgedAt !== null) {
-    return refuse('incident.already_acknowledged', `${incident.id} was already acknowledged by <@${incident.acknowledgedBy}>.`);
+    return refuse('incident.already_acknowledged', phrase`${incident.id} was already acknowledged by ${userRef(incident.acknowledgedBy ?? '?')}.`);
   }
-  return ok({ ...incident, acknowledgedAt: now, acknowledgedBy: user }, { at: now, actor: user, kind: 'acknowledged', text: `Acknowledged by <@${user}>` });
+  return ok({ ...incident, acknowledgedAt: now, acknowledgedBy: user }, { at: now, actor: user, kind: 'acknowledged', text: phrase`Acknowledged by ${userRef(user)}` });
 }
 
 export function assignCommander(incident: Incident, commander: string, by: string, now: number): Change {
   const closed = refuseIfClosed(incident);
   if (closed) return closed;
-  if (incident.commander === commander) return refuse('incident.same_commander', `<@${commander}> is already the commander of ${incident.id}.`);
+  if (incident.commander === commander) return refuse('incident.same_commander', phrase`${userRef(commander)} is already the commander of ${incident.id}.`);
   const events: TimelineEventInput[] = [
-    { at: now, actor: by, kind: 'commander', text: `Commander: <@${commander}>`, details: { from: incident.commander, to: commander } },
+    { at: now, actor: by, kind: 'commander', text: phrase`Commander: ${userRef(commander)}`, details: { from: incident.commander, to: commander } },
   ];
   let next: Incident = { ...incident, commander };
   if (next.acknowledgedAt === null && isOpenStatus(next.status)) {
     next = { ...next, acknowledgedAt: now, acknowledgedBy: by };
-    events.push({ at: now, actor: by, kind: 'acknowledged', text: `Acknowledged by <@${by}>` });
+    events.push({ at: now, actor: by, kind: 'acknowledged', text: phrase`Acknowledged by ${userRef(by)}` });
   }
   return ok(next, ...events);
 }
 
 export interface SeverityChangeOptions {
   /** Why; defaults to "set by <user>". */
-  reason?: string;
+  reason?: Phrase;
   /** A person chose it, so it also counts as confirmed (gate 1). Automatic raises clear the confirmation. */
   confirmed: boolean;
 }
@@ -216,7 +218,7 @@ export function changeSeverity(incident: Incident, severity: Severity, by: strin
   const closed = refuseIfClosed(incident);
   if (closed) return closed;
   if (incident.severity === severity) return refuse('incident.same_severity', `${incident.id} is already ${severity}.`);
-  const because = options.reason ?? `${severity} set by <@${by}>`;
+  const because = options.reason ?? phrase`${severity} set by ${userRef(by)}`;
   return ok(
     { ...incident, severity, severityReason: because, severityConfirmed: options.confirmed ? { by, at: now } : null },
     { at: now, actor: by, kind: 'severity', text: `Severity ${incident.severity} → ${severity}`, details: { from: incident.severity, to: severity, reason: because } },
@@ -226,16 +228,17 @@ export function changeSeverity(incident: Incident, severity: Severity, by: strin
 export function confirmSeverity(incident: Incident, by: string, now: number): Change {
   const closed = refuseIfClosed(incident);
   if (closed) return closed;
-  if (incident.severityConfirmed) return refuse('incident.severity_confirmed', `${incident.severity} was already confirmed by <@${incident.severityConfirmed.by}>.`);
+  if (incident.severityConfirmed) return refuse('incident.severity_confirmed', phrase`${incident.severity} was already confirmed by ${userRef(incident.severityConfirmed.by)}.`);
   return ok(
     { ...incident, severityConfirmed: { by, at: now } },
-    { at: now, actor: by, kind: 'severity_confirmed', text: `Severity ${incident.severity} confirmed by <@${by}>` },
+    { at: now, actor: by, kind: 'severity_confirmed', text: phrase`Severity ${incident.severity} confirmed by ${userRef(by)}` },
   );
 }
 
 export interface StatusUpdateInput {
   status: IncidentStatus;
-  text: string;
+  /** What the person wrote, with their mentions and links. */
+  text: Phrase;
   by: string;
 }
 
@@ -254,7 +257,7 @@ export function postStatusUpdate(incident: Incident, input: StatusUpdateInput, n
   }
   if (next.acknowledgedAt === null && isOpenStatus(next.status)) {
     next = { ...next, acknowledgedAt: now, acknowledgedBy: input.by };
-    events.push({ at: now, actor: input.by, kind: 'acknowledged', text: `Acknowledged by <@${input.by}>` });
+    events.push({ at: now, actor: input.by, kind: 'acknowledged', text: phrase`Acknowledged by ${userRef(input.by)}` });
   }
   events.push({ at: now, actor: input.by, kind: 'status_update', text: input.text, details: { status: input.status } });
   return ok(next, ...events);
@@ -273,12 +276,13 @@ function moveStatus(incident: Incident, to: IncidentStatus, by: string, now: num
   return ok(next, { at: now, actor: by, kind: reopened ? 'reopened' : 'status', text: reopened ? 'Reopened' : `Status ${incident.status} → ${to}`, details: { from: incident.status, to } });
 }
 
-export function resolve(incident: Incident, by: string, now: number, summary?: string): Change {
+export function resolve(incident: Incident, by: string, now: number, summary?: Phrase): Change {
   const moved = moveStatus(incident, 'resolved', by, now);
   if (!moved.ok) return moved;
-  const resolutionSummary = summary?.trim() ? summary.trim() : incident.resolutionSummary;
+  const given = summary === undefined || isEmptyPhrase(summary) ? null : trimPhrase(summary);
+  const resolutionSummary = given ?? incident.resolutionSummary;
   const events = [...moved.events];
-  if (summary?.trim()) events.push({ at: now, actor: by, kind: 'resolution_summary', text: summary.trim() });
+  if (given) events.push({ at: now, actor: by, kind: 'resolution_summary', text: given });
   return ok({ ...moved.incident, resolutionSummary }, ...events);
 }
 
@@ -290,10 +294,10 @@ export function close(incident: Incident, by: string, now: number): Change {
   return moveStatus(incident, 'closed', by, now);
 }
 
-export function addNote(incident: Incident, text: string, by: string, now: number, details?: Record<string, unknown>): Change {
+export function addNote(incident: Incident, text: Phrase, by: string, now: number, details?: Record<string, unknown>): Change {
   const closed = refuseIfClosed(incident);
   if (closed) return closed;
-  const trimmed = text.trim();
-  if (!trimmed) return refuse('note.empty', 'A note needs some text: `/incident note <text>`.');
+  const trimmed = trimPhrase(text);
+  if (isEmptyPhrase(trimmed)) return refuse('note.empty', 'A note needs some text: `/incident note <text>`.');
   return ok(incident, { at: now, actor: by, kind: 'note', text: trimmed, ...(details ? { details } : {}) });
 }

@@ -1,6 +1,6 @@
 import { refuse, type Result } from './result';
 
-/** Status page vocabulary (seed 001): investigating → identified → monitoring → resolved → closed. */
+/** Status page vocabulary (the incident response plan): investigating → identified → monitoring → resolved → closed. */
 export const STATUSES = ['investigating', 'identified', 'monitoring', 'resolved', 'closed'] as const;
 export type IncidentStatus = (typeof STATUSES)[number];
 

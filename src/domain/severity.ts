@@ -1,4 +1,4 @@
-/** Severity levels P0..P3 (seed 001). P0 is the most severe. */
+/** Severity levels P0..P3 (the incident response plan; docs/glossary.md). P0 is the most severe. */
 export const SEVERITIES = ['P0', 'P1', 'P2', 'P3'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
@@ -15,7 +15,7 @@ export function isMoreSevere(a: Severity, than: Severity): boolean {
   return severityRank(a) < severityRank(than);
 }
 
-/** Default one-line definitions (seed 001 + DESIGN); config may override the wording. */
+/** Default one-line definitions (the incident response plan); config may override the wording. */
 export const DEFAULT_SEVERITY_DEFINITIONS: Record<Severity, { name: string; definition: string }> = {
   P0: { name: 'Critical', definition: 'Production down, data loss, security breach, corruption or >50% failure' },
   P1: { name: 'High', definition: 'Severe degradation: p95 > 2x target, error rate > 15%, or unresponsive' },

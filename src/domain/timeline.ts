@@ -1,3 +1,5 @@
+import type { Phrase } from './phrase';
+
 /** One entry of an incident's append-only timeline: who did what, when, with details. */
 export interface TimelineEventInput {
   at: number;
@@ -5,8 +7,8 @@ export interface TimelineEventInput {
   actor: string;
   /** Machine-readable kind: opened, acknowledged, status_update, severity, note, resolved, ... */
   kind: string;
-  /** Human-readable line as shown in Slack and in the report. */
-  text: string;
+  /** What happened in words, with people and links as structured references (see phrase.ts). */
+  text: Phrase;
   details?: Record<string, unknown>;
 }
 

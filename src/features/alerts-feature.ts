@@ -5,7 +5,7 @@ import { AlertIntake } from '../app/alert-intake';
 import type { CoreContext, Feature } from './feature';
 
 /**
- * Alerts in (issue 3): webhooks → intake → incidents. The intake also observes incidents,
+ * Alerts in: webhooks → intake → incidents. The intake also observes incidents,
  * so a group whose incident resolves opens a new one on its next firing alert.
  */
 export function alertsFeature(core: CoreContext): Feature & { alertStore: RedisAlertStore; intake: AlertIntake } {

@@ -1,3 +1,4 @@
+import { slackText } from '../adapters/outbound/slack/views/slack-text';
 import { RedisActiveDrill } from '../adapters/outbound/redis/redis-active-drill';
 import { YamlDrillScenarios } from '../adapters/outbound/files/yaml-drill-scenarios';
 import { SlackDrillReporter } from '../adapters/outbound/slack/slack-drill-reporter';
@@ -54,7 +55,7 @@ export function drillsFeature(core: CoreContext, intake: AlertIntake): Feature &
         }
         const outcome = await ctx.once(() => (parsed.action === 'stop' ? player.stop(ctx.user) : player.start(parsed.scenario, ctx.user)));
         if (!outcome) return;
-        if (!outcome.ok) return ctx.reply(`:warning: ${outcome.reason}`);
+        if (!outcome.ok) return ctx.reply(`:warning: ${slackText(outcome.reason)}`);
         const { run } = outcome;
         if (parsed.action === 'stop') return ctx.reply(`Drill \`${run.scenario.name}\` stopped: no further alerts will play.${run.incidentId ? ` ${run.incidentId} stays open until someone resolves it.` : ''}`);
         const speed = run.speed > 1 ? ` at ${run.speed}× speed` : '';

@@ -13,6 +13,7 @@ import type { Config } from '../config/load-config';
 import type { Clock } from '../domain/clock';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
+import type { UserDirectory } from '../app/ports/user-directory';
 import type { RedisClient } from '../adapters/outbound/redis/key-space';
 
 /** What every capability is built from: the validated config and the shared core. */
@@ -30,6 +31,8 @@ export interface CoreContext {
   rollbackRecords: RedisRollbackRecords;
   /** Live signals (Prometheus); null when not configured. */
   signalSource: SignalSource | null;
+  /** Who a Slack user id is, for the GitHub issue and the report (names, never `@id`). */
+  users: UserDirectory;
   /** Rollback plans of drill incidents (simulated runners), when drills are on. */
   drillPlans?: RollbackPlans;
 }

@@ -12,13 +12,13 @@ import { checkGates } from '../domain/paper-trail/check-gates';
 import type { CoreContext, Feature } from './feature';
 
 /**
- * The paper trail (issue 5): a GitHub issue per incident kept in step by jobs on the
+ * The paper trail: a GitHub issue per incident kept in step by jobs on the
  * shared timer engine, the incident report (Slack form → Markdown → Slack and GitHub),
  * action items as follow-up issues, the evidence bundle, and gates 3 and 4 on the
  * incident service. Without GITHUB_TOKEN and GITHUB_REPOSITORY everything but GitHub works.
  */
 export function paperTrailFeature(core: CoreContext): Feature & { paperTrail: PaperTrailService } {
-  const { config, redis, log: rootLog, service, timers, clock, rollbackRecords } = core;
+  const { config, redis, log: rootLog, service, timers, clock, rollbackRecords, users } = core;
   const { env } = config;
   const log = rootLog.child({ component: 'paper-trail' });
   const store = new RedisPaperTrailStore(redis, env.REDIS_PREFIX);
@@ -31,9 +31,9 @@ export function paperTrailFeature(core: CoreContext): Feature & { paperTrail: Pa
     if (!poster || !(await poster.post(incident, text))) log.warn({ incidentId: incident.id, text }, 'paper-trail notice not posted in Slack');
   };
   const sync = tracker
-    ? new GitHubIssueSync({ service, paperTrail: store, rollbackRecords, tracker, timers, serial: new RedisSerialRunner(redis, env.REDIS_PREFIX), clock, log, commitEvidence: config.paperTrail.commit_evidence, notify })
+    ? new GitHubIssueSync({ service, paperTrail: store, rollbackRecords, tracker, timers, serial: new RedisSerialRunner(redis, env.REDIS_PREFIX), clock, log, commitEvidence: config.paperTrail.commit_evidence, notify, users })
     : null;
-  const paperTrail = new PaperTrailService({ service, paperTrail: store, rollbackRecords, sync, tracker, log });
+  const paperTrail = new PaperTrailService({ service, paperTrail: store, rollbackRecords, sync, tracker, log, users });
   service.observe(paperTrail);
   if (config.gates.enforce) service.guard(checkGates);
 

@@ -18,6 +18,7 @@ import { RollbackProposals } from '../app/rollback-proposals';
 import type { TimelineEventInput } from '../domain/timeline';
 import type { CoreContext, Feature } from './feature';
 import { approvalFactsChanged } from '../domain/rollback/approval-facts-changed';
+import type { Ref } from '../domain/phrase';
 
 export interface RollbackFeature extends Feature {
   requests: RedisRollbackRequests;
@@ -26,7 +27,7 @@ export interface RollbackFeature extends Feature {
 }
 
 /**
- * Approve, then roll back (issue 4): proposals with readiness checks, approval guardrails,
+ * Approve, then roll back: proposals with readiness checks, approval guardrails,
  * an exactly-once execution as a timer job, verification, fallbacks, automatic rollback
  * with an abortable countdown, and crash safety (a run cut short is `unknown`, never re-run).
  */
@@ -62,8 +63,8 @@ export function rollbackFeature(core: CoreContext): RollbackFeature {
   const execution = new RollbackExecution(deps, runner, {
     mentionsFor(name, commander) {
       const svc = config.services.find((s) => s.name === name);
-      const people = [...new Set([...(commander && !commander.startsWith('alert:') ? [commander] : []), ...(svc?.owners ?? [])])].map((u) => `<@${u}>`);
-      return [...people, ...(svc?.user_group ? [`<!subteam^${svc.user_group}>`] : [])];
+      const people = [...new Set([...(commander && !commander.startsWith('alert:') ? [commander] : []), ...(svc?.owners ?? [])])].map((id): Ref => ({ kind: 'user', id }));
+      return [...people, ...(svc?.user_group ? [{ kind: 'group' as const, id: svc.user_group }] : [])];
     },
   });
 

@@ -38,7 +38,7 @@ function createPager(config: Config, log: Logger): PagerDutyPager | null {
 }
 
 /**
- * SLA clocks (issue 7): timers planned from every incident change, reminders, breaches and
+ * SLA clocks: timers planned from every incident change, reminders, breaches and
  * escalations when they fire, PagerDuty paging and on-call, the Close button at the end of
  * monitoring. See docs/sla.md.
  */

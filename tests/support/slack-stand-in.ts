@@ -60,6 +60,8 @@ export class SlackStandIn {
   readonly bookmarks = new Map<string, { id: string; title: string; link: string; type: string }[]>();
   /** usergroups.users.list answers from here: group id → member user ids. */
   readonly userGroups = new Map<string, string[]>();
+  /** users.info answers from here: user id → display name; others are `user_not_found`. */
+  readonly users = new Map<string, string>();
   url = '';
 
   constructor() {
@@ -200,6 +202,12 @@ export class SlackStandIn {
       case 'usergroups.users.list': {
         const users = this.userGroups.get(String(args.usergroup));
         return users ? { ok: true, users } : { ok: false, error: 'no_such_subteam' };
+      }
+      case 'users.info': {
+        const name = this.users.get(String(args.user));
+        return name
+          ? { ok: true, user: { id: args.user, name: name.toLowerCase().replace(/\s+/g, '.'), real_name: name, profile: { display_name: name, real_name: name } } }
+          : { ok: false, error: 'user_not_found' };
       }
       case 'conversations.invite': {
         // Like Slack: up to 1000 comma-separated user ids; someone already in it is an error.

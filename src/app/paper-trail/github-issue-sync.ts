@@ -14,6 +14,9 @@ import { buildEvidenceFiles, EVIDENCE_FILES } from '../../domain/report/evidence
 import type { Logger } from '../../logger';
 import type { IncidentService } from '../incident-service';
 import { loadReportContext } from './report-context';
+import type { UserDirectory } from '../ports/user-directory';
+import { userIdsIn } from '../../domain/phrase';
+import type { UserNames } from '../../domain/report/people-text';
 
 export const GITHUB_SYNC_JOB = 'paper-trail:github-sync';
 
@@ -31,6 +34,8 @@ export interface GitHubIssueSyncDeps {
   clock: Clock;
   log: Logger;
   commitEvidence: boolean;
+  /** Names for the issue body and comments (GitHub shows people by name, never a Slack id as `@id`). */
+  users?: UserDirectory;
   /** Says something in the incident's place in Slack (its channel, or the announcement's thread). */
   notify(incident: Incident, text: string): Promise<void>;
 }
@@ -92,6 +97,10 @@ export class GitHubIssueSync {
     }
   };
 
+  private async names(ids: string[]): Promise<UserNames> {
+    return this.deps.users ? this.deps.users.names(ids) : {};
+  }
+
   private async pass(incidentId: string, log: Logger): Promise<void> {
     const { service, paperTrail, tracker } = this.deps;
     let incident = await service.store.get(incidentId);
@@ -99,7 +108,7 @@ export class GitHubIssueSync {
     let state = await paperTrail.syncState(incidentId);
 
     if (!incident.github) {
-      const ref = await tracker.ensureIssue(incident);
+      const ref = await tracker.ensureIssue(incident, await this.names([incident.openedBy, ...userIdsIn(incident.severityReason)]));
       // The issue is created with the current labels and open.
       await paperTrail.saveSyncState(incidentId, { labels: labelKey(incident), state: 'open' });
       const linked = await service.apply(incidentId, (i, now) => linkGitHubIssue(i, { issueNumber: ref.number, url: ref.url }, now));
@@ -117,11 +126,14 @@ export class GitHubIssueSync {
     const items = await this.createFollowUps(incident, issue, log);
     const reportUrl = await this.publishReport(incident, items, state, log);
 
-    for (const event of await service.store.timeline(incidentId)) {
+    const timeline = await service.store.timeline(incidentId);
+    const fresh = timeline.filter((e) => after(e.id, state.cursor));
+    const names = await this.names(fresh.flatMap((e) => [e.actor, ...userIdsIn(e.text)]));
+    for (const event of timeline) {
       if (!after(event.id, state.cursor)) continue;
       if (isSignificant(event.kind)) {
         try {
-          await tracker.comment(issue, issueComment(event, { reportUrl }), { dedupeKey: `${incidentId}:${event.id}` });
+          await tracker.comment(issue, issueComment(event, { reportUrl, names }), { dedupeKey: `${incidentId}:${event.id}` });
         } catch (error) {
           // A comment GitHub will never take must not hold back every later one.
           if (!(error instanceof GitHubUnavailableError) || error.retryable) throw error;
@@ -151,7 +163,8 @@ export class GitHubIssueSync {
     for (const item of items) {
       if (item.issueNumber !== undefined || item.failed) continue;
       try {
-        const ref = await this.deps.tracker.createFollowUp({ incident, text: item.text, owner: item.owner, ...(item.due ? { due: item.due } : {}), incidentIssueNumber: issue });
+        const ownerName = (await this.names([item.owner]))[item.owner];
+        const ref = await this.deps.tracker.createFollowUp({ incident, text: item.text, owner: item.owner, ...(ownerName ? { ownerName } : {}), ...(item.due ? { due: item.due } : {}), incidentIssueNumber: issue });
         Object.assign(item, { issueNumber: ref.number, issueUrl: ref.url, state: 'open' as const });
       } catch (error) {
         if (!(error instanceof GitHubUnavailableError) || error.retryable) throw error;
@@ -170,7 +183,7 @@ export class GitHubIssueSync {
     if (!report) return state.reportUrl;
     const fingerprint = items.map((i) => `${i.key}:${i.issueNumber ?? ''}`).join(',');
     if (report.revision <= state.publishedRevision && fingerprint === state.publishedActions) return state.reportUrl;
-    const context = await loadReportContext({ incidents: this.deps.service.store, paperTrail, rollbackRecords: this.deps.rollbackRecords }, incident.id);
+    const context = await loadReportContext({ incidents: this.deps.service.store, paperTrail, rollbackRecords: this.deps.rollbackRecords }, incident.id, this.deps.users);
     if (!context) return state.reportUrl;
     const files = buildEvidenceFiles(context);
     const message = `${incident.id}: incident report${report.revision > 1 ? ` (revision ${report.revision})` : ''}`;

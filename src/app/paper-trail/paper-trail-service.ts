@@ -16,6 +16,8 @@ import type { Logger } from '../../logger';
 import type { IncidentObserver, IncidentService } from '../incident-service';
 import type { GitHubIssueSync } from './github-issue-sync';
 import { loadReportContext } from './report-context';
+import { plainText } from '../../domain/phrase';
+import type { UserDirectory } from '../ports/user-directory';
 
 /** Reading follow-up states for `/incident show` must not hold the answer up for long. */
 const STATE_LOOKUP_MS = 2_500;
@@ -28,6 +30,8 @@ export interface PaperTrailServiceDeps {
   sync: GitHubIssueSync | null;
   tracker: GitHubIssueTracker | null;
   log: Logger;
+  /** Names for the report and the evidence bundle; without it people show as ids. */
+  users?: UserDirectory;
 }
 
 export interface IncidentPaperTrail {
@@ -54,7 +58,7 @@ export class PaperTrailService implements IncidentObserver {
 
   async changed(incident: Incident, events: TimelineEventInput[]): Promise<void> {
     for (const event of events.filter((e) => e.kind === 'recovery_override')) {
-      const reason = typeof event.details?.reason === 'string' ? event.details.reason : event.text;
+      const reason = typeof event.details?.reason === 'string' ? event.details.reason : plainText(event.text);
       await this.deps.rollbackRecords.addDecision(incident.id, { kind: 'override', by: event.actor, at: event.at, action: `resolve ${incident.id} without validated recovery (gate 3 override)`, reason });
     }
     await this.deps.sync?.enqueue(incident.id);
@@ -77,7 +81,7 @@ export class PaperTrailService implements IncidentObserver {
     const saved = await paperTrail.saveReport(incidentId, answers, by, service.now());
     const outcome = await service.apply(incidentId, (i, now) => recordReport(i, by, now, { path: reportPath(incidentId), revision: saved.revision, resolutionSummary: answers.resolution }));
     if (!outcome.ok) return outcome;
-    const context = await loadReportContext({ incidents: service.store, paperTrail, rollbackRecords: this.deps.rollbackRecords }, incidentId);
+    const context = await loadReportContext({ incidents: service.store, paperTrail, rollbackRecords: this.deps.rollbackRecords }, incidentId, this.deps.users);
     return { ok: true, markdown: renderIncidentReport(context!), incident: outcome.incident, revision: saved.revision, notices: outcome.notices ?? [] };
   }
 
@@ -94,9 +98,9 @@ export class PaperTrailService implements IncidentObserver {
     return { ok: true, ...added };
   }
 
-  /** Protocol 13's evidence files, rendered from what is stored now. */
+  /** The four-gate protocol's evidence files, rendered from what is stored now. */
   async evidence(incidentId: string): Promise<Record<EvidenceFileName, string> | null> {
-    const context = await loadReportContext({ incidents: this.deps.service.store, paperTrail: this.deps.paperTrail, rollbackRecords: this.deps.rollbackRecords }, incidentId);
+    const context = await loadReportContext({ incidents: this.deps.service.store, paperTrail: this.deps.paperTrail, rollbackRecords: this.deps.rollbackRecords }, incidentId, this.deps.users);
     return context ? buildEvidenceFiles(context) : null;
   }
 

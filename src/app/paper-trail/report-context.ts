@@ -1,7 +1,9 @@
 import type { RedisIncidentStore } from '../../adapters/outbound/redis/redis-incident-store';
 import type { RedisPaperTrailStore, StoredActionItem } from '../../adapters/outbound/redis/redis-paper-trail-store';
 import type { RedisRollbackRecords } from '../../adapters/outbound/redis/redis-rollback-records';
+import { userIdsIn } from '../../domain/phrase';
 import type { EvidenceContext } from '../../domain/report/evidence-bundle';
+import type { UserDirectory } from '../ports/user-directory';
 import type { RollbackEvidence } from '../../domain/report/records';
 import type { ActionItem, ReportInput } from '../../domain/report/report-input';
 
@@ -20,6 +22,7 @@ export function reportItem(item: StoredActionItem): ActionItem {
 export async function loadReportContext(
   stores: { incidents: RedisIncidentStore; paperTrail: RedisPaperTrailStore; rollbackRecords: RedisRollbackRecords },
   incidentId: string,
+  users?: UserDirectory,
 ): Promise<EvidenceContext | null> {
   const incident = await stores.incidents.get(incidentId);
   if (!incident) return null;
@@ -36,9 +39,19 @@ export async function loadReportContext(
   // No executions and no verification means no rollback ran: the report says so.
   const rollback: RollbackEvidence | undefined =
     executions.length || verification ? { executions, ...(verification ? { verification } : {}), ...(signals ? { signalsAtRollback: signals } : {}) } : undefined;
+  // Everyone the report may name, looked up once: GitHub and the report show names, not ids.
+  const ids = [
+    incident.openedBy, incident.commander, incident.acknowledgedBy, incident.severityConfirmed?.by, incident.gates?.recoveryOverride?.by,
+    ...userIdsIn(incident.severityReason), ...userIdsIn(incident.impact), ...userIdsIn(incident.resolutionSummary ?? ''),
+    ...timeline.flatMap((e) => [e.actor, ...userIdsIn(e.text)]),
+    ...items.map((i) => i.owner),
+    ...decisions.map((d) => d.by),
+  ].filter((id): id is string => Boolean(id));
+  const userNames = users ? await users.names(ids) : {};
   return {
     incident,
     timeline,
+    userNames,
     input: { ...EMPTY_INPUT, ...answers, actionItems: items.map(reportItem) },
     decisions,
     ...(rollback ? { rollback } : {}),

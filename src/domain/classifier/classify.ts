@@ -2,7 +2,7 @@ import type { Severity } from '../severity';
 import type { ComparisonOp, Condition, SeverityRule, SeverityRules, Urgency } from './rules-schema';
 import { PERCENT_SIGNALS, type Signals } from './signals';
 
-/** Rollback deadline per urgency (seed 000): critical <30 min, urgent <4 h, planned <1 week. */
+/** Rollback deadline per urgency (the rollback decision flowchart): critical <30 min, urgent <4 h, planned <1 week. */
 export const URGENCY_SLA_MS: Record<Urgency, number | null> = {
   immediate: 30 * 60_000,
   urgent: 4 * 3_600_000,

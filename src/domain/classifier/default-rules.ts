@@ -2,9 +2,9 @@ import type { Condition, SeverityRule, SeverityRules, Urgency } from './rules-sc
 import type { Severity } from '../severity';
 
 /**
- * The built-in rules (seed 000 thresholds, seed 001 levels), identical to
+ * The built-in rules (the rollback decision flowchart's thresholds, the response plan's levels), identical to
  * `config/severity-rules.yml`; a unit test parses the YAML and compares.
- * auto_rollback stays off: seed 000 auto-triggers critical rollbacks, but here a human
+ * auto_rollback stays off: the rollback decision flowchart auto-triggers critical rollbacks, but here a human
  * approves every rollback until a team opts in per rule.
  */
 function rule(id: string, severity: Severity, urgency: Urgency, condition: Condition): SeverityRule {

@@ -4,7 +4,7 @@ import { SEVERITIES, type Severity } from '../severity';
 import { describeZodError } from './describe-zod-error';
 import { isBooleanSignal, SIGNAL_NAMES, type NumericSignal, type SignalName } from './signals';
 
-/** How soon a rollback is due (seed 000): critical → immediate, urgent, warning → planned, healthy → none. */
+/** How soon a rollback is due (the rollback decision flowchart): critical → immediate, urgent, warning → planned, healthy → none. */
 export const URGENCIES = ['immediate', 'urgent', 'planned', 'none'] as const;
 export type Urgency = (typeof URGENCIES)[number];
 

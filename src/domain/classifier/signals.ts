@@ -1,7 +1,7 @@
 /**
  * The named measurements an alert may carry, shared by every alert source and the classifier.
  *
- * Units (one rule everywhere, so thresholds in config read the same as the seeds):
+ * Units (one rule everywhere, so thresholds in config read the same as the severity definitions):
  * - `error_rate`, `failure_rate`: PERCENT, 0..100 (18 means 18%, not 0.18).
  * - `p95_ms`, `p95_target_ms`: milliseconds.
  * - the rest are booleans: true means "detected".

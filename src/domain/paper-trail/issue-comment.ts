@@ -1,5 +1,5 @@
 import { escapeInline } from '../report/escape-markdown';
-import { displayActor, slackToPlain } from '../report/slack-text';
+import { displayActor, namedText, type UserNames } from '../report/people-text';
 import { utcDateTime } from '../report/utc-time';
 import type { TimelineEvent } from '../timeline';
 
@@ -32,9 +32,9 @@ function heading(kind: string): string {
  * One timeline entry as an issue comment. The report link is added when the report has
  * been published, so the comment for `report_written` points at the committed file.
  */
-export function issueComment(event: TimelineEvent, extra: { reportUrl?: string | null } = {}): string {
-  const who = escapeInline(displayActor(event.actor));
-  const lines = [`**${heading(event.kind)}** · ${utcDateTime(event.at)} · ${who}`, '', escapeInline(slackToPlain(event.text))];
+export function issueComment(event: TimelineEvent, extra: { reportUrl?: string | null; names?: UserNames } = {}): string {
+  const who = escapeInline(displayActor(event.actor, extra.names));
+  const lines = [`**${heading(event.kind)}** · ${utcDateTime(event.at)} · ${who}`, '', escapeInline(namedText(event.text, extra.names))];
   if (event.kind === 'report_written' && extra.reportUrl) lines.push('', `Report: ${extra.reportUrl}`);
   return lines.join('\n');
 }

@@ -1,6 +1,7 @@
 import { gateFacts, type Change, type Incident } from '../incident';
 import { isOpenStatus } from '../lifecycle';
 import { refuse } from '../result';
+import { phrase, user } from '../phrase';
 
 /** Gate 3's alternative: a person resolves without validated recovery and says why, on the record. */
 export function overrideRecovery(incident: Incident, by: string, reason: string, now: number): Change {
@@ -11,6 +12,6 @@ export function overrideRecovery(incident: Incident, by: string, reason: string,
   return {
     ok: true,
     incident: { ...incident, gates },
-    events: [{ at: now, actor: by, kind: 'recovery_override', text: `Recovery validation overridden by <@${by}>: ${why}`, details: { reason: why } }],
+    events: [{ at: now, actor: by, kind: 'recovery_override', text: phrase`Recovery validation overridden by ${user(by)}: ${why}`, details: { reason: why } }],
   };
 }

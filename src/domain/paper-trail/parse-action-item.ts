@@ -1,13 +1,16 @@
 import type { Result } from '../result';
 import { refuse } from '../result';
 import type { ActionItem } from '../report/report-input';
+import { user, type Ref } from '../phrase';
 
 const USAGE = '`"<what to do>" @owner [YYYY-MM-DD]`';
 
-/** `<@U123>`, `<@U123|name>` (Slack escaping), `@U123`, or `@name` when typed into a form. */
-function parseOwner(token: string): string | null {
-  const escaped = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(token);
-  if (escaped) return escaped[1]!;
+/**
+ * `@U123` for a person the front end identified (`mentioned`: the ids it resolved from real
+ * mentions), a long `@U…` id typed by hand, or `@name` typed into a form.
+ */
+function parseOwner(token: string, mentioned: ReadonlySet<string>): string | null {
+  if (token.startsWith('@') && mentioned.has(token.slice(1))) return token.slice(1);
   if (/^@[UW][A-Z0-9]{6,}$/.test(token)) return token.slice(1);
   const typed = /^@([\w.-]{1,80})$/.exec(token);
   // Names typed into a form stay names (with their @); only Slack can turn them into ids.
@@ -25,7 +28,7 @@ export function isCalendarDate(text: string): boolean {
  * One action item, `what to do @owner [YYYY-MM-DD]`: the owner mention and the optional
  * due date come last; the text may be quoted ("…" or “…”). Refusals say what to type.
  */
-export function parseActionItem(line: string): Result<{ item: ActionItem }> {
+export function parseActionItem(line: string, mentioned: ReadonlySet<string> = new Set()): Result<{ item: ActionItem }> {
   const tokens = line.trim().split(/\s+/).filter(Boolean);
   if (!tokens.length) return refuse('action.empty', `An action item needs text and an owner: ${USAGE}.`);
   let due: string | undefined;
@@ -36,7 +39,7 @@ export function parseActionItem(line: string): Result<{ item: ActionItem }> {
     tokens.pop();
   }
   const ownerToken = tokens[tokens.length - 1] ?? '';
-  const owner = parseOwner(ownerToken);
+  const owner = parseOwner(ownerToken, mentioned);
   if (!owner) return refuse('action.no_owner', `Name an owner with @ after the text${tokens.length ? ` (got "${ownerToken.slice(0, 40)}")` : ''}: ${USAGE}.`);
   tokens.pop();
   const text = tokens.join(' ').replace(/^["“”']+|["“”']+$/g, '').trim();
@@ -58,7 +61,7 @@ export function parseActionItemLines(text: string): { items: ActionItem[]; error
   return { items, errors };
 }
 
-/** How an owner shows in Slack text: a mention for user ids, the typed name otherwise. */
-export function ownerMention(owner: string): string {
-  return /^[UW][A-Z0-9]{2,}$/.test(owner) ? `<@${owner}>` : owner;
+/** An owner as a reference for user ids (a mention in Slack, a name elsewhere); a typed name stays words. */
+export function ownerRef(owner: string): Ref | string {
+  return /^[UW][A-Z0-9]{2,}$/.test(owner) ? user(owner) : owner;
 }

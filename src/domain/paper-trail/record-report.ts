@@ -1,5 +1,6 @@
 import { gateFacts, type Change, type Incident } from '../incident';
 import { refuse } from '../result';
+import { phrase, user } from '../phrase';
 
 export interface ReportRecord {
   /** Where the report is committed, e.g. docs/incidents/INC-20261121-001.md. */
@@ -26,7 +27,7 @@ export function recordReport(incident: Incident, by: string, now: number, record
     at: now,
     actor: by,
     kind: 'report_written',
-    text: `Incident report ${record.revision > 1 ? `revised (revision ${record.revision})` : 'written'} by <@${by}>: ${record.path}`,
+    text: phrase`Incident report ${record.revision > 1 ? `revised (revision ${record.revision})` : 'written'} by ${user(by)}: ${record.path}`,
     details: { path: record.path, revision: record.revision },
   });
   return { ok: true, incident: next, events };

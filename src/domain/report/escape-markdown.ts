@@ -4,10 +4,20 @@
  * by pipes) or injecting HTML — including a fake `<!-- incident-bot:... -->` marker.
  */
 
+/**
+ * GitHub notifies `@login` and `@org/team` in issues and comments. Recorded text comes from
+ * alerts, webhooks and runner output as well as people, and Slack names are not GitHub logins:
+ * a zero-width joiner after the `@` keeps the text readable and notifies nobody. An `@` inside
+ * a word (an e-mail address) is not a mention and stays as it is.
+ */
+export function defuseMentions(text: string): string {
+  return text.replace(/(^|[^\w`])@(?=[A-Za-z0-9])/g, '$1@\u200D');
+}
+
 /** One line of text for a list item or table cell. */
 export function escapeInline(text: string): string {
   let out = text.replace(/\s+/g, ' ').trim();
-  out = escapeHtml(out).replaceAll('|', '\\|');
+  out = defuseMentions(escapeHtml(out)).replaceAll('|', '\\|');
   // A leading block marker would turn a list item into a heading, quote or nested list.
   if (/^([#>+*=-]|\d+[.)](\s|$))/.test(out)) out = `\\${out}`;
   return out;
@@ -23,7 +33,7 @@ export function escapeBlock(text: string): string {
 }
 
 function escapeBlockLine(line: string): string {
-  const html = escapeHtml(line);
+  const html = defuseMentions(escapeHtml(line));
   const indent = /^ {0,3}/.exec(html)![0];
   const rest = html.slice(indent.length);
   const breaksStructure =

@@ -5,12 +5,13 @@ import type { DecisionRecord } from './records';
 import { renderIncidentReport, type IncidentReportContext } from './render-incident-report';
 import { renderTimelineLines } from './render-timeline';
 import { utcIso } from './utc-time';
+import { namedText } from './people-text';
 
 export interface EvidenceContext extends IncidentReportContext {
   decisions: DecisionRecord[];
 }
 
-/** The file names protocol 13 asks for, in the order a reader should open them. */
+/** The evidence files the four-gate incident protocol asks for, in the order a reader should open them. */
 export const EVIDENCE_FILES = [
   'INCIDENT-REPORT.md',
   'severity-assessment.json',
@@ -24,7 +25,7 @@ export const EVIDENCE_FILES = [
 export type EvidenceFileName = (typeof EVIDENCE_FILES)[number];
 
 /**
- * Protocol 13's evidence files, built from what the bot already holds. Deterministic:
+ * The four-gate protocol's evidence files, built from what the bot already holds. Deterministic:
  * sorted keys, stable ordering, UTC ISO times; two builds from the same inputs are
  * byte-identical, so committing the bundle again is a no-op.
  */
@@ -35,7 +36,7 @@ export function buildEvidenceFiles(context: EvidenceContext): Record<EvidenceFil
   const severity = {
     incidentId: incident.id,
     severity: incident.severity,
-    reason: incident.severityReason,
+    reason: namedText(incident.severityReason, context.userNames),
     rule: severityAssessment?.rule ?? null,
     explanation: severityAssessment?.explanation ?? null,
     observations: severityAssessment?.observations ?? {},
@@ -97,7 +98,7 @@ export function buildEvidenceFiles(context: EvidenceContext): Record<EvidenceFil
     closedAt: incident.closedAt === null ? null : utcIso(incident.closedAt),
     durationMs: incident.resolvedAt === null ? null : incident.resolvedAt - incident.createdAt,
     duration: incident.resolvedAt === null ? null : formatDuration(incident.resolvedAt - incident.createdAt),
-    summary: incident.resolutionSummary,
+    summary: incident.resolutionSummary === null ? null : namedText(incident.resolutionSummary, context.userNames),
     mitigated: executions.some((e) => e.outcome === 'succeeded'),
     recoveryValidated: (verification?.passed ?? false) || byEvidence !== null,
     actionItems: context.input.actionItems.map((a) => ({ text: a.text, owner: user(a.owner), due: a.due ?? null, issueUrl: a.issueUrl ?? null, state: a.state ?? 'open' })),

@@ -1,6 +1,7 @@
 import { refuse, type Result } from '../result';
+import { isEmptyPhrase, type Phrase } from '../phrase';
 
-/** What the four gates of protocol 13 look at; the app derives these from the incident and its records. */
+/** What the four gates of the incident protocol look at; the app derives these from the incident and its records. */
 export interface GateFacts {
   severityConfirmed: boolean;
   rollbackReadinessPassed: boolean;
@@ -8,7 +9,7 @@ export interface GateFacts {
   recoveryValidated: boolean;
   /** An explicit "resolve without validated recovery", with who and why. */
   recoveryOverride: { by: string; reason: string } | null;
-  resolutionSummary: string | null;
+  resolutionSummary: Phrase | null;
   reportWritten: boolean;
 }
 
@@ -31,8 +32,8 @@ export const GATE_INSTRUCTIONS = {
   report: 'Write the incident report: /incident report [id] or the Write report button on the resolved incident',
 } as const;
 
-function hasText(value: string | null | undefined): boolean {
-  return typeof value === 'string' && value.trim().length > 0;
+function hasText(value: Phrase | null | undefined): boolean {
+  return value != null && !isEmptyPhrase(value);
 }
 
 /**

@@ -34,7 +34,7 @@ export interface VerificationRecord {
   at: number;
 }
 
-/** Every proposal, approval, rejection, stop and denial, as protocol 13's decision log wants them. */
+/** Every proposal, approval, rejection, stop and denial, as the four-gate protocol's decision log wants them. */
 export interface DecisionRecord {
   kind: 'proposal' | 'approval' | 'rejection' | 'denial' | 'override' | 'stop';
   /** Slack user id of the person who proposed, approved, rejected, or was denied. */

@@ -7,7 +7,8 @@ import { escapeBlock, escapeInline, fencedBlock } from './escape-markdown';
 import type { ExecutionRecord, RollbackEvidence, SeverityAssessment } from './records';
 import type { ActionItem, ReportInput } from './report-input';
 import { renderTimelineLines } from './render-timeline';
-import { displayActor, slackToPlain } from './slack-text';
+import { displayActor, namedText, type UserNames } from './people-text';
+import { isPhrase, type Phrase } from '../phrase';
 import { utcDate, utcDateTime } from './utc-time';
 
 export interface IncidentReportContext {
@@ -21,7 +22,7 @@ export interface IncidentReportContext {
 }
 
 /**
- * The post-mortem from seed 001's template, extended with the rollback evidence the
+ * The post-mortem template of the incident response plan, extended with the rollback evidence the
  * bot holds (signals, execution report, verification). Pure: the same context always
  * renders the same Markdown, so it can be committed, diffed and golden-tested.
  */
@@ -50,14 +51,14 @@ function section(title: string, body: string): string {
   return `## ${title}\n\n${body}`;
 }
 
-/** User-written text: Slack markup translated, block syntax defused, a placeholder when empty. */
-function text(value: string, names: Record<string, string>, empty = 'Not recorded.'): string {
-  const escaped = escapeBlock(slackToPlain(value, names));
+/** Recorded text: people by name, block syntax defused, a placeholder when empty. */
+function text(value: Phrase, names: UserNames, empty = 'Not recorded.'): string {
+  const escaped = escapeBlock(namedText(value, names));
   return escaped || `_${empty}_`;
 }
 
-function inline(value: string, names: Record<string, string>): string {
-  return escapeInline(slackToPlain(value, names));
+function inline(value: Phrase, names: UserNames): string {
+  return escapeInline(namedText(value, names));
 }
 
 function header({ incident, input, userNames = {} }: IncidentReportContext): string {
@@ -101,14 +102,14 @@ function severity({ incident, timeline, severityAssessment, userNames = {} }: In
   if (changes.length) {
     lines.push('- **Changes**:');
     for (const change of changes) {
-      const reason = typeof change.details?.reason === 'string' ? ` (${inline(change.details.reason, userNames)})` : '';
+      const reason = isPhrase(change.details?.reason) ? ` (${inline(change.details.reason, userNames)})` : '';
       lines.push(`  - ${utcDateTime(change.at)} — ${escapeInline(displayActor(change.actor, userNames))} — ${inline(change.text, userNames)}${reason}`);
     }
   }
   return lines.join('\n');
 }
 
-/** The seed's five milestones first, then every event from the stream. */
+/** The post-mortem template's five milestones first, then every event from the stream. */
 function timeline({ incident, timeline: events, input, rollback, userNames = {} }: IncidentReportContext): string {
   const milestones: [string, number | null][] = [
     ['Impact started', input.impactStartedAt ?? incident.createdAt],

@@ -1,6 +1,6 @@
 import type { TimelineEvent } from '../timeline';
 import { escapeInline } from './escape-markdown';
-import { displayActor, slackToPlain } from './slack-text';
+import { displayActor, namedText } from './people-text';
 import { utcClock, utcDate, utcDateTime } from './utc-time';
 
 /**
@@ -13,7 +13,7 @@ export function renderTimelineLines(events: readonly TimelineEvent[], userNames:
   return events.map((event) => {
     const when = utcDate(event.at) === firstDay ? utcClock(event.at) : utcDateTime(event.at);
     const actor = escapeInline(displayActor(event.actor, userNames));
-    const text = escapeInline(slackToPlain(event.text, userNames));
+    const text = escapeInline(namedText(event.text, userNames));
     return `- ${when} — ${actor} — ${text}`;
   });
 }

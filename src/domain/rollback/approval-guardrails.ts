@@ -1,6 +1,7 @@
 import type { Refusal } from '../result';
 import { describeState, type RollbackRequest } from './rollback-request';
 import { missingBeforeExecution } from './rollback-gates';
+import type { Phrase } from '../phrase';
 
 export type DecisionKind = 'approve' | 'reject' | 'abort';
 
@@ -23,7 +24,7 @@ export interface DecisionFacts {
 export type DecisionRefusal = Refusal & { recorded: boolean };
 
 const deny = (code: string, reason: string): DecisionRefusal => ({ ok: false, code, reason, recorded: true });
-const late = (code: string, reason: string): DecisionRefusal => ({ ok: false, code, reason, recorded: false });
+const late = (code: string, reason: Phrase): DecisionRefusal => ({ ok: false, code, reason, recorded: false });
 
 /**
  * The guardrails, in order:

@@ -4,7 +4,7 @@ export interface ExecutionGateFacts {
   severityConfirmed: boolean;
   readinessPassed: boolean;
   decisionRecorded: boolean;
-  /** An automatic rollback: the matched rule stands for the severity confirmation (seed 003). */
+  /** An automatic rollback: the matched rule stands for the severity confirmation (the rollout procedures' automatic triggers). */
   auto: boolean;
 }
 

@@ -27,7 +27,7 @@ export function recordDecision(incident: Incident, event: TimelineEventInput): C
 
 /**
  * Gate 3: verification passed after the rollback. An open incident moves to monitoring
- * (seed 002: watch before resolving); resolving stays a person's decision.
+ * (the four-gate protocol: watch before resolving); resolving stays a person's decision.
  */
 export function recordRecoveryValidated(incident: Incident, event: TimelineEventInput): Change {
   const events = [event];

@@ -127,7 +127,7 @@ const checkSchemas = (defaultTimes: number, defaultInterval: string) => {
     body_matches: z.string().min(1).refine(isValidRegex, 'not a valid regular expression').optional(),
     timeout: durationSchema.prefault('10s'), ...repeat(defaultTimes, defaultInterval),
   };
-  // Readiness calls its probe `http_get` (seed wording), verification `http`; both are GETs.
+  // Readiness calls its probe `http_get` (the readiness checklist's word), verification `http`; both are GETs.
   const httpGet = z.strictObject({ kind: z.literal('http_get'), ...httpFields });
   const http = z.strictObject({ kind: z.literal('http'), ...httpFields });
   // Verification by signal: one of signal/query, one of below/above, for the whole `for` window.

@@ -4,7 +4,7 @@
  * how to tell it worked (verification, gate 3). Durations are milliseconds.
  */
 
-/** Rollback levels from seed 004, with the seed's "time to execute" budget. */
+/** The staged rollback levels (component, phase, full), each with its "time to execute" budget. */
 export const ROLLBACK_LEVELS = {
   component: { label: 'Level 1: component', maxDurationMs: 5 * 60_000 },
   phase: { label: 'Level 2: phase', maxDurationMs: 30 * 60_000 },

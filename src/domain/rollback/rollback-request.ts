@@ -1,11 +1,12 @@
 import { refuse, type Result } from '../result';
 import type { RollbackLevel } from './rollback-plan';
 import type { RollbackStep, RunOutcome } from './rollback-runner';
+import { phrase, user, type Phrase } from '../phrase';
 
 /**
  * A rollback request and its life, as a table of moves:
  *
- *   countdown ─(timer)→ queued                    automatic rollback (seed 003)
+ *   countdown ─(timer)→ queued                    automatic rollback (rollout procedures' triggers)
  *   countdown ─(abort)→ aborted
  *   pending ─(approve, enough approvers)→ approved ─(claim, fencing token)→ queued
  *   pending ─(reject | expire | newer proposal)→ rejected | expired | superseded
@@ -132,8 +133,8 @@ export type RequestChange = Result<{ request: RollbackRequest }>;
 const ok = (request: RollbackRequest): RequestChange => ({ ok: true, request });
 
 /** What a later click is told once the request left `pending`. */
-export function describeState(request: RollbackRequest): string {
-  const who = (u: string) => (u.startsWith('auto:') ? 'the automatic rollback rule' : `<@${u}>`);
+export function describeState(request: RollbackRequest): Phrase {
+  const who = (u: string): Phrase => (u.startsWith('auto:') ? 'the automatic rollback rule' : [user(u)]);
   switch (request.status) {
     case 'countdown':
       return `${request.id} is counting down to an automatic rollback.`;
@@ -150,15 +151,15 @@ export function describeState(request: RollbackRequest): string {
     case 'unknown':
       return `${request.id} was interrupted; its outcome is unknown and it is not re-run automatically.`;
     case 'rejected':
-      return `${request.id} was rejected by ${who(request.decidedBy?.by ?? '?')}.`;
+      return phrase`${request.id} was rejected by ${who(request.decidedBy?.by ?? '?')}.`;
     case 'expired':
       return `${request.id} expired without enough approvals; propose it again.`;
     case 'superseded':
       return `${request.id} was replaced by ${request.supersededBy ?? 'a newer proposal'}.`;
     case 'aborted':
-      return `${request.id} was aborted by ${who(request.decidedBy?.by ?? '?')}.`;
+      return phrase`${request.id} was aborted by ${who(request.decidedBy?.by ?? '?')}.`;
     case 'stopped':
-      return `${request.id} was stopped by ${who(request.stopRequested?.by ?? '?')}; it is not re-run automatically.`;
+      return phrase`${request.id} was stopped by ${who(request.stopRequested?.by ?? '?')}; it is not re-run automatically.`;
   }
 }
 
@@ -167,7 +168,7 @@ export function requestStop(request: RollbackRequest, by: string, now: number): 
   if (request.status !== 'queued' && request.status !== 'running') {
     return refuse('request.not_running', isFinal(request.status) ? describeState(request) : `${request.id} is not running yet; nothing to stop (reject it instead).`);
   }
-  if (request.stopRequested) return refuse('request.already_stopping', `${request.id} is already stopping (asked by <@${request.stopRequested.by}>).`);
+  if (request.stopRequested) return refuse('request.already_stopping', phrase`${request.id} is already stopping (asked by ${user(request.stopRequested.by)}).`);
   return ok({ ...request, stopRequested: { by, at: now } });
 }
 

@@ -1,6 +1,6 @@
 import type { Severity } from '../severity';
 
-/** The clocks an incident runs on (seed 001 response targets, DESIGN SLA table). */
+/** The clocks an incident runs on (the response plan's targets, the SLA table in the README). */
 export type SlaTimerKind =
   | 'first_response_breach'
   | 'update_reminder'

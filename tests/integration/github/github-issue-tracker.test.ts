@@ -227,7 +227,7 @@ describe('issue updates', () => {
     expect(issue.title).toBe(`${incident.id} follow-up: Add a canary stage for checkout deploys`);
     expect(issue.labels).toEqual(['incident-follow-up', 'service:checkout']);
     expect(issue.body).toContain(`Follow-up from #${parent.number} (${incident.id}: Checkout error rate 18%).`);
-    expect(issue.body).toContain('- **Owner**: @bob (Slack U0BOB)');
+    expect(issue.body).toContain('- **Owner**: bob (Slack U0BOB)');
     expect(issue.body).toContain('- **Due**: 2026-11-28');
     expect(issue.body).toMatch(new RegExp(`^<!-- incident-bot:${incident.id}:follow-up:[0-9a-f]{8} -->`));
 

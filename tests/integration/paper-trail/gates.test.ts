@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INPUTS, VIEWS } from '../../../src/adapters/outbound/slack/ids';
 import { GATE_INSTRUCTIONS } from '../../../src/domain/report/gates';
 import { startPaperBot, waitFor, type PaperBot } from './paper-trail-harness';
+import { slackShows } from '../../support/slack-shows';
 
 let bot: PaperBot;
 beforeAll(async () => {
@@ -14,7 +15,8 @@ afterAll(async () => {
 describe('gate 3: resolved needs validated recovery or an override with a reason', () => {
   it('refuses a plain resolve, naming what is missing and how to supply it; changes nothing', async () => {
     const id = await bot.open();
-    const answer = await bot.ask(`resolve ${id} rolled back`);
+    // The reply is mrkdwn with `<` escaped as Slack asks; the person reads the characters.
+    const answer = slackShows(await bot.ask(`resolve ${id} rolled back`));
     expect(answer).toBe(`:warning: Gate 3 (Recovery validation) blocks resolving. Still needed:\n• ${GATE_INSTRUCTIONS.recovery}`);
     expect(answer).toContain(`/incident resolve [id] [summary] --override "<reason>"`);
     const stored = await bot.incident(id);
@@ -61,7 +63,7 @@ describe('gate 4: closed needs the resolution summary and the report', () => {
   it('names both when both are missing, then the report supplies them', async () => {
     const id = await bot.open();
     await bot.ask(`resolve ${id} --override "fixed by the provider"`);
-    expect(await bot.ask(`close ${id}`)).toBe(`:warning: Gate 4 (Resolution & documentation) blocks closing. Still needed:\n• ${GATE_INSTRUCTIONS.summary}\n• ${GATE_INSTRUCTIONS.report}`);
+    expect(slackShows(await bot.ask(`close ${id}`))).toBe(`:warning: Gate 4 (Resolution & documentation) blocks closing. Still needed:\n• ${GATE_INSTRUCTIONS.summary}\n• ${GATE_INSTRUCTIONS.report}`);
     expect((await bot.incident(id)).status).toBe('resolved');
 
     // /incident show lists all four gates and what each still needs.

@@ -64,6 +64,8 @@ async function untar(gz: Buffer): Promise<Record<string, string>> {
 describe('incident report', () => {
   it('/incident report opens the form; submitting posts it in Slack, commits docs/incidents/<id>.md and the evidence, links it from the issue', async () => {
     bot = await startPaperBot({ file: { paper_trail: { commit_evidence: true } } });
+    // Slack knows Alice's name (users.info); U0BOB it cannot find, so the report shows the bare id.
+    bot.slack.users.set('U0ALICE', 'Alice Liddell');
     const id = await bot.open();
     const issue = await bot.issueOf(id);
     await bot.ask(`update ${id} identified deploy v6.2 is the cause`);
@@ -84,7 +86,9 @@ describe('incident report', () => {
     expect(Object.keys(s)).toEqual(['Summary', 'Severity', 'Timeline', 'Impact', 'Root Cause', 'Signals at Time of Rollback', 'Rollback Execution', 'Resolution', 'Lessons Learned', 'Action Items', 'Prevention']);
     expect(s.Severity).toContain('**P1 — High**');
     expect(s.Timeline).toContain('Status investigating → identified');
-    expect(s.Timeline).toContain('Recovery validation overridden by @U0ALICE: verification ran outside the bot');
+    expect(s.Timeline).toContain('— Alice Liddell — Recovery validation overridden by Alice Liddell: verification ran outside the bot');
+    // Names, never a Slack id as @id (GitHub would mention whoever owns that login).
+    expect(report).not.toMatch(/@U0/);
     expect(s.Impact).toContain(REPORT_FIELDS.impact);
     expect(s.Impact).toContain('**Users Affected**: ~4,200 customers');
     expect(s['Root Cause']).toContain(REPORT_FIELDS.rootCause);
@@ -94,7 +98,8 @@ describe('incident report', () => {
     expect(s.Resolution).toContain(REPORT_FIELDS.resolution);
     expect(s['Lessons Learned']).toContain('- Alert fired within 2 minutes');
     expect(s['Lessons Learned']).toContain('- Severity started too low');
-    expect(s['Action Items']).toMatch(/- \[ \] Add the payment path to the canary checks — Owner: @U0BOB — Due: 2026-12-01 — Issue: \[#\d+\]\(https:\/\/github\.test\/acme\/incidents\/issues\/\d+\)/);
+    // Typed into the form as `@U0BOB`: a name as typed, its @ defused for GitHub.
+    expect(s['Action Items']).toMatch(/- \[ \] Add the payment path to the canary checks — Owner: @\u200DU0BOB — Due: 2026-12-01 — Issue: \[#\d+\]\(https:\/\/github\.test\/acme\/incidents\/issues\/\d+\)/);
     expect(s.Prevention).toContain(REPORT_FIELDS.prevention);
     expect(bot.github.commits.find((c) => c.path === path)?.message).toBe(`${id}: incident report`);
 
@@ -140,6 +145,7 @@ describe('incident report', () => {
 describe('action items', () => {
   it('/incident action creates a labelled follow-up linked to the incident issue, listed in the report and shown with its state', async () => {
     bot = await startPaperBot();
+    bot.slack.users.set('U0CAROL', 'Carol Danvers');
     const id = await bot.open();
     const incidentIssue = await bot.issueOf(id);
     const answer = await bot.ask(`action ${id} "Alert on payment client timeouts" <@U0CAROL|carol> 2026-12-05`);
@@ -155,8 +161,9 @@ describe('action items', () => {
       const file = bot!.github.file(`docs/incidents/${id}.md`)?.content;
       return file?.includes('Document timeout budgets') && /Document timeout budgets.*Issue: \[#\d+\]/.test(file) ? file : null;
     }, 'report with both follow-ups', 10_000);
-    expect(report).toContain(`- [ ] Alert on payment client timeouts — Owner: @U0CAROL — Due: 2026-12-05 — Issue: [#${followUp.number}]`);
-    expect(report).toMatch(/Document timeout budgets — Owner: @dave — Due: not set — Issue: \[#\d+\]/);
+    expect(report).toContain(`- [ ] Alert on payment client timeouts — Owner: Carol Danvers — Due: 2026-12-05 — Issue: [#${followUp.number}]`);
+    // A typed @name stays a name, with a zero-width joiner so GitHub does not mention a login.
+    expect(report).toMatch(/Document timeout budgets — Owner: @\u200Ddave — Due: not set — Issue: \[#\d+\]/);
     expect([...bot.github.issues.values()].filter((i) => i.labels.includes('incident-follow-up'))).toHaveLength(2);
 
     followUp.state = 'closed';
@@ -181,7 +188,7 @@ describe('action items', () => {
 });
 
 describe('evidence bundle', () => {
-  it('GET /api/incidents/:id/evidence: a tar.gz of protocol 13 files, the same as ?format=json, consistent with Slack and the read API', async () => {
+  it('GET /api/incidents/:id/evidence: a tar.gz of the four-gate protocol evidence files, the same as ?format=json, consistent with Slack and the read API', async () => {
     bot = await startPaperBot({ github: false });
     const id = await bot.open();
     await seedRollback(bot, id);

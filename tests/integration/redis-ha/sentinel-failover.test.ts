@@ -11,6 +11,7 @@ import { runOnce } from '../../../src/adapters/outbound/timers/run-once';
 import { createIncident } from '../../../src/domain/incident';
 import { addApproval, claimExecution, createRequest } from '../../../src/domain/rollback/rollback-request';
 import { askNode, startSentinel, waitFor, type TestSentinel } from '../../support/redis-servers';
+import { plainText } from '../../../src/domain/phrase';
 
 // Two "replicas" of the bot on a Sentinel-managed primary; the primary is killed (SIGKILL)
 // in the middle of a run of writes, approvals and timers. The README's promises are checked:
@@ -165,7 +166,7 @@ describe('a Sentinel failover during a run', () => {
     }, 60_000, 200);
     await waitFor('the timer engines to be idle', async () => (await engines[0]!.list()).length === 0, 30_000, 200);
     await Promise.all(engines.map((e) => e.stop()));
-    const notes = (await storeA.timeline(home.id)).filter((e) => e.kind === 'note').map((e) => e.text);
+    const notes = (await storeA.timeline(home.id)).filter((e) => e.kind === 'note').map((e) => plainText(e.text));
     expect(notes.filter((t) => timerKeys.includes(t ?? '')).sort()).toEqual([...timerKeys].sort());
 
     // Rollbacks: one approval of R2, one execution claim of each.

@@ -6,6 +6,7 @@ import { ROLLBACK_TIMERS } from '../../../src/app/rollback-deps';
 import { SlackStandIn } from '../../support/slack-stand-in';
 import { waitFor, type RunningBot } from '../../support/start-bot';
 import { confirmSeverity, decide, feature, incidentJson, openIncident, propose, RECORD_SCRIPT, request, scratch, startRollbackBot } from './rollback-harness';
+import { plainText } from '../../../src/domain/phrase';
 
 // An automatic rollback has no release from a person: its script finds the previous release itself.
 const autoRunner = (log: string) => ({ kind: 'command', name: 'auto-script', argv: [RECORD_SCRIPT, log, 'auto', 'previous', '0', '0'], timeout: '30s' });
@@ -22,7 +23,7 @@ async function leaveRunning(bot: RunningBot, requestId: string): Promise<number>
   const now = Date.now();
   for (const step of [(r: any) => addApproval(r, 'U0APPROVER', now), (r: any) => claimExecution(r, token, now), (r: any) => startRun(r, token, now)]) {
     const moved = await requests.update(requestId, step);
-    if (!moved.ok) throw new Error(moved.reason);
+    if (!moved.ok) throw new Error(plainText(moved.reason));
   }
   return token;
 }

@@ -61,7 +61,7 @@ describe('the whole lifecycle through /incident and the announcement buttons', (
     await waitFor(async () => (await incident()).commander === 'U0CAROL', 'commander');
   });
 
-  it('update <status> <text> posts seed 001\'s template and moves the status', async () => {
+  it('update <status> <text> posts the status-update template and moves the status', async () => {
     const before = bot.slack.callsTo('chat.postMessage').length;
     const res = await bot.command(`update ${id} identified bad deploy of v42`, { user: 'U0CAROL' });
     expect((await reply(res.responseId)).text).toContain(`Update posted for ${id}`);

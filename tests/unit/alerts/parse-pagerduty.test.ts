@@ -16,6 +16,8 @@ describe('parsePagerDuty', () => {
     expect(batch).toEqual({
       source: 'pagerduty',
       truncatedAlerts: 0,
+      // PagerDuty runs its own incident: its resolution is recorded here, never acted on.
+      upstream: { name: 'PagerDuty' },
       alerts: [
         {
           source: 'pagerduty',

@@ -68,7 +68,7 @@ describe('classify with the default rules', () => {
     expect(none).toEqual({ severity: 'P3', urgency: 'none', urgencySlaMs: null, autoRollback: false, rule: null, observations: [], explanation: 'P3 because no rule matched' });
   });
 
-  it('gives the seed 000 rollback SLAs per urgency', () => {
+  it('gives the rollback SLAs of the decision flowchart per urgency', () => {
     expect(classify({ corruption: true }, {}, null, rules).urgencySlaMs).toBe(30 * 60_000);
     expect(classify({ error_rate: 12 }, {}, null, rules).urgencySlaMs).toBe(7 * 86_400_000);
     expect(classify({}, { severity: 'critical' }, null, rules)).toMatchObject({ urgency: 'immediate', urgencySlaMs: 30 * 60_000 });

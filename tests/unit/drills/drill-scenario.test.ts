@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { parseDrillScenario } from '../../../src/domain/drills/drill-scenario';
+import { plainText } from '../../../src/domain/phrase';
 
 const valid = {
   title: 'Checkout errors',
@@ -25,7 +26,7 @@ describe('drill scenarios', () => {
 
   it('reads durations, defaults and step order', () => {
     const result = parseDrillScenario('quick', { ...valid, steps: [...valid.steps].reverse() });
-    if (!result.ok) throw new Error(result.reason);
+    if (!result.ok) throw new Error(plainText(result.reason));
     expect(result.scenario.steps.map((s) => [s.kind, s.afterMs])).toEqual([['fire', 0], ['resolve', 600_000]]);
     expect(result.scenario.page).toBe(false);
     expect(result.scenario.rollback).toMatchObject({ level: 'component', verification: 'pass', runners: [{ name: 'primary', outcome: 'success', takesMs: 120_000 }] });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { escapeBlock, escapeInline, fencedBlock } from '../../../src/domain/report/escape-markdown';
-import { displayActor, slackToPlain } from '../../../src/domain/report/slack-text';
+import { displayActor, namedText } from '../../../src/domain/report/people-text';
+import { parseSlackText } from '../../../src/adapters/inbound/slack/parse-slack-text';
 
 describe('escapeInline', () => {
   it.each([
@@ -44,22 +45,24 @@ describe('fencedBlock', () => {
   });
 });
 
-describe('slackToPlain / displayActor', () => {
+// What a person typed in Slack, parsed at the Slack edge, shown in Markdown: names, never `@id`.
+describe('namedText(parseSlackText(…)) / displayActor', () => {
   const names = { U0ALICE: 'alice' };
   it.each([
-    ['<@U0ALICE> acked', '@alice acked'],
-    ['<@U0NOBODY>', '@U0NOBODY'],
+    ['<@U0ALICE> acked', 'alice acked'],
+    ['<@U0NOBODY>', 'U0NOBODY'],
     ['see <#C0INC|inc-1>', 'see #inc-1'],
     ['<!here> look', '@here look'],
     ['<https://grafana.example/d/1|dashboard>', 'dashboard (https://grafana.example/d/1)'],
     ['<https://x.example>', 'https://x.example'],
     ['<!-- not slack -->', '<!-- not slack -->'],
   ])('%j → %j', (input, expected) => {
-    expect(slackToPlain(input, names)).toBe(expected);
+    expect(namedText(parseSlackText(input), names)).toBe(expected);
   });
 
   it('names actors', () => {
-    expect(displayActor('U0ALICE', names)).toBe('@alice');
+    expect(displayActor('U0ALICE', names)).toBe('alice');
+    expect(displayActor('U0NOBODY', names)).toBe('U0NOBODY');
     expect(displayActor('bot', names)).toBe('incident-bot');
     expect(displayActor('alert:alertmanager', names)).toBe('alert:alertmanager');
   });

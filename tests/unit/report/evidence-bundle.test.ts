@@ -12,7 +12,7 @@ function build() {
 const json = (files: Record<string, string>, name: string) => JSON.parse(files[name]!);
 
 describe('buildEvidenceFiles', () => {
-  it("produces protocol 13's files, JSON ones parseable", () => {
+  it("produces the four-gate protocol's evidence files, JSON ones parseable", () => {
     const { files } = build();
     expect(Object.keys(files).sort()).toEqual([...EVIDENCE_FILES].sort());
     expect(Object.keys(files).sort()).toEqual(['INCIDENT-REPORT.md', 'decision-log.json', 'incident-timeline.md', 'mitigation-execution-report.json', 'recovery-validation.json', 'resolution-summary.json', 'severity-assessment.json']);
@@ -79,7 +79,7 @@ describe('buildEvidenceFiles', () => {
     const timeline = files['incident-timeline.md'].trimEnd().split('\n');
     expect(timeline[0]).toBe('# Incident Timeline: INC-20261121-001');
     expect(timeline.slice(2)).toHaveLength(context.timeline.length);
-    expect(timeline[2]).toBe('- 14:02 UTC — @alice — Opened P2: Checkout error rate 18%');
+    expect(timeline[2]).toBe('- 14:02 UTC — alice — Opened P2: Checkout error rate 18%');
     expect(files['INCIDENT-REPORT.md']).toBe(renderIncidentReport(context));
   });
 

@@ -61,7 +61,7 @@ describe('renderIncidentReport', () => {
 
   it('header: date, severity, duration and impact', () => {
     const markdown = render();
-    expect(markdown).toContain('**Date**: 2026-11-21\n**Severity**: P1 (High)\n**Duration**: 1h 5m\n**Impact**: ~4,200 customers (18% of checkout attempts)\n**Status**: resolved\n**Service**: checkout\n**Commander**: @carol');
+    expect(markdown).toContain('**Date**: 2026-11-21\n**Severity**: P1 (High)\n**Duration**: 1h 5m\n**Impact**: ~4,200 customers (18% of checkout attempts)\n**Status**: resolved\n**Service**: checkout\n**Commander**: carol');
   });
 
   it('severity: reasoning, rule, observations, who confirmed, and the raise', () => {
@@ -72,7 +72,7 @@ describe('renderIncidentReport', () => {
       '- **Rule**: error_rate > 15% → P1',
       '- **Explanation**: Error rate 18% is above the P1 threshold of 15%.',
       '- **Observations**: error_rate = 0.18, p95_ms = 1234',
-      '- **Confirmed by**: @carol at 2026-11-21 14:12 UTC',
+      '- **Confirmed by**: carol at 2026-11-21 14:12 UTC',
       '- **Changes**:',
       '  - 2026-11-21 14:10 UTC — incident-bot — Severity P2 → P1 (error_rate 18% > 15% → P1)',
     ]);
@@ -92,9 +92,9 @@ describe('renderIncidentReport', () => {
     const stream = lines.slice(lines.indexOf('### Full Timeline') + 1);
     expect(stream).toHaveLength(timeline.length);
     expect(stream.every((line) => /^- \d\d:\d\d UTC — \S+ — .+/.test(line))).toBe(true);
-    expect(stream).toContain('- 14:05 UTC — @alice — Acknowledged by @alice');
-    expect(stream).toContain('- 14:20 UTC — @dave — Rollback approved by @dave');
-    expect(stream.at(-1)).toBe('- 15:07 UTC — @carol — Rolled back checkout to v6.1; error rate stayed below 1% for 44 minutes.');
+    expect(stream).toContain('- 14:05 UTC — alice — Acknowledged by alice');
+    expect(stream).toContain('- 14:20 UTC — dave — Rollback approved by dave');
+    expect(stream.at(-1)).toBe('- 15:07 UTC — carol — Rolled back checkout to v6.1; error rate stayed below 1% for 44 minutes.');
     const times = stream.map((line) => line.slice(2, 7));
     expect(times).toEqual([...times].sort());
   });
@@ -111,9 +111,9 @@ describe('renderIncidentReport', () => {
 
   it('action items in the template form, with state and follow-up issue', () => {
     expect(sectionOf(render(), 'Action Items')).toEqual([
-      '- [x] Add the payment path to the canary checks — Owner: @bob — Due: 2026-11-28 — Issue: [#12](https://github.com/acme/incidents/issues/12)',
-      '- [ ] Alert on payment client timeouts — Owner: @alice — Due: 2026-12-05 — Issue: [#13](https://github.com/acme/incidents/issues/13)',
-      '- [ ] Document timeout budgets per dependency — Owner: @carol — Due: not set',
+      '- [x] Add the payment path to the canary checks — Owner: bob — Due: 2026-11-28 — Issue: [#12](https://github.com/acme/incidents/issues/12)',
+      '- [ ] Alert on payment client timeouts — Owner: alice — Due: 2026-12-05 — Issue: [#13](https://github.com/acme/incidents/issues/13)',
+      '- [ ] Document timeout budgets per dependency — Owner: carol — Due: not set',
     ]);
   });
 
@@ -134,7 +134,7 @@ describe('renderIncidentReport', () => {
     expect(sectionOf(markdown, 'Action Items')).toEqual(['- _None recorded._']);
     // Mitigation falls back to the move to monitoring; names fall back to ids.
     expect(markdown).toContain('- **2026-11-21 14:23 UTC** — Mitigation applied');
-    expect(markdown).toContain('- 14:05 UTC — @U0ALICE — Acknowledged by @U0ALICE');
+    expect(markdown).toContain('- 14:05 UTC — U0ALICE — Acknowledged by U0ALICE');
   });
 
   it('hostile user text cannot add headings, open fences, split table cells or plant markers', () => {
@@ -171,7 +171,7 @@ describe('renderIncidentReport', () => {
     expect(cells(sectionOf(hostile, 'Signals at Time of Rollback').find((l) => l.includes('weird'))!)).toBe(2);
     expect(cells(hostile.split('\n').find((l) => l.startsWith('| a\\|b'))!)).toBe(8);
     expect(cells(hostile.split('\n').find((l) => l.startsWith('| p\\|q'))!)).toBe(3);
-    expect(sectionOf(hostile, 'Action Items')).toEqual(['- [ ] fix \\| the \\| table ## and heading — Owner: @bob — Due: 2026-11-28 \\| x']);
+    expect(sectionOf(hostile, 'Action Items')).toEqual(['- [ ] fix \\| the \\| table ## and heading — Owner: bob — Due: 2026-11-28 \\| x']);
     expect(sectionOf(hostile, 'Lessons Learned')).toContain('- \\# heading in a list');
     expect(sectionOf(hostile, 'Lessons Learned')).toContain('- two lines');
     expect(hostile).toContain('````text\nbefore\n```\n# not a heading\n````\nafter\n`````');

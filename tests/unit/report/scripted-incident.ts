@@ -2,6 +2,7 @@ import { acknowledge, assignCommander, changeSeverity, confirmSeverity, createIn
 import type { DecisionRecord, RollbackEvidence, SeverityAssessment } from '../../../src/domain/report/records';
 import type { ReportInput } from '../../../src/domain/report/report-input';
 import type { TimelineEvent, TimelineEventInput } from '../../../src/domain/timeline';
+import { phrase, plainText, user } from '../../../src/domain/phrase';
 
 /** 2026-11-21 14:02 UTC, plus minutes. */
 export const T0 = Date.UTC(2026, 10, 21, 14, 2, 0);
@@ -16,7 +17,7 @@ export const USER_NAMES: Record<string, string> = { U0ALICE: 'alice', U0BOB: 'bo
 export function scriptedIncident(): { incident: Incident; timeline: TimelineEvent[] } {
   const events: TimelineEventInput[] = [];
   const apply = (change: Change): Incident => {
-    if (!change.ok) throw new Error(change.reason);
+    if (!change.ok) throw new Error(plainText(change.reason));
     events.push(...change.events);
     return change.incident;
   };
@@ -30,8 +31,8 @@ export function scriptedIncident(): { incident: Incident; timeline: TimelineEven
   incident = apply(postStatusUpdate(incident, { status: 'identified', text: 'Deploy v6.2 identified as the cause; proposing a rollback.', by: 'U0ALICE' }, at(15)));
   events.push(
     { at: at(16), actor: 'U0ALICE', kind: 'rollback_proposed', text: 'Proposed rollback of checkout via checkout-rollback (level 2)' },
-    { at: at(18), actor: 'U0EVE', kind: 'rollback_denied', text: '<@U0EVE> is not an approver for checkout' },
-    { at: at(18), actor: 'U0DAVE', kind: 'rollback_approved', text: 'Rollback approved by <@U0DAVE>' },
+    { at: at(18), actor: 'U0EVE', kind: 'rollback_denied', text: phrase`${user('U0EVE')} is not an approver for checkout` },
+    { at: at(18), actor: 'U0DAVE', kind: 'rollback_approved', text: phrase`Rollback approved by ${user('U0DAVE')}` },
     { at: at(19, 28), actor: 'bot', kind: 'rollback_executed', text: 'checkout-rollback succeeded in 28s' },
     { at: at(20, 10), actor: 'bot', kind: 'verification', text: 'Verification passed (4/4 checks)' },
   );

@@ -4,6 +4,7 @@ import { rollbackApprovalView } from '../../../src/adapters/outbound/slack/views
 import { checkDecision, type DecisionFacts } from '../../../src/domain/rollback/approval-guardrails';
 import { parseRollbackArgs } from '../../../src/domain/rollback/parse-rollback-args';
 import { addApproval, claimExecution, createRequest, finishStopped, markUnknown, recordAttempt, requestStop, startRun, type RollbackRequest } from '../../../src/domain/rollback/rollback-request';
+import { slackText } from '../../../src/adapters/outbound/slack/views/slack-text';
 
 const NOW = 1_700_000_000_000;
 const request = (over: Partial<RollbackRequest> = {}): RollbackRequest => ({
@@ -80,12 +81,14 @@ describe('stopping a rollback', () => {
     const asked = requestStop(runningRequest(), 'U0A', NOW + 5);
     expect(asked.ok && asked.request.stopRequested).toEqual({ by: 'U0A', at: NOW + 5 });
     const again = requestStop((asked as any).request, 'U0B', NOW + 6);
-    expect(again).toMatchObject({ ok: false, code: 'request.already_stopping', reason: 'INC-20261121-001-R1 is already stopping (asked by <@U0A>).' });
+    expect(again).toMatchObject({ ok: false, code: 'request.already_stopping' });
+    expect(!again.ok && slackText(again.reason)).toBe('INC-20261121-001-R1 is already stopping (asked by <@U0A>).');
     // Fenced like every execution write: a stale job cannot finish it.
     expect(finishStopped((asked as any).request, 6, 'x', NOW).ok).toBe(false);
     const stopped = finishStopped((asked as any).request, 7, 'a was killed mid-run', NOW + 9);
     expect(stopped.ok && [stopped.request.status, stopped.request.outcomeDetail, stopped.request.execution?.finishedAt]).toEqual(['stopped', 'a was killed mid-run', NOW + 9]);
-    expect(requestStop((stopped as any).request, 'U0B', NOW)).toMatchObject({ ok: false, reason: 'INC-20261121-001-R1 was stopped by <@U0A>; it is not re-run automatically.' });
+    const late = requestStop((stopped as any).request, 'U0B', NOW);
+    expect(!late.ok && slackText(late.reason)).toBe('INC-20261121-001-R1 was stopped by <@U0A>; it is not re-run automatically.');
   });
 
   it('the message offers Stop while it runs, says "stopping" once asked, and "Stopped" at the end', () => {

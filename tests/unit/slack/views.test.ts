@@ -58,7 +58,7 @@ describe('announcement', () => {
 });
 
 describe('other views', () => {
-  it('status update follows seed 001 template', () => {
+  it('status update follows the status-update template', () => {
     const { blocks } = statusUpdateMessage(make({ status: 'identified' }), 'bad deploy', T0 + 30 * 60_000, 'U2');
     const text = (blocks[0] as any).text.text as string;
     for (const part of ['INCIDENT UPDATE [P1]', 'Incident ID:* INC-20261121-001', 'Status:* Identified', 'Impact:* bad deploy', 'Next Update:']) expect(text).toContain(part);

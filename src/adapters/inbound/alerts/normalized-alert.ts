@@ -3,8 +3,9 @@ import type { DrillMark } from '../../../domain/drills/drill-mark';
 
 export type { Signals } from '../../../domain/classifier/signals';
 
-export type AlertSource = 'alertmanager' | 'pagerduty' | 'generic';
-export const ALERT_SOURCES: readonly AlertSource[] = ['alertmanager', 'pagerduty', 'generic'];
+import type { AlertSource } from './alert-sources';
+
+export type { AlertSource } from './alert-sources';
 
 /**
  * One alert, whatever sent it. Units follow `Signals`: rates are PERCENT (0..100),
@@ -40,6 +41,11 @@ export interface AlertBatch {
   /** Alerts the sender dropped before sending (Alertmanager `max_alerts`); they exist but we cannot see them. */
   truncatedAlerts: number;
   receiver?: string;
+  /**
+   * The sender runs its own incident (PagerDuty): its "resolved" is recorded on ours, never
+   * acted on, and an echo of our own resolution is noted and dropped. Named for the messages.
+   */
+  upstream?: { name: string };
   /** Alerts played by a drill: the incident they open is a drill (see DrillMark). */
   drill?: DrillMark;
 }

@@ -86,5 +86,5 @@ export function parsePagerDuty(body: unknown): Result<{ batch: AlertBatch }> {
     deliveryId: event.id,
     pdStatus: data.status,
   };
-  return { ok: true, batch: { source: 'pagerduty', alerts: [alert], truncatedAlerts: 0 } };
+  return { ok: true, batch: { source: 'pagerduty', alerts: [alert], truncatedAlerts: 0, upstream: { name: 'PagerDuty' } } };
 }

@@ -1,11 +1,12 @@
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
-import { ALERT_SOURCES, type AlertSource } from '../alerts/normalized-alert';
+import { ALERT_SOURCES, type AlertSource } from '../alerts/alert-sources';
 import { detectAndParse } from '../alerts/parse-alert-payload';
 import { classifyGroup } from '../../../domain/classifier/classify-group';
 import { DEFAULT_SEVERITY_RULES } from '../../../domain/classifier/default-rules';
 import { parseSeverityRules, type SeverityRules } from '../../../domain/classifier/rules-schema';
 import { EXIT, type CliIo } from './cli-io';
+import { plainText } from '../../../domain/phrase';
 import { renderClassification } from './render-classification';
 import { createSignalSource } from '../../outbound/prometheus/create-signal-source';
 import type { SignalSource } from '../../../app/ports/signal-source';
@@ -16,7 +17,7 @@ import { stampExplanation } from '../../../domain/signals/signal-changes';
 import { utcClock } from '../../../domain/report/utc-time';
 import { createLogger } from '../../../logger';
 
-export const CLASSIFY_USAGE = `usage: incident-bot classify [file|-] [--rules path] [--format alertmanager|pagerduty|generic] [--json] [--live]
+export const CLASSIFY_USAGE = `usage: incident-bot classify [file|-] [--rules path] [--format ${ALERT_SOURCES.join('|')}] [--json] [--live]
 
 Reads an alert payload (a file, or standard input with "-" or no file), validates it,
 and prints the normalized alerts with the severity decision for each and for the group.
@@ -77,7 +78,7 @@ export async function runClassifyCli(argv: readonly string[], io: CliIo): Promis
 
   const parsed = detectAndParse(body, args.format as AlertSource | undefined);
   if (!parsed.ok) {
-    io.stderr(`invalid payload (${parsed.code}): ${parsed.reason}\n`);
+    io.stderr(`invalid payload (${parsed.code}): ${plainText(parsed.reason)}\n`);
     return EXIT.invalid;
   }
   const decision = classifyGroup(parsed.batch.alerts, rules);
@@ -142,7 +143,7 @@ async function loadRules(path: string | undefined, io: CliIo): Promise<SeverityR
   }
   const parsed = parseSeverityRules(data);
   if (!parsed.ok) {
-    io.stderr(`${path}: ${parsed.reason}\n`);
+    io.stderr(`${path}: ${plainText(parsed.reason)}\n`);
     return EXIT.invalid;
   }
   return parsed.rules;

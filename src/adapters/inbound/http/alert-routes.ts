@@ -2,16 +2,14 @@ import { isRedisUnreachable } from '../../outbound/redis/is-redis-unreachable';
 import type { CustomRoute } from '@slack/bolt';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AlertIntake } from '../../../app/alert-intake';
-import type { Result } from '../../../domain/result';
 import type { Logger } from '../../../logger';
 import type { Metrics } from '../../../metrics';
-import { ALERT_REFUSAL, type AlertBatch, type AlertSource } from '../alerts/normalized-alert';
-import { parseAlertmanager } from '../alerts/parse-alertmanager';
-import { parseGeneric } from '../alerts/parse-generic';
-import { parsePagerDuty } from '../alerts/parse-pagerduty';
-import { verifyPagerDutySignature } from '../alerts/verify-pagerduty-signature';
+import type { AlertSourceDefinition } from '../alerts/alert-source';
+import { ALERT_SOURCE_LIST, type AlertSource } from '../alerts/alert-sources';
+import { ALERT_REFUSAL } from '../alerts/normalized-alert';
 import { ConcurrencyGate, GateFullError } from './concurrency-gate';
-import { BodyTooLargeError, bearerMatches, readBody, sendError, sendJson } from './http-helpers';
+import { BodyTooLargeError, readBody, sendError, sendJson } from './http-helpers';
+import { plainText } from '../../../domain/phrase';
 
 export interface AlertRouteOptions {
   intake: AlertIntake;
@@ -29,51 +27,45 @@ export interface AlertRouteOptions {
 
 const RETRY_AFTER_S = '5';
 
-type Parser = (body: unknown) => Result<{ batch: AlertBatch }>;
-
 /**
- * POST /alerts/{alertmanager,pagerduty,generic}. Order of checks, each with its own answer:
- * 1. auth that needs no body (bearer token; 403 when alerts are disabled, 401 when wrong);
+ * POST <route> of every registered alert source. Order of checks, each with its own answer:
+ * 1. the source's auth that needs no body (bearer token; 403 when disabled, 401 when wrong);
  * 2. size, before parsing (413);
- * 3. PagerDuty signature over the raw body (401);
+ * 3. the source's auth over the raw body, e.g. PagerDuty's signature (401);
  * 4. JSON and payload shape (400 naming the field; ignored PagerDuty events 202);
  * 5. intake, at most `maxConcurrent` at once: 202 accepted, 200 duplicate; 503 + Retry-After
  *    when Redis does not answer, or when more than `maxQueued` deliveries already wait.
  */
 export function alertRoutes(options: AlertRouteOptions): CustomRoute[] {
   const gate = new ConcurrencyGate(options.maxConcurrent, options.maxQueued);
-  const route = (source: AlertSource, parse: Parser): CustomRoute => ({
-    path: `/alerts/${source}`,
+  return ALERT_SOURCE_LIST.map((source): CustomRoute => ({
+    path: source.route,
     method: ['POST'],
     handler: async (req, res) => {
       try {
-        await handle(source, parse, req, res, options, gate);
+        await handle(source, req, res, options, gate);
       } catch (error) {
         // A broken upload (client aborted, bad encoding) is the sender's problem, not a 500.
-        options.log.warn({ err: error, source }, 'alert request could not be read');
+        options.log.warn({ err: error, source: source.name }, 'alert request could not be read');
         if (!res.headersSent) sendError(res, 400, 'bad_request', 'The request body could not be read.', { connection: 'close' });
       }
     },
-  });
-  return [route('alertmanager', parseAlertmanager), route('pagerduty', parsePagerDuty), route('generic', parseGeneric)];
+  }));
 }
 
-async function handle(source: AlertSource, parse: Parser, req: IncomingMessage, res: ServerResponse, options: AlertRouteOptions, gate: ConcurrencyGate): Promise<void> {
+async function handle(source: AlertSourceDefinition<AlertSource>, req: IncomingMessage, res: ServerResponse, options: AlertRouteOptions, gate: ConcurrencyGate): Promise<void> {
   const { intake, metrics } = options;
-  const log = options.log.child({ source });
-  const count = (outcome: string, n = 1) => metrics.alertsReceived.inc({ source, outcome }, n);
+  const log = options.log.child({ source: source.name });
+  const count = (outcome: string, n = 1) => metrics.alertsReceived.inc({ source: source.name, outcome }, n);
   const refuse = (status: number, error: string, reason: string, headers: Record<string, string> = {}) => {
     count(error);
     // The body may be unread (auth or size refused first); close so a large upload stops.
     sendError(res, status, error, reason, { connection: 'close', ...headers });
   };
+  const secrets = { webhookToken: options.webhookToken, pagerDutySecret: options.pagerDutySecret };
 
-  if (source === 'pagerduty') {
-    if (!options.pagerDutySecret) return refuse(403, 'alerts_disabled', 'PagerDuty webhooks disabled: set PAGERDUTY_WEBHOOK_SECRET.');
-  } else {
-    if (!options.webhookToken) return refuse(403, 'alerts_disabled', 'alerts disabled: set ALERT_WEBHOOK_TOKEN.');
-    if (!bearerMatches(req, options.webhookToken)) return refuse(401, 'unauthorized', 'Send Authorization: Bearer <ALERT_WEBHOOK_TOKEN>.', { 'www-authenticate': 'Bearer' });
-  }
+  const unauthenticated = source.authenticate.request(req, secrets);
+  if (unauthenticated) return refuse(unauthenticated.status, unauthenticated.error, unauthenticated.reason, unauthenticated.headers);
 
   let raw: Buffer;
   try {
@@ -82,9 +74,8 @@ async function handle(source: AlertSource, parse: Parser, req: IncomingMessage, 
     if (error instanceof BodyTooLargeError) return refuse(413, 'too_large', `Alert bodies are limited to ${options.maxBodyBytes} bytes (alerts.max_body_bytes).`);
     throw error;
   }
-  if (source === 'pagerduty' && !verifyPagerDutySignature(raw, headerText(req.headers['x-pagerduty-signature']), options.pagerDutySecret!)) {
-    return refuse(401, 'bad_signature', 'X-PagerDuty-Signature does not match the body for PAGERDUTY_WEBHOOK_SECRET.');
-  }
+  const unsigned = source.authenticate.body?.(req, raw, secrets);
+  if (unsigned) return refuse(unsigned.status, unsigned.error, unsigned.reason, unsigned.headers);
 
   let body: unknown;
   try {
@@ -92,13 +83,13 @@ async function handle(source: AlertSource, parse: Parser, req: IncomingMessage, 
   } catch (error) {
     return refuse(400, 'invalid_json', `The body is not JSON: ${(error as Error).message}`);
   }
-  const parsed = parse(body);
+  const parsed = source.parse(body);
   if (!parsed.ok) {
     if (parsed.code === ALERT_REFUSAL.ignored) {
       count('ignored');
-      return sendJson(res, 202, { ignored: parsed.reason, incidents: [], accepted: 0 });
+      return sendJson(res, 202, { ignored: plainText(parsed.reason), incidents: [], accepted: 0 });
     }
-    return refuse(400, 'invalid_payload', parsed.reason);
+    return refuse(400, 'invalid_payload', plainText(parsed.reason));
   }
 
   try {
@@ -118,8 +109,4 @@ async function handle(source: AlertSource, parse: Parser, req: IncomingMessage, 
     else log.error({ err: error }, 'alert intake failed; answered 503 so the sender retries');
     refuse(503, 'unavailable', 'The incident store did not answer; the alert was not recorded. Retry later.', { 'retry-after': RETRY_AFTER_S });
   }
-}
-
-function headerText(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value.join(',') : value;
 }

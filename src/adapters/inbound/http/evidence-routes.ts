@@ -26,7 +26,7 @@ async function tarGz(dir: string, files: [string, string][], mtime: Date): Promi
 }
 
 /**
- * GET /api/incidents/:id/evidence: protocol 13's evidence bundle, built from what is
+ * GET /api/incidents/:id/evidence: the four-gate protocol's evidence bundle, built from what is
  * stored now. A tar.gz by default; `?format=json` gives `{ files: { name: content } }`.
  */
 export function evidenceRoutes(paperTrail: PaperTrailService, apiToken: string | undefined, log: Logger): CustomRoute[] {

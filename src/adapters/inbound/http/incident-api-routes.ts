@@ -7,10 +7,19 @@ import { normalizeIncidentId } from '../../../domain/incident-id';
 import type { TimelineEvent } from '../../../domain/timeline';
 import type { Logger } from '../../../logger';
 import { allowReadApi, sendError, sendJson } from './http-helpers';
+import { plainText, type Phrase } from '../../../domain/phrase';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** The read API's incident shape: times as ISO strings, SLA clocks with their state. */
+/**
+ * Recorded text for API readers, as the API has always given it: words as they are, people as
+ * `<@U…>` (the id in Slack's reference notation, which readers already parse).
+ */
+function apiText(p: Phrase): string {
+  return plainText(p, (id) => `<@${id}>`);
+}
+
 export function incidentJson(service: IncidentService, incident: Incident, timeline?: TimelineEvent[]) {
   const sla = service.sla(incident);
   return {
@@ -19,7 +28,7 @@ export function incidentJson(service: IncidentService, incident: Incident, timel
     summary: incident.summary,
     status: incident.status,
     severity: incident.severity,
-    severityReason: incident.severityReason,
+    severityReason: apiText(incident.severityReason),
     severityConfirmed: incident.severityConfirmed ? { by: incident.severityConfirmed.by, at: iso(incident.severityConfirmed.at) } : null,
     commander: incident.commander,
     roles: { comms: incident.roles?.comms ?? null, scribe: incident.roles?.scribe ?? null, ops: incident.roles?.ops ?? null },
@@ -32,7 +41,7 @@ export function incidentJson(service: IncidentService, incident: Incident, timel
     resolvedAt: iso(incident.resolvedAt),
     closedAt: iso(incident.closedAt),
     lastUpdateAt: iso(incident.lastUpdateAt),
-    resolutionSummary: incident.resolutionSummary,
+    resolutionSummary: incident.resolutionSummary === null ? null : apiText(incident.resolutionSummary),
     slack: { announcement: incident.announcement, channel: incident.channel },
     alerts: incident.alerts ? { ...incident.alerts, allResolvedAt: iso(incident.alerts.allResolvedAt) } : null,
     alertContext: incident.alertContext ?? null,
@@ -54,7 +63,7 @@ export function incidentJson(service: IncidentService, incident: Incident, timel
       : null,
     // A rehearsal: consumers that count incidents leave these out.
     drill: incident.drill ?? null,
-    ...(timeline ? { timeline: timeline.map((e) => ({ id: e.id, at: iso(e.at), actor: e.actor, kind: e.kind, text: e.text, details: e.details ?? {} })) } : {}),
+    ...(timeline ? { timeline: timeline.map((e) => ({ id: e.id, at: iso(e.at), actor: e.actor, kind: e.kind, text: apiText(e.text), details: e.details ?? {} })) } : {}),
   };
 }
 

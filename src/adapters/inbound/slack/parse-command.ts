@@ -3,7 +3,8 @@ import { STATUSES, isStatus, type IncidentStatus } from '../../../domain/lifecyc
 import { parseActionItem } from '../../../domain/paper-trail/parse-action-item';
 import type { ActionItem } from '../../../domain/report/report-input';
 import { ROLES, ROLE_ALIASES, roleOf, type Role } from '../../../domain/roles';
-import { SEVERITIES, type Severity } from '../../../domain/severity';
+import { SEVERITIES, isSeverity, type Severity } from '../../../domain/severity';
+import { plainText } from '../../../domain/phrase';
 import { readSeverityWord } from '../../../domain/words/read-severity-word';
 import { suggestWord } from '../../../domain/words/suggest-word';
 
@@ -167,8 +168,11 @@ export function parseIncidentCommand(text: string): ParsedCommand {
     }
     case 'action': {
       const { id, rest } = takeId(args);
-      const parsed = parseActionItem(rest);
-      if (!parsed.ok) return { kind: 'error', message: `${parsed.reason.replace(/`"<what/, '`/incident action [id] "<what')}` };
+      // A mention arrives as `<@U123|name>`; the action-item rules take `@U123` and the ids mentioned.
+      const mentioned = new Set<string>();
+      const plain = rest.replace(/<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>/g, (_m, id: string) => (mentioned.add(id), `@${id}`));
+      const parsed = parseActionItem(plain, mentioned);
+      if (!parsed.ok) return { kind: 'error', message: `${plainText(parsed.reason).replace(/`"<what/, '`/incident action [id] "<what')}` };
       return { kind: 'action', id, item: parsed.item };
     }
     case 'reopen':

@@ -1,8 +1,10 @@
-import type { AllMiddlewareArgs, App, Middleware, SlackAction, SlackActionMiddlewareArgs, SlackViewAction, SlackViewMiddlewareArgs } from '@slack/bolt';
+import type { AllMiddlewareArgs, App, Middleware, SlackAction, SlackActionMiddlewareArgs, SlackCommandMiddlewareArgs, SlackViewAction, SlackViewMiddlewareArgs } from '@slack/bolt';
 import type { Logger } from '../../../logger';
+import { answerHandlerError } from './handler-errors';
 
 type ActionListener = Middleware<SlackActionMiddlewareArgs<SlackAction>>;
 type ViewListener = Middleware<SlackViewMiddlewareArgs<SlackViewAction>>;
+type CommandListener = Middleware<SlackCommandMiddlewareArgs>;
 
 /** What handler modules register on: Bolt's own methods, with actions and views routed. */
 export interface SlackListeners {
@@ -15,6 +17,9 @@ export interface SlackListeners {
 }
 
 /**
+ * Every listener's thrown error ends in answerHandlerError (one log line, one ephemeral line);
+ * handlers answer expected refusals themselves and do not catch-and-log.
+ *
  * One Bolt listener for all block actions and one for all view submissions, dispatching by
  * action_id / callback_id through a map. Bolt walks every registered listener's middleware
  * on every request; with ~20 listeners that walk cost a bare Bolt app 37% of its
@@ -30,7 +35,12 @@ export function routeSlackListeners(app: App, log: Logger): SlackListeners {
       log.debug({ actionId: id }, 'no listener for this action; acknowledged and ignored');
       return void (await args.ack());
     }
-    await listener(args as SlackActionMiddlewareArgs<SlackAction> & AllMiddlewareArgs);
+    try {
+      await listener(args as SlackActionMiddlewareArgs<SlackAction> & AllMiddlewareArgs);
+    } catch (error) {
+      const respond = 'respond' in args ? args.respond : null;
+      await answerHandlerError(error, log, { actionId: id }, respond ? (text) => respond({ response_type: 'ephemeral', replace_original: false, text }) : null);
+    }
   });
   app.view(/.+/, async (args) => {
     const listener = views.get(args.view.callback_id);
@@ -38,14 +48,28 @@ export function routeSlackListeners(app: App, log: Logger): SlackListeners {
       log.debug({ callbackId: args.view.callback_id }, 'no listener for this view; acknowledged and ignored');
       return void (await args.ack());
     }
-    await listener(args as SlackViewMiddlewareArgs<SlackViewAction> & AllMiddlewareArgs);
+    try {
+      await listener(args as SlackViewMiddlewareArgs<SlackViewAction> & AllMiddlewareArgs);
+    } catch (error) {
+      // A view submission has no response_url: the person hears it as an ephemeral in their DM with the bot.
+      const user = args.body.user.id;
+      await answerHandlerError(error, log, { callbackId: args.view.callback_id }, (text) => args.client.chat.postEphemeral({ channel: user, user, text }));
+    }
   });
   const once = (map: Map<string, unknown>, id: string, what: string) => {
     if (map.has(id)) throw new Error(`two listeners for the ${what} "${id}"`);
   };
   return {
     client: app.client,
-    command: app.command.bind(app),
+    // Commands go through the same error path: one log line with a code, one ephemeral line.
+    command: ((name: string, listener: CommandListener) =>
+      app.command(name, async (args) => {
+        try {
+          await listener(args);
+        } catch (error) {
+          await answerHandlerError(error, log, { command: name }, (text) => args.respond({ response_type: 'ephemeral', text }));
+        }
+      })) as unknown as App['command'],
     shortcut: app.shortcut.bind(app),
     event: app.event.bind(app),
     action(actionId, listener) {

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Incident } from '../../../domain/incident';
 import { escapeInline } from '../../../domain/report/escape-markdown';
-import { displayActor } from '../../../domain/report/slack-text';
+import { displayActor, type UserNames } from '../../../domain/report/people-text';
 import type { GitHubClient } from './create-octokit';
 import { GitHubUnavailableError, isAmbiguousWriteFailure, toGitHubError } from './github-errors';
 import { incidentIssueTitle, incidentLabels, incidentMarker, renderIssueBody, retagTitle, truncate } from './render-issue-body';
@@ -92,10 +92,11 @@ export class GitHubIssueTracker {
   }
 
   /** The incident's issue: found by its marker, or created once. */
-  async ensureIssue(incident: Incident): Promise<IssueRef> {
+  /** `names` (user id → name) lets the body show people by name; unknown ids show as bare ids. */
+  async ensureIssue(incident: Incident, names: UserNames = {}): Promise<IssueRef> {
     return this.createOnce('incident', incidentMarker(incident.id), incident.createdAt, () => ({
       title: incidentIssueTitle(incident),
-      body: renderIssueBody(incident, this.options.slackWorkspaceUrl),
+      body: renderIssueBody(incident, this.options.slackWorkspaceUrl, names),
       labels: incidentLabels(incident),
     }));
   }
@@ -104,7 +105,7 @@ export class GitHubIssueTracker {
   async createFollowUp(input: FollowUpInput): Promise<IssueRef> {
     const { incident } = input;
     const marker = incidentMarker(incident.id, `follow-up:${fnv1a(input.text.trim())}`);
-    const owner = escapeInline(input.ownerName ? `@${input.ownerName}` : displayActor(input.owner));
+    const owner = escapeInline(input.ownerName ?? displayActor(input.owner));
     return this.createOnce('incident-follow-up', marker, incident.createdAt, () => ({
       title: truncate(`${incident.id} follow-up: ${input.text.replace(/\s+/g, ' ').trim()}`, 256),
       body: [

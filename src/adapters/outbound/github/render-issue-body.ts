@@ -1,6 +1,6 @@
 import type { Incident } from '../../../domain/incident';
 import { escapeBlock, escapeInline } from '../../../domain/report/escape-markdown';
-import { displayActor, slackToPlain } from '../../../domain/report/slack-text';
+import { displayActor, namedText, type UserNames } from '../../../domain/report/people-text';
 import { utcDateTime } from '../../../domain/report/utc-time';
 import { DEFAULT_SEVERITY_DEFINITIONS } from '../../../domain/severity';
 
@@ -33,22 +33,22 @@ export function slackPermalink(workspaceUrl: string, channel: string, ts?: strin
   return ts ? `${base}/p${ts.replace('.', '')}` : base;
 }
 
-export function renderIssueBody(incident: Incident, slackWorkspaceUrl?: string): string {
+export function renderIssueBody(incident: Incident, slackWorkspaceUrl?: string, names: UserNames = {}): string {
   const severity = DEFAULT_SEVERITY_DEFINITIONS[incident.severity];
   const lines = [
     incidentMarker(incident.id),
     `**Incident**: ${incident.id} · **Severity**: ${incident.severity} (${severity.name}) · **Status**: ${incident.status}`,
-    `**Service**: ${incident.service ? escapeInline(incident.service) : '—'} · **Opened**: ${utcDateTime(incident.createdAt)} by ${escapeInline(displayActor(incident.openedBy))} (${incident.source})`,
+    `**Service**: ${incident.service ? escapeInline(incident.service) : '—'} · **Opened**: ${utcDateTime(incident.createdAt)} by ${escapeInline(displayActor(incident.openedBy, names))} (${incident.source})`,
     '',
     '### Summary',
     '',
-    escapeBlock(slackToPlain(incident.summary || incident.title)) || '_No summary yet._',
+    escapeBlock(namedText(incident.summary || incident.title, names)) || '_No summary yet._',
     '',
     '### Severity reasoning',
     '',
     `${severity.definition}.`,
     '',
-    escapeBlock(slackToPlain(incident.severityReason)),
+    escapeBlock(namedText(incident.severityReason, names)),
   ];
   const alertContext = incident.alertContext;
   if (alertContext?.links.length) {

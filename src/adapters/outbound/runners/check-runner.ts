@@ -8,6 +8,7 @@ import type { SignalSource } from '../../../app/ports/signal-source';
 import { BlockedDestinationError, guardedHttpRequest } from './guarded-http-request';
 import { runProcess } from './run-process';
 import { DEFAULT_BASE_ENV } from './script-rollback-runner';
+import { plainText } from '../../../domain/phrase';
 
 export interface CheckResult {
   name: string;
@@ -91,7 +92,7 @@ export class CheckRunner {
     switch (check.kind) {
       case 'command': {
         const argv = expandArgv(check.argv, ctx.placeholders);
-        if (!argv.ok) return { passed: false, detail: argv.reason };
+        if (!argv.ok) return { passed: false, detail: plainText(argv.reason) };
         const result = await runProcess({
           argv: argv.value, cwd: check.cwd, env: this.options.baseEnv ?? DEFAULT_BASE_ENV,
           timeoutMs: check.timeoutMs, graceMs: COMMAND_GRACE_MS, outputCapBytes: COMMAND_OUTPUT_BYTES, signal: ctx.signal,
@@ -105,7 +106,7 @@ export class CheckRunner {
       }
       case 'file_exists': {
         const path = expandPlaceholders(check.path, ctx.placeholders, 'path');
-        if (!path.ok) return { passed: false, detail: path.reason };
+        if (!path.ok) return { passed: false, detail: plainText(path.reason) };
         try {
           await stat(path.value);
           return { passed: true, detail: `${path.value} exists` };

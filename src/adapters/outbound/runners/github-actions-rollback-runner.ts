@@ -5,6 +5,7 @@ import { systemClock, type Clock } from '../../../domain/clock';
 import { expandRecord } from '../../../domain/rollback/expand-placeholders';
 import type { GitHubActionsRunnerSpec } from '../../../domain/rollback/rollback-plan';
 import type { RollbackRunner, RunContext, RunResult } from '../../../domain/rollback/rollback-runner';
+import { plainText } from '../../../domain/phrase';
 
 export interface GitHubActionsRollbackRunnerOptions {
   octokit: Octokit;
@@ -78,7 +79,7 @@ export class GitHubActionsRollbackRunner implements RollbackRunner<GitHubActions
     const started = this.clock();
     const elapsed = () => this.clock() - started;
     const inputs = expandRecord(spec.inputs, ctx.placeholders);
-    if (!inputs.ok) return { outcome: 'failed', durationMs: 0, outputExcerpt: '', error: inputs.reason };
+    if (!inputs.ok) return { outcome: 'failed', durationMs: 0, outputExcerpt: '', error: plainText(inputs.reason) };
 
     let stopReason: 'timed_out' | 'cancelled' | null = null;
     const stop = new AbortController();

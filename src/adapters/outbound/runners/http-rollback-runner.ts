@@ -4,6 +4,7 @@ import { formatStatusRanges, isStatusInRanges, type HttpRunnerSpec } from '../..
 import type { RollbackRunner, RunContext, RunResult } from '../../../domain/rollback/rollback-runner';
 import { guardedHttpRequest, BlockedDestinationError } from './guarded-http-request';
 import { redactSecrets } from './redact-secrets';
+import { plainText } from '../../../domain/phrase';
 
 export interface HttpRollbackRunnerOptions {
   logger: Logger;
@@ -26,7 +27,7 @@ export class HttpRollbackRunner implements RollbackRunner<HttpRunnerSpec> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     const body = expandJson(spec.body ?? {}, ctx.placeholders);
-    if (!body.ok) return { outcome: 'failed', durationMs: 0, outputExcerpt: '', error: body.reason };
+    if (!body.ok) return { outcome: 'failed', durationMs: 0, outputExcerpt: '', error: plainText(body.reason) };
     // Header values (Authorization) are secrets, and so is the credential after its scheme ("Bearer x").
     const headerValues = Object.values(spec.headers ?? {});
     const secrets = [...headerValues, ...headerValues.map((v) => v.replace(/^\S+\s+/, '')), ...(this.options.secrets ?? [])];

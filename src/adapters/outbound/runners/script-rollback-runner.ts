@@ -4,6 +4,7 @@ import { parseStepLine } from '../../../domain/rollback/parse-step-line';
 import type { CommandRunnerSpec } from '../../../domain/rollback/rollback-plan';
 import type { RollbackRunner, RunContext, RunResult } from '../../../domain/rollback/rollback-runner';
 import { runProcess } from './run-process';
+import { plainText } from '../../../domain/phrase';
 
 export interface ScriptRollbackRunnerOptions {
   logger: Logger;
@@ -31,7 +32,7 @@ export class ScriptRollbackRunner implements RollbackRunner<CommandRunnerSpec> {
   async run(ctx: RunContext<CommandRunnerSpec>): Promise<RunResult> {
     const { spec } = ctx;
     const argv = expandArgv(spec.argv, ctx.placeholders);
-    if (!argv.ok) return { outcome: 'failed', durationMs: 0, outputExcerpt: '', error: argv.reason };
+    if (!argv.ok) return { outcome: 'failed', durationMs: 0, outputExcerpt: '', error: plainText(argv.reason) };
 
     const started = performance.now();
     const secrets = [...Object.values(spec.env ?? {}), ...(this.options.secrets ?? [])];

@@ -14,13 +14,13 @@ export const ACTIONS = {
   close: 'incident_close',
   /** Offered once the incident is resolved: opens the report form (gate 4). */
   writeReport: 'incident_write_report',
-  /** Rollback (issue 4): the values carry only an incident or request id; the server reloads the rest. */
+  /** Rollback: the values carry only an incident or request id; the server reloads the rest. */
   proposeRollback: 'rollback_propose',
   approveRollback: 'rollback_approve',
   rejectRollback: 'rollback_reject',
   abortRollback: 'rollback_abort',
   stopRollback: 'rollback_stop',
-  /** "System stabilized — resolve?" after a verified rollback (seed 002's resolution confirmation). */
+  /** "System stabilized — resolve?" after a verified rollback (the protocol's resolution confirmation). */
   resolveStabilized: 'rollback_resolve_stabilized',
   /** Live signals support a higher severity: a person raises it (the bot never does by itself). */
   raiseSeverityFromSignals: 'signals_raise_severity',
@@ -74,4 +74,5 @@ export const BOT_SCOPES = [
   'channels:read',
   'usergroups:read',
   'bookmarks:write',
+  'users:read',
 ] as const;

@@ -14,6 +14,8 @@ import { announcementView } from './views/announcement-view';
 import type { ButtonSpec } from './views/block-kit';
 import { lifecycleMessage, lifecycleMove } from './views/lifecycle-message';
 import { statusUpdateMessage } from './views/status-update-message';
+import { slackText } from './views/slack-text';
+import { escapeMrkdwn } from './views/block-kit';
 
 export interface PublisherOptions {
   incidentChannel: string;
@@ -52,7 +54,7 @@ const PERSON_NOTICE_WAIT_MS = 2_000;
 /**
  * Keeps Slack in step with stored incidents: one announcement per incident in the
  * incident-response channel (updated in place), optional dedicated channels, and
- * status updates in seed 001's template.
+ * status updates in the status-update template.
  */
 export class SlackIncidentPublisher implements IncidentObserver {
   readonly name = 'slack';
@@ -302,7 +304,8 @@ export class SlackIncidentPublisher implements IncidentObserver {
     }
     const latest = await this.service.store.get(incident.id);
     await this.options.channelSetup?.created(latest ?? { ...incident, channel }, channel.id);
-    const summary = `:rotating_light: *${incident.id}* [${incident.severity}] ${incident.title}\n${incident.summary || '_No summary yet._'}\nWhy ${incident.severity}: ${incident.severityReason}`;
+    // Title and summary may come from an alert: escaped, so `<!channel>` in them notifies nobody.
+    const summary = `:rotating_light: *${incident.id}* [${incident.severity}] ${escapeMrkdwn(incident.title)}\n${incident.summary ? escapeMrkdwn(incident.summary) : '_No summary yet._'}\nWhy ${incident.severity}: ${slackText(incident.severityReason)}`;
     await this.call('chat.postMessage', () => this.poster.chat.postMessage({ channel: channel.id, text: summary }));
   }
 }

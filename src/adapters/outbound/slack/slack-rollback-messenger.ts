@@ -7,6 +7,9 @@ import type { Logger } from '../../../logger';
 import type { Metrics } from '../../../metrics';
 import { describeSlackError } from './slack-errors';
 import { rollbackApprovalView, stabilizedView } from './views/rollback-approval-view';
+import type { Phrase } from '../../../domain/phrase';
+import { slackText } from './views/slack-text';
+import { LIMITS, truncate } from './views/block-kit';
 
 // chat.update is rate limited per channel (~1/s): progress redraws are coalesced to this pace.
 const MIN_REDRAW_MS = 1_000;
@@ -87,9 +90,10 @@ export class SlackRollbackMessenger implements RollbackMessenger {
     }
   }
 
-  async notice(request: Pick<RollbackRequest, 'incidentId'>, text: string): Promise<void> {
+  async notice(request: Pick<RollbackRequest, 'incidentId'>, text: Phrase): Promise<void> {
+    const rendered = truncate(slackText(text), LIMITS.sectionText);
     for (const channel of await this.channels(request)) {
-      await this.call('chat.postMessage', () => this.client.chat.postMessage({ channel, text: text.slice(0, 3000) }));
+      await this.call('chat.postMessage', () => this.client.chat.postMessage({ channel, text: rendered }));
     }
   }
 

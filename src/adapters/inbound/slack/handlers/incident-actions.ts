@@ -2,7 +2,6 @@ import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { ApplyOutcome } from '../../../../app/incident-service';
 import { isOpenStatus } from '../../../../domain/lifecycle';
 import { ACTIONS } from '../../../outbound/slack/ids';
-import { describeSlackError } from '../../../outbound/slack/slack-errors';
 import { resolveModal, updateModal } from '../../../outbound/slack/views/modals';
 import { outcomeText, type SlackDeps } from './slack-deps';
 import type { SlackListeners } from '../slack-router';
@@ -37,13 +36,7 @@ export function registerIncidentActions(app: SlackListeners, deps: SlackDeps): v
       const incident = await service.store.get(action.value ?? '');
       if (!incident) return void (await respond({ response_type: 'ephemeral', replace_original: false, text: `:warning: No incident ${action.value}.` }));
       if (!allowed(incident.status)) return void (await respond({ response_type: 'ephemeral', replace_original: false, text: `:warning: ${incident.id} is ${incident.status}; ${refusal}` }));
-      try {
-        await client.views.open({ trigger_id: body.trigger_id, view: build(incident) as never });
-      } catch (error) {
-        const failure = describeSlackError(error);
-        deps.log.warn({ method: 'views.open', error: failure.code }, 'could not open modal');
-        await respond({ response_type: 'ephemeral', replace_original: false, text: `:warning: The form could not open: ${failure.userMessage}.` });
-      }
+      await client.views.open({ trigger_id: body.trigger_id, view: build(incident) as never });
     });
   };
 

@@ -5,13 +5,15 @@ import { isOpenStatus } from '../../../../domain/lifecycle';
 import { ROLE_GUIDE } from '../../../../domain/roles';
 import { COMMAND } from '../../../outbound/slack/ids';
 import { parseIncidentCommand, type ParsedCommand } from '../parse-command';
-import { describeSlackError } from '../../../outbound/slack/slack-errors';
 import { HELP_TEXT } from '../../../outbound/slack/views/help-text';
 import { incidentDetailBlocks } from '../../../outbound/slack/views/incident-detail-view';
 import { incidentListBlocks } from '../../../outbound/slack/views/incident-list-view';
 import { openIncidentModal, resolveModal, updateModal } from '../../../outbound/slack/views/modals';
 import { DELIVERY_TTL_MS, outcomeText, resolveIncidentId, type CommandContext, type SlackDeps } from './slack-deps';
 import type { SlackListeners } from '../slack-router';
+import { parseSlackText } from '../parse-slack-text';
+import { describeHandlerError } from '../handler-errors';
+import type { Phrase } from '../../../../domain/phrase';
 
 type Reply = (text: string) => Promise<void>;
 type Answer = { response_type: 'ephemeral'; text: string; blocks?: unknown[] };
@@ -20,7 +22,6 @@ type Answer = { response_type: 'ephemeral'; text: string; blocks?: unknown[] };
 // this budget, well inside Slack's 3 s; otherwise the ack goes out empty and the answer follows
 // through response_url.
 const READ_ANSWER_BUDGET_MS = 1_500;
-const SOMETHING_WRONG = ':warning: Something went wrong on our side; nothing was changed twice. Try again, or check the bot logs.';
 
 /**
  * `/incident <subcommand>`. Changes are acknowledged before any Redis or Slack call (Slack's
@@ -34,7 +35,12 @@ export function registerIncidentCommand(app: SlackListeners, deps: SlackDeps): v
     if (parsed.kind === 'help') return void (await ack({ response_type: 'ephemeral', text: HELP_TEXT }));
     const log = deps.log.child({ component: 'slack-command', subcommand: parsed.kind });
     if (parsed.kind === 'list' || parsed.kind === 'show') {
-      const answer = readAnswer(parsed, command, deps).catch((error: unknown): Answer => ({ response_type: 'ephemeral', text: failureText(error, log, deps) }));
+      // Answered in the acknowledgement when quick; a failure is answered like any other.
+      const answer = readAnswer(parsed, command, deps).catch((error: unknown): Answer => {
+        const failure = describeHandlerError(error, deps.config.channels.incident_response);
+        log.error({ err: error, code: failure.code }, 'Slack listener failed');
+        return { response_type: 'ephemeral', text: failure.userMessage };
+      });
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), READ_ANSWER_BUDGET_MS)));
       const quick = await Promise.race([answer, late]);
@@ -45,17 +51,8 @@ export function registerIncidentCommand(app: SlackListeners, deps: SlackDeps): v
     }
     await ack();
     const reply: Reply = async (text) => void (await respond({ response_type: 'ephemeral', text }));
-    try {
-      await run(parsed, command, deps, client, reply, respond);
-    } catch (error) {
-      if ((error as { code?: string }).code?.startsWith('slack_webapi')) {
-        const failure = describeSlackError(error);
-        log.warn({ error: failure.code }, 'Slack call failed during a command');
-        await reply(`:warning: ${failure.userMessage}.`);
-      } else {
-        await reply(failureText(error, log, deps));
-      }
-    }
+    // A throw here ends in the router's one error path (slack-router.ts).
+    await run(parsed, command, deps, client, reply, respond);
   });
 }
 
@@ -63,14 +60,6 @@ export function registerIncidentCommand(app: SlackListeners, deps: SlackDeps): v
  * What the person is told when a command failed on our side. Redis down is the one failure
  * with something to do meanwhile: declare by hand. It is logged once per outage, not here.
  */
-function failureText(error: unknown, log: Logger, deps: SlackDeps): string {
-  if (isRedisUnreachable(error)) {
-    log.debug({ err: error }, 'command failed: Redis unreachable');
-    return `:rotating_light: The incident store (Redis) is unreachable: nothing was recorded. Declare in ${deps.config.channels.incident_response} by hand; the bot takes commands again as soon as Redis is back (an operator sees it in the bot's log and /readyz).`;
-  }
-  log.error({ err: error }, 'command failed');
-  return SOMETHING_WRONG;
-}
 
 /** The answer to a read-only subcommand, as a message; reads nothing but Redis. */
 async function readAnswer(parsed: Extract<ParsedCommand, { kind: 'list' | 'show' }>, command: SlashCommand, deps: SlackDeps): Promise<Answer> {
@@ -128,7 +117,7 @@ async function run(parsed: Exclude<ParsedCommand, { kind: 'error' | 'help' | 'li
         await client.views.open({ trigger_id: command.trigger_id, view: updateModal(incident) as never });
         return;
       }
-      const outcome = await onceFor(deps, command, () => service.postUpdate(id, { status: parsed.status, text: parsed.text, by: user }));
+      const outcome = await onceFor(deps, command, () => service.postUpdate(id, { status: parsed.status, text: parseSlackText(parsed.text), by: user }));
       if (outcome) await reply(outcomeText(outcome, `Update posted for ${id}.`));
       return;
     }
@@ -163,7 +152,7 @@ async function run(parsed: Exclude<ParsedCommand, { kind: 'error' | 'help' | 'li
     case 'note': {
       const id = await target(parsed.id, '/incident note INC-20261121-001 <text>');
       if (!id) return;
-      const outcome = await onceFor(deps, command, () => service.addNote(id, parsed.text, user));
+      const outcome = await onceFor(deps, command, () => service.addNote(id, parseSlackText(parsed.text), user));
       if (outcome) await reply(outcomeText(outcome, `Note added to ${id}.`));
       return;
     }
@@ -171,7 +160,7 @@ async function run(parsed: Exclude<ParsedCommand, { kind: 'error' | 'help' | 'li
       const id = await target(parsed.id, '/incident resolve INC-20261121-001 <summary>');
       if (!id) return;
       if (parsed.override !== undefined) {
-        const overridden = await onceFor(deps, command, () => service.resolve(id, user, parsed.summary, { override: parsed.override }));
+        const overridden = await onceFor(deps, command, () => service.resolve(id, user, personText(parsed.summary), { override: parsed.override }));
         if (overridden) await reply(outcomeText(overridden, `${id} resolved (recovery validation overridden: recorded in the decision log).`));
         return;
       }
@@ -182,7 +171,7 @@ async function run(parsed: Exclude<ParsedCommand, { kind: 'error' | 'help' | 'li
         await client.views.open({ trigger_id: command.trigger_id, view: resolveModal(incident) as never });
         return;
       }
-      const outcome = await onceFor(deps, command, () => service.resolve(id, user, parsed.summary));
+      const outcome = await onceFor(deps, command, () => service.resolve(id, user, personText(parsed.summary)));
       if (outcome) await reply(outcomeText(outcome, `${id} resolved.`));
       return;
     }
@@ -222,4 +211,9 @@ async function onceFor<T>(deps: SlackDeps, command: SlashCommand, fn: () => Prom
     await deps.idempotency.release(key); // nothing was stored, so a retry may try again
     throw error;
   }
+}
+
+/** What a person typed after the subcommand: their mentions and links kept (see parseSlackText). */
+function personText(text: string | undefined): Phrase | undefined {
+  return text === undefined ? undefined : parseSlackText(text);
 }

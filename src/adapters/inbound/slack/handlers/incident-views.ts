@@ -4,6 +4,8 @@ import { isSeverity } from '../../../../domain/severity';
 import { INPUTS, VIEWS } from '../../../outbound/slack/ids';
 import { DELIVERY_TTL_MS, outcomeText, type SlackDeps } from './slack-deps';
 import type { SlackListeners } from '../slack-router';
+import { phrase, user } from '../../../../domain/phrase';
+import { parseSlackText } from '../parse-slack-text';
 
 type Values = ViewOutput['state']['values'];
 
@@ -98,7 +100,7 @@ export function registerIncidentViews(app: SlackListeners, deps: SlackDeps): voi
     await ack();
     if (!(await deps.idempotency.claim(`view:${view.id}`, DELIVERY_TTL_MS))) return;
     const message = metadata<{ channel: string; ts: string; text: string; author: string }>(view);
-    const quoted = `Message from ${message.author ? `<@${message.author}>` : 'Slack'}: ${message.text ?? ''}`;
+    const quoted = phrase`Message from ${message.author ? user(message.author) : 'Slack'}: ${parseSlackText(message.text ?? '')}`;
     const outcome = await service.addNote(incidentId, quoted, body.user.id, { channel: message.channel, ts: message.ts, author: message.author });
     await tell(client, message.channel, body.user.id, outcomeText(outcome, `Added to the timeline of ${incidentId}.`));
   });

@@ -1,7 +1,7 @@
 import type { App, BlockAction, ButtonAction, ViewOutput } from '@slack/bolt';
 import type { PaperTrailService } from '../../../../app/paper-trail/paper-trail-service';
 import type { Incident } from '../../../../domain/incident';
-import { ownerMention, parseActionItemLines } from '../../../../domain/paper-trail/parse-action-item';
+import { ownerRef, parseActionItemLines } from '../../../../domain/paper-trail/parse-action-item';
 import { reportPath } from '../../../../domain/paper-trail/report-path';
 import type { StoredReportInput } from '../../../outbound/redis/redis-paper-trail-store';
 import { ACTIONS, INPUTS, VIEWS } from '../../../outbound/slack/ids';
@@ -11,6 +11,8 @@ import { paperTrailSection } from '../../../outbound/slack/views/paper-trail-sec
 import { reportModal } from '../../../outbound/slack/views/report-modal';
 import { DELIVERY_TTL_MS, type SlackDeps } from './slack-deps';
 import type { SlackListeners } from '../slack-router';
+import { slackText } from '../../../outbound/slack/views/slack-text';
+import { escapeMrkdwn } from '../../../outbound/slack/views/block-kit';
 
 type Values = ViewOutput['state']['values'];
 
@@ -53,11 +55,11 @@ export function registerPaperTrailHandlers(app: SlackListeners, deps: SlackDeps,
     if (!id) return;
     const outcome = await ctx.once(() => paperTrail.addActionItem(id, parsed.item, ctx.user));
     if (!outcome) return;
-    if (!outcome.ok) return ctx.reply(`:warning: ${outcome.reason}`);
+    if (!outcome.ok) return ctx.reply(`:warning: ${slackText(outcome.reason)}`);
     const { item } = outcome;
     const where = paperTrail.githubConfigured ? 'A follow-up issue labelled `incident-follow-up` is being created on GitHub.' : 'GitHub is not configured, so it is tracked in the report only.';
-    if (!outcome.created) return ctx.reply(`${id} already has this action item (${ownerMention(item.owner)}, due ${item.due ?? 'not set'}); nothing changed.`);
-    await ctx.reply(`Action item added to ${id}: ${item.text} — ${ownerMention(item.owner)}, due ${item.due ?? 'not set'}. ${where}`);
+    if (!outcome.created) return ctx.reply(`${id} already has this action item (${slackText([ownerRef(item.owner)])}, due ${item.due ?? 'not set'}); nothing changed.`);
+    await ctx.reply(`Action item added to ${id}: ${escapeMrkdwn(item.text)} — ${slackText([ownerRef(item.owner)])}, due ${item.due ?? 'not set'}. ${where}`);
   };
 
   deps.extensions.detailSections.push(async (incident: Incident) => paperTrailSection(incident, await paperTrail.describe(incident), { enforced: config.gates.enforce }));
@@ -106,7 +108,7 @@ export function registerPaperTrailHandlers(app: SlackListeners, deps: SlackDeps,
         log.debug({ err: error }, 'could not send the ephemeral confirmation');
       }
     };
-    if (!written.ok) return tellChannel(await service.store.get(incidentId), `:warning: ${written.reason}`);
+    if (!written.ok) return tellChannel(await service.store.get(incidentId), `:warning: ${slackText(written.reason)}`);
     const posted = await poster.postLong(written.incident, `:memo: Incident report for ${incidentId} (revision ${written.revision}) by <@${user}>`, written.markdown);
     const github = paperTrail.githubConfigured ? ` It is being committed to GitHub at \`${reportPath(incidentId)}\` and linked from the incident issue.` : '';
     const slack = posted.error ? ` Posting it here stopped at part ${posted.posted + 1} of ${posted.total}: ${posted.error}; it is saved, \`/incident report\` shows it again.` : '';

@@ -8,6 +8,7 @@ import { ACTIONS } from '../../../outbound/slack/ids';
 import { rollbackApprovalView } from '../../../outbound/slack/views/rollback-approval-view';
 import { DELIVERY_TTL_MS, outcomeText, type SlackDeps } from './slack-deps';
 import type { SlackListeners } from '../slack-router';
+import { slackText } from '../../../outbound/slack/views/slack-text';
 
 export interface RollbackHandlerDeps {
   proposals: RollbackProposals;
@@ -23,12 +24,11 @@ type Respond = (text: string, blocks?: unknown[]) => Promise<void>;
  * request decides what a click means. Answers go to the clicker only (ephemeral).
  */
 export function registerRollbackHandlers(app: SlackListeners, deps: SlackDeps, rollback: RollbackHandlerDeps): void {
-  const log = deps.log.child({ component: 'slack-rollback' });
 
   deps.extensions.commands.rollback = async (parsed, ctx) => {
     const respond: Respond = async (text, blocks) => void (await ctx.respond({ response_type: 'ephemeral', text, ...(blocks ? { blocks: blocks as never } : {}) }));
     const args = parseRollbackArgs(parsed.args, rollback.serviceNames);
-    if (!args.ok) return respond(`:warning: ${args.reason}`);
+    if (!args.ok) return respond(`:warning: ${slackText(args.reason)}`);
     const id = await ctx.target(parsed.id, '/incident rollback INC-20261121-001 [service] [release] [--dry-run]');
     if (!id) return;
     // A Slack retry of the same command proposes nothing twice.
@@ -49,11 +49,8 @@ export function registerRollbackHandlers(app: SlackListeners, deps: SlackDeps, r
       await ack();
       const requestId = action.value ?? '';
       const decided = kind === 'stop' ? rollback.decisions.stop(requestId, body.user.id) : rollback.decisions.decide(requestId, kind, body.user.id);
-      const outcome = await decided.catch((error: unknown) => {
-        log.error({ err: error, request: action.value, kind }, 'rollback decision failed');
-        return { ok: false as const, code: 'internal', reason: 'Something went wrong on our side; nothing ran twice. Try again, or check the bot logs.' };
-      });
-      await respond({ response_type: 'ephemeral', replace_original: false, text: outcome.ok ? outcome.message : `:warning: ${outcome.reason}` });
+      const outcome = await decided;
+      await respond({ response_type: 'ephemeral', replace_original: false, text: outcome.ok ? slackText(outcome.message) : `:warning: ${slackText(outcome.reason)}` });
     });
   };
   decision(ACTIONS.approveRollback, 'approve');
@@ -70,7 +67,7 @@ export function registerRollbackHandlers(app: SlackListeners, deps: SlackDeps, r
 }
 
 async function answerProposal(outcome: ProposeOutcome, respond: Respond): Promise<void> {
-  if (!outcome.ok) return respond(`:warning: ${outcome.reason}`);
+  if (!outcome.ok) return respond(`:warning: ${slackText(outcome.reason)}`);
   const { request, incident, config } = outcome;
   if (outcome.dryRun) {
     const view = rollbackApprovalView({ request, incident, plan: config.plan, approvers: config.approvers, placeholders: requestPlaceholders(request), now: request.requestedAt, dryRun: true });

@@ -7,6 +7,8 @@ import type { RedisIdempotency } from '../../../outbound/redis/redis-idempotency
 import type { ParsedCommand } from '../parse-command';
 import type { SlackIncidentPublisher } from '../../../outbound/slack/slack-incident-publisher';
 import type { Block } from '../../../outbound/slack/views/block-kit';
+import type { Phrase } from '../../../../domain/phrase';
+import { slackText } from '../../../outbound/slack/views/slack-text';
 
 /** What a feature's subcommand handler gets: the person, where they typed, and how to answer. */
 export interface CommandContext {
@@ -52,8 +54,8 @@ export interface SlackDeps {
 export const DELIVERY_TTL_MS = 86_400_000;
 
 /** The refusal or notices of an outcome as one line for the person who acted. */
-export function outcomeText(outcome: { ok: boolean; reason?: string; notices?: string[] }, success: string): string {
-  if (!outcome.ok) return `:warning: ${outcome.reason}`;
+export function outcomeText(outcome: { ok: boolean; reason?: Phrase; notices?: string[] }, success: string): string {
+  if (!outcome.ok) return `:warning: ${slackText(outcome.reason ?? '')}`;
   return [success, ...(outcome.notices ?? [])].join(' ');
 }
 

@@ -9,6 +9,8 @@ import { actions, capBlocks, context, escapeMrkdwn, fields, header, section, typ
 import { relative, slackDate } from './format-time';
 import { CLOCK_LABEL, STATUS_LABEL, headerEmoji } from './severity-labels';
 import { signalsBlocks } from './signals-blocks';
+import { slackText } from './slack-text';
+import { isEmptyPhrase } from '../../../../domain/phrase';
 
 export interface AnnouncementModel {
   incident: Incident;
@@ -80,13 +82,13 @@ export function announcementView({ incident, sla, now, extraButtons = [] }: Anno
       ['Opened', `${slackDate(incident.createdAt)} by ${who(incident.openedBy)}`],
       ['Acknowledged', incident.acknowledgedAt ? `${slackDate(incident.acknowledgedAt, '{time}')} by ${who(incident.acknowledgedBy)}` : '_not yet_'],
     ]),
-    context([`*Why ${incident.severity}:* ${escapeMrkdwn(incident.severityReason)}`]),
+    context([`*Why ${incident.severity}:* ${slackText(incident.severityReason)}`]),
   ];
   const roles = (['comms', 'scribe', 'ops'] as const).filter((r) => incident.roles?.[r]).map((r) => `${ROLE_GUIDE[r].label}: <@${incident.roles![r]}>`);
   if (roles.length) blocks.push(context([`*Roles* · ${roles.join(' · ')}`]));
   if (incident.summary) blocks.push(section(escapeMrkdwn(incident.summary)));
   blocks.push(...alertContextBlocks(incident.alertContext));
-  if (incident.impact) blocks.push(section(`*Latest update:* ${escapeMrkdwn(incident.impact)}`));
+  if (!isEmptyPhrase(incident.impact)) blocks.push(section(`*Latest update:* ${slackText(incident.impact)}`));
   const links = [
     ...(incident.channel ? [`Channel: <#${incident.channel.id}>`] : []),
     ...(incident.github ? [`GitHub: <${incident.github.url}|issue #${incident.github.issueNumber}>`] : []),
@@ -96,7 +98,7 @@ export function announcementView({ incident, sla, now, extraButtons = [] }: Anno
     const people = incident.oncall.people.map((p) => `${escapeMrkdwn(p.name)} (L${p.level})`).join(', ');
     blocks.push(context([`*On call* (PagerDuty): ${people || '_nobody on call_'}`]));
   }
-  if (incident.resolutionSummary) blocks.push(section(`*Resolution:* ${escapeMrkdwn(incident.resolutionSummary)}`));
+  if (incident.resolutionSummary) blocks.push(section(`*Resolution:* ${slackText(incident.resolutionSummary)}`));
   blocks.push(...signalsBlocks(incident, open));
   blocks.push(...alertBlocks(incident, open));
   blocks.push(context(clocks.length ? [`*SLA* · ${clocks.join(' · ')}`] : ['*SLA* · none']));

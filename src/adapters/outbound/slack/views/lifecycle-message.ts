@@ -1,3 +1,4 @@
+import { slackText } from './slack-text';
 import { formatDuration } from '../../../../domain/duration';
 import type { Incident } from '../../../../domain/incident';
 import type { IncidentStatus } from '../../../../domain/lifecycle';
@@ -32,7 +33,7 @@ export function lifecycleMessage(incident: Incident, move: LifecycleMove, actor:
   let next: string;
   if (move === 'resolved') {
     line = `${headerEmoji(incident.severity, 'resolved')} ${name} *resolved* by ${who(actor)} after ${formatDuration(at - incident.createdAt)}.`;
-    const summary = incident.resolutionSummary ? `\n*Resolution:* ${escapeMrkdwn(truncate(incident.resolutionSummary, 2000))}` : '';
+    const summary = incident.resolutionSummary ? `\n*Resolution:* ${truncate(slackText(incident.resolutionSummary), 2000)}` : '';
     line += summary;
     next = incident.gates?.reportWrittenAt ? 'Next: close it with `/incident close`.' : 'Next: write the incident report (`/incident report`), then close it.';
   } else if (move === 'closed') {

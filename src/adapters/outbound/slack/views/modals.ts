@@ -4,6 +4,7 @@ import { SEVERITIES, type Severity } from '../../../../domain/severity';
 import { INPUTS, VIEWS } from '../ids';
 import { context, option, plain, type Block } from './block-kit';
 import { STATUS_LABEL } from './severity-labels';
+import { plainText } from '../../../../domain/phrase';
 
 export interface OpenModalModel {
   title?: string;
@@ -66,7 +67,7 @@ export function resolveModal(incident: Incident): Record<string, unknown> {
     private_metadata: JSON.stringify({ incidentId: incident.id }),
     blocks: [
       context([`*${incident.id}* [${incident.severity}] ${incident.title}`]),
-      input(INPUTS.resolutionSummary.block, 'Resolution summary', { type: 'plain_text_input', action_id: INPUTS.resolutionSummary.action, multiline: true, max_length: 2900, ...(incident.resolutionSummary ? { initial_value: incident.resolutionSummary } : {}) }),
+      input(INPUTS.resolutionSummary.block, 'Resolution summary', { type: 'plain_text_input', action_id: INPUTS.resolutionSummary.action, multiline: true, max_length: 2900, ...(incident.resolutionSummary ? { initial_value: plainText(incident.resolutionSummary) } : {}) }),
       ...override,
     ],
   };

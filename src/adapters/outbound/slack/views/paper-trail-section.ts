@@ -1,6 +1,7 @@
 import type { IncidentPaperTrail } from '../../../../app/paper-trail/paper-trail-service';
 import type { Incident } from '../../../../domain/incident';
-import { ownerMention } from '../../../../domain/paper-trail/parse-action-item';
+import { ownerRef } from '../../../../domain/paper-trail/parse-action-item';
+import { slackText } from './slack-text';
 import { context, escapeMrkdwn, section, type Block } from './block-kit';
 import { slackDate } from './format-time';
 
@@ -23,7 +24,7 @@ export function paperTrailSection(incident: Incident, trail: IncidentPaperTrail,
   if (trail.actionItems.length) {
     const lines = trail.actionItems.slice(0, 20).map((item) => {
       const state = item.failed ? ':warning: issue not created' : item.issueNumber !== undefined ? `${item.state === 'closed' ? ':white_check_mark: closed' : ':large_green_circle: open'} <${item.issueUrl}|#${item.issueNumber}>` : ':hourglass_flowing_sand: issue pending';
-      return `• ${escapeMrkdwn(item.text)} — ${ownerMention(item.owner)} — due ${item.due ?? 'not set'} — ${state}`;
+      return `• ${escapeMrkdwn(item.text)} — ${slackText([ownerRef(item.owner)])} — due ${item.due ?? 'not set'} — ${state}`;
     });
     const stale = trail.statesFresh ? '' : '\n_GitHub did not answer in time: states are the last known._';
     blocks.push(section(`*Action items* (${trail.actionItems.length})\n${lines.join('\n')}${stale}`));

@@ -3,6 +3,7 @@ import type { ActionItem } from '../../../../domain/report/report-input';
 import type { StoredReportInput } from '../../redis/redis-paper-trail-store';
 import { INPUTS, VIEWS } from '../ids';
 import { context, plain, type Block } from './block-kit';
+import { plainText } from '../../../../domain/phrase';
 
 export interface ReportModalModel {
   incident: Incident;
@@ -29,7 +30,7 @@ function field(input: { block: string; action: string }, label: string, options:
   };
 }
 
-/** The incident report form (seed 001's post-mortem headings); the rest comes from the timeline. */
+/** The incident report form (the post-mortem template's headings); the rest comes from the timeline. */
 export function reportModal({ incident, previous, actionItems }: ReportModalModel): Record<string, unknown> {
   const p = previous;
   return {
@@ -45,7 +46,7 @@ export function reportModal({ incident, previous, actionItems }: ReportModalMode
       field(INPUTS.impact, 'Impact', { value: p?.impact, optional: false }),
       field(INPUTS.usersAffected, 'Users affected', { value: p?.usersAffected, multiline: false, max: 200 }),
       field(INPUTS.sloImpact, 'SLO impact', { value: p?.sloImpact, multiline: false, max: 200 }),
-      field(INPUTS.resolution, 'Resolution', { value: p?.resolution || incident.resolutionSummary || '', optional: false, hint: 'What was done to resolve it (the resolution summary gate 4 asks for).' }),
+      field(INPUTS.resolution, 'Resolution', { value: p?.resolution || plainText(incident.resolutionSummary ?? ''), optional: false, hint: 'What was done to resolve it (the resolution summary gate 4 asks for).' }),
       field(INPUTS.wentWell, 'What went well', { value: p?.wentWell.join('\n'), hint: 'One per line.' }),
       field(INPUTS.couldImprove, 'What could be improved', { value: p?.couldImprove.join('\n'), hint: 'One per line.' }),
       field(INPUTS.actionItems, 'Action items', {

@@ -72,7 +72,7 @@ function mark(passed: boolean): string {
   return passed ? ':white_check_mark:' : ':x:';
 }
 
-/** The approval blocks (seed 002): what will run, readiness, gates still open, who decides, until when. */
+/** The approval blocks (gates 1 and 2 of the incident protocol): what will run, readiness, gates still open, who decides, until when. */
 export function rollbackApprovalView(model: ApprovalViewModel): { text: string; blocks: Block[] } {
   const { request: r, incident, plan, approvers, placeholders, now, dryRun } = model;
   const title = dryRun ? `Dry run: rollback ${r.service}` : r.auto ? `Automatic rollback: ${r.service}` : `Rollback proposal: ${r.service}`;
@@ -145,7 +145,7 @@ export function rollbackApprovalView(model: ApprovalViewModel): { text: string; 
   return { text, blocks: capBlocks(blocks) };
 }
 
-/** After a verified rollback: seed 002's resolution confirmation, a person decides. */
+/** After a verified rollback: the protocol's resolution confirmation, a person decides. */
 export function stabilizedView(r: RollbackRequest): { text: string; blocks: Block[] } {
   const text = `System stabilized — resolve ${r.incidentId}?`;
   return {

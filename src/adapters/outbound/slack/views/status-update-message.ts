@@ -1,18 +1,20 @@
 import type { Incident } from '../../../../domain/incident';
-import { escapeMrkdwn, section, type Block } from './block-kit';
+import { section, type Block } from './block-kit';
 import { slackDate } from './format-time';
 import { STATUS_LABEL } from './severity-labels';
+import { slackText } from './slack-text';
+import type { Phrase } from '../../../../domain/phrase';
 
 /** Seed 001's status update template, filled in. */
-export function statusUpdateMessage(incident: Incident, text: string, nextUpdateAt: number | null, by: string): { text: string; blocks: Block[] } {
+export function statusUpdateMessage(incident: Incident, text: Phrase, nextUpdateAt: number | null, by: string): { text: string; blocks: Block[] } {
   const lines = [
     `:rotating_light: *INCIDENT UPDATE [${incident.severity}]*`,
     `*Incident ID:* ${incident.id}`,
     `*Status:* ${STATUS_LABEL[incident.status]}`,
-    `*Impact:* ${escapeMrkdwn(text)}`,
+    `*Impact:* ${slackText(text)}`,
     `*Next Update:* ${nextUpdateAt === null ? 'none (resolved)' : slackDate(nextUpdateAt, '{date_short} {time}')}`,
     `_Posted by <@${by}>_`,
   ];
-  const plainText = `INCIDENT UPDATE [${incident.severity}] ${incident.id} — ${STATUS_LABEL[incident.status]}: ${text}`;
+  const plainText = `INCIDENT UPDATE [${incident.severity}] ${incident.id} — ${STATUS_LABEL[incident.status]}: ${slackText(text)}`;
   return { text: plainText.slice(0, 3000), blocks: [section(lines.join('\n'))] };
 }
