@@ -8,8 +8,10 @@ import type { RedisClient } from './adapters/outbound/redis/key-space';
 import { RedisIdempotency } from './adapters/outbound/redis/redis-idempotency';
 import { RedisIncidentStore } from './adapters/outbound/redis/redis-incident-store';
 import { RedisRollbackRecords } from './adapters/outbound/redis/redis-rollback-records';
+import { RedisRateLimitHolds } from './adapters/outbound/redis/redis-rate-limit-holds';
 import { boltLogger } from './adapters/inbound/slack/bolt-logger';
 import { AppHomeRefresher } from './adapters/outbound/slack/app-home-refresher';
+import { sharedRetryAfterFetch } from './adapters/outbound/slack/shared-retry-after-fetch';
 import { registerAppHome } from './adapters/inbound/slack/handlers/app-home';
 import { registerIncidentActions } from './adapters/inbound/slack/handlers/incident-actions';
 import { registerIncidentCommand } from './adapters/inbound/slack/handlers/incident-command';
@@ -86,6 +88,8 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
   ];
 
   const boltLog = boltLogger(log.child({ component: 'bolt' }));
+  // Every Web API client shares Slack's Retry-After with the other replicas through Redis.
+  const slackFetch = sharedRetryAfterFetch({ holds: new RedisRateLimitHolds(redis, env.REDIS_PREFIX, 'slack'), log: log.child({ component: 'slack-rate-limit' }) });
   const socketMode = Boolean(env.SLACK_APP_TOKEN);
   const receiver = socketMode
     ? new SocketModeReceiver({ appToken: env.SLACK_APP_TOKEN!, customRoutes: routes, installerOptions: { port: env.PORT, clientOptions: { slackApiUrl: env.SLACK_API_URL } }, logger: boltLog })
@@ -103,6 +107,7 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
       // Bounded retries: an outage must not hold a handler for Slack's default half hour.
       retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1000 },
       timeout: 10_000,
+      fetch: slackFetch,
     },
   });
   app.error(async (error) => {
@@ -112,7 +117,7 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
   // Posts and channel creation are not idempotent: Slack may act before a 5xx or a timeout, and
   // the app client's automatic retry would then post twice. This client never retries by itself;
   // the publisher and the SLA notifier retry after looking for what already landed.
-  const oneShotClient = new webApi.WebClient(env.SLACK_BOT_TOKEN, { slackApiUrl: env.SLACK_API_URL, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: 10_000, logger: boltLog });
+  const oneShotClient = new webApi.WebClient(env.SLACK_BOT_TOKEN, { slackApiUrl: env.SLACK_API_URL, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: 10_000, logger: boltLog, fetch: slackFetch });
   const publisher = new SlackIncidentPublisher(
     app.client,
     service,
