@@ -9,6 +9,7 @@ import { RedisIdempotency } from './adapters/outbound/redis/redis-idempotency';
 import { RedisIncidentStore } from './adapters/outbound/redis/redis-incident-store';
 import { RedisRollbackRecords } from './adapters/outbound/redis/redis-rollback-records';
 import { RedisRateLimitHolds } from './adapters/outbound/redis/redis-rate-limit-holds';
+import { RedisStoreHealth } from './adapters/outbound/redis/redis-store-health';
 import { boltLogger } from './adapters/inbound/slack/bolt-logger';
 import { AppHomeRefresher } from './adapters/outbound/slack/app-home-refresher';
 import { sharedRetryAfterFetch } from './adapters/outbound/slack/shared-retry-after-fetch';
@@ -140,7 +141,7 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
   service.observe(publisher);
 
   const deps: SlackDeps = { service, publisher, idempotency, config, log, extensions: createSlackExtensions() };
-  const listeners = routeSlackListeners(app, log.child({ component: 'slack-router' }));
+  const listeners = routeSlackListeners(app, log.child({ component: 'slack-router' }), { store: new RedisStoreHealth(redis) });
   registerIncidentCommand(listeners, deps);
   registerIncidentActions(listeners, deps);
   registerIncidentViews(listeners, deps);
