@@ -9,6 +9,8 @@ import { RedisIdempotency } from './adapters/outbound/redis/redis-idempotency';
 import { RedisIncidentStore } from './adapters/outbound/redis/redis-incident-store';
 import { RedisRollbackRecords } from './adapters/outbound/redis/redis-rollback-records';
 import { RedisRateLimitHolds } from './adapters/outbound/redis/redis-rate-limit-holds';
+import { RedisPostQueue } from './adapters/outbound/redis/redis-post-queue';
+import type { QueuedPost } from './adapters/outbound/slack/status-update-outbox';
 import { RedisStoreHealth } from './adapters/outbound/redis/redis-store-health';
 import { boltLogger } from './adapters/inbound/slack/bolt-logger';
 import { AppHomeRefresher } from './adapters/outbound/slack/app-home-refresher';
@@ -130,6 +132,7 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
       minIntervalMs: config.alerts.slackMinIntervalMs,
       postClient: oneShotClient,
       retryMissingEveryMs: config.channels.announcement_retry,
+      statusQueue: new RedisPostQueue<QueuedPost>(redis, env.REDIS_PREFIX, 'slack-status-queue'),
     },
     log.child({ component: 'slack-publisher' }),
     metrics,
@@ -177,6 +180,7 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
       home.start();
       // Announcements a crash or a Slack outage left unposted go out now.
       publisher.announceMissing().catch((error) => log.warn({ err: error }, 'announcement sweep failed'));
+      publisher.deliverQueuedUpdates().catch((error) => log.warn({ err: error }, 'queued status update sweep failed'));
       publisher.startRetrying();
       return bound;
     },

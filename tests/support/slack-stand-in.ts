@@ -49,6 +49,7 @@ export class SlackStandIn {
   private server: Server | undefined;
   private faults = new Map<string, Fault[]>();
   private overrides = new Map<string, Record<string, unknown>>();
+  private outage: Set<string> | null = null;
   private tsCounter = 1_000_000;
   private channels = new Map<string, { id: string; name: string }>();
   /** Every message posted, in order; history and replies read from here. */
@@ -89,6 +90,15 @@ export class SlackStandIn {
     this.faults.set(method, list);
   }
 
+  /** Slack is down for these methods (all when none named) until `up()`: every call gets HTTP 503. */
+  down(methods: string[] = []): void {
+    this.outage = new Set(methods);
+  }
+
+  up(): void {
+    this.outage = null;
+  }
+
   /** Answers `method` with `body` from now on (e.g. apps.connections.open's socket URL). */
   answerWith(method: string, body: Record<string, unknown>): void {
     this.overrides.set(method, body);
@@ -116,6 +126,10 @@ export class SlackStandIn {
     }
     const method = url.pathname.replace(/^\/api\//, '');
     this.calls.push({ method, args, at: Date.now() });
+    if (this.outage && (this.outage.size === 0 || this.outage.has(method))) {
+      res.writeHead(503, { 'content-type': 'text/plain' });
+      return void res.end('service unavailable');
+    }
     const fault = this.faults.get(method)?.find((f) => f.remaining > 0);
     if (fault) {
       fault.remaining -= 1;

@@ -1,5 +1,7 @@
 import type { webApi } from '@slack/bolt';
 import type { IncidentObserver, IncidentService, OpenOptions } from '../../../app/incident-service';
+import { randomUUID } from 'node:crypto';
+import type { PostQueue } from '../../../app/ports/post-queue';
 import type { Incident } from '../../../domain/incident';
 import type { TimelineEventInput } from '../../../domain/timeline';
 import type { Logger } from '../../../logger';
@@ -13,6 +15,7 @@ import { describeSlackError } from './slack-errors';
 import { announcementView } from './views/announcement-view';
 import type { ButtonSpec } from './views/block-kit';
 import { statusUpdateMessage } from './views/status-update-message';
+import { StatusUpdateOutbox, type QueuedPost } from './status-update-outbox';
 
 export interface PublisherOptions {
   incidentChannel: string;
@@ -26,8 +29,10 @@ export interface PublisherOptions {
    * after looking for the message (announcements) or by telling the person (status updates).
    */
   postClient?: webApi.WebClient;
-  /** How often announcements that could not be posted are tried again (0 = only at start). */
+  /** How often announcements that could not be posted, and queued status updates, are tried again (0 = only at start). */
   retryMissingEveryMs?: number;
+  /** Where status updates Slack did not take wait, in order, for the next try (none: the person is told to post again). */
+  statusQueue?: PostQueue<QueuedPost>;
 }
 
 const ANNOUNCE_CLAIM_MS = 5 * 60_000;
@@ -43,6 +48,9 @@ class AnnouncementRefused extends Error {
 }
 /** Message metadata of an announcement; its payload names the incident. */
 export const ANNOUNCEMENT_EVENT = 'incident_announcement';
+/** Message metadata of a status update post; its payload names the incident and the post. */
+export const STATUS_UPDATE_EVENT = 'incident_status_update';
+export const UPDATE_QUEUED_NOTICE = 'Slack did not take the update; it is queued and will be posted when Slack answers.';
 // Bolt has already acknowledged the click; this only bounds how long a refusal notice may take.
 const PERSON_NOTICE_WAIT_MS = 2_000;
 
@@ -57,6 +65,7 @@ export class SlackIncidentPublisher implements IncidentObserver {
   private readonly poster: webApi.WebClient;
   private sweeper: NodeJS.Timeout | null = null;
   private readonly buttonSources: ((incident: Incident) => ButtonSpec[])[] = [];
+  private readonly outbox: StatusUpdateOutbox | null;
 
   constructor(
     private readonly client: webApi.WebClient,
@@ -68,6 +77,27 @@ export class SlackIncidentPublisher implements IncidentObserver {
   ) {
     this.poster = options.postClient ?? client;
     this.pacer = new CoalescingRefresher({ minIntervalMs: options.minIntervalMs ?? 1000, draw: (kind, id) => this.draw(kind, id), log });
+    this.outbox = options.statusQueue
+      ? new StatusUpdateOutbox({ queue: options.statusQueue, post: (item) => this.postQueued(item), alreadyPosted: (item) => this.findQueued(item), log })
+      : null;
+  }
+
+  private async postQueued(item: QueuedPost): Promise<{ ok: true } | { ok: false; code: string; userMessage: string }> {
+    const metadata = { event_type: STATUS_UPDATE_EVENT, event_payload: { incident_id: item.incidentId, post_id: item.id } };
+    const posted = await this.call('chat.postMessage', () => this.poster.chat.postMessage({ ...item.target, text: item.text, blocks: item.blocks, metadata } as never));
+    return posted.ok ? { ok: true } : posted;
+  }
+
+  private async findQueued(item: QueuedPost): Promise<boolean> {
+    const { channel, thread_ts } = item.target;
+    if (!isChannelId(channel)) return false;
+    const found = await findOwnMessage(this.client, { channel, ...(thread_ts ? { threadTs: thread_ts } : {}), since: item.queuedAt, match: (m) => m.event_type === STATUS_UPDATE_EVENT && m.event_payload?.post_id === item.id });
+    return found !== null;
+  }
+
+  /** Delivers status updates queued during a Slack outage, in order per incident. */
+  async deliverQueuedUpdates(): Promise<number> {
+    return this.outbox ? this.outbox.deliverQueued() : 0;
   }
 
   /** Calls Slack; on error logs the method, counts it and returns the failure instead of throwing. */
@@ -106,7 +136,10 @@ export class SlackIncidentPublisher implements IncidentObserver {
   startRetrying(): void {
     const every = this.options.retryMissingEveryMs ?? 0;
     if (!every || this.sweeper) return;
-    this.sweeper = setInterval(() => void this.announceMissing().catch((error: unknown) => this.log.warn({ err: error }, 'announcement retry sweep failed')), every);
+    this.sweeper = setInterval(() => {
+      void this.announceMissing().catch((error: unknown) => this.log.warn({ err: error }, 'announcement retry sweep failed'));
+      void this.deliverQueuedUpdates().catch((error: unknown) => this.log.warn({ err: error }, 'queued status update sweep failed'));
+    }, every);
     this.sweeper.unref();
   }
 
@@ -261,6 +294,19 @@ export class SlackIncidentPublisher implements IncidentObserver {
     if (incident.channel) targets.push({ channel: incident.channel.id });
     if (incident.announcement) targets.push({ channel: incident.announcement.channel, thread_ts: incident.announcement.ts, reply_broadcast: true });
     else targets.push({ channel: this.options.incidentChannel });
+    if (this.outbox) {
+      const queuedAt = this.service.now();
+      const posts = targets.map((target) => ({ id: randomUUID(), incidentId: incident.id, target, text: message.text, blocks: message.blocks as unknown[], queuedAt, attempts: 0 }));
+      try {
+        const sent = await this.outbox.send(incident.id, posts);
+        if (sent.outcome === 'queued') return UPDATE_QUEUED_NOTICE;
+        if (sent.outcome === 'failed') return `The update is recorded, but posting it to Slack failed: ${sent.userMessage}.`;
+        return;
+      } catch (error) {
+        this.log.warn({ err: error, incidentId: incident.id }, 'could not queue a status update Slack did not take');
+        return 'The update is recorded, but Slack did not take it and it could not be queued; post it again when Slack answers.';
+      }
+    }
     for (const target of targets) {
       const posted = await this.call('chat.postMessage', () => this.poster.chat.postMessage({ ...target, text: message.text, blocks: message.blocks } as never));
       if (!posted.ok) return `The update is recorded, but posting it to Slack failed: ${posted.userMessage}.`;
