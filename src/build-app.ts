@@ -180,6 +180,7 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
       home.start();
       // Announcements a crash or a Slack outage left unposted go out now.
       publisher.announceMissing().catch((error) => log.warn({ err: error }, 'announcement sweep failed'));
+      publisher.attachOrphanChannels().catch((error) => log.warn({ err: error }, 'orphan channel sweep failed'));
       publisher.deliverQueuedUpdates().catch((error) => log.warn({ err: error }, 'queued status update sweep failed'));
       publisher.startRetrying();
       return bound;

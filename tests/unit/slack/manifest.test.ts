@@ -15,7 +15,7 @@ const METHOD_SCOPES: Record<string, string | null> = {
   'chat.postMessage': 'chat:write', 'chat.update': 'chat:write', 'chat.postEphemeral': 'chat:write',
   'conversations.create': 'channels:manage', 'conversations.invite': 'channels:manage',
   'views.open': null, 'views.publish': null, 'views.update': null, 'auth.test': null,
-  'conversations.history': 'channels:history', 'conversations.replies': 'channels:history',
+  'conversations.history': 'channels:history', 'conversations.replies': 'channels:history', 'conversations.list': 'channels:read',
   'usergroups.users.list': 'usergroups:read', 'users.info': 'users:read', 'files.uploadV2': 'files:write',
 };
 

@@ -68,5 +68,6 @@ export const BOT_SCOPES = [
   'chat:write.public',
   'channels:history',
   'channels:manage',
+  'channels:read',
   'usergroups:read',
 ] as const;

@@ -8,7 +8,7 @@ import type { Logger } from '../../../logger';
 import type { Metrics } from '../../../metrics';
 import type { RedisIdempotency } from '../redis/redis-idempotency';
 import { formatDuration } from '../../../domain/duration';
-import { incidentChannelName } from './channel-name';
+import { incidentChannelName, incidentIdOfChannelName } from './channel-name';
 import { CoalescingRefresher, type DrawKind, type DrawResult } from './coalescing-refresher';
 import { findOwnMessage, isChannelId } from './find-own-message';
 import { describeSlackError } from './slack-errors';
@@ -39,6 +39,8 @@ const ANNOUNCE_CLAIM_MS = 5 * 60_000;
 // How long a posted announcement (and an unfinished try) is remembered, and a learned channel id.
 const ANNOUNCE_TTL_MS = 7 * 86_400_000;
 const CHANNEL_ID_TTL_MS = 30 * 86_400_000;
+// Channel listing pages read per orphan sweep (1,000 channels each).
+const ORPHAN_SCAN_PAGES = 10;
 
 /** Slack refused the post: what the pacer should do about it (retry after a 429, or a notice). */
 class AnnouncementRefused extends Error {
@@ -138,6 +140,7 @@ export class SlackIncidentPublisher implements IncidentObserver {
     if (!every || this.sweeper) return;
     this.sweeper = setInterval(() => {
       void this.announceMissing().catch((error: unknown) => this.log.warn({ err: error }, 'announcement retry sweep failed'));
+      void this.attachOrphanChannels().catch((error: unknown) => this.log.warn({ err: error }, 'orphan channel sweep failed'));
       void this.deliverQueuedUpdates().catch((error: unknown) => this.log.warn({ err: error }, 'queued status update sweep failed'));
     }, every);
     this.sweeper.unref();
@@ -245,6 +248,41 @@ export class SlackIncidentPublisher implements IncidentObserver {
     return true;
   }
 
+  /**
+   * Attaches channels created for an incident whose record of them was lost (the store failed
+   * right after conversations.create): found by the incident id in their name, so the incident
+   * gets the channel it already has instead of a second one.
+   */
+  async attachOrphanChannels(): Promise<number> {
+    const without = new Set<string>();
+    for (const incident of await this.service.store.listOpen()) {
+      if (!incident.channel && (await this.idempotency.get(`channel-wanted:${incident.id}`))) without.add(incident.id);
+    }
+    if (!without.size) return 0;
+    const found = new Map<string, { id: string; name: string; created: number }>();
+    let cursor: string | undefined;
+    for (let page = 0; page < ORPHAN_SCAN_PAGES; page++) {
+      const listed = await this.call('conversations.list', () => this.client.conversations.list({ types: 'public_channel', exclude_archived: true, limit: 1000, ...(cursor ? { cursor } : {}) }));
+      if (!listed.ok) return 0;
+      for (const channel of listed.value.channels ?? []) {
+        const incidentId = channel.name && channel.id ? incidentIdOfChannelName(this.options.channelPrefix, channel.name) : null;
+        const earlier = incidentId ? found.get(incidentId) : undefined;
+        // Retries after name_taken add -2, -3 …: the first one created is the one to keep.
+        if (incidentId && without.has(incidentId) && (!earlier || (channel.created ?? 0) < earlier.created)) found.set(incidentId, { id: channel.id!, name: channel.name!, created: channel.created ?? 0 });
+      }
+      cursor = listed.value.response_metadata?.next_cursor || undefined;
+      if (!cursor) break;
+    }
+    for (const [incidentId, channel] of found) {
+      const attached = await this.service.store.update(incidentId, (i) =>
+        i.channel ? { ok: true, incident: i, events: [] } : { ok: true, incident: { ...i, channel: { id: channel.id, name: channel.name } }, events: [{ at: this.service.now(), actor: 'bot', kind: 'channel', text: `Channel #${channel.name} found again and attached (its creation was not recorded)`, details: { channel: channel.id } }] },
+      );
+      if (attached.ok) await this.service.store.linkChannel(channel.id, incidentId);
+      this.log.info({ incidentId, channel: channel.id }, 'attached an incident channel whose creation was not recorded');
+    }
+    return found.size;
+  }
+
   /** Posts announcements that a crash or Slack outage left unposted. */
   async announceMissing(): Promise<number> {
     const missing = (await this.service.store.listOpen()).filter((i) => !i.announcement);
@@ -315,6 +353,8 @@ export class SlackIncidentPublisher implements IncidentObserver {
 
   /** `inc-YYYYMMDD-NNN-<slug>`; a taken name gets `-2`, `-3` …; the opener is invited and the summary posted. */
   private async createChannel(incident: Incident): Promise<string | void> {
+    // Noted before creating: the orphan sweep only lists channels for incidents that wanted one.
+    await this.idempotency.set(`channel-wanted:${incident.id}`, '1', ANNOUNCE_TTL_MS);
     let created: { id: string; name: string } | null = null;
     for (let attempt = 1; attempt <= 10 && !created; attempt += 1) {
       const name = incidentChannelName(this.options.channelPrefix, incident.id, incident.title, attempt);
