@@ -1,3 +1,5 @@
+import { SlackChannelSetup } from './adapters/outbound/slack/slack-channel-setup';
+import { SlackRoleNotifier } from './adapters/outbound/slack/slack-role-notifier';
 import { App, HTTPReceiver, SocketModeReceiver, webApi, type CustomRoute } from '@slack/bolt';
 import type { Server } from 'node:http';
 import { healthRoutes } from './adapters/inbound/http/health-routes';
@@ -121,6 +123,8 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
   // the app client's automatic retry would then post twice. This client never retries by itself;
   // the publisher and the SLA notifier retry after looking for what already landed.
   const oneShotClient = new webApi.WebClient(env.SLACK_BOT_TOKEN, { slackApiUrl: env.SLACK_API_URL, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: 10_000, logger: boltLog, fetch: slackFetch });
+  const ownersOf = (name: string | null) => config.services.find((s) => s.name === name)?.owners ?? [];
+  const channelSetup = new SlackChannelSetup(app.client, ownersOf, log.child({ component: 'slack-channel-setup' }), metrics);
   const publisher = new SlackIncidentPublisher(
     app.client,
     service,
@@ -133,6 +137,7 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
       postClient: oneShotClient,
       retryMissingEveryMs: config.channels.announcement_retry,
       statusQueue: new RedisPostQueue<QueuedPost>(redis, env.REDIS_PREFIX, 'slack-status-queue'),
+      channelSetup,
     },
     log.child({ component: 'slack-publisher' }),
     metrics,
@@ -142,6 +147,8 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
   home.attach(app.client);
   service.observe(home);
   service.observe(publisher);
+  service.observe(channelSetup);
+  service.observe(new SlackRoleNotifier(oneShotClient, log.child({ component: 'slack-roles' }), metrics));
 
   const deps: SlackDeps = { service, publisher, idempotency, config, log, extensions: createSlackExtensions() };
   const listeners = routeSlackListeners(app, log.child({ component: 'slack-router' }), { store: new RedisStoreHealth(redis) });

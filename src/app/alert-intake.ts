@@ -1,3 +1,4 @@
+import { buildAlertContext, DEFAULT_CONTEXT_LABELS } from '../domain/alert-context';
 import type { AlertBatch, NormalizedAlert } from '../adapters/inbound/alerts/normalized-alert';
 import { RedisAlertStore, type AlertRecord } from '../adapters/outbound/redis/redis-alert-store';
 import { classifyGroup } from '../domain/classifier/classify-group';
@@ -45,6 +46,8 @@ export class AlertIntake implements IncidentObserver {
       alerts: RedisAlertStore;
       rules: SeverityRules;
       flapWindowMs: number;
+      /** Labels the label summary shows first (config `alerts.context_labels`). */
+      contextLabels?: readonly string[];
       log: Logger;
     },
   ) {}
@@ -105,6 +108,7 @@ export class AlertIntake implements IncidentObserver {
             source,
             alerts: emptyAlerts(groupKey),
             autoRollback: decisions.group.autoRollback ? { rule: decisions.group.rule ?? 'unnamed rule' } : null,
+            alertContext: buildAlertContext([lead, ...alerts.filter((a) => a !== lead)], this.deps.contextLabels ?? DEFAULT_CONTEXT_LABELS),
             ...(drill ? { drill } : {}),
           },
           // Every concurrent opener of this group and generation gets the same incident.

@@ -1,3 +1,4 @@
+import { DEFAULT_CONTEXT_LABELS } from '../domain/alert-context';
 import { z } from 'zod';
 import { parseDuration } from '../domain/duration';
 import { DEFAULT_SEVERITY_DEFINITIONS, SEVERITIES, type Severity } from '../domain/severity';
@@ -69,6 +70,7 @@ const serviceSchema = z
 
 const ALERT_DEFAULTS = { max_body_bytes: 1_048_576, flap_window: '5m', slack_min_interval: '1s', max_concurrent_intake: 16, max_queued_intake: 2000 } as const;
 
+
 /** Alert intake: body size limit (checked before parsing), flap window, Slack pacing per channel. */
 const alertsSchema = z
   .object({
@@ -77,9 +79,10 @@ const alertsSchema = z
     slack_min_interval: durationSchema.default(parseDuration(ALERT_DEFAULTS.slack_min_interval)!),
     max_concurrent_intake: z.number().int('must be a whole number').min(1, 'must be at least 1').max(256).default(ALERT_DEFAULTS.max_concurrent_intake),
     max_queued_intake: z.number().int('must be a whole number').min(0).max(100_000).default(ALERT_DEFAULTS.max_queued_intake),
+    context_labels: z.array(z.string().min(1).max(100)).max(20).default([...DEFAULT_CONTEXT_LABELS]),
   })
   .strict()
-  .default({ max_body_bytes: ALERT_DEFAULTS.max_body_bytes, flap_window: parseDuration(ALERT_DEFAULTS.flap_window)!, slack_min_interval: parseDuration(ALERT_DEFAULTS.slack_min_interval)!, max_concurrent_intake: ALERT_DEFAULTS.max_concurrent_intake, max_queued_intake: ALERT_DEFAULTS.max_queued_intake });
+  .default({ max_body_bytes: ALERT_DEFAULTS.max_body_bytes, flap_window: parseDuration(ALERT_DEFAULTS.flap_window)!, slack_min_interval: parseDuration(ALERT_DEFAULTS.slack_min_interval)!, max_concurrent_intake: ALERT_DEFAULTS.max_concurrent_intake, max_queued_intake: ALERT_DEFAULTS.max_queued_intake, context_labels: [...DEFAULT_CONTEXT_LABELS] });
 
 const GITHUB_CLIENT_DEFAULTS = { pacing: true, request_retries: 3, retry_base: '1s', request_timeout: '10s', max_retry_after: '60s' } as const;
 const githubClientDefaults = () => ({

@@ -39,6 +39,8 @@ export interface AlertsConfig {
   maxConcurrentIntake: number;
   /** Deliveries allowed to wait; beyond this the sender gets 503 + Retry-After and retries. */
   maxQueuedIntake: number;
+  /** Labels an incident's label summary shows first, in this order (`alerts.context_labels`). */
+  contextLabels: string[];
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
@@ -88,8 +90,8 @@ export function loadConfig({ env = process.env, readFile = (p) => readFileSync(p
 
   const severities = resolveSeverityLevels(fileConfig);
   const slaPolicy = Object.fromEntries(Object.entries(severities).map(([sev, level]) => [sev, level.sla])) as SlaPolicy;
-  const { max_body_bytes, flap_window, slack_min_interval, max_concurrent_intake, max_queued_intake } = fileConfig.alerts;
-  const alerts: AlertsConfig = { maxBodyBytes: max_body_bytes, flapWindowMs: flap_window, slackMinIntervalMs: slack_min_interval, maxConcurrentIntake: max_concurrent_intake, maxQueuedIntake: max_queued_intake };
+  const { max_body_bytes, flap_window, slack_min_interval, max_concurrent_intake, max_queued_intake, context_labels } = fileConfig.alerts;
+  const alerts: AlertsConfig = { maxBodyBytes: max_body_bytes, flapWindowMs: flap_window, slackMinIntervalMs: slack_min_interval, maxConcurrentIntake: max_concurrent_intake, maxQueuedIntake: max_queued_intake, contextLabels: context_labels };
   return { ok: true, config: { env: parsedEnv.data, channels: fileConfig.channels, severities, slaPolicy, services: fileConfig.services, severityRules, alerts, appHome: { refreshEveryMs: fileConfig.app_home.refresh_every, viewerTtlMs: fileConfig.app_home.viewer_ttl }, sla: resolveSlaConfig(fileConfig), paperTrail: fileConfig.paper_trail, gates: fileConfig.gates, drills: fileConfig.drills, source: configPath } };
 }
 

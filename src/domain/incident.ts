@@ -1,5 +1,6 @@
 import { checkTransition, isOpenStatus, type IncidentStatus } from './lifecycle';
 import { refuse, type Result } from './result';
+import type { AlertContext } from './alert-context';
 import type { Severity } from './severity';
 import type { TimelineEventInput } from './timeline';
 import { drillTitle, type DrillMark } from './drills/drill-mark';
@@ -55,6 +56,10 @@ export interface Incident {
   github?: GitHubIssueLink | null;
   /** Opened by an alert whose classifier rule has `auto_rollback: true` (the rollback feature acts on it). */
   autoRollback?: { rule: string } | null;
+  /** Opened by alerts: their runbook, dashboard and source links and a label summary. */
+  alertContext?: AlertContext | null;
+  /** The roles beside the commander (communications, scribe, operations): Slack user ids. */
+  roles?: Partial<Record<'comms' | 'scribe' | 'ops', string>>;
   /** A rehearsal, not a real incident: marked DRILL everywhere, pages nobody, kept out of metrics. */
   drill?: DrillMark | null;
 }
@@ -119,6 +124,7 @@ export interface NewIncident {
   commander?: string | null;
   alerts?: IncidentAlerts | null;
   autoRollback?: { rule: string } | null;
+  alertContext?: AlertContext | null;
   drill?: DrillMark | null;
 }
 
@@ -152,6 +158,7 @@ export function createIncident(id: string, input: NewIncident, now: number): { i
     version: 0,
     ...(input.alerts ? { alerts: input.alerts } : {}),
     ...(input.autoRollback ? { autoRollback: input.autoRollback } : {}),
+    ...(input.alertContext && (input.alertContext.links.length || input.alertContext.labels.length) ? { alertContext: input.alertContext } : {}),
     ...(input.drill ? { drill: input.drill } : {}),
   };
   return {

@@ -17,6 +17,7 @@ import type { RollbackMessenger, RollbackPlans } from '../app/rollback-ports';
 import { RollbackProposals } from '../app/rollback-proposals';
 import type { TimelineEventInput } from '../domain/timeline';
 import type { CoreContext, Feature } from './feature';
+import { approvalFactsChanged } from '../domain/rollback/approval-facts-changed';
 
 export interface RollbackFeature extends Feature {
   requests: RedisRollbackRequests;
@@ -82,6 +83,18 @@ export function rollbackFeature(core: CoreContext): RollbackFeature {
     await timers.schedule({ key: `rollback:auto:${incident.id}`, kind: ROLLBACK_TIMERS.autoPropose, dueAt: clock(), payload: { incidentId: incident.id, rule } });
   }
   service.observe(autoTrigger);
+
+  // Approval blocks show the incident's severity, its confirmation (gate 1) and its state:
+  // redraw them when one of those changes, not only when the request itself does.
+  const approvalRedraw: IncidentObserver = {
+    name: 'rollback-approval-redraw',
+    async changed(incident: Incident, _events: TimelineEventInput[], previous: Incident) {
+      const current = messenger;
+      if (!current || !approvalFactsChanged(previous, incident)) return;
+      for (const request of await requests.forIncident(incident.id)) if (request.messages.length) current.refresh(request.id);
+    },
+  };
+  service.observe(approvalRedraw);
 
   return {
     name: 'rollback',

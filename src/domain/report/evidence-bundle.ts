@@ -1,4 +1,5 @@
 import { formatDuration } from '../duration';
+import { holderOf, ROLES } from '../roles';
 import { canonicalJson } from './canonical-json';
 import type { DecisionRecord } from './records';
 import { renderIncidentReport, type IncidentReportContext } from './render-incident-report';
@@ -85,6 +86,7 @@ export function buildEvidenceFiles(context: EvidenceContext): Record<EvidenceFil
     mitigated: executions.some((e) => e.outcome === 'succeeded'),
     recoveryValidated: verification?.passed ?? false,
     actionItems: context.input.actionItems.map((a) => ({ text: a.text, owner: user(a.owner), due: a.due ?? null, issueUrl: a.issueUrl ?? null, state: a.state ?? 'open' })),
+    roles: Object.fromEntries(ROLES.map((role) => [role, user(holderOf(incident, role))])),
   };
 
   return {

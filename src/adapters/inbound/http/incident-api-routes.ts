@@ -21,6 +21,7 @@ export function incidentJson(service: IncidentService, incident: Incident, timel
     severityReason: incident.severityReason,
     severityConfirmed: incident.severityConfirmed ? { by: incident.severityConfirmed.by, at: iso(incident.severityConfirmed.at) } : null,
     commander: incident.commander,
+    roles: { comms: incident.roles?.comms ?? null, scribe: incident.roles?.scribe ?? null, ops: incident.roles?.ops ?? null },
     service: incident.service,
     source: incident.source,
     openedBy: incident.openedBy,
@@ -33,6 +34,7 @@ export function incidentJson(service: IncidentService, incident: Incident, timel
     resolutionSummary: incident.resolutionSummary,
     slack: { announcement: incident.announcement, channel: incident.channel },
     alerts: incident.alerts ? { ...incident.alerts, allResolvedAt: iso(incident.alerts.allResolvedAt) } : null,
+    alertContext: incident.alertContext ?? null,
     sla: {
       clocks: sla.clocks.map((c) => ({ name: c.name, dueAt: iso(c.dueAt), metAt: iso(c.metAt), breached: c.breached, overdueMs: c.overdueMs })),
       escalations: sla.escalations.map((e) => ({ level: e.level, dueAt: iso(e.dueAt) })),

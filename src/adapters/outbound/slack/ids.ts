@@ -70,4 +70,5 @@ export const BOT_SCOPES = [
   'channels:manage',
   'channels:read',
   'usergroups:read',
+  'bookmarks:write',
 ] as const;

@@ -14,6 +14,7 @@ import { findOwnMessage, isChannelId } from './find-own-message';
 import { describeSlackError } from './slack-errors';
 import { announcementView } from './views/announcement-view';
 import type { ButtonSpec } from './views/block-kit';
+import { lifecycleMessage, lifecycleMove } from './views/lifecycle-message';
 import { statusUpdateMessage } from './views/status-update-message';
 import { StatusUpdateOutbox, type QueuedPost } from './status-update-outbox';
 
@@ -33,6 +34,8 @@ export interface PublisherOptions {
   retryMissingEveryMs?: number;
   /** Where status updates Slack did not take wait, in order, for the next try (none: the person is told to post again). */
   statusQueue?: PostQueue<QueuedPost>;
+  /** Sets up a channel once created: topic, bookmarks, invitations. */
+  channelSetup?: { created(incident: Incident, channel: string): Promise<void> };
 }
 
 const ANNOUNCE_CLAIM_MS = 5 * 60_000;
@@ -277,7 +280,9 @@ export class SlackIncidentPublisher implements IncidentObserver {
       const attached = await this.service.store.update(incidentId, (i) =>
         i.channel ? { ok: true, incident: i, events: [] } : { ok: true, incident: { ...i, channel: { id: channel.id, name: channel.name } }, events: [{ at: this.service.now(), actor: 'bot', kind: 'channel', text: `Channel #${channel.name} found again and attached (its creation was not recorded)`, details: { channel: channel.id } }] },
       );
-      if (attached.ok) await this.service.store.linkChannel(channel.id, incidentId);
+      if (!attached.ok) continue;
+      await this.service.store.linkChannel(channel.id, incidentId);
+      await this.options.channelSetup?.created(attached.incident, channel.id);
       this.log.info({ incidentId, channel: channel.id }, 'attached an incident channel whose creation was not recorded');
     }
     return found.size;
@@ -293,8 +298,8 @@ export class SlackIncidentPublisher implements IncidentObserver {
 
   async changed(incident: Incident, events: TimelineEventInput[]): Promise<string | void> {
     const notices: string[] = [];
-    for (const event of events.filter((e) => e.kind === 'status_update')) {
-      const notice = await this.postStatusUpdate(incident, event);
+    for (const event of events) {
+      const notice = event.kind === 'status_update' ? await this.postStatusUpdate(incident, event) : await this.postLifecycleMessage(incident, event);
       if (notice) notices.push(notice);
     }
     // A person who acted hears about a failed update; alert deliveries and the bot's own steps (a rollback job) never wait for it.
@@ -328,6 +333,20 @@ export class SlackIncidentPublisher implements IncidentObserver {
   private async postStatusUpdate(incident: Incident, event: TimelineEventInput): Promise<string | void> {
     const nextUpdate = this.service.sla(incident).clocks.find((c) => c.name === 'next_update');
     const message = statusUpdateMessage(incident, event.text, nextUpdate?.dueAt ?? null, event.actor);
+    return this.postInPlace(incident, message, 'The update is recorded', UPDATE_QUEUED_NOTICE);
+  }
+
+  /** Resolve, close and reopen each get a short message, so the change is seen where people look. */
+  private async postLifecycleMessage(incident: Incident, event: TimelineEventInput): Promise<string | void> {
+    if (event.kind !== 'status' && event.kind !== 'reopened') return;
+    const { from, to } = (event.details ?? {}) as { from?: Incident['status']; to?: Incident['status'] };
+    const move = from && to ? lifecycleMove(from, to) : null;
+    if (!move) return;
+    return this.postInPlace(incident, lifecycleMessage(incident, move, event.actor, event.at), `${incident.id} is ${to}`, `${incident.id} is ${to}; Slack did not take the message saying so: it is queued and will be posted when Slack answers.`);
+  }
+
+  /** The incident's place: its own channel when it has one, and a broadcast reply under the announcement. */
+  private async postInPlace(incident: Incident, message: { text: string; blocks: unknown[] }, recorded: string, queued: string): Promise<string | void> {
     const targets: { channel: string; thread_ts?: string; reply_broadcast?: boolean }[] = [];
     if (incident.channel) targets.push({ channel: incident.channel.id });
     if (incident.announcement) targets.push({ channel: incident.announcement.channel, thread_ts: incident.announcement.ts, reply_broadcast: true });
@@ -337,17 +356,17 @@ export class SlackIncidentPublisher implements IncidentObserver {
       const posts = targets.map((target) => ({ id: randomUUID(), incidentId: incident.id, target, text: message.text, blocks: message.blocks as unknown[], queuedAt, attempts: 0 }));
       try {
         const sent = await this.outbox.send(incident.id, posts);
-        if (sent.outcome === 'queued') return UPDATE_QUEUED_NOTICE;
-        if (sent.outcome === 'failed') return `The update is recorded, but posting it to Slack failed: ${sent.userMessage}.`;
+        if (sent.outcome === 'queued') return queued;
+        if (sent.outcome === 'failed') return `${recorded}, but posting it to Slack failed: ${sent.userMessage}.`;
         return;
       } catch (error) {
-        this.log.warn({ err: error, incidentId: incident.id }, 'could not queue a status update Slack did not take');
-        return 'The update is recorded, but Slack did not take it and it could not be queued; post it again when Slack answers.';
+        this.log.warn({ err: error, incidentId: incident.id }, 'could not queue a message Slack did not take');
+        return `${recorded}, but Slack did not take the message and it could not be queued; post it again when Slack answers.`;
       }
     }
     for (const target of targets) {
       const posted = await this.call('chat.postMessage', () => this.poster.chat.postMessage({ ...target, text: message.text, blocks: message.blocks } as never));
-      if (!posted.ok) return `The update is recorded, but posting it to Slack failed: ${posted.userMessage}.`;
+      if (!posted.ok) return `${recorded}, but posting it to Slack failed: ${posted.userMessage}.`;
     }
   }
 
@@ -369,6 +388,8 @@ export class SlackIncidentPublisher implements IncidentObserver {
     if (incident.openedBy.startsWith('U') || incident.openedBy.startsWith('W')) {
       await this.call('conversations.invite', () => this.client.conversations.invite({ channel: channel.id, users: incident.openedBy }));
     }
+    const latest = await this.service.store.get(incident.id);
+    await this.options.channelSetup?.created(latest ?? { ...incident, channel }, channel.id);
     const summary = `:rotating_light: *${incident.id}* [${incident.severity}] ${incident.title}\n${incident.summary || '_No summary yet._'}\nWhy ${incident.severity}: ${incident.severityReason}`;
     await this.call('chat.postMessage', () => this.poster.chat.postMessage({ channel: channel.id, text: summary }));
   }
