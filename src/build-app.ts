@@ -94,7 +94,7 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
 
   const boltLog = boltLogger(log.child({ component: 'bolt' }));
   // Every Web API client shares Slack's Retry-After with the other replicas through Redis.
-  const slackFetch = sharedRetryAfterFetch({ holds: new RedisRateLimitHolds(redis, env.REDIS_PREFIX, 'slack'), log: log.child({ component: 'slack-rate-limit' }) });
+  const slackFetch = sharedRetryAfterFetch({ holds: new RedisRateLimitHolds(redis, env.REDIS_PREFIX, 'slack'), log: log.child({ component: 'slack-rate-limit' }), storeReady: () => redis.status === 'ready' });
   const socketMode = Boolean(env.SLACK_APP_TOKEN);
   const receiver = socketMode
     ? new SocketModeReceiver({ appToken: env.SLACK_APP_TOKEN!, customRoutes: routes, installerOptions: { port: env.PORT, clientOptions: { slackApiUrl: env.SLACK_API_URL } }, logger: boltLog })

@@ -63,6 +63,8 @@ describe('a channel created just before Redis failed', () => {
     bot.slack.beforeAnswering('conversations.create', killRedis);
     await bot.command('open P2 checkout orphaned channel');
     const created = await waitFor(() => bot.slack.callsTo('conversations.create')[0], 'the channel creation', 30_000);
+    // Only once the bot has given up recording it: a Redis back too soon would take the queued write.
+    await waitFor(() => bot.logs.some((line) => line.includes('incident observer failed') && line.includes('"observer":"slack"')), 'the lost write', 60_000);
 
     server = startRedis();
     await waitFor(redisAnswers, 'Redis back', 30_000);

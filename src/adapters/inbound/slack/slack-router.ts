@@ -42,7 +42,7 @@ export function routeSlackListeners(app: App, log: Logger, options: { store?: St
     }
     // Every form records something: with the store unreachable, say so in the form, where the
     // person still has their text, rather than acknowledge and fail out of sight.
-    const { store, storeCheckMs = 1_000 } = options;
+    const { store, storeCheckMs = 1_500 } = options;
     if (store && !(await store.reachable(storeCheckMs))) {
       log.warn({ callbackId: args.view.callback_id }, 'form refused: the incident store (Redis) is unreachable');
       return void (await args.ack(storeDownFormAnswer(args.view) as never));

@@ -7,8 +7,10 @@ type Fetch = typeof globalThis.fetch;
 export interface SharedRetryAfterOptions {
   holds: RateLimitHolds;
   log: Logger;
-  /** How long the hold check may take before the call goes ahead unchecked (Redis down or slow). */
+  /** How long the hold check may take before the call goes ahead unchecked (Redis slow). */
   checkTimeoutMs?: number;
+  /** False when the store is known to be unreachable: the call goes ahead at once, unchecked. */
+  storeReady?: () => boolean;
   fetch?: Fetch;
 }
 
@@ -19,11 +21,11 @@ export interface SharedRetryAfterOptions {
  * of rate limits (reject, or wait and retry) applies unchanged. The check fails open: with
  * Redis unreachable, Slack's own 429 still protects us, and posts must not wait on the store.
  */
-export function sharedRetryAfterFetch({ holds, log, checkTimeoutMs = 300, fetch: inner = globalThis.fetch }: SharedRetryAfterOptions): Fetch {
+export function sharedRetryAfterFetch({ holds, log, checkTimeoutMs = 2_000, storeReady = () => true, fetch: inner = globalThis.fetch }: SharedRetryAfterOptions): Fetch {
   return async (input, init) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     const scopes = slackCallScopes(url, init?.body);
-    const left = await withTimeout(holds.remainingMs(scopes.check), checkTimeoutMs).catch(() => 0);
+    const left = storeReady() ? await withTimeout(holds.remainingMs(scopes.check), checkTimeoutMs).catch(() => 0) : 0;
     if (left > 0) {
       const retryAfter = Math.max(1, Math.ceil(left / 1000));
       log.info({ scopes: scopes.check, retryAfter }, 'Slack call held: another call was told to retry after this long');
@@ -32,7 +34,7 @@ export function sharedRetryAfterFetch({ holds, log, checkTimeoutMs = 300, fetch:
     const response = await inner(input, init);
     if (response.status === 429) {
       const seconds = Number(response.headers.get('retry-after'));
-      if (Number.isFinite(seconds) && seconds > 0) {
+      if (Number.isFinite(seconds) && seconds > 0 && storeReady()) {
         await withTimeout(holds.hold(scopes.holdOn429, seconds * 1000), checkTimeoutMs).catch((error: unknown) =>
           log.warn({ err: error, scopes: scopes.holdOn429 }, 'could not share a Slack Retry-After with the other replicas (Redis); only this call waits'),
         );
