@@ -15,8 +15,13 @@ import type { ConfigWarning } from './app/config-check/config-warning';
 import { RedisIdempotency } from './adapters/outbound/redis/redis-idempotency';
 import { RedisIncidentStore } from './adapters/outbound/redis/redis-incident-store';
 import { RedisRollbackRecords } from './adapters/outbound/redis/redis-rollback-records';
+import { RedisRateLimitHolds } from './adapters/outbound/redis/redis-rate-limit-holds';
+import { RedisPostQueue } from './adapters/outbound/redis/redis-post-queue';
+import type { QueuedPost } from './adapters/outbound/slack/status-update-outbox';
+import { RedisStoreHealth } from './adapters/outbound/redis/redis-store-health';
 import { boltLogger } from './adapters/inbound/slack/bolt-logger';
 import { AppHomeRefresher } from './adapters/outbound/slack/app-home-refresher';
+import { sharedRetryAfterFetch } from './adapters/outbound/slack/shared-retry-after-fetch';
 import { registerAppHome } from './adapters/inbound/slack/handlers/app-home';
 import { registerIncidentActions } from './adapters/inbound/slack/handlers/incident-actions';
 import { registerIncidentCommand } from './adapters/inbound/slack/handlers/incident-command';
@@ -101,6 +106,8 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
   ];
 
   const boltLog = boltLogger(log.child({ component: 'bolt' }));
+  // Every Web API client shares Slack's Retry-After with the other replicas through Redis.
+  const slackFetch = sharedRetryAfterFetch({ holds: new RedisRateLimitHolds(redis, env.REDIS_PREFIX, 'slack'), log: log.child({ component: 'slack-rate-limit' }), storeReady: () => redis.status === 'ready' });
   const socketMode = Boolean(env.SLACK_APP_TOKEN);
   const receiver = socketMode
     ? new SocketModeReceiver({ appToken: env.SLACK_APP_TOKEN!, customRoutes: routes, installerOptions: { port: env.PORT, clientOptions: { slackApiUrl: env.SLACK_API_URL } }, logger: boltLog })
@@ -118,6 +125,7 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
       // Bounded retries: an outage must not hold a handler for Slack's default half hour.
       retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1000 },
       timeout: 10_000,
+      fetch: slackFetch,
     },
   });
   // Every log line of a request carries its id: HTTP requests (alerts, API, Slack over HTTP)
@@ -138,7 +146,7 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
   // Posts and channel creation are not idempotent: Slack may act before a 5xx or a timeout, and
   // the app client's automatic retry would then post twice. This client never retries by itself;
   // the publisher and the SLA notifier retry after looking for what already landed.
-  const oneShotClient = new webApi.WebClient(env.SLACK_BOT_TOKEN, { slackApiUrl: env.SLACK_API_URL, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: 10_000, logger: boltLog });
+  const oneShotClient = new webApi.WebClient(env.SLACK_BOT_TOKEN, { slackApiUrl: env.SLACK_API_URL, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: 10_000, logger: boltLog, fetch: slackFetch });
   const ownersOf = (name: string | null) => config.services.find((s) => s.name === name)?.owners ?? [];
   const channelSetup = new SlackChannelSetup(app.client, ownersOf, log.child({ component: 'slack-channel-setup' }), metrics);
   const publisher = new SlackIncidentPublisher(
@@ -152,6 +160,7 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
       minIntervalMs: config.alerts.slackMinIntervalMs,
       postClient: oneShotClient,
       retryMissingEveryMs: config.channels.announcement_retry,
+      statusQueue: new RedisPostQueue<QueuedPost>(redis, env.REDIS_PREFIX, 'slack-status-queue'),
       channelSetup,
     },
     log.child({ component: 'slack-publisher' }),
@@ -166,7 +175,7 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
   service.observe(new SlackRoleNotifier(oneShotClient, log.child({ component: 'slack-roles' }), metrics));
 
   const deps: SlackDeps = { service, publisher, idempotency, config, log, extensions: createSlackExtensions() };
-  const listeners = routeSlackListeners(app, log.child({ component: 'slack-router' }));
+  const listeners = routeSlackListeners(app, log.child({ component: 'slack-router' }), { store: new RedisStoreHealth(redis) });
   registerIncidentCommand(listeners, deps);
   registerIncidentActions(listeners, deps);
   registerIncidentViews(listeners, deps);
@@ -207,6 +216,8 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
       home.start();
       // Announcements a crash or a Slack outage left unposted go out now.
       publisher.announceMissing().catch((error) => log.warn({ err: error }, 'announcement sweep failed'));
+      publisher.attachOrphanChannels().catch((error) => log.warn({ err: error }, 'orphan channel sweep failed'));
+      publisher.deliverQueuedUpdates().catch((error) => log.warn({ err: error }, 'queued status update sweep failed'));
       publisher.startRetrying();
       return bound;
     },

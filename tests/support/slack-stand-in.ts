@@ -49,8 +49,10 @@ export class SlackStandIn {
   private server: Server | undefined;
   private faults = new Map<string, Fault[]>();
   private overrides = new Map<string, Record<string, unknown>>();
+  private outage: Set<string> | null = null;
+  private hooks = new Map<string, () => void | Promise<void>>();
   private tsCounter = 1_000_000;
-  private channels = new Map<string, { id: string; name: string }>();
+  private channels = new Map<string, { id: string; name: string; created?: number }>();
   /** Every message posted, in order; history and replies read from here. */
   readonly messages: StoredMessage[] = [];
   readonly takenNames = new Set<string>();
@@ -95,6 +97,20 @@ export class SlackStandIn {
     this.faults.set(method, list);
   }
 
+  /** Slack is down for these methods (all when none named) until `up()`: every call gets HTTP 503. */
+  down(methods: string[] = []): void {
+    this.outage = new Set(methods);
+  }
+
+  up(): void {
+    this.outage = null;
+  }
+
+  /** Runs `hook` once, when `method` is next called, after Slack has acted and before it answers. */
+  beforeAnswering(method: string, hook: () => void | Promise<void>): void {
+    this.hooks.set(method, hook);
+  }
+
   /** Answers `method` with `body` from now on (e.g. apps.connections.open's socket URL). */
   answerWith(method: string, body: Record<string, unknown>): void {
     this.overrides.set(method, body);
@@ -122,6 +138,10 @@ export class SlackStandIn {
     }
     const method = url.pathname.replace(/^\/api\//, '');
     this.calls.push({ method, args, at: Date.now() });
+    if (this.outage && (this.outage.size === 0 || this.outage.has(method))) {
+      res.writeHead(503, { 'content-type': 'text/plain' });
+      return void res.end('service unavailable');
+    }
     const fault = this.faults.get(method)?.find((f) => f.remaining > 0);
     if (fault) {
       fault.remaining -= 1;
@@ -132,7 +152,13 @@ export class SlackStandIn {
       }
       return this.json(res, { ok: false, error: fault.error });
     }
-    this.json(res, this.overrides.get(method) ?? this.answer(method, args));
+    const body = this.overrides.get(method) ?? this.answer(method, args);
+    const hook = this.hooks.get(method);
+    if (hook) {
+      this.hooks.delete(method);
+      await hook();
+    }
+    this.json(res, body);
   }
 
   private json(res: ServerResponse, body: unknown): void {
@@ -175,9 +201,16 @@ export class SlackStandIn {
         const name = String(args.name);
         if (name.length > 80 || !/^[a-z0-9_-]+$/.test(name)) return { ok: false, error: 'invalid_name_specials' };
         if (this.takenNames.has(name) || this.channels.has(name)) return { ok: false, error: 'name_taken' };
-        const channel = { id: `C${String(this.channels.size).padStart(8, '0')}`, name };
+        const channel = { id: `C${String(this.channels.size).padStart(8, '0')}`, name, created: Math.floor(Date.now() / 1000) };
         this.channels.set(name, channel);
-        return { ok: true, channel: { ...channel, is_channel: true, created: Math.floor(Date.now() / 1000) } };
+        return { ok: true, channel: { ...channel, is_channel: true } };
+      }
+      case 'conversations.list': {
+        const all = [...this.channels.values()].map((c) => ({ ...c, is_channel: true, is_archived: false }));
+        const start = Number(args.cursor ?? 0);
+        const limit = Number(args.limit ?? 100);
+        const next = start + limit < all.length ? String(start + limit) : '';
+        return { ok: true, channels: all.slice(start, start + limit), response_metadata: { next_cursor: next } };
       }
       case 'conversations.history':
       case 'conversations.replies': {

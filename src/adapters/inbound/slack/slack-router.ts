@@ -1,6 +1,8 @@
 import type { AllMiddlewareArgs, App, Middleware, SlackAction, SlackActionMiddlewareArgs, SlackCommandMiddlewareArgs, SlackViewAction, SlackViewMiddlewareArgs } from '@slack/bolt';
+import type { StoreHealth } from '../../../app/ports/store-health';
 import type { Logger } from '../../../logger';
 import { answerHandlerError } from './handler-errors';
+import { storeDownFormAnswer, STORE_DOWN_AFTER_ACK } from './store-down-answer';
 
 type ActionListener = Middleware<SlackActionMiddlewareArgs<SlackAction>>;
 type ViewListener = Middleware<SlackViewMiddlewareArgs<SlackViewAction>>;
@@ -25,7 +27,7 @@ export interface SlackListeners {
  * on every request; with ~20 listeners that walk cost a bare Bolt app 37% of its
  * acknowledgement throughput (bench/README.md), so the bot registers two instead.
  */
-export function routeSlackListeners(app: App, log: Logger): SlackListeners {
+export function routeSlackListeners(app: App, log: Logger, options: { store?: StoreHealth; storeCheckMs?: number } = {}): SlackListeners {
   const actions = new Map<string, ActionListener>();
   const views = new Map<string, ViewListener>();
   app.action(/.+/, async (args) => {
@@ -48,12 +50,31 @@ export function routeSlackListeners(app: App, log: Logger): SlackListeners {
       log.debug({ callbackId: args.view.callback_id }, 'no listener for this view; acknowledged and ignored');
       return void (await args.ack());
     }
+    // Every form records something: with the store unreachable, say so in the form, where the
+    // person still has their text, rather than acknowledge and fail out of sight.
+    const { store, storeCheckMs = 1_500 } = options;
+    if (store && !(await store.reachable(storeCheckMs))) {
+      log.warn({ callbackId: args.view.callback_id }, 'form refused: the incident store (Redis) is unreachable');
+      return void (await args.ack(storeDownFormAnswer(args.view) as never));
+    }
+    let acked = false;
+    const ack = (async (response?: unknown) => {
+      acked = true;
+      return args.ack(response as never);
+    }) as typeof args.ack;
     try {
-      await listener(args as SlackViewMiddlewareArgs<SlackViewAction> & AllMiddlewareArgs);
+      await listener({ ...args, ack } as SlackViewMiddlewareArgs<SlackViewAction> & AllMiddlewareArgs);
     } catch (error) {
-      // A view submission has no response_url: the person hears it as an ephemeral in their DM with the bot.
-      const user = args.body.user.id;
-      await answerHandlerError(error, log, { callbackId: args.view.callback_id }, (text) => args.client.chat.postEphemeral({ channel: user, user, text }));
+      // The store went away between the check and the listener's writes.
+      if (!store || (await store.reachable(storeCheckMs))) {
+        // A view submission has no response_url: the person hears it as an ephemeral in their DM with the bot.
+        const user = args.body.user.id;
+        await answerHandlerError(error, log, { callbackId: args.view.callback_id }, (text) => args.client.chat.postEphemeral({ channel: user, user, text }));
+        return;
+      }
+      log.warn({ err: error, callbackId: args.view.callback_id, acked }, 'form failed: the incident store (Redis) became unreachable');
+      if (!acked) return void (await args.ack(storeDownFormAnswer(args.view) as never));
+      await args.client.chat.postMessage({ channel: args.body.user.id, text: STORE_DOWN_AFTER_ACK }).catch(() => undefined);
     }
   });
   const once = (map: Map<string, unknown>, id: string, what: string) => {

@@ -19,3 +19,14 @@ export function incidentChannelName(prefix: string, incidentId: string, title: s
   const slug = slugify(title).slice(0, Math.max(0, room)).replace(/[-_]+$/, '');
   return `${base}${slug ? `-${slug}` : ''}${suffix}`;
 }
+
+/**
+ * The incident a channel was created for, read back from its name: the name is the marker
+ * that lets a channel whose creation was never recorded (the store failed right after) be
+ * found and attached instead of created again. Ids are never reused, so the match is exact.
+ */
+export function incidentIdOfChannelName(prefix: string, name: string): string | null {
+  if (!name.startsWith(`${prefix}-`)) return null;
+  const match = /^(\d{8})-(\d{3,})(?:-|$)/.exec(name.slice(prefix.length + 1));
+  return match ? `INC-${match[1]}-${match[2]}` : null;
+}

@@ -70,7 +70,7 @@ export const BOT_SCOPES = [
   'chat:write.public',
   'channels:history',
   'channels:manage',
-  // conversations.list: check-config confirms the announcement channel exists.
+  // conversations.list: check-config confirms the announcement channel exists; orphaned incident channels are found by name.
   'channels:read',
   'usergroups:read',
   'bookmarks:write',

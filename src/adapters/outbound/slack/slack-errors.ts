@@ -27,3 +27,11 @@ export function describeSlackError(error: unknown): SlackFailure {
   const userMessage = USER_MESSAGES[code] ?? (code === 'unreachable' ? 'Slack could not be reached' : `Slack answered "${code}"`);
   return { code, userMessage };
 }
+
+/**
+ * Failures where Slack did not take the call (outage, overload, rate limit, no answer): worth
+ * queueing and trying again. Anything else (a missing channel, a bad layout) will not heal itself.
+ */
+export function slackDidNotTake(code: string): boolean {
+  return code === 'ratelimited' || code === 'unreachable' || /^http_/.test(code) || ['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout'].includes(code);
+}

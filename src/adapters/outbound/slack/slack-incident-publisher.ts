@@ -1,12 +1,14 @@
 import type { webApi } from '@slack/bolt';
 import type { IncidentObserver, IncidentService, OpenOptions } from '../../../app/incident-service';
+import { randomUUID } from 'node:crypto';
+import type { PostQueue } from '../../../app/ports/post-queue';
 import type { Incident } from '../../../domain/incident';
 import type { TimelineEventInput } from '../../../domain/timeline';
 import type { Logger } from '../../../logger';
 import type { Metrics } from '../../../metrics';
 import type { RedisIdempotency } from '../redis/redis-idempotency';
 import { formatDuration } from '../../../domain/duration';
-import { incidentChannelName } from './channel-name';
+import { incidentChannelName, incidentIdOfChannelName } from './channel-name';
 import { CoalescingRefresher, type DrawKind, type DrawResult } from './coalescing-refresher';
 import { findOwnMessage, isChannelId } from './find-own-message';
 import { describeSlackError } from './slack-errors';
@@ -16,6 +18,7 @@ import { lifecycleMessage, lifecycleMove } from './views/lifecycle-message';
 import { statusUpdateMessage } from './views/status-update-message';
 import { slackText } from './views/slack-text';
 import { escapeMrkdwn } from './views/block-kit';
+import { StatusUpdateOutbox, type QueuedPost } from './status-update-outbox';
 
 export interface PublisherOptions {
   incidentChannel: string;
@@ -29,8 +32,10 @@ export interface PublisherOptions {
    * after looking for the message (announcements) or by telling the person (status updates).
    */
   postClient?: webApi.WebClient;
-  /** How often announcements that could not be posted are tried again (0 = only at start). */
+  /** How often announcements that could not be posted, and queued status updates, are tried again (0 = only at start). */
   retryMissingEveryMs?: number;
+  /** Where status updates Slack did not take wait, in order, for the next try (none: the person is told to post again). */
+  statusQueue?: PostQueue<QueuedPost>;
   /** Sets up a channel once created: topic, bookmarks, invitations. */
   channelSetup?: { created(incident: Incident, channel: string): Promise<void> };
 }
@@ -39,6 +44,8 @@ const ANNOUNCE_CLAIM_MS = 5 * 60_000;
 // How long a posted announcement (and an unfinished try) is remembered, and a learned channel id.
 const ANNOUNCE_TTL_MS = 7 * 86_400_000;
 const CHANNEL_ID_TTL_MS = 30 * 86_400_000;
+// Channel listing pages read per orphan sweep (1,000 channels each).
+const ORPHAN_SCAN_PAGES = 10;
 
 /** Slack refused the post: what the pacer should do about it (retry after a 429, or a notice). */
 class AnnouncementRefused extends Error {
@@ -48,6 +55,9 @@ class AnnouncementRefused extends Error {
 }
 /** Message metadata of an announcement; its payload names the incident. */
 export const ANNOUNCEMENT_EVENT = 'incident_announcement';
+/** Message metadata of a status update post; its payload names the incident and the post. */
+export const STATUS_UPDATE_EVENT = 'incident_status_update';
+export const UPDATE_QUEUED_NOTICE = 'Slack did not take the update; it is queued and will be posted when Slack answers.';
 // Bolt has already acknowledged the click; this only bounds how long a refusal notice may take.
 const PERSON_NOTICE_WAIT_MS = 2_000;
 
@@ -62,6 +72,7 @@ export class SlackIncidentPublisher implements IncidentObserver {
   private readonly poster: webApi.WebClient;
   private sweeper: NodeJS.Timeout | null = null;
   private readonly buttonSources: ((incident: Incident) => ButtonSpec[])[] = [];
+  private readonly outbox: StatusUpdateOutbox | null;
 
   constructor(
     private readonly client: webApi.WebClient,
@@ -73,6 +84,27 @@ export class SlackIncidentPublisher implements IncidentObserver {
   ) {
     this.poster = options.postClient ?? client;
     this.pacer = new CoalescingRefresher({ minIntervalMs: options.minIntervalMs ?? 1000, draw: (kind, id) => this.draw(kind, id), log });
+    this.outbox = options.statusQueue
+      ? new StatusUpdateOutbox({ queue: options.statusQueue, post: (item) => this.postQueued(item), alreadyPosted: (item) => this.findQueued(item), log })
+      : null;
+  }
+
+  private async postQueued(item: QueuedPost): Promise<{ ok: true } | { ok: false; code: string; userMessage: string }> {
+    const metadata = { event_type: STATUS_UPDATE_EVENT, event_payload: { incident_id: item.incidentId, post_id: item.id } };
+    const posted = await this.call('chat.postMessage', () => this.poster.chat.postMessage({ ...item.target, text: item.text, blocks: item.blocks, metadata } as never));
+    return posted.ok ? { ok: true } : posted;
+  }
+
+  private async findQueued(item: QueuedPost): Promise<boolean> {
+    const { channel, thread_ts } = item.target;
+    if (!isChannelId(channel)) return false;
+    const found = await findOwnMessage(this.client, { channel, ...(thread_ts ? { threadTs: thread_ts } : {}), since: item.queuedAt, match: (m) => m.event_type === STATUS_UPDATE_EVENT && m.event_payload?.post_id === item.id });
+    return found !== null;
+  }
+
+  /** Delivers status updates queued during a Slack outage, in order per incident. */
+  async deliverQueuedUpdates(): Promise<number> {
+    return this.outbox ? this.outbox.deliverQueued() : 0;
   }
 
   /** Calls Slack; on error logs the method, counts it and returns the failure instead of throwing. */
@@ -111,7 +143,11 @@ export class SlackIncidentPublisher implements IncidentObserver {
   startRetrying(): void {
     const every = this.options.retryMissingEveryMs ?? 0;
     if (!every || this.sweeper) return;
-    this.sweeper = setInterval(() => void this.announceMissing().catch((error: unknown) => this.log.warn({ err: error }, 'announcement retry sweep failed')), every);
+    this.sweeper = setInterval(() => {
+      void this.announceMissing().catch((error: unknown) => this.log.warn({ err: error }, 'announcement retry sweep failed'));
+      void this.attachOrphanChannels().catch((error: unknown) => this.log.warn({ err: error }, 'orphan channel sweep failed'));
+      void this.deliverQueuedUpdates().catch((error: unknown) => this.log.warn({ err: error }, 'queued status update sweep failed'));
+    }, every);
     this.sweeper.unref();
   }
 
@@ -217,6 +253,43 @@ export class SlackIncidentPublisher implements IncidentObserver {
     return true;
   }
 
+  /**
+   * Attaches channels created for an incident whose record of them was lost (the store failed
+   * right after conversations.create): found by the incident id in their name, so the incident
+   * gets the channel it already has instead of a second one.
+   */
+  async attachOrphanChannels(): Promise<number> {
+    const without = new Set<string>();
+    for (const incident of await this.service.store.listOpen()) {
+      if (!incident.channel && (await this.idempotency.get(`channel-wanted:${incident.id}`))) without.add(incident.id);
+    }
+    if (!without.size) return 0;
+    const found = new Map<string, { id: string; name: string; created: number }>();
+    let cursor: string | undefined;
+    for (let page = 0; page < ORPHAN_SCAN_PAGES; page++) {
+      const listed = await this.call('conversations.list', () => this.client.conversations.list({ types: 'public_channel', exclude_archived: true, limit: 1000, ...(cursor ? { cursor } : {}) }));
+      if (!listed.ok) return 0;
+      for (const channel of listed.value.channels ?? []) {
+        const incidentId = channel.name && channel.id ? incidentIdOfChannelName(this.options.channelPrefix, channel.name) : null;
+        const earlier = incidentId ? found.get(incidentId) : undefined;
+        // Retries after name_taken add -2, -3 …: the first one created is the one to keep.
+        if (incidentId && without.has(incidentId) && (!earlier || (channel.created ?? 0) < earlier.created)) found.set(incidentId, { id: channel.id!, name: channel.name!, created: channel.created ?? 0 });
+      }
+      cursor = listed.value.response_metadata?.next_cursor || undefined;
+      if (!cursor) break;
+    }
+    for (const [incidentId, channel] of found) {
+      const attached = await this.service.store.update(incidentId, (i) =>
+        i.channel ? { ok: true, incident: i, events: [] } : { ok: true, incident: { ...i, channel: { id: channel.id, name: channel.name } }, events: [{ at: this.service.now(), actor: 'bot', kind: 'channel', text: `Channel #${channel.name} found again and attached (its creation was not recorded)`, details: { channel: channel.id } }] },
+      );
+      if (!attached.ok) continue;
+      await this.service.store.linkChannel(channel.id, incidentId);
+      await this.options.channelSetup?.created(attached.incident, channel.id);
+      this.log.info({ incidentId, channel: channel.id }, 'attached an incident channel whose creation was not recorded');
+    }
+    return found.size;
+  }
+
   /** Posts announcements that a crash or Slack outage left unposted. */
   async announceMissing(): Promise<number> {
     const missing = (await this.service.store.listOpen()).filter((i) => !i.announcement);
@@ -262,7 +335,7 @@ export class SlackIncidentPublisher implements IncidentObserver {
   private async postStatusUpdate(incident: Incident, event: TimelineEventInput): Promise<string | void> {
     const nextUpdate = this.service.sla(incident).clocks.find((c) => c.name === 'next_update');
     const message = statusUpdateMessage(incident, event.text, nextUpdate?.dueAt ?? null, event.actor);
-    return this.postInPlace(incident, message, 'The update is recorded');
+    return this.postInPlace(incident, message, 'The update is recorded', UPDATE_QUEUED_NOTICE);
   }
 
   /** Resolve, close and reopen each get a short message, so the change is seen where people look. */
@@ -271,15 +344,28 @@ export class SlackIncidentPublisher implements IncidentObserver {
     const { from, to } = (event.details ?? {}) as { from?: Incident['status']; to?: Incident['status'] };
     const move = from && to ? lifecycleMove(from, to) : null;
     if (!move) return;
-    return this.postInPlace(incident, lifecycleMessage(incident, move, event.actor, event.at), `${incident.id} is ${to}`);
+    return this.postInPlace(incident, lifecycleMessage(incident, move, event.actor, event.at), `${incident.id} is ${to}`, `${incident.id} is ${to}; Slack did not take the message saying so: it is queued and will be posted when Slack answers.`);
   }
 
   /** The incident's place: its own channel when it has one, and a broadcast reply under the announcement. */
-  private async postInPlace(incident: Incident, message: { text: string; blocks: unknown[] }, recorded: string): Promise<string | void> {
+  private async postInPlace(incident: Incident, message: { text: string; blocks: unknown[] }, recorded: string, queued: string): Promise<string | void> {
     const targets: { channel: string; thread_ts?: string; reply_broadcast?: boolean }[] = [];
     if (incident.channel) targets.push({ channel: incident.channel.id });
     if (incident.announcement) targets.push({ channel: incident.announcement.channel, thread_ts: incident.announcement.ts, reply_broadcast: true });
     else targets.push({ channel: this.options.incidentChannel });
+    if (this.outbox) {
+      const queuedAt = this.service.now();
+      const posts = targets.map((target) => ({ id: randomUUID(), incidentId: incident.id, target, text: message.text, blocks: message.blocks as unknown[], queuedAt, attempts: 0 }));
+      try {
+        const sent = await this.outbox.send(incident.id, posts);
+        if (sent.outcome === 'queued') return queued;
+        if (sent.outcome === 'failed') return `${recorded}, but posting it to Slack failed: ${sent.userMessage}.`;
+        return;
+      } catch (error) {
+        this.log.warn({ err: error, incidentId: incident.id }, 'could not queue a message Slack did not take');
+        return `${recorded}, but Slack did not take the message and it could not be queued; post it again when Slack answers.`;
+      }
+    }
     for (const target of targets) {
       const posted = await this.call('chat.postMessage', () => this.poster.chat.postMessage({ ...target, text: message.text, blocks: message.blocks } as never));
       if (!posted.ok) return `${recorded}, but posting it to Slack failed: ${posted.userMessage}.`;
@@ -288,6 +374,8 @@ export class SlackIncidentPublisher implements IncidentObserver {
 
   /** `inc-YYYYMMDD-NNN-<slug>`; a taken name gets `-2`, `-3` …; the opener is invited and the summary posted. */
   private async createChannel(incident: Incident): Promise<string | void> {
+    // Noted before creating: the orphan sweep only lists channels for incidents that wanted one.
+    await this.idempotency.set(`channel-wanted:${incident.id}`, '1', ANNOUNCE_TTL_MS);
     let created: { id: string; name: string } | null = null;
     for (let attempt = 1; attempt <= 10 && !created; attempt += 1) {
       const name = incidentChannelName(this.options.channelPrefix, incident.id, incident.title, attempt);

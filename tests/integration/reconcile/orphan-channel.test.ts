@@ -1,0 +1,81 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freeRedisPort } from '../../support/redis-servers';
+import { startBot, waitFor, type RunningBot } from '../../support/start-bot';
+
+// A private Redis that writes every command to its append-only file, so what was stored
+// before it is killed is there again when it restarts on the same port and directory.
+const dir = mkdtempSync(join(tmpdir(), 'ib-orphan-'));
+let port = 0;
+let server: ChildProcess | null = null;
+let bot: RunningBot;
+
+function startRedis(): ChildProcess {
+  return spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', ''], { stdio: 'ignore' });
+}
+
+async function redisAnswers(): Promise<boolean> {
+  const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  probe.on('error', () => undefined);
+  try {
+    await probe.connect();
+    return (await probe.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    probe.disconnect();
+  }
+}
+
+function killRedis(): Promise<void> {
+  const child = server!;
+  server = null;
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  process.kill(child.pid!, 'SIGKILL');
+  return exited;
+}
+
+beforeAll(async () => {
+  port = await freeRedisPort();
+  server = startRedis();
+  await waitFor(redisAnswers, 'the private Redis', 30_000);
+  bot = await startBot({
+    env: { REDIS_URL: `redis://127.0.0.1:${port}` },
+    file: { services: [{ name: 'checkout' }], channels: { create_incident_channel: true, announcement_retry: '500ms' } },
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await bot?.stop({ cleanup: false });
+  await bot?.slack.stop();
+  if (server) await killRedis();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('a channel created just before Redis failed', () => {
+  it('is found again by its name after recovery and attached, not created twice', async () => {
+    // Slack creates the channel; Redis dies before the bot hears back and records it.
+    bot.slack.beforeAnswering('conversations.create', killRedis);
+    await bot.command('open P2 checkout orphaned channel');
+    const created = await waitFor(() => bot.slack.callsTo('conversations.create')[0], 'the channel creation', 30_000);
+    // Only once the bot has given up recording it: a Redis back too soon would take the queued write.
+    await waitFor(() => bot.logs.some((line) => line.includes('incident observer failed') && line.includes('"observer":"slack"')), 'the lost write', 60_000);
+
+    server = startRedis();
+    await waitFor(redisAnswers, 'Redis back', 30_000);
+    const incident = await waitFor(async () => {
+      const listed = await bot.api('/api/incidents');
+      return listed.json?.incidents?.find((i: any) => i.title === 'checkout orphaned channel' && i.slack?.channel);
+    }, 'the channel attached', 60_000);
+
+    expect(incident.slack.channel.name).toBe(created.args.name);
+    expect(bot.slack.callsTo('conversations.create')).toHaveLength(1);
+    const detail = await bot.api(`/api/incidents/${incident.id}`);
+    expect(detail.json.timeline.some((e: any) => e.kind === 'channel' && /found again and attached/.test(e.text))).toBe(true);
+  }, 120_000);
+});
