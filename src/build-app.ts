@@ -15,6 +15,8 @@ import { registerIncidentCommand } from './adapters/inbound/slack/handlers/incid
 import { registerIncidentViews } from './adapters/inbound/slack/handlers/incident-views';
 import { createSlackExtensions, type SlackDeps } from './adapters/inbound/slack/handlers/slack-deps';
 import { registerTimelineShortcut } from './adapters/inbound/slack/handlers/timeline-shortcut';
+import { guardSlackEndpoint } from './adapters/inbound/slack/gate/slack-request-gate';
+import { SlackInstallation } from './adapters/outbound/slack/slack-installation';
 import { SlackIncidentPublisher } from './adapters/outbound/slack/slack-incident-publisher';
 import { routeSlackListeners } from './adapters/inbound/slack/slack-router';
 import { RedisTimerEngine } from './adapters/outbound/timers/redis-timer-engine';
@@ -29,6 +31,9 @@ import { slaFeature } from './features/sla-feature';
 import { paperTrailFeature } from './features/paper-trail-feature';
 import { rollbackFeature } from './features/rollback-feature';
 import type { CoreContext, Feature } from './features/feature';
+
+const SLACK_ENDPOINT = '/slack/events';
+const UNHANDLED_ACK_MS = 2_500;
 
 export interface BuildOptions {
   config: Config;
@@ -87,7 +92,19 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
   const socketMode = Boolean(env.SLACK_APP_TOKEN);
   const receiver = socketMode
     ? new SocketModeReceiver({ appToken: env.SLACK_APP_TOKEN!, customRoutes: routes, installerOptions: { port: env.PORT, clientOptions: { slackApiUrl: env.SLACK_API_URL } }, logger: boltLog })
-    : new HTTPReceiver({ signingSecret: env.SLACK_SIGNING_SECRET ?? '', endpoints: '/slack/events', customRoutes: routes, logger: boltLog, processBeforeResponse: false });
+    : new HTTPReceiver({
+        signingSecret: env.SLACK_SIGNING_SECRET ?? '',
+        endpoints: SLACK_ENDPOINT,
+        customRoutes: routes,
+        logger: boltLog,
+        processBeforeResponse: false,
+        // A payload no listener acknowledges (an unknown shortcut) is answered before Slack's 3 s, not after.
+        unhandledRequestTimeoutMillis: UNHANDLED_ACK_MS,
+        unhandledRequestHandler: ({ response }) => {
+          log.child({ component: 'bolt' }).warn('no listener acknowledged this Slack request; answered 200 with nothing');
+          if (!response.headersSent) response.writeHead(200).end();
+        },
+      });
 
   const app = new App({
     token: env.SLACK_BOT_TOKEN,
@@ -103,6 +120,11 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
       timeout: 10_000,
     },
   });
+  // Learned at start from auth.test unless pinned in config; every Slack request is checked against it.
+  const installation = new SlackInstallation(app.client, config.slack, log.child({ component: 'slack-installation' }));
+  if (receiver instanceof HTTPReceiver) {
+    guardSlackEndpoint(receiver, SLACK_ENDPOINT, { signingSecret: env.SLACK_SIGNING_SECRET ?? '', installation: () => installation.current(), log, metrics });
+  }
   app.error(async (error) => {
     log.child({ component: 'bolt' }).error({ err: error, code: (error as { code?: string }).code }, 'unhandled error in a Slack listener');
   });
@@ -155,6 +177,7 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
     async start(port = env.PORT) {
       void checkRedisConfig(redis, log.child({ component: 'redis' })).catch(() => undefined);
       await app.init();
+      await installation.learn();
       if (socketMode) {
         await app.start();
       } else {

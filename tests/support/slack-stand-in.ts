@@ -20,6 +20,8 @@ export interface StoredMessage {
   /** When it was posted (ms); `oldest` filters on this, since the stand-in's ts values are counters, not times. */
   postedAt: number;
   metadata?: { event_type: string; event_payload: Record<string, unknown> };
+  /** As last posted or updated; clicks find the message carrying their button here. */
+  blocks?: unknown[];
 }
 
 const LIMITS = { blocks: 50, viewBlocks: 100, sectionText: 3000, buttonText: 75, headerText: 150 };
@@ -56,6 +58,8 @@ export class SlackStandIn {
   readonly takenNames = new Set<string>();
   /** usergroups.users.list answers from here: group id → member user ids. */
   readonly userGroups = new Map<string, string[]>();
+  /** users.info answers from here, over an active full member: e.g. { deleted: true } or { is_restricted: true }. */
+  readonly users = new Map<string, Record<string, unknown>>();
   url = '';
 
   constructor() {
@@ -92,6 +96,12 @@ export class SlackStandIn {
   /** Answers `method` with `body` from now on (e.g. apps.connections.open's socket URL). */
   answerWith(method: string, body: Record<string, unknown>): void {
     this.overrides.set(method, body);
+  }
+
+  /** The latest message showing a button with this action_id and value: where a person would click it. */
+  messageWithButton(actionId: string, value: string): StoredMessage | undefined {
+    const has = (node: any): boolean => !!node && typeof node === 'object' && ((node.action_id === actionId && node.value === value) || Object.values(node).some(has));
+    return [...this.messages].reverse().find((m) => has(m.blocks));
   }
 
   callsTo(method: string): SlackCall[] {
@@ -147,18 +157,26 @@ export class SlackStandIn {
     switch (method) {
       case 'auth.test':
         return { ok: true, url: 'https://example.slack.com/', team: 'Example', user: 'incident-bot', team_id: 'T0TEAM', user_id: 'U0BOT', bot_id: 'B0BOT' };
+      case 'bots.info':
+        return args.bot === 'B0BOT' ? { ok: true, bot: { id: 'B0BOT', app_id: 'A0APP', name: 'incident-bot', deleted: false } } : { ok: false, error: 'bot_not_found' };
+      case 'users.info': {
+        const user = String(args.user);
+        return { ok: true, user: { id: user, name: user.toLowerCase(), deleted: false, is_restricted: false, is_ultra_restricted: false, is_bot: false, ...this.users.get(user) } };
+      }
       case 'chat.postMessage': {
         const problems = blockKitProblems(args.blocks);
         if (problems.length) return { ok: false, error: 'invalid_blocks', errors: problems };
         const ts = `${++this.tsCounter}.000100`;
         const channel = this.channelId(String(args.channel));
         const metadata = typeof args.metadata === 'string' ? JSON.parse(args.metadata) : args.metadata;
-        this.messages.push({ channel, ts, postedAt: Date.now(), text: String(args.text ?? ''), ...(args.thread_ts ? { thread_ts: String(args.thread_ts) } : {}), ...(metadata ? { metadata } : {}) });
+        this.messages.push({ channel, ts, postedAt: Date.now(), text: String(args.text ?? ''), ...(args.thread_ts ? { thread_ts: String(args.thread_ts) } : {}), ...(metadata ? { metadata } : {}), ...(Array.isArray(args.blocks) ? { blocks: args.blocks } : {}) });
         return { ok: true, channel, ts, message: { text: args.text, ts } };
       }
       case 'chat.update': {
         const problems = blockKitProblems(args.blocks);
         if (problems.length) return { ok: false, error: 'invalid_blocks', errors: problems };
+        const stored = this.messages.find((m) => m.channel === this.channelId(String(args.channel)) && m.ts === String(args.ts));
+        if (stored && Array.isArray(args.blocks)) stored.blocks = args.blocks;
         return { ok: true, channel: args.channel, ts: args.ts, text: args.text };
       }
       case 'chat.postEphemeral':

@@ -26,7 +26,8 @@ export interface RunningBot {
   prefix: string;
   logs: string[];
   command(text: string, opts?: { user?: string; channel?: string; triggerId?: string; retryNum?: number }): Promise<SlackResponse & { responseId: string }>;
-  click(actionId: string, value: string, user?: string): Promise<SlackResponse & { responseId: string }>;
+  /** Clicks the button on the message that shows it (as Slack sends it), or on an arbitrary message when none does. */
+  click(actionId: string, value: string, user?: string, on?: { channel: string; ts: string }): Promise<SlackResponse & { responseId: string }>;
   submitView(callbackId: string, values: Record<string, Record<string, unknown>>, opts?: { viewId?: string; user?: string; privateMetadata?: string; retryNum?: number }): Promise<SlackResponse>;
   /**
    * What the person was answered for one request, as Slack shows it: a message in the
@@ -88,9 +89,10 @@ export async function startBot(options: StartBotOptions = {}): Promise<RunningBo
       if (response.json && (response.json.text || response.json.blocks)) ackAnswers.set(responseId, response.json);
       return { ...response, responseId };
     },
-    async click(actionId, value, user) {
+    async click(actionId, value, user, on) {
       const responseId = randomUUID();
-      const body = interactionBody(blockActionPayload({ actionId, value, user, responseUrl: slack.responseUrl(responseId) }));
+      const message = on ?? slack.messageWithButton(actionId, value);
+      const body = interactionBody(blockActionPayload({ actionId, value, user, responseUrl: slack.responseUrl(responseId), ...(message ? { channel: message.channel, messageTs: message.ts } : {}) }));
       const response = await postToSlackEndpoint(baseUrl, body);
       return { ...response, responseId };
     },

@@ -16,7 +16,7 @@ const METHOD_SCOPES: Record<string, string | null> = {
   'conversations.create': 'channels:manage', 'conversations.invite': 'channels:manage',
   'views.open': null, 'views.publish': null, 'views.update': null, 'auth.test': null,
   'conversations.history': 'channels:history', 'conversations.replies': 'channels:history',
-  'usergroups.users.list': 'usergroups:read', 'users.info': 'users:read', 'files.uploadV2': 'files:write',
+  'usergroups.users.list': 'usergroups:read', 'users.info': 'users:read', 'bots.info': 'users:read', 'files.uploadV2': 'files:write',
 };
 
 describe('manifest.yml matches the code', () => {

@@ -69,4 +69,5 @@ export const BOT_SCOPES = [
   'channels:history',
   'channels:manage',
   'usergroups:read',
+  'users:read',
 ] as const;
