@@ -91,7 +91,8 @@ export async function startBot(options: StartBotOptions = {}): Promise<RunningBo
     },
     async click(actionId, value, user, on) {
       const responseId = randomUUID();
-      const message = on ?? slack.messageWithButton(actionId, value);
+      // A button since redrawn away (expired, stopped) is clicked on the message that carried it.
+      const message = on ?? slack.messageWithButton(actionId, value) ?? slack.messages.findLast((m) => m.metadata?.event_payload?.request_id === value);
       const body = interactionBody(blockActionPayload({ actionId, value, user, responseUrl: slack.responseUrl(responseId), ...(message ? { channel: message.channel, messageTs: message.ts } : {}) }));
       const response = await postToSlackEndpoint(baseUrl, body);
       return { ...response, responseId };
