@@ -51,6 +51,7 @@ export class SlackStandIn {
   private server: Server | undefined;
   private faults = new Map<string, Fault[]>();
   private overrides = new Map<string, Record<string, unknown>>();
+  private delays = new Map<string, { ms: number; remaining: number }>();
   private tsCounter = 1_000_000;
   private channels = new Map<string, { id: string; name: string }>();
   /** Every message posted, in order; history and replies read from here. */
@@ -93,6 +94,11 @@ export class SlackStandIn {
     this.faults.set(method, list);
   }
 
+  /** The next `times` calls of `method` are answered only after `ms` (a slow Slack). */
+  delay(method: string, ms: number, times = 1): void {
+    this.delays.set(method, { ms, remaining: times });
+  }
+
   /** Answers `method` with `body` from now on (e.g. apps.connections.open's socket URL). */
   answerWith(method: string, body: Record<string, unknown>): void {
     this.overrides.set(method, body);
@@ -126,6 +132,11 @@ export class SlackStandIn {
     }
     const method = url.pathname.replace(/^\/api\//, '');
     this.calls.push({ method, args, at: Date.now() });
+    const delay = this.delays.get(method);
+    if (delay && delay.remaining > 0) {
+      delay.remaining -= 1;
+      await new Promise((r) => setTimeout(r, delay.ms));
+    }
     const fault = this.faults.get(method)?.find((f) => f.remaining > 0);
     if (fault) {
       fault.remaining -= 1;
