@@ -10,7 +10,8 @@ import { parseGeneric } from '../alerts/parse-generic';
 import { parsePagerDuty } from '../alerts/parse-pagerduty';
 import { verifyPagerDutySignature } from '../alerts/verify-pagerduty-signature';
 import { ConcurrencyGate, GateFullError } from './concurrency-gate';
-import { BodyTooLargeError, bearerMatches, readBody, sendError, sendJson } from './http-helpers';
+import { BodyTooLargeError, bearerMatches, readBody, sendJson } from './http-helpers';
+import { requestIdOf } from './request-id';
 
 export interface AlertRouteOptions {
   intake: AlertIntake;
@@ -33,7 +34,7 @@ type Parser = (body: unknown) => Result<{ batch: AlertBatch }>;
 /**
  * POST /alerts/{alertmanager,pagerduty,generic}. Order of checks, each with its own answer:
  * 1. auth that needs no body (bearer token; 403 when alerts are disabled, 401 when wrong);
- * 2. size, before parsing (413);
+ * 2. Content-Type is application/json (415), then size, before parsing (413);
  * 3. PagerDuty signature over the raw body (401);
  * 4. JSON and payload shape (400 naming the field; ignored PagerDuty events 202);
  * 5. intake, at most `maxConcurrent` at once: 202 accepted, 200 duplicate; 503 + Retry-After
@@ -49,8 +50,9 @@ export function alertRoutes(options: AlertRouteOptions): CustomRoute[] {
         await handle(source, parse, req, res, options, gate);
       } catch (error) {
         // A broken upload (client aborted, bad encoding) is the sender's problem, not a 500.
-        options.log.warn({ err: error, source }, 'alert request could not be read');
-        if (!res.headersSent) sendError(res, 400, 'bad_request', 'The request body could not be read.', { connection: 'close' });
+        const requestId = requestIdOf(req, res);
+        options.log.warn({ err: error, source, requestId }, 'alert request refused: the body could not be read');
+        if (!res.headersSent) sendJson(res, 400, { error: 'bad_request', reason: 'The request body could not be read.', request_id: requestId }, { connection: 'close' });
       }
     },
   });
@@ -61,10 +63,13 @@ async function handle(source: AlertSource, parse: Parser, req: IncomingMessage, 
   const { intake, metrics } = options;
   const log = options.log.child({ source });
   const count = (outcome: string, n = 1) => metrics.alertsReceived.inc({ source, outcome }, n);
+  const requestId = requestIdOf(req, res);
   const refuse = (status: number, error: string, reason: string, headers: Record<string, string> = {}) => {
     count(error);
+    // One line per refused request, with the id the sender also gets; never the body or the token.
+    log.warn({ requestId, status, error, remote: req.socket.remoteAddress }, `alert request refused: ${reason}`);
     // The body may be unread (auth or size refused first); close so a large upload stops.
-    sendError(res, status, error, reason, { connection: 'close', ...headers });
+    sendJson(res, status, { error, reason, request_id: requestId }, { connection: 'close', ...headers });
   };
 
   if (source === 'pagerduty') {
@@ -73,6 +78,9 @@ async function handle(source: AlertSource, parse: Parser, req: IncomingMessage, 
     if (!options.webhookToken) return refuse(403, 'alerts_disabled', 'alerts disabled: set ALERT_WEBHOOK_TOKEN.');
     if (!bearerMatches(req, options.webhookToken)) return refuse(401, 'unauthorized', 'Send Authorization: Bearer <ALERT_WEBHOOK_TOKEN>.', { 'www-authenticate': 'Bearer' });
   }
+
+  const mediaType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (mediaType !== 'application/json') return refuse(415, 'unsupported_media_type', `Send Content-Type: application/json (got ${mediaType ? JSON.stringify(mediaType.slice(0, 60)) : 'none'}).`);
 
   let raw: Buffer;
   try {
