@@ -22,6 +22,7 @@ import { routeSlackListeners } from './adapters/inbound/slack/slack-router';
 import { RedisTimerEngine } from './adapters/outbound/timers/redis-timer-engine';
 import type { TimerHandler } from './adapters/outbound/timers/timer';
 import { IncidentService } from './app/incident-service';
+import { configuredSecrets } from './config/configured-secrets';
 import type { Config } from './config/load-config';
 import { systemClock, type Clock } from './domain/clock';
 import { createLogger, type Logger } from './logger';
@@ -65,7 +66,8 @@ export interface IncidentBot {
 /** The composition root: everything is built here from the validated config, nowhere else. */
 export async function buildApp({ config, clock = systemClock, logger, redis: givenRedis }: BuildOptions): Promise<IncidentBot> {
   const { env } = config;
-  const log = logger ?? createLogger(env.LOG_LEVEL);
+  const secrets = configuredSecrets(config);
+  const log = logger ?? createLogger(env.LOG_LEVEL, undefined, secrets);
   const metrics = createMetrics();
   const redis = givenRedis ?? new Redis(env.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
   redis.on('error', (error) => log.child({ component: 'redis' }).warn({ err: error.message }, 'Redis connection problem'));

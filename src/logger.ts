@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { redactText } from './domain/redaction/redact-text';
 
 export type { Logger };
 
@@ -11,7 +12,11 @@ export const REDACT_PATHS = [
   'env.PAGERDUTY_ROUTING_KEY', 'env.ALERT_WEBHOOK_TOKEN', 'env.API_TOKEN', 'env.PAGERDUTY_WEBHOOK_SECRET',
 ];
 
-/** The one root logger; components take `log.child({ component })`. */
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
-  return pino({ level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { app: 'incident-bot' } }, destination);
+/**
+ * The one root logger; components take `log.child({ component })`. Besides the paths above,
+ * every line is redacted by value (`secrets`, the configured ones) and by shape (tokens, Bearer
+ * values, URL passwords) as it is written, whatever field or message carries it.
+ */
+export function createLogger(level: string, destination?: pino.DestinationStream, secrets: readonly string[] = []): Logger {
+  return pino({ level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { app: 'incident-bot' }, hooks: { streamWrite: (line) => redactText(line, secrets) } }, destination);
 }

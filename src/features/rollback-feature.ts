@@ -1,3 +1,4 @@
+import { configuredSecrets } from '../config/configured-secrets';
 import type { Incident } from '../domain/incident';
 import { isOpenStatus } from '../domain/lifecycle';
 import { CheckRunner } from '../adapters/outbound/runners/check-runner';
@@ -47,7 +48,7 @@ export function rollbackFeature(core: CoreContext): RollbackFeature {
     logger: log.child({ component: 'rollback-runner' }),
     octokit: () => createOctokit({ token: config.env.GITHUB_TOKEN, baseUrl: config.env.GITHUB_API_URL, log }),
     clock,
-    secrets: [config.env.GITHUB_TOKEN, config.env.SLACK_BOT_TOKEN].filter((s): s is string => Boolean(s)),
+    secrets: configuredSecrets(config),
     onScriptStarted: (pid) => startedListeners.forEach((listener) => listener(pid)),
   });
   let messenger: RollbackMessenger | null = null;

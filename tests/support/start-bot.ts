@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { buildApp, type IncidentBot } from '../../src/build-app';
+import { configuredSecrets } from '../../src/config/configured-secrets';
 import { loadConfig } from '../../src/config/load-config';
 import type { Clock } from '../../src/domain/clock';
 import { createLogger } from '../../src/logger';
@@ -70,7 +71,7 @@ export async function startBot(options: StartBotOptions = {}): Promise<RunningBo
   if (!loaded.ok) throw new Error(`test config invalid: ${loaded.errors.join('; ')}`);
   const logs: string[] = [];
   const sink = new Writable({ write(chunk, _enc, done) { logs.push(String(chunk)); done(); } });
-  const bot = await buildApp({ config: loaded.config, ...(options.clock ? { clock: options.clock } : {}), logger: createLogger('info', sink) });
+  const bot = await buildApp({ config: loaded.config, ...(options.clock ? { clock: options.clock } : {}), logger: createLogger('info', sink, configuredSecrets(loaded.config)) });
   const port = await bot.start(0);
   const baseUrl = `http://127.0.0.1:${port}`;
 
