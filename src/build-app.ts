@@ -1,9 +1,10 @@
 import { App, HTTPReceiver, SocketModeReceiver, webApi, type CustomRoute } from '@slack/bolt';
 import type { Server } from 'node:http';
-import { Redis } from 'ioredis';
 import { healthRoutes } from './adapters/inbound/http/health-routes';
 import { incidentApiRoutes } from './adapters/inbound/http/incident-api-routes';
 import { checkRedisConfig } from './adapters/outbound/redis/check-redis-config';
+import { connectRedis } from './adapters/outbound/redis/connect-redis';
+import type { RedisClient } from './adapters/outbound/redis/key-space';
 import { RedisIdempotency } from './adapters/outbound/redis/redis-idempotency';
 import { RedisIncidentStore } from './adapters/outbound/redis/redis-incident-store';
 import { RedisRollbackRecords } from './adapters/outbound/redis/redis-rollback-records';
@@ -31,6 +32,7 @@ import { alertsFeature } from './features/alerts-feature';
 import { slaFeature } from './features/sla-feature';
 import { paperTrailFeature } from './features/paper-trail-feature';
 import { rollbackFeature } from './features/rollback-feature';
+import { drillRollbackPlans, drillsFeature } from './features/drills-feature';
 import type { CoreContext, Feature } from './features/feature';
 
 const SLACK_ENDPOINT = '/slack/events';
@@ -40,8 +42,8 @@ export interface BuildOptions {
   config: Config;
   clock?: Clock;
   logger?: Logger;
-  /** Share a connection (tests); otherwise one is made from REDIS_URL. */
-  redis?: Redis;
+  /** Share a connection (tests); otherwise one is made from REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS. */
+  redis?: RedisClient;
 }
 
 export interface IncidentBot {
@@ -49,7 +51,7 @@ export interface IncidentBot {
   service: IncidentService;
   store: RedisIncidentStore;
   publisher: SlackIncidentPublisher;
-  redis: Redis;
+  redis: RedisClient;
   log: Logger;
   timers: RedisTimerEngine;
   features: Feature[];
@@ -69,7 +71,7 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
   const secrets = configuredSecrets(config);
   const log = logger ?? createLogger(env.LOG_LEVEL, undefined, secrets);
   const metrics = createMetrics();
-  const redis = givenRedis ?? new Redis(env.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+  const redis = givenRedis ?? connectRedis(env);
   redis.on('error', (error) => log.child({ component: 'redis' }).warn({ err: error.message }, 'Redis connection problem'));
 
   const store = new RedisIncidentStore(redis, env.REDIS_PREFIX);
@@ -78,11 +80,11 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
 
   const timers = new RedisTimerEngine({ redis, prefix: env.REDIS_PREFIX, logger: log.child({ component: 'timers' }), clock });
   const rollbackRecords = new RedisRollbackRecords(redis, env.REDIS_PREFIX);
-  const core: CoreContext = { config, clock, log, metrics, redis, store, idempotency, service, timers, rollbackRecords };
+  const core: CoreContext = { config, clock, log, metrics, redis, store, idempotency, service, timers, rollbackRecords, drillPlans: drillRollbackPlans(config) };
 
   // Each capability is built from the core; the order is the order observers run in.
   const alerts = alertsFeature(core);
-  const features: Feature[] = [alerts, slaFeature(core), rollbackFeature(core), paperTrailFeature(core)];
+  const features: Feature[] = [alerts, slaFeature(core), rollbackFeature(core), paperTrailFeature(core), drillsFeature(core, alerts.intake)];
 
   const routes: CustomRoute[] = [
     ...healthRoutes(redis, metrics),

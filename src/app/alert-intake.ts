@@ -60,7 +60,7 @@ export class AlertIntake implements IncidentObserver {
       const groups = new Map<string, NormalizedAlert[]>();
       for (const alert of batch.alerts) groups.set(alert.groupKey, [...(groups.get(alert.groupKey) ?? []), alert]);
       const results: GroupResult[] = [];
-      for (const [groupKey, alerts] of groups) results.push(await this.receiveGroup(batch.source, groupKey, alerts, batch.truncatedAlerts));
+      for (const [groupKey, alerts] of groups) results.push(await this.receiveGroup(batch.source, groupKey, alerts, batch.truncatedAlerts, batch.drill));
       const incidents = [...new Set(results.map((r) => r.incidentId).filter((id): id is string => id !== null))];
       return {
         outcome: results.some((r) => r.changed || r.unmatched) ? 'accepted' : 'duplicate',
@@ -76,7 +76,7 @@ export class AlertIntake implements IncidentObserver {
     }
   }
 
-  private async receiveGroup(source: AlertBatch['source'], groupKey: string, alerts: NormalizedAlert[], truncated: number): Promise<GroupResult> {
+  private async receiveGroup(source: AlertBatch['source'], groupKey: string, alerts: NormalizedAlert[], truncated: number, drill?: AlertBatch['drill']): Promise<GroupResult> {
     const { service, alerts: store, rules } = this.deps;
     const decisions = classifyGroup(alerts, rules);
     const values = alerts.map((a, i) => ({ fingerprint: a.fingerprint, value: `${a.status}:${decisions.perAlert[i]!.severity}` }));
@@ -105,6 +105,7 @@ export class AlertIntake implements IncidentObserver {
             source,
             alerts: emptyAlerts(groupKey),
             autoRollback: decisions.group.autoRollback ? { rule: decisions.group.rule ?? 'unnamed rule' } : null,
+            ...(drill ? { drill } : {}),
           },
           // Every concurrent opener of this group and generation gets the same incident.
           { idempotencyKey: `alertgroup:${RedisAlertStore.groupId(groupKey)}:${group.generation}` },

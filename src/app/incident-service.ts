@@ -6,6 +6,7 @@ import type { IncidentStatus } from '../domain/lifecycle';
 import type { Severity } from '../domain/severity';
 import { slaState, type SlaPolicy, type SlaState } from '../domain/sla-policy';
 import type { TimelineEventInput } from '../domain/timeline';
+import { policyFor } from '../domain/drills/drill-policy';
 import { overrideRecovery } from '../domain/paper-trail/override-recovery';
 import type { Refusal } from '../domain/result';
 import type { Logger } from '../logger';
@@ -75,14 +76,15 @@ export class IncidentService {
   }
 
   sla(incident: Incident): SlaState {
-    return slaState(incident, this.deps.slaPolicy, this.deps.clock());
+    return slaState(incident, policyFor(incident, this.deps.slaPolicy), this.deps.clock());
   }
 
   async open(input: NewIncident, options: OpenOptions = {}): Promise<{ created: boolean; incident: Incident; notices: string[] }> {
     const now = this.deps.clock();
     const { created, incident } = await this.deps.store.create(domain.createIncident('', input, now), options.idempotencyKey);
     if (!created) return { created, incident, notices: [] };
-    this.deps.metrics.incidentsOpened.inc({ severity: incident.severity, source: incident.source });
+    // Drills rehearse the procedure; they never count as incidents or response times.
+    if (!incident.drill) this.deps.metrics.incidentsOpened.inc({ severity: incident.severity, source: incident.source });
     this.deps.log.info({ incidentId: incident.id, severity: incident.severity, source: incident.source }, 'incident opened');
     const notices = await this.notify((o) => o.opened?.(incident, options));
     return { created, incident: (await this.deps.store.get(incident.id)) ?? incident, notices };
@@ -111,6 +113,7 @@ export class IncidentService {
 
   private record(previous: Incident, next: Incident): void {
     const { metrics } = this.deps;
+    if (next.drill) return;
     if (previous.status !== next.status) metrics.incidentTransitions.inc({ to: next.status });
     if (previous.acknowledgedAt === null && next.acknowledgedAt !== null) {
       metrics.timeToAcknowledge.observe({ severity: next.severity }, (next.acknowledgedAt - next.createdAt) / 1000);

@@ -2,6 +2,7 @@ import type { ScheduledTimer, TimerContext } from '../adapters/outbound/timers/t
 import type { ExecutionRecord } from '../domain/report/records';
 import { recordDecision, recordRecoveryValidated, recordRollbackEvent } from '../domain/rollback/rollback-incident-changes';
 import type { RunnerSpec } from '../domain/rollback/rollback-plan';
+import { scenarioOfDrillService } from '../domain/drills/drill-plan';
 import { claimExecution, expire, finishExecution, finishStopped, markUnknown, recordAttempt, recordProgress, requestPlaceholders, startRun, type RollbackRequest, type RunnerAttempt } from '../domain/rollback/rollback-request';
 import type { RollbackRunner, RunProgress, RunResult } from '../domain/rollback/rollback-runner';
 import type { TimelineEventInput } from '../domain/timeline';
@@ -167,7 +168,8 @@ export class RollbackExecution {
       link: result.link ?? null,
     };
     await records.addExecution(request.incidentId, execution);
-    this.deps.metrics.rollbacks.inc({ outcome: result.outcome });
+    // A drill's simulated runners are rehearsal, not rollbacks: they stay out of the metrics.
+    if (!scenarioOfDrillService(request.service)) this.deps.metrics.rollbacks.inc({ outcome: result.outcome });
     const how = result.exitCode !== undefined && result.exitCode !== null ? `exit ${result.exitCode}` : result.conclusion ? `conclusion ${result.conclusion}` : (result.error ?? result.outcome);
     await this.event(request, {
       kind: 'rollback_executed',

@@ -122,6 +122,18 @@ const paperTrailSchema = z
 /** Gates 3 and 4 (resolve needs validated recovery or an override; close needs summary and report). */
 const gatesSchema = z.object({ enforce: z.boolean().default(true) }).strict().default({ enforce: true });
 
+/** Drills: rehearsals of the procedure from scenario files. Off unless a workspace turns them on. */
+const drillsSchema = z
+  .object({
+    enabled: z.boolean().default(false),
+    // A folder of scenario YAML files; the file name is what people type after `/incident drill`.
+    scenarios: z.string().trim().min(1).default('examples/drills'),
+    // How much faster than real time drills play when their scenario names no speed (the sandbox uses 60).
+    speed: z.number().min(1, 'must be at least 1 (real time)').max(3600).default(1),
+  })
+  .strict()
+  .default({ enabled: false, scenarios: 'examples/drills', speed: 1 });
+
 /** The severity rules file used when `severity_rules_file` is not set. */
 export const DEFAULT_SEVERITY_RULES_FILE = 'config/severity-rules.yml';
 
@@ -164,6 +176,7 @@ export const fileSchema = z
     pagerduty: pagerDutySchema,
     paper_trail: paperTrailSchema,
     gates: gatesSchema,
+    drills: drillsSchema,
     services: z
       .array(serviceSchema)
       .default([])

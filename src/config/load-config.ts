@@ -27,6 +27,7 @@ export interface Config {
   sla: SlaConfig;
   paperTrail: FileConfig['paper_trail'];
   gates: FileConfig['gates'];
+  drills: FileConfig['drills'];
   /** The file it came from, for messages. */
   source: string;
 }
@@ -91,7 +92,7 @@ export function loadConfig({ env = process.env, readFile = (p) => readFileSync(p
   const slaPolicy = Object.fromEntries(Object.entries(severities).map(([sev, level]) => [sev, level.sla])) as SlaPolicy;
   const { max_body_bytes, flap_window, slack_min_interval, max_concurrent_intake, max_queued_intake } = fileConfig.alerts;
   const alerts: AlertsConfig = { maxBodyBytes: max_body_bytes, flapWindowMs: flap_window, slackMinIntervalMs: slack_min_interval, maxConcurrentIntake: max_concurrent_intake, maxQueuedIntake: max_queued_intake };
-  return { ok: true, config: { env: parsedEnv.data, slack: fileConfig.slack, channels: fileConfig.channels, severities, slaPolicy, services: fileConfig.services, severityRules, alerts, appHome: { refreshEveryMs: fileConfig.app_home.refresh_every, viewerTtlMs: fileConfig.app_home.viewer_ttl }, sla: resolveSlaConfig(fileConfig), paperTrail: fileConfig.paper_trail, gates: fileConfig.gates, source: configPath } };
+  return { ok: true, config: { env: parsedEnv.data, slack: fileConfig.slack, channels: fileConfig.channels, severities, slaPolicy, services: fileConfig.services, severityRules, alerts, appHome: { refreshEveryMs: fileConfig.app_home.refresh_every, viewerTtlMs: fileConfig.app_home.viewer_ttl }, sla: resolveSlaConfig(fileConfig), paperTrail: fileConfig.paper_trail, gates: fileConfig.gates, drills: fileConfig.drills, source: configPath } };
 }
 
 /**

@@ -2,6 +2,7 @@ import { checkTransition, isOpenStatus, type IncidentStatus } from './lifecycle'
 import { refuse, type Result } from './result';
 import type { Severity } from './severity';
 import type { TimelineEventInput } from './timeline';
+import { drillTitle, type DrillMark } from './drills/drill-mark';
 
 /** Where an incident came from. */
 export type IncidentSource = 'slack' | 'alertmanager' | 'pagerduty' | 'generic';
@@ -54,6 +55,8 @@ export interface Incident {
   github?: GitHubIssueLink | null;
   /** Opened by an alert whose classifier rule has `auto_rollback: true` (the rollback feature acts on it). */
   autoRollback?: { rule: string } | null;
+  /** A rehearsal, not a real incident: marked DRILL everywhere, pages nobody, kept out of metrics. */
+  drill?: DrillMark | null;
 }
 
 export interface OnCall {
@@ -116,6 +119,7 @@ export interface NewIncident {
   commander?: string | null;
   alerts?: IncidentAlerts | null;
   autoRollback?: { rule: string } | null;
+  drill?: DrillMark | null;
 }
 
 /** A change to apply: the incident after it and the timeline entries it writes. */
@@ -124,7 +128,7 @@ export type Change = Result<{ incident: Incident; events: TimelineEventInput[] }
 export function createIncident(id: string, input: NewIncident, now: number): { incident: Incident; events: TimelineEventInput[] } {
   const incident: Incident = {
     id,
-    title: input.title,
+    title: input.drill ? drillTitle(input.title) : input.title,
     summary: input.summary ?? '',
     severity: input.severity,
     severityReason: input.severityReason ?? `${input.severity} chosen by <@${input.openedBy}>`,
@@ -148,10 +152,11 @@ export function createIncident(id: string, input: NewIncident, now: number): { i
     version: 0,
     ...(input.alerts ? { alerts: input.alerts } : {}),
     ...(input.autoRollback ? { autoRollback: input.autoRollback } : {}),
+    ...(input.drill ? { drill: input.drill } : {}),
   };
   return {
     incident,
-    events: [{ at: now, actor: input.openedBy, kind: 'opened', text: `Opened ${input.severity}: ${input.title}`, details: { severity: input.severity, source: incident.source, ...(input.autoRollback ? { autoRollback: input.autoRollback.rule } : {}) } }],
+    events: [{ at: now, actor: input.openedBy, kind: 'opened', text: `Opened ${input.severity}: ${incident.title}`, details: { severity: input.severity, source: incident.source, ...(input.drill ? { drill: input.drill.scenario } : {}), ...(input.autoRollback ? { autoRollback: input.autoRollback.rule } : {}) } }],
   };
 }
 

@@ -8,7 +8,7 @@ import type { CoreContext, Feature } from './feature';
  * Alerts in (issue 3): webhooks → intake → incidents. The intake also observes incidents,
  * so a group whose incident resolves opens a new one on its next firing alert.
  */
-export function alertsFeature(core: CoreContext): Feature & { alertStore: RedisAlertStore } {
+export function alertsFeature(core: CoreContext): Feature & { alertStore: RedisAlertStore; intake: AlertIntake } {
   const { config, redis, log, metrics, service } = core;
   const alertStore = new RedisAlertStore(redis, config.env.REDIS_PREFIX);
   const intake = new AlertIntake({ service, alerts: alertStore, rules: config.severityRules, flapWindowMs: config.alerts.flapWindowMs, log: log.child({ component: 'alerts' }) });
@@ -16,6 +16,7 @@ export function alertsFeature(core: CoreContext): Feature & { alertStore: RedisA
   return {
     name: 'alerts',
     alertStore,
+    intake,
     routes: alertRoutes({
       intake,
       webhookToken: config.env.ALERT_WEBHOOK_TOKEN,

@@ -1,5 +1,4 @@
 import type { App, CustomRoute } from '@slack/bolt';
-import type { Redis } from 'ioredis';
 import type { RedisIdempotency } from '../adapters/outbound/redis/redis-idempotency';
 import type { RedisIncidentStore } from '../adapters/outbound/redis/redis-incident-store';
 import type { RedisRollbackRecords } from '../adapters/outbound/redis/redis-rollback-records';
@@ -8,10 +7,12 @@ import type { SlackIncidentPublisher } from '../adapters/outbound/slack/slack-in
 import type { SlackListeners } from '../adapters/inbound/slack/slack-router';
 import type { TimerEngine, TimerHandler } from '../adapters/outbound/timers/timer';
 import type { IncidentService } from '../app/incident-service';
+import type { RollbackPlans } from '../app/rollback-ports';
 import type { Config } from '../config/load-config';
 import type { Clock } from '../domain/clock';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
+import type { RedisClient } from '../adapters/outbound/redis/key-space';
 
 /** What every capability is built from: the validated config and the shared core. */
 export interface CoreContext {
@@ -19,13 +20,15 @@ export interface CoreContext {
   clock: Clock;
   log: Logger;
   metrics: Metrics;
-  redis: Redis;
+  redis: RedisClient;
   store: RedisIncidentStore;
   idempotency: RedisIdempotency;
   service: IncidentService;
   timers: TimerEngine;
   /** The rollback paper trail (decisions, executions, verifications), shared by rollback and report. */
   rollbackRecords: RedisRollbackRecords;
+  /** Rollback plans of drill incidents (simulated runners), when drills are on. */
+  drillPlans?: RollbackPlans;
 }
 
 /** Available once the Slack app exists. */

@@ -40,7 +40,8 @@ export interface RollbackFeature extends Feature {
 export function rollbackFeature(core: CoreContext): RollbackFeature {
   const { config, redis, log, clock, metrics, service, timers, rollbackRecords } = core;
   const byName = new Map(config.services.filter((s) => s.rollback).map((s) => [s.name, s]));
-  const plans: RollbackPlans = (name) => byName.get(name)?.rollback ?? null;
+  // A drill incident's service names its scenario, whose plan only simulates runners.
+  const plans: RollbackPlans = (name) => byName.get(name)?.rollback ?? core.drillPlans?.(name) ?? null;
   const requests = new RedisRollbackRequests(redis, config.env.REDIS_PREFIX);
   const checks = new CheckRunner({ logger: log });
   const startedListeners = new Set<(pid: number) => void>();

@@ -8,13 +8,18 @@ export interface Child {
   rssMb(): number;
   stop(): Promise<void>;
   kill9(): void;
+  /** Everything it wrote to stdout and stderr so far (its logs). */
+  output(): string;
 }
 
 /** Starts `node --import tsx <script>` and waits for its "READY <port>" line. */
 export async function startChild(script: string, env: Record<string, string>, timeoutMs = 20_000): Promise<Child> {
   const child = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
+  let all = '';
   child.stderr!.on('data', (d) => (stderr += String(d)));
+  child.stderr!.on('data', (d) => (all += String(d)));
+  child.stdout!.on('data', (d) => (all += String(d)));
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${script} did not start: ${stderr.slice(-2000)}`)), timeoutMs);
     let out = '';
@@ -43,6 +48,9 @@ export async function startChild(script: string, env: Record<string, string>, ti
     },
     kill9() {
       child.kill('SIGKILL');
+    },
+    output() {
+      return all;
     },
   };
 }

@@ -56,6 +56,8 @@ export class PagerDutySync implements IncidentObserver {
   ) {}
 
   private pages(incident: Incident): boolean {
+    // A drill pages nobody unless its scenario says so.
+    if (incident.drill && !incident.drill.page) return false;
     return this.deps.canPage && incident.source !== 'pagerduty' && this.deps.settings.pagerDuty.pageSeverities.includes(incident.severity);
   }
 
@@ -94,6 +96,7 @@ export class PagerDutySync implements IncidentObserver {
   /** Escalation level 1 (first response missed): page on-call; answers the line for the timeline. */
   async escalate(incident: Incident): Promise<string> {
     if (incident.source === 'pagerduty') return 'the incident came from PagerDuty, which pages its own on-call';
+    if (incident.drill && !incident.drill.page) return 'a drill pages nobody (its scenario has `page: false`)';
     if (!this.deps.canPage) return 'paging is not configured (set PAGERDUTY_ROUTING_KEY; `pagerduty.enabled` must not be false)';
     await this.queue(incident.id, 'trigger', `escalation:${incident.severity}`);
     return 'paging on-call through PagerDuty';

@@ -5,6 +5,7 @@ import { diffTimers } from '../../domain/sla/diff-timers';
 import { planTimers } from '../../domain/sla/plan-timers';
 import type { SlaPlanOptions, SlaTimerKind } from '../../domain/sla/sla-timer';
 import type { SlaPolicy } from '../../domain/sla-policy';
+import { policyFor } from '../../domain/drills/drill-policy';
 import type { Logger } from '../../logger';
 import type { IncidentObserver } from '../incident-service';
 import type { RedisIncidentStore } from '../../adapters/outbound/redis/redis-incident-store';
@@ -51,7 +52,7 @@ export class SlaPlanner implements IncidentObserver {
       const incident = await store.get(incidentId);
       if (!incident) return { scheduled, cancelled };
       const existing = (await timers.list(`${incidentId}:`)).filter((t) => SLA_TIMER_KINDS.has(t.kind));
-      const { toSchedule, toCancel } = diffTimers(existing, planTimers(incident, policy, clock(), options));
+      const { toSchedule, toCancel } = diffTimers(existing, planTimers(incident, policyFor(incident, policy), clock(), options));
       for (const timer of toSchedule) if ((await timers.schedule(timer)) === 'scheduled') scheduled++;
       for (const key of toCancel) if (await timers.cancel(key)) cancelled++;
       const after = await store.get(incidentId);

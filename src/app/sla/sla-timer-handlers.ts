@@ -6,6 +6,7 @@ import { gateFacts, type Incident } from '../../domain/incident';
 import { evaluateTimerOnFire } from '../../domain/sla/evaluate-timer-on-fire';
 import type { SlaTimer, SlaTimerKind } from '../../domain/sla/sla-timer';
 import type { SlaPolicy } from '../../domain/sla-policy';
+import { policyFor } from '../../domain/drills/drill-policy';
 import type { TimelineEventInput } from '../../domain/timeline';
 import type { Logger } from '../../logger';
 import type { Metrics } from '../../metrics';
@@ -40,6 +41,13 @@ type Effect = (incident: Incident, timer: SlaTimer, ctx: { lateByMs: number | nu
 export function slaTimerHandlers(deps: SlaHandlerDeps): Record<SlaTimerKind, TimerHandler> {
   const { store, clock, policy, settings, planner, notifier, pagerDuty, once, metrics, log } = deps;
 
+  // A drill played faster runs every clock faster too.
+  const targets = (incident: Incident) => policyFor(incident, policy)[incident.severity];
+  // Drills stay out of the metrics: they rehearse the procedure, they are not incidents.
+  const count = (incident: Incident, add: () => void) => {
+    if (!incident.drill) add();
+  };
+
   const contacts = (incident: Incident): EscalationContacts => {
     const override = incident.service ? settings.services[incident.service]?.escalation : undefined;
     return { level2: override?.level2 ?? settings.escalation.level2, level3: override?.level3 ?? settings.escalation.level3 };
@@ -64,28 +72,28 @@ export function slaTimerHandlers(deps: SlaHandlerDeps): Record<SlaTimerKind, Tim
 
   const breach = async (timer: SlaTimer, incident: Incident, clockName: string, overdueMs: number, now: number) => {
     const ran = await appendOnce(incident.id, `sla:${timer.key}:breach`, { at: now, actor: 'bot', kind: 'sla_breach', text: `SLA breached: ${clockName.replace('_', ' ')} (${incident.severity})`, details: { clock: clockName, severity: incident.severity, overdueMs, dueAt: timer.dueAt } });
-    if (ran) metrics.slaBreaches.inc({ kind: clockName, severity: incident.severity });
+    if (ran) count(incident, () => metrics.slaBreaches.inc({ kind: clockName, severity: incident.severity }));
     await notifier.refresh(incident.id);
   };
 
   const effects: Record<SlaTimerKind, Effect> = {
     async update_reminder(incident, timer, { lateByMs, now }) {
-      const notice: SlaNotice = { kind: 'update_due', incident, now, lateByMs, timerKey: timer.key, everyMs: policy[incident.severity].updateEveryMs, since: timer.payload.since ?? incident.createdAt, lastUpdateBy: incident.lastUpdateBy };
+      const notice: SlaNotice = { kind: 'update_due', incident, now, lateByMs, timerKey: timer.key, everyMs: targets(incident).updateEveryMs, since: timer.payload.since ?? incident.createdAt, lastUpdateBy: incident.lastUpdateBy };
       await post(timer, incident, 'incident', notice);
-      metrics.remindersSent.inc({ kind: 'status_update' });
+      count(incident, () => metrics.remindersSent.inc({ kind: 'status_update' }));
     },
     async first_response_breach(incident, timer, { lateByMs, overdueMs, now }) {
       await breach(timer, incident, 'first_response', overdueMs, now);
-      await post(timer, incident, 'incident', { kind: 'first_response_breach', incident, now, lateByMs, timerKey: timer.key, targetMs: policy[incident.severity].firstResponseMs });
+      await post(timer, incident, 'incident', { kind: 'first_response_breach', incident, now, lateByMs, timerKey: timer.key, targetMs: targets(incident).firstResponseMs });
     },
     async resolution_warning(incident, timer, { lateByMs, now }) {
-      const dueAt = incident.createdAt + policy[incident.severity].resolveWithinMs;
-      await post(timer, incident, 'incident', { kind: 'resolution_warning', incident, now, lateByMs, timerKey: timer.key, dueAt, targetMs: policy[incident.severity].resolveWithinMs });
-      metrics.remindersSent.inc({ kind: 'resolution_warning' });
+      const dueAt = incident.createdAt + targets(incident).resolveWithinMs;
+      await post(timer, incident, 'incident', { kind: 'resolution_warning', incident, now, lateByMs, timerKey: timer.key, dueAt, targetMs: targets(incident).resolveWithinMs });
+      count(incident, () => metrics.remindersSent.inc({ kind: 'resolution_warning' }));
     },
     async resolution_breach(incident, timer, { lateByMs, overdueMs, now }) {
       await breach(timer, incident, 'resolution', overdueMs, now);
-      await post(timer, incident, 'incident', { kind: 'resolution_breach', incident, now, lateByMs, timerKey: timer.key, targetMs: policy[incident.severity].resolveWithinMs, overdueMs });
+      await post(timer, incident, 'incident', { kind: 'resolution_breach', incident, now, lateByMs, timerKey: timer.key, targetMs: targets(incident).resolveWithinMs, overdueMs });
     },
     async escalation(incident, timer, { lateByMs, now }) {
       const level = timer.payload.level ?? 1;
@@ -99,16 +107,16 @@ export function slaTimerHandlers(deps: SlaHandlerDeps): Record<SlaTimerKind, Tim
         await timeline(timer, { at: now, actor: 'bot', kind: 'escalation', text: `Escalation level ${level}: ${list.length ? `mentioned ${list.length} contact(s)` : 'no contacts configured'}`, details: { level, mentions: list } });
         await post(timer, incident, 'incident_and_response', { kind: 'escalation', incident, now, lateByMs, timerKey: timer.key, level, afterMs, mentions: list });
       }
-      await once(`sla:${timer.key}:counted`, async () => void metrics.escalations.inc({ level: String(level) }));
+      await once(`sla:${timer.key}:counted`, async () => count(incident, () => metrics.escalations.inc({ level: String(level) })));
     },
     async monitoring_end(incident, timer, { lateByMs, now }) {
       await post(timer, incident, 'incident', { kind: 'monitoring_end', incident, now, lateByMs, timerKey: timer.key, resolvedAt: timer.payload.resolvedAt ?? incident.resolvedAt ?? now });
-      metrics.remindersSent.inc({ kind: 'monitoring_end' });
+      count(incident, () => metrics.remindersSent.inc({ kind: 'monitoring_end' }));
     },
     async report_missing(incident, timer, { lateByMs, now }) {
       if (gateFacts(incident).reportWrittenAt !== null) return;
       await post(timer, incident, 'incident', { kind: 'report_missing', incident, now, lateByMs, timerKey: timer.key, resolvedAt: timer.payload.resolvedAt ?? incident.resolvedAt ?? now });
-      metrics.remindersSent.inc({ kind: 'report_missing' });
+      count(incident, () => metrics.remindersSent.inc({ kind: 'report_missing' }));
     },
   };
 
@@ -116,7 +124,7 @@ export function slaTimerHandlers(deps: SlaHandlerDeps): Record<SlaTimerKind, Tim
     const timer = scheduled as unknown as SlaTimer;
     const now = clock();
     const incident = await store.get(timer.payload.incidentId);
-    const verdict = evaluateTimerOnFire(incident, timer, now, incident ? policy[incident.severity] : undefined);
+    const verdict = evaluateTimerOnFire(incident, timer, now, incident ? targets(incident) : undefined);
     const tlog = log.child({ incidentId: timer.payload.incidentId, timer: timer.key });
     if (!verdict.apply || !incident) {
       tlog.debug({ reason: verdict.apply ? 'no incident' : verdict.reason }, 'SLA timer no longer applies');

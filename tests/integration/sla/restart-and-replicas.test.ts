@@ -33,22 +33,27 @@ describe('SLA timers across restarts and replicas', () => {
     await second.stop({ cleanup: false });
   });
 
-  it('downtime across due times: each missed clock fires once at start, marked late; missed reminders collapse into one', { timeout: 15_000 }, async () => {
+  it('downtime across due times: each missed clock fires once at start, marked late; missed reminders collapse into one', { timeout: 40_000 }, async () => {
     const slack = await new SlackStandIn().start();
-    const file = slaFile({ P0: { first_response: '1s', update_every: '1s' } });
+    // Reminders every 2 s: the restart lands 1.5 s before the next one is due, room for a slow start.
+    const file = slaFile({ P0: { first_response: '1s', update_every: '2s' } });
     const first = await start({ slack, file });
     const { id, openedAt } = await openIncident(first, 'open P0 every bot down');
     await first.stop({ cleanup: false });
-    await pause(3700 - (Date.now() - openedAt)); // first response due at +1 s; reminders at +1, +2, +3 s: all while down
+    await pause(4500 - (Date.now() - openedAt)); // first response due at +1 s; reminders at +2, +4 s: all while down
     const restartedAt = Date.now();
     await start({ slack, file, prefix: first.prefix });
-    const breach = await waitFor(() => notices(slack, { incident: id, kind: 'first_response_breach' })[0], 'late breach', 5000);
-    expect(breach.at - restartedAt).toBeLessThan(2000);
+    const startedAt = Date.now();
+    const breach = await waitFor(() => notices(slack, { incident: id, kind: 'first_response_breach' })[0], 'late breach', 10_000);
+    // Fired by the start-up catch-up, not by a later tick (a loaded machine can make the start itself slow).
+    expect(breach.at - startedAt).toBeLessThan(3000);
     expect(breach.args.text).toMatch(/_\(late by \d+s\)_/);
-    await pause(1300 - (Date.now() - restartedAt));
+    const dueOf = (c: { args: Record<string, any> }): number => Number(c.args.metadata.event_payload.timer.split(':').pop());
+    await waitFor(() => notices(slack, { incident: id, kind: 'update_due' }).some((c) => dueOf(c) < restartedAt) || undefined, 'catch-up reminder', 10_000);
+    await pause(1300); // room for a duplicate catch-up to show itself
     const reminders = notices(slack, { incident: id, kind: 'update_due' });
-    const dues = reminders.map((c) => Number(c.args.metadata.event_payload.timer.split(':').pop()));
-    // The reminders due while every bot was down (+1, +2, +3 s) collapse into one catch-up (the
+    const dues = reminders.map(dueOf);
+    // The reminders due while every bot was down (+2, +4 s) collapse into one catch-up (the
     // latest); later ones come on time. Judged by due time, not by how fast the restart was.
     expect(dues.filter((due) => due < restartedAt)).toHaveLength(1);
     expect(dues.filter((due) => due < restartedAt)[0]! - openedAt).toBeGreaterThanOrEqual(3000);

@@ -27,6 +27,10 @@ describe('/incident parsing', () => {
     ['reopen', { kind: 'reopen', id: null }],
     ['show INC-20261121-001', { kind: 'show', id: 'INC-20261121-001' }],
     ['rollback checkout v41', { kind: 'rollback', id: null, args: 'checkout v41' }],
+    ['drill', { kind: 'drill', action: 'list', scenario: '' }],
+    ['drill list', { kind: 'drill', action: 'list', scenario: '' }],
+    ['drill P1-Error-Spike', { kind: 'drill', action: 'start', scenario: 'p1-error-spike' }],
+    ['drill stop', { kind: 'drill', action: 'stop', scenario: '' }],
   ])('%j', (text, expected) => {
     expect(parseIncidentCommand(text)).toEqual(expected);
   });
@@ -42,6 +46,7 @@ describe('/incident parsing', () => {
     ['commander @bob', /Mention the new commander/],
     ['note', /needs some text/],
     ['show banana', /not an incident id/],
+    ['drill p1-error-spike now please', /Name one scenario: `\/incident drill p1-error-spike`/],
   ])('refuses %j with what to type instead', (text, message) => {
     const parsed = parseIncidentCommand(text);
     expect(parsed.kind).toBe('error');

@@ -1,4 +1,5 @@
 import type { Signals } from '../../../domain/classifier/signals';
+import type { DrillMark } from '../../../domain/drills/drill-mark';
 
 export type { Signals } from '../../../domain/classifier/signals';
 
@@ -39,6 +40,8 @@ export interface AlertBatch {
   /** Alerts the sender dropped before sending (Alertmanager `max_alerts`); they exist but we cannot see them. */
   truncatedAlerts: number;
   receiver?: string;
+  /** Alerts played by a drill: the incident they open is a drill (see DrillMark). */
+  drill?: DrillMark;
 }
 
 /** Refusal codes the alert routes map to HTTP answers (invalid → 400, ignored → 202). */

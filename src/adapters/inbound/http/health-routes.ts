@@ -1,10 +1,9 @@
 import type { CustomRoute } from '@slack/bolt';
-import type { Redis } from 'ioredis';
 import type { Metrics } from '../../../metrics';
 import { sendJson } from './http-helpers';
 
 /** Liveness, readiness (Redis must answer within a second) and Prometheus metrics. */
-export function healthRoutes(redis: Redis, metrics: Metrics): CustomRoute[] {
+export function healthRoutes(redis: { ping(): Promise<string> }, metrics: Metrics): CustomRoute[] {
   return [
     { path: '/healthz', method: ['GET'], handler: (_req, res) => sendJson(res, 200, { status: 'ok' }) },
     {

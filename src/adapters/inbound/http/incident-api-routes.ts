@@ -40,6 +40,8 @@ export function incidentJson(service: IncidentService, incident: Incident, timel
       ...(timeline ? { breaches: timeline.filter((e) => e.kind === 'sla_breach').map((e) => ({ at: iso(e.at), clock: e.details?.clock ?? null, severity: e.details?.severity ?? null, overdueMs: e.details?.overdueMs ?? null })) } : {}),
     },
     oncall: incident.oncall ? { ...incident.oncall, at: iso(incident.oncall.at) } : null,
+    // A rehearsal: consumers that count incidents leave these out.
+    drill: incident.drill ?? null,
     ...(timeline ? { timeline: timeline.map((e) => ({ id: e.id, at: iso(e.at), actor: e.actor, kind: e.kind, text: e.text, details: e.details ?? {} })) } : {}),
   };
 }

@@ -20,6 +20,7 @@ export type ParsedCommand =
   | { kind: 'rollback'; id: string | null; args: string }
   | { kind: 'report'; id: string | null }
   | { kind: 'action'; id: string | null; item: ActionItem }
+  | { kind: 'drill'; action: 'list' | 'start' | 'stop'; scenario: string }
   | { kind: 'error'; message: string };
 
 /** Takes an optional leading incident id off the arguments. */
@@ -131,6 +132,13 @@ export function parseIncidentCommand(text: string): ParsedCommand {
     case 'rollback': {
       const { id, rest } = takeId(args);
       return { kind: 'rollback', id, args: rest };
+    }
+    case 'drill': {
+      const [name = '', ...extra] = args.split(/\s+/).filter(Boolean);
+      if (!name || name.toLowerCase() === 'list') return { kind: 'drill', action: 'list', scenario: '' };
+      if (extra.length) return { kind: 'error', message: `Name one scenario: \`/incident drill ${name.slice(0, 40)}\` (\`/incident drill\` lists them).` };
+      if (name.toLowerCase() === 'stop') return { kind: 'drill', action: 'stop', scenario: '' };
+      return { kind: 'drill', action: 'start', scenario: name.toLowerCase() };
     }
     default:
       return { kind: 'error', message: `Unknown subcommand "${sub.slice(0, 30)}". Try \`/incident help\`.` };

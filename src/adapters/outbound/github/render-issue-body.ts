@@ -24,7 +24,7 @@ export function retagTitle(title: string, severity: Incident['severity']): strin
 
 export function incidentLabels(incident: Incident): string[] {
   // Label names are capped at 50 characters.
-  return ['incident', `severity:${incident.severity}`, ...(incident.service ? [truncate(`service:${incident.service}`, 50)] : [])];
+  return ['incident', `severity:${incident.severity}`, ...(incident.service ? [truncate(`service:${incident.service}`, 50)] : []), ...(incident.drill ? ['drill'] : [])];
 }
 
 /** `https://acme.slack.com/archives/C123/p1700000000000100`, Slack's permalink shape. */

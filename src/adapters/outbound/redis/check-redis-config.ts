@@ -1,12 +1,12 @@
-import type { Redis } from 'ioredis';
 import type { Logger } from '../../../logger';
+import type { RedisClient } from './key-space';
 
 /**
  * Redis is the one store: incidents, timelines and timers must survive a Redis restart and
  * must never be evicted. Warns (does not refuse to start) when the server is set up to
  * lose them. Managed Redis often disables CONFIG; then we can only say we could not check.
  */
-export async function checkRedisConfig(redis: Redis, log: Logger): Promise<string[]> {
+export async function checkRedisConfig(redis: RedisClient, log: Logger): Promise<string[]> {
   const warnings: string[] = [];
   try {
     const [, appendonly] = (await redis.config('GET', 'appendonly')) as string[];

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import { keySpace, type KeySpace, type RedisClient } from './key-space';
 
 /**
  * Folds a delivery's alerts into the incident's per-fingerprint state in one step.
@@ -89,13 +89,17 @@ type Scripted = Record<string, (...args: unknown[]) => Promise<unknown>>;
 /**
  * Alert groups and per-incident alert state in Redis. The group → incident map plus the
  * store's create idempotency key (`alertgroup:<group>:<generation>`) make concurrent
- * identical alerts open exactly one incident.
+ * identical alerts open exactly one incident. Group and delivery keys are touched one at a
+ * time; an incident's two alert keys go together (record, counts) and share a hash tag.
  */
 export class RedisAlertStore {
+  private readonly keys: KeySpace;
+
   constructor(
-    private readonly redis: Redis,
-    private readonly prefix: string,
+    private readonly redis: RedisClient,
+    prefix: string,
   ) {
+    this.keys = keySpace(redis, prefix);
     redis.defineCommand('ibRecordAlerts', { numberOfKeys: 2, lua: RECORD_SCRIPT });
     redis.defineCommand('ibBindAlertGroup', { numberOfKeys: 1, lua: BIND_SCRIPT });
     redis.defineCommand('ibRetireAlertGroup', { numberOfKeys: 1, lua: RETIRE_SCRIPT });
@@ -113,7 +117,11 @@ export class RedisAlertStore {
   }
 
   private groupKey(groupKey: string): string {
-    return `${this.prefix}alertgroup:${RedisAlertStore.groupId(groupKey)}`;
+    return this.keys.key(`alertgroup:${RedisAlertStore.groupId(groupKey)}`);
+  }
+
+  private alertKey(incidentId: string, what: 'state' | 'meta'): string {
+    return this.keys.tagged(`alerts:${incidentId}`, `alerts:${incidentId}:${what}`);
   }
 
   async group(groupKey: string): Promise<AlertGroupRef> {
@@ -140,8 +148,8 @@ export class RedisAlertStore {
   async record(incidentId: string, alerts: { fingerprint: string; value: string }[]): Promise<AlertRecord> {
     const pairs = alerts.flatMap((a) => [a.fingerprint, a.value]);
     const [firing, total, receipts, seq, changed, added] = (await this.scripts.ibRecordAlerts!(
-      `${this.prefix}alerts:${incidentId}:state`,
-      `${this.prefix}alerts:${incidentId}:meta`,
+      this.alertKey(incidentId, 'state'),
+      this.alertKey(incidentId, 'meta'),
       String(alerts.length),
       String(STATE_TTL_MS),
       ...pairs,
@@ -151,7 +159,7 @@ export class RedisAlertStore {
 
   /** Current counts for an incident (read API). */
   async counts(incidentId: string): Promise<{ firing: number; resolved: number; total: number; receipts: number } | null> {
-    const [[, meta], [, total]] = ((await this.redis.multi().hmget(`${this.prefix}alerts:${incidentId}:meta`, 'firing', 'receipts').hlen(`${this.prefix}alerts:${incidentId}:state`).exec()) ?? []) as [
+    const [[, meta], [, total]] = ((await this.redis.multi().hmget(this.alertKey(incidentId, 'meta'), 'firing', 'receipts').hlen(this.alertKey(incidentId, 'state')).exec()) ?? []) as [
       [unknown, (string | null)[]],
       [unknown, number],
     ];
@@ -162,11 +170,11 @@ export class RedisAlertStore {
 
   /** First delivery of a sender's event id wins; repeats within the TTL are duplicates. */
   async claimDelivery(source: string, deliveryId: string, ttlMs = 86_400_000): Promise<boolean> {
-    return (await this.redis.set(`${this.prefix}alertdelivery:${source}:${deliveryId}`, '1', 'PX', ttlMs, 'NX')) === 'OK';
+    return (await this.redis.set(this.keys.key(`alertdelivery:${source}:${deliveryId}`), '1', 'PX', ttlMs, 'NX')) === 'OK';
   }
 
   /** Gives a delivery back after a failure so the sender's retry is processed. */
   async releaseDelivery(source: string, deliveryId: string): Promise<void> {
-    await this.redis.del(`${this.prefix}alertdelivery:${source}:${deliveryId}`);
+    await this.redis.del(this.keys.key(`alertdelivery:${source}:${deliveryId}`));
   }
 }

@@ -1,23 +1,28 @@
-import type { Redis } from 'ioredis';
 import type { DecisionIntent, DecisionIntentStore } from '../../../app/rollback-ports';
+import { keySpace, type KeySpace, type RedisClient } from './key-space';
 
 /**
  * One hash of intents (id → JSON) and one lease key per intent. Recording writes both in one
  * MULTI, so an intent is never there without its holder's lease; a replica takes an abandoned
- * one with SET NX on its lease, so exactly one replica applies it.
+ * one with SET NX on its lease, so exactly one replica applies it. On a Cluster all of them
+ * share one hash tag, since a MULTI touches the hash and a lease together.
  */
 export class RedisDecisionIntents implements DecisionIntentStore {
+  private readonly keys: KeySpace;
+
   constructor(
-    private readonly redis: Redis,
-    private readonly prefix: string,
-  ) {}
+    private readonly redis: RedisClient,
+    prefix: string,
+  ) {
+    this.keys = keySpace(redis, prefix);
+  }
 
   private get hash(): string {
-    return `${this.prefix}rollback:decision-intents`;
+    return this.keys.tagged('decision-intents', 'rollback:decision-intents');
   }
 
   private lease(id: string): string {
-    return `${this.prefix}rollback:decision-intent-lease:${id}`;
+    return this.keys.tagged('decision-intents', `rollback:decision-intent-lease:${id}`);
   }
 
   async record(intent: DecisionIntent, leaseMs: number): Promise<void> {

@@ -1,10 +1,10 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './key-space';
 import { runOnce, type RunOnceOptions, type RunOnceResult } from '../timers/run-once';
 
 /** Idempotency records: the first caller of a key wins; later callers see what it stored. */
 export class RedisIdempotency {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 

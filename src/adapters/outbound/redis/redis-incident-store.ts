@@ -1,9 +1,10 @@
-import type { Redis } from 'ioredis';
 import type { Change, Incident } from '../../../domain/incident';
 import { dayKey } from '../../../domain/incident-id';
 import { isOpenStatus } from '../../../domain/lifecycle';
 import type { Refusal } from '../../../domain/result';
 import type { TimelineEvent, TimelineEventInput } from '../../../domain/timeline';
+import { confirmReplicated } from './confirm-replicated';
+import { keySpace, type KeySpace, type RedisClient } from './key-space';
 
 const ID_PLACEHOLDER = '__INCIDENT_ID__';
 
@@ -11,16 +12,16 @@ const ID_PLACEHOLDER = '__INCIDENT_ID__';
  * Creates an incident in one atomic step: idempotency check, per-day counter, the incident,
  * both indexes and the first timeline entries. A retry with the same idempotency key returns
  * the first incident's id and writes nothing.
- * KEYS: 1 idempotency key ('' for none), 2 day counter
- * ARGV: 1 prefix, 2 id stem ("INC-20261121-"), 3 incident JSON with the id placeholder,
+ * KEYS: 1 day counter, 2 idempotency key (absent for none: on a Cluster every key given must be a real one of the slot)
+ * ARGV: 1 key stem of the incident keys (the prefix, plus the hash tag on a Cluster), 2 id stem ("INC-20261121-"), 3 incident JSON with the id placeholder,
  *       4 createdAt (score), 5 idempotency TTL ms, 6.. timeline event JSONs
  */
 const CREATE_SCRIPT = `
-if KEYS[1] ~= '' then
-  local existing = redis.call('GET', KEYS[1])
+if KEYS[2] then
+  local existing = redis.call('GET', KEYS[2])
   if existing then return {0, existing} end
 end
-local n = redis.call('INCR', KEYS[2])
+local n = redis.call('INCR', KEYS[1])
 local id = ARGV[2] .. string.format('%03d', n)
 local json = ARGV[3]
 local s, e = string.find(json, '${ID_PLACEHOLDER}', 1, true)
@@ -31,7 +32,7 @@ redis.call('ZADD', ARGV[1] .. 'incidents:all', ARGV[4], id)
 for i = 6, #ARGV do
   redis.call('XADD', ARGV[1] .. 'timeline:' .. id, '*', 'e', ARGV[i])
 end
-if KEYS[1] ~= '' then redis.call('SET', KEYS[1], id, 'PX', ARGV[5]) end
+if KEYS[2] then redis.call('SET', KEYS[2], id, 'PX', ARGV[5]) end
 return {1, id}
 `;
 
@@ -53,19 +54,28 @@ return 1
 
 export type UpdateOutcome = { ok: true; incident: Incident; events: TimelineEventInput[] } | Refusal | { ok: false; code: 'incident.not_found'; reason: string };
 
-/** Incidents, indexes and timelines in Redis, every key under the configured prefix. */
+/**
+ * Incidents, indexes and timelines in Redis, every key under the configured prefix. Creating
+ * one writes the day counter, the incident, both indexes and its timeline in one script, so on
+ * a Cluster they all share the `incidents` hash tag (one slot): the data is small, and one
+ * atomic step is what makes ids unique and a retried create a no-op.
+ */
 export class RedisIncidentStore {
+  private readonly keys: KeySpace;
+
   constructor(
-    private readonly redis: Redis,
-    private readonly prefix: string,
+    private readonly redis: RedisClient,
+    prefix: string,
     private readonly idempotencyTtlMs = 7 * 86_400_000,
   ) {
-    redis.defineCommand('ibCreateIncident', { numberOfKeys: 2, lua: CREATE_SCRIPT });
+    this.keys = keySpace(redis, prefix);
+    // The number of keys comes with each call (1 or 2).
+    redis.defineCommand('ibCreateIncident', { lua: CREATE_SCRIPT });
     redis.defineCommand('ibUpdateIncident', { numberOfKeys: 3, lua: UPDATE_SCRIPT });
   }
 
   key(...parts: string[]): string {
-    return this.prefix + parts.join(':');
+    return this.keys.tagged('incidents', parts.join(':'));
   }
 
   /**
@@ -76,15 +86,16 @@ export class RedisIncidentStore {
     const createdAt = build.incident.createdAt;
     const template = JSON.stringify({ ...build.incident, id: ID_PLACEHOLDER, version: 1 });
     const [created, id] = (await (this.redis as unknown as Record<string, (...args: unknown[]) => Promise<[number, string]>>).ibCreateIncident!(
-      idempotencyKey ? this.key('idem', idempotencyKey) : '',
-      this.key('seq', dayKey(createdAt)),
-      this.prefix,
+      ...(idempotencyKey ? [2, this.key('seq', dayKey(createdAt)), this.key('idem', idempotencyKey)] : [1, this.key('seq', dayKey(createdAt))]),
+      this.key(''),
       `INC-${dayKey(createdAt)}-`,
       template,
       String(createdAt),
       String(this.idempotencyTtlMs),
       ...build.events.map((e) => JSON.stringify(e)),
     )) as [number, string];
+    // Announced right after: a failover must not lose it (and hand its id to another incident).
+    if (created === 1) await confirmReplicated(this.redis);
     const incident = await this.get(id);
     if (!incident) throw new Error(`incident ${id} vanished right after creation`);
     return { created: created === 1, incident };

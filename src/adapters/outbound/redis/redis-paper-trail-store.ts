@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import type { ActionItem, ReportInput } from '../../../domain/report/report-input';
+import type { RedisClient } from './key-space';
 
 /** An action item as kept: what was asked, by whom, and its follow-up issue once created. */
 export interface StoredActionItem extends ActionItem {
@@ -39,7 +39,7 @@ export interface GitHubSyncState {
 /** The paper trail's own records per incident: report answers, action items, GitHub sync progress. */
 export class RedisPaperTrailStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 

@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import type { DecisionRecord, ExecutionRecord, VerificationRecord } from '../../../domain/report/records';
+import type { RedisClient } from './key-space';
 
 /**
  * The rollback paper trail of each incident, append-only lists in Redis: every decision
@@ -9,7 +9,7 @@ import type { DecisionRecord, ExecutionRecord, VerificationRecord } from '../../
  */
 export class RedisRollbackRecords {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 

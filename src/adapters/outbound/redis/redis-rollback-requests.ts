@@ -1,7 +1,8 @@
-import type { Redis } from 'ioredis';
 import type { Refusal } from '../../../domain/result';
 import { isFinal, type RequestChange, type RollbackRequest } from '../../../domain/rollback/rollback-request';
 import { LuaScript } from '../timers/run-script';
+import { confirmReplicated } from './confirm-replicated';
+import { keySpace, type KeySpace, type RedisClient } from './key-space';
 
 /**
  * Compare-and-set on a request: written only if its version is still the one we read, so of
@@ -17,6 +18,14 @@ if ARGV[4] == 'active' then redis.call('SADD', KEYS[2], ARGV[3]) else redis.call
 return 1
 `);
 
+/** A new request joins its incident's list and the active set only if its id is new. KEYS: request, incident list, active set. ARGV: JSON, id. */
+const CREATE = new LuaScript(`
+if not redis.call('SET', KEYS[1], ARGV[1], 'NX') then return 0 end
+redis.call('RPUSH', KEYS[2], ARGV[2])
+redis.call('SADD', KEYS[3], ARGV[2])
+return 1
+`);
+
 /** Extends the liveness mark only while it is still ours (fencing token). */
 const TOUCH = new LuaScript(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
@@ -28,16 +37,22 @@ export type RequestUpdate = { ok: true; request: RollbackRequest; previous: Roll
 /**
  * Rollback requests in Redis: one JSON per request, an index per incident, a set of the
  * non-final ones (the restart sweep), a fencing counter per request, and a liveness mark an
- * executing process keeps fresh so a dead one is told apart from a slow one.
+ * executing process keeps fresh so a dead one is told apart from a slow one. A request moves
+ * together with the active set (create, compare-and-set), so on a Cluster every rollback key
+ * shares the `rollback` hash tag.
  */
 export class RedisRollbackRequests {
+  private readonly keys: KeySpace;
+
   constructor(
-    private readonly redis: Redis,
-    private readonly prefix: string,
-  ) {}
+    private readonly redis: RedisClient,
+    prefix: string,
+  ) {
+    this.keys = keySpace(redis, prefix);
+  }
 
   private key(...parts: string[]): string {
-    return `${this.prefix}rollback:${parts.join(':')}`;
+    return this.keys.tagged('rollback', `rollback:${parts.join(':')}`);
   }
 
   /** `<incident>-R<n>`, counting per incident. */
@@ -47,13 +62,9 @@ export class RedisRollbackRequests {
 
   async create(request: RollbackRequest): Promise<RollbackRequest> {
     const stored = { ...request, version: 1 };
-    const created = await this.redis
-      .multi()
-      .set(this.key('request', request.id), JSON.stringify(stored), 'NX')
-      .rpush(this.key('incident', request.incidentId), request.id)
-      .sadd(this.key('active'), request.id)
-      .exec();
-    if (created?.[0]?.[1] !== 'OK') throw new Error(`rollback request ${request.id} already exists`);
+    const created = Number(await CREATE.run(this.redis, [this.key('request', request.id), this.key('incident', request.incidentId), this.key('active')], [JSON.stringify(stored), request.id]));
+    if (created !== 1) throw new Error(`rollback request ${request.id} already exists`);
+    await confirmReplicated(this.redis);
     return stored;
   }
 
@@ -87,7 +98,11 @@ export class RedisRollbackRequests {
       if (!outcome.ok) return outcome;
       const next = { ...outcome.request, version: previous.version + 1 };
       const written = Number(await CAS.run(this.redis, [this.key('request', id), this.key('active')], [previous.version, JSON.stringify(next), id, isFinal(next.status) ? 'final' : 'active']));
-      if (written === 1) return { ok: true, request: next, previous };
+      if (written === 1) {
+        // An approval is acted on at once (the rollback runs): a failover must not forget it.
+        await confirmReplicated(this.redis);
+        return { ok: true, request: next, previous };
+      }
       if (written === -1) return { ok: false, code: 'request.not_found', reason: `No rollback request ${id}.` };
     }
     throw new Error(`rollback request ${id}: too much contention, gave up after ${maxAttempts} attempts`);

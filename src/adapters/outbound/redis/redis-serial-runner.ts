@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import { LuaScript } from '../timers/run-script';
+import { keySpace, type KeySpace, type RedisClient } from './key-space';
 
 // The owner (a job's stable id) may take the lock again: that is the same job redelivered after its runner died.
 const ACQUIRE = new LuaScript(`
@@ -36,15 +36,20 @@ export type SerialOutcome = 'ran' | 'handed_over';
  * number of requests. A failing pass gives the lock up and rethrows; its job retries.
  */
 export class RedisSerialRunner {
+  private readonly keys: KeySpace;
+
   constructor(
-    private readonly redis: Redis,
-    private readonly prefix: string,
+    private readonly redis: RedisClient,
+    prefix: string,
     /** Longer than one pass can take (GitHub waits included); refreshed between passes. */
     private readonly lockMs = 10 * 60_000,
-  ) {}
+  ) {
+    this.keys = keySpace(redis, prefix);
+  }
 
   async run(subject: string, owner: string, pass: () => Promise<void>): Promise<SerialOutcome> {
-    const keys = [`${this.prefix}serial:${subject}:lock`, `${this.prefix}serial:${subject}:again`];
+    // Lock and "again" mark go through one script together: one hash tag per subject.
+    const keys = ['lock', 'again'].map((what) => this.keys.tagged(`serial:${subject}`, `serial:${subject}:${what}`));
     if (Number(await ACQUIRE.run(this.redis, keys, [owner, this.lockMs])) !== 1) return 'handed_over';
     for (;;) {
       try {

@@ -1,10 +1,10 @@
 import type { webApi } from '@slack/bolt';
-import type { Redis } from 'ioredis';
 import type { IncidentObserver, IncidentService } from '../../../app/incident-service';
 import type { Logger } from '../../../logger';
 import type { Metrics } from '../../../metrics';
 import { describeSlackError } from './slack-errors';
 import { appHomeView } from './views/incident-list-view';
+import type { RedisClient } from '../redis/key-space';
 
 export interface AppHomeRefresherOptions {
   /** At most one republish per this interval; also the pace at which countdowns and breaches move on. */
@@ -30,7 +30,7 @@ export class AppHomeRefresher implements IncidentObserver {
   private lastPassAt = 0;
 
   constructor(
-    private readonly deps: { redis: Redis; prefix: string; service: IncidentService; log: Logger; metrics: Metrics; options: AppHomeRefresherOptions },
+    private readonly deps: { redis: RedisClient; prefix: string; service: IncidentService; log: Logger; metrics: Metrics; options: AppHomeRefresherOptions },
   ) {}
 
   private get key(): string {

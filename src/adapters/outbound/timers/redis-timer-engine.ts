@@ -1,13 +1,14 @@
-import type { Redis } from 'ioredis';
 import { systemClock, type Clock } from '../../../domain/clock';
 import type { Logger } from '../../../logger';
+import { confirmReplicated } from '../redis/confirm-replicated';
+import { keySpace, type RedisClient } from '../redis/key-space';
 import type { ScheduledTimer, ScheduleOutcome, TimerEngine, TimerHandler, TimerInput } from './timer';
 import { timerKeys, type TimerKeys } from './timer-keys';
 import { CANCEL, CLAIM, COMPLETE, EXTEND, RELEASE, SCHEDULE } from './timer-scripts';
 
 export interface RedisTimerEngineOptions {
-  redis: Redis;
-  /** Key prefix shared with the rest of the bot; timers live under `<prefix>timers:`. */
+  redis: RedisClient;
+  /** Key prefix shared with the rest of the bot; timers live under `<prefix>timers:` (`<prefix>{timers}:timers:` on a Cluster). */
   prefix: string;
   logger: Logger;
   clock?: Clock;
@@ -45,7 +46,7 @@ interface Claimed {
  * Delivery is at-least-once; effects use runOnce() to happen once.
  */
 export class RedisTimerEngine implements TimerEngine {
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly keys: TimerKeys;
   private readonly log: Logger;
   private readonly clock: Clock;
@@ -70,7 +71,7 @@ export class RedisTimerEngine implements TimerEngine {
 
   constructor(options: RedisTimerEngineOptions) {
     this.redis = options.redis;
-    this.keys = timerKeys(options.prefix);
+    this.keys = timerKeys(keySpace(options.redis, options.prefix));
     this.log = options.logger.child({ component: 'timers' });
     this.clock = options.clock ?? systemClock;
     this.pollMs = options.pollMs ?? 500;
@@ -207,6 +208,8 @@ export class RedisTimerEngine implements TimerEngine {
       clearInterval(heartbeat);
       const done = await COMPLETE.run(this.redis, [k.leases, k.data, k.fence, k.attempts, k.fired], [key, token, this.clock(), this.firedTtlMs]);
       if (Number(done) === 0) log.warn('timer finished after losing its lease; its effect must be idempotent (runOnce)');
+      // A completion lost in a failover would fire the timer again.
+      else await confirmReplicated(this.redis);
     } catch (err) {
       clearInterval(heartbeat);
       await this.release(key, token, attempt, timer, err, log);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import { confirmReplicated } from '../redis/confirm-replicated';
+import { keySpace, type RedisClient } from '../redis/key-space';
 import { LuaScript } from './run-script';
 
 export type RunOnceResult<T> =
@@ -66,14 +67,16 @@ return 0
  * an error reply after the other side acted) for any effect that can be looked up.
  */
 export async function runOnce<T>(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   effectKey: string,
   ttlMs: number,
   fn: () => Promise<T>,
   options: RunOnceOptions = {},
 ): Promise<RunOnceResult<T>> {
-  const keys = [`${prefix}effects:${effectKey}`, `${prefix}effects:${effectKey}:attempt`];
+  // Claim and attempt marks go through one script together: one hash tag per effect.
+  const space = keySpace(redis, prefix);
+  const keys = [space.tagged(`effects:${effectKey}`, `effects:${effectKey}`), space.tagged(`effects:${effectKey}`, `effects:${effectKey}:attempt`)];
   const token = `run:${randomUUID()}`;
   const claimMs = Math.min(ttlMs, options.claimMs ?? 30_000);
   const waitUntil = Date.now() + (options.waitMs ?? 0);
@@ -103,6 +106,8 @@ export async function runOnce<T>(
   }
   // 0 means our claim expired and another runner took it: the effect may happen twice; fn took longer than claimMs.
   await MARK_DONE.run(redis, keys, [token, ttlMs]);
+  // "done" lost in a failover would let a redelivered timer do the effect again.
+  await confirmReplicated(redis);
   return { outcome: 'ran', value };
 }
 

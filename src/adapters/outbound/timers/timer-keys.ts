@@ -1,3 +1,5 @@
+import type { KeySpace } from '../redis/key-space';
+
 /** Every Redis key the timer engine touches, under the configured prefix. */
 export interface TimerKeys {
   /** ZSET key → dueAt (or retryAt): waiting to be claimed. */
@@ -18,16 +20,17 @@ export interface TimerKeys {
   dead: string;
 }
 
-export function timerKeys(prefix: string): TimerKeys {
-  const base = `${prefix}timers:`;
+/** Every script of the engine touches several of these, so on a Cluster they share the `timers` hash tag. */
+export function timerKeys(keys: KeySpace): TimerKeys {
+  const key = (name: string) => keys.tagged('timers', `timers:${name}`);
   return {
-    due: `${base}due`,
-    leases: `${base}leases`,
-    data: `${base}data`,
-    fence: `${base}fence`,
-    attempts: `${base}attempts`,
-    seq: `${base}seq`,
-    fired: `${base}fired`,
-    dead: `${base}dead`,
+    due: key('due'),
+    leases: key('leases'),
+    data: key('data'),
+    fence: key('fence'),
+    attempts: key('attempts'),
+    seq: key('seq'),
+    fired: key('fired'),
+    dead: key('dead'),
   };
 }

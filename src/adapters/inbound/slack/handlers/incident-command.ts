@@ -183,7 +183,8 @@ async function run(parsed: Exclude<ParsedCommand, { kind: 'error' | 'help' | 'li
     }
     case 'report':
     case 'action':
-    case 'rollback': {
+    case 'rollback':
+    case 'drill': {
       const handler = deps.extensions.commands[parsed.kind] as ((p: typeof parsed, ctx: CommandContext) => Promise<void>) | undefined;
       if (!handler) return reply(`:construction: \`/incident ${parsed.kind}\` is not available in this installation.`);
       await handler(parsed, { user, channelId: command.channel_id, triggerId: command.trigger_id, client, reply, respond, target, once: (fn) => onceFor(deps, command, fn) });

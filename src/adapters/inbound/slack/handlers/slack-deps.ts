@@ -22,7 +22,7 @@ export interface CommandContext {
   once<T>(fn: () => Promise<T>): Promise<T | null>;
 }
 
-type FeatureCommandKind = 'report' | 'action' | 'rollback';
+type FeatureCommandKind = 'report' | 'action' | 'rollback' | 'drill';
 export type FeatureCommandHandlers = { [K in FeatureCommandKind]?: (parsed: Extract<ParsedCommand, { kind: K }>, ctx: CommandContext) => Promise<void> };
 
 /**
