@@ -37,6 +37,7 @@ import type { CoreContext, Feature } from './features/feature';
 
 const SLACK_ENDPOINT = '/slack/events';
 const UNHANDLED_ACK_MS = 2_500;
+const LEARN_AT_START_MS = 3_000;
 
 export interface BuildOptions {
   config: Config;
@@ -181,7 +182,8 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
     async start(port = env.PORT) {
       void checkRedisConfig(redis, log.child({ component: 'redis' })).catch(() => undefined);
       await app.init();
-      await installation.learn();
+      // Bounded: a Slack that hangs at start must not hold the HTTP server (requests get 503 until known).
+      await Promise.race([installation.learn(), new Promise((resolve) => setTimeout(resolve, LEARN_AT_START_MS).unref())]);
       if (socketMode) {
         await app.start();
       } else {
