@@ -1,3 +1,5 @@
+import { SlackChannelSetup } from './adapters/outbound/slack/slack-channel-setup';
+import { SlackRoleNotifier } from './adapters/outbound/slack/slack-role-notifier';
 import { App, HTTPReceiver, SocketModeReceiver, webApi, type CustomRoute } from '@slack/bolt';
 import type { Server } from 'node:http';
 import { healthRoutes } from './adapters/inbound/http/health-routes';
@@ -32,6 +34,8 @@ import { alertsFeature } from './features/alerts-feature';
 import { slaFeature } from './features/sla-feature';
 import { paperTrailFeature } from './features/paper-trail-feature';
 import { rollbackFeature } from './features/rollback-feature';
+import { signalsFeature } from './features/signals-feature';
+import { createSignalSource } from './adapters/outbound/prometheus/create-signal-source';
 import { drillRollbackPlans, drillsFeature } from './features/drills-feature';
 import type { CoreContext, Feature } from './features/feature';
 
@@ -81,11 +85,12 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
 
   const timers = new RedisTimerEngine({ redis, prefix: env.REDIS_PREFIX, logger: log.child({ component: 'timers' }), clock });
   const rollbackRecords = new RedisRollbackRecords(redis, env.REDIS_PREFIX);
-  const core: CoreContext = { config, clock, log, metrics, redis, store, idempotency, service, timers, rollbackRecords, drillPlans: drillRollbackPlans(config) };
+  const signalSource = createSignalSource(config.signals, log);
+  const core: CoreContext = { config, clock, log, metrics, redis, store, idempotency, service, timers, rollbackRecords, signalSource, drillPlans: drillRollbackPlans(config) };
 
   // Each capability is built from the core; the order is the order observers run in.
   const alerts = alertsFeature(core);
-  const features: Feature[] = [alerts, slaFeature(core), rollbackFeature(core), paperTrailFeature(core), drillsFeature(core, alerts.intake)];
+  const features: Feature[] = [alerts, slaFeature(core), rollbackFeature(core), paperTrailFeature(core), drillsFeature(core, alerts.intake), signalsFeature(core)];
 
   const routes: CustomRoute[] = [
     ...healthRoutes(redis, metrics),
@@ -138,6 +143,8 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
   // the app client's automatic retry would then post twice. This client never retries by itself;
   // the publisher and the SLA notifier retry after looking for what already landed.
   const oneShotClient = new webApi.WebClient(env.SLACK_BOT_TOKEN, { slackApiUrl: env.SLACK_API_URL, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: 10_000, logger: boltLog });
+  const ownersOf = (name: string | null) => config.services.find((s) => s.name === name)?.owners ?? [];
+  const channelSetup = new SlackChannelSetup(app.client, ownersOf, log.child({ component: 'slack-channel-setup' }), metrics);
   const publisher = new SlackIncidentPublisher(
     app.client,
     service,
@@ -149,6 +156,7 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
       minIntervalMs: config.alerts.slackMinIntervalMs,
       postClient: oneShotClient,
       retryMissingEveryMs: config.channels.announcement_retry,
+      channelSetup,
     },
     log.child({ component: 'slack-publisher' }),
     metrics,
@@ -158,6 +166,8 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
   home.attach(app.client);
   service.observe(home);
   service.observe(publisher);
+  service.observe(channelSetup);
+  service.observe(new SlackRoleNotifier(oneShotClient, log.child({ component: 'slack-roles' }), metrics));
 
   const deps: SlackDeps = { service, publisher, idempotency, config, log, extensions: createSlackExtensions() };
   const listeners = routeSlackListeners(app, log.child({ component: 'slack-router' }));

@@ -19,6 +19,7 @@ export function createMetrics() {
     slackErrors: new Counter({ name: 'incident_bot_slack_api_errors_total', help: 'Slack Web API errors', labelNames: ['method', 'error'], registers: [registry] }),
     githubErrors: new Counter({ name: 'incident_bot_github_errors_total', help: 'GitHub API errors', labelNames: ['operation'], registers: [registry] }),
     timeToAcknowledge: new Histogram({ name: 'incident_bot_time_to_acknowledge_seconds', help: 'Opening to first response', labelNames: ['severity'], buckets: [30, 60, 300, 900, 1800, 3600, 14400], registers: [registry] }),
+    signalReadSeconds: new Histogram({ name: 'incident_bot_signal_read_seconds', help: 'Reading a service\'s live signals at open (all queries in parallel)', buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [registry] }),
     timeToResolve: new Histogram({ name: 'incident_bot_time_to_resolve_seconds', help: 'Opening to resolution', labelNames: ['severity'], buckets: [300, 900, 1800, 3600, 14400, 86400, 604800], registers: [registry] }),
   };
   return metrics;

@@ -1,3 +1,4 @@
+import { buildAlertContext, DEFAULT_CONTEXT_LABELS } from '../domain/alert-context';
 import type { AlertBatch, NormalizedAlert } from '../adapters/inbound/alerts/normalized-alert';
 import { RedisAlertStore, type AlertRecord } from '../adapters/outbound/redis/redis-alert-store';
 import { classifyGroup } from '../domain/classifier/classify-group';
@@ -6,6 +7,7 @@ import type { Incident } from '../domain/incident';
 import { isOpenStatus } from '../domain/lifecycle';
 import { emptyAlerts, recordAlertState } from '../domain/record-alert-state';
 import type { TimelineEventInput } from '../domain/timeline';
+import { NO_INCIDENT_SIGNALS } from '../domain/signals/incident-signals';
 import type { Logger } from '../logger';
 import type { IncidentObserver, IncidentService } from './incident-service';
 
@@ -45,6 +47,8 @@ export class AlertIntake implements IncidentObserver {
       alerts: RedisAlertStore;
       rules: SeverityRules;
       flapWindowMs: number;
+      /** Labels the label summary shows first (config `alerts.context_labels`). */
+      contextLabels?: readonly string[];
       log: Logger;
     },
   ) {}
@@ -105,6 +109,9 @@ export class AlertIntake implements IncidentObserver {
             source,
             alerts: emptyAlerts(groupKey),
             autoRollback: decisions.group.autoRollback ? { rule: decisions.group.rule ?? 'unnamed rule' } : null,
+            // Kept so live signals read later merge with what this alert said (merge-signals.ts).
+            signals: { ...NO_INCIDENT_SIGNALS, carried: { signals: lead.signals, labels: lead.labels } },
+            alertContext: buildAlertContext([lead, ...alerts.filter((a) => a !== lead)], this.deps.contextLabels ?? DEFAULT_CONTEXT_LABELS),
             ...(drill ? { drill } : {}),
           },
           // Every concurrent opener of this group and generation gets the same incident.

@@ -3,6 +3,7 @@ import type { Clock } from '../domain/clock';
 import * as domain from '../domain/incident';
 import type { Change, Incident, NewIncident } from '../domain/incident';
 import type { IncidentStatus } from '../domain/lifecycle';
+import { assignRole, type Role } from '../domain/roles';
 import type { Severity } from '../domain/severity';
 import { slaState, type SlaPolicy, type SlaState } from '../domain/sla-policy';
 import type { TimelineEventInput } from '../domain/timeline';
@@ -147,6 +148,10 @@ export class IncidentService {
 
   assignCommander(id: string, commander: string, by: string) {
     return this.apply(id, (i, now) => domain.assignCommander(i, commander, by, now));
+  }
+
+  assignRole(id: string, role: Role, user: string, by: string) {
+    return this.apply(id, (i, now) => assignRole(i, role, user, by, now));
   }
 
   changeSeverity(id: string, severity: Severity, by: string) {

@@ -59,6 +59,9 @@ export const envSchema = z.object({
   ALERT_WEBHOOK_TOKEN: optionalText,
   PAGERDUTY_WEBHOOK_SECRET: optionalText,
   API_TOKEN: optionalText,
+  /** Live signals: a Prometheus-compatible query API (overrides signals.prometheus.url) and its bearer token. */
+  PROMETHEUS_URL: url.optional(),
+  PROMETHEUS_TOKEN: optionalText,
   PORT: z.coerce.number().int('must be a whole number').min(0).max(65535).default(3000),
   CONFIG: z.string().trim().min(1).default('config/default.yml'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -1,3 +1,4 @@
+import { DEFAULT_CONTEXT_LABELS } from '../domain/alert-context';
 import { z } from 'zod';
 import { parseDuration } from '../domain/duration';
 import { DEFAULT_SEVERITY_DEFINITIONS, SEVERITIES, type Severity } from '../domain/severity';
@@ -5,6 +6,7 @@ import { DEFAULT_SLA_POLICY, type SlaTargets } from '../domain/sla-policy';
 import { escalationContactsSchema, pagerDutySchema, serviceSlaFields, slaSettingsSchema } from './sla-schema';
 import { readinessChecksSchema, rollbackLevelSchema, runnersSchema, verificationChecksSchema } from '../domain/rollback/rollback-plan-schema';
 import type { ServiceRollbackConfig } from '../domain/rollback/service-rollback-config';
+import { recoverySchema, signalQueriesSchema, signalsSchema } from './signals-schema';
 
 /** "15m", "1h", "7d" → milliseconds, with the bad value named in the error. */
 export const durationSchema = z.string().transform((text, ctx) => {
@@ -64,10 +66,13 @@ const serviceSchema = z
     // SLA feature: who is mentioned at escalation levels 2/3, whose on-call is shown (sla-schema.ts).
     ...serviceSlaFields,
     rollback: rollbackSchema.optional(),
+    // Live signals for this service only: `name: PromQL`, over the shared `signals.queries`.
+    signals: signalQueriesSchema.optional(),
   })
   .strict();
 
 const ALERT_DEFAULTS = { max_body_bytes: 1_048_576, flap_window: '5m', slack_min_interval: '1s', max_concurrent_intake: 16, max_queued_intake: 2000 } as const;
+
 
 /** Alert intake: body size limit (checked before parsing), flap window, Slack pacing per channel. */
 const alertsSchema = z
@@ -77,9 +82,10 @@ const alertsSchema = z
     slack_min_interval: durationSchema.default(parseDuration(ALERT_DEFAULTS.slack_min_interval)!),
     max_concurrent_intake: z.number().int('must be a whole number').min(1, 'must be at least 1').max(256).default(ALERT_DEFAULTS.max_concurrent_intake),
     max_queued_intake: z.number().int('must be a whole number').min(0).max(100_000).default(ALERT_DEFAULTS.max_queued_intake),
+    context_labels: z.array(z.string().min(1).max(100)).max(20).default([...DEFAULT_CONTEXT_LABELS]),
   })
   .strict()
-  .default({ max_body_bytes: ALERT_DEFAULTS.max_body_bytes, flap_window: parseDuration(ALERT_DEFAULTS.flap_window)!, slack_min_interval: parseDuration(ALERT_DEFAULTS.slack_min_interval)!, max_concurrent_intake: ALERT_DEFAULTS.max_concurrent_intake, max_queued_intake: ALERT_DEFAULTS.max_queued_intake });
+  .default({ max_body_bytes: ALERT_DEFAULTS.max_body_bytes, flap_window: parseDuration(ALERT_DEFAULTS.flap_window)!, slack_min_interval: parseDuration(ALERT_DEFAULTS.slack_min_interval)!, max_concurrent_intake: ALERT_DEFAULTS.max_concurrent_intake, max_queued_intake: ALERT_DEFAULTS.max_queued_intake, context_labels: [...DEFAULT_CONTEXT_LABELS] });
 
 const GITHUB_CLIENT_DEFAULTS = { pacing: true, request_retries: 3, retry_base: '1s', request_timeout: '10s', max_retry_after: '60s' } as const;
 const githubClientDefaults = () => ({
@@ -176,6 +182,9 @@ export const fileSchema = z
     pagerduty: pagerDutySchema,
     paper_trail: paperTrailSchema,
     gates: gatesSchema,
+    // Live signals (Prometheus) and gate 3 by evidence (signals-schema.ts, docs/signals.md).
+    signals: signalsSchema,
+    recovery: recoverySchema,
     drills: drillsSchema,
     services: z
       .array(serviceSchema)

@@ -7,6 +7,7 @@ import type { Severity } from '../domain/severity';
 import type { SlaPolicy } from '../domain/sla-policy';
 import { envSchema, type Env } from './env-schema';
 import { resolveSlaConfig, type SlaConfig } from './sla-schema';
+import { resolveSignalsConfig, type SignalsConfig } from './signals-schema';
 import { DEFAULT_SEVERITY_RULES_FILE, fileSchema, resolveSeverityLevels, type FileConfig, type ServiceConfig, type SeverityLevel } from './file-schema';
 
 /** Everything the app is built from, validated once at the edge. */
@@ -27,6 +28,10 @@ export interface Config {
   sla: SlaConfig;
   paperTrail: FileConfig['paper_trail'];
   gates: FileConfig['gates'];
+  /** Live signals; null when no Prometheus URL is configured. */
+  signals: SignalsConfig | null;
+  /** Gate 3 by evidence: how long signals must stay under every rule after the alerts resolve. */
+  recovery: { holdForMs: number };
   drills: FileConfig['drills'];
   /** The file it came from, for messages. */
   source: string;
@@ -41,6 +46,8 @@ export interface AlertsConfig {
   maxConcurrentIntake: number;
   /** Deliveries allowed to wait; beyond this the sender gets 503 + Retry-After and retries. */
   maxQueuedIntake: number;
+  /** Labels an incident's label summary shows first, in this order (`alerts.context_labels`). */
+  contextLabels: string[];
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
@@ -88,11 +95,15 @@ export function loadConfig({ env = process.env, readFile = (p) => readFileSync(p
   const severityRules = raw !== undefined ? loadSeverityRules(typeof rulesFile === 'string' ? rulesFile.trim() || undefined : undefined, readFile, errors) : undefined;
   if (errors.length || !parsedEnv.success || !fileConfig || !severityRules) return { ok: false, errors };
 
+  const signals = resolveSignalsConfig(fileConfig, parsedEnv.data);
+  const signalErrors = checkSignalChecks(fileConfig, signals, configPath);
+  if (signalErrors.length) return { ok: false, errors: signalErrors };
+
   const severities = resolveSeverityLevels(fileConfig);
   const slaPolicy = Object.fromEntries(Object.entries(severities).map(([sev, level]) => [sev, level.sla])) as SlaPolicy;
-  const { max_body_bytes, flap_window, slack_min_interval, max_concurrent_intake, max_queued_intake } = fileConfig.alerts;
-  const alerts: AlertsConfig = { maxBodyBytes: max_body_bytes, flapWindowMs: flap_window, slackMinIntervalMs: slack_min_interval, maxConcurrentIntake: max_concurrent_intake, maxQueuedIntake: max_queued_intake };
-  return { ok: true, config: { env: parsedEnv.data, slack: fileConfig.slack, channels: fileConfig.channels, severities, slaPolicy, services: fileConfig.services, severityRules, alerts, appHome: { refreshEveryMs: fileConfig.app_home.refresh_every, viewerTtlMs: fileConfig.app_home.viewer_ttl }, sla: resolveSlaConfig(fileConfig), paperTrail: fileConfig.paper_trail, gates: fileConfig.gates, drills: fileConfig.drills, source: configPath } };
+  const { max_body_bytes, flap_window, slack_min_interval, max_concurrent_intake, max_queued_intake, context_labels } = fileConfig.alerts;
+  const alerts: AlertsConfig = { maxBodyBytes: max_body_bytes, flapWindowMs: flap_window, slackMinIntervalMs: slack_min_interval, maxConcurrentIntake: max_concurrent_intake, maxQueuedIntake: max_queued_intake, contextLabels: context_labels };
+  return { ok: true, config: { env: parsedEnv.data, slack: fileConfig.slack, channels: fileConfig.channels, severities, slaPolicy, services: fileConfig.services, severityRules, alerts, appHome: { refreshEveryMs: fileConfig.app_home.refresh_every, viewerTtlMs: fileConfig.app_home.viewer_ttl }, sla: resolveSlaConfig(fileConfig), paperTrail: fileConfig.paper_trail, gates: fileConfig.gates, signals, recovery: { holdForMs: fileConfig.recovery.hold_for }, drills: fileConfig.drills, source: configPath } };
 }
 
 /**
@@ -123,4 +134,22 @@ export function missingSlackCredentials(env: Env): string[] {
   if (!env.SLACK_BOT_TOKEN) missing.push('SLACK_BOT_TOKEN (the bot token, xoxb-…, from OAuth & Permissions)');
   if (!env.SLACK_SIGNING_SECRET) missing.push('SLACK_SIGNING_SECRET (from Basic Information → App Credentials)');
   return missing;
+}
+
+/** Verification by signal needs a signal source, and a `signal:` must be one the service has. */
+function checkSignalChecks(file: FileConfig, signals: SignalsConfig | null, configPath: string): string[] {
+  const errors: string[] = [];
+  file.services.forEach((service, i) => {
+    service.rollback?.plan.verification.forEach((check, j) => {
+      if (check.kind !== 'prometheus') return;
+      const at = `${configPath}: services[${i}].rollback.verification[${j}]`;
+      if (!signals) {
+        errors.push(`${at}: a prometheus check needs signals.prometheus.url (or PROMETHEUS_URL)`);
+        return;
+      }
+      const known = { ...signals.queries, ...(signals.serviceQueries[service.name] ?? {}) };
+      if ('signal' in check.ref && !(check.ref.signal in known)) errors.push(`${at}.signal: "${check.ref.signal}" is not a named signal (known: ${Object.keys(known).join(', ') || 'none'})`);
+    });
+  });
+  return errors;
 }

@@ -1,7 +1,9 @@
 import { checkTransition, isOpenStatus, type IncidentStatus } from './lifecycle';
 import { refuse, type Result } from './result';
+import type { AlertContext } from './alert-context';
 import type { Severity } from './severity';
 import type { TimelineEventInput } from './timeline';
+import type { IncidentSignals } from './signals/incident-signals';
 import { drillTitle, type DrillMark } from './drills/drill-mark';
 
 /** Where an incident came from. */
@@ -55,6 +57,12 @@ export interface Incident {
   github?: GitHubIssueLink | null;
   /** Opened by an alert whose classifier rule has `auto_rollback: true` (the rollback feature acts on it). */
   autoRollback?: { rule: string } | null;
+  /** Live signals (Prometheus): at open, latest, a proposed raise, recovery evidence. Absent without a signal source. */
+  signals?: IncidentSignals | null;
+  /** Opened by alerts: their runbook, dashboard and source links and a label summary. */
+  alertContext?: AlertContext | null;
+  /** The roles beside the commander (communications, scribe, operations): Slack user ids. */
+  roles?: Partial<Record<'comms' | 'scribe' | 'ops', string>>;
   /** A rehearsal, not a real incident: marked DRILL everywhere, pages nobody, kept out of metrics. */
   drill?: DrillMark | null;
 }
@@ -119,6 +127,9 @@ export interface NewIncident {
   commander?: string | null;
   alerts?: IncidentAlerts | null;
   autoRollback?: { rule: string } | null;
+  /** What the classifier saw in the alert (its signals and labels), so live values can merge with it later. */
+  signals?: IncidentSignals | null;
+  alertContext?: AlertContext | null;
   drill?: DrillMark | null;
 }
 
@@ -152,6 +163,8 @@ export function createIncident(id: string, input: NewIncident, now: number): { i
     version: 0,
     ...(input.alerts ? { alerts: input.alerts } : {}),
     ...(input.autoRollback ? { autoRollback: input.autoRollback } : {}),
+    ...(input.signals ? { signals: input.signals } : {}),
+    ...(input.alertContext && (input.alertContext.links.length || input.alertContext.labels.length) ? { alertContext: input.alertContext } : {}),
     ...(input.drill ? { drill: input.drill } : {}),
   };
   return {

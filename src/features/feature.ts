@@ -7,6 +7,7 @@ import type { SlackIncidentPublisher } from '../adapters/outbound/slack/slack-in
 import type { SlackListeners } from '../adapters/inbound/slack/slack-router';
 import type { TimerEngine, TimerHandler } from '../adapters/outbound/timers/timer';
 import type { IncidentService } from '../app/incident-service';
+import type { SignalSource } from '../app/ports/signal-source';
 import type { RollbackPlans } from '../app/rollback-ports';
 import type { Config } from '../config/load-config';
 import type { Clock } from '../domain/clock';
@@ -27,6 +28,8 @@ export interface CoreContext {
   timers: TimerEngine;
   /** The rollback paper trail (decisions, executions, verifications), shared by rollback and report. */
   rollbackRecords: RedisRollbackRecords;
+  /** Live signals (Prometheus); null when not configured. */
+  signalSource: SignalSource | null;
   /** Rollback plans of drill incidents (simulated runners), when drills are on. */
   drillPlans?: RollbackPlans;
 }

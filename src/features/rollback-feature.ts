@@ -22,6 +22,7 @@ import type { RollbackMessenger, RollbackPlans } from '../app/rollback-ports';
 import { RollbackProposals } from '../app/rollback-proposals';
 import type { TimelineEventInput } from '../domain/timeline';
 import type { CoreContext, Feature } from './feature';
+import { approvalFactsChanged } from '../domain/rollback/approval-facts-changed';
 
 // How often each replica looks for clicks whose process died before applying or telling them.
 const INTENT_SWEEP_MS = 3_000;
@@ -43,7 +44,7 @@ export function rollbackFeature(core: CoreContext): RollbackFeature {
   // A drill incident's service names its scenario, whose plan only simulates runners.
   const plans: RollbackPlans = (name) => byName.get(name)?.rollback ?? core.drillPlans?.(name) ?? null;
   const requests = new RedisRollbackRequests(redis, config.env.REDIS_PREFIX);
-  const checks = new CheckRunner({ logger: log });
+  const checks = new CheckRunner({ logger: log, signals: core.signalSource });
   const startedListeners = new Set<(pid: number) => void>();
   const runner = createRollbackRunner({
     logger: log.child({ component: 'rollback-runner' }),
@@ -92,6 +93,18 @@ export function rollbackFeature(core: CoreContext): RollbackFeature {
     await timers.schedule({ key: `rollback:auto:${incident.id}`, kind: ROLLBACK_TIMERS.autoPropose, dueAt: clock(), payload: { incidentId: incident.id, rule } });
   }
   service.observe(autoTrigger);
+
+  // Approval blocks show the incident's severity, its confirmation (gate 1) and its state:
+  // redraw them when one of those changes, not only when the request itself does.
+  const approvalRedraw: IncidentObserver = {
+    name: 'rollback-approval-redraw',
+    async changed(incident: Incident, _events: TimelineEventInput[], previous: Incident) {
+      const current = messenger;
+      if (!current || !approvalFactsChanged(previous, incident)) return;
+      for (const request of await requests.forIncident(incident.id)) if (request.messages.length) current.refresh(request.id);
+    },
+  };
+  service.observe(approvalRedraw);
 
   return {
     name: 'rollback',

@@ -57,6 +57,10 @@ export class SlackStandIn {
   /** Every message posted, in order; history and replies read from here. */
   readonly messages: StoredMessage[] = [];
   readonly takenNames = new Set<string>();
+  /** Channel members (conversations.invite), topics (conversations.setTopic) and bookmarks (bookmarks.add), by channel id. */
+  readonly members = new Map<string, Set<string>>();
+  readonly topics = new Map<string, string>();
+  readonly bookmarks = new Map<string, { id: string; title: string; link: string; type: string }[]>();
   /** usergroups.users.list answers from here: group id → member user ids. */
   readonly userGroups = new Map<string, string[]>();
   /** users.info answers from here, over an active full member: e.g. { deleted: true } or { is_restricted: true }. */
@@ -160,6 +164,8 @@ export class SlackStandIn {
   }
 
   private channelId(channel: string): string {
+    // Like Slack: a post to a user id lands in the bot's DM with them.
+    if (/^[UW][A-Z0-9]+$/.test(channel)) return `D${channel.slice(1)}`;
     const name = channel.replace(/^#/, '');
     return this.channels.get(name)?.id ?? channel;
   }
@@ -221,8 +227,31 @@ export class SlackStandIn {
         const users = this.userGroups.get(String(args.usergroup));
         return users ? { ok: true, users } : { ok: false, error: 'no_such_subteam' };
       }
-      case 'conversations.invite':
+      case 'conversations.invite': {
+        // Like Slack: up to 1000 comma-separated user ids; someone already in it is an error.
+        const users = String(args.users ?? '').split(',').filter(Boolean);
+        if (!users.length || users.length > 1000) return { ok: false, error: 'no_user' };
+        const members = this.members.get(String(args.channel)) ?? new Set<string>();
+        if (users.every((u) => members.has(u))) return { ok: false, error: 'already_in_channel' };
+        users.forEach((u) => members.add(u));
+        this.members.set(String(args.channel), members);
         return { ok: true, channel: { id: args.channel } };
+      }
+      case 'conversations.setTopic': {
+        if (!this.hasChannelId(String(args.channel))) return { ok: false, error: 'channel_not_found' };
+        if (String(args.topic ?? '').length > 250) return { ok: false, error: 'too_long' };
+        this.topics.set(String(args.channel), String(args.topic ?? ''));
+        return { ok: true, channel: { id: args.channel, topic: { value: args.topic } } };
+      }
+      case 'bookmarks.add': {
+        if (!this.hasChannelId(String(args.channel_id))) return { ok: false, error: 'channel_not_found' };
+        if (args.type !== 'link' || !/^https?:\/\//.test(String(args.link ?? '')) || !args.title) return { ok: false, error: 'invalid_arguments' };
+        const list = this.bookmarks.get(String(args.channel_id)) ?? [];
+        const bookmark = { id: `Bk${++this.tsCounter}`, channel_id: args.channel_id, title: String(args.title), link: String(args.link), type: 'link' };
+        list.push(bookmark);
+        this.bookmarks.set(String(args.channel_id), list);
+        return { ok: true, bookmark };
+      }
       case 'views.open':
       case 'views.publish':
       case 'views.update': {

@@ -1,4 +1,5 @@
 import { formatDuration } from '../duration';
+import { holderOf, ROLES } from '../roles';
 import { canonicalJson } from './canonical-json';
 import type { DecisionRecord } from './records';
 import { renderIncidentReport, type IncidentReportContext } from './render-incident-report';
@@ -63,9 +64,24 @@ export function buildEvidenceFiles(context: EvidenceContext): Record<EvidenceFil
   }));
 
   const verification = rollback?.verification;
+  // Gate 3 met by evidence (alerts resolved, signals under every rule for the hold window) counts like passed checks.
+  const byEvidence = incident.signals?.recovery ?? null;
+  const evidence = byEvidence
+    ? {
+        evidence: {
+          at: utcIso(byEvidence.at),
+          holdForMs: byEvidence.holdForMs,
+          source: byEvidence.source,
+          alerts: byEvidence.alerts ? { groupKey: byEvidence.alerts.groupKey, resolved: byEvidence.alerts.resolved, allResolvedAt: utcIso(byEvidence.alerts.allResolvedAt) } : null,
+          signals: byEvidence.signals.map((s) => ({ signal: s.signal, max: s.max, threshold: s.threshold, samples: s.samples })),
+        },
+      }
+    : {};
   const recovery = verification
-    ? { incidentId: incident.id, status: verification.passed ? 'passed' : 'failed', passed: verification.passed, at: utcIso(verification.at), checks: verification.checks.map((c) => ({ name: c.name, passed: c.passed, detail: c.detail })) }
-    : { incidentId: incident.id, status: 'not_run', passed: false, at: null, checks: [] };
+    ? { incidentId: incident.id, status: verification.passed ? 'passed' : 'failed', passed: verification.passed, at: utcIso(verification.at), checks: verification.checks.map((c) => ({ name: c.name, passed: c.passed, detail: c.detail })), ...evidence }
+    : byEvidence
+      ? { incidentId: incident.id, status: 'passed', passed: true, at: utcIso(byEvidence.at), checks: [], ...evidence }
+      : { incidentId: incident.id, status: 'not_run', passed: false, at: null, checks: [] };
 
   const timelineLines = renderTimelineLines(context.timeline, context.userNames);
   const timelineMd = [`# Incident Timeline: ${incident.id}`, '', ...(timelineLines.length ? timelineLines : ['_No timeline events._']), ''].join('\n');
@@ -83,8 +99,9 @@ export function buildEvidenceFiles(context: EvidenceContext): Record<EvidenceFil
     duration: incident.resolvedAt === null ? null : formatDuration(incident.resolvedAt - incident.createdAt),
     summary: incident.resolutionSummary,
     mitigated: executions.some((e) => e.outcome === 'succeeded'),
-    recoveryValidated: verification?.passed ?? false,
+    recoveryValidated: (verification?.passed ?? false) || byEvidence !== null,
     actionItems: context.input.actionItems.map((a) => ({ text: a.text, owner: user(a.owner), due: a.due ?? null, issueUrl: a.issueUrl ?? null, state: a.state ?? 'open' })),
+    roles: Object.fromEntries(ROLES.map((role) => [role, user(holderOf(incident, role))])),
   };
 
   return {

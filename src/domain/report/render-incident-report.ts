@@ -1,3 +1,4 @@
+import { ROLE_GUIDE } from '../roles';
 import { formatDuration } from '../duration';
 import type { Incident } from '../incident';
 import { DEFAULT_SEVERITY_DEFINITIONS } from '../severity';
@@ -72,6 +73,10 @@ function header({ incident, input, userNames = {} }: IncidentReportContext): str
   ];
   if (incident.service) lines.push(`**Service**: ${inline(incident.service, userNames)}`);
   if (incident.commander) lines.push(`**Commander**: ${escapeInline(displayActor(incident.commander, userNames))}`);
+  for (const role of ['comms', 'scribe', 'ops'] as const) {
+    const holder = incident.roles?.[role];
+    if (holder) lines.push(`**${ROLE_GUIDE[role].label}**: ${escapeInline(displayActor(holder, userNames))}`);
+  }
   return lines.join('\n');
 }
 

@@ -133,7 +133,20 @@ const checkSchemas = (defaultTimes: number, defaultInterval: string) => {
   // Readiness calls its probe `http_get` (seed wording), verification `http`; both are GETs.
   const httpGet = z.strictObject({ kind: z.literal('http_get'), ...httpFields });
   const http = z.strictObject({ kind: z.literal('http'), ...httpFields });
-  return { command, fileExists, httpGet, http };
+  // Verification by signal: one of signal/query, one of below/above, for the whole `for` window.
+  const prometheus = z
+    .strictObject({
+      kind: z.literal('prometheus'), name: nonEmpty.optional(),
+      signal: z.string().regex(/^[a-z][a-z0-9_]*$/, 'a named signal from signals.queries, e.g. error_rate').optional(),
+      query: nonEmpty.optional(),
+      below: z.number().finite().optional(), above: z.number().finite().optional(),
+      for: durationSchema,
+    })
+    .superRefine((c, ctx) => {
+      if ((c.signal === undefined) === (c.query === undefined)) ctx.addIssue({ code: 'custom', path: [c.signal === undefined ? 'signal' : 'query'], message: 'give exactly one of "signal" or "query"' });
+      if ((c.below === undefined) === (c.above === undefined)) ctx.addIssue({ code: 'custom', path: [c.below === undefined ? 'below' : 'above'], message: 'give exactly one of "below" or "above"' });
+    });
+  return { command, fileExists, httpGet, http, prometheus };
 };
 
 function isValidRegex(source: string): boolean {
@@ -146,12 +159,21 @@ function isValidRegex(source: string): boolean {
 }
 
 type RawCheck =
+  | z.output<ReturnType<typeof checkSchemas>['prometheus']>
   | z.output<ReturnType<typeof checkSchemas>['command']>
   | z.output<ReturnType<typeof checkSchemas>['fileExists']>
   | z.output<ReturnType<typeof checkSchemas>['httpGet']>
   | z.output<ReturnType<typeof checkSchemas>['http']>;
 
 function toCheckSpec(c: RawCheck): CheckSpec {
+  if (c.kind === 'prometheus') {
+    const ref = c.signal !== undefined ? { signal: c.signal } : { query: c.query! };
+    const op = c.below !== undefined ? 'below' : 'above';
+    const threshold = (c.below ?? c.above)!;
+    const name = c.name ?? `${c.signal ?? 'query'} ${op} ${threshold} for ${Math.round(c.for / 1000)}s`;
+    // One window, sampled inside the runner; repeating it would only make verification longer.
+    return { kind: 'prometheus', name, ref, op, threshold, forMs: c.for, times: 1, intervalMs: 0 };
+  }
   const base = { times: c.times, intervalMs: c.interval };
   switch (c.kind) {
     case 'command':
@@ -176,5 +198,5 @@ export const readinessChecksSchema = z
 const verification = checkSchemas(3, '10s');
 /** Gate 3 probes: did it work? Repeated (3 times, 10s apart by default) because one green probe proves little. */
 export const verificationChecksSchema = z
-  .array(z.discriminatedUnion('kind', [verification.command, verification.http]).transform(toCheckSpec))
+  .array(z.discriminatedUnion('kind', [verification.command, verification.http, verification.prometheus]).transform(toCheckSpec))
   .default([]);

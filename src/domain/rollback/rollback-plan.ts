@@ -98,7 +98,21 @@ export interface HttpCheckSpec extends CheckRepeat {
   timeoutMs: number;
 }
 
-export type CheckSpec = CommandCheckSpec | FileExistsCheckSpec | HttpCheckSpec;
+/**
+ * Verification by signal: passes when the condition holds for the whole window
+ * (`{ kind: prometheus, signal: error_rate, below: 1, for: 2m }`). `{service}` in a
+ * `query` is the rollback's service, escaped as in the named signals.
+ */
+export interface SignalCheckSpec extends CheckRepeat {
+  kind: 'prometheus';
+  name: string;
+  ref: { signal: string } | { query: string };
+  op: 'below' | 'above';
+  threshold: number;
+  forMs: number;
+}
+
+export type CheckSpec = CommandCheckSpec | FileExistsCheckSpec | HttpCheckSpec | SignalCheckSpec;
 
 export interface RollbackPlan {
   level: RollbackLevel;

@@ -51,10 +51,10 @@ describe('config', () => {
     const result = loadConfig({ env: {}, file: {} });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(result.config.alerts).toEqual({ maxBodyBytes: 1_048_576, flapWindowMs: 5 * 60_000, slackMinIntervalMs: 1000, maxConcurrentIntake: 16, maxQueuedIntake: 2000 });
+    expect(result.config.alerts).toEqual({ maxBodyBytes: 1_048_576, flapWindowMs: 5 * 60_000, slackMinIntervalMs: 1000, maxConcurrentIntake: 16, maxQueuedIntake: 2000, contextLabels: ['alertname', 'service', 'severity', 'namespace', 'cluster', 'job', 'instance'] });
     expect(result.config.severityRules).toEqual(DEFAULT_SEVERITY_RULES);
     const tuned = loadConfig({ env: {}, file: { alerts: { max_body_bytes: 2048, flap_window: '90s', slack_min_interval: '250ms', max_concurrent_intake: 2, max_queued_intake: 10 } } });
-    expect(tuned.ok && tuned.config.alerts).toEqual({ maxBodyBytes: 2048, flapWindowMs: 90_000, slackMinIntervalMs: 250, maxConcurrentIntake: 2, maxQueuedIntake: 10 });
+    expect(tuned.ok && tuned.config.alerts).toEqual({ maxBodyBytes: 2048, flapWindowMs: 90_000, slackMinIntervalMs: 250, maxConcurrentIntake: 2, maxQueuedIntake: 10, contextLabels: ['alertname', 'service', 'severity', 'namespace', 'cluster', 'job', 'instance'] });
   });
 
   it('names bad keys in the rules file and the alerts section', () => {

@@ -104,4 +104,26 @@ describe('buildEvidenceFiles', () => {
     expect(json(files, 'recovery-validation.json')).toEqual({ incidentId: 'INC-20261121-001', status: 'not_run', passed: false, at: null, checks: [] });
     expect(json(files, 'decision-log.json').decisions).toEqual([]);
   });
+
+  it('gate 3 met by evidence: recovery-validation.json holds the alerts and signal values', () => {
+    const { context } = build();
+    const at = Date.UTC(2026, 10, 21, 15, 0, 0);
+    const incident = { ...context.incident, signals: { atOpen: null, latest: null, raiseProposal: null, recovery: { at, holdForMs: 300_000, source: 'Prometheus', alerts: { groupKey: 'g1', resolved: 2, allResolvedAt: at - 300_000 }, signals: [{ signal: 'error_rate', max: 0.4, threshold: 10, samples: 30 }] } } };
+    const files = buildEvidenceFiles({ ...context, incident, rollback: undefined, decisions: [] });
+    expect(json(files, 'recovery-validation.json')).toEqual({
+      incidentId: 'INC-20261121-001',
+      status: 'passed',
+      passed: true,
+      at: '2026-11-21T15:00:00Z',
+      checks: [],
+      evidence: {
+        at: '2026-11-21T15:00:00Z',
+        holdForMs: 300_000,
+        source: 'Prometheus',
+        alerts: { groupKey: 'g1', resolved: 2, allResolvedAt: '2026-11-21T14:55:00Z' },
+        signals: [{ signal: 'error_rate', max: 0.4, threshold: 10, samples: 30 }],
+      },
+    });
+    expect(json(files, 'resolution-summary.json').recoveryValidated).toBe(true);
+  });
 });

@@ -13,7 +13,8 @@ function sources(dir: string): string[] {
 // Web API methods the code calls → the bot scope each needs (methods needing none map to null).
 const METHOD_SCOPES: Record<string, string | null> = {
   'chat.postMessage': 'chat:write', 'chat.update': 'chat:write', 'chat.postEphemeral': 'chat:write',
-  'conversations.create': 'channels:manage', 'conversations.invite': 'channels:manage',
+  'conversations.create': 'channels:manage', 'conversations.invite': 'channels:manage', 'conversations.setTopic': 'channels:manage',
+  'bookmarks.add': 'bookmarks:write',
   'views.open': null, 'views.publish': null, 'views.update': null, 'auth.test': null,
   'conversations.history': 'channels:history', 'conversations.replies': 'channels:history',
   'usergroups.users.list': 'usergroups:read', 'users.info': 'users:read', 'bots.info': 'users:read', 'files.uploadV2': 'files:write',

@@ -7,14 +7,25 @@ import { DEFAULT_SEVERITY_RULES } from '../../../domain/classifier/default-rules
 import { parseSeverityRules, type SeverityRules } from '../../../domain/classifier/rules-schema';
 import { EXIT, type CliIo } from './cli-io';
 import { renderClassification } from './render-classification';
+import { createSignalSource } from '../../outbound/prometheus/create-signal-source';
+import type { SignalSource } from '../../../app/ports/signal-source';
+import { loadConfig } from '../../../config/load-config';
+import { decideWithLive } from '../../../domain/signals/decide-with-live';
+import { describeSnapshot } from '../../../domain/signals/format-signal-value';
+import { stampExplanation } from '../../../domain/signals/signal-changes';
+import { utcClock } from '../../../domain/report/utc-time';
+import { createLogger } from '../../../logger';
 
-export const CLASSIFY_USAGE = `usage: incident-bot classify [file|-] [--rules path] [--format alertmanager|pagerduty|generic] [--json]
+export const CLASSIFY_USAGE = `usage: incident-bot classify [file|-] [--rules path] [--format alertmanager|pagerduty|generic] [--json] [--live]
 
 Reads an alert payload (a file, or standard input with "-" or no file), validates it,
 and prints the normalized alerts with the severity decision for each and for the group.
   --rules path   severity rules YAML (default: the built-in rules, same as config/severity-rules.yml)
   --format name  skip detection and parse as this format
   --json         print the batch and the decisions as JSON
+  --live         also query the live signals of the payload's service (the bot's config:
+                 CONFIG, PROMETHEUS_URL, PROMETHEUS_TOKEN; its severity rules unless --rules),
+                 after trying each configured query once, and classify with them merged
 Exit: 0 valid, 1 invalid payload or rules (the message names the field), 2 usage error.
 `;
 
@@ -34,7 +45,18 @@ export async function runClassifyCli(argv: readonly string[], io: CliIo): Promis
     return usage(io, `--format must be one of ${ALERT_SOURCES.join(', ')}, got "${args.format}"`);
   }
 
-  const rules = await loadRules(args.rules, io);
+  let live: LiveContext | null = null;
+  if (args.live) {
+    const loaded = loadConfig({ env: io.env ?? {} });
+    if (!loaded.ok) {
+      io.stderr(`--live: the config is invalid:\n${loaded.errors.map((e) => `  ${e}`).join('\n')}\n`);
+      return EXIT.invalid;
+    }
+    const source = createSignalSource(loaded.config.signals, createLogger('silent'));
+    if (!source) return usage(io, '--live needs live signals configured: signals.prometheus.url in the config, or PROMETHEUS_URL');
+    live = { source, rules: loaded.config.severityRules };
+  }
+  const rules = args.rules === undefined && live ? live.rules : await loadRules(args.rules, io);
   if (typeof rules === 'number') return rules;
 
   const fromStdin = args.file === undefined || args.file === '-';
@@ -59,8 +81,37 @@ export async function runClassifyCli(argv: readonly string[], io: CliIo): Promis
     return EXIT.invalid;
   }
   const decision = classifyGroup(parsed.batch.alerts, rules);
-  io.stdout(args.json ? JSON.stringify({ batch: parsed.batch, decisions: decision.perAlert, group: decision.group }, null, 2) + '\n' : renderClassification(parsed.batch, decision));
-  return EXIT.ok;
+  if (!live) {
+    io.stdout(args.json ? JSON.stringify({ batch: parsed.batch, decisions: decision.perAlert, group: decision.group }, null, 2) + '\n' : renderClassification(parsed.batch, decision));
+    return EXIT.ok;
+  }
+  const lead = parsed.batch.alerts[decision.group?.alertIndex ?? 0];
+  if (!lead?.service) {
+    io.stderr('--live: the payload names no service, so there are no signals to query\n');
+    return EXIT.invalid;
+  }
+  // Each configured query tried once: one that does not parse is named here.
+  const check = await live.source.selfCheck();
+  for (const problem of check.problems) io.stderr(`signal query does not work: ${problem}\n`);
+  const snapshot = await live.source.readSignals(lead.service);
+  const withLive = decideWithLive({ signals: lead.signals, labels: lead.labels }, lead.service, snapshot, rules);
+  const explanation = stampExplanation(withLive);
+  if (args.json) {
+    io.stdout(JSON.stringify({ batch: parsed.batch, decisions: decision.perAlert, group: decision.group, live: { service: lead.service, snapshot, decision: { ...withLive.decision, explanation }, fromLive: withLive.fromLive, queryProblems: check.problems } }, null, 2) + '\n');
+  } else {
+    const measured = `${snapshot.source} ${utcClock(snapshot.at)}`;
+    io.stdout(
+      renderClassification(parsed.batch, decision) +
+        `\nlive signals for ${lead.service} (${measured}): ${describeSnapshot(snapshot)}\n` +
+        (Object.keys(snapshot.values).length ? `with live signals: ${explanation}\n` : `with live signals: unchanged (signals unavailable: ${snapshot.unavailable})\n`),
+    );
+  }
+  return check.problems.length ? EXIT.invalid : EXIT.ok;
+}
+
+interface LiveContext {
+  source: SignalSource;
+  rules: SeverityRules;
 }
 
 function readArgs(argv: readonly string[]) {
@@ -68,7 +119,7 @@ function readArgs(argv: readonly string[]) {
     args: [...argv],
     allowPositionals: true,
     strict: true,
-    options: { rules: { type: 'string' }, format: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: { rules: { type: 'string' }, format: { type: 'string' }, json: { type: 'boolean' }, live: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
   });
   if (positionals.length > 1) throw new Error(`expected at most one payload file, got ${positionals.length}`);
   return { ...values, file: positionals[0] };

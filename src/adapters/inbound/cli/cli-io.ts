@@ -7,6 +7,8 @@ export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   readFile: (path: string) => Promise<string>;
+  /** The environment (`--live` reads CONFIG, PROMETHEUS_URL, PROMETHEUS_TOKEN from it). */
+  env?: Record<string, string | undefined>;
 }
 
 /** Exit codes: 0 success, 1 invalid input (payload or rules), 2 usage (bad flags, unreadable file). */

@@ -21,6 +21,7 @@ export function incidentJson(service: IncidentService, incident: Incident, timel
     severityReason: incident.severityReason,
     severityConfirmed: incident.severityConfirmed ? { by: incident.severityConfirmed.by, at: iso(incident.severityConfirmed.at) } : null,
     commander: incident.commander,
+    roles: { comms: incident.roles?.comms ?? null, scribe: incident.roles?.scribe ?? null, ops: incident.roles?.ops ?? null },
     service: incident.service,
     source: incident.source,
     openedBy: incident.openedBy,
@@ -33,6 +34,7 @@ export function incidentJson(service: IncidentService, incident: Incident, timel
     resolutionSummary: incident.resolutionSummary,
     slack: { announcement: incident.announcement, channel: incident.channel },
     alerts: incident.alerts ? { ...incident.alerts, allResolvedAt: iso(incident.alerts.allResolvedAt) } : null,
+    alertContext: incident.alertContext ?? null,
     sla: {
       clocks: sla.clocks.map((c) => ({ name: c.name, dueAt: iso(c.dueAt), metAt: iso(c.metAt), breached: c.breached, overdueMs: c.overdueMs })),
       escalations: sla.escalations.map((e) => ({ level: e.level, dueAt: iso(e.dueAt) })),
@@ -40,6 +42,15 @@ export function incidentJson(service: IncidentService, incident: Incident, timel
       ...(timeline ? { breaches: timeline.filter((e) => e.kind === 'sla_breach').map((e) => ({ at: iso(e.at), clock: e.details?.clock ?? null, severity: e.details?.severity ?? null, overdueMs: e.details?.overdueMs ?? null })) } : {}),
     },
     oncall: incident.oncall ? { ...incident.oncall, at: iso(incident.oncall.at) } : null,
+    // Live signals: at open, latest (the trend), a raise waiting for a person, gate 3's evidence.
+    signals: incident.signals?.latest
+      ? {
+          atOpen: incident.signals.atOpen ? { ...incident.signals.atOpen, at: iso(incident.signals.atOpen.at) } : null,
+          latest: { ...incident.signals.latest, at: iso(incident.signals.latest.at) },
+          raiseProposal: incident.signals.raiseProposal ? { ...incident.signals.raiseProposal, at: iso(incident.signals.raiseProposal.at) } : null,
+          recovery: incident.signals.recovery ? { ...incident.signals.recovery, at: iso(incident.signals.recovery.at) } : null,
+        }
+      : null,
     // A rehearsal: consumers that count incidents leave these out.
     drill: incident.drill ?? null,
     ...(timeline ? { timeline: timeline.map((e) => ({ id: e.id, at: iso(e.at), actor: e.actor, kind: e.kind, text: e.text, details: e.details ?? {} })) } : {}),

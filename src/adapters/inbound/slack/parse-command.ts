@@ -1,8 +1,26 @@
 import { normalizeIncidentId } from '../../../domain/incident-id';
-import { isStatus, type IncidentStatus } from '../../../domain/lifecycle';
+import { STATUSES, isStatus, type IncidentStatus } from '../../../domain/lifecycle';
 import { parseActionItem } from '../../../domain/paper-trail/parse-action-item';
 import type { ActionItem } from '../../../domain/report/report-input';
-import { isSeverity, type Severity } from '../../../domain/severity';
+import { ROLES, ROLE_ALIASES, roleOf, type Role } from '../../../domain/roles';
+import { SEVERITIES, type Severity } from '../../../domain/severity';
+import { readSeverityWord } from '../../../domain/words/read-severity-word';
+import { suggestWord } from '../../../domain/words/suggest-word';
+
+const SUBCOMMANDS = ['help', 'list', 'open', 'update', 'severity', 'commander', 'role', 'note', 'resolve', 'report', 'action', 'reopen', 'close', 'show', 'rollback', 'drill'] as const;
+
+function didYouMean(word: string | null): string {
+  return word ? ` Did you mean \`${word}\`?` : '';
+}
+
+/**
+ * Echoed words are cut short, kept on one line and escaped, so a pasted essay does not fill
+ * the reply and `<!channel>` shows as typed instead of as a mention.
+ */
+function quoted(text: string): string {
+  const short = text.replace(/\s+/g, ' ').slice(0, 30);
+  return `"${short.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;')}"`;
+}
 
 export type ParsedCommand =
   | { kind: 'help' }
@@ -11,6 +29,7 @@ export type ParsedCommand =
   | { kind: 'severity'; id: string | null; severity: Severity }
   | { kind: 'confirm_severity'; id: string | null }
   | { kind: 'commander'; id: string | null; user: string }
+  | { kind: 'role'; id: string | null; role: Role; user: string }
   | { kind: 'note'; id: string | null; text: string }
   | { kind: 'resolve'; id: string | null; summary: string; override?: string }
   | { kind: 'reopen'; id: string | null }
@@ -63,11 +82,14 @@ export function parseIncidentCommand(text: string): ParsedCommand {
       return { kind: 'list' };
     case 'open': {
       const [first = '', ...rest] = args.split(/\s+/);
-      const severity = first.toUpperCase();
-      if (isSeverity(severity)) {
+      const word = readSeverityWord(first);
+      if (word.kind === 'invalid') {
+        return { kind: 'error', message: `Severity must be one of ${SEVERITIES.join(', ')} (got ${quoted(first)}).${didYouMean(word.suggestion)} Nothing was opened.` };
+      }
+      if (word.kind === 'severity') {
         const title = rest.join(' ').trim();
-        if (!title) return { kind: 'error', message: `Give the incident a title: \`/incident open ${severity} checkout errors\`.` };
-        return { kind: 'open', severity, title };
+        if (!title) return { kind: 'error', message: `Give the incident a title: \`/incident open ${word.severity} checkout errors\`.` };
+        return { kind: 'open', severity: word.severity, title };
       }
       return { kind: 'open', severity: null, title: args };
     }
@@ -82,23 +104,50 @@ export function parseIncidentCommand(text: string): ParsedCommand {
         if (!updateText) return { kind: 'error', message: `Say what changed: \`/incident update ${status} <impact and progress>\`.` };
         return { kind: 'update', id, status, text: updateText };
       }
+      // A typo of a status would be published as the impact text ("Impact: monitorng …"): refuse it.
+      const near = suggestWord(status, STATUSES);
+      if (near === 'closed') return { kind: 'error', message: `Unknown status ${quoted(first)}. Use \`/incident close\` to close an incident.` };
+      if (near) {
+        return {
+          kind: 'error',
+          message: `Unknown status ${quoted(first)}.${didYouMean(near)} Statuses: ${STATUSES.filter((s) => s !== 'closed').join(', ')}. Nothing was posted. To post text that starts with this word, name the status first: \`/incident update investigating ${first.slice(0, 30)} …\`.`,
+        };
+      }
       return { kind: 'update', id, status: null, text: rest };
     }
     case 'severity': {
       const { id, rest } = takeId(args);
       const value = rest.trim();
       if (value.toLowerCase() === 'confirm') return { kind: 'confirm_severity', id };
-      const severity = value.toUpperCase();
-      if (!isSeverity(severity)) {
-        return { kind: 'error', message: `Severity must be one of P0, P1, P2, P3${value ? ` (got "${value.slice(0, 20)}")` : ''}: \`/incident severity P1\`, or \`/incident severity confirm\`.` };
-      }
-      return { kind: 'severity', id, severity };
+      const word = readSeverityWord(value);
+      if (word.kind === 'severity') return { kind: 'severity', id, severity: word.severity };
+      const suggestion = word.kind === 'invalid' ? word.suggestion : suggestWord(value, ['confirm']);
+      return {
+        kind: 'error',
+        message: `Severity must be one of ${SEVERITIES.join(', ')}${value ? ` (got ${quoted(value)})` : ''}.${didYouMean(suggestion)} \`/incident severity P1\`, or \`/incident severity confirm\`. Nothing was changed.`,
+      };
     }
     case 'commander': {
       const { id, rest } = takeId(args);
       const user = parseMention(rest);
       if (!user) return { kind: 'error', message: 'Mention the new commander: `/incident commander @person`.' };
       return { kind: 'commander', id, user };
+    }
+    case 'role': {
+      // `role <role> [id] @person`; the id may also come first, like every other subcommand.
+      const lead = takeId(args);
+      const [word = '', ...others] = lead.rest.split(/\s+/);
+      const role = roleOf(word);
+      const usage = `\`/incident role <${ROLES.join('|')}> [id] @person\``;
+      if (!role) {
+        const near = word ? suggestWord(word, [...ROLES, ...Object.keys(ROLE_ALIASES)]) : null;
+        const suggestion = near ? (roleOf(near) ?? near) : null;
+        return { kind: 'error', message: `${word ? `Unknown role ${quoted(word)}.` : 'Name the role.'}${didYouMean(suggestion)} Roles: ${ROLES.join(', ')}. ${usage}` };
+      }
+      const after = takeId(others.join(' '));
+      const user = parseMention(after.rest);
+      if (!user) return { kind: 'error', message: `Mention the person: ${usage}.` };
+      return { kind: 'role', id: lead.id ?? after.id, role, user };
     }
     case 'note': {
       const { id, rest } = takeId(args);
@@ -113,7 +162,7 @@ export function parseIncidentCommand(text: string): ParsedCommand {
     }
     case 'report': {
       const { id, rest } = takeId(args);
-      if (rest) return { kind: 'error', message: `"${rest.slice(0, 40)}" is not an incident id; \`/incident report [id]\` opens the report form.` };
+      if (rest) return { kind: 'error', message: `${quoted(rest)} is not an incident id; \`/incident report [id]\` opens the report form.` };
       return { kind: 'report', id };
     }
     case 'action': {
@@ -126,7 +175,7 @@ export function parseIncidentCommand(text: string): ParsedCommand {
     case 'close':
     case 'show': {
       const { id, rest } = takeId(args);
-      if (rest && !id) return { kind: 'error', message: `"${rest.slice(0, 40)}" is not an incident id (they look like INC-20261121-001).` };
+      if (rest && !id) return { kind: 'error', message: `${quoted(rest)} is not an incident id (they look like INC-20261121-001).` };
       return { kind: sub, id };
     }
     case 'rollback': {
@@ -141,6 +190,6 @@ export function parseIncidentCommand(text: string): ParsedCommand {
       return { kind: 'drill', action: 'start', scenario: name.toLowerCase() };
     }
     default:
-      return { kind: 'error', message: `Unknown subcommand "${sub.slice(0, 30)}". Try \`/incident help\`.` };
+      return { kind: 'error', message: `Unknown subcommand ${quoted(sub)}.${didYouMean(suggestWord(sub, SUBCOMMANDS))} Try \`/incident help\`.` };
   }
 }

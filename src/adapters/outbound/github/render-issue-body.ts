@@ -50,6 +50,14 @@ export function renderIssueBody(incident: Incident, slackWorkspaceUrl?: string):
     '',
     escapeBlock(slackToPlain(incident.severityReason)),
   ];
+  const alertContext = incident.alertContext;
+  if (alertContext?.links.length) {
+    // URLs were made safe for links when the context was built; titles come from the sender.
+    lines.push('', '### Alert links', '', ...alertContext.links.map((l) => `- [${plainMarkdown(l.title)}](${l.url}) (${l.kind})`));
+  }
+  if (alertContext?.labels.length) {
+    lines.push('', '### Alert labels', '', alertContext.labels.map((l) => `${plainMarkdown(l.name)}: ${plainMarkdown(l.value)}`).join(' · '));
+  }
   const slack: string[] = [];
   if (slackWorkspaceUrl && incident.announcement) slack.push(`- Announcement: ${slackPermalink(slackWorkspaceUrl, incident.announcement.channel, incident.announcement.ts)}`);
   if (incident.channel) {
@@ -59,6 +67,19 @@ export function renderIssueBody(incident: Incident, slackWorkspaceUrl?: string):
   if (slack.length) lines.push('', '### Slack', '', ...slack);
   lines.push('', '_Maintained by incident-bot: timeline updates arrive as comments, the report as a commit._');
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * `@name` and `@org/team` from alert senders would notify people on GitHub: a zero-width
+ * joiner after the `@` keeps the text readable but no longer a mention.
+ */
+export function neutraliseMentions(text: string): string {
+  return text.replace(/@(?=[A-Za-z0-9])/g, '@\u2060');
+}
+
+/** Sender text shown as typed: no mention, no HTML, no emphasis, no link. */
+function plainMarkdown(text: string): string {
+  return escapeInline(neutraliseMentions(text)).replace(/[\\`*_[\]~]/g, '\\$&');
 }
 
 export function truncate(text: string, max: number): string {

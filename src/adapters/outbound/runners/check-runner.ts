@@ -2,7 +2,9 @@ import { stat } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../../../logger';
 import { expandArgv, expandPlaceholders } from '../../../domain/rollback/expand-placeholders';
-import { formatStatusRanges, isStatusInRanges, type CheckSpec, type HttpCheckSpec } from '../../../domain/rollback/rollback-plan';
+import { formatStatusRanges, isStatusInRanges, type CheckSpec, type HttpCheckSpec, type SignalCheckSpec } from '../../../domain/rollback/rollback-plan';
+import { describeCondition, formatSignalNumber, meetsCondition } from '../../../domain/signals/signal-condition';
+import type { SignalSource } from '../../../app/ports/signal-source';
 import { BlockedDestinationError, guardedHttpRequest } from './guarded-http-request';
 import { runProcess } from './run-process';
 import { DEFAULT_BASE_ENV } from './script-rollback-runner';
@@ -22,6 +24,8 @@ export interface ChecksOutcome {
 
 export interface CheckRunnerOptions {
   logger: Logger;
+  /** Live signals for `kind: prometheus` checks; null or absent when not configured. */
+  signals?: SignalSource | null;
   /** Environment for command checks (PATH...), as for rollback scripts. */
   baseEnv?: Record<string, string>;
 }
@@ -111,7 +115,40 @@ export class CheckRunner {
       }
       case 'http':
         return this.httpAttempt(check, ctx.signal);
+      case 'prometheus':
+        return this.signalAttempt(check, ctx);
     }
+  }
+
+  /**
+   * Verification by signal: sampled through the whole window; the first sample that breaks
+   * the condition, reads "no data", or cannot be read fails it (unknown is not recovered).
+   */
+  private async signalAttempt(check: SignalCheckSpec, ctx: RunChecksContext): Promise<Attempt> {
+    const source = this.options.signals;
+    if (!source) return { passed: false, detail: 'signals are not configured (signals.prometheus.url or PROMETHEUS_URL)' };
+    const service = ctx.placeholders.service ?? null;
+    const stepMs = Math.min(15_000, Math.max(1_000, Math.round(check.forMs / 10)));
+    const started = Date.now();
+    const what = describeCondition(check);
+    let samples = 0;
+    let worst: number | null = null;
+    for (;;) {
+      const reading = await source.read(check.ref, service);
+      if (reading.kind === 'unavailable') return { passed: false, detail: `signals unavailable: ${reading.reason}` };
+      if (reading.kind === 'no_data') return { passed: false, detail: `${what}: no data` };
+      samples += 1;
+      worst = worst === null ? reading.value : check.op === 'below' ? Math.max(worst, reading.value) : Math.min(worst, reading.value);
+      if (!meetsCondition(reading.value, check)) return { passed: false, detail: `${what}: was ${formatSignalNumber(reading.value)} after ${Math.round((Date.now() - started) / 1000)}s` };
+      const left = started + check.forMs - Date.now();
+      if (left <= 0) break;
+      try {
+        await sleep(Math.min(stepMs, left), undefined, { signal: ctx.signal });
+      } catch {
+        return { passed: false, detail: 'cancelled' };
+      }
+    }
+    return { passed: true, detail: `${what} held for ${Math.round(check.forMs / 1000)}s (${samples} samples, ${check.op === 'below' ? 'max' : 'min'} ${formatSignalNumber(worst!)}, ${source.name})` };
   }
 
   private async httpAttempt(check: HttpCheckSpec, signal: AbortSignal): Promise<Attempt> {

@@ -22,6 +22,8 @@ export const ACTIONS = {
   stopRollback: 'rollback_stop',
   /** "System stabilized — resolve?" after a verified rollback (seed 002's resolution confirmation). */
   resolveStabilized: 'rollback_resolve_stabilized',
+  /** Live signals support a higher severity: a person raises it (the bot never does by itself). */
+  raiseSeverityFromSignals: 'signals_raise_severity',
 } as const;
 
 export const VIEWS = {
@@ -70,4 +72,5 @@ export const BOT_SCOPES = [
   'channels:manage',
   'usergroups:read',
   'users:read',
+  'bookmarks:write',
 ] as const;

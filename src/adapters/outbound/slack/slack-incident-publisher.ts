@@ -12,6 +12,7 @@ import { findOwnMessage, isChannelId } from './find-own-message';
 import { describeSlackError } from './slack-errors';
 import { announcementView } from './views/announcement-view';
 import type { ButtonSpec } from './views/block-kit';
+import { lifecycleMessage, lifecycleMove } from './views/lifecycle-message';
 import { statusUpdateMessage } from './views/status-update-message';
 
 export interface PublisherOptions {
@@ -28,6 +29,8 @@ export interface PublisherOptions {
   postClient?: webApi.WebClient;
   /** How often announcements that could not be posted are tried again (0 = only at start). */
   retryMissingEveryMs?: number;
+  /** Sets up a channel once created: topic, bookmarks, invitations. */
+  channelSetup?: { created(incident: Incident, channel: string): Promise<void> };
 }
 
 const ANNOUNCE_CLAIM_MS = 5 * 60_000;
@@ -222,8 +225,8 @@ export class SlackIncidentPublisher implements IncidentObserver {
 
   async changed(incident: Incident, events: TimelineEventInput[]): Promise<string | void> {
     const notices: string[] = [];
-    for (const event of events.filter((e) => e.kind === 'status_update')) {
-      const notice = await this.postStatusUpdate(incident, event);
+    for (const event of events) {
+      const notice = event.kind === 'status_update' ? await this.postStatusUpdate(incident, event) : await this.postLifecycleMessage(incident, event);
       if (notice) notices.push(notice);
     }
     // A person who acted hears about a failed update; alert deliveries and the bot's own steps (a rollback job) never wait for it.
@@ -257,13 +260,27 @@ export class SlackIncidentPublisher implements IncidentObserver {
   private async postStatusUpdate(incident: Incident, event: TimelineEventInput): Promise<string | void> {
     const nextUpdate = this.service.sla(incident).clocks.find((c) => c.name === 'next_update');
     const message = statusUpdateMessage(incident, event.text, nextUpdate?.dueAt ?? null, event.actor);
+    return this.postInPlace(incident, message, 'The update is recorded');
+  }
+
+  /** Resolve, close and reopen each get a short message, so the change is seen where people look. */
+  private async postLifecycleMessage(incident: Incident, event: TimelineEventInput): Promise<string | void> {
+    if (event.kind !== 'status' && event.kind !== 'reopened') return;
+    const { from, to } = (event.details ?? {}) as { from?: Incident['status']; to?: Incident['status'] };
+    const move = from && to ? lifecycleMove(from, to) : null;
+    if (!move) return;
+    return this.postInPlace(incident, lifecycleMessage(incident, move, event.actor, event.at), `${incident.id} is ${to}`);
+  }
+
+  /** The incident's place: its own channel when it has one, and a broadcast reply under the announcement. */
+  private async postInPlace(incident: Incident, message: { text: string; blocks: unknown[] }, recorded: string): Promise<string | void> {
     const targets: { channel: string; thread_ts?: string; reply_broadcast?: boolean }[] = [];
     if (incident.channel) targets.push({ channel: incident.channel.id });
     if (incident.announcement) targets.push({ channel: incident.announcement.channel, thread_ts: incident.announcement.ts, reply_broadcast: true });
     else targets.push({ channel: this.options.incidentChannel });
     for (const target of targets) {
       const posted = await this.call('chat.postMessage', () => this.poster.chat.postMessage({ ...target, text: message.text, blocks: message.blocks } as never));
-      if (!posted.ok) return `The update is recorded, but posting it to Slack failed: ${posted.userMessage}.`;
+      if (!posted.ok) return `${recorded}, but posting it to Slack failed: ${posted.userMessage}.`;
     }
   }
 
@@ -283,6 +300,8 @@ export class SlackIncidentPublisher implements IncidentObserver {
     if (incident.openedBy.startsWith('U') || incident.openedBy.startsWith('W')) {
       await this.call('conversations.invite', () => this.client.conversations.invite({ channel: channel.id, users: incident.openedBy }));
     }
+    const latest = await this.service.store.get(incident.id);
+    await this.options.channelSetup?.created(latest ?? { ...incident, channel }, channel.id);
     const summary = `:rotating_light: *${incident.id}* [${incident.severity}] ${incident.title}\n${incident.summary || '_No summary yet._'}\nWhy ${incident.severity}: ${incident.severityReason}`;
     await this.call('chat.postMessage', () => this.poster.chat.postMessage({ channel: channel.id, text: summary }));
   }

@@ -1,5 +1,6 @@
 import type { App, RespondFn, SlashCommand } from '@slack/bolt';
 import { isOpenStatus } from '../../../../domain/lifecycle';
+import { ROLE_GUIDE } from '../../../../domain/roles';
 import { COMMAND } from '../../../outbound/slack/ids';
 import { parseIncidentCommand, type ParsedCommand } from '../parse-command';
 import { describeSlackError } from '../../../outbound/slack/slack-errors';
@@ -139,6 +140,13 @@ async function run(parsed: Exclude<ParsedCommand, { kind: 'error' | 'help' | 'li
       if (!id) return;
       const outcome = await onceFor(deps, command, () => service.assignCommander(id, parsed.user, user));
       if (outcome) await reply(outcomeText(outcome, `<@${parsed.user}> is now the commander of ${id}.`));
+      return;
+    }
+    case 'role': {
+      const id = await target(parsed.id, '/incident role ops INC-20261121-001 @person');
+      if (!id) return;
+      const outcome = await onceFor(deps, command, () => service.assignRole(id, parsed.role, parsed.user, user));
+      if (outcome) await reply(outcomeText(outcome, `<@${parsed.user}> is now the ${ROLE_GUIDE[parsed.role].label.toLowerCase()} of ${id}; they have been sent what the role means.`));
       return;
     }
     case 'note': {

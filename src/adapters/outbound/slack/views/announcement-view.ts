@@ -1,11 +1,14 @@
 import type { Incident } from '../../../../domain/incident';
 import { isOpenStatus } from '../../../../domain/lifecycle';
+import { ROLE_GUIDE } from '../../../../domain/roles';
 import type { SlaState } from '../../../../domain/sla-policy';
 import { formatDuration } from '../../../../domain/duration';
 import { ACTIONS } from '../ids';
+import { alertContextBlocks } from './alert-context-blocks';
 import { actions, capBlocks, context, escapeMrkdwn, fields, header, section, type Block, type ButtonSpec } from './block-kit';
 import { relative, slackDate } from './format-time';
-import { CLOCK_LABEL, SEVERITY_EMOJI, STATUS_LABEL } from './severity-labels';
+import { CLOCK_LABEL, STATUS_LABEL, headerEmoji } from './severity-labels';
+import { signalsBlocks } from './signals-blocks';
 
 export interface AnnouncementModel {
   incident: Incident;
@@ -39,7 +42,9 @@ function alertBlocks(incident: Incident, open: boolean): Block[] {
 /** The one message in the incident-response channel that always shows the incident as it is now. */
 export function announcementView({ incident, sla, now, extraButtons = [] }: AnnouncementModel): { text: string; blocks: Block[] } {
   const open = isOpenStatus(incident.status);
-  const title = `${SEVERITY_EMOJI[incident.severity]} ${incident.id} [${incident.severity}] ${incident.title}`;
+  const state = open ? '' : ` — ${STATUS_LABEL[incident.status].toUpperCase()}`;
+  // The state goes before the title, so a long title cut at 150 characters never hides it.
+  const title = `${headerEmoji(incident.severity, incident.status)} ${incident.id} [${incident.severity}]${state} ${incident.title}`;
   const clocks = sla.clocks.map((c) => {
     const state = c.metAt !== null ? (c.breached ? `met ${formatDuration(c.overdueMs)} late` : 'met') : c.breached ? `*BREACHED* by ${formatDuration(c.overdueMs)}` : relative(c.dueAt, now);
     return `${CLOCK_LABEL[c.name]}: ${slackDate(c.dueAt, '{time}')} (${state})`;
@@ -59,7 +64,10 @@ export function announcementView({ incident, sla, now, extraButtons = [] }: Anno
     });
   } else if (incident.status === 'resolved') {
     // Gate 4: the report is what a resolved incident still needs before it can close.
-    buttons.push({ actionId: ACTIONS.writeReport, text: incident.gates?.reportWrittenAt ? 'Revise report' : 'Write report', value: incident.id, style: 'primary' });
+    const reported = Boolean(incident.gates?.reportWrittenAt);
+    buttons.push({ actionId: ACTIONS.writeReport, text: reported ? 'Revise report' : 'Write report', value: incident.id, ...(reported ? {} : { style: 'primary' as const }) });
+    // Once the report is written, closing is the next step (gate 4 met).
+    if (reported) buttons.push({ actionId: ACTIONS.close, text: 'Close incident', value: incident.id, style: 'primary' });
     buttons.push({ actionId: ACTIONS.reopen, text: 'Reopen', value: incident.id });
   }
   const blocks: Block[] = [
@@ -74,7 +82,10 @@ export function announcementView({ incident, sla, now, extraButtons = [] }: Anno
     ]),
     context([`*Why ${incident.severity}:* ${escapeMrkdwn(incident.severityReason)}`]),
   ];
+  const roles = (['comms', 'scribe', 'ops'] as const).filter((r) => incident.roles?.[r]).map((r) => `${ROLE_GUIDE[r].label}: <@${incident.roles![r]}>`);
+  if (roles.length) blocks.push(context([`*Roles* · ${roles.join(' · ')}`]));
   if (incident.summary) blocks.push(section(escapeMrkdwn(incident.summary)));
+  blocks.push(...alertContextBlocks(incident.alertContext));
   if (incident.impact) blocks.push(section(`*Latest update:* ${escapeMrkdwn(incident.impact)}`));
   const links = [
     ...(incident.channel ? [`Channel: <#${incident.channel.id}>`] : []),
@@ -86,6 +97,7 @@ export function announcementView({ incident, sla, now, extraButtons = [] }: Anno
     blocks.push(context([`*On call* (PagerDuty): ${people || '_nobody on call_'}`]));
   }
   if (incident.resolutionSummary) blocks.push(section(`*Resolution:* ${escapeMrkdwn(incident.resolutionSummary)}`));
+  blocks.push(...signalsBlocks(incident, open));
   blocks.push(...alertBlocks(incident, open));
   blocks.push(context(clocks.length ? [`*SLA* · ${clocks.join(' · ')}`] : ['*SLA* · none']));
   if (buttons.length) blocks.push(actions(`incident_actions:${incident.id}`, buttons));

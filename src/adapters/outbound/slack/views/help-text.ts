@@ -6,6 +6,7 @@ export const HELP_TEXT = [
   '`/incident update [id] <investigating|identified|monitoring|resolved> <text>` — post a status update (no text opens a form)',
   '`/incident severity [id] <P0-P3>` — change the severity; `/incident severity [id] confirm` confirms the current one',
   '`/incident commander [id] @user` — hand over command',
+  '`/incident role <commander|comms|scribe|ops> [id] @user` — give a role (they get a DM with what it means)',
   '`/incident note [id] <text>` — add a note to the timeline',
   '`/incident rollback [id] …` — propose a rollback',
   '`/incident resolve [id] [summary]` — resolve (no summary opens a form)',

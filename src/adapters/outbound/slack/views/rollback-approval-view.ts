@@ -1,5 +1,6 @@
 import { formatDuration } from '../../../../domain/duration';
 import type { Incident } from '../../../../domain/incident';
+import { isOpenStatus, type IncidentStatus } from '../../../../domain/lifecycle';
 import { describeRunner } from '../../../../domain/rollback/describe-runner';
 import { executionGates } from '../../../../domain/rollback/rollback-gates';
 import { ROLLBACK_LEVELS, type RollbackPlan } from '../../../../domain/rollback/rollback-plan';
@@ -8,10 +9,12 @@ import type { Approvers } from '../../../../domain/rollback/service-rollback-con
 import { ACTIONS } from '../ids';
 import { actions, capBlocks, context, escapeMrkdwn, fields, header, section, truncate, type Block, type ButtonSpec } from './block-kit';
 import { slackDate } from './format-time';
+import { STATUS_LABEL } from './severity-labels';
 
 export interface ApprovalViewModel {
   request: RollbackRequest;
-  incident: Pick<Incident, 'id' | 'title' | 'severity' | 'severityConfirmed'>;
+  /** `status` absent: drawn as open (the dry run, older callers). */
+  incident: Pick<Incident, 'id' | 'title' | 'severity' | 'severityConfirmed'> & { status?: IncidentStatus };
   plan: RollbackPlan;
   approvers: Approvers;
   placeholders: Record<string, string>;
@@ -75,10 +78,14 @@ export function rollbackApprovalView(model: ApprovalViewModel): { text: string; 
   const title = dryRun ? `Dry run: rollback ${r.service}` : r.auto ? `Automatic rollback: ${r.service}` : `Rollback proposal: ${r.service}`;
   const blocks: Block[] = [header(`${title} · ${incident.id}`)];
   if (!dryRun) blocks.push(section(statusLine(r, now)));
+  // Decisions are refused once the incident is over (approval guardrail 2): say so instead of offering buttons that fail.
+  const incidentOver = incident.status !== undefined && !isOpenStatus(incident.status);
+  const awaitingDecision = r.status === 'pending' || r.status === 'countdown';
+  if (!dryRun && incidentOver && awaitingDecision) blocks.push(context([`:lock: ${incident.id} is ${STATUS_LABEL[incident.status!].toLowerCase()}: this rollback can no longer be decided.`]));
   blocks.push(
     fields([
       ['Request', dryRun ? '_dry run, not stored_' : r.id],
-      ['Incident', `${incident.id} [${incident.severity}] ${escapeMrkdwn(truncate(incident.title, 200))}`],
+      ['Incident', `${incident.id} [${incident.severity}${incident.severityConfirmed ? ', confirmed' : ''}]${incident.status ? ` ${STATUS_LABEL[incident.status]}` : ''} · ${escapeMrkdwn(truncate(incident.title, 200))}`],
       ['Level', ROLLBACK_LEVELS[r.level].label],
       ['Release', r.release ? `\`${escapeMrkdwn(r.release)}\`` : '_not given_'],
       ['Requested by', who(r.requestedBy)],
@@ -112,7 +119,7 @@ export function rollbackApprovalView(model: ApprovalViewModel): { text: string; 
   if (dryRun) blocks.push(context(['Dry run: only the readiness checks ran. Nothing was stored or executed.']));
 
   const buttons: ButtonSpec[] = [];
-  if (!dryRun && r.status === 'pending') {
+  if (!dryRun && r.status === 'pending' && !incidentOver) {
     buttons.push({
       actionId: ACTIONS.approveRollback,
       text: 'Approve',
@@ -122,7 +129,7 @@ export function rollbackApprovalView(model: ApprovalViewModel): { text: string; 
     });
     buttons.push({ actionId: ACTIONS.rejectRollback, text: 'Reject', value: r.id, style: 'danger' });
   }
-  if (!dryRun && r.status === 'countdown') buttons.push({ actionId: ACTIONS.abortRollback, text: 'Abort', value: r.id, style: 'danger' });
+  if (!dryRun && r.status === 'countdown' && !incidentOver) buttons.push({ actionId: ACTIONS.abortRollback, text: 'Abort', value: r.id, style: 'danger' });
   if (!dryRun && (r.status === 'queued' || r.status === 'running') && !r.stopRequested) {
     buttons.push({
       actionId: ACTIONS.stopRollback,

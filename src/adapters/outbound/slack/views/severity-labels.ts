@@ -18,3 +18,13 @@ export const CLOCK_LABEL: Record<SlaClockName, string> = {
   resolution: 'Resolve by',
   monitoring_end: 'Monitoring until',
 };
+
+/**
+ * The announcement's header emoji: the severity colour while the incident is open, then the
+ * state, so a glance at the channel tells which incidents are over.
+ */
+export function headerEmoji(severity: Severity, status: IncidentStatus): string {
+  if (status === 'resolved') return ':white_check_mark:';
+  if (status === 'closed') return ':lock:';
+  return SEVERITY_EMOJI[severity];
+}
