@@ -28,11 +28,14 @@ import { registerIncidentCommand } from './adapters/inbound/slack/handlers/incid
 import { registerIncidentViews } from './adapters/inbound/slack/handlers/incident-views';
 import { createSlackExtensions, type SlackDeps } from './adapters/inbound/slack/handlers/slack-deps';
 import { registerTimelineShortcut } from './adapters/inbound/slack/handlers/timeline-shortcut';
+import { guardSlackEndpoint } from './adapters/inbound/slack/gate/slack-request-gate';
+import { SlackInstallation } from './adapters/outbound/slack/slack-installation';
 import { SlackIncidentPublisher } from './adapters/outbound/slack/slack-incident-publisher';
 import { routeSlackListeners } from './adapters/inbound/slack/slack-router';
 import { RedisTimerEngine } from './adapters/outbound/timers/redis-timer-engine';
 import type { TimerHandler } from './adapters/outbound/timers/timer';
 import { IncidentService } from './app/incident-service';
+import { configuredSecrets } from './config/configured-secrets';
 import type { Config } from './config/load-config';
 import { systemClock, type Clock } from './domain/clock';
 import { createLogger, type Logger } from './logger';
@@ -47,6 +50,10 @@ import { createSignalSource } from './adapters/outbound/prometheus/create-signal
 import { drillRollbackPlans, drillsFeature } from './features/drills-feature';
 import type { CoreContext, Feature } from './features/feature';
 import { SlackUserDirectory } from './adapters/outbound/slack/slack-user-directory';
+
+const SLACK_ENDPOINT = '/slack/events';
+const UNHANDLED_ACK_MS = 2_500;
+const LEARN_AT_START_MS = 3_000;
 
 export interface BuildOptions {
   config: Config;
@@ -78,7 +85,8 @@ export interface IncidentBot {
 /** The composition root: everything is built here from the validated config, nowhere else. */
 export async function buildApp({ config, clock = systemClock, logger, redis: givenRedis }: BuildOptions): Promise<IncidentBot> {
   const { env } = config;
-  const log = logger ?? createLogger(env.LOG_LEVEL);
+  const secrets = configuredSecrets(config);
+  const log = logger ?? createLogger(env.LOG_LEVEL, undefined, secrets);
   const metrics = createMetrics();
   const redis = givenRedis ?? connectRedis(env);
   const single = !env.REDIS_CLUSTER_NODES && !env.REDIS_SENTINELS;
@@ -111,7 +119,19 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
   const socketMode = Boolean(env.SLACK_APP_TOKEN);
   const receiver = socketMode
     ? new SocketModeReceiver({ appToken: env.SLACK_APP_TOKEN!, customRoutes: routes, installerOptions: { port: env.PORT, clientOptions: { slackApiUrl: env.SLACK_API_URL } }, logger: boltLog })
-    : new HTTPReceiver({ signingSecret: env.SLACK_SIGNING_SECRET ?? '', endpoints: '/slack/events', customRoutes: routes, logger: boltLog, processBeforeResponse: false });
+    : new HTTPReceiver({
+        signingSecret: env.SLACK_SIGNING_SECRET ?? '',
+        endpoints: SLACK_ENDPOINT,
+        customRoutes: routes,
+        logger: boltLog,
+        processBeforeResponse: false,
+        // A payload no listener acknowledges (an unknown shortcut) is answered before Slack's 3 s, not after.
+        unhandledRequestTimeoutMillis: UNHANDLED_ACK_MS,
+        unhandledRequestHandler: ({ response }) => {
+          log.child({ component: 'bolt' }).warn('no listener acknowledged this Slack request; answered 200 with nothing');
+          if (!response.headersSent) response.writeHead(200).end();
+        },
+      });
 
   const app = new App({
     token: env.SLACK_BOT_TOKEN,
@@ -139,6 +159,11 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
     };
   }
   app.use(async ({ next }) => (currentRequestId() ? next() : runInRequest(requestIdFrom(undefined), next)));
+  // Learned at start from auth.test unless pinned in config; every Slack request is checked against it.
+  const installation = new SlackInstallation(app.client, config.slack, log.child({ component: 'slack-installation' }));
+  if (receiver instanceof HTTPReceiver) {
+    guardSlackEndpoint(receiver, SLACK_ENDPOINT, { signingSecret: env.SLACK_SIGNING_SECRET ?? '', installation: () => installation.current(), log, metrics });
+  }
   app.error(async (error) => {
     log.child({ component: 'bolt' }).error({ err: error, code: (error as { code?: string }).code }, 'unhandled error in a Slack listener');
   });
@@ -202,6 +227,8 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
       findConfigWarnings(config, localFileProbe).forEach(warn);
       if (env.SLACK_BOT_TOKEN) void checkSlackReferences(app.client, config).then((ws) => ws.forEach(warn), () => undefined);
       await app.init();
+      // Bounded: a Slack that hangs at start must not hold the HTTP server (requests get 503 until known).
+      await Promise.race([installation.learn(), new Promise((resolve) => setTimeout(resolve, LEARN_AT_START_MS).unref())]);
       if (socketMode) {
         await app.start();
       } else {

@@ -1,5 +1,6 @@
 import pino, { type Logger } from 'pino';
 import { currentRequestId } from './request-context';
+import { redactText } from './domain/redaction/redact-text';
 
 export type { Logger };
 
@@ -14,9 +15,11 @@ export const REDACT_PATHS = [
 
 /**
  * The one root logger; components take `log.child({ component })`. Lines carry ISO-8601 times,
- * the request id of the request they belong to (request-context.ts), and each key once.
+ * the request id of the request they belong to (request-context.ts), and each key once. Besides
+ * the paths above, every line is redacted by value (`secrets`, the configured ones) and by shape
+ * (tokens, Bearer values, URL passwords) as it is written, whatever field or message carries it.
  */
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+export function createLogger(level: string, destination?: pino.DestinationStream, secrets: readonly string[] = []): Logger {
   return pino(
     {
       level,
@@ -30,7 +33,7 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       // pino appends a child's bindings to its parent's, so a component logger handed to another
       // component that names itself wrote "component" twice, and a call naming a key its logger
       // binds did the same; most JSON readers then keep one at random. The innermost value wins.
-      hooks: { streamWrite: dedupeKeys },
+      hooks: { streamWrite: (line) => redactText(dedupeKeys(line), secrets) },
     },
     destination,
   );

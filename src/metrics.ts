@@ -15,6 +15,7 @@ export function createMetrics() {
     escalations: new Counter({ name: 'incident_bot_escalations_total', help: 'Escalations by level (1 pages on-call)', labelNames: ['level'], registers: [registry] }),
     timerLateness: new Histogram({ name: 'incident_bot_timer_lateness_seconds', help: 'Timer fire time minus due time, by timer kind', labelNames: ['kind'], buckets: [0.01, 0.05, 0.1, 0.5, 1, 2, 5, 30, 300, 3600], registers: [registry] }),
     pagerDutyEvents: new Counter({ name: 'incident_bot_pagerduty_events_total', help: 'PagerDuty Events v2 calls by action and outcome', labelNames: ['action', 'outcome'], registers: [registry] }),
+    slackRequestsRefused: new Counter({ name: 'incident_bot_slack_requests_refused_total', help: 'Requests to /slack/events refused before Bolt (signature, timestamp, workspace, app, shape)', labelNames: ['reason'], registers: [registry] }),
     slackErrors: new Counter({ name: 'incident_bot_slack_api_errors_total', help: 'Slack Web API errors', labelNames: ['method', 'error'], registers: [registry] }),
     githubErrors: new Counter({ name: 'incident_bot_github_errors_total', help: 'GitHub API errors', labelNames: ['operation'], registers: [registry] }),
     timeToAcknowledge: new Histogram({ name: 'incident_bot_time_to_acknowledge_seconds', help: 'Opening to first response', labelNames: ['severity'], buckets: [30, 60, 300, 900, 1800, 3600, 14400], registers: [registry] }),

@@ -1,41 +1,45 @@
-import type { Clock } from '../domain/clock';
 import type { Approvers } from '../domain/rollback/service-rollback-config';
 import type { Logger } from '../logger';
-import type { UserGroupMembers } from './rollback-ports';
+import type { UserAccounts, UserGroupMembers } from './rollback-ports';
+
+/** Whether someone may decide now, and if not, why (shown to them). */
+export type ApproverCheck = { approver: true } | { approver: false; why: string };
 
 /**
- * Is this Slack user id an approver? Direct ids first, then group membership (by id, never by
- * display name). Group lists are cached briefly; a failed lookup counts as "no" (fail closed).
+ * Is this Slack user an approver at the moment of the decision? Listed by id, or a member of a
+ * listed group read fresh now (a cached list would let someone removed from the group approve
+ * until it expired), and then their account: guests and deactivated users are never approvers,
+ * whatever the list says. Any failed lookup is a "no" (fail closed).
  */
 export class ApproverDirectory {
-  private readonly cache = new Map<string, { members: Set<string>; until: number }>();
-
   constructor(
     private readonly groups: UserGroupMembers,
-    private readonly clock: Clock,
+    private readonly accounts: UserAccounts,
     private readonly log: Logger,
-    private readonly cacheMs = 60_000,
   ) {}
 
-  async isApprover(userId: string, approvers: Approvers): Promise<boolean> {
-    if (approvers.users.includes(userId)) return true;
-    for (const group of approvers.groups) {
-      if ((await this.membersOf(group)).has(userId)) return true;
+  async check(userId: string, approvers: Approvers, service: string): Promise<ApproverCheck> {
+    const listed = approvers.users.includes(userId) || (await this.inAGroup(userId, approvers.groups));
+    if (!listed) return { approver: false, why: `You are not an approver for ${service} rollbacks.` };
+    try {
+      const account = await this.accounts.account(userId);
+      if (account.deleted) return { approver: false, why: 'Deactivated accounts cannot approve.' };
+      if (account.guest) return { approver: false, why: `Guest accounts cannot approve ${service} rollbacks.` };
+      return { approver: true };
+    } catch (error) {
+      this.log.warn({ err: error, user: userId }, 'could not look up the account (users.info); treating the user as not an approver');
+      return { approver: false, why: 'Your Slack account could not be checked just now (users.info failed); try again shortly.' };
     }
-    return false;
   }
 
-  private async membersOf(group: string): Promise<Set<string>> {
-    const now = this.clock();
-    const cached = this.cache.get(group);
-    if (cached && cached.until > now) return cached.members;
-    try {
-      const members = new Set(await this.groups.members(group));
-      this.cache.set(group, { members, until: now + this.cacheMs });
-      return members;
-    } catch (error) {
-      this.log.warn({ err: error, group }, 'could not list user group members; treating the user as not an approver');
-      return new Set();
+  private async inAGroup(userId: string, groups: readonly string[]): Promise<boolean> {
+    for (const group of groups) {
+      try {
+        if ((await this.groups.members(group)).includes(userId)) return true;
+      } catch (error) {
+        this.log.warn({ err: error, group }, 'could not list user group members; treating the user as not in it');
+      }
     }
+    return false;
   }
 }

@@ -3,7 +3,8 @@ import { checkDecision, type DecisionFacts, type DecisionKind } from '../domain/
 import { recordDecision, recordRollbackEvent } from '../domain/rollback/rollback-incident-changes';
 import { abort, addApproval, isAwaitingDecision, reject, describeState, requestStop, type RollbackRequest } from '../domain/rollback/rollback-request';
 import { hasApprovers } from '../domain/rollback/service-rollback-config';
-import { refuse, type Result } from '../domain/result';
+import { refuse, type Refusal, type Result } from '../domain/result';
+import { checkClickOrigin, type ClickOrigin } from '../domain/rollback/click-origin';
 import type { ApproverDirectory } from './rollback-approvers';
 import type { RollbackDeps } from './rollback-deps';
 import type { RollbackExecution } from './rollback-execution';
@@ -26,17 +27,24 @@ export class RollbackDecisions {
     private readonly execution: RollbackExecution,
   ) {}
 
-  async decide(requestId: string, kind: DecisionKind, actor: string): Promise<DecisionOutcome> {
+  async decide(requestId: string, kind: DecisionKind, actor: string, origin: ClickOrigin): Promise<DecisionOutcome> {
     const { requests, service, clock } = this.deps;
     const stored = await requests.get(requestId);
     if (!stored) return refuse('rollback.no_request', `No rollback request ${requestId.slice(0, 60)}.`);
-    // Late clicks (already running, done) are answered without any lookup.
-    if (!isAwaitingDecision(stored.status)) return refuse('request.decided', describeState(stored));
+    const fromItsMessage = checkClickOrigin(stored, origin);
+    if (!fromItsMessage.ok) {
+      await this.recordDenial(stored, kind, actor, plainText(fromItsMessage.reason));
+      return fromItsMessage;
+    }
+    // Late clicks (already running, done) are answered without any lookup, and logged as attempts.
+    if (!isAwaitingDecision(stored.status)) return this.late(stored, kind, actor, refuse('request.decided', describeState(stored)));
     const incident = await service.store.get(stored.incidentId);
     const config = this.deps.plans(stored.service);
     const approvers = config?.approvers ?? { users: [], groups: [] };
+    const check = await this.approvers.check(actor, approvers, stored.service);
     const facts: DecisionFacts = {
-      isApprover: await this.approvers.isApprover(actor, approvers),
+      isApprover: check.approver,
+      ...(check.approver ? {} : { notApproverWhy: check.why }),
       approversConfigured: hasApprovers(approvers),
       incidentId: stored.incidentId,
       incidentStatus: incident?.status ?? 'missing',
@@ -47,6 +55,7 @@ export class RollbackDecisions {
     const updated = await requests.update(requestId, (r) => checkDecision(r, kind, actor, facts, clock()) ?? move(r, actor, clock()));
     if (!updated.ok) {
       if ('recorded' in updated && updated.recorded) await this.recordDenial(stored, kind, actor, plainText(updated.reason));
+      else await this.late(stored, kind, actor, updated);
       return updated;
     }
     const { request } = updated;
@@ -80,20 +89,26 @@ export class RollbackDecisions {
    * half a second, kills its runner and runs no fallback. Others are refused and the attempt
    * is recorded as a denial.
    */
-  async stop(requestId: string, actor: string): Promise<DecisionOutcome> {
+  async stop(requestId: string, actor: string, origin: ClickOrigin): Promise<DecisionOutcome> {
     const { requests, clock } = this.deps;
     const stored = await requests.get(requestId);
     if (!stored) return refuse('rollback.no_request', `No rollback request ${requestId.slice(0, 60)}.`);
+    const fromItsMessage = checkClickOrigin(stored, origin);
+    if (!fromItsMessage.ok) {
+      await this.recordDenial(stored, 'stop', actor, plainText(fromItsMessage.reason));
+      return fromItsMessage;
+    }
     const late = requestStop(stored, actor, clock());
-    if (!late.ok) return late;
+    if (!late.ok) return this.late(stored, 'stop', actor, late);
     const approvers = this.deps.plans(stored.service)?.approvers ?? { users: [], groups: [] };
-    if (actor !== stored.requestedBy && !(await this.approvers.isApprover(actor, approvers))) {
-      const reason = `Only approvers of ${stored.service} rollbacks, or whoever proposed it, can stop it.`;
+    const check = actor === stored.requestedBy ? null : await this.approvers.check(actor, approvers, stored.service);
+    if (check && !check.approver) {
+      const reason = `Only approvers of ${stored.service} rollbacks, or whoever proposed it, can stop it. ${check.why}`;
       await this.recordDenial(stored, 'stop', actor, reason);
       return refuse('decision.not_approver', reason);
     }
     const updated = await requests.update(requestId, (r) => requestStop(r, actor, clock()));
-    if (!updated.ok) return updated;
+    if (!updated.ok) return this.late(stored, 'stop', actor, updated);
     const { request } = updated;
     const at = clock();
     await this.deps.records.addDecision(request.incidentId, { kind: 'stop', by: actor, at, action: describeAction(request), reason: 'stopped by a person while it ran' });
@@ -101,6 +116,16 @@ export class RollbackDecisions {
     await this.deps.service.apply(request.incidentId, (i) => recordRollbackEvent(i, { at, actor, kind: 'rollback_stop_requested', text, details: { request: request.id } }));
     this.deps.messenger()?.refresh(request.id);
     return { ok: true, request, message: `Stopping ${request.id}: its runner is being killed and no fallback will run. The message above says when it has stopped.` };
+  }
+
+  /**
+   * A click that came too late (already running, decided, done, a concurrent click won) changes
+   * nothing, but it is an attempt: it goes into the decision log (not the timeline, which would
+   * drown in 49 "already running" lines when 50 people click at once).
+   */
+  private async late<R extends Refusal>(request: RollbackRequest, kind: DecisionKind | 'stop', actor: string, refusal: R): Promise<R> {
+    await this.deps.records.addDecision(request.incidentId, { kind: 'denial', by: actor, at: this.deps.clock(), action: `${kind} ${describeAction(request)}`, reason: `too late: ${refusal.reason}` });
+    return refusal;
   }
 
   private async recordDenial(request: RollbackRequest, kind: DecisionKind | 'stop', actor: string, reason: string): Promise<void> {

@@ -6,6 +6,7 @@ import { scenarioOfDrillService } from '../domain/drills/drill-plan';
 import { claimExecution, expire, finishExecution, finishStopped, markUnknown, recordAttempt, recordProgress, requestPlaceholders, startRun, type RollbackRequest, type RunnerAttempt } from '../domain/rollback/rollback-request';
 import type { RollbackRunner, RunProgress, RunResult } from '../domain/rollback/rollback-runner';
 import type { TimelineEventInput } from '../domain/timeline';
+import { mayStartRunner } from '../domain/rollback/may-start-runner';
 import { ROLLBACK_TIMERS, type RollbackDeps } from './rollback-deps';
 import { describeAction } from './rollback-proposals';
 import { joinPhrases, phrase, user, type Phrase, type Ref } from '../domain/phrase';
@@ -104,7 +105,8 @@ export class RollbackExecution {
         details: { request: request.id, runner: name, index },
       });
       if (index > 0) await this.deps.messenger()?.notice(current, `:leftwards_arrow_with_hook: ${current.id}: falling back to \`${name}\` after \`${previous?.runner}\` ${previous?.verification === 'failed' ? 'did not pass verification' : previous?.outcome}.`);
-      const attempt = spec ? await this.runOne(current, token, spec, placeholders, stop) : missingRunner(name);
+      const attempt = spec ? await this.runOne(current, token, index, spec, placeholders, stop) : missingRunner(name);
+      if (!attempt) return; // stale executor: another execution owns the request now
       const recorded = await this.deps.requests.update(request.id, (r) => recordAttempt(r, token, attempt));
       if (!recorded.ok) return; // fenced out: someone marked it unknown meanwhile
       current = recorded.request;
@@ -119,7 +121,8 @@ export class RollbackExecution {
   }
 
   /** One runner, its execution record, and (if it succeeded) the verification checks. */
-  private async runOne(request: RollbackRequest, token: number, spec: RunnerSpec, placeholders: Record<string, string>, stop: AbortSignal): Promise<RunnerAttempt> {
+  /** Null when the request is no longer in the state this execution claimed: nothing was started. */
+  private async runOne(request: RollbackRequest, token: number, index: number, spec: RunnerSpec, placeholders: Record<string, string>, stop: AbortSignal): Promise<RunnerAttempt | null> {
     const { clock, records } = this.deps;
     const startedAt = clock();
     let lastWrite = 0;
@@ -140,8 +143,16 @@ export class RollbackExecution {
       if (clock() - lastWrite >= PROGRESS_EVERY_MS) void flush();
     };
     let result: RunResult;
+    // The last look before anything leaves the bot: is the request still in the state we claimed?
+    const latest = await this.deps.requests.get(request.id);
+    const fence = mayStartRunner(latest, token, await this.deps.requests.latestToken(request.id), index);
+    if (!fence.ok) {
+      this.deps.log.warn({ request: request.id, token, runner: spec.name, code: fence.code }, `runner not started: ${fence.reason}`);
+      await this.event(request, { kind: 'rollback_not_started', text: `${spec.name} not started for ${request.id}: ${fence.reason}.`, details: { request: request.id, runner: spec.name, token, code: fence.code } });
+      return null;
+    }
     try {
-      result = await this.runner.run({ spec, placeholders, signal: stop, onProgress });
+      result = await this.runner.run({ spec, placeholders, signal: stop, onProgress, fence: { requestId: request.id, token } });
     } catch (error) {
       result = { outcome: 'failed', durationMs: clock() - startedAt, outputExcerpt: '', error: (error as Error).message };
     }

@@ -146,6 +146,14 @@ export const DEFAULT_SEVERITY_RULES_FILE = 'config/severity-rules.yml';
 /** The shape of config/*.yml. Unknown top-level keys are refused so typos surface. */
 export const fileSchema = z
   .object({
+    // The workspace and app this bot serves; learned from auth.test when absent. Requests for others are refused.
+    slack: z
+      .object({
+        team_id: z.string().regex(/^[TE][A-Z0-9]{2,}$/, 'must be a Slack team id (T…)').optional(),
+        app_id: z.string().regex(/^A[A-Z0-9]{2,}$/, 'must be a Slack app id (A…)').optional(),
+      })
+      .strict()
+      .default({}),
     channels: z
       .object({
         incident_response: z.string().min(1).default('#incident-response'),

@@ -13,6 +13,8 @@ import { DEFAULT_SEVERITY_RULES_FILE, fileSchema, resolveSeverityLevels, type Fi
 /** Everything the app is built from, validated once at the edge. */
 export interface Config {
   env: Env;
+  /** The workspace and app served, when pinned in config (otherwise learned from auth.test). */
+  slack: FileConfig['slack'];
   channels: FileConfig['channels'];
   severities: Record<Severity, SeverityLevel>;
   slaPolicy: SlaPolicy;
@@ -103,7 +105,7 @@ export function loadConfig({ env = process.env, readFile = (p) => readFileSync(p
   const slaPolicy = Object.fromEntries(Object.entries(severities).map(([sev, level]) => [sev, level.sla])) as SlaPolicy;
   const { max_body_bytes, flap_window, slack_min_interval, max_concurrent_intake, max_queued_intake, context_labels } = fileConfig.alerts;
   const alerts: AlertsConfig = { maxBodyBytes: max_body_bytes, flapWindowMs: flap_window, slackMinIntervalMs: slack_min_interval, maxConcurrentIntake: max_concurrent_intake, maxQueuedIntake: max_queued_intake, contextLabels: context_labels };
-  return { ok: true, config: { env: parsedEnv.data, channels: fileConfig.channels, severities, slaPolicy, services: fileConfig.services, severityRules, alerts, appHome: { refreshEveryMs: fileConfig.app_home.refresh_every, viewerTtlMs: fileConfig.app_home.viewer_ttl }, sla: resolveSlaConfig(fileConfig), paperTrail: fileConfig.paper_trail, gates: fileConfig.gates, signals, recovery: { holdForMs: fileConfig.recovery.hold_for }, drills: fileConfig.drills, source: configPath } };
+  return { ok: true, config: { env: parsedEnv.data, slack: fileConfig.slack, channels: fileConfig.channels, severities, slaPolicy, services: fileConfig.services, severityRules, alerts, appHome: { refreshEveryMs: fileConfig.app_home.refresh_every, viewerTtlMs: fileConfig.app_home.viewer_ttl }, sla: resolveSlaConfig(fileConfig), paperTrail: fileConfig.paper_trail, gates: fileConfig.gates, signals, recovery: { holdForMs: fileConfig.recovery.hold_for }, drills: fileConfig.drills, source: configPath } };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { configuredSecrets } from '../config/configured-secrets';
 import type { Incident } from '../domain/incident';
 import { isOpenStatus } from '../domain/lifecycle';
 import { CheckRunner } from '../adapters/outbound/runners/check-runner';
@@ -7,10 +8,14 @@ import { RedisRollbackRequests } from '../adapters/outbound/redis/redis-rollback
 import { registerRollbackHandlers } from '../adapters/inbound/slack/handlers/rollback-handlers';
 import { ACTIONS } from '../adapters/outbound/slack/ids';
 import { SlackRollbackMessenger } from '../adapters/outbound/slack/slack-rollback-messenger';
+import { SlackUserAccounts } from '../adapters/outbound/slack/slack-user-accounts';
 import { SlackUserGroups } from '../adapters/outbound/slack/slack-user-groups';
 import type { IncidentObserver } from '../app/incident-service';
 import { ApproverDirectory } from '../app/rollback-approvers';
 import { RollbackDecisions } from '../app/rollback-decisions';
+import { DurableDecisions } from '../app/durable-decisions';
+import { RedisDecisionIntents } from '../adapters/outbound/redis/redis-decision-intents';
+import { SlackResponseUrl } from '../adapters/outbound/slack/slack-response-url';
 import { ROLLBACK_TIMERS, type RollbackDeps } from '../app/rollback-deps';
 import { RollbackExecution } from '../app/rollback-execution';
 import type { RollbackMessenger, RollbackPlans } from '../app/rollback-ports';
@@ -19,6 +24,9 @@ import type { TimelineEventInput } from '../domain/timeline';
 import type { CoreContext, Feature } from './feature';
 import { approvalFactsChanged } from '../domain/rollback/approval-facts-changed';
 import type { Ref } from '../domain/phrase';
+
+// How often each replica looks for clicks whose process died before applying or telling them.
+const INTENT_SWEEP_MS = 3_000;
 
 export interface RollbackFeature extends Feature {
   requests: RedisRollbackRequests;
@@ -43,10 +51,12 @@ export function rollbackFeature(core: CoreContext): RollbackFeature {
     logger: log.child({ component: 'rollback-runner' }),
     octokit: () => createOctokit({ token: config.env.GITHUB_TOKEN, baseUrl: config.env.GITHUB_API_URL, log }),
     clock,
-    secrets: [config.env.GITHUB_TOKEN, config.env.SLACK_BOT_TOKEN].filter((s): s is string => Boolean(s)),
+    secrets: configuredSecrets(config),
     onScriptStarted: (pid) => startedListeners.forEach((listener) => listener(pid)),
   });
   let messenger: RollbackMessenger | null = null;
+  let durable: DurableDecisions | null = null;
+  let intentSweep: NodeJS.Timeout | undefined;
   const deps: RollbackDeps = {
     service,
     requests,
@@ -115,9 +125,10 @@ export function rollbackFeature(core: CoreContext): RollbackFeature {
     },
     install({ app, publisher, deps: slackDeps }) {
       messenger = new SlackRollbackMessenger(app.client, { service, requests, plans, incidentChannel: config.channels.incident_response, log: deps.log, metrics });
-      const approvers = new ApproverDirectory(new SlackUserGroups(app.client), clock, deps.log);
+      const approvers = new ApproverDirectory(new SlackUserGroups(app.client), new SlackUserAccounts(app.client), deps.log);
       const decisions = new RollbackDecisions(deps, approvers, execution);
-      registerRollbackHandlers(app, slackDeps, { proposals, decisions, serviceNames: [...byName.keys()] });
+      durable = new DurableDecisions(new RedisDecisionIntents(redis, config.env.REDIS_PREFIX), decisions, requests, new SlackResponseUrl(), deps.log);
+      registerRollbackHandlers(app, slackDeps, { proposals, durable, serviceNames: [...byName.keys()] });
       publisher.addAnnouncementButtons((incident) =>
         incident.service && plans(incident.service) ? [{ actionId: ACTIONS.proposeRollback, text: 'Propose rollback', value: incident.id }] : [],
       );
@@ -126,6 +137,14 @@ export function rollbackFeature(core: CoreContext): RollbackFeature {
       // Best effort and off the start path: a Redis outage at start must not stop the bot; the
       // timer engine's redelivery reaches the same verdict for any run cut short.
       void execution.sweep().catch((error: unknown) => deps.log.warn({ err: error }, 'rollback restart sweep failed; interrupted runs are found when their jobs are delivered again'));
+      // Clicks stored but not applied or not told when their process died (any replica's).
+      const sweepIntents = () => void durable?.sweep().catch((error: unknown) => deps.log.warn({ err: error }, 'decision intent sweep failed; retrying'));
+      sweepIntents();
+      intentSweep = setInterval(sweepIntents, INTENT_SWEEP_MS);
+      intentSweep.unref();
+    },
+    async stop() {
+      clearInterval(intentSweep);
     },
   };
 }

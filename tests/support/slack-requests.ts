@@ -78,7 +78,7 @@ export function interactionBody(payload: Record<string, unknown>): string {
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
 
-export function blockActionPayload(opts: { actionId: string; value: string; user?: string; responseUrl: string; channel?: string; messageTs?: string }) {
+export function blockActionPayload(opts: { actionId: string; value: string; user?: string; responseUrl: string; channel?: string; messageTs?: string; metadata?: Record<string, unknown> }) {
   return {
     type: 'block_actions',
     team: { id: 'T0TEAM', domain: 'example' },
@@ -88,7 +88,7 @@ export function blockActionPayload(opts: { actionId: string; value: string; user
     trigger_id: `${Date.now()}.${randomUUID()}`,
     container: { type: 'message', message_ts: opts.messageTs ?? '1.0', channel_id: opts.channel ?? 'C0INCIDENT', is_ephemeral: false },
     channel: { id: opts.channel ?? 'C0INCIDENT', name: 'incident-response' },
-    message: { type: 'message', ts: opts.messageTs ?? '1.0', text: 'announcement' },
+    message: { type: 'message', ts: opts.messageTs ?? '1.0', text: 'announcement', ...(opts.metadata ? { metadata: opts.metadata } : {}) },
     response_url: opts.responseUrl,
     actions: [{ type: 'button', action_id: opts.actionId, block_id: 'incident_actions', value: opts.value, text: { type: 'plain_text', text: 'x' }, action_ts: String(Date.now() / 1000) }],
   };

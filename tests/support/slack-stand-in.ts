@@ -20,6 +20,8 @@ export interface StoredMessage {
   /** When it was posted (ms); `oldest` filters on this, since the stand-in's ts values are counters, not times. */
   postedAt: number;
   metadata?: { event_type: string; event_payload: Record<string, unknown> };
+  /** As last posted or updated; clicks find the message carrying their button here. */
+  blocks?: unknown[];
 }
 
 const LIMITS = { blocks: 50, viewBlocks: 100, sectionText: 3000, buttonText: 75, headerText: 150 };
@@ -51,6 +53,7 @@ export class SlackStandIn {
   private overrides = new Map<string, Record<string, unknown>>();
   private outage: Set<string> | null = null;
   private hooks = new Map<string, () => void | Promise<void>>();
+  private delays = new Map<string, { ms: number; remaining: number }>();
   private tsCounter = 1_000_000;
   private channels = new Map<string, { id: string; name: string; created?: number }>();
   /** Every message posted, in order; history and replies read from here. */
@@ -62,8 +65,8 @@ export class SlackStandIn {
   readonly bookmarks = new Map<string, { id: string; title: string; link: string; type: string }[]>();
   /** usergroups.users.list answers from here: group id → member user ids. */
   readonly userGroups = new Map<string, string[]>();
-  /** users.info answers from here: user id → display name; others are `user_not_found`. */
-  readonly users = new Map<string, string>();
+  /** users.info answers from here: a display name, or fields over an active full member (e.g. { deleted: true }, { is_restricted: true }). */
+  readonly users = new Map<string, string | Record<string, unknown>>();
   url = '';
 
   constructor() {
@@ -111,9 +114,20 @@ export class SlackStandIn {
     this.hooks.set(method, hook);
   }
 
+  /** The next `times` calls of `method` are answered only after `ms` (a slow Slack). */
+  delay(method: string, ms: number, times = 1): void {
+    this.delays.set(method, { ms, remaining: times });
+  }
+
   /** Answers `method` with `body` from now on (e.g. apps.connections.open's socket URL). */
   answerWith(method: string, body: Record<string, unknown>): void {
     this.overrides.set(method, body);
+  }
+
+  /** The latest message showing a button with this action_id and value: where a person would click it. */
+  messageWithButton(actionId: string, value: string): StoredMessage | undefined {
+    const has = (node: any): boolean => !!node && typeof node === 'object' && ((node.action_id === actionId && node.value === value) || Object.values(node).some(has));
+    return [...this.messages].reverse().find((m) => has(m.blocks));
   }
 
   callsTo(method: string): SlackCall[] {
@@ -141,6 +155,11 @@ export class SlackStandIn {
     if (this.outage && (this.outage.size === 0 || this.outage.has(method))) {
       res.writeHead(503, { 'content-type': 'text/plain' });
       return void res.end('service unavailable');
+    }
+    const delay = this.delays.get(method);
+    if (delay && delay.remaining > 0) {
+      delay.remaining -= 1;
+      await new Promise((r) => setTimeout(r, delay.ms));
     }
     const fault = this.faults.get(method)?.find((f) => f.remaining > 0);
     if (fault) {
@@ -181,18 +200,29 @@ export class SlackStandIn {
     switch (method) {
       case 'auth.test':
         return { ok: true, url: 'https://example.slack.com/', team: 'Example', user: 'incident-bot', team_id: 'T0TEAM', user_id: 'U0BOT', bot_id: 'B0BOT' };
+      case 'bots.info':
+        return args.bot === 'B0BOT' ? { ok: true, bot: { id: 'B0BOT', app_id: 'A0APP', name: 'incident-bot', deleted: false } } : { ok: false, error: 'bot_not_found' };
+      case 'users.info': {
+        const user = String(args.user);
+        const known = this.users.get(user);
+        // A display name set by a test, or fields over an active full member (an unknown id answers as itself).
+        const shown = typeof known === 'string' ? { name: known.toLowerCase().replace(/\s+/g, '.'), real_name: known, profile: { display_name: known, real_name: known } } : (known ?? {});
+        return { ok: true, user: { id: user, name: user, deleted: false, is_restricted: false, is_ultra_restricted: false, is_bot: false, ...shown } };
+      }
       case 'chat.postMessage': {
         const problems = blockKitProblems(args.blocks);
         if (problems.length) return { ok: false, error: 'invalid_blocks', errors: problems };
         const ts = `${++this.tsCounter}.000100`;
         const channel = this.channelId(String(args.channel));
         const metadata = typeof args.metadata === 'string' ? JSON.parse(args.metadata) : args.metadata;
-        this.messages.push({ channel, ts, postedAt: Date.now(), text: String(args.text ?? ''), ...(args.thread_ts ? { thread_ts: String(args.thread_ts) } : {}), ...(metadata ? { metadata } : {}) });
+        this.messages.push({ channel, ts, postedAt: Date.now(), text: String(args.text ?? ''), ...(args.thread_ts ? { thread_ts: String(args.thread_ts) } : {}), ...(metadata ? { metadata } : {}), ...(Array.isArray(args.blocks) ? { blocks: args.blocks } : {}) });
         return { ok: true, channel, ts, message: { text: args.text, ts } };
       }
       case 'chat.update': {
         const problems = blockKitProblems(args.blocks);
         if (problems.length) return { ok: false, error: 'invalid_blocks', errors: problems };
+        const stored = this.messages.find((m) => m.channel === this.channelId(String(args.channel)) && m.ts === String(args.ts));
+        if (stored && Array.isArray(args.blocks)) stored.blocks = args.blocks;
         return { ok: true, channel: args.channel, ts: args.ts, text: args.text };
       }
       case 'chat.postEphemeral':
@@ -235,12 +265,6 @@ export class SlackStandIn {
       case 'usergroups.users.list': {
         const users = this.userGroups.get(String(args.usergroup));
         return users ? { ok: true, users } : { ok: false, error: 'no_such_subteam' };
-      }
-      case 'users.info': {
-        const name = this.users.get(String(args.user));
-        return name
-          ? { ok: true, user: { id: args.user, name: name.toLowerCase().replace(/\s+/g, '.'), real_name: name, profile: { display_name: name, real_name: name } } }
-          : { ok: false, error: 'user_not_found' };
       }
       case 'conversations.invite': {
         // Like Slack: up to 1000 comma-separated user ids; someone already in it is an error.

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { buildApp, type IncidentBot } from '../../src/build-app';
+import { configuredSecrets } from '../../src/config/configured-secrets';
 import { loadConfig } from '../../src/config/load-config';
 import type { Clock } from '../../src/domain/clock';
 import { createLogger } from '../../src/logger';
@@ -26,7 +27,8 @@ export interface RunningBot {
   prefix: string;
   logs: string[];
   command(text: string, opts?: { user?: string; channel?: string; triggerId?: string; retryNum?: number }): Promise<SlackResponse & { responseId: string }>;
-  click(actionId: string, value: string, user?: string): Promise<SlackResponse & { responseId: string }>;
+  /** Clicks the button on the message that shows it (as Slack sends it), or on an arbitrary message when none does. */
+  click(actionId: string, value: string, user?: string, on?: { channel: string; ts: string }): Promise<SlackResponse & { responseId: string }>;
   submitView(callbackId: string, values: Record<string, Record<string, unknown>>, opts?: { viewId?: string; user?: string; privateMetadata?: string; retryNum?: number }): Promise<SlackResponse>;
   /**
    * What the person was answered for one request, as Slack shows it: a message in the
@@ -69,7 +71,7 @@ export async function startBot(options: StartBotOptions = {}): Promise<RunningBo
   if (!loaded.ok) throw new Error(`test config invalid: ${loaded.errors.join('; ')}`);
   const logs: string[] = [];
   const sink = new Writable({ write(chunk, _enc, done) { logs.push(String(chunk)); done(); } });
-  const bot = await buildApp({ config: loaded.config, ...(options.clock ? { clock: options.clock } : {}), logger: createLogger('info', sink) });
+  const bot = await buildApp({ config: loaded.config, ...(options.clock ? { clock: options.clock } : {}), logger: createLogger('info', sink, configuredSecrets(loaded.config)) });
   const port = await bot.start(0);
   const baseUrl = `http://127.0.0.1:${port}`;
 
@@ -88,9 +90,11 @@ export async function startBot(options: StartBotOptions = {}): Promise<RunningBo
       if (response.json && (response.json.text || response.json.blocks)) ackAnswers.set(responseId, response.json);
       return { ...response, responseId };
     },
-    async click(actionId, value, user) {
+    async click(actionId, value, user, on) {
       const responseId = randomUUID();
-      const body = interactionBody(blockActionPayload({ actionId, value, user, responseUrl: slack.responseUrl(responseId) }));
+      // A button since redrawn away (expired, stopped) is clicked on the message that carried it.
+      const message = on ?? slack.messageWithButton(actionId, value) ?? slack.messages.findLast((m) => m.metadata?.event_payload?.request_id === value);
+      const body = interactionBody(blockActionPayload({ actionId, value, user, responseUrl: slack.responseUrl(responseId), ...(message ? { channel: message.channel, messageTs: message.ts } : {}) }));
       const response = await postToSlackEndpoint(baseUrl, body);
       return { ...response, responseId };
     },

@@ -9,6 +9,8 @@ export type DecisionKind = 'approve' | 'reject' | 'abort';
 export interface DecisionFacts {
   /** The clicker is in the service's approver users or one of its groups (by user id). */
   isApprover: boolean;
+  /** Why not, when not (not listed, a guest, deactivated, account lookup failed). */
+  notApproverWhy?: string;
   /** At least one approver user or group is configured. */
   approversConfigured: boolean;
   incidentId: string;
@@ -44,7 +46,7 @@ export function checkDecision(request: RollbackRequest, kind: DecisionKind, acto
   if (kind !== 'abort' && now >= request.expiresAt) return deny('decision.expired', `${request.id} expired; approvals are valid for a limited time. Propose the rollback again.`);
   if (!facts.approversConfigured) return deny('decision.no_approvers', `Nobody may approve rollbacks of ${request.service}: its approver list is empty. Add approvers under services[].rollback.approvers.`);
   const withdrawing = kind === 'reject' && actor === request.requestedBy;
-  if (!facts.isApprover && !withdrawing) return deny('decision.not_approver', `You are not an approver for ${request.service} rollbacks.`);
+  if (!facts.isApprover && !withdrawing) return deny('decision.not_approver', facts.notApproverWhy ?? `You are not an approver for ${request.service} rollbacks.`);
   if (kind !== 'approve') return null;
   if (actor === request.requestedBy) return deny('decision.self_approval', 'You proposed this rollback; someone else must approve it.');
   if (request.approvals.some((a) => a.by === actor)) return late('decision.already_approved_by_you', `You already approved ${request.id}; it needs ${request.approvalsNeeded} distinct approvers.`);

@@ -71,6 +71,9 @@ const githubActionsRunner = z.strictObject({
   workflow: z.union([nonEmpty, z.int().positive()]),
   ref: nonEmpty,
   inputs: stringMap.default({}),
+  // The workflow input that receives the execution's fencing token; off unless named, since
+  // GitHub refuses a dispatch with an input the workflow does not declare.
+  fencing_input: z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, 'must be a workflow input name').optional(),
   timeout: durationSchema.prefault('30m'),
   poll: durationSchema.prefault('10s'),
 });
@@ -95,7 +98,7 @@ export const runnerSpecSchema = z.discriminatedUnion('kind', [commandRunner, git
     case 'github_actions':
       return {
         kind: 'github_actions', name: r.name ?? `${r.owner}/${r.repo} ${r.workflow}`, owner: r.owner, repo: r.repo,
-        workflow: r.workflow, ref: r.ref, inputs: r.inputs, timeoutMs: r.timeout, pollMs: r.poll,
+        workflow: r.workflow, ref: r.ref, inputs: r.inputs, ...(r.fencing_input ? { fencingInput: r.fencing_input } : {}), timeoutMs: r.timeout, pollMs: r.poll,
       };
     case 'http':
       return {

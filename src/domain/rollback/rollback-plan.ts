@@ -46,6 +46,8 @@ export interface GitHubActionsRunnerSpec {
   workflow: string | number;
   ref: string;
   inputs: Record<string, string>;
+  /** The workflow input that receives the fencing token, when the workflow declares one. */
+  fencingInput?: string;
   timeoutMs: number;
   pollMs: number;
 }

@@ -21,7 +21,24 @@ export interface RunContext<S extends RunnerSpec = RunnerSpec> {
   placeholders: Record<string, string>;
   signal: AbortSignal;
   onProgress(progress: RunProgress): void;
+  /** Which execution this is; handed to the runner so the far end can refuse a stale executor. */
+  fence?: ExecutionFence;
 }
+
+/**
+ * The execution's fencing token: it grows with every claim of a request, so whatever the runner
+ * drives can remember the highest it has seen and refuse a lower or equal one (README, "Fencing").
+ */
+export interface ExecutionFence {
+  requestId: string;
+  token: number;
+}
+
+/** How the fence reaches each kind of runner. */
+export const FENCE = {
+  env: { token: 'INCIDENT_BOT_FENCING_TOKEN', request: 'INCIDENT_BOT_REQUEST_ID' },
+  header: { token: 'x-incident-bot-fencing-token', request: 'x-incident-bot-request-id' },
+} as const;
 
 export type RunOutcome = 'succeeded' | 'failed' | 'timed_out' | 'cancelled';
 

@@ -93,8 +93,8 @@ describe('approval guardrails', () => {
     else expect(r).toMatch(/already approved|already ran/);
   });
 
-  it('50 concurrent signed Approve clicks run the rollback once', async () => {
-    const { requestId } = await ready();
+  it('50 concurrent signed Approve clicks run the rollback once, and all 50 are in the decision log', async () => {
+    const { id, requestId } = await ready();
     const before = files.lines().length;
     const clicks = await Promise.all(Array.from({ length: 50 }, () => bot.click(ACTIONS.approveRollback, requestId, 'U0APPROVER')));
     expect(clicks.every((c) => c.status === 200)).toBe(true);
@@ -105,6 +105,10 @@ describe('approval guardrails', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(files.lines().length - before).toBe(1);
     expect((await request(bot, requestId))!.execution!.token).toBe(1);
+    const log = (await bot.bot.redis.lrange(`${bot.prefix}rollback-records:${id}:decisions`, 0, -1)).map((j) => JSON.parse(j)).filter((d) => d.by === 'U0APPROVER');
+    expect(log).toHaveLength(50);
+    expect(log.filter((d) => d.kind === 'approval')).toHaveLength(1);
+    expect(log.filter((d) => d.kind === 'denial' && d.reason.startsWith('too late'))).toHaveLength(49);
   });
 
   it('dry run shows the plan and readiness, stores and runs nothing', async () => {

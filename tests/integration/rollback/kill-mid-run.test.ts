@@ -60,7 +60,7 @@ describe('kill -9 of the bot while its rollback runs', () => {
     await command(a, `severity ${id} confirm`, 'U0COMMANDER');
     const proposed = await command(a, `rollback ${id} checkout v41`, 'U0REQ');
     const requestId = /INC-\d{8}-\d{3}-R\d+/.exec(proposed)![0];
-    await postToSlackEndpoint(url(a), interactionBody(blockActionPayload({ actionId: ACTIONS.approveRollback, value: requestId, user: 'U0APPROVER', responseUrl: slack.responseUrl(randomUUID()) })));
+    await postToSlackEndpoint(url(a), interactionBody(blockActionPayload({ actionId: ACTIONS.approveRollback, value: requestId, user: 'U0APPROVER', responseUrl: slack.responseUrl(randomUUID()), ...onItsMessage(slack, requestId) })));
     // The script has started (it writes its line first, then sleeps 4 s): kill the bot now.
     await waitFor(() => (files.lines().length ? true : undefined), 'rollback script started', 10_000);
     a.kill9();
@@ -89,7 +89,7 @@ describe('kill -9 of the bot while its rollback runs', () => {
     await command(c, `severity ${id} confirm`, 'U0COMMANDER');
     const requestId = /INC-\d{8}-\d{3}-R\d+/.exec(await command(c, `rollback ${id} checkout v41`, 'U0REQ'))![0];
     const linesBefore = files.lines().length;
-    await postToSlackEndpoint(url(c), interactionBody(blockActionPayload({ actionId: ACTIONS.approveRollback, value: requestId, user: 'U0APPROVER', responseUrl: slack.responseUrl(randomUUID()) })));
+    await postToSlackEndpoint(url(c), interactionBody(blockActionPayload({ actionId: ACTIONS.approveRollback, value: requestId, user: 'U0APPROVER', responseUrl: slack.responseUrl(randomUUID()), ...onItsMessage(slack, requestId) })));
     await waitFor(() => (files.lines().length > linesBefore ? true : undefined), 'rollback script started', 10_000);
     const termAt = Date.now();
     c.process.kill('SIGTERM');
@@ -107,3 +107,10 @@ describe('kill -9 of the bot while its rollback runs', () => {
     expect(files.lines().slice(linesBefore).map((l) => l.split(' ')[0])).toEqual(['primary']);
   });
 });
+
+/** Where Slack shows the Approve button of this request: the click comes from that message. */
+function onItsMessage(slack: SlackStandIn, requestId: string): { channel: string; messageTs: string } {
+  const message = slack.messageWithButton(ACTIONS.approveRollback, requestId);
+  if (!message) throw new Error(`no approval message for ${requestId}`);
+  return { channel: message.channel, messageTs: message.ts };
+}

@@ -93,6 +93,8 @@ export async function propose(bot: RunningBot, id: string, user = 'U0REQ', relea
 
 export async function decide(bot: RunningBot, action: 'approve' | 'reject' | 'abort', requestId: string, user: string): Promise<string> {
   const id = action === 'approve' ? ACTIONS.approveRollback : action === 'reject' ? ACTIONS.rejectRollback : ACTIONS.abortRollback;
+  // A person clicks once the message is there: wait for the approval message that carries the request.
+  await waitFor(() => bot.slack.messages.some((m) => m.metadata?.event_payload?.request_id === requestId), `approval message of ${requestId}`);
   const res = await bot.click(id, requestId, user);
   return (await reply(bot, res.responseId)).text as string;
 }

@@ -42,6 +42,15 @@ describe('HttpRollbackRunner', () => {
     expect(result.outputExcerpt).not.toContain('hook-secret-token');
   });
 
+  it("sends the execution's fencing token and request id as headers", async () => {
+    hook.route('POST', '/rollback', () => ({ status: 200, body: {} }));
+    const result = await runner.run({ spec: spec(), placeholders, signal: new AbortController().signal, onProgress: () => {}, fence: { requestId: 'INC-20261121-001-R1', token: 7 } });
+    expect(result.outcome).toBe('succeeded');
+    const req = hook.requests.at(-1)!;
+    expect(req.headers['x-incident-bot-fencing-token']).toBe('7');
+    expect(req.headers['x-incident-bot-request-id']).toBe('INC-20261121-001-R1');
+  });
+
   it('fails on a 500', async () => {
     hook.route('POST', '/rollback', () => ({ status: 500, body: { error: 'boom' } }));
     const result = await run(spec());

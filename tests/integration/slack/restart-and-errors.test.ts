@@ -165,7 +165,7 @@ describe('shortcut, App Home, Slack errors', () => {
     const opened = await bot.command('open P2 shortcut target');
     const id = /INC-\d{8}-\d{3}/.exec((await waitFor(() => bot.replies(opened.responseId)[0], 'reply')).text)![0];
     const shortcut = {
-      type: 'message_action', callback_id: SHORTCUTS.addToTimeline, trigger_id: 'trig-shortcut', team: { id: 'T0TEAM' },
+      type: 'message_action', callback_id: SHORTCUTS.addToTimeline, trigger_id: 'trig-shortcut', team: { id: 'T0TEAM' }, api_app_id: 'A0APP',
       user: { id: 'U0BOB', name: 'bob' }, channel: { id: 'C0GENERAL', name: 'general' }, message_ts: '1700000000.000100',
       message: { type: 'message', user: 'U0CAROL', ts: '1700000000.000100', text: 'p99 jumped at 10:02' }, response_url: bot.slack.responseUrl('sc'),
     };

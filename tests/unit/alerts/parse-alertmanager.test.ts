@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fingerprintOf, parseAlertmanager } from '../../../src/adapters/inbound/alerts/parse-alertmanager';
+import { parseAlertmanager } from '../../../src/adapters/inbound/alerts/parse-alertmanager';
 import { clone, loadFixture } from './load-fixture';
 
 const firing2 = loadFixture('alertmanager/am025_webhook_v4_firing_2alerts.json');
@@ -93,15 +93,12 @@ describe('parseAlertmanager field mapping', () => {
     expect(parseOk(body).alerts[0]!.title).toBe('HighErrorRate');
   });
 
-  it('derives a stable fingerprint from sorted labels when it is missing', () => {
+  it('refuses an alert without fingerprint, naming it (Alertmanager always sends one)', () => {
     const body = clone(firing2);
     delete body.alerts[0].fingerprint;
-    const reordered = clone(body);
-    reordered.alerts[0].labels = { severity: 'critical', service: 'checkout', instance: 'web-1', alertname: 'HighErrorRate' };
-    const a = parseOk(body).alerts[0]!.fingerprint;
-    expect(a).toMatch(/^[0-9a-f]{16}$/);
-    expect(parseOk(reordered).alerts[0]!.fingerprint).toBe(a);
-    expect(fingerprintOf({ ...body.alerts[0].labels, instance: 'web-2' })).not.toBe(a);
+    const result = parseAlertmanager(body);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.reason).toContain('alerts[0].fingerprint');
   });
 
   it('reads signals from labels and annotations, annotations winning', () => {

@@ -17,7 +17,7 @@ const METHOD_SCOPES: Record<string, string | null> = {
   'bookmarks.add': 'bookmarks:write',
   'views.open': null, 'views.publish': null, 'views.update': null, 'auth.test': null,
   'conversations.history': 'channels:history', 'conversations.list': 'channels:read', 'conversations.replies': 'channels:history',
-  'usergroups.users.list': 'usergroups:read', 'users.info': 'users:read', 'files.uploadV2': 'files:write',
+  'usergroups.users.list': 'usergroups:read', 'users.info': 'users:read', 'bots.info': 'users:read', 'files.uploadV2': 'files:write',
 };
 
 describe('manifest.yml matches the code', () => {

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { describeZodError, formatPath } from '../../../domain/classifier/describe-zod-error';
 import { isSignalName, type Signals } from '../../../domain/classifier/signals';
@@ -18,7 +17,8 @@ const alertSchema = z.object({
   startsAt: timestamp.optional(),
   endsAt: timestamp.optional(),
   generatorURL: z.string().default(''),
-  fingerprint: z.string().min(1).optional(),
+  // Alertmanager (v0.19+) always sends it; an alert without one is not from Alertmanager.
+  fingerprint: z.string().min(1),
 });
 
 const webhookSchema = z.object({
@@ -65,7 +65,7 @@ function normalize(alert: AmAlert, groupKey: string, signals: Signals): Normaliz
   return {
     source: 'alertmanager',
     groupKey,
-    fingerprint: alert.fingerprint ?? fingerprintOf(labels),
+    fingerprint: alert.fingerprint,
     status: alert.status,
     service: SERVICE_LABELS.map((name) => labels[name]).find((v) => v !== undefined && v !== '') ?? null,
     title: annotations.summary || labels.alertname || 'Alertmanager alert',
@@ -106,13 +106,4 @@ function toMillis(text: string | undefined): number | null {
   if (text === undefined) return null;
   const ms = Date.parse(text);
   return ms > 0 ? ms : null;
-}
-
-/** Older senders omit `fingerprint`; a hash of the sorted label set is stable across repeats. */
-export function fingerprintOf(labels: Record<string, string>): string {
-  const canonical = Object.keys(labels)
-    .sort()
-    .map((k) => `${k}\u0000${labels[k]}`)
-    .join('\u0001');
-  return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
 }

@@ -8,8 +8,9 @@ import type { AlertSourceDefinition } from '../alerts/alert-source';
 import { ALERT_SOURCE_LIST, type AlertSource } from '../alerts/alert-sources';
 import { ALERT_REFUSAL } from '../alerts/normalized-alert';
 import { ConcurrencyGate, GateFullError } from './concurrency-gate';
-import { BodyTooLargeError, readBody, sendError, sendJson } from './http-helpers';
+import { BodyTooLargeError, bearerMatches, readBody, sendJson } from './http-helpers';
 import { plainText } from '../../../domain/phrase';
+import { requestIdOf } from './request-id';
 
 export interface AlertRouteOptions {
   intake: AlertIntake;
@@ -30,7 +31,7 @@ const RETRY_AFTER_S = '5';
 /**
  * POST <route> of every registered alert source. Order of checks, each with its own answer:
  * 1. the source's auth that needs no body (bearer token; 403 when disabled, 401 when wrong);
- * 2. size, before parsing (413);
+ * 2. Content-Type is application/json (415), then size, before parsing (413);
  * 3. the source's auth over the raw body, e.g. PagerDuty's signature (401);
  * 4. JSON and payload shape (400 naming the field; ignored PagerDuty events 202);
  * 5. intake, at most `maxConcurrent` at once: 202 accepted, 200 duplicate; 503 + Retry-After
@@ -46,8 +47,9 @@ export function alertRoutes(options: AlertRouteOptions): CustomRoute[] {
         await handle(source, req, res, options, gate);
       } catch (error) {
         // A broken upload (client aborted, bad encoding) is the sender's problem, not a 500.
-        options.log.warn({ err: error, source: source.name }, 'alert request could not be read');
-        if (!res.headersSent) sendError(res, 400, 'bad_request', 'The request body could not be read.', { connection: 'close' });
+        const requestId = requestIdOf(req, res);
+        options.log.warn({ err: error, source: source.name, requestId }, 'alert request refused: the body could not be read');
+        if (!res.headersSent) sendJson(res, 400, { error: 'bad_request', reason: 'The request body could not be read.', request_id: requestId }, { connection: 'close' });
       }
     },
   }));
@@ -57,15 +59,21 @@ async function handle(source: AlertSourceDefinition<AlertSource>, req: IncomingM
   const { intake, metrics } = options;
   const log = options.log.child({ source: source.name });
   const count = (outcome: string, n = 1) => metrics.alertsReceived.inc({ source: source.name, outcome }, n);
+  const requestId = requestIdOf(req, res);
   const refuse = (status: number, error: string, reason: string, headers: Record<string, string> = {}) => {
     count(error);
+    // One line per refused request, with the id the sender also gets; never the body or the token.
+    log.warn({ requestId, status, error, remote: req.socket.remoteAddress }, `alert request refused: ${reason}`);
     // The body may be unread (auth or size refused first); close so a large upload stops.
-    sendError(res, status, error, reason, { connection: 'close', ...headers });
+    sendJson(res, status, { error, reason, request_id: requestId }, { connection: 'close', ...headers });
   };
   const secrets = { webhookToken: options.webhookToken, pagerDutySecret: options.pagerDutySecret };
 
   const unauthenticated = source.authenticate.request(req, secrets);
   if (unauthenticated) return refuse(unauthenticated.status, unauthenticated.error, unauthenticated.reason, unauthenticated.headers);
+
+  const mediaType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (mediaType !== 'application/json') return refuse(415, 'unsupported_media_type', `Send Content-Type: application/json (got ${mediaType ? JSON.stringify(mediaType.slice(0, 60)) : 'none'}).`);
 
   let raw: Buffer;
   try {

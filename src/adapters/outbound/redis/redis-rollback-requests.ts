@@ -113,6 +113,11 @@ export class RedisRollbackRequests {
     return this.redis.incr(this.key('fence', id));
   }
 
+  /** The highest fencing token handed out for this request (0 when none). */
+  async latestToken(id: string): Promise<number> {
+    return Number((await this.redis.get(this.key('fence', id))) ?? 0);
+  }
+
   /** The executing process marks itself alive; the mark expires ttlMs after its last touch. */
   async markAlive(id: string, token: number, ttlMs: number): Promise<void> {
     await this.redis.set(this.key('alive', id), String(token), 'PX', ttlMs);

@@ -131,7 +131,7 @@ export class GitHubActionsRollbackRunner implements RollbackRunner<GitHubActions
       for (let attempt = 1; !dispatch && !run; attempt++) {
         try {
           dispatch = await call(this.options.octokit.rest.actions.createWorkflowDispatch({
-            ...repo, workflow_id: spec.workflow, ref: spec.ref, inputs: inputs.value,
+            ...repo, workflow_id: spec.workflow, ref: spec.ref, inputs: spec.fencingInput && ctx.fence ? { ...inputs.value, [spec.fencingInput]: String(ctx.fence.token) } : inputs.value,
             ...(this.options.requestRunDetails === false ? {} : { return_run_details: true }),
             request: { signal, retries: 0 },
           }));

@@ -1,7 +1,7 @@
 import type { Logger } from '../../../logger';
 import { expandJson } from '../../../domain/rollback/expand-placeholders';
 import { formatStatusRanges, isStatusInRanges, type HttpRunnerSpec } from '../../../domain/rollback/rollback-plan';
-import type { RollbackRunner, RunContext, RunResult } from '../../../domain/rollback/rollback-runner';
+import { FENCE, type RollbackRunner, type RunContext, type RunResult } from '../../../domain/rollback/rollback-runner';
 import { guardedHttpRequest, BlockedDestinationError } from './guarded-http-request';
 import { redactSecrets } from './redact-secrets';
 import { plainText } from '../../../domain/phrase';
@@ -36,7 +36,7 @@ export class HttpRollbackRunner implements RollbackRunner<HttpRunnerSpec> {
     try {
       const response = await guardedHttpRequest(spec.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'user-agent': 'incident-bot', ...spec.headers },
+        headers: { 'content-type': 'application/json', 'user-agent': 'incident-bot', ...spec.headers, ...(ctx.fence ? { [FENCE.header.token]: String(ctx.fence.token), [FENCE.header.request]: ctx.fence.requestId } : {}) },
         body: JSON.stringify(body.value),
         signal: AbortSignal.any([ctx.signal, timeout]),
         maxBodyBytes: EXCERPT_BYTES,

@@ -2,7 +2,7 @@ import type { Logger } from '../../../logger';
 import { expandArgv } from '../../../domain/rollback/expand-placeholders';
 import { parseStepLine } from '../../../domain/rollback/parse-step-line';
 import type { CommandRunnerSpec } from '../../../domain/rollback/rollback-plan';
-import type { RollbackRunner, RunContext, RunResult } from '../../../domain/rollback/rollback-runner';
+import { FENCE, type RollbackRunner, type RunContext, type RunResult } from '../../../domain/rollback/rollback-runner';
 import { runProcess } from './run-process';
 import { plainText } from '../../../domain/phrase';
 
@@ -39,7 +39,7 @@ export class ScriptRollbackRunner implements RollbackRunner<CommandRunnerSpec> {
     const result = await runProcess({
       argv: argv.value,
       cwd: spec.cwd,
-      env: { ...(this.options.baseEnv ?? DEFAULT_BASE_ENV), ...spec.env },
+      env: { ...(this.options.baseEnv ?? DEFAULT_BASE_ENV), ...spec.env, ...(ctx.fence ? { [FENCE.env.token]: String(ctx.fence.token), [FENCE.env.request]: ctx.fence.requestId } : {}) },
       timeoutMs: spec.timeoutMs,
       graceMs: spec.graceMs,
       outputCapBytes: spec.outputCapBytes,

@@ -73,6 +73,7 @@ export const BOT_SCOPES = [
   // conversations.list: check-config confirms the announcement channel exists; orphaned incident channels are found by name.
   'channels:read',
   'usergroups:read',
+  'users:read',
   'bookmarks:write',
   'users:read',
 ] as const;

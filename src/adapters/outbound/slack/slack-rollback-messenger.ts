@@ -44,7 +44,7 @@ export class SlackRollbackMessenger implements RollbackMessenger {
     if (!view) return [];
     const refs: SlackMessageRef[] = [];
     for (const channel of await this.channels(request)) {
-      const posted = await this.call('chat.postMessage', () => this.client.chat.postMessage({ channel, text: view.text, blocks: view.blocks as never, unfurl_links: false }));
+      const posted = await this.call('chat.postMessage', () => this.client.chat.postMessage({ channel, text: view.text, blocks: view.blocks as never, unfurl_links: false, metadata: approvalMetadata(request.id) }));
       if (posted) refs.push({ channel: posted.channel as string, ts: posted.ts as string });
     }
     return refs;
@@ -108,4 +108,9 @@ export class SlackRollbackMessenger implements RollbackMessenger {
       return null;
     }
   }
+}
+
+/** Names the request on its own message, so a click proves which request the person saw (click-origin.ts). */
+function approvalMetadata(requestId: string) {
+  return { event_type: 'incident_bot_rollback_request', event_payload: { request_id: requestId } };
 }

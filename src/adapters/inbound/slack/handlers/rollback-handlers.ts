@@ -1,7 +1,8 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import type { RollbackDecisions } from '../../../../app/rollback-decisions';
+import { randomUUID } from 'node:crypto';
+import type { DurableDecisions } from '../../../../app/durable-decisions';
+import type { DecisionIntent } from '../../../../app/rollback-ports';
 import type { ProposeOutcome, RollbackProposals } from '../../../../app/rollback-proposals';
-import type { DecisionKind } from '../../../../domain/rollback/approval-guardrails';
 import { parseRollbackArgs } from '../../../../domain/rollback/parse-rollback-args';
 import { requestPlaceholders } from '../../../../domain/rollback/rollback-request';
 import { ACTIONS } from '../../../outbound/slack/ids';
@@ -12,7 +13,7 @@ import { slackText } from '../../../outbound/slack/views/slack-text';
 
 export interface RollbackHandlerDeps {
   proposals: RollbackProposals;
-  decisions: RollbackDecisions;
+  durable: DurableDecisions;
   serviceNames: string[];
 }
 
@@ -44,13 +45,20 @@ export function registerRollbackHandlers(app: SlackListeners, deps: SlackDeps, r
     await answerProposal(outcome, reply);
   });
 
-  const decision = (actionId: string, kind: DecisionKind | 'stop') => {
-    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, respond }) => {
-      await ack();
-      const requestId = action.value ?? '';
-      const decided = kind === 'stop' ? rollback.decisions.stop(requestId, body.user.id) : rollback.decisions.decide(requestId, kind, body.user.id);
-      const outcome = await decided;
-      await respond({ response_type: 'ephemeral', replace_original: false, text: outcome.ok ? slackText(outcome.message) : `:warning: ${slackText(outcome.reason)}` });
+  // Stored before acknowledged (durable-decisions.ts); the message clicked on is checked against the request.
+  const decision = (actionId: string, kind: DecisionIntent['kind']) => {
+    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action }) => {
+      const metadata = (body.message as { metadata?: { event_payload?: { request_id?: unknown } } } | undefined)?.metadata?.event_payload?.request_id;
+      const intent: DecisionIntent = {
+        id: randomUUID(),
+        requestId: action.value ?? '',
+        kind,
+        actor: body.user.id,
+        origin: { channel: body.container?.channel_id ?? null, ts: body.container?.message_ts ?? null, metadataRequestId: typeof metadata === 'string' ? metadata : null },
+        replyTo: body.response_url ?? null,
+        at: Date.now(),
+      };
+      await rollback.durable.take(intent, async () => void (await ack()));
     });
   };
   decision(ACTIONS.approveRollback, 'approve');

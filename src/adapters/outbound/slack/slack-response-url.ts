@@ -1,0 +1,25 @@
+import type { ClickReplies } from '../../../app/rollback-ports';
+import type { Phrase } from '../../../domain/phrase';
+import { slackText } from './views/slack-text';
+
+/**
+ * Posts an ephemeral answer to a click's response_url, as Bolt's `respond` does, but usable
+ * after a restart when no Bolt request is at hand. Only http(s) URLs: the value came from a
+ * signed Slack payload, but is still not a place to send arbitrary requests.
+ */
+export class SlackResponseUrl implements ClickReplies {
+  constructor(private readonly timeoutMs = 10_000) {}
+
+  async reply(replyTo: string, message: Phrase): Promise<void> {
+    const text = slackText(message);
+    const url = new URL(replyTo);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`response_url with protocol ${url.protocol} refused`);
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text }),
+      signal: AbortSignal.timeout(this.timeoutMs),
+    });
+    if (!response.ok) throw new Error(`response_url answered ${response.status}`);
+  }
+}
