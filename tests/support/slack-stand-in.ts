@@ -205,9 +205,9 @@ export class SlackStandIn {
       case 'users.info': {
         const user = String(args.user);
         const known = this.users.get(user);
-        // A display name set by a test, or fields over an active full member (an unknown id answers as itself).
+        // A display name set by a test, or fields over an active full member with no name (so names fall back to the id).
         const shown = typeof known === 'string' ? { name: known.toLowerCase().replace(/\s+/g, '.'), real_name: known, profile: { display_name: known, real_name: known } } : (known ?? {});
-        return { ok: true, user: { id: user, name: user, deleted: false, is_restricted: false, is_ultra_restricted: false, is_bot: false, ...shown } };
+        return { ok: true, user: { id: user, deleted: false, is_restricted: false, is_ultra_restricted: false, is_bot: false, ...shown } };
       }
       case 'chat.postMessage': {
         const problems = blockKitProblems(args.blocks);

@@ -9,6 +9,7 @@
 export const METHOD_TIERS = {
   'auth.test': 4,
   'bookmarks.add': 2,
+  'bots.info': 4,
   'chat.postMessage': 'per-channel',
   'chat.update': 3,
   'chat.postEphemeral': 4,
@@ -18,6 +19,8 @@ export const METHOD_TIERS = {
   'conversations.replies': 3,
   'conversations.setTopic': 2,
   'usergroups.users.list': 2,
+  'users.info': 4,
+  'conversations.list': 2,
   'views.open': 4,
   'views.publish': 4,
 } as const satisfies Record<string, 1 | 2 | 3 | 4 | 'per-channel'>;

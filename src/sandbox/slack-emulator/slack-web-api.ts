@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { BOT_USER, SANDBOX_USER_GROUPS, TEAM, APP_ID } from '../sandbox-people';
+import { BOT_USER, SANDBOX_USER_GROUPS, SANDBOX_USERS, TEAM, APP_ID } from '../sandbox-people';
 import { blockKitErrors, viewErrors } from './block-kit-limits';
 import { METHOD_TIERS, RateLimiter, type EmulatedMethod } from './rate-limits';
 import type { TriggerIds } from './trigger-ids';
@@ -79,6 +79,18 @@ export class SlackWebApi {
     switch (method) {
       case 'auth.test':
         return { url: `https://${TEAM.domain}.slack.com/`, team: TEAM.name, user: BOT_USER.name, team_id: TEAM.id, user_id: BOT_USER.id, bot_id: BOT_USER.botId, is_enterprise_install: false };
+      case 'bots.info':
+        // The bot learns its app id from here and serves requests for that app only.
+        return { bot: { id: BOT_USER.botId, app_id: APP_ID, name: BOT_USER.name, deleted: false, user_id: BOT_USER.id } };
+      case 'users.info': {
+        // Names for the paper trail; guests are marked as Slack marks them (never approvers).
+        const person = SANDBOX_USERS.find((u) => u.id === String(args.user));
+        if (!person && String(args.user) !== BOT_USER.id) fail('user_not_found', [`no user ${String(args.user)} in the sandbox`]);
+        const name = person?.name ?? BOT_USER.name;
+        return { user: { id: String(args.user), team_id: TEAM.id, name, real_name: name, profile: { display_name: name, real_name: name }, deleted: false, is_bot: !person, is_restricted: Boolean(person?.guest), is_ultra_restricted: false } };
+      }
+      case 'conversations.list':
+        return { channels: [...this.workspace.channels.values()].filter((c) => !c.private).map((c) => ({ id: c.id, name: c.name, is_channel: true, is_archived: false, is_private: false })), response_metadata: { next_cursor: '' } };
       case 'chat.postMessage':
         return this.postMessage(args);
       case 'chat.update':

@@ -105,7 +105,10 @@ describe('SLA reminders across kill -9 of the bot process', () => {
       for (let due = createdAt + EVERY_MS; due <= end - 1_500; due += EVERY_MS) {
         expected++;
         const at = byDue.get(due) ?? [];
-        if (at.length === 0) lost++;
+        // Reminders that came due while the bot was down collapse into one catch-up (the latest due
+        // by the time it is back): one whose successor was also due before the restart is superseded.
+        const superseded = downs.some(([down, up]) => due >= down && due + EVERY_MS <= up);
+        if (at.length === 0 && !superseded) lost++;
         if (at.length > 1) duplicates += at.length - 1;
         if (at.length) {
           // Fire time minus the later of the due time and the start of the bot that was up then.

@@ -54,7 +54,9 @@ describe.each<StartMode>(['npm start', 'node dist/main.js'])('SIGTERM twice to %
     await command(bot.baseUrl, `severity ${id} confirm`, 'U0COMMANDER');
     const requestId = /INC-\d{8}-\d{3}-R\d+/.exec(await command(bot.baseUrl, `rollback ${id} checkout v41`, 'U0REQ'))![0];
     const linesBefore = files.lines().length;
-    await postToSlackEndpoint(bot.baseUrl, interactionBody(blockActionPayload({ actionId: ACTIONS.approveRollback, value: requestId, user: 'U0APPROVER', responseUrl: slack.responseUrl(randomUUID()) })));
+    // Clicked on the approval message itself, as Slack sends it (the bot checks the click's message).
+    const approval = await waitFor(() => slack.messageWithButton(ACTIONS.approveRollback, requestId), 'approval message', 60_000);
+    await postToSlackEndpoint(bot.baseUrl, interactionBody(blockActionPayload({ actionId: ACTIONS.approveRollback, value: requestId, user: 'U0APPROVER', responseUrl: slack.responseUrl(randomUUID()), channel: approval.channel, messageTs: approval.ts })));
     await waitFor(() => (files.lines().length > linesBefore ? true : undefined), 'rollback script started', 60_000);
 
     const termAt = Date.now();

@@ -52,9 +52,9 @@ describe('roles in the report and the evidence bundle', () => {
     const userNames = { U0COMMS: 'Cat Comms', U0SCRIBE: 'Sam Scribe' };
     const context = { incident: withRoles, timeline, input: REPORT_INPUT, rollback: ROLLBACK, severityAssessment: SEVERITY_ASSESSMENT, userNames, decisions: DECISIONS };
     const report = renderIncidentReport(context);
-    expect(report).toContain('**Communications lead**: @Cat Comms');
-    expect(report).toContain('**Scribe**: @Sam Scribe');
-    expect(report).toContain('**Operations lead**: @U0OPS');
+    expect(report).toContain('**Communications lead**: Cat Comms');
+    expect(report).toContain('**Scribe**: Sam Scribe');
+    expect(report).toContain('**Operations lead**: U0OPS');
     const resolution = JSON.parse(buildEvidenceFiles(context)['resolution-summary.json']);
     expect(resolution.roles).toMatchObject({ comms: { id: 'U0COMMS', name: 'Cat Comms' }, scribe: { id: 'U0SCRIBE', name: 'Sam Scribe' }, ops: { id: 'U0OPS', name: null } });
   });

@@ -23,7 +23,7 @@ describe('the Slack emulator implements exactly the Web API methods the bot call
   it('matches the methods found in the bot’s code (as the manifest test derives them) and their scopes in manifest.yml', () => {
     const code = sources('src').join('\n');
     // Web API families called through the bot's Slack clients (`client`, and `poster`, the one that never retries).
-    const families = 'auth|chat|conversations|views|usergroups|users|files|reactions|pins|bookmarks|reminders|team|apps|dnd|emoji|search';
+    const families = 'auth|bots|chat|conversations|views|usergroups|users|files|reactions|pins|bookmarks|reminders|team|apps|dnd|emoji|search';
     const called = new Set([...code.matchAll(new RegExp(`\\b(?:client|poster)\\.((?:${families})\\.\\w+(?:\\.\\w+)*)\\(`, 'g'))].map((m) => m[1]!));
     // Bolt itself calls auth.test to learn the bot's own ids.
     called.add('auth.test');

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { currentRequestId } from '../../../request-context';
 
 const KEY = Symbol.for('incident-bot.request-id');
 
@@ -10,7 +11,8 @@ const KEY = Symbol.for('incident-bot.request-id');
  */
 export function requestIdOf(req: IncomingMessage, res?: ServerResponse): string {
   const tagged = req as IncomingMessage & { [KEY]?: string };
-  tagged[KEY] ??= randomUUID();
+  // One id per request: the one its log lines already carry (request-context), else a new one.
+  tagged[KEY] ??= currentRequestId() ?? randomUUID();
   if (res && !res.headersSent && !res.hasHeader('x-request-id')) res.setHeader('x-request-id', tagged[KEY]);
   return tagged[KEY];
 }

@@ -37,7 +37,9 @@ export function describeHandlerError(error: unknown, incidentChannel = '#inciden
  */
 export async function answerHandlerError(error: unknown, log: Logger, where: Record<string, unknown>, tell: ((text: string) => Promise<unknown>) | null): Promise<void> {
   const failure = describeHandlerError(error);
-  log.error({ err: error, code: failure.code, ...where }, 'Slack listener failed');
+  // A Redis outage is an error once, from its watcher; each refused request is a warning with its code.
+  if (failure.code === 'store.unavailable') log.warn({ err: error, code: failure.code, ...where }, 'Slack listener failed');
+  else log.error({ err: error, code: failure.code, ...where }, 'Slack listener failed');
   if (!tell) return;
   try {
     await tell(failure.userMessage);

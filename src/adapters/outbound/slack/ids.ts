@@ -75,5 +75,4 @@ export const BOT_SCOPES = [
   'usergroups:read',
   'users:read',
   'bookmarks:write',
-  'users:read',
 ] as const;

@@ -38,7 +38,8 @@ export function registerIncidentCommand(app: SlackListeners, deps: SlackDeps): v
       // Answered in the acknowledgement when quick; a failure is answered like any other.
       const answer = readAnswer(parsed, command, deps).catch((error: unknown): Answer => {
         const failure = describeHandlerError(error, deps.config.channels.incident_response);
-        log.error({ err: error, code: failure.code }, 'Slack listener failed');
+        if (failure.code === 'store.unavailable') log.warn({ err: error, code: failure.code }, 'Slack listener failed');
+        else log.error({ err: error, code: failure.code }, 'Slack listener failed');
         return { response_type: 'ephemeral', text: failure.userMessage };
       });
       let timer: NodeJS.Timeout | undefined;
