@@ -9,15 +9,41 @@ const INCIDENTS = Number(process.env.INCIDENTS ?? 1000);
 const slack = await startSlackStandInProcess();
 const prefix = benchPrefix('memory');
 // Announcements are paced at 1/s per channel in production; here 1 ms so 1,000 are drawn in the run.
-const bot = await startChild('tests/support/bot-process.ts', botEnv({ slackApiUrl: slack.apiUrl, prefix, port: await freePort(), file: { services: [{ name: 'checkout' }], alerts: { slack_min_interval: '1ms' } } }));
-const bare = await startChild('bench/support/bare-bolt.ts', { SLACK_SIGNING_SECRET: 'test-signing-secret-0123456789', PORT: String(await freePort()) });
+const bot = await startChild(
+  'tests/support/bot-process.ts',
+  botEnv({
+    slackApiUrl: slack.apiUrl,
+    prefix,
+    port: await freePort(),
+    file: { services: [{ name: 'checkout' }], alerts: { slack_min_interval: '1ms' } },
+  }),
+);
+const bare = await startChild('bench/support/bare-bolt.ts', {
+  SLACK_SIGNING_SECRET: 'test-signing-secret-0123456789',
+  PORT: String(await freePort()),
+});
 const idle = { bot: bot.rssMb(), bare: bare.rssMb() };
 
 for (let i = 0; i < INCIDENTS; i += 50) {
-  await Promise.all(Array.from({ length: Math.min(50, INCIDENTS - i) }, (_, j) =>
-    fetch(`http://127.0.0.1:${bot.port}/alerts/generic`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ALERT_TOKEN}` }, body: JSON.stringify({ dedup_key: `mem-${i + j}`, title: `memory incident ${i + j}`, service: 'checkout', signals: { error_rate: 11 + ((i + j) % 10) } }) }).then((r) => r.arrayBuffer())));
+  await Promise.all(
+    Array.from({ length: Math.min(50, INCIDENTS - i) }, (_, j) =>
+      fetch(`http://127.0.0.1:${bot.port}/alerts/generic`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${ALERT_TOKEN}` },
+        body: JSON.stringify({
+          dedup_key: `mem-${i + j}`,
+          title: `memory incident ${i + j}`,
+          service: 'checkout',
+          signals: { error_rate: 11 + ((i + j) % 10) },
+        }),
+      }).then((r) => r.arrayBuffer()),
+    ),
+  );
 }
-const api = async () => (await (await fetch(`http://127.0.0.1:${bot.port}/api/incidents?limit=500`, { headers: { authorization: 'Bearer bench-api-token' } })).json()) as { incidents: { slack: { announcement: unknown } }[] };
+const api = async () =>
+  (await (
+    await fetch(`http://127.0.0.1:${bot.port}/api/incidents?limit=500`, { headers: { authorization: 'Bearer bench-api-token' } })
+  ).json()) as { incidents: { slack: { announcement: unknown } }[] };
 for (const deadline = Date.now() + 120_000; Date.now() < deadline; ) {
   const posts = (await slack.calls()).filter((c) => c.method === 'chat.postMessage').length;
   if (posts >= INCIDENTS) break;

@@ -43,7 +43,9 @@ async function readiness(): Promise<void> {
   const floor: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     floor.push(await timeUntil(['--import', 'tsx', 'bench/support/load-bot-modules.ts'], {}, /LOADED/));
-    ready.push(await timeUntil(['--import', 'tsx', 'src/sandbox/main.ts'], { SANDBOX_PORT: String(await freePort()) }, /Sandbox workspace: http/));
+    ready.push(
+      await timeUntil(['--import', 'tsx', 'src/sandbox/main.ts'], { SANDBOX_PORT: String(await freePort()) }, /Sandbox workspace: http/),
+    );
     console.log(`  run ${i + 1}: floor ${floor.at(-1)!.toFixed(0)} ms, sandbox ready ${ready.at(-1)!.toFixed(0)} ms`);
   }
   console.log(`npm run sandbox → ready:          ${stats(ready)}`);
@@ -51,7 +53,13 @@ async function readiness(): Promise<void> {
 }
 
 async function pushLatency(): Promise<void> {
-  const sandbox = await startSandbox({ port: await freePort(), redisUrl: TEST_REDIS_URL, prefix: `${SANDBOX_PREFIX}bench-${randomUUID().slice(0, 8)}:`, triggerTtlMs: 60_000, botLog: () => undefined });
+  const sandbox = await startSandbox({
+    port: await freePort(),
+    redisUrl: TEST_REDIS_URL,
+    prefix: `${SANDBOX_PREFIX}bench-${randomUUID().slice(0, 8)}:`,
+    triggerTtlMs: 60_000,
+    botLog: () => undefined,
+  });
   const browser = await launchBrowser();
   try {
     const page = await browser.context.newPage();
@@ -65,7 +73,11 @@ async function pushLatency(): Promise<void> {
       }).observe(document.getElementById('messages'), { childList: true });
     })()`);
     for (let i = 0; i < MESSAGES; i++) {
-      const res = await fetch(`${sandbox.url}/sandbox/command`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'U0ONCALL', channel: 'C0INCIDENTS', text: `open P3 bench incident ${i}` }) });
+      const res = await fetch(`${sandbox.url}/sandbox/command`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ user: 'U0ONCALL', channel: 'C0INCIDENTS', text: `open P3 bench incident ${i}` }),
+      });
       if (!res.ok) throw new Error(await res.text());
       await new Promise((r) => setTimeout(r, 1500));
     }
@@ -83,6 +95,11 @@ async function pushLatency(): Promise<void> {
   }
 }
 
-console.log(`load average at start: ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log(
+  `load average at start: ${(await import('node:os'))
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
 await readiness();
 await pushLatency();

@@ -17,7 +17,10 @@ const config = join(mkdtempSync(join(tmpdir(), 'ib-bench-')), 'config.yml');
 // Announcements are paced at 1/s per channel in production; 1 ms here so 1,000 are drawn in the run.
 writeFileSync(config, JSON.stringify({ services: [{ name: 'checkout', owners: ['U0OWNER'] }], alerts: { slack_min_interval: '1ms' } }));
 
-const ways = { 'node dist/main.js': [process.execPath, 'dist/main.js'], 'tsx src/main.ts': ['node_modules/.bin/tsx', 'src/main.ts'] } as const;
+const ways = {
+  'node dist/main.js': [process.execPath, 'dist/main.js'],
+  'tsx src/main.ts': ['node_modules/.bin/tsx', 'src/main.ts'],
+} as const;
 type Way = keyof typeof ways;
 
 async function start(way: Way, prefix: string): Promise<{ child: ChildProcess; port: number; readyMs: number }> {
@@ -28,7 +31,10 @@ async function start(way: Way, prefix: string): Promise<{ child: ChildProcess; p
   const child = spawn(command, args, { env: { ...process.env, ...env, CONFIG: config, LOG_LEVEL: 'warn' }, stdio: 'ignore' });
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${way} exited ${child.exitCode}`);
-    const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return { child, port, readyMs: performance.now() - started };
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -43,11 +49,23 @@ async function stop(child: ChildProcess): Promise<void> {
 /** RSS of the node process behind `child` (for tsx, its node child), in MB. */
 function rssMb(child: ChildProcess): number {
   const pids = [child.pid!, ...descendants(child.pid!)];
-  return Math.max(...pids.map((pid) => { try { return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024; } catch { return 0; } }));
+  return Math.max(
+    ...pids.map((pid) => {
+      try {
+        return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+      } catch {
+        return 0;
+      }
+    }),
+  );
 }
 function descendants(pid: number): number[] {
   let children: number[] = [];
-  try { children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number); } catch { /* gone */ }
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    /* gone */
+  }
   return children.flatMap((c) => [c, ...descendants(c)]);
 }
 /** Processes in the tree: npm → tsx → node is three, node dist/main.js one. */
@@ -69,8 +87,20 @@ for (const way of Object.keys(ways) as Way[]) {
   const processes = processCount(child);
   slack.reset();
   for (let i = 0; i < INCIDENTS; i += 50) {
-    await Promise.all(Array.from({ length: Math.min(50, INCIDENTS - i) }, (_, j) =>
-      fetch(`http://127.0.0.1:${port}/alerts/generic`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ALERT_TOKEN}` }, body: JSON.stringify({ dedup_key: `start-${i + j}`, title: `startup incident ${i + j}`, service: 'checkout', signals: { error_rate: 11 + ((i + j) % 10) } }) }).then((r) => r.arrayBuffer())));
+    await Promise.all(
+      Array.from({ length: Math.min(50, INCIDENTS - i) }, (_, j) =>
+        fetch(`http://127.0.0.1:${port}/alerts/generic`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${ALERT_TOKEN}` },
+          body: JSON.stringify({
+            dedup_key: `start-${i + j}`,
+            title: `startup incident ${i + j}`,
+            service: 'checkout',
+            signals: { error_rate: 11 + ((i + j) % 10) },
+          }),
+        }).then((r) => r.arrayBuffer()),
+      ),
+    );
   }
   for (const deadline = Date.now() + 180_000; Date.now() < deadline; ) {
     if ((await slack.calls()).filter((c) => c.method === 'chat.postMessage').length >= INCIDENTS) break;
@@ -80,7 +110,9 @@ for (const way of Object.keys(ways) as Way[]) {
   const loaded = rssMb(child);
   await stop(child);
   await cleanupPrefix(prefix);
-  rows.push(`| \`${way}\` | ${median(starts).toFixed(0)} (${Math.min(...starts).toFixed(0)}–${Math.max(...starts).toFixed(0)}) | ${processes} | ${idle.toFixed(0)} | ${loaded.toFixed(0)} |`);
+  rows.push(
+    `| \`${way}\` | ${median(starts).toFixed(0)} (${Math.min(...starts).toFixed(0)}–${Math.max(...starts).toFixed(0)}) | ${processes} | ${idle.toFixed(0)} | ${loaded.toFixed(0)} |`,
+  );
 }
 
 console.log(`startup — cold start to /readyz (median of ${STARTS}, min–max), RSS in MB, Redis up`);

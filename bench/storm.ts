@@ -27,9 +27,21 @@ for (let i = 0; i < requests; i += 1) {
   const group = i % GROUPS;
   const first = Math.floor(i / GROUPS) * PER_REQUEST;
   inflight.push(
-    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ALERT_TOKEN}` }, body: alertmanagerBody(group, first, PER_REQUEST) })
-      .then((r) => { if (r.status >= 300) failures += 1; return r.arrayBuffer(); })
-      .then(() => undefined, () => { failures += 1; }),
+    fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ALERT_TOKEN}` },
+      body: alertmanagerBody(group, first, PER_REQUEST),
+    })
+      .then((r) => {
+        if (r.status >= 300) failures += 1;
+        return r.arrayBuffer();
+      })
+      .then(
+        () => undefined,
+        () => {
+          failures += 1;
+        },
+      ),
   );
   if (inflight.length > 200) await Promise.all(inflight.splice(0, 100));
 }
@@ -39,7 +51,10 @@ const sendSeconds = (Date.now() - started) / 1000;
 // Slack allows ~1 message per second per channel, so 20 new announcements take ~20 s to
 // draw: wait (bounded) until every incident is announced and Slack calls have stopped.
 type Listed = { incidents: { alerts?: { total: number }; slack: { announcement: unknown } }[] };
-const list = async () => (await (await fetch(`http://127.0.0.1:${bot.port}/api/incidents?limit=500`, { headers: { authorization: 'Bearer bench-api-token' } })).json()) as Listed;
+const list = async () =>
+  (await (
+    await fetch(`http://127.0.0.1:${bot.port}/api/incidents?limit=500`, { headers: { authorization: 'Bearer bench-api-token' } })
+  ).json()) as Listed;
 let api = await list();
 let lastCount = -1;
 for (const deadline = Date.now() + 90_000; Date.now() < deadline; ) {
@@ -66,9 +81,18 @@ const maxInOneSecond = Math.max(0, ...perChannelSecond.values());
 
 console.log(`storm: ${ALERTS} alerts sent in ${sendSeconds.toFixed(1)} s over ${GROUPS} groups (${failures} failed requests)`);
 console.log(`incidents: ${api.incidents.length} (expected ${GROUPS}); alerts counted: ${counted} (expected ${ALERTS})`);
-console.log(`all ${api.incidents.filter((i) => i.slack.announcement).length} announcements and final updates drawn ${allDrawnSeconds.toFixed(0)} s after the storm began`);
-console.log(`Slack posts+updates: ${calls.length} on ${channels.size} channel(s) over ${span.toFixed(1)} s → ${(calls.length / span / channels.size).toFixed(2)} per channel per second sustained, max ${maxInOneSecond} in any one second`);
-const ok = api.incidents.length === GROUPS && api.incidents.every((i) => i.slack.announcement) && counted === ALERTS && failures === 0 && maxInOneSecond <= 1;
+console.log(
+  `all ${api.incidents.filter((i) => i.slack.announcement).length} announcements and final updates drawn ${allDrawnSeconds.toFixed(0)} s after the storm began`,
+);
+console.log(
+  `Slack posts+updates: ${calls.length} on ${channels.size} channel(s) over ${span.toFixed(1)} s → ${(calls.length / span / channels.size).toFixed(2)} per channel per second sustained, max ${maxInOneSecond} in any one second`,
+);
+const ok =
+  api.incidents.length === GROUPS &&
+  api.incidents.every((i) => i.slack.announcement) &&
+  counted === ALERTS &&
+  failures === 0 &&
+  maxInOneSecond <= 1;
 console.log(ok ? 'PASS' : 'FAIL');
 
 await bot.stop();

@@ -19,7 +19,10 @@ const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 const prefix = `ibbench:timers-kill:${randomUUID().slice(0, 8)}:`;
 
 const worker = async (): Promise<ChildProcess> => {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/fixtures/timers/worker.ts'], { env: { ...process.env, TIMER_TEST_PREFIX: prefix, TIMER_LEASE_MS: '3000' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/fixtures/timers/worker.ts'], {
+    env: { ...process.env, TIMER_TEST_PREFIX: prefix, TIMER_LEASE_MS: '3000' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   await new Promise((r) => child.stdout!.on('data', (d) => String(d).includes('ready') && r(undefined)));
   return child;
 };
@@ -28,7 +31,11 @@ const worker = async (): Promise<ChildProcess> => {
 const scheduler = new RedisTimerEngine({ redis, prefix, logger: pino({ level: 'silent' }) });
 const start = Date.now() + 6_000;
 for (let i = 0; i < TIMERS; i += 500) {
-  await Promise.all(Array.from({ length: Math.min(500, TIMERS - i) }, (_, j) => scheduler.schedule({ key: `k${i + j}`, kind: 'tick', dueAt: start + Math.floor(((i + j) * SPAN_MS) / TIMERS), payload: {} })));
+  await Promise.all(
+    Array.from({ length: Math.min(500, TIMERS - i) }, (_, j) =>
+      scheduler.schedule({ key: `k${i + j}`, kind: 'tick', dueAt: start + Math.floor(((i + j) * SPAN_MS) / TIMERS), payload: {} }),
+    ),
+  );
 }
 let child = await worker();
 await new Promise((r) => setTimeout(r, start + KILL_AT_MS - Date.now()));
@@ -44,7 +51,9 @@ for (const deadline = start + SPAN_MS + 20_000; Date.now() < deadline; ) {
 await new Promise((r) => setTimeout(r, 1_000));
 child.kill('SIGTERM');
 
-const effects = (await redis.lrange(`${prefix}effects`, 0, -1)).map((e) => JSON.parse(e) as { key: string; dueAt: number; firedAt: number });
+const effects = (await redis.lrange(`${prefix}effects`, 0, -1)).map(
+  (e) => JSON.parse(e) as { key: string; dueAt: number; firedAt: number },
+);
 const byKey = new Map<string, number>();
 for (const e of effects) byKey.set(e.key, (byKey.get(e.key) ?? 0) + 1);
 const duplicates = [...byKey.values()].reduce((n, c) => n + c - 1, 0);
@@ -54,8 +63,12 @@ const caughtUp = effects.filter((e) => e.dueAt < restartedAt && e.firedAt >= res
 const onTime = effects.filter((e) => e.dueAt >= restartedAt + 500).map((e) => e.firedAt - e.dueAt);
 console.log(`timers ${TIMERS} over ${SPAN_MS} ms, worker SIGKILLed at +${KILL_AT_MS} ms, down ${restartedAt - killedAt} ms (incl. boot)`);
 console.log(`lost ${TIMERS - byKey.size}, duplicates ${duplicates}`);
-console.log(`due while down or in flight: ${caughtUp.length}, fired after restart within p50 ${percentile(caughtUp, 50)} ms, p99 ${percentile(caughtUp, 99)} ms, max ${Math.max(0, ...caughtUp)} ms (target ≤ 5,000)`);
-console.log(`after the restart, on-time timers: lateness p50 ${percentile(onTime, 50)} ms, p99 ${percentile(onTime, 99)} ms (target p99 ≤ 150)`);
+console.log(
+  `due while down or in flight: ${caughtUp.length}, fired after restart within p50 ${percentile(caughtUp, 50)} ms, p99 ${percentile(caughtUp, 99)} ms, max ${Math.max(0, ...caughtUp)} ms (target ≤ 5,000)`,
+);
+console.log(
+  `after the restart, on-time timers: lateness p50 ${percentile(onTime, 50)} ms, p99 ${percentile(onTime, 99)} ms (target p99 ≤ 150)`,
+);
 console.log(`all timers: lateness p50 ${percentile(lateness, 50)} ms, p99 ${percentile(lateness, 99)} ms`);
 await deleteKeys(redis, prefix);
 redis.disconnect();

@@ -10,7 +10,13 @@ const TIMERS = Number(process.env.TIMERS ?? 10_000);
 const SPAN_MS = Number(process.env.SPAN_MS ?? 20_000);
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 const prefix = `ibbench:timers:${randomUUID().slice(0, 8)}:`;
-const engine = new RedisTimerEngine({ redis, prefix, logger: pino({ level: 'warn' }), pollMs: Number(process.env.POLL_MS ?? 500), concurrency: 64 });
+const engine = new RedisTimerEngine({
+  redis,
+  prefix,
+  logger: pino({ level: 'warn' }),
+  pollMs: Number(process.env.POLL_MS ?? 500),
+  concurrency: 64,
+});
 
 const fired = new Map<string, number[]>();
 const start = Date.now() + 5_000; // scheduling 10k keys takes a moment; none is due before it ends
@@ -42,7 +48,9 @@ const first = [...fired.values()].map((l) => l[0]!).sort((a, b) => a - b);
 const pct = (p: number) => first[Math.min(first.length - 1, Math.floor((p / 100) * first.length))];
 const duplicates = [...fired.values()].reduce((n, l) => n + l.length - 1, 0);
 const early = first.filter((l) => l < 0).length;
-console.log(`timers ${TIMERS} over ${SPAN_MS} ms: lateness p50 ${pct(50)} ms, p99 ${pct(99)} ms, max ${first.at(-1)} ms; lost ${TIMERS - fired.size}, duplicates ${duplicates}, early ${early}`);
+console.log(
+  `timers ${TIMERS} over ${SPAN_MS} ms: lateness p50 ${pct(50)} ms, p99 ${pct(99)} ms, max ${first.at(-1)} ms; lost ${TIMERS - fired.size}, duplicates ${duplicates}, early ${early}`,
+);
 
 // Baseline in the same run: the same schedule on Node's own setTimeout in this process (no
 // Redis, no durability) — the lateness floor the event loop gives any in-process scheduler.
@@ -52,7 +60,10 @@ await new Promise<void>((resolve) => {
   let done = 0;
   for (let i = 0; i < TIMERS; i += 1) {
     const due = bStart + Math.floor((i * SPAN_MS) / TIMERS);
-    setTimeout(() => { baseline.push(Date.now() - due); if (++done === TIMERS) resolve(); }, due - Date.now());
+    setTimeout(() => {
+      baseline.push(Date.now() - due);
+      if (++done === TIMERS) resolve();
+    }, due - Date.now());
   }
 });
 baseline.sort((a, b) => a - b);

@@ -100,12 +100,41 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
   const rollbackRecords = new RedisRollbackRecords(redis, env.REDIS_PREFIX);
   const signalSource = createSignalSource(config.signals, log);
   // Read-only lookups: the client's own retries are safe here.
-  const users = new SlackUserDirectory(new webApi.WebClient(env.SLACK_BOT_TOKEN, { slackApiUrl: env.SLACK_API_URL, timeout: 10_000, retryConfig: { retries: 1 }, logger: boltLogger(log.child({ component: 'user-directory' })) }), log.child({ component: 'user-directory' }));
-  const core: CoreContext = { config, clock, log, metrics, redis, store, idempotency, service, timers, rollbackRecords, signalSource, users, drillPlans: drillRollbackPlans(config) };
+  const users = new SlackUserDirectory(
+    new webApi.WebClient(env.SLACK_BOT_TOKEN, {
+      slackApiUrl: env.SLACK_API_URL,
+      timeout: 10_000,
+      retryConfig: { retries: 1 },
+      logger: boltLogger(log.child({ component: 'user-directory' })),
+    }),
+    log.child({ component: 'user-directory' }),
+  );
+  const core: CoreContext = {
+    config,
+    clock,
+    log,
+    metrics,
+    redis,
+    store,
+    idempotency,
+    service,
+    timers,
+    rollbackRecords,
+    signalSource,
+    users,
+    drillPlans: drillRollbackPlans(config),
+  };
 
   // Each capability is built from the core; the order is the order observers run in.
   const alerts = alertsFeature(core);
-  const features: Feature[] = [alerts, slaFeature(core), rollbackFeature(core), paperTrailFeature(core), drillsFeature(core, alerts.intake), signalsFeature(core)];
+  const features: Feature[] = [
+    alerts,
+    slaFeature(core),
+    rollbackFeature(core),
+    paperTrailFeature(core),
+    drillsFeature(core, alerts.intake),
+    signalsFeature(core),
+  ];
 
   const routes: CustomRoute[] = [
     ...healthRoutes(redis, metrics),
@@ -115,10 +144,19 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
 
   const boltLog = boltLogger(log.child({ component: 'bolt' }));
   // Every Web API client shares Slack's Retry-After with the other replicas through Redis.
-  const slackFetch = sharedRetryAfterFetch({ holds: new RedisRateLimitHolds(redis, env.REDIS_PREFIX, 'slack'), log: log.child({ component: 'slack-rate-limit' }), storeReady: () => redis.status === 'ready' });
+  const slackFetch = sharedRetryAfterFetch({
+    holds: new RedisRateLimitHolds(redis, env.REDIS_PREFIX, 'slack'),
+    log: log.child({ component: 'slack-rate-limit' }),
+    storeReady: () => redis.status === 'ready',
+  });
   const socketMode = Boolean(env.SLACK_APP_TOKEN);
   const receiver = socketMode
-    ? new SocketModeReceiver({ appToken: env.SLACK_APP_TOKEN!, customRoutes: routes, installerOptions: { port: env.PORT, clientOptions: { slackApiUrl: env.SLACK_API_URL } }, logger: boltLog })
+    ? new SocketModeReceiver({
+        appToken: env.SLACK_APP_TOKEN!,
+        customRoutes: routes,
+        installerOptions: { port: env.PORT, clientOptions: { slackApiUrl: env.SLACK_API_URL } },
+        logger: boltLog,
+      })
     : new HTTPReceiver({
         signingSecret: env.SLACK_SIGNING_SECRET ?? '',
         endpoints: SLACK_ENDPOINT,
@@ -162,7 +200,12 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
   // Learned at start from auth.test unless pinned in config; every Slack request is checked against it.
   const installation = new SlackInstallation(app.client, config.slack, log.child({ component: 'slack-installation' }));
   if (receiver instanceof HTTPReceiver) {
-    guardSlackEndpoint(receiver, SLACK_ENDPOINT, { signingSecret: env.SLACK_SIGNING_SECRET ?? '', installation: () => installation.current(), log, metrics });
+    guardSlackEndpoint(receiver, SLACK_ENDPOINT, {
+      signingSecret: env.SLACK_SIGNING_SECRET ?? '',
+      installation: () => installation.current(),
+      log,
+      metrics,
+    });
   }
   app.error(async (error) => {
     log.child({ component: 'bolt' }).error({ err: error, code: (error as { code?: string }).code }, 'unhandled error in a Slack listener');
@@ -171,7 +214,14 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
   // Posts and channel creation are not idempotent: Slack may act before a 5xx or a timeout, and
   // the app client's automatic retry would then post twice. This client never retries by itself;
   // the publisher and the SLA notifier retry after looking for what already landed.
-  const oneShotClient = new webApi.WebClient(env.SLACK_BOT_TOKEN, { slackApiUrl: env.SLACK_API_URL, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: 10_000, logger: boltLog, fetch: slackFetch });
+  const oneShotClient = new webApi.WebClient(env.SLACK_BOT_TOKEN, {
+    slackApiUrl: env.SLACK_API_URL,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: 10_000,
+    logger: boltLog,
+    fetch: slackFetch,
+  });
   const ownersOf = (name: string | null) => config.services.find((s) => s.name === name)?.owners ?? [];
   const channelSetup = new SlackChannelSetup(app.client, ownersOf, log.child({ component: 'slack-channel-setup' }), metrics);
   const publisher = new SlackIncidentPublisher(
@@ -192,7 +242,14 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
     metrics,
   );
   // Home first: it only schedules a coalesced redraw, and must not wait behind paced announcement posts.
-  const home = new AppHomeRefresher({ redis, prefix: env.REDIS_PREFIX, service, log: log.child({ component: 'app-home' }), metrics, options: config.appHome });
+  const home = new AppHomeRefresher({
+    redis,
+    prefix: env.REDIS_PREFIX,
+    service,
+    log: log.child({ component: 'app-home' }),
+    metrics,
+    options: config.appHome,
+  });
   home.attach(app.client);
   service.observe(home);
   service.observe(publisher);
@@ -225,7 +282,11 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
       const configLog = log.child({ component: 'config-check' });
       const warn = (w: ConfigWarning) => configLog.warn({ code: w.code, where: w.where }, `${w.where}: ${w.message}`);
       findConfigWarnings(config, localFileProbe).forEach(warn);
-      if (env.SLACK_BOT_TOKEN) void checkSlackReferences(app.client, config).then((ws) => ws.forEach(warn), () => undefined);
+      if (env.SLACK_BOT_TOKEN)
+        void checkSlackReferences(app.client, config).then(
+          (ws) => ws.forEach(warn),
+          () => undefined,
+        );
       await app.init();
       // Bounded: a Slack that hangs at start must not hold the HTTP server (requests get 503 until known).
       await Promise.race([installation.learn(), new Promise((resolve) => setTimeout(resolve, LEARN_AT_START_MS).unref())]);

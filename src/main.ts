@@ -17,7 +17,9 @@ async function main(): Promise<void> {
   }
   const missing = missingSlackCredentials(loaded.config.env);
   if (missing.length) {
-    console.error(`incident-bot: cannot talk to Slack; set these environment variables:\n${missing.map((m) => `  - ${m}`).join('\n')}\nSee README.md, "Create the Slack app".`);
+    console.error(
+      `incident-bot: cannot talk to Slack; set these environment variables:\n${missing.map((m) => `  - ${m}`).join('\n')}\nSee README.md, "Create the Slack app".`,
+    );
     process.exit(1);
   }
   const bot = await buildApp({ config: loaded.config });

@@ -17,7 +17,10 @@ export async function cleanupPrefix(prefix: string): Promise<void> {
 }
 
 /** A signed slash command as autocannon request options (the signature holds for 5 minutes). */
-export function signedCommand(text: string, responseUrl: string): { method: 'POST'; path: string; headers: Record<string, string>; body: string } {
+export function signedCommand(
+  text: string,
+  responseUrl: string,
+): { method: 'POST'; path: string; headers: Record<string, string>; body: string } {
   const body = commandBody({ text, response_url: responseUrl, trigger_id: 'bench-trigger' });
   return signed(body);
 }
@@ -31,7 +34,11 @@ function signed(body: string) {
   return {
     method: 'POST' as const,
     path: '/slack/events',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': slackSignature(body, ts) },
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': String(ts),
+      'x-slack-signature': slackSignature(body, ts),
+    },
     body,
   };
 }
@@ -48,7 +55,15 @@ export function alertmanagerBody(group: number, first: number, count: number, st
     fingerprint: `fp-${group}-${first + i}`,
   }));
   return JSON.stringify({
-    version: '4', groupKey: `{}:{alertname="HighErrorRate${group}"}`, truncatedAlerts: 0, status, receiver: 'incident-bot',
-    groupLabels: { alertname: `HighErrorRate${group}` }, commonLabels: { service: 'checkout' }, commonAnnotations: {}, externalURL: 'http://alertmanager.local', alerts,
+    version: '4',
+    groupKey: `{}:{alertname="HighErrorRate${group}"}`,
+    truncatedAlerts: 0,
+    status,
+    receiver: 'incident-bot',
+    groupLabels: { alertname: `HighErrorRate${group}` },
+    commonLabels: { service: 'checkout' },
+    commonAnnotations: {},
+    externalURL: 'http://alertmanager.local',
+    alerts,
   });
 }

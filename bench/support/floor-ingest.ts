@@ -31,4 +31,8 @@ server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
   const address = server.address();
   console.log(`READY ${typeof address === 'object' && address ? address.port : 0}`);
 });
-process.once('SIGTERM', () => { server.close(); redis.disconnect(); process.exit(0); });
+process.once('SIGTERM', () => {
+  server.close();
+  redis.disconnect();
+  process.exit(0);
+});

@@ -4,7 +4,11 @@ import { SlackStandIn } from '../../tests/support/slack-stand-in';
 
 const slack = await new SlackStandIn().start();
 process.on('message', (message: { type: string }) => {
-  if (message.type === 'calls') process.send!({ type: 'calls', calls: slack.calls.map((c) => ({ method: c.method, at: c.at, channel: c.args.channel ?? null, ts: c.args.ts ?? null })) });
+  if (message.type === 'calls')
+    process.send!({
+      type: 'calls',
+      calls: slack.calls.map((c) => ({ method: c.method, at: c.at, channel: c.args.channel ?? null, ts: c.args.ts ?? null })),
+    });
   if (message.type === 'reset') slack.reset();
 });
 process.send!({ type: 'ready', url: slack.url });

@@ -132,25 +132,33 @@ export class AlertIntake implements IncidentObserver {
       if (record.changed > 0 || truncatedMore) {
         const changeText = record.changed > 0 ? describeChange(alerts, record) : null;
         const upstreamResolved =
-          upstream && alerts.some((a) => a.status === 'resolved') ? `Resolved in ${upstream.name}; recorded here, not resolved automatically.` : null;
-        const outcome = await service.apply(incident.id, (current, now) =>
-          recordAlertState(
-            current,
-            {
-              groupKey,
-              snapshot: { firing: record.firing, resolved: record.resolved, seq: record.seq },
-              truncated,
-              decision:
-                record.changed > 0 && decisions.group
-                  ? { severity: decisions.group.severity, explanation: decisions.group.explanation, autoRollbackRule: decisions.group.autoRollback ? (decisions.group.rule ?? 'unnamed rule') : null }
-                  : null,
-              actor,
-              flapWindowMs: this.deps.flapWindowMs,
-              changeText,
-              upstreamResolved,
-            },
-            now,
-          ),
+          upstream && alerts.some((a) => a.status === 'resolved')
+            ? `Resolved in ${upstream.name}; recorded here, not resolved automatically.`
+            : null;
+        const outcome = await service.apply(
+          incident.id,
+          (current, now) =>
+            recordAlertState(
+              current,
+              {
+                groupKey,
+                snapshot: { firing: record.firing, resolved: record.resolved, seq: record.seq },
+                truncated,
+                decision:
+                  record.changed > 0 && decisions.group
+                    ? {
+                        severity: decisions.group.severity,
+                        explanation: decisions.group.explanation,
+                        autoRollbackRule: decisions.group.autoRollback ? (decisions.group.rule ?? 'unnamed rule') : null,
+                      }
+                    : null,
+                actor,
+                flapWindowMs: this.deps.flapWindowMs,
+                changeText,
+                upstreamResolved,
+              },
+              now,
+            ),
           // Read a moment ago in this pass; a write in between only costs the compare-and-set a retry.
           { known: incident },
         );
@@ -158,11 +166,15 @@ export class AlertIntake implements IncidentObserver {
         // into a resolved incident (the sender may not repeat them for hours). Move the group
         // on and go round again, which opens the next incident for them.
         if (!outcome.ok && outcome.code === 'alerts.incident_not_open' && alerts.some((a) => a.status === 'firing')) {
-          this.deps.log.info({ incidentId: incident.id, groupKey }, 'incident ended while its alerts arrived; opening the next one for them');
+          this.deps.log.info(
+            { incidentId: incident.id, groupKey },
+            'incident ended while its alerts arrived; opening the next one for them',
+          );
           await store.retire(groupKey, incident.id);
           continue;
         }
-        if (!outcome.ok && outcome.code !== 'alerts.unchanged') this.deps.log.info({ incidentId: incident.id, code: outcome.code }, 'alert counted but not applied to its incident');
+        if (!outcome.ok && outcome.code !== 'alerts.unchanged')
+          this.deps.log.info({ incidentId: incident.id, code: outcome.code }, 'alert counted but not applied to its incident');
       }
       return { incidentId: incident.id, opened, changed: opened || record.changed > 0 || truncatedMore, unmatched: 0 };
     }
@@ -175,11 +187,20 @@ export class AlertIntake implements IncidentObserver {
    * resolution of an incident it opened is recorded on that incident's timeline, and nothing
    * more (no loop back upstream).
    */
-  private async unmatched({ source, upstream }: AlertBatch, lastIncidentId: string | null, alerts: NormalizedAlert[]): Promise<GroupResult> {
+  private async unmatched(
+    { source, upstream }: AlertBatch,
+    lastIncidentId: string | null,
+    alerts: NormalizedAlert[],
+  ): Promise<GroupResult> {
     if (upstream && lastIncidentId) {
       const last = await this.deps.service.store.get(lastIncidentId);
       if (last?.source === source) {
-        const event: TimelineEventInput = { at: this.deps.service.now(), actor: `alert:${source}`, kind: 'upstream_resolved', text: `${upstream.name} incident resolved upstream.` };
+        const event: TimelineEventInput = {
+          at: this.deps.service.now(),
+          actor: `alert:${source}`,
+          kind: 'upstream_resolved',
+          text: `${upstream.name} incident resolved upstream.`,
+        };
         await this.deps.service.store.appendTimeline(last.id, [event]);
         return { incidentId: last.id, opened: false, changed: true, unmatched: 0 };
       }

@@ -31,14 +31,26 @@ export class DurableDecisions {
     try {
       await this.intents.record(intent, INTENT_LEASE_MS);
     } catch (error) {
-      this.log.warn({ err: error, request: intent.requestId, kind: intent.kind }, 'rollback click not recorded; the person is told to click again');
+      this.log.warn(
+        { err: error, request: intent.requestId, kind: intent.kind },
+        'rollback click not recorded; the person is told to click again',
+      );
       await ack();
-      return this.tell(intent, `:warning: Your ${intent.kind} of ${intent.requestId} was not recorded (the store did not answer); nothing changed. Click again in a moment.`);
+      return this.tell(
+        intent,
+        `:warning: Your ${intent.kind} of ${intent.requestId} was not recorded (the store did not answer); nothing changed. Click again in a moment.`,
+      );
     }
     const applying = this.apply(intent);
     let slow = false;
     const timer = new Promise<void>((resolve) => setTimeout(() => ((slow = true), resolve()), ACK_BUDGET_MS).unref());
-    await Promise.race([applying.then(() => undefined, () => undefined), timer]);
+    await Promise.race([
+      applying.then(
+        () => undefined,
+        () => undefined,
+      ),
+      timer,
+    ]);
     await ack();
     const outcome = await applying;
     await this.finish(intent, outcome, slow ? ' (applied after the acknowledgement)' : '');
@@ -50,29 +62,49 @@ export class DurableDecisions {
     for (const intent of abandoned) {
       const request = await this.requests.get(intent.requestId);
       const outcome: DecisionOutcome =
-        request && decisionApplied(request, intent.kind, intent.actor) ? { ok: true, request, message: `Recorded. ${describeState(request)}` } : await this.apply(intent);
-      this.log.info({ request: intent.requestId, kind: intent.kind, actor: intent.actor, ok: outcome.ok }, 'rollback click applied after its process stopped');
+        request && decisionApplied(request, intent.kind, intent.actor)
+          ? { ok: true, request, message: `Recorded. ${describeState(request)}` }
+          : await this.apply(intent);
+      this.log.info(
+        { request: intent.requestId, kind: intent.kind, actor: intent.actor, ok: outcome.ok },
+        'rollback click applied after its process stopped',
+      );
       await this.finish(intent, outcome, ' (applied after the bot restarted)');
     }
     return abandoned.length;
   }
 
   private apply(intent: DecisionIntent): Promise<DecisionOutcome> {
-    const decided = intent.kind === 'stop' ? this.decisions.stop(intent.requestId, intent.actor, intent.origin) : this.decisions.decide(intent.requestId, intent.kind, intent.actor, intent.origin);
+    const decided =
+      intent.kind === 'stop'
+        ? this.decisions.stop(intent.requestId, intent.actor, intent.origin)
+        : this.decisions.decide(intent.requestId, intent.kind, intent.actor, intent.origin);
     return decided.catch((error: unknown) => {
       this.log.error({ err: error, request: intent.requestId, kind: intent.kind }, 'rollback decision failed');
-      return { ok: false as const, code: 'internal', reason: 'Something went wrong on our side; nothing ran twice. Try again, or check the bot logs.' };
+      return {
+        ok: false as const,
+        code: 'internal',
+        reason: 'Something went wrong on our side; nothing ran twice. Try again, or check the bot logs.',
+      };
     });
   }
 
   private async finish(intent: DecisionIntent, outcome: DecisionOutcome, note: string): Promise<void> {
     await this.tell(intent, outcome.ok ? joinPhrases([outcome.message, note], '') : joinPhrases([':warning: ', outcome.reason, note], ''));
     // Deleted only once told; a crash before this tells again rather than never.
-    await this.intents.done(intent.id).catch((error: unknown) => this.log.warn({ err: error, intent: intent.id }, 'could not delete an applied intent; it will be told again'));
+    await this.intents
+      .done(intent.id)
+      .catch((error: unknown) =>
+        this.log.warn({ err: error, intent: intent.id }, 'could not delete an applied intent; it will be told again'),
+      );
   }
 
   private async tell(intent: DecisionIntent, text: Phrase): Promise<void> {
     if (!intent.replyTo) return;
-    await this.replies.reply(intent.replyTo, text).catch((error: unknown) => this.log.warn({ err: (error as Error).message, request: intent.requestId }, 'could not tell the person the outcome of their click'));
+    await this.replies
+      .reply(intent.replyTo, text)
+      .catch((error: unknown) =>
+        this.log.warn({ err: (error as Error).message, request: intent.requestId }, 'could not tell the person the outcome of their click'),
+      );
   }
 }

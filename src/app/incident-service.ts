@@ -32,7 +32,7 @@ export interface IncidentObserver {
   changed?(incident: Incident, events: TimelineEventInput[], previous: Incident): Promise<string | void>;
 }
 
-export type ApplyOutcome = (UpdateOutcome & { notices?: string[] });
+export type ApplyOutcome = UpdateOutcome & { notices?: string[] };
 
 /**
  * A rule every change must pass (the protocol's gates), judged on the incident before and
@@ -96,16 +96,20 @@ export class IncidentService {
   /** `known`: the incident as the caller just read it (saves a read; a stale copy only costs a retry). */
   async apply(id: string, change: (incident: Incident, now: number) => Change, options: { known?: Incident } = {}): Promise<ApplyOutcome> {
     let previous: Incident | undefined;
-    const outcome = await this.deps.store.update(id, (incident) => {
-      previous = incident;
-      const result = change(incident, this.deps.clock());
-      if (!result.ok) return result;
-      for (const guard of this.guards) {
-        const refusal = guard(incident, result.incident);
-        if (refusal) return refusal;
-      }
-      return result;
-    }, options);
+    const outcome = await this.deps.store.update(
+      id,
+      (incident) => {
+        previous = incident;
+        const result = change(incident, this.deps.clock());
+        if (!result.ok) return result;
+        for (const guard of this.guards) {
+          const refusal = guard(incident, result.incident);
+          if (refusal) return refusal;
+        }
+        return result;
+      },
+      options,
+    );
     if (!outcome.ok || !previous) return outcome;
     this.record(previous, outcome.incident);
     const before = previous;
@@ -164,7 +168,9 @@ export class IncidentService {
   }
 
   postUpdate(id: string, input: { status: IncidentStatus | null; text: Phrase; by: string }) {
-    return this.apply(id, (i, now) => domain.postStatusUpdate(i, { status: input.status ?? i.status, text: input.text, by: input.by }, now));
+    return this.apply(id, (i, now) =>
+      domain.postStatusUpdate(i, { status: input.status ?? i.status, text: input.text, by: input.by }, now),
+    );
   }
 
   addNote(id: string, text: Phrase, by: string, details?: Record<string, unknown>) {

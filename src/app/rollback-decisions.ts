@@ -1,7 +1,15 @@
 import { isOpenStatus } from '../domain/lifecycle';
 import { checkDecision, type DecisionFacts, type DecisionKind } from '../domain/rollback/approval-guardrails';
 import { recordDecision, recordRollbackEvent } from '../domain/rollback/rollback-incident-changes';
-import { abort, addApproval, isAwaitingDecision, reject, describeState, requestStop, type RollbackRequest } from '../domain/rollback/rollback-request';
+import {
+  abort,
+  addApproval,
+  isAwaitingDecision,
+  reject,
+  describeState,
+  requestStop,
+  type RollbackRequest,
+} from '../domain/rollback/rollback-request';
 import { hasApprovers } from '../domain/rollback/service-rollback-config';
 import { refuse, type Refusal, type Result } from '../domain/result';
 import { checkClickOrigin, type ClickOrigin } from '../domain/rollback/click-origin';
@@ -60,17 +68,43 @@ export class RollbackDecisions {
     }
     const { request } = updated;
     const at = clock();
-    await this.deps.records.addDecision(request.incidentId, { kind: RECORD_KIND[kind], by: actor, at, action: describeAction(request), reason: kind === 'abort' ? 'automatic rollback aborted' : null });
+    await this.deps.records.addDecision(request.incidentId, {
+      kind: RECORD_KIND[kind],
+      by: actor,
+      at,
+      action: describeAction(request),
+      reason: kind === 'abort' ? 'automatic rollback aborted' : null,
+    });
     const complete = request.status === 'approved';
     const text =
       kind === 'approve'
         ? complete
-          ? phrase`Rollback ${request.id} approved by ${user(actor)}${request.approvals.length > 1 ? phrase` (with ${joinPhrases(request.approvals.slice(0, -1).map((a) => [user(a.by)]), ', ')})` : ''}; starting.`
+          ? phrase`Rollback ${request.id} approved by ${user(actor)}${
+              request.approvals.length > 1
+                ? phrase` (with ${joinPhrases(
+                    request.approvals.slice(0, -1).map((a) => [user(a.by)]),
+                    ', ',
+                  )})`
+                : ''
+            }; starting.`
           : phrase`Rollback ${request.id}: approval ${request.approvals.length}/${request.approvalsNeeded} by ${user(actor)}; another approver is needed.`
         : kind === 'reject'
           ? phrase`Rollback ${request.id} ${actor === request.requestedBy ? 'withdrawn' : 'rejected'} by ${user(actor)}.`
           : phrase`Automatic rollback ${request.id} aborted by ${user(actor)}.`;
-    const event = { at, actor, kind: kind === 'approve' ? (complete ? 'rollback_approved' : 'rollback_approval') : kind === 'reject' ? 'rollback_rejected' : 'rollback_aborted', text, details: { request: request.id } };
+    const event = {
+      at,
+      actor,
+      kind:
+        kind === 'approve'
+          ? complete
+            ? 'rollback_approved'
+            : 'rollback_approval'
+          : kind === 'reject'
+            ? 'rollback_rejected'
+            : 'rollback_aborted',
+      text,
+      details: { request: request.id },
+    };
     // Gate 2's "decision recorded" is the approval that lets the rollback run. Its timeline write
     // goes first; the claim does not wait for the observers (Slack pacing) that follow it.
     const recorded = service.apply(request.incidentId, (i) => (complete ? recordDecision(i, event) : recordRollbackEvent(i, event)));
@@ -79,7 +113,12 @@ export class RollbackDecisions {
     await recorded;
     if (kind === 'abort') await this.deps.timers.cancel(`rollback:${request.id}:countdown`);
     if (!isAwaitingDecision(request.status)) await this.deps.timers.cancel(`rollback:${request.id}:expire`);
-    const message = kind === 'approve' ? (complete ? `Approved; ${request.id} is starting.` : `Approval recorded (${request.approvals.length}/${request.approvalsNeeded}); one more approver is needed.`) : text;
+    const message =
+      kind === 'approve'
+        ? complete
+          ? `Approved; ${request.id} is starting.`
+          : `Approval recorded (${request.approvals.length}/${request.approvalsNeeded}); one more approver is needed.`
+        : text;
     return { ok: true, request, message };
   }
 
@@ -111,11 +150,23 @@ export class RollbackDecisions {
     if (!updated.ok) return this.late(stored, 'stop', actor, updated);
     const { request } = updated;
     const at = clock();
-    await this.deps.records.addDecision(request.incidentId, { kind: 'stop', by: actor, at, action: describeAction(request), reason: 'stopped by a person while it ran' });
+    await this.deps.records.addDecision(request.incidentId, {
+      kind: 'stop',
+      by: actor,
+      at,
+      action: describeAction(request),
+      reason: 'stopped by a person while it ran',
+    });
     const text = phrase`Stop of rollback ${request.id} asked by ${user(actor)}; killing \`${request.runners[request.runnerIndex] ?? 'its runner'}\`.`;
-    await this.deps.service.apply(request.incidentId, (i) => recordRollbackEvent(i, { at, actor, kind: 'rollback_stop_requested', text, details: { request: request.id } }));
+    await this.deps.service.apply(request.incidentId, (i) =>
+      recordRollbackEvent(i, { at, actor, kind: 'rollback_stop_requested', text, details: { request: request.id } }),
+    );
     this.deps.messenger()?.refresh(request.id);
-    return { ok: true, request, message: `Stopping ${request.id}: its runner is being killed and no fallback will run. The message above says when it has stopped.` };
+    return {
+      ok: true,
+      request,
+      message: `Stopping ${request.id}: its runner is being killed and no fallback will run. The message above says when it has stopped.`,
+    };
   }
 
   /**
@@ -124,15 +175,33 @@ export class RollbackDecisions {
    * drown in 49 "already running" lines when 50 people click at once).
    */
   private async late<R extends Refusal>(request: RollbackRequest, kind: DecisionKind | 'stop', actor: string, refusal: R): Promise<R> {
-    await this.deps.records.addDecision(request.incidentId, { kind: 'denial', by: actor, at: this.deps.clock(), action: `${kind} ${describeAction(request)}`, reason: `too late: ${refusal.reason}` });
+    await this.deps.records.addDecision(request.incidentId, {
+      kind: 'denial',
+      by: actor,
+      at: this.deps.clock(),
+      action: `${kind} ${describeAction(request)}`,
+      reason: `too late: ${refusal.reason}`,
+    });
     return refusal;
   }
 
   private async recordDenial(request: RollbackRequest, kind: DecisionKind | 'stop', actor: string, reason: string): Promise<void> {
     const at = this.deps.clock();
-    await this.deps.records.addDecision(request.incidentId, { kind: 'denial', by: actor, at, action: `${kind} ${describeAction(request)}`, reason });
+    await this.deps.records.addDecision(request.incidentId, {
+      kind: 'denial',
+      by: actor,
+      at,
+      action: `${kind} ${describeAction(request)}`,
+      reason,
+    });
     await this.deps.service.apply(request.incidentId, (i) =>
-      recordRollbackEvent(i, { at, actor, kind: 'rollback_denied', text: phrase`Refused ${kind} of ${request.id} by ${user(actor)}: ${reason}`, details: { request: request.id, decision: kind } }),
+      recordRollbackEvent(i, {
+        at,
+        actor,
+        kind: 'rollback_denied',
+        text: phrase`Refused ${kind} of ${request.id} by ${user(actor)}: ${reason}`,
+        details: { request: request.id, decision: kind },
+      }),
     );
     this.deps.log.info({ request: request.id, actor, kind, reason }, 'rollback decision refused');
   }

@@ -10,7 +10,11 @@ import type { IncidentService } from './incident-service';
 import type { RollbackMessenger, RollbackPlans } from './rollback-ports';
 
 /** Runs readiness or verification checks (CheckRunner). */
-export type RunChecks = (checks: readonly CheckSpec[], placeholders: Record<string, string>, signal?: AbortSignal) => Promise<ChecksOutcome>;
+export type RunChecks = (
+  checks: readonly CheckSpec[],
+  placeholders: Record<string, string>,
+  signal?: AbortSignal,
+) => Promise<ChecksOutcome>;
 
 /** What the rollback use cases share; built once by the rollback feature. */
 export interface RollbackDeps {

@@ -3,7 +3,19 @@ import type { ExecutionRecord } from '../domain/report/records';
 import { recordDecision, recordRecoveryValidated, recordRollbackEvent } from '../domain/rollback/rollback-incident-changes';
 import type { RunnerSpec } from '../domain/rollback/rollback-plan';
 import { scenarioOfDrillService } from '../domain/drills/drill-plan';
-import { claimExecution, expire, finishExecution, finishStopped, markUnknown, recordAttempt, recordProgress, requestPlaceholders, startRun, type RollbackRequest, type RunnerAttempt } from '../domain/rollback/rollback-request';
+import {
+  claimExecution,
+  expire,
+  finishExecution,
+  finishStopped,
+  markUnknown,
+  recordAttempt,
+  recordProgress,
+  requestPlaceholders,
+  startRun,
+  type RollbackRequest,
+  type RunnerAttempt,
+} from '../domain/rollback/rollback-request';
 import type { RollbackRunner, RunProgress, RunResult } from '../domain/rollback/rollback-runner';
 import type { TimelineEventInput } from '../domain/timeline';
 import { mayStartRunner } from '../domain/rollback/may-start-runner';
@@ -46,7 +58,12 @@ export class RollbackExecution {
     const token = await this.deps.requests.nextToken(requestId);
     const claimed = await this.deps.requests.update(requestId, (r) => claimExecution(r, token, this.deps.clock()));
     if (!claimed.ok) return false;
-    await this.deps.timers.schedule({ key: `rollback:${requestId}:execute:${token}`, kind: ROLLBACK_TIMERS.execute, dueAt: this.deps.clock(), payload: { requestId, token } });
+    await this.deps.timers.schedule({
+      key: `rollback:${requestId}:execute:${token}`,
+      kind: ROLLBACK_TIMERS.execute,
+      dueAt: this.deps.clock(),
+      payload: { requestId, token },
+    });
     this.deps.messenger()?.refresh(requestId);
     return true;
   }
@@ -64,7 +81,10 @@ export class RollbackExecution {
       const left = await requests.aliveForMs(requestId);
       if (left > 0) await new Promise((r) => setTimeout(r, Math.min(left, ALIVE_TTL_MS) + 100));
       if (await requests.isAlive(requestId)) throw new Error(`rollback ${requestId} is running under a live owner; checking again later`);
-      await this.unknown(request, `the bot stopped while \`${request.runners[request.runnerIndex] ?? '?'}\` was running (job delivered again, attempt ${ctx.attempt})`);
+      await this.unknown(
+        request,
+        `the bot stopped while \`${request.runners[request.runnerIndex] ?? '?'}\` was running (job delivered again, attempt ${ctx.attempt})`,
+      );
       return;
     }
     if (request.status !== 'queued') return;
@@ -101,20 +121,34 @@ export class RollbackExecution {
       const previous = current.attempts.at(-1);
       await this.event(current, {
         kind: index === 0 ? 'rollback_started' : 'rollback_fallback',
-        text: index === 0 ? `Rollback ${request.id} started: ${name}` : `Falling back to ${name} (runner ${index + 1}/${request.runners.length}) after ${previous?.runner ?? 'the previous runner'} ${previous?.verification === 'failed' ? 'did not pass verification' : previous?.outcome ?? 'failed'}`,
+        text:
+          index === 0
+            ? `Rollback ${request.id} started: ${name}`
+            : `Falling back to ${name} (runner ${index + 1}/${request.runners.length}) after ${previous?.runner ?? 'the previous runner'} ${previous?.verification === 'failed' ? 'did not pass verification' : (previous?.outcome ?? 'failed')}`,
         details: { request: request.id, runner: name, index },
       });
-      if (index > 0) await this.deps.messenger()?.notice(current, `:leftwards_arrow_with_hook: ${current.id}: falling back to \`${name}\` after \`${previous?.runner}\` ${previous?.verification === 'failed' ? 'did not pass verification' : previous?.outcome}.`);
+      if (index > 0)
+        await this.deps
+          .messenger()
+          ?.notice(
+            current,
+            `:leftwards_arrow_with_hook: ${current.id}: falling back to \`${name}\` after \`${previous?.runner}\` ${previous?.verification === 'failed' ? 'did not pass verification' : previous?.outcome}.`,
+          );
       const attempt = spec ? await this.runOne(current, token, index, spec, placeholders, stop) : missingRunner(name);
       if (!attempt) return; // stale executor: another execution owns the request now
       const recorded = await this.deps.requests.update(request.id, (r) => recordAttempt(r, token, attempt));
       if (!recorded.ok) return; // fenced out: someone marked it unknown meanwhile
       current = recorded.request;
       // Done and verified before the stop took effect: that stands.
-      if (attempt.verification === 'passed' || (attempt.outcome === 'succeeded' && attempt.verification === null)) return this.succeed(current, token, attempt);
+      if (attempt.verification === 'passed' || (attempt.outcome === 'succeeded' && attempt.verification === null))
+        return this.succeed(current, token, attempt);
       // A person stopped it: no fallback. (The stored request is checked too: the poll may not have seen it yet.)
       if (stop.aborted || current.stopRequested) {
-        return this.stopped(current, token, `${name} ${attempt.outcome === 'cancelled' ? 'was killed mid-run' : attempt.verification === 'failed' ? 'ran; its verification was cut short or failed' : `ended (${attempt.outcome}) as the stop came`}`);
+        return this.stopped(
+          current,
+          token,
+          `${name} ${attempt.outcome === 'cancelled' ? 'was killed mid-run' : attempt.verification === 'failed' ? 'ran; its verification was cut short or failed' : `ended (${attempt.outcome}) as the stop came`}`,
+        );
       }
     }
     await this.fail(current, token);
@@ -122,7 +156,14 @@ export class RollbackExecution {
 
   /** One runner, its execution record, and (if it succeeded) the verification checks. */
   /** Null when the request is no longer in the state this execution claimed: nothing was started. */
-  private async runOne(request: RollbackRequest, token: number, index: number, spec: RunnerSpec, placeholders: Record<string, string>, stop: AbortSignal): Promise<RunnerAttempt | null> {
+  private async runOne(
+    request: RollbackRequest,
+    token: number,
+    index: number,
+    spec: RunnerSpec,
+    placeholders: Record<string, string>,
+    stop: AbortSignal,
+  ): Promise<RunnerAttempt | null> {
     const { clock, records } = this.deps;
     const startedAt = clock();
     let lastWrite = 0;
@@ -134,7 +175,16 @@ export class RollbackExecution {
       const progress = pending;
       pending = null;
       lastWrite = clock();
-      await this.deps.requests.update(request.id, (r) => recordProgress(r, token, { runner: spec.name, step: progress.step ?? null, elapsedMs: progress.elapsedMs, link: progress.link ?? null })).catch(() => undefined);
+      await this.deps.requests
+        .update(request.id, (r) =>
+          recordProgress(r, token, {
+            runner: spec.name,
+            step: progress.step ?? null,
+            elapsedMs: progress.elapsedMs,
+            link: progress.link ?? null,
+          }),
+        )
+        .catch(() => undefined);
       this.deps.messenger()?.refresh(request.id);
       flushing = false;
     };
@@ -148,7 +198,11 @@ export class RollbackExecution {
     const fence = mayStartRunner(latest, token, await this.deps.requests.latestToken(request.id), index);
     if (!fence.ok) {
       this.deps.log.warn({ request: request.id, token, runner: spec.name, code: fence.code }, `runner not started: ${fence.reason}`);
-      await this.event(request, { kind: 'rollback_not_started', text: `${spec.name} not started for ${request.id}: ${fence.reason}.`, details: { request: request.id, runner: spec.name, token, code: fence.code } });
+      await this.event(request, {
+        kind: 'rollback_not_started',
+        text: `${spec.name} not started for ${request.id}: ${fence.reason}.`,
+        details: { request: request.id, runner: spec.name, token, code: fence.code },
+      });
       return null;
     }
     try {
@@ -173,11 +227,25 @@ export class RollbackExecution {
     await records.addExecution(request.incidentId, execution);
     // A drill's simulated runners are rehearsal, not rollbacks: they stay out of the metrics.
     if (!scenarioOfDrillService(request.service)) this.deps.metrics.rollbacks.inc({ outcome: result.outcome });
-    const how = result.exitCode !== undefined && result.exitCode !== null ? `exit ${result.exitCode}` : result.conclusion ? `conclusion ${result.conclusion}` : (result.error ?? result.outcome);
+    const how =
+      result.exitCode !== undefined && result.exitCode !== null
+        ? `exit ${result.exitCode}`
+        : result.conclusion
+          ? `conclusion ${result.conclusion}`
+          : (result.error ?? result.outcome);
     await this.event(request, {
       kind: 'rollback_executed',
       text: `${spec.name} ${result.outcome} (${how}) in ${(result.durationMs / 1000).toFixed(1)} s${result.link ? ` · ${result.link}` : ''}`,
-      details: { request: request.id, runner: spec.name, outcome: result.outcome, exitCode: result.exitCode ?? null, conclusion: result.conclusion ?? null, durationMs: result.durationMs, link: result.link ?? null, outputExcerpt: execution.outputExcerpt.slice(-500) },
+      details: {
+        request: request.id,
+        runner: spec.name,
+        outcome: result.outcome,
+        exitCode: result.exitCode ?? null,
+        conclusion: result.conclusion ?? null,
+        durationMs: result.durationMs,
+        link: result.link ?? null,
+        outputExcerpt: execution.outputExcerpt.slice(-500),
+      },
     });
     const base = { runner: spec.name, kind: spec.kind, outcome: result.outcome, durationMs: result.durationMs, link: result.link ?? null };
     if (result.outcome !== 'succeeded') return { ...base, verification: 'skipped', detail: result.error ?? how };
@@ -185,24 +253,53 @@ export class RollbackExecution {
     if (!checks.length) return { ...base, verification: null, detail: `${how}; no verification checks configured` };
     const verified = await this.deps.runChecks(checks, placeholders, stop);
     const at = clock();
-    const verification = { passed: verified.passed, checks: verified.results.map((c) => ({ name: c.name, passed: c.passed, detail: c.detail })), at };
+    const verification = {
+      passed: verified.passed,
+      checks: verified.results.map((c) => ({ name: c.name, passed: c.passed, detail: c.detail })),
+      at,
+    };
     await records.addVerification(request.incidentId, verification);
     const summary = verification.checks.map((c) => `${c.passed ? 'passed' : 'FAILED'} ${c.name}: ${c.detail}`).join('; ');
-    await this.event(request, { kind: 'rollback_verification', text: `Verification after ${spec.name} ${verified.passed ? 'passed' : 'FAILED'}: ${summary}`, details: { request: request.id, runner: spec.name, passed: verified.passed } });
-    return { ...base, verification: verified.passed ? 'passed' : 'failed', detail: verified.passed ? `${how}; verification passed` : `${how}; verification failed: ${verification.checks.filter((c) => !c.passed).map((c) => `${c.name}: ${c.detail}`).join('; ')}` };
+    await this.event(request, {
+      kind: 'rollback_verification',
+      text: `Verification after ${spec.name} ${verified.passed ? 'passed' : 'FAILED'}: ${summary}`,
+      details: { request: request.id, runner: spec.name, passed: verified.passed },
+    });
+    return {
+      ...base,
+      verification: verified.passed ? 'passed' : 'failed',
+      detail: verified.passed
+        ? `${how}; verification passed`
+        : `${how}; verification failed: ${verification.checks
+            .filter((c) => !c.passed)
+            .map((c) => `${c.name}: ${c.detail}`)
+            .join('; ')}`,
+    };
   }
 
   private async succeed(request: RollbackRequest, token: number, attempt: RunnerAttempt): Promise<void> {
-    const done = await this.deps.requests.update(request.id, (r) => finishExecution(r, token, 'succeeded', `${attempt.runner}: ${attempt.detail}`, this.deps.clock()));
+    const done = await this.deps.requests.update(request.id, (r) =>
+      finishExecution(r, token, 'succeeded', `${attempt.runner}: ${attempt.detail}`, this.deps.clock()),
+    );
     if (!done.ok) return;
     const at = this.deps.clock();
     if (attempt.verification === 'passed') {
       await this.deps.service.apply(request.incidentId, (i) =>
-        recordRecoveryValidated(i, { at, actor: 'bot', kind: 'rollback_succeeded', text: `Rollback ${request.id} succeeded via ${attempt.runner} and verification passed; monitoring.`, details: { request: request.id, runner: attempt.runner } }),
+        recordRecoveryValidated(i, {
+          at,
+          actor: 'bot',
+          kind: 'rollback_succeeded',
+          text: `Rollback ${request.id} succeeded via ${attempt.runner} and verification passed; monitoring.`,
+          details: { request: request.id, runner: attempt.runner },
+        }),
       );
       await this.deps.messenger()?.stabilized(done.request);
     } else {
-      await this.event(done.request, { kind: 'rollback_succeeded', text: `Rollback ${request.id} succeeded via ${attempt.runner}; no verification checks are configured, so verify recovery by hand.`, details: { request: request.id } });
+      await this.event(done.request, {
+        kind: 'rollback_succeeded',
+        text: `Rollback ${request.id} succeeded via ${attempt.runner}; no verification checks are configured, so verify recovery by hand.`,
+        details: { request: request.id },
+      });
     }
     this.deps.messenger()?.refresh(request.id);
   }
@@ -213,8 +310,17 @@ export class RollbackExecution {
     if (!done.ok) return;
     const incident = await this.deps.service.store.get(request.incidentId);
     const mentions = this.options.mentionsFor(request.service, incident?.commander ?? null);
-    await this.event(done.request, { kind: 'rollback_failed', text: `Rollback failed — manual intervention. ${what}`, details: { request: request.id, mentions } });
-    await this.deps.messenger()?.notice(done.request, phrase`:rotating_light: *Rollback failed — manual intervention* for ${request.incidentId} (${request.service}, ${request.id}). ${called(mentions)}\n${request.attempts.map((a) => `• \`${a.runner}\`: ${a.outcome}${a.verification === 'failed' ? ', verification failed' : ''} — ${a.detail}`).join('\n')}`);
+    await this.event(done.request, {
+      kind: 'rollback_failed',
+      text: `Rollback failed — manual intervention. ${what}`,
+      details: { request: request.id, mentions },
+    });
+    await this.deps
+      .messenger()
+      ?.notice(
+        done.request,
+        phrase`:rotating_light: *Rollback failed — manual intervention* for ${request.incidentId} (${request.service}, ${request.id}). ${called(mentions)}\n${request.attempts.map((a) => `• \`${a.runner}\`: ${a.outcome}${a.verification === 'failed' ? ', verification failed' : ''} — ${a.detail}`).join('\n')}`,
+      );
     this.deps.messenger()?.refresh(request.id);
   }
 
@@ -225,8 +331,17 @@ export class RollbackExecution {
     if (!done.ok) return;
     const incident = await this.deps.service.store.get(request.incidentId);
     const mentions = this.options.mentionsFor(request.service, incident?.commander ?? null);
-    await this.event(done.request, { kind: 'rollback_stopped', text: phrase`Rollback ${request.id} stopped by ${user(by)}: ${what}. No fallback runs; the system may be partly rolled back.`, details: { request: request.id, by, mentions } });
-    await this.deps.messenger()?.notice(done.request, phrase`:octagonal_sign: *Rollback ${request.id} stopped* by ${user(by)}: ${what}. No fallback runs; ${request.service} may be partly rolled back. ${called(mentions)} please check it and decide.`);
+    await this.event(done.request, {
+      kind: 'rollback_stopped',
+      text: phrase`Rollback ${request.id} stopped by ${user(by)}: ${what}. No fallback runs; the system may be partly rolled back.`,
+      details: { request: request.id, by, mentions },
+    });
+    await this.deps
+      .messenger()
+      ?.notice(
+        done.request,
+        phrase`:octagonal_sign: *Rollback ${request.id} stopped* by ${user(by)}: ${what}. No fallback runs; ${request.service} may be partly rolled back. ${called(mentions)} please check it and decide.`,
+      );
     this.deps.messenger()?.refresh(request.id);
   }
 
@@ -235,8 +350,17 @@ export class RollbackExecution {
     if (!marked.ok) return;
     const incident = await this.deps.service.store.get(request.incidentId);
     const mentions = this.options.mentionsFor(request.service, incident?.commander ?? null);
-    await this.event(marked.request, { kind: 'rollback_unknown', text: `Rollback ${request.id} outcome unknown: ${reason}. Not re-run; a person must check and decide.`, details: { request: request.id, mentions } });
-    await this.deps.messenger()?.notice(marked.request, phrase`:grey_question: *Rollback ${request.id} outcome unknown* — ${reason}. It is not re-run automatically. ${called(mentions)} please check ${request.service} and decide (propose again or resolve by hand).`);
+    await this.event(marked.request, {
+      kind: 'rollback_unknown',
+      text: `Rollback ${request.id} outcome unknown: ${reason}. Not re-run; a person must check and decide.`,
+      details: { request: request.id, mentions },
+    });
+    await this.deps
+      .messenger()
+      ?.notice(
+        marked.request,
+        phrase`:grey_question: *Rollback ${request.id} outcome unknown* — ${reason}. It is not re-run automatically. ${called(mentions)} please check ${request.service} and decide (propose again or resolve by hand).`,
+      );
     this.deps.messenger()?.refresh(request.id);
   }
 
@@ -244,11 +368,23 @@ export class RollbackExecution {
   readonly countdown = async (timer: ScheduledTimer): Promise<void> => {
     const { requestId } = timer.payload as { requestId: string };
     const request = await this.deps.requests.get(requestId);
-    if (!request || request.status !== 'countdown') return;
+    if (request?.status !== 'countdown') return;
     const at = this.deps.clock();
-    await this.deps.records.addDecision(request.incidentId, { kind: 'approval', by: request.requestedBy, at, action: describeAction(request), reason: 'automatic rollback rule; nobody aborted within the countdown' });
+    await this.deps.records.addDecision(request.incidentId, {
+      kind: 'approval',
+      by: request.requestedBy,
+      at,
+      action: describeAction(request),
+      reason: 'automatic rollback rule; nobody aborted within the countdown',
+    });
     await this.deps.service.apply(request.incidentId, (i) =>
-      recordDecision(i, { at, actor: 'bot', kind: 'rollback_approved', text: `Automatic rollback ${request.id}: nobody aborted; starting.`, details: { request: request.id } }),
+      recordDecision(i, {
+        at,
+        actor: 'bot',
+        kind: 'rollback_approved',
+        text: `Automatic rollback ${request.id}: nobody aborted; starting.`,
+        details: { request: request.id },
+      }),
     );
     await this.queue(requestId);
   };
@@ -258,7 +394,11 @@ export class RollbackExecution {
     const { requestId } = timer.payload as { requestId: string };
     const expired = await this.deps.requests.update(requestId, (r) => expire(r, this.deps.clock()));
     if (!expired.ok) return;
-    await this.event(expired.request, { kind: 'rollback_expired', text: `Rollback ${requestId} expired with ${expired.request.approvals.length}/${expired.request.approvalsNeeded} approvals.`, details: { request: requestId } });
+    await this.event(expired.request, {
+      kind: 'rollback_expired',
+      text: `Rollback ${requestId} expired with ${expired.request.approvals.length}/${expired.request.approvalsNeeded} approvals.`,
+      details: { request: requestId },
+    });
     this.deps.messenger()?.refresh(requestId);
   };
 
@@ -273,7 +413,13 @@ export class RollbackExecution {
       } else if (request.status === 'approved' && !request.execution) {
         await this.queue(request.id);
       } else if (request.status === 'pending' && request.expiresAt <= this.deps.clock()) {
-        await this.expire({ key: '', kind: ROLLBACK_TIMERS.expire, dueAt: request.expiresAt, scheduledAt: 0, payload: { requestId: request.id } });
+        await this.expire({
+          key: '',
+          kind: ROLLBACK_TIMERS.expire,
+          dueAt: request.expiresAt,
+          scheduledAt: 0,
+          payload: { requestId: request.id },
+        });
       }
     }
   }
@@ -285,10 +431,21 @@ export class RollbackExecution {
 }
 
 function missingRunner(name: string): RunnerAttempt {
-  return { runner: name, kind: 'unknown', outcome: 'failed', verification: 'skipped', detail: `runner ${name} is no longer in the config`, durationMs: 0, link: null };
+  return {
+    runner: name,
+    kind: 'unknown',
+    outcome: 'failed',
+    verification: 'skipped',
+    detail: `runner ${name} is no longer in the config`,
+    durationMs: 0,
+    link: null,
+  };
 }
 
 /** The people called on a notice, as references each front end renders (mentions in Slack). */
 function called(mentions: Ref[]): Phrase {
-  return joinPhrases(mentions.map((m) => [m]), ' ');
+  return joinPhrases(
+    mentions.map((m) => [m]),
+    ' ',
+  );
 }

@@ -1,7 +1,16 @@
 import { isOpenStatus } from '../domain/lifecycle';
 import type { Incident } from '../domain/incident';
 import { missingPlaceholders } from '../domain/rollback/describe-runner';
-import { attachMessages, createRequest, isAwaitingDecision, isFinal, requestPlaceholders, supersede, type ReadinessResult, type RollbackRequest } from '../domain/rollback/rollback-request';
+import {
+  attachMessages,
+  createRequest,
+  isAwaitingDecision,
+  isFinal,
+  requestPlaceholders,
+  supersede,
+  type ReadinessResult,
+  type RollbackRequest,
+} from '../domain/rollback/rollback-request';
 import { recordReadiness, recordRollbackEvent } from '../domain/rollback/rollback-incident-changes';
 import type { ServiceRollbackConfig } from '../domain/rollback/service-rollback-config';
 import { refuse, type Result } from '../domain/result';
@@ -30,13 +39,18 @@ export class RollbackProposals {
     const prepared = await this.prepare(input.incidentId, input.service, input.release);
     if (!prepared.ok) return prepared;
     const { incident, service, config } = prepared;
-    const busy = (await this.deps.requests.forIncident(incident.id)).find((r) => r.service === service && !isFinal(r.status) && !isAwaitingDecision(r.status));
+    const busy = (await this.deps.requests.forIncident(incident.id)).find(
+      (r) => r.service === service && !isFinal(r.status) && !isAwaitingDecision(r.status),
+    );
     if (busy && !input.dryRun) return refuse('rollback.busy', `${busy.id} for ${service} is already ${busy.status}; wait for its outcome.`);
 
     const draft = this.draft(incident, service, config, input.release, input.by, false, 'draft');
     const readiness = await this.readiness(config, draft);
     if (input.dryRun) return { ok: true, request: { ...draft, readiness }, incident, config, dryRun: true };
-    const request = await this.store(incident, config, { ...this.draft(incident, service, config, input.release, input.by, false, await this.deps.requests.nextId(incident.id)), readiness });
+    const request = await this.store(incident, config, {
+      ...this.draft(incident, service, config, input.release, input.by, false, await this.deps.requests.nextId(incident.id)),
+      readiness,
+    });
     return { ok: true, request, incident, config, dryRun: false };
   }
 
@@ -48,7 +62,9 @@ export class RollbackProposals {
     const prepared = await this.prepare(incidentId, null, null);
     if (!prepared.ok) {
       const text = phrase`Automatic rollback (rule ${rule}) not started: ${prepared.reason}`;
-      await this.deps.service.apply(incidentId, (i, now) => recordRollbackEvent(i, { at: now, actor: 'bot', kind: 'rollback_auto_skipped', text }));
+      await this.deps.service.apply(incidentId, (i, now) =>
+        recordRollbackEvent(i, { at: now, actor: 'bot', kind: 'rollback_auto_skipped', text }),
+      );
       await this.deps.messenger()?.notice({ incidentId }, phrase`:warning: ${text}`);
       return prepared;
     }
@@ -61,20 +77,43 @@ export class RollbackProposals {
     const final = { ...this.draft(incident, service, config, null, `auto:${rule}`, auto, id), readiness };
     // The countdown is persisted before anyone is told about it: a crash in between leaves a
     // timer whose request never existed (a no-op), never a countdown that does not run out.
-    if (auto) await this.deps.timers.schedule({ key: `rollback:${final.id}:countdown`, kind: ROLLBACK_TIMERS.countdown, dueAt: final.expiresAt, payload: { requestId: final.id } });
+    if (auto)
+      await this.deps.timers.schedule({
+        key: `rollback:${final.id}:countdown`,
+        kind: ROLLBACK_TIMERS.countdown,
+        dueAt: final.expiresAt,
+        payload: { requestId: final.id },
+      });
     const request = await this.store(incident, config, final);
     return { ok: true, request, incident, config, dryRun: false };
   }
 
-  private async prepare(incidentId: string, given: string | null, release: string | null): Promise<Result<{ incident: Incident; service: string; config: ServiceRollbackConfig }>> {
+  private async prepare(
+    incidentId: string,
+    given: string | null,
+    release: string | null,
+  ): Promise<Result<{ incident: Incident; service: string; config: ServiceRollbackConfig }>> {
     const incident = await this.deps.service.store.get(incidentId);
     if (!incident) return refuse('rollback.no_incident', `No incident ${incidentId}.`);
-    if (!isOpenStatus(incident.status)) return refuse('rollback.incident_not_open', `${incident.id} is ${incident.status}; rollbacks are for open incidents.`);
+    if (!isOpenStatus(incident.status))
+      return refuse('rollback.incident_not_open', `${incident.id} is ${incident.status}; rollbacks are for open incidents.`);
     const service = given ?? incident.service;
-    if (!service) return refuse('rollback.no_service', `${incident.id} has no service; name it: \`/incident rollback ${incident.id} <service> [release]\`.`);
+    if (!service)
+      return refuse(
+        'rollback.no_service',
+        `${incident.id} has no service; name it: \`/incident rollback ${incident.id} <service> [release]\`.`,
+      );
     const config = this.deps.plans(service);
-    if (!config) return refuse('rollback.no_plan', `Service ${service} has no rollback plan; add one under services[].rollback in the config.`);
-    const placeholders = requestPlaceholders({ id: 'x', incidentId: incident.id, service, severity: incident.severity, release, requestedBy: 'x' });
+    if (!config)
+      return refuse('rollback.no_plan', `Service ${service} has no rollback plan; add one under services[].rollback in the config.`);
+    const placeholders = requestPlaceholders({
+      id: 'x',
+      incidentId: incident.id,
+      service,
+      severity: incident.severity,
+      release,
+      requestedBy: 'x',
+    });
     const missing = missingPlaceholders([...config.plan.runners, ...config.plan.readiness, ...config.plan.verification], placeholders);
     if (missing.length) {
       const needsRelease = missing.some((m) => m === 'release' || m === 'previous_release');
@@ -88,7 +127,15 @@ export class RollbackProposals {
     return { ok: true, incident, service, config };
   }
 
-  private draft(incident: Incident, service: string, config: ServiceRollbackConfig, release: string | null, by: string, auto: boolean, id: string): RollbackRequest {
+  private draft(
+    incident: Incident,
+    service: string,
+    config: ServiceRollbackConfig,
+    release: string | null,
+    by: string,
+    auto: boolean,
+    id: string,
+  ): RollbackRequest {
     const now = this.deps.clock();
     return createRequest(
       {
@@ -111,7 +158,11 @@ export class RollbackProposals {
 
   private async readiness(config: ServiceRollbackConfig, request: RollbackRequest): Promise<ReadinessResult> {
     const outcome = await this.deps.runChecks(config.plan.readiness, requestPlaceholders(request));
-    return { passed: outcome.passed, checks: outcome.results.map((r) => ({ name: r.name, passed: r.passed, detail: r.detail })), at: this.deps.clock() };
+    return {
+      passed: outcome.passed,
+      checks: outcome.results.map((r) => ({ name: r.name, passed: r.passed, detail: r.detail })),
+      at: this.deps.clock(),
+    };
   }
 
   private async store(incident: Incident, config: ServiceRollbackConfig, draft: RollbackRequest): Promise<RollbackRequest> {
@@ -128,7 +179,13 @@ export class RollbackProposals {
     }
     const action = describeAction(request, config);
     const at = request.requestedAt;
-    await records.addDecision(incident.id, { kind: 'proposal', by: request.requestedBy, at, action, reason: request.auto ? 'automatic rollback rule' : null });
+    await records.addDecision(incident.id, {
+      kind: 'proposal',
+      by: request.requestedBy,
+      at,
+      action,
+      reason: request.auto ? 'automatic rollback rule' : null,
+    });
     const checks = request.readiness.checks.map((c) => `${c.passed ? 'passed' : 'FAILED'} ${c.name}: ${c.detail}`).join('; ');
     await service.apply(incident.id, (i) =>
       recordReadiness(i, request.readiness.passed, {
@@ -138,7 +195,14 @@ export class RollbackProposals {
         text: request.auto
           ? `Rolling back ${request.service} in ${Math.round((request.expiresAt - at) / 1000)} s unless an approver aborts (${request.id}). Readiness passed${checks ? `: ${checks}` : ''}.`
           : `Rollback proposed: ${action} (${request.id}). Readiness ${request.readiness.passed ? 'passed' : 'FAILED'}${checks ? `: ${checks}` : ''}.`,
-        details: { request: request.id, service: request.service, release: request.release, level: request.level, readinessPassed: request.readiness.passed, auto: request.auto },
+        details: {
+          request: request.id,
+          service: request.service,
+          release: request.release,
+          level: request.level,
+          readinessPassed: request.readiness.passed,
+          auto: request.auto,
+        },
       }),
     );
     const messenger = this.deps.messenger();
@@ -147,13 +211,25 @@ export class RollbackProposals {
       const attached = await requests.update(request.id, (r) => attachMessages(r, refs));
       if (attached.ok) request = attached.request;
     }
-    if (!request.auto) await timers.schedule({ key: `rollback:${request.id}:expire`, kind: ROLLBACK_TIMERS.expire, dueAt: request.expiresAt, payload: { requestId: request.id } });
-    this.deps.log.info({ incidentId: incident.id, request: request.id, service: request.service, auto: request.auto, readiness: request.readiness.passed }, 'rollback proposed');
+    if (!request.auto)
+      await timers.schedule({
+        key: `rollback:${request.id}:expire`,
+        kind: ROLLBACK_TIMERS.expire,
+        dueAt: request.expiresAt,
+        payload: { requestId: request.id },
+      });
+    this.deps.log.info(
+      { incidentId: incident.id, request: request.id, service: request.service, auto: request.auto, readiness: request.readiness.passed },
+      'rollback proposed',
+    );
     return request;
   }
 }
 
 /** "rollback checkout to v41 via checkout-rollback (component)", for the decision log. */
-export function describeAction(request: Pick<RollbackRequest, 'service' | 'release' | 'runners' | 'level'>, _config?: ServiceRollbackConfig): string {
+export function describeAction(
+  request: Pick<RollbackRequest, 'service' | 'release' | 'runners' | 'level'>,
+  _config?: ServiceRollbackConfig,
+): string {
   return `rollback ${request.service}${request.release ? ` to ${request.release}` : ''} via ${request.runners.join(' → ')} (${request.level})`;
 }

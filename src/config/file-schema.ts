@@ -4,7 +4,12 @@ import { parseDuration } from '../domain/duration';
 import { DEFAULT_SEVERITY_DEFINITIONS, SEVERITIES, type Severity } from '../domain/severity';
 import { DEFAULT_SLA_POLICY, type SlaTargets } from '../domain/sla-policy';
 import { escalationContactsSchema, pagerDutySchema, serviceSlaFields, slaSettingsSchema } from './sla-schema';
-import { readinessChecksSchema, rollbackLevelSchema, runnersSchema, verificationChecksSchema } from '../domain/rollback/rollback-plan-schema';
+import {
+  readinessChecksSchema,
+  rollbackLevelSchema,
+  runnersSchema,
+  verificationChecksSchema,
+} from '../domain/rollback/rollback-plan-schema';
 import type { ServiceRollbackConfig } from '../domain/rollback/service-rollback-config';
 import { recoverySchema, signalQueriesSchema, signalsSchema } from './signals-schema';
 
@@ -32,18 +37,22 @@ const rollbackSchema = z
     readiness: readinessChecksSchema,
     verification: verificationChecksSchema,
     // Empty lists are allowed and mean nobody may approve: fail closed, never "anyone".
-    approvers: z.strictObject({ users: z.array(slackUserId).default([]), groups: z.array(slackUserGroupId).default([]) }).default({ users: [], groups: [] }),
+    approvers: z
+      .strictObject({ users: z.array(slackUserId).default([]), groups: z.array(slackUserGroupId).default([]) })
+      .default({ users: [], groups: [] }),
     two_approvers_for_p0: z.boolean().default(false),
     approval_ttl: durationSchema.default(15 * 60_000),
     auto_rollback_delay: durationSchema.default(60_000),
   })
-  .transform((r): ServiceRollbackConfig => ({
-    plan: { level: r.level, runners: r.runners, readiness: r.readiness, verification: r.verification },
-    approvers: r.approvers,
-    twoApproversForP0: r.two_approvers_for_p0,
-    approvalTtlMs: r.approval_ttl,
-    autoRollbackDelayMs: r.auto_rollback_delay,
-  }));
+  .transform(
+    (r): ServiceRollbackConfig => ({
+      plan: { level: r.level, runners: r.runners, readiness: r.readiness, verification: r.verification },
+      approvers: r.approvers,
+      twoApproversForP0: r.two_approvers_for_p0,
+      approvalTtlMs: r.approval_ttl,
+      autoRollbackDelayMs: r.auto_rollback_delay,
+    }),
+  );
 
 const severityLevelSchema = z
   .object({
@@ -71,23 +80,54 @@ const serviceSchema = z
   })
   .strict();
 
-const ALERT_DEFAULTS = { max_body_bytes: 1_048_576, flap_window: '5m', slack_min_interval: '1s', max_concurrent_intake: 16, max_queued_intake: 2000 } as const;
-
+const ALERT_DEFAULTS = {
+  max_body_bytes: 1_048_576,
+  flap_window: '5m',
+  slack_min_interval: '1s',
+  max_concurrent_intake: 16,
+  max_queued_intake: 2000,
+} as const;
 
 /** Alert intake: body size limit (checked before parsing), flap window, Slack pacing per channel. */
 const alertsSchema = z
   .object({
-    max_body_bytes: z.number().int('must be a whole number of bytes').min(1024, 'must be at least 1024').max(64 * 1_048_576, 'must be at most 64 MiB').default(ALERT_DEFAULTS.max_body_bytes),
+    max_body_bytes: z
+      .number()
+      .int('must be a whole number of bytes')
+      .min(1024, 'must be at least 1024')
+      .max(64 * 1_048_576, 'must be at most 64 MiB')
+      .default(ALERT_DEFAULTS.max_body_bytes),
     flap_window: durationSchema.default(parseDuration(ALERT_DEFAULTS.flap_window)!),
     slack_min_interval: durationSchema.default(parseDuration(ALERT_DEFAULTS.slack_min_interval)!),
-    max_concurrent_intake: z.number().int('must be a whole number').min(1, 'must be at least 1').max(256).default(ALERT_DEFAULTS.max_concurrent_intake),
+    max_concurrent_intake: z
+      .number()
+      .int('must be a whole number')
+      .min(1, 'must be at least 1')
+      .max(256)
+      .default(ALERT_DEFAULTS.max_concurrent_intake),
     max_queued_intake: z.number().int('must be a whole number').min(0).max(100_000).default(ALERT_DEFAULTS.max_queued_intake),
-    context_labels: z.array(z.string().min(1).max(100)).max(20).default([...DEFAULT_CONTEXT_LABELS]),
+    context_labels: z
+      .array(z.string().min(1).max(100))
+      .max(20)
+      .default([...DEFAULT_CONTEXT_LABELS]),
   })
   .strict()
-  .default({ max_body_bytes: ALERT_DEFAULTS.max_body_bytes, flap_window: parseDuration(ALERT_DEFAULTS.flap_window)!, slack_min_interval: parseDuration(ALERT_DEFAULTS.slack_min_interval)!, max_concurrent_intake: ALERT_DEFAULTS.max_concurrent_intake, max_queued_intake: ALERT_DEFAULTS.max_queued_intake, context_labels: [...DEFAULT_CONTEXT_LABELS] });
+  .default({
+    max_body_bytes: ALERT_DEFAULTS.max_body_bytes,
+    flap_window: parseDuration(ALERT_DEFAULTS.flap_window)!,
+    slack_min_interval: parseDuration(ALERT_DEFAULTS.slack_min_interval)!,
+    max_concurrent_intake: ALERT_DEFAULTS.max_concurrent_intake,
+    max_queued_intake: ALERT_DEFAULTS.max_queued_intake,
+    context_labels: [...DEFAULT_CONTEXT_LABELS],
+  });
 
-const GITHUB_CLIENT_DEFAULTS = { pacing: true, request_retries: 3, retry_base: '1s', request_timeout: '10s', max_retry_after: '60s' } as const;
+const GITHUB_CLIENT_DEFAULTS = {
+  pacing: true,
+  request_retries: 3,
+  retry_base: '1s',
+  request_timeout: '10s',
+  max_retry_after: '60s',
+} as const;
 const githubClientDefaults = () => ({
   pacing: GITHUB_CLIENT_DEFAULTS.pacing,
   request_retries: GITHUB_CLIENT_DEFAULTS.request_retries,
@@ -116,7 +156,12 @@ const paperTrailSchema = z
   .object({
     report_mode: z.enum(['commit', 'pull_request']).default('commit'),
     // Commit mode: the branch reports are committed to (the repository's default branch when unset).
-    branch: z.string().trim().min(1).regex(/^[\w./-]+$/, 'must be a branch name').optional(),
+    branch: z
+      .string()
+      .trim()
+      .min(1)
+      .regex(/^[\w./-]+$/, 'must be a branch name')
+      .optional(),
     commit_evidence: z.boolean().default(false),
     // e.g. https://acme.slack.com: links from the GitHub issue back to Slack.
     slack_workspace_url: z.string().trim().url().optional(),
@@ -126,7 +171,10 @@ const paperTrailSchema = z
   .default({ report_mode: 'commit', commit_evidence: false, github: githubClientDefaults() });
 
 /** Gates 3 and 4 (resolve needs validated recovery or an override; close needs summary and report). */
-const gatesSchema = z.object({ enforce: z.boolean().default(true) }).strict().default({ enforce: true });
+const gatesSchema = z
+  .object({ enforce: z.boolean().default(true) })
+  .strict()
+  .default({ enforce: true });
 
 /** Drills: rehearsals of the procedure from scenario files. Off unless a workspace turns them on. */
 const drillsSchema = z
@@ -149,8 +197,14 @@ export const fileSchema = z
     // The workspace and app this bot serves; learned from auth.test when absent. Requests for others are refused.
     slack: z
       .object({
-        team_id: z.string().regex(/^[TE][A-Z0-9]{2,}$/, 'must be a Slack team id (T…)').optional(),
-        app_id: z.string().regex(/^A[A-Z0-9]{2,}$/, 'must be a Slack app id (A…)').optional(),
+        team_id: z
+          .string()
+          .regex(/^[TE][A-Z0-9]{2,}$/, 'must be a Slack team id (T…)')
+          .optional(),
+        app_id: z
+          .string()
+          .regex(/^A[A-Z0-9]{2,}$/, 'must be a Slack app id (A…)')
+          .optional(),
       })
       .strict()
       .default({}),
@@ -158,13 +212,25 @@ export const fileSchema = z
       .object({
         incident_response: z.string().min(1).default('#incident-response'),
         create_incident_channel: z.boolean().default(false),
-        channel_prefix: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,19}$/, 'must be lowercase letters, digits, - or _ (max 20)').default('inc'),
+        channel_prefix: z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9_-]{0,19}$/, 'must be lowercase letters, digits, - or _ (max 20)')
+          .default('inc'),
         // Announcements that could not be posted are tried again this often (after looking for them first).
         announcement_retry: durationSchema.refine((ms) => ms >= 100, 'must be at least 100ms').default(30_000),
       })
       .strict()
-      .default({ incident_response: '#incident-response', create_incident_channel: false, channel_prefix: 'inc', announcement_retry: 30_000 }),
-    severities: z.object({ P0: severityLevelSchema, P1: severityLevelSchema, P2: severityLevelSchema, P3: severityLevelSchema }).partial().strict().default({}),
+      .default({
+        incident_response: '#incident-response',
+        create_incident_channel: false,
+        channel_prefix: 'inc',
+        announcement_retry: 30_000,
+      }),
+    severities: z
+      .object({ P0: severityLevelSchema, P1: severityLevelSchema, P2: severityLevelSchema, P3: severityLevelSchema })
+      .partial()
+      .strict()
+      .default({}),
     // Severity rules live in their own file so `incident-bot classify --rules` can test them offline.
     severity_rules_file: z.string().trim().min(1).optional(),
     alerts: alertsSchema,

@@ -8,7 +8,14 @@ import type { SlaPolicy } from '../domain/sla-policy';
 import { envSchema, type Env } from './env-schema';
 import { resolveSlaConfig, type SlaConfig } from './sla-schema';
 import { resolveSignalsConfig, type SignalsConfig } from './signals-schema';
-import { DEFAULT_SEVERITY_RULES_FILE, fileSchema, resolveSeverityLevels, type FileConfig, type ServiceConfig, type SeverityLevel } from './file-schema';
+import {
+  DEFAULT_SEVERITY_RULES_FILE,
+  fileSchema,
+  resolveSeverityLevels,
+  type FileConfig,
+  type ServiceConfig,
+  type SeverityLevel,
+} from './file-schema';
 
 /** Everything the app is built from, validated once at the edge. */
 export interface Config {
@@ -54,7 +61,12 @@ export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: s
 
 function describe(prefix: string, error: z.ZodError): string[] {
   return error.issues.map((issue) => {
-    const path = issue.path.length ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') : '(root)';
+    const path = issue.path.length
+      ? issue.path
+          .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+          .join('')
+          .replace(/^\./, '')
+      : '(root)';
     return `${prefix}${path}: ${issue.message}`;
   });
 }
@@ -69,7 +81,12 @@ export interface LoadConfigOptions {
 }
 
 /** Reads the injected env and the YAML file; returns every bad key with its reason, never just the first. */
-export function loadConfig({ env = process.env, readFile = (p) => readFileSync(p, 'utf8'), file, configPath: givenPath }: LoadConfigOptions = {}): ConfigResult {
+export function loadConfig({
+  env = process.env,
+  readFile = (p) => readFileSync(p, 'utf8'),
+  file,
+  configPath: givenPath,
+}: LoadConfigOptions = {}): ConfigResult {
   const errors: string[] = [];
   // An empty variable (API_TOKEN= in an env file) means "not set", as people expect.
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
@@ -94,7 +111,10 @@ export function loadConfig({ env = process.env, readFile = (p) => readFileSync(p
   }
   // Checked even when the main file has errors, so one run lists every bad key.
   const rulesFile = (raw as { severity_rules_file?: unknown } | undefined)?.severity_rules_file;
-  const severityRules = raw !== undefined ? loadSeverityRules(typeof rulesFile === 'string' ? rulesFile.trim() || undefined : undefined, readFile, errors) : undefined;
+  const severityRules =
+    raw !== undefined
+      ? loadSeverityRules(typeof rulesFile === 'string' ? rulesFile.trim() || undefined : undefined, readFile, errors)
+      : undefined;
   if (errors.length || !parsedEnv.success || !fileConfig || !severityRules) return { ok: false, errors };
 
   const signals = resolveSignalsConfig(fileConfig, parsedEnv.data);
@@ -104,8 +124,35 @@ export function loadConfig({ env = process.env, readFile = (p) => readFileSync(p
   const severities = resolveSeverityLevels(fileConfig);
   const slaPolicy = Object.fromEntries(Object.entries(severities).map(([sev, level]) => [sev, level.sla])) as SlaPolicy;
   const { max_body_bytes, flap_window, slack_min_interval, max_concurrent_intake, max_queued_intake, context_labels } = fileConfig.alerts;
-  const alerts: AlertsConfig = { maxBodyBytes: max_body_bytes, flapWindowMs: flap_window, slackMinIntervalMs: slack_min_interval, maxConcurrentIntake: max_concurrent_intake, maxQueuedIntake: max_queued_intake, contextLabels: context_labels };
-  return { ok: true, config: { env: parsedEnv.data, slack: fileConfig.slack, channels: fileConfig.channels, severities, slaPolicy, services: fileConfig.services, severityRules, alerts, appHome: { refreshEveryMs: fileConfig.app_home.refresh_every, viewerTtlMs: fileConfig.app_home.viewer_ttl }, sla: resolveSlaConfig(fileConfig), paperTrail: fileConfig.paper_trail, gates: fileConfig.gates, signals, recovery: { holdForMs: fileConfig.recovery.hold_for }, drills: fileConfig.drills, source: configPath } };
+  const alerts: AlertsConfig = {
+    maxBodyBytes: max_body_bytes,
+    flapWindowMs: flap_window,
+    slackMinIntervalMs: slack_min_interval,
+    maxConcurrentIntake: max_concurrent_intake,
+    maxQueuedIntake: max_queued_intake,
+    contextLabels: context_labels,
+  };
+  return {
+    ok: true,
+    config: {
+      env: parsedEnv.data,
+      slack: fileConfig.slack,
+      channels: fileConfig.channels,
+      severities,
+      slaPolicy,
+      services: fileConfig.services,
+      severityRules,
+      alerts,
+      appHome: { refreshEveryMs: fileConfig.app_home.refresh_every, viewerTtlMs: fileConfig.app_home.viewer_ttl },
+      sla: resolveSlaConfig(fileConfig),
+      paperTrail: fileConfig.paper_trail,
+      gates: fileConfig.gates,
+      signals,
+      recovery: { holdForMs: fileConfig.recovery.hold_for },
+      drills: fileConfig.drills,
+      source: configPath,
+    },
+  };
 }
 
 /**
@@ -150,7 +197,8 @@ function checkSignalChecks(file: FileConfig, signals: SignalsConfig | null, conf
         return;
       }
       const known = { ...signals.queries, ...(signals.serviceQueries[service.name] ?? {}) };
-      if ('signal' in check.ref && !(check.ref.signal in known)) errors.push(`${at}.signal: "${check.ref.signal}" is not a named signal (known: ${Object.keys(known).join(', ') || 'none'})`);
+      if ('signal' in check.ref && !(check.ref.signal in known))
+        errors.push(`${at}.signal: "${check.ref.signal}" is not a named signal (known: ${Object.keys(known).join(', ') || 'none'})`);
     });
   });
   return errors;

@@ -19,7 +19,8 @@ const duration = z.string().transform((text, ctx) => {
  * no traffic at all still reads "no data".
  */
 export const DEFAULT_SIGNAL_QUERIES: Record<string, string> = {
-  error_rate: '100 * (sum(rate(http_requests_total{service="{service}",code=~"5.."}[5m])) or vector(0)) / sum(rate(http_requests_total{service="{service}"}[5m]))',
+  error_rate:
+    '100 * (sum(rate(http_requests_total{service="{service}",code=~"5.."}[5m])) or vector(0)) / sum(rate(http_requests_total{service="{service}"}[5m]))',
   p95_ms: '1000 * histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{service="{service}"}[5m])))',
 };
 
@@ -44,7 +45,12 @@ export const signalsSchema = z
     cache_for: duration.refine((ms) => ms <= 60_000, 'must be at most 60s').default(DEFAULTS.cache_for),
     queries: signalQueriesSchema.default(DEFAULT_SIGNAL_QUERIES),
   })
-  .default({ prometheus: { timeout: DEFAULTS.timeout }, reevaluate_every: DEFAULTS.reevaluate_every, cache_for: DEFAULTS.cache_for, queries: DEFAULT_SIGNAL_QUERIES });
+  .default({
+    prometheus: { timeout: DEFAULTS.timeout },
+    reevaluate_every: DEFAULTS.reevaluate_every,
+    cache_for: DEFAULTS.cache_for,
+    queries: DEFAULT_SIGNAL_QUERIES,
+  });
 
 /** `recovery:`: gate 3 met by evidence (alerts resolved, signals under every rule this long). */
 export const recoverySchema = z.strictObject({ hold_for: duration.default(5 * 60_000) }).default({ hold_for: 5 * 60_000 });
@@ -70,6 +76,8 @@ export function resolveSignalsConfig(
     reevaluateEveryMs: file.signals.reevaluate_every,
     cacheMs: file.signals.cache_for,
     queries: file.signals.queries,
-    serviceQueries: Object.fromEntries(file.services.filter((s) => s.signals && Object.keys(s.signals).length).map((s) => [s.name, s.signals!])),
+    serviceQueries: Object.fromEntries(
+      file.services.filter((s) => s.signals && Object.keys(s.signals).length).map((s) => [s.name, s.signals!]),
+    ),
   };
 }

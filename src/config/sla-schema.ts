@@ -13,7 +13,9 @@ const duration = z.string().transform((text, ctx) => {
 });
 
 /** Who is mentioned at escalation levels 2 and 3: Slack user ids (U…/W…) or user group ids (S…). */
-const contactId = z.string().regex(/^([UW][A-Z0-9]{2,}|S[A-Z0-9]{2,})$/, 'must be a Slack user id (U0123ABCD) or user group id (S0123ABCD), never a name');
+const contactId = z
+  .string()
+  .regex(/^([UW][A-Z0-9]{2,}|S[A-Z0-9]{2,})$/, 'must be a Slack user id (U0123ABCD) or user group id (S0123ABCD), never a name');
 
 export const escalationContactsSchema = z
   .object({
@@ -34,9 +36,14 @@ export const pagerDutySchema = z
     /** Whose on-call is shown in the announcement when the service names none. */
     escalation_policy: escalationPolicyId.optional(),
     /** Severities that page on open and on a raise. */
-    page_severities: z.array(z.enum(['P0', 'P1', 'P2', 'P3'])).min(1).default(['P0', 'P1']),
+    page_severities: z
+      .array(z.enum(['P0', 'P1', 'P2', 'P3']))
+      .min(1)
+      .default(['P0', 'P1']),
     /** The on-call shown on an unresolved incident is looked up again this often (shifts change mid-incident). */
-    oncall_refresh: duration.refine((ms) => ms >= 1_000, 'must be at least 1s (minutes in production: one REST call per open incident each time)').default(ONCALL_REFRESH_DEFAULT_MS),
+    oncall_refresh: duration
+      .refine((ms) => ms >= 1_000, 'must be at least 1s (minutes in production: one REST call per open incident each time)')
+      .default(ONCALL_REFRESH_DEFAULT_MS),
   })
   .strict()
   .default({ enabled: true, page_severities: ['P0', 'P1'], oncall_refresh: ONCALL_REFRESH_DEFAULT_MS });
@@ -81,9 +88,20 @@ export function resolveSlaConfig(file: {
   return {
     planOptions,
     escalation: { level2: file.escalation.level2, level3: file.escalation.level3 },
-    pagerDuty: { enabled: file.pagerduty.enabled, escalationPolicy: file.pagerduty.escalation_policy ?? null, pageSeverities: file.pagerduty.page_severities, onCallRefreshMs: file.pagerduty.oncall_refresh },
+    pagerDuty: {
+      enabled: file.pagerduty.enabled,
+      escalationPolicy: file.pagerduty.escalation_policy ?? null,
+      pageSeverities: file.pagerduty.page_severities,
+      onCallRefreshMs: file.pagerduty.oncall_refresh,
+    },
     services: Object.fromEntries(
-      file.services.map((s) => [s.name, { ...(s.escalation ? { escalation: s.escalation } : {}), ...(s.pagerduty_escalation_policy ? { escalationPolicy: s.pagerduty_escalation_policy } : {}) }]),
+      file.services.map((s) => [
+        s.name,
+        {
+          ...(s.escalation ? { escalation: s.escalation } : {}),
+          ...(s.pagerduty_escalation_policy ? { escalationPolicy: s.pagerduty_escalation_policy } : {}),
+        },
+      ]),
     ),
   };
 }

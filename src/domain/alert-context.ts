@@ -51,7 +51,10 @@ function clip(text: string, max: number): string {
 }
 
 /** Builds the context from a group's alerts (the lead alert first). Pure. */
-export function buildAlertContext(alerts: { links: { title: string; url: string }[]; labels: Record<string, string> }[], preferredLabels: readonly string[]): AlertContext {
+export function buildAlertContext(
+  alerts: { links: { title: string; url: string }[]; labels: Record<string, string> }[],
+  preferredLabels: readonly string[],
+): AlertContext {
   const seen = new Set<string>();
   const links: AlertLink[] = [];
   for (const alert of alerts) {
@@ -66,7 +69,9 @@ export function buildAlertContext(alerts: { links: { title: string; url: string 
 
   // Labels every alert shares say what the incident is about; one alert's instance does not.
   const [first, ...rest] = alerts;
-  const shared = Object.entries(first?.labels ?? {}).filter(([name, value]) => rest.every((a) => a.labels[name] === value) && value.trim() !== '');
+  const shared = Object.entries(first?.labels ?? {}).filter(
+    ([name, value]) => rest.every((a) => a.labels[name] === value) && value.trim() !== '',
+  );
   const rank = (name: string) => {
     const i = preferredLabels.indexOf(name);
     return i === -1 ? preferredLabels.length : i;

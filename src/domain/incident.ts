@@ -94,7 +94,13 @@ export interface GateFacts {
   reportWrittenAt: number | null;
 }
 
-export const NO_GATE_FACTS: GateFacts = { readinessPassedAt: null, decisionRecordedAt: null, recoveryValidatedAt: null, recoveryOverride: null, reportWrittenAt: null };
+export const NO_GATE_FACTS: GateFacts = {
+  readinessPassedAt: null,
+  decisionRecordedAt: null,
+  recoveryValidatedAt: null,
+  recoveryOverride: null,
+  reportWrittenAt: null,
+};
 
 export function gateFacts(incident: Incident): GateFacts {
   return { ...NO_GATE_FACTS, ...(incident.gates ?? {}) };
@@ -166,12 +172,27 @@ export function createIncident(id: string, input: NewIncident, now: number): { i
     ...(input.alerts ? { alerts: input.alerts } : {}),
     ...(input.autoRollback ? { autoRollback: input.autoRollback } : {}),
     ...(input.signals ? { signals: input.signals } : {}),
-    ...(input.alertContext && (input.alertContext.links.length || input.alertContext.labels.length) ? { alertContext: input.alertContext } : {}),
+    ...(input.alertContext && (input.alertContext.links.length || input.alertContext.labels.length)
+      ? { alertContext: input.alertContext }
+      : {}),
     ...(input.drill ? { drill: input.drill } : {}),
   };
   return {
     incident,
-    events: [{ at: now, actor: input.openedBy, kind: 'opened', text: `Opened ${input.severity}: ${incident.title}`, details: { severity: input.severity, source: incident.source, ...(input.drill ? { drill: input.drill.scenario } : {}), ...(input.autoRollback ? { autoRollback: input.autoRollback.rule } : {}) } }],
+    events: [
+      {
+        at: now,
+        actor: input.openedBy,
+        kind: 'opened',
+        text: `Opened ${input.severity}: ${incident.title}`,
+        details: {
+          severity: input.severity,
+          source: incident.source,
+          ...(input.drill ? { drill: input.drill.scenario } : {}),
+          ...(input.autoRollback ? { autoRollback: input.autoRollback.rule } : {}),
+        },
+      },
+    ],
   };
 }
 
@@ -185,19 +206,33 @@ function refuseIfClosed(incident: Incident): Change | null {
 
 /** First response: somebody is on it. Taking command also acknowledges. */
 export function acknowledge(incident: Incident, user: string, now: number): Change {
-  if (!isOpenStatus(incident.status)) return refuse('incident.not_open', `${incident.id} is ${incident.status}; only open incidents can be acknowledged.`);
+  if (!isOpenStatus(incident.status))
+    return refuse('incident.not_open', `${incident.id} is ${incident.status}; only open incidents can be acknowledged.`);
   if (incident.acknowledgedAt !== null) {
-    return refuse('incident.already_acknowledged', phrase`${incident.id} was already acknowledged by ${userRef(incident.acknowledgedBy ?? '?')}.`);
+    return refuse(
+      'incident.already_acknowledged',
+      phrase`${incident.id} was already acknowledged by ${userRef(incident.acknowledgedBy ?? '?')}.`,
+    );
   }
-  return ok({ ...incident, acknowledgedAt: now, acknowledgedBy: user }, { at: now, actor: user, kind: 'acknowledged', text: phrase`Acknowledged by ${userRef(user)}` });
+  return ok(
+    { ...incident, acknowledgedAt: now, acknowledgedBy: user },
+    { at: now, actor: user, kind: 'acknowledged', text: phrase`Acknowledged by ${userRef(user)}` },
+  );
 }
 
 export function assignCommander(incident: Incident, commander: string, by: string, now: number): Change {
   const closed = refuseIfClosed(incident);
   if (closed) return closed;
-  if (incident.commander === commander) return refuse('incident.same_commander', phrase`${userRef(commander)} is already the commander of ${incident.id}.`);
+  if (incident.commander === commander)
+    return refuse('incident.same_commander', phrase`${userRef(commander)} is already the commander of ${incident.id}.`);
   const events: TimelineEventInput[] = [
-    { at: now, actor: by, kind: 'commander', text: phrase`Commander: ${userRef(commander)}`, details: { from: incident.commander, to: commander } },
+    {
+      at: now,
+      actor: by,
+      kind: 'commander',
+      text: phrase`Commander: ${userRef(commander)}`,
+      details: { from: incident.commander, to: commander },
+    },
   ];
   let next: Incident = { ...incident, commander };
   if (next.acknowledgedAt === null && isOpenStatus(next.status)) {
@@ -221,14 +256,24 @@ export function changeSeverity(incident: Incident, severity: Severity, by: strin
   const because = options.reason ?? phrase`${severity} set by ${userRef(by)}`;
   return ok(
     { ...incident, severity, severityReason: because, severityConfirmed: options.confirmed ? { by, at: now } : null },
-    { at: now, actor: by, kind: 'severity', text: `Severity ${incident.severity} → ${severity}`, details: { from: incident.severity, to: severity, reason: because } },
+    {
+      at: now,
+      actor: by,
+      kind: 'severity',
+      text: `Severity ${incident.severity} → ${severity}`,
+      details: { from: incident.severity, to: severity, reason: because },
+    },
   );
 }
 
 export function confirmSeverity(incident: Incident, by: string, now: number): Change {
   const closed = refuseIfClosed(incident);
   if (closed) return closed;
-  if (incident.severityConfirmed) return refuse('incident.severity_confirmed', phrase`${incident.severity} was already confirmed by ${userRef(incident.severityConfirmed.by)}.`);
+  if (incident.severityConfirmed)
+    return refuse(
+      'incident.severity_confirmed',
+      phrase`${incident.severity} was already confirmed by ${userRef(incident.severityConfirmed.by)}.`,
+    );
   return ok(
     { ...incident, severityConfirmed: { by, at: now } },
     { at: now, actor: by, kind: 'severity_confirmed', text: phrase`Severity ${incident.severity} confirmed by ${userRef(by)}` },
@@ -273,7 +318,13 @@ function moveStatus(incident: Incident, to: IncidentStatus, by: string, now: num
     resolvedAt: to === 'resolved' ? now : reopened ? null : incident.resolvedAt,
     closedAt: to === 'closed' ? now : incident.closedAt,
   };
-  return ok(next, { at: now, actor: by, kind: reopened ? 'reopened' : 'status', text: reopened ? 'Reopened' : `Status ${incident.status} → ${to}`, details: { from: incident.status, to } });
+  return ok(next, {
+    at: now,
+    actor: by,
+    kind: reopened ? 'reopened' : 'status',
+    text: reopened ? 'Reopened' : `Status ${incident.status} → ${to}`,
+    details: { from: incident.status, to },
+  });
 }
 
 export function resolve(incident: Incident, by: string, now: number, summary?: Phrase): Change {

@@ -29,6 +29,7 @@ export function checkTransition(from: IncidentStatus, to: IncidentStatus): Resul
   if (from === to) return refuse('transition.same', `The incident is already ${to}.`);
   if (TRANSITIONS[from].includes(to)) return { ok: true, from, to };
   if (from === 'closed') return refuse('transition.closed', 'The incident is closed; closed incidents cannot change.');
-  if (to === 'closed') return refuse('transition.close_unresolved', `Only a resolved incident can be closed (it is ${from}); resolve it first.`);
+  if (to === 'closed')
+    return refuse('transition.close_unresolved', `Only a resolved incident can be closed (it is ${from}); resolve it first.`);
   return refuse('transition.invalid', `Cannot move from ${from} to ${to}; allowed: ${TRANSITIONS[from].join(', ')}.`);
 }

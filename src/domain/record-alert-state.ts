@@ -35,11 +35,13 @@ export function emptyAlerts(groupKey: string): IncidentAlerts {
  * 5. all resolved within the flap window of opening marks a potential false positive.
  */
 export function recordAlertState(incident: Incident, update: AlertStateUpdate, now: number): Change {
-  if (!isOpenStatus(incident.status)) return refuse('alerts.incident_not_open', `${incident.id} is ${incident.status}; alerts attach to open incidents only.`);
+  if (!isOpenStatus(incident.status))
+    return refuse('alerts.incident_not_open', `${incident.id} is ${incident.status}; alerts attach to open incidents only.`);
   const before = incident.alerts ?? emptyAlerts(update.groupKey);
   const after: IncidentAlerts = { ...before };
   const events: TimelineEventInput[] = [];
-  const event = (kind: string, text: string, details?: Record<string, unknown>) => events.push({ at: now, actor: update.actor, kind, text, ...(details ? { details } : {}) });
+  const event = (kind: string, text: string, details?: Record<string, unknown>) =>
+    events.push({ at: now, actor: update.actor, kind, text, ...(details ? { details } : {}) });
 
   if (update.snapshot.seq > before.seq) {
     const { firing, resolved, seq } = update.snapshot;
@@ -47,11 +49,16 @@ export function recordAlertState(incident: Incident, update: AlertStateUpdate, n
     if (update.changeText) event('alerts', update.changeText, { firing, resolved });
     if (firing === 0 && resolved > 0 && before.allResolvedAt === null) {
       after.allResolvedAt = now;
-      event('alerts_resolved', update.upstreamResolved ?? 'All alerts resolved; the incident stays open until someone resolves it.', { resolved });
+      event('alerts_resolved', update.upstreamResolved ?? 'All alerts resolved; the incident stays open until someone resolves it.', {
+        resolved,
+      });
       const openFor = now - incident.createdAt;
       if (openFor <= update.flapWindowMs && !before.potentialFalsePositive) {
         after.potentialFalsePositive = true;
-        event('potential_false_positive', `Potential false positive: every alert resolved ${formatDuration(openFor)} after opening (flap window ${formatDuration(update.flapWindowMs)}).`);
+        event(
+          'potential_false_positive',
+          `Potential false positive: every alert resolved ${formatDuration(openFor)} after opening (flap window ${formatDuration(update.flapWindowMs)}).`,
+        );
       }
     } else if (firing > 0 && before.allResolvedAt !== null) {
       after.allResolvedAt = null;
@@ -60,12 +67,19 @@ export function recordAlertState(incident: Incident, update: AlertStateUpdate, n
   }
   if (update.truncated > before.truncated) {
     after.truncated = update.truncated;
-    event('alerts_truncated', `The sender left ${update.truncated} alert(s) of this group out of its payload (truncatedAlerts); counts here miss them.`, { truncated: update.truncated });
+    event(
+      'alerts_truncated',
+      `The sender left ${update.truncated} alert(s) of this group out of its payload (truncatedAlerts); counts here miss them.`,
+      { truncated: update.truncated },
+    );
   }
 
   let next: Incident = { ...incident, alerts: after };
   if (update.decision && isMoreSevere(update.decision.severity, incident.severity)) {
-    const raised = changeSeverity(next, update.decision.severity, update.actor, now, { confirmed: false, reason: update.decision.explanation });
+    const raised = changeSeverity(next, update.decision.severity, update.actor, now, {
+      confirmed: false,
+      reason: update.decision.explanation,
+    });
     if (raised.ok) {
       next = raised.incident;
       // A raise by an `auto_rollback` rule is marked so the rollback feature can act on it.
@@ -73,6 +87,7 @@ export function recordAlertState(incident: Incident, update: AlertStateUpdate, n
       events.push(...(rule ? raised.events.map((e) => ({ ...e, details: { ...e.details, autoRollback: rule } })) : raised.events));
     }
   }
-  if (!events.length && JSON.stringify(after) === JSON.stringify(before)) return refuse('alerts.unchanged', 'Nothing new in this delivery.');
+  if (!events.length && JSON.stringify(after) === JSON.stringify(before))
+    return refuse('alerts.unchanged', 'Nothing new in this delivery.');
   return { ok: true, incident: next, events };
 }

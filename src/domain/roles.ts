@@ -25,23 +25,40 @@ export const ROLE_ALIASES: Record<string, Role> = {
 export const ROLE_GUIDE: Record<Role, { label: string; meaning: string; firstSteps: string[] }> = {
   commander: {
     label: 'Incident commander',
-    meaning: 'Coordinates rapid detection, mitigation and resolution, keeping communication precise and evidence captured. Decides; delegates the rest.',
-    firstSteps: ['Confirm the severity and the affected scope (gate 1).', 'Name the other roles: `/incident role comms|scribe|ops @person`.', 'Agree the mitigation with the on-call and record the decision.'],
+    meaning:
+      'Coordinates rapid detection, mitigation and resolution, keeping communication precise and evidence captured. Decides; delegates the rest.',
+    firstSteps: [
+      'Confirm the severity and the affected scope (gate 1).',
+      'Name the other roles: `/incident role comms|scribe|ops @person`.',
+      'Agree the mitigation with the on-call and record the decision.',
+    ],
   },
   comms: {
     label: 'Communications lead',
-    meaning: 'Notifies stakeholders and posts the status updates on the severity\'s schedule, in the status-update template.',
-    firstSteps: ['Post the first status update: `/incident update <status> <impact>`.', 'Check who must be told (stakeholders, support, status page).', 'Keep the next-update clock from breaching.'],
+    meaning: "Notifies stakeholders and posts the status updates on the severity's schedule, in the status-update template.",
+    firstSteps: [
+      'Post the first status update: `/incident update <status> <impact>`.',
+      'Check who must be told (stakeholders, support, status page).',
+      'Keep the next-update clock from breaching.',
+    ],
   },
   scribe: {
     label: 'Scribe',
     meaning: 'Maintains the incident timeline: key events, decisions and results, with times, for the report.',
-    firstSteps: ['Add what happened so far: `/incident note <text>`, or the message shortcut on any message.', 'Record each decision and who made it.', 'Collect links (dashboards, logs) for the post-mortem.'],
+    firstSteps: [
+      'Add what happened so far: `/incident note <text>`, or the message shortcut on any message.',
+      'Record each decision and who made it.',
+      'Collect links (dashboards, logs) for the post-mortem.',
+    ],
   },
   ops: {
     label: 'Operations lead',
     meaning: 'Runs the approved mitigation or rollback and verifies recovery, following change-management rules.',
-    firstSteps: ['Check rollback readiness: `/incident rollback <service> --dry-run`.', 'Run only approved actions; say in the channel before each step.', 'Verify the SLOs and alerts after the change.'],
+    firstSteps: [
+      'Check rollback readiness: `/incident rollback <service> --dry-run`.',
+      'Run only approved actions; say in the channel before each step.',
+      'Verify the SLOs and alerts after the change.',
+    ],
   },
 };
 
@@ -61,7 +78,8 @@ export function assignRole(incident: Incident, role: Role, user: string, by: str
   if (role === 'commander') return assignCommander(incident, user, by, now);
   if (incident.status === 'closed') return refuse('incident.closed', `${incident.id} is closed; closed incidents cannot change.`);
   const from = holderOf(incident, role);
-  if (from === user) return refuse('incident.same_role', `<@${user}> is already the ${ROLE_GUIDE[role].label.toLowerCase()} of ${incident.id}.`);
+  if (from === user)
+    return refuse('incident.same_role', `<@${user}> is already the ${ROLE_GUIDE[role].label.toLowerCase()} of ${incident.id}.`);
   return {
     ok: true,
     incident: { ...incident, roles: { ...(incident.roles ?? {}), [role]: user } },

@@ -14,10 +14,40 @@ export interface SlaTargets {
 export type SlaPolicy = Record<Severity, SlaTargets>;
 
 export const DEFAULT_SLA_POLICY: SlaPolicy = {
-  P0: { firstResponseMs: 5 * 60_000, updateEveryMs: 15 * 60_000, resolveWithinMs: 3_600_000, monitorAfterMs: 24 * 3_600_000, escalations: [{ level: 2, afterMs: 15 * 60_000 }, { level: 3, afterMs: 30 * 60_000 }] },
-  P1: { firstResponseMs: 15 * 60_000, updateEveryMs: 30 * 60_000, resolveWithinMs: 4 * 3_600_000, monitorAfterMs: 8 * 3_600_000, escalations: [{ level: 2, afterMs: 3_600_000 }, { level: 3, afterMs: 2 * 3_600_000 }] },
-  P2: { firstResponseMs: 3_600_000, updateEveryMs: 24 * 3_600_000, resolveWithinMs: 24 * 3_600_000, monitorAfterMs: 4 * 3_600_000, escalations: [] },
-  P3: { firstResponseMs: 4 * 3_600_000, updateEveryMs: 7 * 86_400_000, resolveWithinMs: 7 * 86_400_000, monitorAfterMs: 3_600_000, escalations: [] },
+  P0: {
+    firstResponseMs: 5 * 60_000,
+    updateEveryMs: 15 * 60_000,
+    resolveWithinMs: 3_600_000,
+    monitorAfterMs: 24 * 3_600_000,
+    escalations: [
+      { level: 2, afterMs: 15 * 60_000 },
+      { level: 3, afterMs: 30 * 60_000 },
+    ],
+  },
+  P1: {
+    firstResponseMs: 15 * 60_000,
+    updateEveryMs: 30 * 60_000,
+    resolveWithinMs: 4 * 3_600_000,
+    monitorAfterMs: 8 * 3_600_000,
+    escalations: [
+      { level: 2, afterMs: 3_600_000 },
+      { level: 3, afterMs: 2 * 3_600_000 },
+    ],
+  },
+  P2: {
+    firstResponseMs: 3_600_000,
+    updateEveryMs: 24 * 3_600_000,
+    resolveWithinMs: 24 * 3_600_000,
+    monitorAfterMs: 4 * 3_600_000,
+    escalations: [],
+  },
+  P3: {
+    firstResponseMs: 4 * 3_600_000,
+    updateEveryMs: 7 * 86_400_000,
+    resolveWithinMs: 7 * 86_400_000,
+    monitorAfterMs: 3_600_000,
+    escalations: [],
+  },
 };
 
 export type SlaClockName = 'first_response' | 'next_update' | 'resolution' | 'monitoring_end';
@@ -65,7 +95,8 @@ export function slaState(incident: Incident, policy: SlaPolicy, now: number): Sl
     // Closing early is allowed; the clock is "met" by the end of monitoring, not breached by it.
     clocks.push({ name: 'monitoring_end', dueAt: monitoringEnd, metAt: incident.closedAt, breached: false, overdueMs: 0 });
   }
-  const escalations = incident.resolvedAt === null ? targets.escalations.map((e) => ({ level: e.level, dueAt: incident.createdAt + e.afterMs })) : [];
+  const escalations =
+    incident.resolvedAt === null ? targets.escalations.map((e) => ({ level: e.level, dueAt: incident.createdAt + e.afterMs })) : [];
   return { severity: incident.severity, clocks, escalations };
 }
 

@@ -11,7 +11,14 @@ import type { CoreContext, Feature } from './feature';
 export function alertsFeature(core: CoreContext): Feature & { alertStore: RedisAlertStore; intake: AlertIntake } {
   const { config, redis, log, metrics, service } = core;
   const alertStore = new RedisAlertStore(redis, config.env.REDIS_PREFIX);
-  const intake = new AlertIntake({ service, alerts: alertStore, rules: config.severityRules, flapWindowMs: config.alerts.flapWindowMs, contextLabels: config.alerts.contextLabels, log: log.child({ component: 'alerts' }) });
+  const intake = new AlertIntake({
+    service,
+    alerts: alertStore,
+    rules: config.severityRules,
+    flapWindowMs: config.alerts.flapWindowMs,
+    contextLabels: config.alerts.contextLabels,
+    log: log.child({ component: 'alerts' }),
+  });
   service.observe(intake);
   return {
     name: 'alerts',

@@ -51,15 +51,24 @@ export function drillsFeature(core: CoreContext, intake: AlertIntake): Feature &
         if (parsed.action === 'list') {
           const names = await player.names();
           const state = config.drills.enabled ? '' : ' Drills are off here: set `drills.enabled: true` in the config to run them.';
-          return ctx.reply(names.length ? `Drill scenarios: ${names.map((n) => `\`${n}\``).join(', ')}. Start one with \`/incident drill <scenario>\`.${state}` : `No drill scenarios in ${config.drills.scenarios}.${state}`);
+          return ctx.reply(
+            names.length
+              ? `Drill scenarios: ${names.map((n) => `\`${n}\``).join(', ')}. Start one with \`/incident drill <scenario>\`.${state}`
+              : `No drill scenarios in ${config.drills.scenarios}.${state}`,
+          );
         }
         const outcome = await ctx.once(() => (parsed.action === 'stop' ? player.stop(ctx.user) : player.start(parsed.scenario, ctx.user)));
         if (!outcome) return;
         if (!outcome.ok) return ctx.reply(`:warning: ${slackText(outcome.reason)}`);
         const { run } = outcome;
-        if (parsed.action === 'stop') return ctx.reply(`Drill \`${run.scenario.name}\` stopped: no further alerts will play.${run.incidentId ? ` ${run.incidentId} stays open until someone resolves it.` : ''}`);
+        if (parsed.action === 'stop')
+          return ctx.reply(
+            `Drill \`${run.scenario.name}\` stopped: no further alerts will play.${run.incidentId ? ` ${run.incidentId} stays open until someone resolves it.` : ''}`,
+          );
         const speed = run.speed > 1 ? ` at ${run.speed}× speed` : '';
-        await ctx.reply(`DRILL \`${run.scenario.name}\` started${speed}: ${run.scenario.title}. Its alerts arrive in #${config.channels.incident_response.replace(/^#/, '')} marked DRILL; respond as you would for real. ${run.scenario.page ? 'This drill pages on-call.' : 'Nobody is paged.'}`);
+        await ctx.reply(
+          `DRILL \`${run.scenario.name}\` started${speed}: ${run.scenario.title}. Its alerts arrive in #${config.channels.incident_response.replace(/^#/, '')} marked DRILL; respond as you would for real. ${run.scenario.page ? 'This drill pages on-call.' : 'Nobody is paged.'}`,
+        );
       };
     },
   };

@@ -1,4 +1,4 @@
-import type { App, CustomRoute } from '@slack/bolt';
+import type { CustomRoute } from '@slack/bolt';
 import type { RedisIdempotency } from '../adapters/outbound/redis/redis-idempotency';
 import type { RedisIncidentStore } from '../adapters/outbound/redis/redis-incident-store';
 import type { RedisRollbackRecords } from '../adapters/outbound/redis/redis-rollback-records';

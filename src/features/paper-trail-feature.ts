@@ -28,10 +28,23 @@ export function paperTrailFeature(core: CoreContext): Feature & { paperTrail: Pa
   // Slack exists only once the app is built (install); jobs run after start, so it is set by then.
   let poster: IncidentPlacePoster | null = null;
   const notify = async (incident: Incident, text: string) => {
-    if (!poster || !(await poster.post(incident, text))) log.warn({ incidentId: incident.id, text }, 'paper-trail notice not posted in Slack');
+    if (!poster || !(await poster.post(incident, text)))
+      log.warn({ incidentId: incident.id, text }, 'paper-trail notice not posted in Slack');
   };
   const sync = tracker
-    ? new GitHubIssueSync({ service, paperTrail: store, rollbackRecords, tracker, timers, serial: new RedisSerialRunner(redis, env.REDIS_PREFIX), clock, log, commitEvidence: config.paperTrail.commit_evidence, notify, users })
+    ? new GitHubIssueSync({
+        service,
+        paperTrail: store,
+        rollbackRecords,
+        tracker,
+        timers,
+        serial: new RedisSerialRunner(redis, env.REDIS_PREFIX),
+        clock,
+        log,
+        commitEvidence: config.paperTrail.commit_evidence,
+        notify,
+        users,
+      })
     : null;
   const paperTrail = new PaperTrailService({ service, paperTrail: store, rollbackRecords, sync, tracker, log, users });
   service.observe(paperTrail);

@@ -73,7 +73,9 @@ export function rollbackFeature(core: CoreContext): RollbackFeature {
   const execution = new RollbackExecution(deps, runner, {
     mentionsFor(name, commander) {
       const svc = config.services.find((s) => s.name === name);
-      const people = [...new Set([...(commander && !commander.startsWith('alert:') ? [commander] : []), ...(svc?.owners ?? [])])].map((id): Ref => ({ kind: 'user', id }));
+      const people = [...new Set([...(commander && !commander.startsWith('alert:') ? [commander] : []), ...(svc?.owners ?? [])])].map(
+        (id): Ref => ({ kind: 'user', id }),
+      );
       return [...people, ...(svc?.user_group ? [{ kind: 'group' as const, id: svc.user_group }] : [])];
     },
   });
@@ -91,7 +93,12 @@ export function rollbackFeature(core: CoreContext): RollbackFeature {
   };
   async function scheduleAuto(incident: Incident, rule: string): Promise<void> {
     if (!isOpenStatus(incident.status)) return;
-    await timers.schedule({ key: `rollback:auto:${incident.id}`, kind: ROLLBACK_TIMERS.autoPropose, dueAt: clock(), payload: { incidentId: incident.id, rule } });
+    await timers.schedule({
+      key: `rollback:auto:${incident.id}`,
+      kind: ROLLBACK_TIMERS.autoPropose,
+      dueAt: clock(),
+      payload: { incidentId: incident.id, rule },
+    });
   }
   service.observe(autoTrigger);
 
@@ -124,21 +131,41 @@ export function rollbackFeature(core: CoreContext): RollbackFeature {
       },
     },
     install({ app, publisher, deps: slackDeps }) {
-      messenger = new SlackRollbackMessenger(app.client, { service, requests, plans, incidentChannel: config.channels.incident_response, log: deps.log, metrics });
+      messenger = new SlackRollbackMessenger(app.client, {
+        service,
+        requests,
+        plans,
+        incidentChannel: config.channels.incident_response,
+        log: deps.log,
+        metrics,
+      });
       const approvers = new ApproverDirectory(new SlackUserGroups(app.client), new SlackUserAccounts(app.client), deps.log);
       const decisions = new RollbackDecisions(deps, approvers, execution);
-      durable = new DurableDecisions(new RedisDecisionIntents(redis, config.env.REDIS_PREFIX), decisions, requests, new SlackResponseUrl(), deps.log);
+      durable = new DurableDecisions(
+        new RedisDecisionIntents(redis, config.env.REDIS_PREFIX),
+        decisions,
+        requests,
+        new SlackResponseUrl(),
+        deps.log,
+      );
       registerRollbackHandlers(app, slackDeps, { proposals, durable, serviceNames: [...byName.keys()] });
       publisher.addAnnouncementButtons((incident) =>
-        incident.service && plans(incident.service) ? [{ actionId: ACTIONS.proposeRollback, text: 'Propose rollback', value: incident.id }] : [],
+        incident.service && plans(incident.service)
+          ? [{ actionId: ACTIONS.proposeRollback, text: 'Propose rollback', value: incident.id }]
+          : [],
       );
     },
     async start() {
       // Best effort and off the start path: a Redis outage at start must not stop the bot; the
       // timer engine's redelivery reaches the same verdict for any run cut short.
-      void execution.sweep().catch((error: unknown) => deps.log.warn({ err: error }, 'rollback restart sweep failed; interrupted runs are found when their jobs are delivered again'));
+      void execution
+        .sweep()
+        .catch((error: unknown) =>
+          deps.log.warn({ err: error }, 'rollback restart sweep failed; interrupted runs are found when their jobs are delivered again'),
+        );
       // Clicks stored but not applied or not told when their process died (any replica's).
-      const sweepIntents = () => void durable?.sweep().catch((error: unknown) => deps.log.warn({ err: error }, 'decision intent sweep failed; retrying'));
+      const sweepIntents = () =>
+        void durable?.sweep().catch((error: unknown) => deps.log.warn({ err: error }, 'decision intent sweep failed; retrying'));
       sweepIntents();
       intentSweep = setInterval(sweepIntents, INTENT_SWEEP_MS);
       intentSweep.unref();

@@ -41,7 +41,11 @@ export function signalsFeature(core: CoreContext): Feature & { live: LiveSignals
       void signalSource.selfCheck().then(
         ({ problems, unreachable }) => {
           for (const problem of problems) log.error({ problem }, `signal query does not work: ${problem}`);
-          if (unreachable) log.warn({ reason: unreachable }, `signals unavailable at start: ${unreachable}; classification falls back to the alerts' own data until it answers`);
+          if (unreachable)
+            log.warn(
+              { reason: unreachable },
+              `signals unavailable at start: ${unreachable}; classification falls back to the alerts' own data until it answers`,
+            );
         },
         (error: unknown) => log.warn({ err: error }, 'signal self-check failed'),
       );

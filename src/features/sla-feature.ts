@@ -79,7 +79,18 @@ export function slaFeature(core: CoreContext): Feature {
   return {
     name: 'sla',
     timerHandlers: {
-      ...slaTimerHandlers({ store, clock, policy: config.slaPolicy, settings: config.sla, planner, notifier, pagerDuty, once, metrics, log }),
+      ...slaTimerHandlers({
+        store,
+        clock,
+        policy: config.slaPolicy,
+        settings: config.sla,
+        planner,
+        notifier,
+        pagerDuty,
+        once,
+        metrics,
+        log,
+      }),
       ...pagerDuty.handlers(),
     },
     install({ app, publisher, deps }) {

@@ -14,7 +14,8 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const sandbox = await startSandbox({ port: read.env.SANDBOX_PORT, redisUrl: read.env.REDIS_URL });
-  if (sandbox.redis.started) console.log(`Nothing answered at ${read.env.REDIS_URL}: started a private redis-server at ${sandbox.redis.url} (stopped on exit).`);
+  if (sandbox.redis.started)
+    console.log(`Nothing answered at ${read.env.REDIS_URL}: started a private redis-server at ${sandbox.redis.url} (stopped on exit).`);
   console.log(`Sandbox workspace: ${sandbox.url}`);
   let stopping = false;
   const stop = async () => {
@@ -32,6 +33,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  console.error(error instanceof SandboxError ? `sandbox: ${error.message}` : `sandbox: failed to start: ${error instanceof Error ? error.stack : error}`);
+  console.error(
+    error instanceof SandboxError
+      ? `sandbox: ${error.message}`
+      : `sandbox: failed to start: ${error instanceof Error ? error.stack : error}`,
+  );
   process.exit(1);
 });

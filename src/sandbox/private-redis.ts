@@ -19,7 +19,13 @@ export function redisInstallHint(platform = process.platform): string {
 }
 
 export async function redisAnswers(url: string, timeoutMs = 1000): Promise<boolean> {
-  const client = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  const client = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    enableOfflineQueue: false,
+  });
   client.on('error', () => undefined);
   try {
     await client.connect();
@@ -37,10 +43,12 @@ function redisServerInstalled(): boolean {
 
 async function freeLoopbackPort(): Promise<number> {
   return new Promise((resolve, reject) => {
-    const server = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
+    const server = createServer()
+      .once('error', reject)
+      .listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as { port: number };
+        server.close(() => resolve(port));
+      });
   });
 }
 
@@ -52,11 +60,17 @@ async function freeLoopbackPort(): Promise<number> {
 export async function ensureRedis(url: string): Promise<SandboxRedis> {
   if (await redisAnswers(url)) return { url, started: false, stop: async () => undefined };
   if (!redisServerInstalled()) {
-    throw new SandboxError(`Nothing answers at REDIS_URL=${url} and redis-server is not installed.\nInstall it with:\n  ${redisInstallHint()}\nor point REDIS_URL at a running Redis.`);
+    throw new SandboxError(
+      `Nothing answers at REDIS_URL=${url} and redis-server is not installed.\nInstall it with:\n  ${redisInstallHint()}\nor point REDIS_URL at a running Redis.`,
+    );
   }
   const port = await freeLoopbackPort();
   const dir = mkdtempSync(join(tmpdir(), 'incident-bot-sandbox-redis-'));
-  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '', '--daemonize', 'no'], { stdio: 'ignore' });
+  const child: ChildProcess = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '', '--daemonize', 'no'],
+    { stdio: 'ignore' },
+  );
   const privateUrl = `redis://127.0.0.1:${port}`;
   const killOnExit = () => {
     child.kill('SIGTERM');

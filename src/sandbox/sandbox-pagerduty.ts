@@ -27,14 +27,21 @@ export class SandboxPagerDuty {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
 
-  constructor(private readonly token: string, private readonly onCall: { policy: string; userName: string; email: string }, private readonly onChange: () => void) {}
+  constructor(
+    private readonly token: string,
+    private readonly onCall: { policy: string; userName: string; email: string },
+    private readonly onChange: () => void,
+  ) {}
 
   async start(): Promise<void> {
     const pems = await generate([{ name: 'commonName', value: '127.0.0.1' }], {
       keyType: 'ec',
       algorithm: 'sha256',
       notAfterDate: new Date(Date.now() + 7 * 86_400_000),
-      extensions: [{ name: 'basicConstraints', cA: false }, { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
+      extensions: [
+        { name: 'basicConstraints', cA: false },
+        { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] },
+      ],
     });
     this.ca = pems.cert;
     this.server = createServer({ key: pems.private, cert: pems.cert }, (req, res) => {
@@ -48,7 +55,12 @@ export class SandboxPagerDuty {
         } catch {
           body = null;
         }
-        const [status, answer] = req.method === 'POST' && url.pathname === '/v2/enqueue' ? this.enqueue(body) : req.method === 'GET' && url.pathname === '/oncalls' ? this.oncalls(req.headers.authorization) : [404, { error: { message: 'Not Found', code: 2100 } }];
+        const [status, answer] =
+          req.method === 'POST' && url.pathname === '/v2/enqueue'
+            ? this.enqueue(body)
+            : req.method === 'GET' && url.pathname === '/oncalls'
+              ? this.oncalls(req.headers.authorization)
+              : [404, { error: { message: 'Not Found', code: 2100 } }];
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(answer));
       });
@@ -76,7 +88,11 @@ export class SandboxPagerDuty {
     else {
       if (!event.routing_key) errors.push("'routing_key' is missing or blank");
       if (!ACTIONS.includes(event.event_action)) errors.push("'event_action' is invalid");
-      if (event.event_action === 'trigger' && (!event.payload?.summary || !event.payload?.source || !SEVERITIES.includes(event.payload?.severity))) errors.push("'payload' needs summary, source and a valid severity");
+      if (
+        event.event_action === 'trigger' &&
+        (!event.payload?.summary || !event.payload?.source || !SEVERITIES.includes(event.payload?.severity))
+      )
+        errors.push("'payload' needs summary, source and a valid severity");
       if (event.event_action !== 'trigger' && !event.dedup_key) errors.push("'dedup_key' is required for acknowledge and resolve");
     }
     if (errors.length) return [400, { status: 'invalid event', message: 'Event object is invalid', errors }];
@@ -84,7 +100,13 @@ export class SandboxPagerDuty {
     const at = new Date().toISOString();
     const page = this.pages.get(key);
     if (event!.event_action === 'trigger' && (!page || page.status === 'resolved')) {
-      this.pages.set(key, { dedupKey: key, summary: event!.payload.summary, severity: event!.payload.severity, status: 'triggered', events: [...(page?.events ?? []), { action: 'trigger', at }] });
+      this.pages.set(key, {
+        dedupKey: key,
+        summary: event!.payload.summary,
+        severity: event!.payload.severity,
+        status: 'triggered',
+        events: [...(page?.events ?? []), { action: 'trigger', at }],
+      });
     } else if (page) {
       page.events.push({ action: event!.event_action, at });
       if (event!.event_action !== 'trigger') page.status = event!.event_action === 'acknowledge' ? 'acknowledged' : 'resolved';
@@ -96,6 +118,24 @@ export class SandboxPagerDuty {
   private oncalls(authorization: string | undefined): [number, Json] {
     if (authorization !== `Token token=${this.token}`) return [401, { error: { message: 'Unauthorized', code: 2006 } }];
     const { policy, userName, email } = this.onCall;
-    return [200, { oncalls: [{ escalation_policy: { id: policy, type: 'escalation_policy_reference', summary: 'Sandbox on-call' }, user: { id: 'PUSER01', type: 'user', summary: userName, name: userName, email }, escalation_level: 1, schedule: null, start: null, end: null }], limit: 25, offset: 0, more: false, total: null }];
+    return [
+      200,
+      {
+        oncalls: [
+          {
+            escalation_policy: { id: policy, type: 'escalation_policy_reference', summary: 'Sandbox on-call' },
+            user: { id: 'PUSER01', type: 'user', summary: userName, name: userName, email },
+            escalation_level: 1,
+            schedule: null,
+            start: null,
+            end: null,
+          },
+        ],
+        limit: 25,
+        offset: 0,
+        more: false,
+        total: null,
+      },
+    ];
   }
 }

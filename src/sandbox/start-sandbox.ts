@@ -44,10 +44,12 @@ export interface RunningSandbox {
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
-    const s = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
+    const s = createServer()
+      .once('error', reject)
+      .listen(0, '127.0.0.1', () => {
+        const { port } = s.address() as { port: number };
+        s.close(() => resolve(port));
+      });
   });
 }
 
@@ -76,17 +78,39 @@ async function clearSandboxKeys(redisUrl: string, prefix: string): Promise<void>
  */
 export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
   const prefix = options.prefix ?? SANDBOX_PREFIX;
-  if (!prefix.startsWith(SANDBOX_PREFIX)) throw new SandboxError(`the sandbox's Redis prefix must start with ${SANDBOX_PREFIX} (got ${prefix})`);
-  const secrets = { signing: randomBytes(16).toString('hex'), botToken: `xoxb-sandbox-${randomBytes(8).toString('hex')}`, alert: randomBytes(16).toString('hex'), pagerDutyWebhook: randomBytes(16).toString('hex'), pagerDutyRest: randomBytes(8).toString('hex') };
+  if (!prefix.startsWith(SANDBOX_PREFIX))
+    throw new SandboxError(`the sandbox's Redis prefix must start with ${SANDBOX_PREFIX} (got ${prefix})`);
+  const secrets = {
+    signing: randomBytes(16).toString('hex'),
+    botToken: `xoxb-sandbox-${randomBytes(8).toString('hex')}`,
+    alert: randomBytes(16).toString('hex'),
+    pagerDutyWebhook: randomBytes(16).toString('hex'),
+    pagerDutyRest: randomBytes(8).toString('hex'),
+  };
   const workspace = new Workspace();
   const triggers = new TriggerIds(options.triggerTtlMs ?? 3000);
   const api = new SlackWebApi(workspace, triggers, secrets.botToken);
   let sandboxUrl = '';
   let botUrl = '';
-  const deliveries = new BotDeliveries(workspace, triggers, { eventsUrl: () => `${botUrl}/slack/events`, signingSecret: secrets.signing, responseUrlBase: () => `${sandboxUrl}/respond/` });
+  const deliveries = new BotDeliveries(workspace, triggers, {
+    eventsUrl: () => `${botUrl}/slack/events`,
+    signingSecret: secrets.signing,
+    responseUrlBase: () => `${sandboxUrl}/respond/`,
+  });
   const github = new SandboxGitHub('sandbox', 'incidents', () => workspace.changed());
-  const pagerduty = new SandboxPagerDuty(secrets.pagerDutyRest, { policy: 'PSANDBOX', userName: 'dana (on-call)', email: 'dana@sandbox.example' }, () => workspace.changed());
-  const server = new WorkspaceServer({ workspace, api, deliveries, github, pagerduty, bot: () => ({ url: botUrl, alertToken: secrets.alert, pagerDutySecret: secrets.pagerDutyWebhook }) });
+  const pagerduty = new SandboxPagerDuty(
+    secrets.pagerDutyRest,
+    { policy: 'PSANDBOX', userName: 'dana (on-call)', email: 'dana@sandbox.example' },
+    () => workspace.changed(),
+  );
+  const server = new WorkspaceServer({
+    workspace,
+    api,
+    deliveries,
+    github,
+    pagerduty,
+    bot: () => ({ url: botUrl, alertToken: secrets.alert, pagerDutySecret: secrets.pagerDutyWebhook }),
+  });
 
   const cleanups: (() => Promise<void>)[] = [];
   const stop = async () => {
@@ -108,27 +132,30 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
 
     const botPort = await freePort();
     botUrl = `http://127.0.0.1:${botPort}`;
-    const bot = startBot({
-      SLACK_BOT_TOKEN: secrets.botToken,
-      SLACK_SIGNING_SECRET: secrets.signing,
-      SLACK_API_URL: `${sandboxUrl}/api/`,
-      REDIS_URL: redis.url,
-      REDIS_PREFIX: prefix,
-      GITHUB_TOKEN: 'sandbox-github-token',
-      GITHUB_REPOSITORY: 'sandbox/incidents',
-      GITHUB_API_URL: `${sandboxUrl}/github`,
-      PAGERDUTY_TOKEN: secrets.pagerDutyRest,
-      PAGERDUTY_ROUTING_KEY: 'sandbox-routing-key',
-      PAGERDUTY_API_URL: pagerduty.url,
-      PAGERDUTY_EVENTS_URL: pagerduty.url,
-      PAGERDUTY_CA_FILE: join(caDir, 'pagerduty-ca.pem'),
-      PAGERDUTY_WEBHOOK_SECRET: secrets.pagerDutyWebhook,
-      ALERT_WEBHOOK_TOKEN: secrets.alert,
-      API_TOKEN: randomBytes(8).toString('hex'),
-      PORT: String(botPort),
-      CONFIG: 'examples/sandbox/config.yml',
-      LOG_LEVEL: process.env.SANDBOX_BOT_LOG_LEVEL ?? 'warn',
-    }, options.botLog ?? ((line) => process.stderr.write(`[bot] ${line}\n`)));
+    const bot = startBot(
+      {
+        SLACK_BOT_TOKEN: secrets.botToken,
+        SLACK_SIGNING_SECRET: secrets.signing,
+        SLACK_API_URL: `${sandboxUrl}/api/`,
+        REDIS_URL: redis.url,
+        REDIS_PREFIX: prefix,
+        GITHUB_TOKEN: 'sandbox-github-token',
+        GITHUB_REPOSITORY: 'sandbox/incidents',
+        GITHUB_API_URL: `${sandboxUrl}/github`,
+        PAGERDUTY_TOKEN: secrets.pagerDutyRest,
+        PAGERDUTY_ROUTING_KEY: 'sandbox-routing-key',
+        PAGERDUTY_API_URL: pagerduty.url,
+        PAGERDUTY_EVENTS_URL: pagerduty.url,
+        PAGERDUTY_CA_FILE: join(caDir, 'pagerduty-ca.pem'),
+        PAGERDUTY_WEBHOOK_SECRET: secrets.pagerDutyWebhook,
+        ALERT_WEBHOOK_TOKEN: secrets.alert,
+        API_TOKEN: randomBytes(8).toString('hex'),
+        PORT: String(botPort),
+        CONFIG: 'examples/sandbox/config.yml',
+        LOG_LEVEL: process.env.SANDBOX_BOT_LOG_LEVEL ?? 'warn',
+      },
+      options.botLog ?? ((line) => process.stderr.write(`[bot] ${line}\n`)),
+    );
     cleanups.push(() => stopChild(bot.child));
     // Interrupted before stop() (Ctrl-C while starting): never leave the bot running behind us.
     const killOnExit = () => bot.child.kill('SIGKILL');
@@ -150,7 +177,11 @@ interface BotChild {
 function startBot(env: Record<string, string>, log: (line: string) => void): BotChild {
   // Only what the bot needs from this environment: its own variables are all set above.
   const base = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_OPTIONS: process.env.NODE_OPTIONS ?? '' };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: REPO_ROOT, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: REPO_ROOT,
+    env: { ...base, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const output: string[] = [];
   const take = (chunk: Buffer) => {
     for (const line of String(chunk).split('\n').filter(Boolean)) {
@@ -168,8 +199,12 @@ function startBot(env: Record<string, string>, log: (line: string) => void): Bot
 async function waitUntilReady(botUrl: string, bot: BotChild, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (bot.child.exitCode !== null) throw new SandboxError(`the bot exited (code ${bot.child.exitCode}) before it was ready:\n${bot.output.slice(-15).join('\n')}`);
-    const ready = await fetch(`${botUrl}/readyz`).then((r) => r.ok, () => false);
+    if (bot.child.exitCode !== null)
+      throw new SandboxError(`the bot exited (code ${bot.child.exitCode}) before it was ready:\n${bot.output.slice(-15).join('\n')}`);
+    const ready = await fetch(`${botUrl}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) return;
     await new Promise((r) => setTimeout(r, 25));
   }

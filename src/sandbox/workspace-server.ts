@@ -24,7 +24,11 @@ const STATIC: Record<string, string> = {
   '/web/render-blocks.js': 'render-blocks.js',
   '/web/style.css': 'style.css',
 };
-const TYPES: Record<string, string> = { html: 'text/html; charset=utf-8', js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' };
+const TYPES: Record<string, string> = {
+  html: 'text/html; charset=utf-8',
+  js: 'text/javascript; charset=utf-8',
+  css: 'text/css; charset=utf-8',
+};
 const SAMPLES_DIR = new URL('../../examples/sandbox/alerts/', import.meta.url).pathname;
 
 export interface WorkspaceServerParts {
@@ -51,10 +55,18 @@ export class WorkspaceServer {
 
   /** Binds the port first, before anything else starts: a taken port stops the sandbox cleanly. */
   async listen(port: number): Promise<number> {
-    const server = createServer((req, res) => void this.route(req, res).catch((error) => send(res, 500, { error: (error as Error).message })));
+    const server = createServer(
+      (req, res) => void this.route(req, res).catch((error) => send(res, 500, { error: (error as Error).message })),
+    );
     await new Promise<void>((resolve, reject) => {
       server.once('error', (error: NodeJS.ErrnoException) =>
-        reject(error.code === 'EADDRINUSE' ? new SandboxError(`Port ${port} is taken (another sandbox, or another program, is listening on 127.0.0.1:${port}).\nStart the sandbox on another port: SANDBOX_PORT=${port + 1} npm run sandbox`) : error),
+        reject(
+          error.code === 'EADDRINUSE'
+            ? new SandboxError(
+                `Port ${port} is taken (another sandbox, or another program, is listening on 127.0.0.1:${port}).\nStart the sandbox on another port: SANDBOX_PORT=${port + 1} npm run sandbox`,
+              )
+            : error,
+        ),
       );
       server.listen(port, '127.0.0.1', resolve);
     });
@@ -108,7 +120,11 @@ export class WorkspaceServer {
     }
     const raw = await readBody(req);
     if (path.startsWith('/api/')) {
-      const answer = this.parts.api.call(path.slice('/api/'.length), parseSlackBody(raw, req.headers['content-type'] ?? ''), req.headers.authorization);
+      const answer = this.parts.api.call(
+        path.slice('/api/'.length),
+        parseSlackBody(raw, req.headers['content-type'] ?? ''),
+        req.headers.authorization,
+      );
       return send(res, answer.status, answer.body, answer.headers);
     }
     if (path.startsWith('/respond/') && method === 'POST') {
@@ -120,8 +136,10 @@ export class WorkspaceServer {
       return send(res, answer.status, answer.body, answer.headers);
     }
     if (method === 'GET' && path === '/sandbox/state') return send(res, 200, this.snapshot());
-    if (method === 'GET' && path === '/sandbox/samples') return send(res, 200, Object.fromEntries(ALERT_KINDS.map((k) => [k, readFileSync(join(SAMPLES_DIR, `${k}.json`), 'utf8')])));
-    if (method === 'POST' && path.startsWith('/sandbox/')) return this.pageAction(path.slice('/sandbox/'.length), parseJsonOr(raw, {}), res);
+    if (method === 'GET' && path === '/sandbox/samples')
+      return send(res, 200, Object.fromEntries(ALERT_KINDS.map((k) => [k, readFileSync(join(SAMPLES_DIR, `${k}.json`), 'utf8')])));
+    if (method === 'POST' && path.startsWith('/sandbox/'))
+      return this.pageAction(path.slice('/sandbox/'.length), parseJsonOr(raw, {}), res);
     send(res, 404, { error: `no route ${method} ${path}` });
   }
 
@@ -139,7 +157,12 @@ export class WorkspaceServer {
       case 'message': {
         const channel = workspace.channel(String(body.channel));
         if (!channel?.members.includes(user!.id)) return send(res, 400, { error: 'join the channel first' });
-        workspace.post({ channel: channel.id, user: user!.id, text: String(body.text ?? ''), ...(body.thread_ts ? { thread_ts: String(body.thread_ts) } : {}) });
+        workspace.post({
+          channel: channel.id,
+          user: user!.id,
+          text: String(body.text ?? ''),
+          ...(body.thread_ts ? { thread_ts: String(body.thread_ts) } : {}),
+        });
         return send(res, 200, { ok: true });
       }
       case 'click':
@@ -168,7 +191,8 @@ export class WorkspaceServer {
       case 'channel': {
         // A person creating a channel by hand; the bot then meets name_taken for that name.
         const name = String(body.name ?? '').replace(/^#/, '');
-        if (!/^[a-z0-9_-]{1,80}$/.test(name)) return send(res, 400, { error: 'channel names are lowercase letters, digits, - and _ (at most 80)' });
+        if (!/^[a-z0-9_-]{1,80}$/.test(name))
+          return send(res, 400, { error: 'channel names are lowercase letters, digits, - and _ (at most 80)' });
         if (workspace.channelByName(name)) return send(res, 409, { error: `#${name} already exists` });
         workspace.createChannel(name, false, user!.id);
         return send(res, 200, { ok: true });
@@ -182,10 +206,12 @@ export class WorkspaceServer {
 
   /** POSTs an alert payload to the bot as the monitoring system would: bearer token, or PagerDuty's signature. */
   private async fireAlert(kind: string, body: string): Promise<Json> {
-    if (!(ALERT_KINDS as readonly string[]).includes(kind)) return { status: 0, body: `unknown alert source "${kind}"; one of ${ALERT_KINDS.join(', ')}` };
+    if (!(ALERT_KINDS as readonly string[]).includes(kind))
+      return { status: 0, body: `unknown alert source "${kind}"; one of ${ALERT_KINDS.join(', ')}` };
     const bot = this.parts.bot();
     const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (kind === 'pagerduty') headers['x-pagerduty-signature'] = `v1=${createHmac('sha256', bot.pagerDutySecret).update(body).digest('hex')}`;
+    if (kind === 'pagerduty')
+      headers['x-pagerduty-signature'] = `v1=${createHmac('sha256', bot.pagerDutySecret).update(body).digest('hex')}`;
     else headers.authorization = `Bearer ${bot.alertToken}`;
     const response = await fetch(`${bot.url}/alerts/${kind}`, { method: 'POST', headers, body });
     return { status: response.status, body: await response.text() };

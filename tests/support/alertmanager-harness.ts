@@ -44,14 +44,24 @@ export class AlertmanagerHarness {
     const port = await freePort();
     this.child = spawn(
       ALERTMANAGER_BINARY,
-      [`--config.file=${join(this.dir, 'alertmanager.yml')}`, `--storage.path=${join(this.dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address=', '--log.level=warn'],
+      [
+        `--config.file=${join(this.dir, 'alertmanager.yml')}`,
+        `--storage.path=${join(this.dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        '--cluster.listen-address=',
+        '--log.level=warn',
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     this.child.stdout!.on('data', (d) => this.output.push(String(d)));
     this.child.stderr!.on('data', (d) => this.output.push(String(d)));
     this.address = `127.0.0.1:${port}`;
     this.url = `http://${this.address}`;
-    await waitFor(async () => (await fetch(`${this.url}/-/ready`).catch(() => null))?.ok, `Alertmanager ready (${this.output.join('').slice(-500)})`, 30_000);
+    await waitFor(
+      async () => (await fetch(`${this.url}/-/ready`).catch(() => null))?.ok,
+      `Alertmanager ready (${this.output.join('').slice(-500)})`,
+      30_000,
+    );
     return this;
   }
 

@@ -5,7 +5,12 @@ export const ALERT_TOKEN = 'bench-alert-token';
 export const BOT_API_TOKEN = 'bench-api-token';
 
 /** Environment for a bot child process pointed at the Slack stand-in and its own Redis prefix. */
-export function botEnv(opts: { slackApiUrl: string; prefix: string; port: number; file?: Record<string, unknown> }): Record<string, string> {
+export function botEnv(opts: {
+  slackApiUrl: string;
+  prefix: string;
+  port: number;
+  file?: Record<string, unknown>;
+}): Record<string, string> {
   return {
     SLACK_BOT_TOKEN: 'xoxb-bench',
     SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
@@ -19,4 +24,3 @@ export function botEnv(opts: { slackApiUrl: string; prefix: string; port: number
     BOT_FILE_CONFIG: JSON.stringify(opts.file ?? { services: [{ name: 'checkout' }, { name: 'search' }] }),
   };
 }
-

@@ -38,7 +38,11 @@ export function writeConfigFile(config: Record<string, unknown>): string {
  * Starts the built bot (dist/, made by the test setup) the way an operator does, from the
  * repository root, and waits until /healthz answers. Env replaces the inherited one except PATH/HOME.
  */
-export async function startCompiledBot(mode: StartMode, env: Record<string, string>, options: { waitReady?: boolean } = {}): Promise<CompiledBot> {
+export async function startCompiledBot(
+  mode: StartMode,
+  env: Record<string, string>,
+  options: { waitReady?: boolean } = {},
+): Promise<CompiledBot> {
   const fullEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env };
   const child =
     mode === 'npm start'
@@ -48,7 +52,9 @@ export async function startCompiledBot(mode: StartMode, env: Record<string, stri
   let err = '';
   child.stdout!.on('data', (d) => (out += String(d)));
   child.stderr!.on('data', (d) => (err += String(d)));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const port = Number(env.PORT);
   const baseUrl = `http://127.0.0.1:${port}`;
   const lines = () => out.split('\n').filter(Boolean);
@@ -57,12 +63,20 @@ export async function startCompiledBot(mode: StartMode, env: Record<string, stri
     nodePid: child.pid!,
     async nodeExited() {
       if (mode === 'node dist/main.js') return void (await exited);
-      while (existsSync(`/proc/${bot.nodePid}`) && !readFileSync(`/proc/${bot.nodePid}/stat`, 'utf8').includes(') Z ')) await new Promise((r) => setTimeout(r, 50));
+      while (existsSync(`/proc/${bot.nodePid}`) && !readFileSync(`/proc/${bot.nodePid}/stat`, 'utf8').includes(') Z '))
+        await new Promise((r) => setTimeout(r, 50));
     },
     port,
     baseUrl,
     lines,
-    logs: () => lines().flatMap((l) => { try { return [JSON.parse(l)]; } catch { return []; } }),
+    logs: () =>
+      lines().flatMap((l) => {
+        try {
+          return [JSON.parse(l)];
+        } catch {
+          return [];
+        }
+      }),
     stderr: () => err,
     signal(name) {
       if (mode === 'npm start') process.kill(-child.pid!, name);
@@ -70,20 +84,35 @@ export async function startCompiledBot(mode: StartMode, env: Record<string, stri
     },
     exited,
     async stop() {
-      try { process.kill(bot.nodePid, 'SIGKILL'); } catch { /* already gone */ }
+      try {
+        process.kill(bot.nodePid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
       if (child.exitCode === null && child.signalCode === null) {
-        try { bot.signal('SIGKILL'); } catch { /* already gone */ }
+        try {
+          bot.signal('SIGKILL');
+        } catch {
+          /* already gone */
+        }
         await exited;
       }
     },
   };
   let gone = false;
   void exited.then(() => (gone = true));
-  await waitFor(async () => {
-    if (gone) throw new Error(`${mode} exited before answering: ${err.slice(-2000)}`);
-    const path = options.waitReady === false ? '/healthz' : '/readyz';
-    return fetch(`${baseUrl}${path}`).then((r) => r.ok, () => false);
-  }, `${mode} to answer on ${baseUrl}`, 90_000);
+  await waitFor(
+    async () => {
+      if (gone) throw new Error(`${mode} exited before answering: ${err.slice(-2000)}`);
+      const path = options.waitReady === false ? '/healthz' : '/readyz';
+      return fetch(`${baseUrl}${path}`).then(
+        (r) => r.ok,
+        () => false,
+      );
+    },
+    `${mode} to answer on ${baseUrl}`,
+    90_000,
+  );
   if (mode === 'npm start') bot.nodePid = findInGroup(child.pid!, 'dist/main.js');
   return bot;
 }

@@ -146,7 +146,15 @@ export class GitHubIssuesStandIn {
 
   /** The next `times` issue-create calls create the issue, then answer 502 (GitHub did it anyway). */
   failCreatesAfterCreating(times: number, status = 502): void {
-    this.failNext({ name: `create-then-${status}`, method: 'POST', path: /\/issues$/, times, status, afterHandling: true, body: { message: 'Server Error' } });
+    this.failNext({
+      name: `create-then-${status}`,
+      method: 'POST',
+      path: /\/issues$/,
+      times,
+      status,
+      afterHandling: true,
+      body: { message: 'Server Error' },
+    });
   }
 
   /** A secondary rate limit as GitHub sends it: 403, retry-after, and the tell-tale message. */
@@ -157,7 +165,10 @@ export class GitHubIssuesStandIn {
       status: 403,
       ...(path ? { path } : {}),
       headers: { 'retry-after': String(retryAfterSeconds) },
-      body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits' },
+      body: {
+        message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+        documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
+      },
     });
   }
 
@@ -184,7 +195,7 @@ export class GitHubIssuesStandIn {
     const raw = Buffer.concat(chunks).toString('utf8');
     const url = new URL(req.url ?? '/', this.url);
     const method = req.method ?? 'GET';
-    let body: any = undefined;
+    let body: any;
     try {
       body = raw ? JSON.parse(raw) : undefined;
     } catch {
@@ -195,7 +206,11 @@ export class GitHubIssuesStandIn {
 
     const answer = (response: StandInResponse) => {
       entry.status = response.status;
-      const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', 'x-ratelimit-remaining': '4999', ...response.headers };
+      const headers: Record<string, string> = {
+        'content-type': 'application/json; charset=utf-8',
+        'x-ratelimit-remaining': '4999',
+        ...response.headers,
+      };
       res.writeHead(response.status, headers);
       res.end(response.body === undefined ? '' : JSON.stringify(response.body));
     };
@@ -211,7 +226,9 @@ export class GitHubIssuesStandIn {
     const fault = this.faults.find((f) => f.used < f.times && (!f.method || f.method === method) && (!f.path || f.path.test(url.pathname)));
     if (fault) fault.used++;
     if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
-    const faultAnswer = fault ? { status: fault.status, body: fault.body ?? { message: 'Scripted fault' }, ...(fault.headers ? { headers: fault.headers } : {}) } : null;
+    const faultAnswer = fault
+      ? { status: fault.status, body: fault.body ?? { message: 'Scripted fault' }, ...(fault.headers ? { headers: fault.headers } : {}) }
+      : null;
     if (fault) entry.fault = fault.name ?? `status-${fault.status}`;
     if (faultAnswer && !fault!.afterHandling) return answer(faultAnswer);
 
@@ -254,7 +271,11 @@ export class GitHubIssuesStandIn {
   }
 
   private pullJson(issue: StoredIssue): Record<string, unknown> {
-    return { ...this.issueJson(issue), head: { ref: issue.pull!.head, label: `${this.owner}:${issue.pull!.head}` }, base: { ref: issue.pull!.base } };
+    return {
+      ...this.issueJson(issue),
+      head: { ref: issue.pull!.head, label: `${this.owner}:${issue.pull!.head}` },
+      base: { ref: issue.pull!.base },
+    };
   }
 
   /** Puts an issue straight into the state, as if created earlier through the API. */
@@ -264,7 +285,19 @@ export class GitHubIssuesStandIn {
 
   private createIssue(fields: { title: string; body: string; labels: string[]; pull?: StoredIssue['pull'] }): StoredIssue {
     const now = this.now();
-    const issue: StoredIssue = { number: this.issues.size + 1, title: fields.title, body: fields.body, state: 'open', state_reason: null, labels: [...new Set(fields.labels)], created_at: now, updated_at: now, closed_at: null, comments: [], pull: fields.pull ?? null };
+    const issue: StoredIssue = {
+      number: this.issues.size + 1,
+      title: fields.title,
+      body: fields.body,
+      state: 'open',
+      state_reason: null,
+      labels: [...new Set(fields.labels)],
+      created_at: now,
+      updated_at: now,
+      closed_at: null,
+      comments: [],
+      pull: fields.pull ?? null,
+    };
     this.issues.set(issue.number, issue);
     return issue;
   }
@@ -287,10 +320,16 @@ export class GitHubIssuesStandIn {
     const issueOr404 = (n: string | undefined) => this.issues.get(Number(n));
     const touch = (issue: StoredIssue) => (issue.updated_at = this.now());
 
-    this.route('GET', repo, () => ({ status: 200, body: { name: this.repo, full_name: `${this.owner}/${this.repo}`, default_branch: this.defaultBranch, owner: { login: this.owner } } }));
+    this.route('GET', repo, () => ({
+      status: 200,
+      body: { name: this.repo, full_name: `${this.owner}/${this.repo}`, default_branch: this.defaultBranch, owner: { login: this.owner } },
+    }));
 
     this.route('GET', `${repo}/issues`, ({ query, path }) => {
-      const wanted = (query.get('labels') ?? '').split(',').map((l) => l.trim()).filter(Boolean);
+      const wanted = (query.get('labels') ?? '')
+        .split(',')
+        .map((l) => l.trim())
+        .filter(Boolean);
       const state = query.get('state') ?? 'open';
       const since = query.get('since');
       const list = [...this.issues.values()]
@@ -299,11 +338,15 @@ export class GitHubIssuesStandIn {
         .filter((i) => !since || i.updated_at >= since.replace(/\.\d{3}Z$/, 'Z'))
         .sort((a, b) => b.number - a.number)
         .map((i) => this.issueJson(i));
-      return this.paginate(list, new URL(path + '?' + query.toString(), this.url));
+      return this.paginate(list, new URL(`${path}?${query.toString()}`, this.url));
     });
 
     this.route('POST', `${repo}/issues`, ({ body }) => {
-      if (!body?.title) return { status: 422, body: { message: 'Validation Failed', errors: [{ resource: 'Issue', field: 'title', code: 'missing_field' }] } };
+      if (!body?.title)
+        return {
+          status: 422,
+          body: { message: 'Validation Failed', errors: [{ resource: 'Issue', field: 'title', code: 'missing_field' }] },
+        };
       const issue = this.createIssue({ title: body.title, body: body.body ?? '', labels: body.labels ?? [] });
       return { status: 201, body: this.issueJson(issue) };
     });
@@ -335,8 +378,13 @@ export class GitHubIssuesStandIn {
     this.route('GET', `${repo}/issues/:number/comments`, ({ params, query, path }) => {
       const issue = issueOr404(params.number);
       if (!issue) return notFound();
-      const list = issue.comments.map((c) => ({ id: c.id, body: c.body, created_at: c.created_at, html_url: `https://github.test/${this.owner}/${this.repo}/issues/${issue.number}#issuecomment-${c.id}` }));
-      return this.paginate(list, new URL(path + '?' + query.toString(), this.url));
+      const list = issue.comments.map((c) => ({
+        id: c.id,
+        body: c.body,
+        created_at: c.created_at,
+        html_url: `https://github.test/${this.owner}/${this.repo}/issues/${issue.number}#issuecomment-${c.id}`,
+      }));
+      return this.paginate(list, new URL(`${path}?${query.toString()}`, this.url));
     });
 
     this.route('POST', `${repo}/issues/:number/comments`, ({ params, body }) => {
@@ -345,7 +393,10 @@ export class GitHubIssuesStandIn {
       const comment = { id: this.nextCommentId++, body: body.body, created_at: this.now() };
       issue.comments.push(comment);
       touch(issue);
-      return { status: 201, body: { ...comment, html_url: `https://github.test/${this.owner}/${this.repo}/issues/${issue.number}#issuecomment-${comment.id}` } };
+      return {
+        status: 201,
+        body: { ...comment, html_url: `https://github.test/${this.owner}/${this.repo}/issues/${issue.number}#issuecomment-${comment.id}` },
+      };
     });
 
     const labelsJson = (issue: StoredIssue) => issue.labels.map((name, i) => ({ id: i + 1, name, color: 'ededed', default: false }));
@@ -365,7 +416,7 @@ export class GitHubIssuesStandIn {
     });
     this.route('DELETE', `${repo}/issues/:number/labels/:name`, ({ params }) => {
       const issue = issueOr404(params.number);
-      if (!issue || !issue.labels.includes(params.name!)) return notFound();
+      if (!issue?.labels.includes(params.name!)) return notFound();
       issue.labels = issue.labels.filter((l) => l !== params.name);
       touch(issue);
       return { status: 200, body: labelsJson(issue) };
@@ -378,15 +429,30 @@ export class GitHubIssuesStandIn {
       const file = tree.get(params.path!);
       if (!file) return notFound();
       // GitHub wraps base64 content at 60 characters.
-      const content = Buffer.from(file.content, 'utf8').toString('base64').replace(/(.{60})/g, '$1\n');
-      return { status: 200, body: { type: 'file', encoding: 'base64', name: params.path!.split('/').pop(), path: params.path, sha: file.sha, size: Buffer.byteLength(file.content), content, html_url: `https://github.test/${this.owner}/${this.repo}/blob/${branch}/${params.path}` } };
+      const content = Buffer.from(file.content, 'utf8')
+        .toString('base64')
+        .replace(/(.{60})/g, '$1\n');
+      return {
+        status: 200,
+        body: {
+          type: 'file',
+          encoding: 'base64',
+          name: params.path!.split('/').pop(),
+          path: params.path,
+          sha: file.sha,
+          size: Buffer.byteLength(file.content),
+          content,
+          html_url: `https://github.test/${this.owner}/${this.repo}/blob/${branch}/${params.path}`,
+        },
+      };
     });
 
     this.route('PUT', `${repo}/contents/*path`, ({ params, body }) => {
       const branch = body.branch ?? this.defaultBranch;
       const tree = this.files.get(branch);
       if (!tree) return { status: 404, body: { message: `Branch ${branch} not found` } };
-      if (typeof body.message !== 'string' || typeof body.content !== 'string') return { status: 422, body: { message: 'Invalid request.\n\n"message" and "content" are required.' } };
+      if (typeof body.message !== 'string' || typeof body.content !== 'string')
+        return { status: 422, body: { message: 'Invalid request.\n\n"message" and "content" are required.' } };
       const path = params.path!;
       const existing = tree.get(path);
       if (existing && !body.sha) return { status: 422, body: { message: 'Invalid request.\n\n"sha" wasn\'t supplied.' } };
@@ -399,7 +465,15 @@ export class GitHubIssuesStandIn {
       this.refs.set(branch, commitSha);
       return {
         status: existing ? 200 : 201,
-        body: { content: { name: path.split('/').pop(), path, sha: file.sha, html_url: `https://github.test/${this.owner}/${this.repo}/blob/${branch}/${path}` }, commit: { sha: commitSha, message: body.message } },
+        body: {
+          content: {
+            name: path.split('/').pop(),
+            path,
+            sha: file.sha,
+            html_url: `https://github.test/${this.owner}/${this.repo}/blob/${branch}/${path}`,
+          },
+          commit: { sha: commitSha, message: body.message },
+        },
       };
     });
 
@@ -427,13 +501,24 @@ export class GitHubIssuesStandIn {
         .filter((i) => i.pull && (state === 'all' || i.state === state) && (!head || i.pull.head === head))
         .sort((a, b) => b.number - a.number)
         .map((i) => this.pullJson(i));
-      return this.paginate(list, new URL(path + '?' + query.toString(), this.url));
+      return this.paginate(list, new URL(`${path}?${query.toString()}`, this.url));
     });
 
     this.route('POST', `${repo}/pulls`, ({ body }) => {
-      if (!this.refs.has(body.head) || !this.refs.has(body.base)) return { status: 422, body: { message: 'Validation Failed', errors: [{ resource: 'PullRequest', field: 'head', code: 'invalid' }] } };
+      if (!this.refs.has(body.head) || !this.refs.has(body.base))
+        return {
+          status: 422,
+          body: { message: 'Validation Failed', errors: [{ resource: 'PullRequest', field: 'head', code: 'invalid' }] },
+        };
       const open = [...this.issues.values()].find((i) => i.pull?.head === body.head && i.state === 'open');
-      if (open) return { status: 422, body: { message: 'Validation Failed', errors: [{ resource: 'PullRequest', code: 'custom', message: `A pull request already exists for ${this.owner}:${body.head}.` }] } };
+      if (open)
+        return {
+          status: 422,
+          body: {
+            message: 'Validation Failed',
+            errors: [{ resource: 'PullRequest', code: 'custom', message: `A pull request already exists for ${this.owner}:${body.head}.` }],
+          },
+        };
       const pull = this.createIssue({ title: body.title, body: body.body ?? '', labels: [], pull: { head: body.head, base: body.base } });
       return { status: 201, body: this.pullJson(pull) };
     });

@@ -101,8 +101,14 @@ export class GitHubStandIn {
             body = undefined;
           }
           const recorded: RecordedRequest = {
-            method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams),
-            headers: req.headers, rawBody, body, params: {}, at: performance.now(),
+            method: req.method ?? 'GET',
+            path: url.pathname,
+            query: Object.fromEntries(url.searchParams),
+            headers: req.headers,
+            rawBody,
+            body,
+            params: {},
+            at: performance.now(),
           };
           this.requests.push(recorded);
           const route = this.routes.find((r) => r.method === recorded.method && r.regex.test(recorded.path));

@@ -63,7 +63,13 @@ export async function startPagerDutyStandIn(options: { token?: string } = {}): P
     notAfterDate: new Date(Date.now() + 86_400_000),
     extensions: [
       { name: 'basicConstraints', cA: false },
-      { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, { type: 2, value: 'localhost' }] },
+      {
+        name: 'subjectAltName',
+        altNames: [
+          { type: 7, ip: '127.0.0.1' },
+          { type: 2, value: 'localhost' },
+        ],
+      },
     ],
   });
   const token = options.token ?? 'standin-rest-token';
@@ -126,9 +132,21 @@ export async function startPagerDutyStandIn(options: { token?: string } = {}): P
     const self = `${server.address() ? `https://127.0.0.1:${(server.address() as AddressInfo).port}` : ''}`;
     send(res, record, 200, {
       oncalls: matching.map((o) => ({
-        escalation_policy: { id: o.escalationPolicyId, type: 'escalation_policy_reference', summary: 'Escalation Policy', self: `${self}/escalation_policies/${o.escalationPolicyId}` },
+        escalation_policy: {
+          id: o.escalationPolicyId,
+          type: 'escalation_policy_reference',
+          summary: 'Escalation Policy',
+          self: `${self}/escalation_policies/${o.escalationPolicyId}`,
+        },
         user: withUsers
-          ? { id: o.user.id, type: 'user', summary: o.user.name, name: o.user.name, email: o.user.email, self: `${self}/users/${o.user.id}` }
+          ? {
+              id: o.user.id,
+              type: 'user',
+              summary: o.user.name,
+              name: o.user.name,
+              email: o.user.email,
+              self: `${self}/users/${o.user.id}`,
+            }
           : { id: o.user.id, type: 'user_reference', summary: o.user.name, self: `${self}/users/${o.user.id}` },
         schedule: null,
         escalation_level: o.level,
@@ -154,7 +172,14 @@ export async function startPagerDutyStandIn(options: { token?: string } = {}): P
       } catch {
         /* recorded as text; enqueue answers 400 */
       }
-      const record: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body, status: 0 };
+      const record: RecordedRequest = {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        query: url.searchParams,
+        headers: req.headers,
+        body,
+        status: 0,
+      };
       requests.push(record);
       if (downMode === 'hang') return;
       if (faults.left > 0) {

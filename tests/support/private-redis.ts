@@ -20,12 +20,17 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'ib-redis-'));
   const launch = async () => {
-    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
+      stdio: 'ignore',
+    });
     const deadline = Date.now() + 20_000;
     for (;;) {
       const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
       probe.on('error', () => undefined);
-      const up = await probe.connect().then(() => probe.ping(), () => null);
+      const up = await probe.connect().then(
+        () => probe.ping(),
+        () => null,
+      );
       probe.disconnect();
       if (up === 'PONG') return child;
       if (child.exitCode !== null || Date.now() > deadline) throw new Error(`redis-server on ${port} did not start`);

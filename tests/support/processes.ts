@@ -14,7 +14,10 @@ export interface Child {
 
 /** Starts `node --import tsx <script>` and waits for its "READY <port>" line. */
 export async function startChild(script: string, env: Record<string, string>, timeoutMs = 20_000): Promise<Child> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   let all = '';
   child.stderr!.on('data', (d) => (stderr += String(d)));
@@ -44,7 +47,16 @@ export async function startChild(script: string, env: Record<string, string>, ti
     async stop() {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');
-      await new Promise((r) => { const t = setTimeout(() => { child.kill('SIGKILL'); r(undefined); }, 5000); child.once('exit', () => { clearTimeout(t); r(undefined); }); });
+      await new Promise((r) => {
+        const t = setTimeout(() => {
+          child.kill('SIGKILL');
+          r(undefined);
+        }, 5000);
+        child.once('exit', () => {
+          clearTimeout(t);
+          r(undefined);
+        });
+      });
     },
     kill9() {
       child.kill('SIGKILL');

@@ -105,13 +105,19 @@ export class TestExporter {
     this.advance();
     const lines = ['# TYPE http_requests_total counter'];
     for (const [service, c] of this.services) {
-      lines.push(`http_requests_total{service="${service}",code="200"} ${c.ok}`, `http_requests_total{service="${service}",code="500"} ${c.errors}`);
+      lines.push(
+        `http_requests_total{service="${service}",code="200"} ${c.ok}`,
+        `http_requests_total{service="${service}",code="500"} ${c.errors}`,
+      );
     }
     lines.push('# TYPE http_request_duration_seconds histogram');
     for (const [service, c] of this.services) {
       BUCKETS.forEach((le, i) => lines.push(`http_request_duration_seconds_bucket{service="${service}",le="${le}"} ${c.buckets[i]}`));
       lines.push(`http_request_duration_seconds_bucket{service="${service}",le="+Inf"} ${c.count}`);
-      lines.push(`http_request_duration_seconds_sum{service="${service}"} ${c.sum}`, `http_request_duration_seconds_count{service="${service}"} ${c.count}`);
+      lines.push(
+        `http_request_duration_seconds_sum{service="${service}"} ${c.sum}`,
+        `http_request_duration_seconds_count{service="${service}"} ${c.count}`,
+      );
     }
     for (const [series, value] of this.gauges) lines.push(`${series} ${value}`);
     return `${lines.join('\n')}\n`;
@@ -124,7 +130,8 @@ export class TestExporter {
 
 /** Test queries: the default shapes with 5 s rate windows, so a change shows within seconds. */
 export const TEST_QUERIES = {
-  error_rate: '100 * (sum(rate(http_requests_total{service="{service}",code=~"5.."}[5s])) or vector(0)) / sum(rate(http_requests_total{service="{service}"}[5s]))',
+  error_rate:
+    '100 * (sum(rate(http_requests_total{service="{service}",code=~"5.."}[5s])) or vector(0)) / sum(rate(http_requests_total{service="{service}"}[5s]))',
   p95_ms: '1000 * histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{service="{service}"}[5s])))',
 };
 
@@ -156,7 +163,9 @@ export class PrometheusHarness {
       '  scrape_interval: 1s',
       '  evaluation_interval: 1s',
       ...(this.options.rules ? ['rule_files:', `  - ${join(this.dir, 'rules.yml')}`] : []),
-      ...(this.options.alertmanager ? ['alerting:', '  alertmanagers:', '    - static_configs:', `        - targets: ['${this.options.alertmanager}']`] : []),
+      ...(this.options.alertmanager
+        ? ['alerting:', '  alertmanagers:', '    - static_configs:', `        - targets: ['${this.options.alertmanager}']`]
+        : []),
       'scrape_configs:',
       '  - job_name: test',
       '    static_configs:',
@@ -179,13 +188,23 @@ export class PrometheusHarness {
     this.url = `http://127.0.0.1:${port}`;
     const child = spawn(
       PROMETHEUS_BINARY,
-      [`--config.file=${join(this.dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(this.dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
+      [
+        `--config.file=${join(this.dir, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${join(this.dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        '--log.level=warn',
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     this.child = child;
     child.stdout!.on('data', (d) => this.output.push(String(d)));
     child.stderr!.on('data', (d) => this.output.push(String(d)));
-    await poll(async () => (await fetch(`${this.url}/-/ready`).catch(() => null))?.ok, () => `Prometheus ready on ${this.url} (${this.output.join('').slice(-800)})`, 30_000, () => child.exitCode !== null);
+    await poll(
+      async () => (await fetch(`${this.url}/-/ready`).catch(() => null))?.ok,
+      () => `Prometheus ready on ${this.url} (${this.output.join('').slice(-800)})`,
+      30_000,
+      () => child.exitCode !== null,
+    );
   }
 
   /** Instant query value (first series), or null for an empty result. */
@@ -199,10 +218,14 @@ export class PrometheusHarness {
   /** Waits until the query's value satisfies `ok` (scrapes and rate windows take a few seconds). */
   async waitFor(query: string, ok: (value: number) => boolean, what: string, timeoutMs = 30_000): Promise<number> {
     let last: number | null = null;
-    await poll(async () => {
-      last = await this.value(query).catch(() => null);
-      return last !== null && ok(last);
-    }, () => `${what} (last value of ${query}: ${last})`, timeoutMs);
+    await poll(
+      async () => {
+        last = await this.value(query).catch(() => null);
+        return last !== null && ok(last);
+      },
+      () => `${what} (last value of ${query}: ${last})`,
+      timeoutMs,
+    );
     return last!;
   }
 
@@ -228,7 +251,12 @@ export class PrometheusHarness {
   }
 }
 
-async function poll(check: () => Promise<unknown>, what: () => string, timeoutMs: number, gaveUp: () => boolean = () => false): Promise<void> {
+async function poll(
+  check: () => Promise<unknown>,
+  what: () => string,
+  timeoutMs: number,
+  gaveUp: () => boolean = () => false,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return;

@@ -23,7 +23,7 @@ export class PrometheusProxy {
   async start(): Promise<this> {
     this.server = createServer(async (req, res) => {
       const body = await readAll(req);
-      const params = new URLSearchParams(req.method === 'POST' ? body : (req.url ?? '').split('?')[1] ?? '');
+      const params = new URLSearchParams(req.method === 'POST' ? body : ((req.url ?? '').split('?')[1] ?? ''));
       this.requests.push({ path: (req.url ?? '').split('?')[0]!, query: params.get('query'), authorization: req.headers.authorization });
       if (this.hang) return; // never answers
       if (this.requiredToken !== null && req.headers.authorization !== `Bearer ${this.requiredToken}`) {
@@ -31,8 +31,14 @@ export class PrometheusProxy {
         return;
       }
       try {
-        const upstream = await fetch(`${this.target()}${req.url}`, { method: req.method, headers: { 'content-type': req.headers['content-type'] ?? 'application/x-www-form-urlencoded' }, ...(req.method === 'POST' ? { body } : {}) });
-        res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' }).end(await upstream.text());
+        const upstream = await fetch(`${this.target()}${req.url}`, {
+          method: req.method,
+          headers: { 'content-type': req.headers['content-type'] ?? 'application/x-www-form-urlencoded' },
+          ...(req.method === 'POST' ? { body } : {}),
+        });
+        res
+          .writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' })
+          .end(await upstream.text());
       } catch {
         res.writeHead(502).end('bad gateway');
       }

@@ -21,7 +21,12 @@ export interface RedisProcess {
 }
 
 /** Polls `check` until it returns a truthy value; fails naming `what` after timeoutMs. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | null | false>, timeoutMs = 60_000, everyMs = 100): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | null | false>,
+  timeoutMs = 60_000,
+  everyMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
@@ -31,7 +36,8 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
     } catch (error) {
       lastError = error;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${(lastError as Error).message}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${(lastError as Error).message}` : ''}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
@@ -60,14 +66,21 @@ function sentinelCommand(): { bin: string; args: string[] } {
 }
 
 /** Starts redis-server (or a sentinel) with `config` lines; retries on other ports if the port was taken meanwhile. */
-export async function startRedisProcess(kind: 'server' | 'sentinel', config: (port: number) => string[], opts: { bus?: boolean } = {}): Promise<RedisProcess> {
+export async function startRedisProcess(
+  kind: 'server' | 'sentinel',
+  config: (port: number) => string[],
+  opts: { bus?: boolean } = {},
+): Promise<RedisProcess> {
   let lastError: Error | undefined;
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = await freeRedisPort(opts.bus);
     const dir = mkdtempSync(join(tmpdir(), `ib-redis-${kind}-`));
     const confFile = join(dir, kind === 'sentinel' ? 'sentinel.conf' : 'redis.conf');
     const logFile = join(dir, 'redis.log');
-    writeFileSync(confFile, [`port ${port}`, 'bind 127.0.0.1', 'protected-mode no', `dir ${dir}`, `logfile ${logFile}`, 'daemonize no', ...config(port)].join('\n') + '\n');
+    writeFileSync(
+      confFile,
+      `${[`port ${port}`, 'bind 127.0.0.1', 'protected-mode no', `dir ${dir}`, `logfile ${logFile}`, 'daemonize no', ...config(port)].join('\n')}\n`,
+    );
     const { bin, args } = kind === 'sentinel' ? sentinelCommand() : { bin: 'redis-server', args: [] };
     const child: ChildProcess = spawn(bin, [confFile, ...args], { stdio: 'ignore' });
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -89,10 +102,14 @@ export async function startRedisProcess(kind: 'server' | 'sentinel', config: (po
       },
     };
     try {
-      await waitFor(`${kind} on ${port} to answer`, async () => {
-        if (child.exitCode !== null) throw new Error(`exited: ${log()}`);
-        return ping(port);
-      }, 15_000);
+      await waitFor(
+        `${kind} on ${port} to answer`,
+        async () => {
+          if (child.exitCode !== null) throw new Error(`exited: ${log()}`);
+          return ping(port);
+        },
+        15_000,
+      );
       return proc;
     } catch (error) {
       lastError = error as Error;
@@ -103,7 +120,14 @@ export async function startRedisProcess(kind: 'server' | 'sentinel', config: (po
 }
 
 async function ping(port: number): Promise<boolean> {
-  const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  const client = new Redis({
+    port,
+    host: '127.0.0.1',
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    enableOfflineQueue: false,
+  });
   client.on('error', () => undefined); // refused while starting: that is what we poll for
   try {
     await client.connect();
@@ -117,7 +141,15 @@ async function ping(port: number): Promise<boolean> {
 
 /** One command on one node, on a fresh short-lived connection. */
 export async function askNode(port: number, ...args: (string | number)[]): Promise<unknown> {
-  const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false, connectTimeout: 2_000 });
+  const client = new Redis({
+    port,
+    host: '127.0.0.1',
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    enableOfflineQueue: false,
+    connectTimeout: 2_000,
+  });
   client.on('error', () => undefined); // the caller gets the failure from the command
   try {
     await client.connect();
@@ -142,17 +174,35 @@ export async function startCluster(size = 3): Promise<TestCluster> {
   };
   try {
     for (let i = 0; i < size; i++) {
-      nodes.push(await startRedisProcess('server', () => ['cluster-enabled yes', 'cluster-config-file nodes.conf', 'cluster-node-timeout 5000', 'save ""', 'appendonly no'], { bus: true }));
+      nodes.push(
+        await startRedisProcess(
+          'server',
+          () => ['cluster-enabled yes', 'cluster-config-file nodes.conf', 'cluster-node-timeout 5000', 'save ""', 'appendonly no'],
+          { bus: true },
+        ),
+      );
     }
     const addresses = nodes.map((n) => `127.0.0.1:${n.port}`);
-    const created = spawnSync('redis-cli', ['--cluster', 'create', ...addresses, '--cluster-replicas', '0', '--cluster-yes'], { encoding: 'utf8', timeout: 60_000 });
+    const created = spawnSync('redis-cli', ['--cluster', 'create', ...addresses, '--cluster-replicas', '0', '--cluster-yes'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     if (created.status !== 0) throw new Error(`redis-cli --cluster create failed: ${created.stdout}\n${created.stderr}`);
     // Formation is gossip: wait until every node knows every slot, not just the one we asked.
     for (const node of nodes) {
-      await waitFor(`cluster_state:ok on ${node.port}`, async () => {
-        const info = String(await askNode(node.port, 'CLUSTER', 'INFO'));
-        return info.includes('cluster_state:ok') && info.includes(`cluster_known_nodes:${size}`) && info.includes('cluster_slots_assigned:16384');
-      }, 60_000, 200);
+      await waitFor(
+        `cluster_state:ok on ${node.port}`,
+        async () => {
+          const info = String(await askNode(node.port, 'CLUSTER', 'INFO'));
+          return (
+            info.includes('cluster_state:ok') &&
+            info.includes(`cluster_known_nodes:${size}`) &&
+            info.includes('cluster_slots_assigned:16384')
+          );
+        },
+        60_000,
+        200,
+      );
     }
     return { nodes, nodesEnv: addresses.join(','), stop };
   } catch (error) {
@@ -188,7 +238,11 @@ export async function startSentinel(master = 'ibmaster', opts: { downAfterMs?: n
     all.push(primary);
     const replica = await startRedisProcess('server', () => [...base, `replicaof 127.0.0.1 ${primary.port}`]);
     all.push(replica);
-    await waitFor('the replica to sync', async () => String(await askNode(replica.port, 'INFO', 'replication')).includes('master_link_status:up'), 30_000);
+    await waitFor(
+      'the replica to sync',
+      async () => String(await askNode(replica.port, 'INFO', 'replication')).includes('master_link_status:up'),
+      30_000,
+    );
     const sentinels: RedisProcess[] = [];
     for (let i = 0; i < 3; i++) {
       const s = await startRedisProcess('sentinel', () => [
@@ -215,13 +269,26 @@ export async function startSentinel(master = 'ibmaster', opts: { downAfterMs?: n
     };
     // Ready when every sentinel sees the replica and the other two sentinels (so a failover can be voted).
     for (const s of sentinels) {
-      await waitFor(`sentinel ${s.port} to know the replica and its peers`, async () => {
-        const info = (await askNode(s.port, 'SENTINEL', 'MASTER', master)) as string[];
-        const field = (name: string) => Number(info[info.indexOf(name) + 1]);
-        return field('num-slaves') >= 1 && field('num-other-sentinels') >= 2;
-      }, 60_000, 200);
+      await waitFor(
+        `sentinel ${s.port} to know the replica and its peers`,
+        async () => {
+          const info = (await askNode(s.port, 'SENTINEL', 'MASTER', master)) as string[];
+          const field = (name: string) => Number(info[info.indexOf(name) + 1]);
+          return field('num-slaves') >= 1 && field('num-other-sentinels') >= 2;
+        },
+        60_000,
+        200,
+      );
     }
-    return { master, primary, replica, sentinels, sentinelsEnv: sentinels.map((s) => `127.0.0.1:${s.port}`).join(','), reportedPrimary, stop };
+    return {
+      master,
+      primary,
+      replica,
+      sentinels,
+      sentinelsEnv: sentinels.map((s) => `127.0.0.1:${s.port}`).join(','),
+      reportedPrimary,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

@@ -15,8 +15,10 @@ export const REPORT_FIELDS = {
 
 export function reportValues(fields: Partial<Record<keyof typeof REPORT_FIELDS, string>> = {}) {
   const all = { ...REPORT_FIELDS, ...fields };
-  return Object.fromEntries(Object.entries(all).map(([key, value]) => {
-    const input = INPUTS[key as keyof typeof REPORT_FIELDS];
-    return [input.block, { [input.action]: { type: 'plain_text_input', value } }];
-  }));
+  return Object.fromEntries(
+    Object.entries(all).map(([key, value]) => {
+      const input = INPUTS[key as keyof typeof REPORT_FIELDS];
+      return [input.block, { [input.action]: { type: 'plain_text_input', value } }];
+    }),
+  );
 }

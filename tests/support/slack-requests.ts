@@ -78,7 +78,15 @@ export function interactionBody(payload: Record<string, unknown>): string {
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
 
-export function blockActionPayload(opts: { actionId: string; value: string; user?: string; responseUrl: string; channel?: string; messageTs?: string; metadata?: Record<string, unknown> }) {
+export function blockActionPayload(opts: {
+  actionId: string;
+  value: string;
+  user?: string;
+  responseUrl: string;
+  channel?: string;
+  messageTs?: string;
+  metadata?: Record<string, unknown>;
+}) {
   return {
     type: 'block_actions',
     team: { id: 'T0TEAM', domain: 'example' },
@@ -90,12 +98,27 @@ export function blockActionPayload(opts: { actionId: string; value: string; user
     channel: { id: opts.channel ?? 'C0INCIDENT', name: 'incident-response' },
     message: { type: 'message', ts: opts.messageTs ?? '1.0', text: 'announcement', ...(opts.metadata ? { metadata: opts.metadata } : {}) },
     response_url: opts.responseUrl,
-    actions: [{ type: 'button', action_id: opts.actionId, block_id: 'incident_actions', value: opts.value, text: { type: 'plain_text', text: 'x' }, action_ts: String(Date.now() / 1000) }],
+    actions: [
+      {
+        type: 'button',
+        action_id: opts.actionId,
+        block_id: 'incident_actions',
+        value: opts.value,
+        text: { type: 'plain_text', text: 'x' },
+        action_ts: String(Date.now() / 1000),
+      },
+    ],
   };
 }
 
 /** A view_submission for a modal the bot opened; `values` is view.state.values. */
-export function viewSubmissionPayload(opts: { callbackId: string; values: Record<string, Record<string, unknown>>; viewId?: string; user?: string; privateMetadata?: string }) {
+export function viewSubmissionPayload(opts: {
+  callbackId: string;
+  values: Record<string, Record<string, unknown>>;
+  viewId?: string;
+  user?: string;
+  privateMetadata?: string;
+}) {
   return {
     type: 'view_submission',
     team: { id: 'T0TEAM', domain: 'example' },

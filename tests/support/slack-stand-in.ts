@@ -33,9 +33,12 @@ export function blockKitProblems(blocks: unknown, max = LIMITS.blocks): string[]
   if (blocks.length > max) problems.push(`more than ${max} blocks`);
   const visit = (node: any, path: string) => {
     if (!node || typeof node !== 'object') return;
-    if (node.type === 'section' && node.text?.text?.length > LIMITS.sectionText) problems.push(`${path}.text longer than ${LIMITS.sectionText}`);
-    if (node.type === 'header' && node.text?.text?.length > LIMITS.headerText) problems.push(`${path}.text longer than ${LIMITS.headerText}`);
-    if (node.type === 'button' && node.text?.text?.length > LIMITS.buttonText) problems.push(`${path}.text longer than ${LIMITS.buttonText}`);
+    if (node.type === 'section' && node.text?.text?.length > LIMITS.sectionText)
+      problems.push(`${path}.text longer than ${LIMITS.sectionText}`);
+    if (node.type === 'header' && node.text?.text?.length > LIMITS.headerText)
+      problems.push(`${path}.text longer than ${LIMITS.headerText}`);
+    if (node.type === 'button' && node.text?.text?.length > LIMITS.buttonText)
+      problems.push(`${path}.text longer than ${LIMITS.buttonText}`);
     for (const [key, value] of Object.entries(node)) if (value && typeof value === 'object') visit(value, `${path}.${key}`);
   };
   blocks.forEach((b, i) => visit(b, `blocks[${i}]`));
@@ -126,7 +129,8 @@ export class SlackStandIn {
 
   /** The latest message showing a button with this action_id and value: where a person would click it. */
   messageWithButton(actionId: string, value: string): StoredMessage | undefined {
-    const has = (node: any): boolean => !!node && typeof node === 'object' && ((node.action_id === actionId && node.value === value) || Object.values(node).some(has));
+    const has = (node: any): boolean =>
+      !!node && typeof node === 'object' && ((node.action_id === actionId && node.value === value) || Object.values(node).some(has));
     return [...this.messages].reverse().find((m) => has(m.blocks));
   }
 
@@ -166,7 +170,10 @@ export class SlackStandIn {
       fault.remaining -= 1;
       if (fault.landed) this.answer(method, args);
       if (fault.status) {
-        res.writeHead(fault.status, { 'content-type': 'application/json', ...(fault.retryAfter ? { 'retry-after': String(fault.retryAfter) } : {}) });
+        res.writeHead(fault.status, {
+          'content-type': 'application/json',
+          ...(fault.retryAfter ? { 'retry-after': String(fault.retryAfter) } : {}),
+        });
         return void res.end(JSON.stringify({ ok: false, error: fault.error }));
       }
       return this.json(res, { ok: false, error: fault.error });
@@ -199,14 +206,27 @@ export class SlackStandIn {
   private answer(method: string, args: Record<string, any>): Record<string, unknown> {
     switch (method) {
       case 'auth.test':
-        return { ok: true, url: 'https://example.slack.com/', team: 'Example', user: 'incident-bot', team_id: 'T0TEAM', user_id: 'U0BOT', bot_id: 'B0BOT' };
+        return {
+          ok: true,
+          url: 'https://example.slack.com/',
+          team: 'Example',
+          user: 'incident-bot',
+          team_id: 'T0TEAM',
+          user_id: 'U0BOT',
+          bot_id: 'B0BOT',
+        };
       case 'bots.info':
-        return args.bot === 'B0BOT' ? { ok: true, bot: { id: 'B0BOT', app_id: 'A0APP', name: 'incident-bot', deleted: false } } : { ok: false, error: 'bot_not_found' };
+        return args.bot === 'B0BOT'
+          ? { ok: true, bot: { id: 'B0BOT', app_id: 'A0APP', name: 'incident-bot', deleted: false } }
+          : { ok: false, error: 'bot_not_found' };
       case 'users.info': {
         const user = String(args.user);
         const known = this.users.get(user);
         // A display name set by a test, or fields over an active full member with no name (so names fall back to the id).
-        const shown = typeof known === 'string' ? { name: known.toLowerCase().replace(/\s+/g, '.'), real_name: known, profile: { display_name: known, real_name: known } } : (known ?? {});
+        const shown =
+          typeof known === 'string'
+            ? { name: known.toLowerCase().replace(/\s+/g, '.'), real_name: known, profile: { display_name: known, real_name: known } }
+            : (known ?? {});
         return { ok: true, user: { id: user, deleted: false, is_restricted: false, is_ultra_restricted: false, is_bot: false, ...shown } };
       }
       case 'chat.postMessage': {
@@ -215,7 +235,15 @@ export class SlackStandIn {
         const ts = `${++this.tsCounter}.000100`;
         const channel = this.channelId(String(args.channel));
         const metadata = typeof args.metadata === 'string' ? JSON.parse(args.metadata) : args.metadata;
-        this.messages.push({ channel, ts, postedAt: Date.now(), text: String(args.text ?? ''), ...(args.thread_ts ? { thread_ts: String(args.thread_ts) } : {}), ...(metadata ? { metadata } : {}), ...(Array.isArray(args.blocks) ? { blocks: args.blocks } : {}) });
+        this.messages.push({
+          channel,
+          ts,
+          postedAt: Date.now(),
+          text: String(args.text ?? ''),
+          ...(args.thread_ts ? { thread_ts: String(args.thread_ts) } : {}),
+          ...(metadata ? { metadata } : {}),
+          ...(Array.isArray(args.blocks) ? { blocks: args.blocks } : {}),
+        });
         return { ok: true, channel, ts, message: { text: args.text, ts } };
       }
       case 'chat.update': {
@@ -251,24 +279,39 @@ export class SlackStandIn {
         const inThread = method === 'conversations.replies';
         const withMetadata = args.include_all_metadata === true || args.include_all_metadata === 'true';
         const all = this.messages
-          .filter((m) => m.channel === channel && m.postedAt >= oldest * 1000 && (inThread ? m.thread_ts === args.ts || m.ts === args.ts : !m.thread_ts))
+          .filter(
+            (m) =>
+              m.channel === channel &&
+              m.postedAt >= oldest * 1000 &&
+              (inThread ? m.thread_ts === args.ts || m.ts === args.ts : !m.thread_ts),
+          )
           .reverse();
         const start = Number(args.cursor ?? 0);
         const limit = Number(args.limit ?? 100);
-        const page = all.slice(start, start + limit).map(({ channel: _c, postedAt: _p, metadata, ...m }) => ({ type: 'message', ...m, ...(withMetadata && metadata ? { metadata } : {}) }));
+        const page = all.slice(start, start + limit).map(({ channel: _c, postedAt: _p, metadata, ...m }) => ({
+          type: 'message',
+          ...m,
+          ...(withMetadata && metadata ? { metadata } : {}),
+        }));
         const next = start + limit < all.length ? String(start + limit) : '';
         return { ok: true, messages: page, has_more: next !== '', response_metadata: { next_cursor: next } };
       }
       case 'conversations.list':
         // Public channels only, as with the channels:read scope; one page.
-        return { ok: true, channels: [...this.channels.values()].map((c) => ({ ...c, is_channel: true, is_archived: false })), response_metadata: { next_cursor: '' } };
+        return {
+          ok: true,
+          channels: [...this.channels.values()].map((c) => ({ ...c, is_channel: true, is_archived: false })),
+          response_metadata: { next_cursor: '' },
+        };
       case 'usergroups.users.list': {
         const users = this.userGroups.get(String(args.usergroup));
         return users ? { ok: true, users } : { ok: false, error: 'no_such_subteam' };
       }
       case 'conversations.invite': {
         // Like Slack: up to 1000 comma-separated user ids; someone already in it is an error.
-        const users = String(args.users ?? '').split(',').filter(Boolean);
+        const users = String(args.users ?? '')
+          .split(',')
+          .filter(Boolean);
         if (!users.length || users.length > 1000) return { ok: false, error: 'no_user' };
         const members = this.members.get(String(args.channel)) ?? new Set<string>();
         if (users.every((u) => members.has(u))) return { ok: false, error: 'already_in_channel' };
@@ -284,9 +327,16 @@ export class SlackStandIn {
       }
       case 'bookmarks.add': {
         if (!this.hasChannelId(String(args.channel_id))) return { ok: false, error: 'channel_not_found' };
-        if (args.type !== 'link' || !/^https?:\/\//.test(String(args.link ?? '')) || !args.title) return { ok: false, error: 'invalid_arguments' };
+        if (args.type !== 'link' || !/^https?:\/\//.test(String(args.link ?? '')) || !args.title)
+          return { ok: false, error: 'invalid_arguments' };
         const list = this.bookmarks.get(String(args.channel_id)) ?? [];
-        const bookmark = { id: `Bk${++this.tsCounter}`, channel_id: args.channel_id, title: String(args.title), link: String(args.link), type: 'link' };
+        const bookmark = {
+          id: `Bk${++this.tsCounter}`,
+          channel_id: args.channel_id,
+          title: String(args.title),
+          link: String(args.link),
+          type: 'link',
+        };
         list.push(bookmark);
         this.bookmarks.set(String(args.channel_id), list);
         return { ok: true, bookmark };

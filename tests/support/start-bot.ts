@@ -6,7 +6,15 @@ import { loadConfig } from '../../src/config/load-config';
 import type { Clock } from '../../src/domain/clock';
 import { createLogger } from '../../src/logger';
 import { SlackStandIn } from './slack-stand-in';
-import { TEST_SIGNING_SECRET, blockActionPayload, commandBody, interactionBody, postToSlackEndpoint, viewSubmissionPayload, type SlackResponse } from './slack-requests';
+import {
+  TEST_SIGNING_SECRET,
+  blockActionPayload,
+  commandBody,
+  interactionBody,
+  postToSlackEndpoint,
+  viewSubmissionPayload,
+  type SlackResponse,
+} from './slack-requests';
 import { TEST_REDIS_URL, createTestRedis, deleteKeys } from './test-redis';
 
 export const TEST_API_TOKEN = 'test-api-token-abcdef';
@@ -26,10 +34,22 @@ export interface RunningBot {
   baseUrl: string;
   prefix: string;
   logs: string[];
-  command(text: string, opts?: { user?: string; channel?: string; triggerId?: string; retryNum?: number }): Promise<SlackResponse & { responseId: string }>;
+  command(
+    text: string,
+    opts?: { user?: string; channel?: string; triggerId?: string; retryNum?: number },
+  ): Promise<SlackResponse & { responseId: string }>;
   /** Clicks the button on the message that shows it (as Slack sends it), or on an arbitrary message when none does. */
-  click(actionId: string, value: string, user?: string, on?: { channel: string; ts: string }): Promise<SlackResponse & { responseId: string }>;
-  submitView(callbackId: string, values: Record<string, Record<string, unknown>>, opts?: { viewId?: string; user?: string; privateMetadata?: string; retryNum?: number }): Promise<SlackResponse>;
+  click(
+    actionId: string,
+    value: string,
+    user?: string,
+    on?: { channel: string; ts: string },
+  ): Promise<SlackResponse & { responseId: string }>;
+  submitView(
+    callbackId: string,
+    values: Record<string, Record<string, unknown>>,
+    opts?: { viewId?: string; user?: string; privateMetadata?: string; retryNum?: number },
+  ): Promise<SlackResponse>;
   /**
    * What the person was answered for one request, as Slack shows it: a message in the
    * acknowledgement body (marked `viaAck: true`) first, then posts to its response_url.
@@ -70,8 +90,17 @@ export async function startBot(options: StartBotOptions = {}): Promise<RunningBo
   });
   if (!loaded.ok) throw new Error(`test config invalid: ${loaded.errors.join('; ')}`);
   const logs: string[] = [];
-  const sink = new Writable({ write(chunk, _enc, done) { logs.push(String(chunk)); done(); } });
-  const bot = await buildApp({ config: loaded.config, ...(options.clock ? { clock: options.clock } : {}), logger: createLogger('info', sink, configuredSecrets(loaded.config)) });
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  });
+  const bot = await buildApp({
+    config: loaded.config,
+    ...(options.clock ? { clock: options.clock } : {}),
+    logger: createLogger('info', sink, configuredSecrets(loaded.config)),
+  });
   const port = await bot.start(0);
   const baseUrl = `http://127.0.0.1:${port}`;
 
@@ -84,7 +113,13 @@ export async function startBot(options: StartBotOptions = {}): Promise<RunningBo
     logs,
     async command(text, opts = {}) {
       const responseId = randomUUID();
-      const body = commandBody({ text, user_id: opts.user, channel_id: opts.channel, trigger_id: opts.triggerId, response_url: slack.responseUrl(responseId) });
+      const body = commandBody({
+        text,
+        user_id: opts.user,
+        channel_id: opts.channel,
+        trigger_id: opts.triggerId,
+        response_url: slack.responseUrl(responseId),
+      });
       const response = await postToSlackEndpoint(baseUrl, body, { retryNum: opts.retryNum });
       // Slack shows a message in the ack body to the person, as it shows a response_url post.
       if (response.json && (response.json.text || response.json.blocks)) ackAnswers.set(responseId, response.json);
@@ -93,18 +128,35 @@ export async function startBot(options: StartBotOptions = {}): Promise<RunningBo
     async click(actionId, value, user, on) {
       const responseId = randomUUID();
       // A button since redrawn away (expired, stopped) is clicked on the message that carried it.
-      const message = on ?? slack.messageWithButton(actionId, value) ?? slack.messages.findLast((m) => m.metadata?.event_payload?.request_id === value);
-      const body = interactionBody(blockActionPayload({ actionId, value, user, responseUrl: slack.responseUrl(responseId), ...(message ? { channel: message.channel, messageTs: message.ts } : {}) }));
+      const message =
+        on ?? slack.messageWithButton(actionId, value) ?? slack.messages.findLast((m) => m.metadata?.event_payload?.request_id === value);
+      const body = interactionBody(
+        blockActionPayload({
+          actionId,
+          value,
+          user,
+          responseUrl: slack.responseUrl(responseId),
+          ...(message ? { channel: message.channel, messageTs: message.ts } : {}),
+        }),
+      );
       const response = await postToSlackEndpoint(baseUrl, body);
       return { ...response, responseId };
     },
     async submitView(callbackId, values, opts = {}) {
-      const body = interactionBody(viewSubmissionPayload({ callbackId, values, viewId: opts.viewId, user: opts.user, privateMetadata: opts.privateMetadata }));
+      const body = interactionBody(
+        viewSubmissionPayload({ callbackId, values, viewId: opts.viewId, user: opts.user, privateMetadata: opts.privateMetadata }),
+      );
       return postToSlackEndpoint(baseUrl, body, { retryNum: opts.retryNum });
     },
     replies(responseId) {
       const acked = ackAnswers.get(responseId);
-      return [...(acked ? [{ ...acked, responseId, viaAck: true }] : []), ...slack.callsTo('response_url').filter((c) => c.args.responseId === responseId).map((c) => c.args)];
+      return [
+        ...(acked ? [{ ...acked, responseId, viaAck: true }] : []),
+        ...slack
+          .callsTo('response_url')
+          .filter((c) => c.args.responseId === responseId)
+          .map((c) => c.args),
+      ];
     },
     async api(path, token = TEST_API_TOKEN) {
       const response = await fetch(`${baseUrl}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });

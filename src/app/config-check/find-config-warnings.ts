@@ -19,17 +19,34 @@ export function findConfigWarnings(config: Config, files: FileProbe): ConfigWarn
   const warnings: ConfigWarning[] = [];
   config.services.forEach((service, i) => {
     const at = `services[${i}] (${service.name})`;
-    if (service.owners.length === 0 && !service.user_group) warnings.push({ code: 'no_owners', where: at, message: 'no owners: nobody is mentioned for this service when a rollback needs a person (set owners or user_group)' });
+    if (service.owners.length === 0 && !service.user_group)
+      warnings.push({
+        code: 'no_owners',
+        where: at,
+        message: 'no owners: nobody is mentioned for this service when a rollback needs a person (set owners or user_group)',
+      });
     const rollback = service.rollback;
     if (!rollback) return;
     const { users, groups } = rollback.approvers;
     if (users.length === 0 && groups.length === 0) {
-      warnings.push({ code: 'no_approvers', where: `${at}.rollback.approvers`, message: 'nobody may approve this rollback: list Slack user ids or user group ids' });
+      warnings.push({
+        code: 'no_approvers',
+        where: `${at}.rollback.approvers`,
+        message: 'nobody may approve this rollback: list Slack user ids or user group ids',
+      });
     } else if (rollback.twoApproversForP0 && groups.length === 0 && new Set(users).size < 2) {
-      warnings.push({ code: 'approvers_short', where: `${at}.rollback.approvers`, message: `two_approvers_for_p0 needs two distinct approvers, but only ${new Set(users).size} is listed: a P0 rollback can never be approved` });
+      warnings.push({
+        code: 'approvers_short',
+        where: `${at}.rollback.approvers`,
+        message: `two_approvers_for_p0 needs two distinct approvers, but only ${new Set(users).size} is listed: a P0 rollback can never be approved`,
+      });
     }
     if (rollback.plan.verification.length === 0) {
-      warnings.push({ code: 'no_verification', where: `${at}.rollback.verification`, message: 'no verification checks: recovery is never validated, so every resolve after this rollback needs --override (gate 3)' });
+      warnings.push({
+        code: 'no_verification',
+        where: `${at}.rollback.verification`,
+        message: 'no verification checks: recovery is never validated, so every resolve after this rollback needs --override (gate 3)',
+      });
     }
     rollback.plan.runners.forEach((runner, r) => warnings.push(...programWarnings(runner, `${at}.rollback.runners[${r}]`, files)));
     rollback.plan.readiness.forEach((check, c) => warnings.push(...checkWarnings(check, `${at}.rollback.readiness[${c}]`, files)));
@@ -44,8 +61,16 @@ function programWarnings(spec: RunnerSpec | CheckSpec, where: string, files: Fil
   // A placeholder in the program itself is only known at run time.
   if (program.includes('{')) return [];
   const state = files.program(program, spec.cwd);
-  if (state === 'missing') return [{ code: 'script_missing', where, message: `${program} does not exist${program.includes('/') ? ' (relative paths are from the bot\'s working directory or the runner\'s cwd)' : ' on PATH'}: this runner will fail` }];
-  if (state === 'not_executable') return [{ code: 'script_not_executable', where, message: `${program} is not executable (chmod +x): this runner will fail` }];
+  if (state === 'missing')
+    return [
+      {
+        code: 'script_missing',
+        where,
+        message: `${program} does not exist${program.includes('/') ? " (relative paths are from the bot's working directory or the runner's cwd)" : ' on PATH'}: this runner will fail`,
+      },
+    ];
+  if (state === 'not_executable')
+    return [{ code: 'script_not_executable', where, message: `${program} is not executable (chmod +x): this runner will fail` }];
   return [];
 }
 

@@ -2,7 +2,6 @@ import type { TimerEngine, ScheduledTimer } from '../../adapters/outbound/timers
 import type { Clock } from '../../domain/clock';
 import type { DrillMark } from '../../domain/drills/drill-mark';
 import { drillServiceName } from '../../domain/drills/drill-plan';
-import type { DrillScenario } from '../../domain/drills/drill-scenario';
 import { drillScorecard, type DrillScorecard } from '../../domain/drills/drill-scorecard';
 import { formatDuration } from '../../domain/duration';
 import type { Incident } from '../../domain/incident';
@@ -67,21 +66,40 @@ export class DrillPlayer implements IncidentObserver {
 
   async start(name: string, by: string): Promise<Result<{ run: DrillRun }>> {
     const { settings, scenarios, active, timers, clock } = this.deps;
-    if (!settings.enabled) return refuse('drill.disabled', 'Drills are off in this workspace. To rehearse here, set `drills.enabled: true` in the bot\'s config file and restart it (the sandbox, `npm run sandbox`, has them on).');
+    if (!settings.enabled)
+      return refuse(
+        'drill.disabled',
+        "Drills are off in this workspace. To rehearse here, set `drills.enabled: true` in the bot's config file and restart it (the sandbox, `npm run sandbox`, has them on).",
+      );
     const loaded = await scenarios.load(name);
     if (!loaded.ok) return loaded;
     const { scenario } = loaded;
     const speed = scenario.speed ?? settings.speed;
     const now = clock();
-    const run: DrillRun = { runId: `${scenario.name}-${now.toString(36)}`, scenario, speed, startedBy: by, startedAt: now, incidentId: null };
+    const run: DrillRun = {
+      runId: `${scenario.name}-${now.toString(36)}`,
+      scenario,
+      speed,
+      startedBy: by,
+      startedAt: now,
+      incidentId: null,
+    };
     const last = Math.max(...scenario.steps.map((s) => s.afterMs));
     const holder = await active.claim(run, Math.round(last / speed) + SLOT_SLACK_MS);
     if (holder) {
       const ago = formatDuration(now - holder.startedAt);
-      return refuse('drill.running', `A drill is already running: \`${holder.scenario.name}\`${holder.incidentId ? ` (${holder.incidentId})` : ''}, started ${ago} ago. Resolve its incident or end it with \`/incident drill stop\`, then start the next.`);
+      return refuse(
+        'drill.running',
+        `A drill is already running: \`${holder.scenario.name}\`${holder.incidentId ? ` (${holder.incidentId})` : ''}, started ${ago} ago. Resolve its incident or end it with \`/incident drill stop\`, then start the next.`,
+      );
     }
     for (const [index, step] of scenario.steps.entries()) {
-      await timers.schedule({ key: `drill:${run.runId}:step:${index}`, kind: DRILL_TIMERS.step, dueAt: now + Math.round(step.afterMs / speed), payload: { runId: run.runId, index } satisfies StepPayload });
+      await timers.schedule({
+        key: `drill:${run.runId}:step:${index}`,
+        kind: DRILL_TIMERS.step,
+        dueAt: now + Math.round(step.afterMs / speed),
+        payload: { runId: run.runId, index } satisfies StepPayload,
+      });
     }
     this.deps.log.info({ runId: run.runId, scenario: scenario.name, speed, by }, 'drill started');
     return { ok: true, run };
@@ -126,12 +144,17 @@ export class DrillPlayer implements IncidentObserver {
     ]);
     await this.deps.timers.cancelByPrefix(`drill:${incident.drill.runId}:`);
     await this.deps.active.release(incident.drill.runId);
-    await this.reporter?.postScorecard(incident, scorecard).catch((error: unknown) => this.deps.log.warn({ err: error, incidentId: incident.id }, 'drill scorecard could not be posted'));
+    await this.reporter
+      ?.postScorecard(incident, scorecard)
+      .catch((error: unknown) => this.deps.log.warn({ err: error, incidentId: incident.id }, 'drill scorecard could not be posted'));
   }
 }
 
 /** The scorecard in one line, for the timeline and the report. */
 export function scorecardLine(card: DrillScorecard): string {
-  const parts = card.steps.map((s) => `${s.label.replace(/^Time to /, '')} ${s.tookMs === null ? 'never' : formatDuration(s.tookMs)}${s.met === null ? '' : s.met ? ' (met)' : ' (missed)'}`);
+  const parts = card.steps.map(
+    (s) =>
+      `${s.label.replace(/^Time to /, '')} ${s.tookMs === null ? 'never' : formatDuration(s.tookMs)}${s.met === null ? '' : s.met ? ' (met)' : ' (missed)'}`,
+  );
   return `Drill scorecard (${card.scenario}): ${parts.join(', ')}; SLA clocks met ${card.met}, missed ${card.missed}.`;
 }

@@ -65,7 +65,12 @@ export class GitHubIssueSync {
   async enqueue(incidentId: string, delayMs = 0): Promise<void> {
     const dueAt = this.deps.clock() + delayMs;
     // Not "<incidentId>:…": cancelIncident() (SLA clocks) must not cancel the paper trail.
-    await this.deps.timers.schedule({ key: `paper-trail:${incidentId}:${dueAt}:${randomUUID().slice(0, 8)}`, kind: GITHUB_SYNC_JOB, dueAt, payload: { incidentId } });
+    await this.deps.timers.schedule({
+      key: `paper-trail:${incidentId}:${dueAt}:${randomUUID().slice(0, 8)}`,
+      kind: GITHUB_SYNC_JOB,
+      dueAt,
+      payload: { incidentId },
+    });
   }
 
   /** The timer handler. Retryable GitHub failures throw, so the engine retries with backoff. */
@@ -81,15 +86,24 @@ export class GitHubIssueSync {
       if (!error.retryable) {
         log.error({ err: error.message, code: error.code }, 'GitHub refused the paper trail; not retrying until the next change');
         if (incident && (await this.deps.paperTrail.firstNotice(incidentId, `failed:${error.code}`))) {
-          await this.deps.notify(incident, `:warning: The GitHub paper trail of ${incidentId} is stuck: ${error.message} The incident itself is unaffected.`);
+          await this.deps.notify(
+            incident,
+            `:warning: The GitHub paper trail of ${incidentId} is stuck: ${error.message} The incident itself is unaffected.`,
+          );
         }
         return;
       }
       if (incident && !incident.github && (await this.deps.paperTrail.firstNotice(incidentId, 'pending'))) {
-        await this.deps.notify(incident, `:hourglass_flowing_sand: The GitHub issue for ${incidentId} is pending: GitHub is not answering right now (${error.code}). It will be created automatically; nothing else waits for it.`);
+        await this.deps.notify(
+          incident,
+          `:hourglass_flowing_sand: The GitHub issue for ${incidentId} is pending: GitHub is not answering right now (${error.code}). It will be created automatically; nothing else waits for it.`,
+        );
       }
       if (ctx.attempt >= HAND_OVER_AFTER_ATTEMPTS) {
-        log.warn({ err: error.message }, `GitHub still failing after ${ctx.attempt} attempts; trying again in ${HAND_OVER_DELAY_MS / 60_000} minutes`);
+        log.warn(
+          { err: error.message },
+          `GitHub still failing after ${ctx.attempt} attempts; trying again in ${HAND_OVER_DELAY_MS / 60_000} minutes`,
+        );
         await this.enqueue(incidentId, HAND_OVER_DELAY_MS);
         return;
       }
@@ -164,7 +178,14 @@ export class GitHubIssueSync {
       if (item.issueNumber !== undefined || item.failed) continue;
       try {
         const ownerName = (await this.names([item.owner]))[item.owner];
-        const ref = await this.deps.tracker.createFollowUp({ incident, text: item.text, owner: item.owner, ...(ownerName ? { ownerName } : {}), ...(item.due ? { due: item.due } : {}), incidentIssueNumber: issue });
+        const ref = await this.deps.tracker.createFollowUp({
+          incident,
+          text: item.text,
+          owner: item.owner,
+          ...(ownerName ? { ownerName } : {}),
+          ...(item.due ? { due: item.due } : {}),
+          incidentIssueNumber: issue,
+        });
         Object.assign(item, { issueNumber: ref.number, issueUrl: ref.url, state: 'open' as const });
       } catch (error) {
         if (!(error instanceof GitHubUnavailableError) || error.retryable) throw error;
@@ -177,33 +198,59 @@ export class GitHubIssueSync {
   }
 
   /** Commits the report (and the evidence) when it was rewritten or its action items got issues. */
-  private async publishReport(incident: Incident, items: StoredActionItem[], state: Awaited<ReturnType<RedisPaperTrailStore['syncState']>>, log: Logger): Promise<string | null> {
+  private async publishReport(
+    incident: Incident,
+    items: StoredActionItem[],
+    state: Awaited<ReturnType<RedisPaperTrailStore['syncState']>>,
+    log: Logger,
+  ): Promise<string | null> {
     const { paperTrail, tracker } = this.deps;
     const report = await paperTrail.report(incident.id);
     if (!report) return state.reportUrl;
     const fingerprint = items.map((i) => `${i.key}:${i.issueNumber ?? ''}`).join(',');
     if (report.revision <= state.publishedRevision && fingerprint === state.publishedActions) return state.reportUrl;
-    const context = await loadReportContext({ incidents: this.deps.service.store, paperTrail, rollbackRecords: this.deps.rollbackRecords }, incident.id, this.deps.users);
+    const context = await loadReportContext(
+      { incidents: this.deps.service.store, paperTrail, rollbackRecords: this.deps.rollbackRecords },
+      incident.id,
+      this.deps.users,
+    );
     if (!context) return state.reportUrl;
     const files = buildEvidenceFiles(context);
     const message = `${incident.id}: incident report${report.revision > 1 ? ` (revision ${report.revision})` : ''}`;
     let url: string | null = null;
     try {
-      const landed = await tracker.publishFile({ incidentId: incident.id, path: reportPath(incident.id), content: files['INCIDENT-REPORT.md'], message });
+      const landed = await tracker.publishFile({
+        incidentId: incident.id,
+        path: reportPath(incident.id),
+        content: files['INCIDENT-REPORT.md'],
+        message,
+      });
       url = landed.url;
       if (this.deps.commitEvidence) {
         for (const name of EVIDENCE_FILES.filter((f) => f !== 'INCIDENT-REPORT.md')) {
-          await tracker.publishFile({ incidentId: incident.id, path: evidencePath(incident.id, name), content: files[name], message: `${incident.id}: evidence ${name}` });
+          await tracker.publishFile({
+            incidentId: incident.id,
+            path: evidencePath(incident.id, name),
+            content: files[name],
+            message: `${incident.id}: evidence ${name}`,
+          });
         }
       }
     } catch (error) {
       if (!(error instanceof GitHubUnavailableError) || error.retryable) throw error;
       log.error({ err: error.message }, 'GitHub refused the report commit');
       if (await paperTrail.firstNotice(incident.id, `report-failed:${report.revision}`)) {
-        await this.deps.notify(incident, `:warning: The report of ${incident.id} is saved and posted here, but could not be committed to GitHub: ${error.message}`);
+        await this.deps.notify(
+          incident,
+          `:warning: The report of ${incident.id} is saved and posted here, but could not be committed to GitHub: ${error.message}`,
+        );
       }
     }
-    await paperTrail.saveSyncState(incident.id, { publishedRevision: report.revision, publishedActions: fingerprint, ...(url ? { reportUrl: url } : {}) });
+    await paperTrail.saveSyncState(incident.id, {
+      publishedRevision: report.revision,
+      publishedActions: fingerprint,
+      ...(url ? { reportUrl: url } : {}),
+    });
     log.info({ revision: report.revision, url }, 'incident report published');
     return url ?? state.reportUrl;
   }

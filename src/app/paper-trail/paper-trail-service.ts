@@ -59,7 +59,13 @@ export class PaperTrailService implements IncidentObserver {
   async changed(incident: Incident, events: TimelineEventInput[]): Promise<void> {
     for (const event of events.filter((e) => e.kind === 'recovery_override')) {
       const reason = typeof event.details?.reason === 'string' ? event.details.reason : plainText(event.text);
-      await this.deps.rollbackRecords.addDecision(incident.id, { kind: 'override', by: event.actor, at: event.at, action: `resolve ${incident.id} without validated recovery (gate 3 override)`, reason });
+      await this.deps.rollbackRecords.addDecision(incident.id, {
+        kind: 'override',
+        by: event.actor,
+        at: event.at,
+        action: `resolve ${incident.id} without validated recovery (gate 3 override)`,
+        reason,
+      });
     }
     await this.deps.sync?.enqueue(incident.id);
   }
@@ -72,17 +78,34 @@ export class PaperTrailService implements IncidentObserver {
    * Saves the report's answers and items, records the report on the incident (gate 4),
    * and returns the Markdown to post. GitHub gets it through the sync job.
    */
-  async writeReport(incidentId: string, answers: StoredReportInput, items: ActionItem[], by: string): Promise<Result<{ markdown: string; incident: Incident; revision: number; notices: string[] }>> {
+  async writeReport(
+    incidentId: string,
+    answers: StoredReportInput,
+    items: ActionItem[],
+    by: string,
+  ): Promise<Result<{ markdown: string; incident: Incident; revision: number; notices: string[] }>> {
     const { service, paperTrail } = this.deps;
     const current = await service.store.get(incidentId);
     if (!current) return refuse('incident.not_found', `No incident ${incidentId}.`);
     if (current.status === 'closed') return refuse('report.closed', `${incidentId} is closed; its report can no longer change.`);
     for (const item of items) await this.addActionItem(incidentId, item, by);
     const saved = await paperTrail.saveReport(incidentId, answers, by, service.now());
-    const outcome = await service.apply(incidentId, (i, now) => recordReport(i, by, now, { path: reportPath(incidentId), revision: saved.revision, resolutionSummary: answers.resolution }));
+    const outcome = await service.apply(incidentId, (i, now) =>
+      recordReport(i, by, now, { path: reportPath(incidentId), revision: saved.revision, resolutionSummary: answers.resolution }),
+    );
     if (!outcome.ok) return outcome;
-    const context = await loadReportContext({ incidents: service.store, paperTrail, rollbackRecords: this.deps.rollbackRecords }, incidentId, this.deps.users);
-    return { ok: true, markdown: renderIncidentReport(context!), incident: outcome.incident, revision: saved.revision, notices: outcome.notices ?? [] };
+    const context = await loadReportContext(
+      { incidents: service.store, paperTrail, rollbackRecords: this.deps.rollbackRecords },
+      incidentId,
+      this.deps.users,
+    );
+    return {
+      ok: true,
+      markdown: renderIncidentReport(context!),
+      incident: outcome.incident,
+      revision: saved.revision,
+      notices: outcome.notices ?? [],
+    };
   }
 
   /** Adds an action item (once per text) and puts it on the timeline; the sync makes its GitHub issue. */
@@ -100,7 +123,11 @@ export class PaperTrailService implements IncidentObserver {
 
   /** The four-gate protocol's evidence files, rendered from what is stored now. */
   async evidence(incidentId: string): Promise<Record<EvidenceFileName, string> | null> {
-    const context = await loadReportContext({ incidents: this.deps.service.store, paperTrail: this.deps.paperTrail, rollbackRecords: this.deps.rollbackRecords }, incidentId, this.deps.users);
+    const context = await loadReportContext(
+      { incidents: this.deps.service.store, paperTrail: this.deps.paperTrail, rollbackRecords: this.deps.rollbackRecords },
+      incidentId,
+      this.deps.users,
+    );
     return context ? buildEvidenceFiles(context) : null;
   }
 

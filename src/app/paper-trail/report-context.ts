@@ -11,7 +11,13 @@ const EMPTY_INPUT: Omit<ReportInput, 'actionItems'> = { rootCause: '', impact: '
 
 /** A stored action item as the report shows it. */
 export function reportItem(item: StoredActionItem): ActionItem {
-  return { text: item.text, owner: item.owner, ...(item.due ? { due: item.due } : {}), ...(item.issueUrl ? { issueUrl: item.issueUrl } : {}), ...(item.state ? { state: item.state } : {}) };
+  return {
+    text: item.text,
+    owner: item.owner,
+    ...(item.due ? { due: item.due } : {}),
+    ...(item.issueUrl ? { issueUrl: item.issueUrl } : {}),
+    ...(item.state ? { state: item.state } : {}),
+  };
 }
 
 /**
@@ -38,11 +44,19 @@ export async function loadReportContext(
   const { resolution: _resolution, ...answers } = report?.input ?? { ...EMPTY_INPUT, resolution: '' };
   // No executions and no verification means no rollback ran: the report says so.
   const rollback: RollbackEvidence | undefined =
-    executions.length || verification ? { executions, ...(verification ? { verification } : {}), ...(signals ? { signalsAtRollback: signals } : {}) } : undefined;
+    executions.length || verification
+      ? { executions, ...(verification ? { verification } : {}), ...(signals ? { signalsAtRollback: signals } : {}) }
+      : undefined;
   // Everyone the report may name, looked up once: GitHub and the report show names, not ids.
   const ids = [
-    incident.openedBy, incident.commander, incident.acknowledgedBy, incident.severityConfirmed?.by, incident.gates?.recoveryOverride?.by,
-    ...userIdsIn(incident.severityReason), ...userIdsIn(incident.impact), ...userIdsIn(incident.resolutionSummary ?? ''),
+    incident.openedBy,
+    incident.commander,
+    incident.acknowledgedBy,
+    incident.severityConfirmed?.by,
+    incident.gates?.recoveryOverride?.by,
+    ...userIdsIn(incident.severityReason),
+    ...userIdsIn(incident.impact),
+    ...userIdsIn(incident.resolutionSummary ?? ''),
     ...timeline.flatMap((e) => [e.actor, ...userIdsIn(e.text)]),
     ...items.map((i) => i.owner),
     ...decisions.map((d) => d.by),

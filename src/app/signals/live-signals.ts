@@ -4,7 +4,14 @@ import type { Incident } from '../../domain/incident';
 import { isOpenStatus } from '../../domain/lifecycle';
 import { judgeRecovery } from '../../domain/signals/judge-recovery';
 import { decideWithLive } from '../../domain/signals/decide-with-live';
-import { acceptRaise, recordOpenSignals, recordReevaluation, recordSignalRecovery, withdrawSignalRecovery, type LiveDecision } from '../../domain/signals/signal-changes';
+import {
+  acceptRaise,
+  recordOpenSignals,
+  recordReevaluation,
+  recordSignalRecovery,
+  withdrawSignalRecovery,
+  type LiveDecision,
+} from '../../domain/signals/signal-changes';
 import type { SignalSeries, SignalSnapshot } from '../../domain/signals/signal-reading';
 import type { TimelineEventInput } from '../../domain/timeline';
 import type { Logger } from '../../logger';
@@ -51,7 +58,9 @@ export class LiveSignals implements IncidentObserver {
     // A drill plays its scenario's story; production's live signals would only confuse it.
     if (!source || !incident.service || incident.drill) return;
     await this.scheduleReevaluation(incident.id, incident.createdAt + this.deps.reevaluateEveryMs);
-    const work = this.readAtOpen(incident.id, incident.service).catch((error: unknown) => this.deps.log.warn({ err: error, incidentId: incident.id }, 'reading signals at open failed; the re-evaluation will try again'));
+    const work = this.readAtOpen(incident.id, incident.service).catch((error: unknown) =>
+      this.deps.log.warn({ err: error, incidentId: incident.id }, 'reading signals at open failed; the re-evaluation will try again'),
+    );
     this.inFlight.add(work);
     void work.finally(() => this.inFlight.delete(work));
   }
@@ -66,7 +75,8 @@ export class LiveSignals implements IncidentObserver {
     const snapshot = await this.deps.source!.readSignals(serviceName);
     this.deps.observeReadMs?.(performance.now() - started);
     const outcome = await this.deps.service.apply(id, (incident, now) => recordOpenSignals(incident, this.decide(incident, snapshot), now));
-    if (!outcome.ok && outcome.code !== 'signals.already_recorded') this.deps.log.info({ incidentId: id, code: outcome.code }, 'signals at open not recorded');
+    if (!outcome.ok && outcome.code !== 'signals.already_recorded')
+      this.deps.log.info({ incidentId: id, code: outcome.code }, 'signals at open not recorded');
   }
 
   /** The classifier over the alert's own values merged with the live ones (merge-signals.ts). */
@@ -88,7 +98,12 @@ export class LiveSignals implements IncidentObserver {
   }
 
   private scheduleReevaluation(incidentId: string, dueAt: number): Promise<unknown> {
-    return this.deps.timers.schedule({ key: `${incidentId}:signals:reevaluate:${dueAt}`, kind: SIGNAL_TIMERS.reevaluate, dueAt, payload: { incidentId } });
+    return this.deps.timers.schedule({
+      key: `${incidentId}:signals:reevaluate:${dueAt}`,
+      kind: SIGNAL_TIMERS.reevaluate,
+      dueAt,
+      payload: { incidentId },
+    });
   }
 
   /** A person accepts the raise the signals proposed. */
@@ -107,7 +122,12 @@ export class LiveSignals implements IncidentObserver {
     if (resolvedAt === null || previous.alerts?.allResolvedAt === resolvedAt || !isOpenStatus(incident.status)) return;
     if (incident.gates?.recoveryValidatedAt) return;
     if (this.deps.source && incident.service) {
-      await this.deps.timers.schedule({ key: `${incident.id}:signals:recovery:${resolvedAt}`, kind: SIGNAL_TIMERS.recovery, dueAt: resolvedAt + this.deps.holdForMs, payload: { incidentId: incident.id, allResolvedAt: resolvedAt } });
+      await this.deps.timers.schedule({
+        key: `${incident.id}:signals:recovery:${resolvedAt}`,
+        kind: SIGNAL_TIMERS.recovery,
+        dueAt: resolvedAt + this.deps.holdForMs,
+        payload: { incidentId: incident.id, allResolvedAt: resolvedAt },
+      });
       return;
     }
     await this.judge(incident.id, resolvedAt);
@@ -119,27 +139,50 @@ export class LiveSignals implements IncidentObserver {
    */
   async judge(incidentId: string, allResolvedAt: number): Promise<void> {
     const incident = await this.deps.service.store.get(incidentId);
-    if (!incident || !isOpenStatus(incident.status) || incident.alerts?.allResolvedAt !== allResolvedAt || incident.gates?.recoveryValidatedAt) return;
+    if (
+      !incident ||
+      !isOpenStatus(incident.status) ||
+      incident.alerts?.allResolvedAt !== allResolvedAt ||
+      incident.gates?.recoveryValidatedAt
+    )
+      return;
     const now = this.deps.clock();
     const { source, holdForMs } = this.deps;
     const alerts = { groupKey: incident.alerts.groupKey, resolved: incident.alerts.resolved, allResolvedAt };
     if (!source || !incident.service) {
-      await this.deps.service.apply(incidentId, (current) => recordSignalRecovery(current, { at: now, holdForMs: 0, source: null, alerts, signals: [] }));
+      await this.deps.service.apply(incidentId, (current) =>
+        recordSignalRecovery(current, { at: now, holdForMs: 0, source: null, alerts, signals: [] }),
+      );
       return;
     }
     const start = Math.max(allResolvedAt, now - holdForMs);
     const stepMs = Math.max(1_000, Math.round((now - start) / 30));
     const names = source.signalNames(incident.service);
     const series: Record<string, SignalSeries> = Object.fromEntries(
-      await Promise.all(names.map(async (name) => [name, await source.readRange({ signal: name }, incident.service, { startMs: start, endMs: now, stepMs })] as const)),
+      await Promise.all(
+        names.map(
+          async (name) =>
+            [name, await source.readRange({ signal: name }, incident.service, { startMs: start, endMs: now, stepMs })] as const,
+        ),
+      ),
     );
-    const verdict = now - start + 1_000 < holdForMs ? { held: false as const, reason: 'the hold window is not over' } : judgeRecovery(series, this.deps.rules, incident.service);
+    const verdict =
+      now - start + 1_000 < holdForMs
+        ? { held: false as const, reason: 'the hold window is not over' }
+        : judgeRecovery(series, this.deps.rules, incident.service);
     if (!verdict.held) {
       this.deps.log.info({ incidentId, reason: verdict.reason }, 'recovery not yet shown by signals; judging again later');
       const next = now + Math.min(this.deps.reevaluateEveryMs, holdForMs);
-      await this.deps.timers.schedule({ key: `${incidentId}:signals:recovery:${allResolvedAt}:${next}`, kind: SIGNAL_TIMERS.recovery, dueAt: next, payload: { incidentId, allResolvedAt } });
+      await this.deps.timers.schedule({
+        key: `${incidentId}:signals:recovery:${allResolvedAt}:${next}`,
+        kind: SIGNAL_TIMERS.recovery,
+        dueAt: next,
+        payload: { incidentId, allResolvedAt },
+      });
       return;
     }
-    await this.deps.service.apply(incidentId, (current) => recordSignalRecovery(current, { at: now, holdForMs, source: source.name, alerts, signals: verdict.evidence }));
+    await this.deps.service.apply(incidentId, (current) =>
+      recordSignalRecovery(current, { at: now, holdForMs, source: source.name, alerts, signals: verdict.evidence }),
+    );
   }
 }

@@ -20,7 +20,10 @@ export interface Pager {
 }
 
 type PagerAction = 'trigger' | 'acknowledge' | 'resolve';
-interface EventPayload { incidentId: string; action: PagerAction }
+interface EventPayload {
+  incidentId: string;
+  action: PagerAction;
+}
 
 export const PAGERDUTY_TIMER_KINDS = { event: 'pagerduty_event', oncall: 'pagerduty_oncall' } as const;
 const PAGED_TTL_MS = 90 * 86_400_000;
@@ -62,12 +65,20 @@ export class PagerDutySync implements IncidentObserver {
   }
 
   private policyFor(incident: Incident): string | null {
-    return (incident.service ? this.deps.settings.services[incident.service]?.escalationPolicy : undefined) ?? this.deps.settings.pagerDuty.escalationPolicy;
+    return (
+      (incident.service ? this.deps.settings.services[incident.service]?.escalationPolicy : undefined) ??
+      this.deps.settings.pagerDuty.escalationPolicy
+    );
   }
 
   private async queue(incidentId: string, action: PagerAction, tag: string): Promise<void> {
     const payload: EventPayload = { incidentId, action };
-    await this.deps.timers.schedule({ key: `${incidentId}:pagerduty:${action}:${tag}`, kind: PAGERDUTY_TIMER_KINDS.event, dueAt: this.deps.clock(), payload });
+    await this.deps.timers.schedule({
+      key: `${incidentId}:pagerduty:${action}:${tag}`,
+      kind: PAGERDUTY_TIMER_KINDS.event,
+      dueAt: this.deps.clock(),
+      payload,
+    });
   }
 
   async opened(incident: Incident): Promise<void> {
@@ -79,18 +90,28 @@ export class PagerDutySync implements IncidentObserver {
   private async lookUpOnCall(incident: Incident, dueAt: number): Promise<void> {
     const policy = this.policyFor(incident);
     if (!this.deps.canLookUp || !policy) return;
-    await this.deps.timers.schedule({ key: `${incident.id}:pagerduty:oncall:${dueAt}`, kind: PAGERDUTY_TIMER_KINDS.oncall, dueAt, payload: { incidentId: incident.id, policy } });
+    await this.deps.timers.schedule({
+      key: `${incident.id}:pagerduty:oncall:${dueAt}`,
+      kind: PAGERDUTY_TIMER_KINDS.oncall,
+      dueAt,
+      payload: { incidentId: incident.id, policy },
+    });
   }
 
   async changed(incident: Incident, _events: unknown, previous: Incident): Promise<void> {
     // Moved to a service with another escalation policy: its on-call, now.
     const reopened = previous.resolvedAt !== null && incident.resolvedAt === null;
-    if (incident.resolvedAt === null && (reopened || this.policyFor(incident) !== this.policyFor(previous))) await this.lookUpOnCall(incident, this.deps.clock());
+    if (incident.resolvedAt === null && (reopened || this.policyFor(incident) !== this.policyFor(previous)))
+      await this.lookUpOnCall(incident, this.deps.clock());
     const unresolved = incident.resolvedAt === null && incident.status !== 'closed';
-    if (unresolved && this.pages(incident) && !this.pages(previous)) await this.queue(incident.id, 'trigger', `raise:${incident.severity}:${incident.version}`);
-    if (unresolved && previous.resolvedAt !== null && this.pages(incident)) await this.queue(incident.id, 'trigger', `reopen:${incident.version}`);
-    if (previous.acknowledgedAt === null && incident.acknowledgedAt !== null && incident.source !== 'pagerduty') await this.queue(incident.id, 'acknowledge', String(incident.acknowledgedAt));
-    if (previous.resolvedAt === null && incident.resolvedAt !== null && incident.source !== 'pagerduty') await this.queue(incident.id, 'resolve', String(incident.resolvedAt));
+    if (unresolved && this.pages(incident) && !this.pages(previous))
+      await this.queue(incident.id, 'trigger', `raise:${incident.severity}:${incident.version}`);
+    if (unresolved && previous.resolvedAt !== null && this.pages(incident))
+      await this.queue(incident.id, 'trigger', `reopen:${incident.version}`);
+    if (previous.acknowledgedAt === null && incident.acknowledgedAt !== null && incident.source !== 'pagerduty')
+      await this.queue(incident.id, 'acknowledge', String(incident.acknowledgedAt));
+    if (previous.resolvedAt === null && incident.resolvedAt !== null && incident.source !== 'pagerduty')
+      await this.queue(incident.id, 'resolve', String(incident.resolvedAt));
   }
 
   /** Escalation level 1 (first response missed): page on-call; answers the line for the timeline. */
@@ -137,23 +158,44 @@ export class PagerDutySync implements IncidentObserver {
     const { once, store, metrics, clock } = this.deps;
     const effectKey = `pagerduty:${timer.key}:${action}`;
     // Events v2 folds a repeated event by dedup_key, so only the timeline line needs the crash-window lookup.
-    const alreadyHappened = action === 'trigger' ? (startedAt: number) => store.timelineHasEffect(incident.id, effectKey, startedAt) : undefined;
-    await once(effectKey, async () => {
-      const result = await call();
-      metrics.pagerDutyEvents.inc({ action, outcome: result.ok ? 'ok' : 'failed' });
-      if (result.ok) {
-        if (action === 'trigger') {
-          await store.appendTimeline(incident.id, [{ at: clock(), actor: 'bot', kind: 'pagerduty', text: `Paged on-call through PagerDuty (${incident.severity})`, details: { action, dedupKey: result.dedupKey, attempts: result.attempts, effect: effectKey } }]);
+    const alreadyHappened =
+      action === 'trigger' ? (startedAt: number) => store.timelineHasEffect(incident.id, effectKey, startedAt) : undefined;
+    await once(
+      effectKey,
+      async () => {
+        const result = await call();
+        metrics.pagerDutyEvents.inc({ action, outcome: result.ok ? 'ok' : 'failed' });
+        if (result.ok) {
+          if (action === 'trigger') {
+            await store.appendTimeline(incident.id, [
+              {
+                at: clock(),
+                actor: 'bot',
+                kind: 'pagerduty',
+                text: `Paged on-call through PagerDuty (${incident.severity})`,
+                details: { action, dedupKey: result.dedupKey, attempts: result.attempts, effect: effectKey },
+              },
+            ]);
+          }
+          return;
         }
-        return;
-      }
-      const retry = isRetryable(result.status);
-      await once(`pagerduty:${timer.key}:${action}:failed`, () =>
-        store.appendTimeline(incident.id, [{ at: clock(), actor: 'bot', kind: 'pagerduty', text: `PagerDuty ${action} failed: ${result.error ?? 'no answer'}${retry ? '; retrying in the background' : ''}`, details: { action, status: result.status, attempts: result.attempts, error: result.error } }]),
-      );
-      // Retryable: the timer comes back with backoff (same dedup_key, so PagerDuty folds repeats).
-      if (retry) throw new Error(`PagerDuty ${action} failed: ${result.error ?? 'no answer'}`);
-    }, alreadyHappened);
+        const retry = isRetryable(result.status);
+        await once(`pagerduty:${timer.key}:${action}:failed`, () =>
+          store.appendTimeline(incident.id, [
+            {
+              at: clock(),
+              actor: 'bot',
+              kind: 'pagerduty',
+              text: `PagerDuty ${action} failed: ${result.error ?? 'no answer'}${retry ? '; retrying in the background' : ''}`,
+              details: { action, status: result.status, attempts: result.attempts, error: result.error },
+            },
+          ]),
+        );
+        // Retryable: the timer comes back with backoff (same dedup_key, so PagerDuty folds repeats).
+        if (retry) throw new Error(`PagerDuty ${action} failed: ${result.error ?? 'no answer'}`);
+      },
+      alreadyHappened,
+    );
   }
 
   /**
@@ -170,12 +212,24 @@ export class PagerDutySync implements IncidentObserver {
     if (!result.ok) {
       // Once per incident and policy: a PagerDuty outage must not write a line every refresh.
       await once(`pagerduty:${incidentId}:oncall-failed:${policy}`, () =>
-        store.appendTimeline(incidentId, [{ at: clock(), actor: 'bot', kind: 'pagerduty', text: `On-call lookup failed: ${result.error ?? 'no answer'}`, details: { policy, status: result.status } }]),
+        store.appendTimeline(incidentId, [
+          {
+            at: clock(),
+            actor: 'bot',
+            kind: 'pagerduty',
+            text: `On-call lookup failed: ${result.error ?? 'no answer'}`,
+            details: { policy, status: result.status },
+          },
+        ]),
       );
     } else {
       const people = result.oncalls.map((p) => ({ name: p.name, level: p.level }));
       const changed = JSON.stringify(people) !== JSON.stringify(incident.oncall?.people ?? null);
-      const stored = await store.update(incidentId, (i) => ({ ok: true, incident: { ...i, oncall: { people, escalationPolicy: policy, at: clock() } }, events: [] }));
+      const stored = await store.update(incidentId, (i) => ({
+        ok: true,
+        incident: { ...i, oncall: { people, escalationPolicy: policy, at: clock() } },
+        events: [],
+      }));
       if (stored.ok && changed) await refresh(incidentId);
     }
     // The next one on the same grid, skipping slots missed while every bot was down.

@@ -3,4 +3,8 @@
  * `alreadyHappened(startedAt)` looks the effect up where it lands (channel history, timeline); it is asked only
  * on a retry after an attempt that did not finish, so a crash between the effect and its "done" mark does not repeat it.
  */
-export type RunEffectOnce = (effectKey: string, fn: () => Promise<void>, alreadyHappened?: (startedAt: number) => Promise<boolean>) => Promise<boolean>;
+export type RunEffectOnce = (
+  effectKey: string,
+  fn: () => Promise<void>,
+  alreadyHappened?: (startedAt: number) => Promise<boolean>,
+) => Promise<boolean>;

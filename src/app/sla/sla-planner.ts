@@ -13,7 +13,13 @@ import { slaInputsChanged } from '../../domain/sla/sla-inputs-changed';
 
 /** The kinds planTimers() owns; other timers under "<id>:" (PagerDuty events, other features) are left alone. */
 export const SLA_TIMER_KINDS: ReadonlySet<string> = new Set<SlaTimerKind>([
-  'first_response_breach', 'update_reminder', 'resolution_warning', 'resolution_breach', 'escalation', 'monitoring_end', 'report_missing',
+  'first_response_breach',
+  'update_reminder',
+  'resolution_warning',
+  'resolution_breach',
+  'escalation',
+  'monitoring_end',
+  'report_missing',
 ]);
 
 const MAX_ROUNDS = 5;
@@ -31,7 +37,14 @@ export class SlaPlanner implements IncidentObserver {
   readonly name = 'sla-planner';
 
   constructor(
-    private readonly deps: { store: RedisIncidentStore; timers: TimerEngine; policy: SlaPolicy; options: SlaPlanOptions; clock: Clock; log: Logger },
+    private readonly deps: {
+      store: RedisIncidentStore;
+      timers: TimerEngine;
+      policy: SlaPolicy;
+      options: SlaPlanOptions;
+      clock: Clock;
+      log: Logger;
+    },
   ) {}
 
   async opened(incident: Incident): Promise<void> {

@@ -66,34 +66,76 @@ export function slaTimerHandlers(deps: SlaHandlerDeps): Record<SlaTimerKind, Tim
   const post = async (timer: SlaTimer, incident: Incident, audience: SlaAudience, notice: SlaNotice) => {
     for (const target of notifier.targets(incident, audience)) {
       const effectKey = `sla:${timer.key}:slack:${target.channel}`;
-      await once(effectKey, () => notifier.postTo(target, notice, effectKey), (startedAt) => notifier.wasPosted(target, effectKey, startedAt));
+      await once(
+        effectKey,
+        () => notifier.postTo(target, notice, effectKey),
+        (startedAt) => notifier.wasPosted(target, effectKey, startedAt),
+      );
     }
   };
 
   const breach = async (timer: SlaTimer, incident: Incident, clockName: string, overdueMs: number, now: number) => {
-    const ran = await appendOnce(incident.id, `sla:${timer.key}:breach`, { at: now, actor: 'bot', kind: 'sla_breach', text: `SLA breached: ${clockName.replace('_', ' ')} (${incident.severity})`, details: { clock: clockName, severity: incident.severity, overdueMs, dueAt: timer.dueAt } });
+    const ran = await appendOnce(incident.id, `sla:${timer.key}:breach`, {
+      at: now,
+      actor: 'bot',
+      kind: 'sla_breach',
+      text: `SLA breached: ${clockName.replace('_', ' ')} (${incident.severity})`,
+      details: { clock: clockName, severity: incident.severity, overdueMs, dueAt: timer.dueAt },
+    });
     if (ran) count(incident, () => metrics.slaBreaches.inc({ kind: clockName, severity: incident.severity }));
     await notifier.refresh(incident.id);
   };
 
   const effects: Record<SlaTimerKind, Effect> = {
     async update_reminder(incident, timer, { lateByMs, now }) {
-      const notice: SlaNotice = { kind: 'update_due', incident, now, lateByMs, timerKey: timer.key, everyMs: targets(incident).updateEveryMs, since: timer.payload.since ?? incident.createdAt, lastUpdateBy: incident.lastUpdateBy };
+      const notice: SlaNotice = {
+        kind: 'update_due',
+        incident,
+        now,
+        lateByMs,
+        timerKey: timer.key,
+        everyMs: targets(incident).updateEveryMs,
+        since: timer.payload.since ?? incident.createdAt,
+        lastUpdateBy: incident.lastUpdateBy,
+      };
       await post(timer, incident, 'incident', notice);
       count(incident, () => metrics.remindersSent.inc({ kind: 'status_update' }));
     },
     async first_response_breach(incident, timer, { lateByMs, overdueMs, now }) {
       await breach(timer, incident, 'first_response', overdueMs, now);
-      await post(timer, incident, 'incident', { kind: 'first_response_breach', incident, now, lateByMs, timerKey: timer.key, targetMs: targets(incident).firstResponseMs });
+      await post(timer, incident, 'incident', {
+        kind: 'first_response_breach',
+        incident,
+        now,
+        lateByMs,
+        timerKey: timer.key,
+        targetMs: targets(incident).firstResponseMs,
+      });
     },
     async resolution_warning(incident, timer, { lateByMs, now }) {
       const dueAt = incident.createdAt + targets(incident).resolveWithinMs;
-      await post(timer, incident, 'incident', { kind: 'resolution_warning', incident, now, lateByMs, timerKey: timer.key, dueAt, targetMs: targets(incident).resolveWithinMs });
+      await post(timer, incident, 'incident', {
+        kind: 'resolution_warning',
+        incident,
+        now,
+        lateByMs,
+        timerKey: timer.key,
+        dueAt,
+        targetMs: targets(incident).resolveWithinMs,
+      });
       count(incident, () => metrics.remindersSent.inc({ kind: 'resolution_warning' }));
     },
     async resolution_breach(incident, timer, { lateByMs, overdueMs, now }) {
       await breach(timer, incident, 'resolution', overdueMs, now);
-      await post(timer, incident, 'incident', { kind: 'resolution_breach', incident, now, lateByMs, timerKey: timer.key, targetMs: targets(incident).resolveWithinMs, overdueMs });
+      await post(timer, incident, 'incident', {
+        kind: 'resolution_breach',
+        incident,
+        now,
+        lateByMs,
+        timerKey: timer.key,
+        targetMs: targets(incident).resolveWithinMs,
+        overdueMs,
+      });
     },
     async escalation(incident, timer, { lateByMs, now }) {
       const level = timer.payload.level ?? 1;
@@ -104,38 +146,69 @@ export function slaTimerHandlers(deps: SlaHandlerDeps): Record<SlaTimerKind, Tim
       } else {
         const list = level === 2 ? contacts(incident).level2 : contacts(incident).level3;
         const afterMs = timer.dueAt - incident.createdAt;
-        await timeline(timer, { at: now, actor: 'bot', kind: 'escalation', text: `Escalation level ${level}: ${list.length ? `mentioned ${list.length} contact(s)` : 'no contacts configured'}`, details: { level, mentions: list } });
-        await post(timer, incident, 'incident_and_response', { kind: 'escalation', incident, now, lateByMs, timerKey: timer.key, level, afterMs, mentions: list });
+        await timeline(timer, {
+          at: now,
+          actor: 'bot',
+          kind: 'escalation',
+          text: `Escalation level ${level}: ${list.length ? `mentioned ${list.length} contact(s)` : 'no contacts configured'}`,
+          details: { level, mentions: list },
+        });
+        await post(timer, incident, 'incident_and_response', {
+          kind: 'escalation',
+          incident,
+          now,
+          lateByMs,
+          timerKey: timer.key,
+          level,
+          afterMs,
+          mentions: list,
+        });
       }
       await once(`sla:${timer.key}:counted`, async () => count(incident, () => metrics.escalations.inc({ level: String(level) })));
     },
     async monitoring_end(incident, timer, { lateByMs, now }) {
-      await post(timer, incident, 'incident', { kind: 'monitoring_end', incident, now, lateByMs, timerKey: timer.key, resolvedAt: timer.payload.resolvedAt ?? incident.resolvedAt ?? now });
+      await post(timer, incident, 'incident', {
+        kind: 'monitoring_end',
+        incident,
+        now,
+        lateByMs,
+        timerKey: timer.key,
+        resolvedAt: timer.payload.resolvedAt ?? incident.resolvedAt ?? now,
+      });
       count(incident, () => metrics.remindersSent.inc({ kind: 'monitoring_end' }));
     },
     async report_missing(incident, timer, { lateByMs, now }) {
       if (gateFacts(incident).reportWrittenAt !== null) return;
-      await post(timer, incident, 'incident', { kind: 'report_missing', incident, now, lateByMs, timerKey: timer.key, resolvedAt: timer.payload.resolvedAt ?? incident.resolvedAt ?? now });
+      await post(timer, incident, 'incident', {
+        kind: 'report_missing',
+        incident,
+        now,
+        lateByMs,
+        timerKey: timer.key,
+        resolvedAt: timer.payload.resolvedAt ?? incident.resolvedAt ?? now,
+      });
       count(incident, () => metrics.remindersSent.inc({ kind: 'report_missing' }));
     },
   };
 
-  const handle = (kind: SlaTimerKind): TimerHandler => async (scheduled: ScheduledTimer, ctx: TimerContext) => {
-    const timer = scheduled as unknown as SlaTimer;
-    const now = clock();
-    const incident = await store.get(timer.payload.incidentId);
-    const verdict = evaluateTimerOnFire(incident, timer, now, incident ? targets(incident) : undefined);
-    const tlog = log.child({ incidentId: timer.payload.incidentId, timer: timer.key });
-    if (!verdict.apply || !incident) {
-      tlog.debug({ reason: verdict.apply ? 'no incident' : verdict.reason }, 'SLA timer no longer applies');
-    } else {
-      if (ctx.attempt === 1) metrics.timerLateness.observe({ kind }, ctx.lateByMs / 1000);
-      await effects[kind](incident, timer, { lateByMs: ctx.late ? ctx.lateByMs : null, overdueMs: verdict.overdueMs, now });
-      tlog.info({ late: ctx.late, lateByMs: ctx.lateByMs, attempt: ctx.attempt }, 'SLA timer fired');
-    }
-    // The next reminder exists only once this one fired; a crash before here is redelivered and gets here.
-    await planner.replan(timer.payload.incidentId);
-  };
+  const handle =
+    (kind: SlaTimerKind): TimerHandler =>
+    async (scheduled: ScheduledTimer, ctx: TimerContext) => {
+      const timer = scheduled as unknown as SlaTimer;
+      const now = clock();
+      const incident = await store.get(timer.payload.incidentId);
+      const verdict = evaluateTimerOnFire(incident, timer, now, incident ? targets(incident) : undefined);
+      const tlog = log.child({ incidentId: timer.payload.incidentId, timer: timer.key });
+      if (!verdict.apply || !incident) {
+        tlog.debug({ reason: verdict.apply ? 'no incident' : verdict.reason }, 'SLA timer no longer applies');
+      } else {
+        if (ctx.attempt === 1) metrics.timerLateness.observe({ kind }, ctx.lateByMs / 1000);
+        await effects[kind](incident, timer, { lateByMs: ctx.late ? ctx.lateByMs : null, overdueMs: verdict.overdueMs, now });
+        tlog.info({ late: ctx.late, lateByMs: ctx.lateByMs, attempt: ctx.attempt }, 'SLA timer fired');
+      }
+      // The next reminder exists only once this one fired; a crash before here is redelivered and gets here.
+      await planner.replan(timer.payload.incidentId);
+    };
 
   return Object.fromEntries((Object.keys(effects) as SlaTimerKind[]).map((k) => [k, handle(k)])) as Record<SlaTimerKind, TimerHandler>;
 }

@@ -44,7 +44,8 @@ export interface SeverityDecision {
  * A missing signal never satisfies a condition: unknown is not "healthy" nor "broken".
  */
 export function classify(signals: Signals, labels: Record<string, string>, service: string | null, rules: SeverityRules): SeverityDecision {
-  const p95TargetMs = signals.p95_target_ms ?? (service !== null ? rules.services[service]?.p95TargetMs : undefined) ?? rules.defaults.p95TargetMs;
+  const p95TargetMs =
+    signals.p95_target_ms ?? (service !== null ? rules.services[service]?.p95TargetMs : undefined) ?? rules.defaults.p95TargetMs;
   for (const rule of rules.rules) {
     const observations = matchRule(rule, signals, labels, p95TargetMs);
     if (observations) return fromRule(rule, observations, service);
@@ -62,7 +63,15 @@ export function classify(signals: Signals, labels: Record<string, string>, servi
       explanation: `${mapped} because label severity=${label} (no signal rule matched)`,
     };
   }
-  return { severity: 'P3', urgency: 'none', urgencySlaMs: null, autoRollback: false, rule: null, observations: [], explanation: 'P3 because no rule matched' };
+  return {
+    severity: 'P3',
+    urgency: 'none',
+    urgencySlaMs: null,
+    autoRollback: false,
+    rule: null,
+    observations: [],
+    explanation: 'P3 because no rule matched',
+  };
 }
 
 function fromRule(rule: SeverityRule, observations: Observation[], service: string | null): SeverityDecision {
@@ -93,21 +102,33 @@ function evaluate(condition: Condition, signals: Signals, labels: Record<string,
   if (condition.kind === 'label') {
     const value = labels[condition.label];
     if (value === undefined) return null;
-    return compare(value, condition.op, condition.value) ? { signal: `label:${condition.label}`, value, op: condition.op, threshold: condition.value } : null;
+    return compare(value, condition.op, condition.value)
+      ? { signal: `label:${condition.label}`, value, op: condition.op, threshold: condition.value }
+      : null;
   }
   const value = signals[condition.signal];
   if (value === undefined) return null;
   if (typeof condition.value === 'boolean') {
-    return compare(value, condition.op, condition.value) ? { signal: condition.signal, value, op: condition.op, threshold: condition.value } : null;
+    return compare(value, condition.op, condition.value)
+      ? { signal: condition.signal, value, op: condition.op, threshold: condition.value }
+      : null;
   }
   if (typeof value !== 'number') return null;
   if (condition.ratioOf) {
     const target = condition.ratioOf === 'p95_target_ms' ? p95TargetMs : 0;
     const threshold = condition.value * target;
     if (!compare(value, condition.op, threshold)) return null;
-    return { signal: condition.signal, value, op: condition.op, threshold, ratio: { factor: condition.value, of: condition.ratioOf, target } };
+    return {
+      signal: condition.signal,
+      value,
+      op: condition.op,
+      threshold,
+      ratio: { factor: condition.value, of: condition.ratioOf, target },
+    };
   }
-  return compare(value, condition.op, condition.value) ? { signal: condition.signal, value, op: condition.op, threshold: condition.value } : null;
+  return compare(value, condition.op, condition.value)
+    ? { signal: condition.signal, value, op: condition.op, threshold: condition.value }
+    : null;
 }
 
 function compare<T extends number | boolean | string>(value: T, op: ComparisonOp, threshold: T): boolean {

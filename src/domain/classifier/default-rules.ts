@@ -11,7 +11,13 @@ function rule(id: string, severity: Severity, urgency: Urgency, condition: Condi
   return { id, severity, urgency, autoRollback: false, reason: '{observations}', match: 'any', conditions: [condition] };
 }
 
-const detected = (signal: 'data_loss' | 'security_breach' | 'corruption' | 'unresponsive'): Condition => ({ kind: 'signal', signal, op: '==', value: true, ratioOf: null });
+const detected = (signal: 'data_loss' | 'security_breach' | 'corruption' | 'unresponsive'): Condition => ({
+  kind: 'signal',
+  signal,
+  op: '==',
+  value: true,
+  ratioOf: null,
+});
 
 export const DEFAULT_SEVERITY_RULES: SeverityRules = {
   defaults: { p95TargetMs: 500 },

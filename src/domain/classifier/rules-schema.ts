@@ -76,7 +76,13 @@ const conditionSchema = z
   .transform((c): Condition => {
     if (c.label !== undefined) return { kind: 'label', label: c.label, op: c.op as '==' | '!=', value: c.value as string };
     if (isBooleanSignal(c.signal!)) {
-      return { kind: 'signal', signal: c.signal as Exclude<SignalName, NumericSignal>, op: c.op as '==' | '!=', value: c.value as boolean, ratioOf: null };
+      return {
+        kind: 'signal',
+        signal: c.signal as Exclude<SignalName, NumericSignal>,
+        op: c.op as '==' | '!=',
+        value: c.value as boolean,
+        ratioOf: null,
+      };
     }
     return { kind: 'signal', signal: c.signal as NumericSignal, op: c.op, value: c.value as number, ratioOf: c.ratio_of ?? null };
   });
@@ -136,4 +142,3 @@ export function parseSeverityRules(input: unknown): Result<{ rules: SeverityRule
   if (!parsed.success) return refuse('rules.invalid', `invalid severity rules: ${describeZodError(parsed.error, { max: 5 })}`);
   return { ok: true, rules: parsed.data };
 }
-

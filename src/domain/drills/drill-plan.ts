@@ -24,15 +24,40 @@ setTimeout(() => { console.log('drill: ' + name + (outcome === 'success' ? ' suc
  * fallbacks), each taking its time divided by the drill's speed, and a verification that
  * passes or fails as written. Approvers are the scenario's, else the rehearsed service's.
  */
-export function drillRollbackConfig(scenario: DrillScenario, speed: number, nodePath: string, serviceApprovers: Approvers | null): ServiceRollbackConfig {
+export function drillRollbackConfig(
+  scenario: DrillScenario,
+  speed: number,
+  nodePath: string,
+  serviceApprovers: Approvers | null,
+): ServiceRollbackConfig {
   const runners: RunnerSpec[] = scenario.rollback.runners.map((runner) => {
     const takesMs = Math.max(0, Math.round(runner.takesMs / speed));
-    return { kind: 'command', name: runner.name, argv: [nodePath, '-e', SIMULATED_RUNNER, runner.name, runner.outcome, String(takesMs)], timeoutMs: takesMs + 30_000, graceMs: DEFAULT_GRACE_MS, outputCapBytes: DEFAULT_OUTPUT_CAP_BYTES };
+    return {
+      kind: 'command',
+      name: runner.name,
+      argv: [nodePath, '-e', SIMULATED_RUNNER, runner.name, runner.outcome, String(takesMs)],
+      timeoutMs: takesMs + 30_000,
+      graceMs: DEFAULT_GRACE_MS,
+      outputCapBytes: DEFAULT_OUTPUT_CAP_BYTES,
+    };
   });
   const verification: CheckSpec[] = [
-    { kind: 'command', name: 'drill verification (simulated)', argv: [nodePath, '-e', `process.exit(${scenario.rollback.verification === 'pass' ? 0 : 1})`], timeoutMs: 10_000, times: 1, intervalMs: 0 },
+    {
+      kind: 'command',
+      name: 'drill verification (simulated)',
+      argv: [nodePath, '-e', `process.exit(${scenario.rollback.verification === 'pass' ? 0 : 1})`],
+      timeoutMs: 10_000,
+      times: 1,
+      intervalMs: 0,
+    },
   ];
   const own = scenario.rollback.approvers;
   const approvers = own.users.length || own.groups.length ? own : (serviceApprovers ?? { users: [], groups: [] });
-  return { plan: { level: scenario.rollback.level, runners, readiness: [], verification }, approvers, twoApproversForP0: true, approvalTtlMs: Math.max(60_000, Math.round(3_600_000 / speed)), autoRollbackDelayMs: Math.round(60_000 / speed) };
+  return {
+    plan: { level: scenario.rollback.level, runners, readiness: [], verification },
+    approvers,
+    twoApproversForP0: true,
+    approvalTtlMs: Math.max(60_000, Math.round(3_600_000 / speed)),
+    autoRollbackDelayMs: Math.round(60_000 / speed),
+  };
 }

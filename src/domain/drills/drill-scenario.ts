@@ -34,7 +34,10 @@ export interface DrillRollback {
   approvers: { users: string[]; groups: string[] };
 }
 
-const duration = z.string().refine((text) => parseDuration(text) !== null, 'must be a duration like 30s, 5m or 1h30m').transform((text) => parseDuration(text)!);
+const duration = z
+  .string()
+  .refine((text) => parseDuration(text) !== null, 'must be a duration like 30s, 5m or 1h30m')
+  .transform((text) => parseDuration(text)!);
 const signalValue = z.union([z.number().finite(), z.boolean()]);
 const alertName = z.string().trim().min(1).max(120);
 
@@ -43,16 +46,23 @@ const fireSchema = z
     alert: alertName,
     summary: z.string().max(2000).default(''),
     severity: z.string().trim().min(1).max(20).optional(),
-    signals: z.record(z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, 'signal names are lowercase words like error_rate'), signalValue).default({}),
+    signals: z
+      .record(z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, 'signal names are lowercase words like error_rate'), signalValue)
+      .default({}),
   })
   .strict();
 
 const stepSchema = z
   .object({ after: duration, fire: fireSchema.optional(), resolve: z.object({ alert: alertName }).strict().optional() })
   .strict()
-  .refine((step) => Boolean(step.fire) !== Boolean(step.resolve), 'each step either fires or resolves an alert (exactly one of fire:, resolve:)');
+  .refine(
+    (step) => Boolean(step.fire) !== Boolean(step.resolve),
+    'each step either fires or resolves an alert (exactly one of fire:, resolve:)',
+  );
 
-const runnerSchema = z.object({ name: z.string().trim().min(1).max(60), outcome: z.enum(['success', 'failure']), takes: duration.default(5_000) }).strict();
+const runnerSchema = z
+  .object({ name: z.string().trim().min(1).max(60), outcome: z.enum(['success', 'failure']), takes: duration.default(5_000) })
+  .strict();
 
 export const drillScenarioSchema = z
   .object({
@@ -79,11 +89,19 @@ export const drillScenarioSchema = z
   })
   .strict()
   .superRefine((scenario, ctx) => {
-    if (!scenario.steps.some((s) => s.fire)) ctx.addIssue({ code: 'custom', path: ['steps'], message: 'no step fires an alert, so the drill would open nothing' });
+    if (!scenario.steps.some((s) => s.fire))
+      ctx.addIssue({ code: 'custom', path: ['steps'], message: 'no step fires an alert, so the drill would open nothing' });
     scenario.steps.forEach((step, i) => {
       // Steps play by time, not by where they stand in the file.
-      if (step.resolve && !scenario.steps.some((s, j) => s.fire?.alert === step.resolve!.alert && (s.after < step.after || (s.after === step.after && j < i)))) {
-        ctx.addIssue({ code: 'custom', path: ['steps', i, 'resolve', 'alert'], message: `"${step.resolve.alert}" is resolved before any step fires it` });
+      if (
+        step.resolve &&
+        !scenario.steps.some((s, j) => s.fire?.alert === step.resolve!.alert && (s.after < step.after || (s.after === step.after && j < i)))
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['steps', i, 'resolve', 'alert'],
+          message: `"${step.resolve.alert}" is resolved before any step fires it`,
+        });
       }
     });
   });
@@ -97,10 +115,18 @@ export function parseDrillScenario(name: string, raw: unknown): Result<{ scenari
   if (!parsed.success) return refuse('drill.bad_scenario', `${name}: ${describeZodError(parsed.error, { max: 20 })}`);
   const s = parsed.data;
   const steps: DrillStep[] = s.steps
-    .map((step): DrillStep =>
-      step.fire
-        ? { afterMs: step.after, kind: 'fire', alert: step.fire.alert, summary: step.fire.summary, severityLabel: step.fire.severity ?? null, signals: step.fire.signals as Signals }
-        : { afterMs: step.after, kind: 'resolve', alert: step.resolve!.alert },
+    .map(
+      (step): DrillStep =>
+        step.fire
+          ? {
+              afterMs: step.after,
+              kind: 'fire',
+              alert: step.fire.alert,
+              summary: step.fire.summary,
+              severityLabel: step.fire.severity ?? null,
+              signals: step.fire.signals as Signals,
+            }
+          : { afterMs: step.after, kind: 'resolve', alert: step.resolve!.alert },
     )
     .sort((a, b) => a.afterMs - b.afterMs);
   return {
@@ -113,7 +139,12 @@ export function parseDrillScenario(name: string, raw: unknown): Result<{ scenari
       page: s.page,
       speed: s.speed ?? null,
       steps,
-      rollback: { level: s.rollback.level, runners: s.rollback.runners.map((r) => ({ name: r.name, outcome: r.outcome, takesMs: r.takes })), verification: s.rollback.verification, approvers: s.rollback.approvers },
+      rollback: {
+        level: s.rollback.level,
+        runners: s.rollback.runners.map((r) => ({ name: r.name, outcome: r.outcome, takesMs: r.takes })),
+        verification: s.rollback.verification,
+        approvers: s.rollback.approvers,
+      },
     },
   };
 }

@@ -37,7 +37,13 @@ export function drillScorecard(incident: Incident, timeline: readonly TimelineEv
   const targets = policy[incident.severity];
   const since = (at: number | null | undefined) => (at === null || at === undefined ? null : Math.max(0, at - incident.createdAt) * speed);
   const judged = (tookMs: number | null, targetMs: number | null) => (targetMs === null ? null : tookMs !== null && tookMs <= targetMs);
-  const step = (name: ScorecardStep['name'], label: string, tookMs: number | null, targetMs: number | null): ScorecardStep => ({ name, label, tookMs, targetMs, met: judged(tookMs, targetMs) });
+  const step = (name: ScorecardStep['name'], label: string, tookMs: number | null, targetMs: number | null): ScorecardStep => ({
+    name,
+    label,
+    tookMs,
+    targetMs,
+    met: judged(tookMs, targetMs),
+  });
 
   const steps = [
     step('acknowledge', 'Time to acknowledge', since(incident.acknowledgedAt), targets.firstResponseMs),
@@ -54,7 +60,11 @@ export function drillScorecard(incident: Incident, timeline: readonly TimelineEv
     longestGap = Math.max(longestGap, at - previous);
     previous = at;
   }
-  const updateCadence = { longestGapMs: longestGap * speed, targetMs: targets.updateEveryMs, met: longestGap * speed <= targets.updateEveryMs };
+  const updateCadence = {
+    longestGapMs: longestGap * speed,
+    targetMs: targets.updateEveryMs,
+    met: longestGap * speed <= targets.updateEveryMs,
+  };
 
   const verdicts = [...steps.map((s) => s.met), updateCadence.met].filter((m): m is boolean => m !== null);
   return {

@@ -40,11 +40,22 @@ export function parseActionItem(line: string, mentioned: ReadonlySet<string> = n
   }
   const ownerToken = tokens[tokens.length - 1] ?? '';
   const owner = parseOwner(ownerToken, mentioned);
-  if (!owner) return refuse('action.no_owner', `Name an owner with @ after the text${tokens.length ? ` (got "${ownerToken.slice(0, 40)}")` : ''}: ${USAGE}.`);
+  if (!owner)
+    return refuse(
+      'action.no_owner',
+      `Name an owner with @ after the text${tokens.length ? ` (got "${ownerToken.slice(0, 40)}")` : ''}: ${USAGE}.`,
+    );
   tokens.pop();
-  const text = tokens.join(' ').replace(/^["“”']+|["“”']+$/g, '').trim();
+  const text = tokens
+    .join(' ')
+    .replace(/^["“”']+|["“”']+$/g, '')
+    .trim();
   if (!text) return refuse('action.no_text', `Say what needs doing before the owner: ${USAGE}.`);
-  if (text.length > 200) return refuse('action.too_long', `Keep an action item under 200 characters (it becomes a GitHub issue title); put details in the issue.`);
+  if (text.length > 200)
+    return refuse(
+      'action.too_long',
+      `Keep an action item under 200 characters (it becomes a GitHub issue title); put details in the issue.`,
+    );
   return { ok: true, item: { text, owner, ...(due ? { due } : {}) } };
 }
 

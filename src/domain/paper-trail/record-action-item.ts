@@ -10,6 +10,14 @@ export function recordActionItem(incident: Incident, item: ActionItem, by: strin
   return {
     ok: true,
     incident,
-    events: [{ at: now, actor: by, kind: 'action_item', text: phrase`Action item: ${item.text} — owner ${ownerRef(item.owner)}, due ${item.due ?? 'not set'}`, details: { text: item.text, owner: item.owner, due: item.due ?? null } }],
+    events: [
+      {
+        at: now,
+        actor: by,
+        kind: 'action_item',
+        text: phrase`Action item: ${item.text} — owner ${ownerRef(item.owner)}, due ${item.due ?? 'not set'}`,
+        details: { text: item.text, owner: item.owner, due: item.due ?? null },
+      },
+    ],
   };
 }

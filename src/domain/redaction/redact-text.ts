@@ -10,7 +10,11 @@ export const MIN_SECRET_LENGTH = 4;
  */
 export const SECRET_PATTERNS: ReadonlyArray<{ name: string; pattern: RegExp; replace: string }> = [
   { name: 'url userinfo', pattern: /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@:"'<>]+(?::[^\s/@"'<>]*)?@/gi, replace: `$1${REDACTED}@` },
-  { name: 'authorization header', pattern: /\b(authorization["']?\s*[:=]\s*["']?)(?:(bearer|basic|token|digest)\s+)?[^\s"',;]+/gi, replace: `$1$2 ${REDACTED}` },
+  {
+    name: 'authorization header',
+    pattern: /\b(authorization["']?\s*[:=]\s*["']?)(?:(bearer|basic|token|digest)\s+)?[^\s"',;]+/gi,
+    replace: `$1$2 ${REDACTED}`,
+  },
   { name: 'bearer value', pattern: /\b(bearer)\s+[A-Za-z0-9._~+/-]+=*/gi, replace: `$1 ${REDACTED}` },
   { name: 'pagerduty rest token', pattern: /\b(token\s+token=)[A-Za-z0-9+_-]+/gi, replace: `$1${REDACTED}` },
   { name: 'slack token', pattern: /\bxox[abposer]-[A-Za-z0-9-]{8,}/g, replace: REDACTED },
@@ -20,7 +24,11 @@ export const SECRET_PATTERNS: ReadonlyArray<{ name: string; pattern: RegExp; rep
   { name: 'aws access key id', pattern: /\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA)[A-Z0-9]{16}\b/g, replace: REDACTED },
   { name: 'aws secret access key', pattern: /\b(aws_secret_access_key["']?\s*[:=]\s*["']?)[A-Za-z0-9/+]{40}/gi, replace: `$1${REDACTED}` },
   { name: 'jwt', pattern: /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}/g, replace: REDACTED },
-  { name: 'pagerduty routing key', pattern: /\b((?:routing|integration|service)_key["']?\s*[:=]\s*["']?)[A-Za-z0-9]{20,}/gi, replace: `$1${REDACTED}` },
+  {
+    name: 'pagerduty routing key',
+    pattern: /\b((?:routing|integration|service)_key["']?\s*[:=]\s*["']?)[A-Za-z0-9]{20,}/gi,
+    replace: `$1${REDACTED}`,
+  },
 ];
 
 /**

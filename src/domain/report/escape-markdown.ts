@@ -29,7 +29,10 @@ export function escapeBlock(text: string): string {
     .replace(/\r\n?/g, '\n')
     .split('\n')
     .map((line) => escapeBlockLine(line.replace(/\s+$/, '')));
-  return lines.join('\n').replace(/\n{3,}/g, '\n\n').trim();
+  return lines
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
 }
 
 function escapeBlockLine(line: string): string {

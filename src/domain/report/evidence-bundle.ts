@@ -73,19 +73,37 @@ export function buildEvidenceFiles(context: EvidenceContext): Record<EvidenceFil
           at: utcIso(byEvidence.at),
           holdForMs: byEvidence.holdForMs,
           source: byEvidence.source,
-          alerts: byEvidence.alerts ? { groupKey: byEvidence.alerts.groupKey, resolved: byEvidence.alerts.resolved, allResolvedAt: utcIso(byEvidence.alerts.allResolvedAt) } : null,
+          alerts: byEvidence.alerts
+            ? {
+                groupKey: byEvidence.alerts.groupKey,
+                resolved: byEvidence.alerts.resolved,
+                allResolvedAt: utcIso(byEvidence.alerts.allResolvedAt),
+              }
+            : null,
           signals: byEvidence.signals.map((s) => ({ signal: s.signal, max: s.max, threshold: s.threshold, samples: s.samples })),
         },
       }
     : {};
   const recovery = verification
-    ? { incidentId: incident.id, status: verification.passed ? 'passed' : 'failed', passed: verification.passed, at: utcIso(verification.at), checks: verification.checks.map((c) => ({ name: c.name, passed: c.passed, detail: c.detail })), ...evidence }
+    ? {
+        incidentId: incident.id,
+        status: verification.passed ? 'passed' : 'failed',
+        passed: verification.passed,
+        at: utcIso(verification.at),
+        checks: verification.checks.map((c) => ({ name: c.name, passed: c.passed, detail: c.detail })),
+        ...evidence,
+      }
     : byEvidence
       ? { incidentId: incident.id, status: 'passed', passed: true, at: utcIso(byEvidence.at), checks: [], ...evidence }
       : { incidentId: incident.id, status: 'not_run', passed: false, at: null, checks: [] };
 
   const timelineLines = renderTimelineLines(context.timeline, context.userNames);
-  const timelineMd = [`# Incident Timeline: ${incident.id}`, '', ...(timelineLines.length ? timelineLines : ['_No timeline events._']), ''].join('\n');
+  const timelineMd = [
+    `# Incident Timeline: ${incident.id}`,
+    '',
+    ...(timelineLines.length ? timelineLines : ['_No timeline events._']),
+    '',
+  ].join('\n');
 
   const resolution = {
     incidentId: incident.id,
@@ -101,7 +119,13 @@ export function buildEvidenceFiles(context: EvidenceContext): Record<EvidenceFil
     summary: incident.resolutionSummary === null ? null : namedText(incident.resolutionSummary, context.userNames),
     mitigated: executions.some((e) => e.outcome === 'succeeded'),
     recoveryValidated: (verification?.passed ?? false) || byEvidence !== null,
-    actionItems: context.input.actionItems.map((a) => ({ text: a.text, owner: user(a.owner), due: a.due ?? null, issueUrl: a.issueUrl ?? null, state: a.state ?? 'open' })),
+    actionItems: context.input.actionItems.map((a) => ({
+      text: a.text,
+      owner: user(a.owner),
+      due: a.due ?? null,
+      issueUrl: a.issueUrl ?? null,
+      state: a.state ?? 'open',
+    })),
     roles: Object.fromEntries(ROLES.map((role) => [role, user(holderOf(incident, role))])),
   };
 

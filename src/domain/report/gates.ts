@@ -26,9 +26,11 @@ export const GATE_INSTRUCTIONS = {
   severity: 'Confirm the severity: /incident severity [id] confirm or the Confirm severity button',
   readiness: 'Pass the rollback readiness check: /incident rollback runs it before proposing a rollback',
   decision: 'Record the decision: an approver clicks Approve (or Reject) on the rollback proposal',
-  recovery: 'Validate recovery: the verification checks must pass (they run after the rollback), or resolve with an override and a reason: /incident resolve [id] [summary] --override "<reason>" (or the override field of the Resolve dialog)',
+  recovery:
+    'Validate recovery: the verification checks must pass (they run after the rollback), or resolve with an override and a reason: /incident resolve [id] [summary] --override "<reason>" (or the override field of the Resolve dialog)',
   overrideReason: 'Give a reason for the recovery override: /incident resolve [id] [summary] --override "<reason>"',
-  summary: 'Write the resolution summary: the Resolution field of /incident report [id] (or resolve with one: /incident resolve [id] <summary>)',
+  summary:
+    'Write the resolution summary: the Resolution field of /incident report [id] (or resolve with one: /incident resolve [id] <summary>)',
   report: 'Write the incident report: /incident report [id] or the Write report button on the resolved incident',
 } as const;
 
@@ -50,7 +52,12 @@ function recoveryMissing(facts: GateFacts): string[] {
 }
 
 export function evaluateGates(facts: GateFacts): GateStatus[] {
-  const gate = (number: GateStatus['gate'], name: string, missing: string[]): GateStatus => ({ gate: number, name, passed: missing.length === 0, missing });
+  const gate = (number: GateStatus['gate'], name: string, missing: string[]): GateStatus => ({
+    gate: number,
+    name,
+    passed: missing.length === 0,
+    missing,
+  });
   return [
     gate(1, 'Severity alignment', facts.severityConfirmed ? [] : [GATE_INSTRUCTIONS.severity]),
     gate(2, 'Mitigation readiness', [
@@ -67,7 +74,10 @@ export function evaluateGates(facts: GateFacts): GateStatus[] {
 
 function refuseUnless(status: GateStatus, code: string, what: string): Result<{ gate: GateStatus['gate'] }> {
   if (status.passed) return { ok: true, gate: status.gate };
-  return refuse(code, `Gate ${status.gate} (${status.name}) blocks ${what}. Still needed:\n${status.missing.map((m) => `• ${m}`).join('\n')}`);
+  return refuse(
+    code,
+    `Gate ${status.gate} (${status.name}) blocks ${what}. Still needed:\n${status.missing.map((m) => `• ${m}`).join('\n')}`,
+  );
 }
 
 /** Gate 3: recovery validated, or overridden with a reason. */

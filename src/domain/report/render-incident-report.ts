@@ -87,23 +87,33 @@ function incidentDuration(incident: Incident): string {
 
 function severity({ incident, timeline, severityAssessment, userNames = {} }: IncidentReportContext): string {
   const definition = DEFAULT_SEVERITY_DEFINITIONS[incident.severity];
-  const lines = [`**${incident.severity} — ${definition.name}**: ${definition.definition}.`, '', `- **Why**: ${inline(incident.severityReason, userNames)}`];
+  const lines = [
+    `**${incident.severity} — ${definition.name}**: ${definition.definition}.`,
+    '',
+    `- **Why**: ${inline(incident.severityReason, userNames)}`,
+  ];
   if (severityAssessment) {
     lines.push(`- **Rule**: ${inline(severityAssessment.rule, userNames)}`);
     lines.push(`- **Explanation**: ${inline(severityAssessment.explanation, userNames)}`);
     const observed = Object.keys(severityAssessment.observations).sort();
     if (observed.length) {
-      lines.push(`- **Observations**: ${observed.map((key) => `${escapeInline(key)} = ${escapeInline(formatValue(severityAssessment.observations[key]))}`).join(', ')}`);
+      lines.push(
+        `- **Observations**: ${observed.map((key) => `${escapeInline(key)} = ${escapeInline(formatValue(severityAssessment.observations[key]))}`).join(', ')}`,
+      );
     }
   }
   const confirmed = incident.severityConfirmed;
-  lines.push(`- **Confirmed by**: ${confirmed ? `${escapeInline(displayActor(confirmed.by, userNames))} at ${utcDateTime(confirmed.at)}` : '_not confirmed_'}`);
+  lines.push(
+    `- **Confirmed by**: ${confirmed ? `${escapeInline(displayActor(confirmed.by, userNames))} at ${utcDateTime(confirmed.at)}` : '_not confirmed_'}`,
+  );
   const changes = timeline.filter((event) => event.kind === 'severity');
   if (changes.length) {
     lines.push('- **Changes**:');
     for (const change of changes) {
       const reason = isPhrase(change.details?.reason) ? ` (${inline(change.details.reason, userNames)})` : '';
-      lines.push(`  - ${utcDateTime(change.at)} — ${escapeInline(displayActor(change.actor, userNames))} — ${inline(change.text, userNames)}${reason}`);
+      lines.push(
+        `  - ${utcDateTime(change.at)} — ${escapeInline(displayActor(change.actor, userNames))} — ${inline(change.text, userNames)}${reason}`,
+      );
     }
   }
   return lines.join('\n');
@@ -152,12 +162,16 @@ function signals(rollback?: RollbackEvidence): string {
 }
 
 function executions(rollback?: RollbackEvidence): string {
-  if (!rollback || !rollback.executions.length) return '_No rollback was executed._';
+  if (!rollback?.executions.length) return '_No rollback was executed._';
   const rows = rollback.executions.map(
     (e) =>
       `| ${escapeInline(e.runner)} | ${escapeInline(e.kind)} | ${e.outcome} | ${escapeInline(resultCode(e))} | ${utcDateTime(e.startedAt)} | ${utcDateTime(e.finishedAt)} | ${formatDuration(e.durationMs)} | ${e.link ? `[log](${safeUrl(e.link)})` : '—'} |`,
   );
-  const parts = ['| Runner | Kind | Outcome | Exit code / conclusion | Started | Finished | Duration | Link |', '|---|---|---|---|---|---|---|---|', ...rows];
+  const parts = [
+    '| Runner | Kind | Outcome | Exit code / conclusion | Started | Finished | Duration | Link |',
+    '|---|---|---|---|---|---|---|---|',
+    ...rows,
+  ];
   for (const e of rollback.executions) {
     if (e.outputExcerpt.trim()) parts.push('', `**Output of ${escapeInline(e.runner)}** (excerpt):`, '', fencedBlock(e.outputExcerpt));
   }
@@ -179,7 +193,15 @@ function resultCode(e: ExecutionRecord): string {
 }
 
 function lessons(input: ReportInput, names: Record<string, string>): string {
-  return ['### What Went Well', '', bullets(input.wentWell, names), '', '### What Could Be Improved', '', bullets(input.couldImprove, names)].join('\n');
+  return [
+    '### What Went Well',
+    '',
+    bullets(input.wentWell, names),
+    '',
+    '### What Could Be Improved',
+    '',
+    bullets(input.couldImprove, names),
+  ].join('\n');
 }
 
 function bullets(items: readonly string[], names: Record<string, string>): string {

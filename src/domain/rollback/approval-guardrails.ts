@@ -39,18 +39,40 @@ const late = (code: string, reason: Phrase): DecisionRefusal => ({ ok: false, co
  * 7. each approver counts once (two-person rule for P0);
  * 8. approving needs gates 1 and 2 (severity confirmed, readiness passed): the decision is what starts it.
  */
-export function checkDecision(request: RollbackRequest, kind: DecisionKind, actor: string, facts: DecisionFacts, now: number): DecisionRefusal | null {
+export function checkDecision(
+  request: RollbackRequest,
+  kind: DecisionKind,
+  actor: string,
+  facts: DecisionFacts,
+  now: number,
+): DecisionRefusal | null {
   const awaiting = kind === 'abort' ? request.status === 'countdown' : request.status === 'pending';
   if (!awaiting) return late('request.decided', describeState(request));
-  if (!facts.incidentOpen) return deny('decision.incident_not_open', `${facts.incidentId} is ${facts.incidentStatus}; rollback decisions are closed.`);
-  if (kind !== 'abort' && now >= request.expiresAt) return deny('decision.expired', `${request.id} expired; approvals are valid for a limited time. Propose the rollback again.`);
-  if (!facts.approversConfigured) return deny('decision.no_approvers', `Nobody may approve rollbacks of ${request.service}: its approver list is empty. Add approvers under services[].rollback.approvers.`);
+  if (!facts.incidentOpen)
+    return deny('decision.incident_not_open', `${facts.incidentId} is ${facts.incidentStatus}; rollback decisions are closed.`);
+  if (kind !== 'abort' && now >= request.expiresAt)
+    return deny('decision.expired', `${request.id} expired; approvals are valid for a limited time. Propose the rollback again.`);
+  if (!facts.approversConfigured)
+    return deny(
+      'decision.no_approvers',
+      `Nobody may approve rollbacks of ${request.service}: its approver list is empty. Add approvers under services[].rollback.approvers.`,
+    );
   const withdrawing = kind === 'reject' && actor === request.requestedBy;
-  if (!facts.isApprover && !withdrawing) return deny('decision.not_approver', facts.notApproverWhy ?? `You are not an approver for ${request.service} rollbacks.`);
+  if (!facts.isApprover && !withdrawing)
+    return deny('decision.not_approver', facts.notApproverWhy ?? `You are not an approver for ${request.service} rollbacks.`);
   if (kind !== 'approve') return null;
   if (actor === request.requestedBy) return deny('decision.self_approval', 'You proposed this rollback; someone else must approve it.');
-  if (request.approvals.some((a) => a.by === actor)) return late('decision.already_approved_by_you', `You already approved ${request.id}; it needs ${request.approvalsNeeded} distinct approvers.`);
-  const missing = missingBeforeExecution({ severityConfirmed: facts.severityConfirmed, readinessPassed: request.readiness.passed, decisionRecorded: true, auto: request.auto });
+  if (request.approvals.some((a) => a.by === actor))
+    return late(
+      'decision.already_approved_by_you',
+      `You already approved ${request.id}; it needs ${request.approvalsNeeded} distinct approvers.`,
+    );
+  const missing = missingBeforeExecution({
+    severityConfirmed: facts.severityConfirmed,
+    readinessPassed: request.readiness.passed,
+    decisionRecorded: true,
+    auto: request.auto,
+  });
   if (missing.length) return deny('decision.gates_open', `Not yet: ${missing.join(' ')}`);
   return null;
 }

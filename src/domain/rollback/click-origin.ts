@@ -16,7 +16,10 @@ export interface ClickOrigin {
  * request's id in its metadata). An edited value pointing at another request is refused.
  */
 export function checkClickOrigin(request: Pick<RollbackRequest, 'id' | 'messages'>, origin: ClickOrigin): Result<object> {
-  const wrong = refuse('rollback.wrong_message', `That button is not on ${request.id}'s approval message; click the one on its own message.`);
+  const wrong = refuse(
+    'rollback.wrong_message',
+    `That button is not on ${request.id}'s approval message; click the one on its own message.`,
+  );
   if (origin.metadataRequestId !== null && origin.metadataRequestId !== request.id) return wrong;
   if (request.messages.some((m) => m.channel === origin.channel && m.ts === origin.ts)) return { ok: true };
   if (origin.metadataRequestId === request.id) return { ok: true };

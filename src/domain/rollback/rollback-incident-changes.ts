@@ -34,7 +34,13 @@ export function recordRecoveryValidated(incident: Incident, event: TimelineEvent
   let next: Incident = { ...incident, gates: { ...gateFacts(incident), recoveryValidatedAt: event.at } };
   if (checkTransition(incident.status, 'monitoring').ok) {
     next = { ...next, status: 'monitoring' };
-    events.push({ at: event.at, actor: event.actor, kind: 'status', text: `Status ${incident.status} → monitoring`, details: { from: incident.status, to: 'monitoring' } });
+    events.push({
+      at: event.at,
+      actor: event.actor,
+      kind: 'status',
+      text: `Status ${incident.status} → monitoring`,
+      details: { from: incident.status, to: 'monitoring' },
+    });
   }
   return { ok: true, incident: next, events };
 }

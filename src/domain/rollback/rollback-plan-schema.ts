@@ -48,7 +48,10 @@ export const statusListSchema = z.preprocess((v) => (Array.isArray(v) ? v : [v])
 
 const nonEmpty = z.string().min(1);
 const stringMap = z.record(z.string().min(1), z.string());
-const argvSchema = z.array(z.string()).min(1).refine((argv) => argv[0] !== '', 'argv[0] (the program) must not be empty');
+const argvSchema = z
+  .array(z.string())
+  .min(1)
+  .refine((argv) => argv[0] !== '', 'argv[0] (the program) must not be empty');
 
 export const rollbackLevelSchema = z.enum(Object.keys(ROLLBACK_LEVELS) as [keyof typeof ROLLBACK_LEVELS]);
 
@@ -60,7 +63,11 @@ const commandRunner = z.strictObject({
   env: stringMap.optional(),
   timeout: durationSchema.prefault('10m'),
   grace: durationSchema.optional(),
-  output_cap_bytes: z.int().min(1024).max(16 * 1024 * 1024).optional(),
+  output_cap_bytes: z
+    .int()
+    .min(1024)
+    .max(16 * 1024 * 1024)
+    .optional(),
 });
 
 const githubActionsRunner = z.strictObject({
@@ -73,7 +80,10 @@ const githubActionsRunner = z.strictObject({
   inputs: stringMap.default({}),
   // The workflow input that receives the execution's fencing token; off unless named, since
   // GitHub refuses a dispatch with an input the workflow does not declare.
-  fencing_input: z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, 'must be a workflow input name').optional(),
+  fencing_input: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, 'must be a workflow input name')
+    .optional(),
   timeout: durationSchema.prefault('30m'),
   poll: durationSchema.prefault('10s'),
 });
@@ -88,25 +98,46 @@ const httpRunner = z.strictObject({
   timeout: durationSchema.prefault('30s'),
 });
 
-export const runnerSpecSchema = z.discriminatedUnion('kind', [commandRunner, githubActionsRunner, httpRunner]).transform((r): RunnerSpec => {
-  switch (r.kind) {
-    case 'command':
-      return {
-        kind: 'command', name: r.name ?? r.argv[0]!, argv: r.argv, cwd: r.cwd, env: r.env,
-        timeoutMs: r.timeout, graceMs: r.grace ?? DEFAULT_GRACE_MS, outputCapBytes: r.output_cap_bytes ?? DEFAULT_OUTPUT_CAP_BYTES,
-      };
-    case 'github_actions':
-      return {
-        kind: 'github_actions', name: r.name ?? `${r.owner}/${r.repo} ${r.workflow}`, owner: r.owner, repo: r.repo,
-        workflow: r.workflow, ref: r.ref, inputs: r.inputs, ...(r.fencing_input ? { fencingInput: r.fencing_input } : {}), timeoutMs: r.timeout, pollMs: r.poll,
-      };
-    case 'http':
-      return {
-        kind: 'http', name: r.name ?? new URL(r.url).host, url: r.url, headers: r.headers, body: r.body,
-        successStatuses: r.success_statuses ?? DEFAULT_SUCCESS_STATUSES, timeoutMs: r.timeout,
-      };
-  }
-});
+export const runnerSpecSchema = z
+  .discriminatedUnion('kind', [commandRunner, githubActionsRunner, httpRunner])
+  .transform((r): RunnerSpec => {
+    switch (r.kind) {
+      case 'command':
+        return {
+          kind: 'command',
+          name: r.name ?? r.argv[0]!,
+          argv: r.argv,
+          cwd: r.cwd,
+          env: r.env,
+          timeoutMs: r.timeout,
+          graceMs: r.grace ?? DEFAULT_GRACE_MS,
+          outputCapBytes: r.output_cap_bytes ?? DEFAULT_OUTPUT_CAP_BYTES,
+        };
+      case 'github_actions':
+        return {
+          kind: 'github_actions',
+          name: r.name ?? `${r.owner}/${r.repo} ${r.workflow}`,
+          owner: r.owner,
+          repo: r.repo,
+          workflow: r.workflow,
+          ref: r.ref,
+          inputs: r.inputs,
+          ...(r.fencing_input ? { fencingInput: r.fencing_input } : {}),
+          timeoutMs: r.timeout,
+          pollMs: r.poll,
+        };
+      case 'http':
+        return {
+          kind: 'http',
+          name: r.name ?? new URL(r.url).host,
+          url: r.url,
+          headers: r.headers,
+          body: r.body,
+          successStatuses: r.success_statuses ?? DEFAULT_SUCCESS_STATUSES,
+          timeoutMs: r.timeout,
+        };
+    }
+  });
 
 /** Primary first, then fallbacks. */
 export const runnersSchema = z.array(runnerSpecSchema).min(1, 'a rollback needs at least one runner');
@@ -118,17 +149,27 @@ const repeat = (defaultTimes: number, defaultInterval: string) => ({
 
 const checkSchemas = (defaultTimes: number, defaultInterval: string) => {
   const command = z.strictObject({
-    kind: z.literal('command'), name: nonEmpty.optional(), argv: argvSchema, cwd: nonEmpty.optional(),
-    timeout: durationSchema.prefault('30s'), ...repeat(defaultTimes, defaultInterval),
+    kind: z.literal('command'),
+    name: nonEmpty.optional(),
+    argv: argvSchema,
+    cwd: nonEmpty.optional(),
+    timeout: durationSchema.prefault('30s'),
+    ...repeat(defaultTimes, defaultInterval),
   });
   const fileExists = z.strictObject({
-    kind: z.literal('file_exists'), name: nonEmpty.optional(), path: nonEmpty, ...repeat(defaultTimes, defaultInterval),
+    kind: z.literal('file_exists'),
+    name: nonEmpty.optional(),
+    path: nonEmpty,
+    ...repeat(defaultTimes, defaultInterval),
   });
   const httpFields = {
-    name: nonEmpty.optional(), url: z.url({ protocol: /^https?$/ }), expect_status: statusListSchema.optional(),
+    name: nonEmpty.optional(),
+    url: z.url({ protocol: /^https?$/ }),
+    expect_status: statusListSchema.optional(),
     body_contains: z.string().min(1).optional(),
     body_matches: z.string().min(1).refine(isValidRegex, 'not a valid regular expression').optional(),
-    timeout: durationSchema.prefault('10s'), ...repeat(defaultTimes, defaultInterval),
+    timeout: durationSchema.prefault('10s'),
+    ...repeat(defaultTimes, defaultInterval),
   };
   // Readiness calls its probe `http_get` (the readiness checklist's word), verification `http`; both are GETs.
   const httpGet = z.strictObject({ kind: z.literal('http_get'), ...httpFields });
@@ -136,15 +177,30 @@ const checkSchemas = (defaultTimes: number, defaultInterval: string) => {
   // Verification by signal: one of signal/query, one of below/above, for the whole `for` window.
   const prometheus = z
     .strictObject({
-      kind: z.literal('prometheus'), name: nonEmpty.optional(),
-      signal: z.string().regex(/^[a-z][a-z0-9_]*$/, 'a named signal from signals.queries, e.g. error_rate').optional(),
+      kind: z.literal('prometheus'),
+      name: nonEmpty.optional(),
+      signal: z
+        .string()
+        .regex(/^[a-z][a-z0-9_]*$/, 'a named signal from signals.queries, e.g. error_rate')
+        .optional(),
       query: nonEmpty.optional(),
-      below: z.number().finite().optional(), above: z.number().finite().optional(),
+      below: z.number().finite().optional(),
+      above: z.number().finite().optional(),
       for: durationSchema,
     })
     .superRefine((c, ctx) => {
-      if ((c.signal === undefined) === (c.query === undefined)) ctx.addIssue({ code: 'custom', path: [c.signal === undefined ? 'signal' : 'query'], message: 'give exactly one of "signal" or "query"' });
-      if ((c.below === undefined) === (c.above === undefined)) ctx.addIssue({ code: 'custom', path: [c.below === undefined ? 'below' : 'above'], message: 'give exactly one of "below" or "above"' });
+      if ((c.signal === undefined) === (c.query === undefined))
+        ctx.addIssue({
+          code: 'custom',
+          path: [c.signal === undefined ? 'signal' : 'query'],
+          message: 'give exactly one of "signal" or "query"',
+        });
+      if ((c.below === undefined) === (c.above === undefined))
+        ctx.addIssue({
+          code: 'custom',
+          path: [c.below === undefined ? 'below' : 'above'],
+          message: 'give exactly one of "below" or "above"',
+        });
     });
   return { command, fileExists, httpGet, http, prometheus };
 };
@@ -183,8 +239,14 @@ function toCheckSpec(c: RawCheck): CheckSpec {
     case 'http_get':
     case 'http':
       return {
-        kind: 'http', name: c.name ?? `GET ${c.url}`, url: c.url, expectStatuses: c.expect_status ?? DEFAULT_SUCCESS_STATUSES,
-        bodyContains: c.body_contains, bodyMatches: c.body_matches, timeoutMs: c.timeout, ...base,
+        kind: 'http',
+        name: c.name ?? `GET ${c.url}`,
+        url: c.url,
+        expectStatuses: c.expect_status ?? DEFAULT_SUCCESS_STATUSES,
+        bodyContains: c.body_contains,
+        bodyMatches: c.body_matches,
+        timeoutMs: c.timeout,
+        ...base,
       };
   }
 }

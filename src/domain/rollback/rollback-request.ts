@@ -14,7 +14,21 @@ import { phrase, user, type Phrase } from '../phrase';
  *   queued | running ─(stop asked, runner killed)→ stopped   no fallback, a person decides
  *   running ─(its process died)→ unknown          never re-run by itself
  */
-export const REQUEST_STATUSES = ['countdown', 'pending', 'approved', 'queued', 'running', 'succeeded', 'failed', 'unknown', 'rejected', 'expired', 'superseded', 'aborted', 'stopped'] as const;
+export const REQUEST_STATUSES = [
+  'countdown',
+  'pending',
+  'approved',
+  'queued',
+  'running',
+  'succeeded',
+  'failed',
+  'unknown',
+  'rejected',
+  'expired',
+  'superseded',
+  'aborted',
+  'stopped',
+] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
 const FINAL: readonly RequestStatus[] = ['succeeded', 'failed', 'unknown', 'rejected', 'expired', 'superseded', 'aborted', 'stopped'];
@@ -93,7 +107,10 @@ export interface RollbackRequest {
 }
 
 /** What a proposal supplies; the rest of a request starts empty. */
-export type NewRequest = Pick<RollbackRequest, 'id' | 'incidentId' | 'service' | 'release' | 'level' | 'requestedBy' | 'severity' | 'approvalsNeeded' | 'readiness' | 'runners' | 'auto'> & {
+export type NewRequest = Pick<
+  RollbackRequest,
+  'id' | 'incidentId' | 'service' | 'release' | 'level' | 'requestedBy' | 'severity' | 'approvalsNeeded' | 'readiness' | 'runners' | 'auto'
+> & {
   /** How long it may wait for approval. */
   ttlMs: number;
 };
@@ -166,9 +183,13 @@ export function describeState(request: RollbackRequest): Phrase {
 /** Asks the running (or starting) rollback to stop; the job that runs it kills its runner and runs no fallback. */
 export function requestStop(request: RollbackRequest, by: string, now: number): RequestChange {
   if (request.status !== 'queued' && request.status !== 'running') {
-    return refuse('request.not_running', isFinal(request.status) ? describeState(request) : `${request.id} is not running yet; nothing to stop (reject it instead).`);
+    return refuse(
+      'request.not_running',
+      isFinal(request.status) ? describeState(request) : `${request.id} is not running yet; nothing to stop (reject it instead).`,
+    );
   }
-  if (request.stopRequested) return refuse('request.already_stopping', phrase`${request.id} is already stopping (asked by ${user(request.stopRequested.by)}).`);
+  if (request.stopRequested)
+    return refuse('request.already_stopping', phrase`${request.id} is already stopping (asked by ${user(request.stopRequested.by)}).`);
   return ok({ ...request, stopRequested: { by, at: now } });
 }
 
@@ -182,7 +203,11 @@ export function finishStopped(request: RollbackRequest, token: number, detail: s
 /** Records one approval; the request becomes `approved` once enough distinct approvers agreed. Guardrails are checked before (approval-guardrails). */
 export function addApproval(request: RollbackRequest, by: string, now: number): RequestChange {
   if (request.status !== 'pending') return refuse('request.decided', describeState(request));
-  if (request.approvals.some((a) => a.by === by)) return refuse('request.already_approved_by_you', `You already approved ${request.id}; it needs ${request.approvalsNeeded} distinct approvers.`);
+  if (request.approvals.some((a) => a.by === by))
+    return refuse(
+      'request.already_approved_by_you',
+      `You already approved ${request.id}; it needs ${request.approvalsNeeded} distinct approvers.`,
+    );
   const approvals = [...request.approvals, { by, at: now }];
   return ok({ ...request, approvals, status: approvals.length >= request.approvalsNeeded ? 'approved' : 'pending' });
 }
@@ -219,7 +244,11 @@ export function claimExecution(request: RollbackRequest, token: number, now: num
 }
 
 function fenced(request: RollbackRequest, token: number, status: RequestStatus): RequestChange | null {
-  if (request.execution?.token !== token) return refuse('request.fenced', `${request.id} belongs to another execution (token ${request.execution?.token ?? 'none'}, ours ${token}).`);
+  if (request.execution?.token !== token)
+    return refuse(
+      'request.fenced',
+      `${request.id} belongs to another execution (token ${request.execution?.token ?? 'none'}, ours ${token}).`,
+    );
   if (request.status !== status) return refuse('request.wrong_state', describeState(request));
   return null;
 }
@@ -243,7 +272,13 @@ export function recordAttempt(request: RollbackRequest, token: number, attempt: 
   return ok({ ...request, attempts: [...request.attempts, attempt], runnerIndex: request.runnerIndex + 1, progress: null });
 }
 
-export function finishExecution(request: RollbackRequest, token: number, outcome: 'succeeded' | 'failed', detail: string, now: number): RequestChange {
+export function finishExecution(
+  request: RollbackRequest,
+  token: number,
+  outcome: 'succeeded' | 'failed',
+  detail: string,
+  now: number,
+): RequestChange {
   const refused = fenced(request, token, 'running');
   if (refused) return refused;
   return ok({ ...request, status: outcome, outcomeDetail: detail, progress: null, execution: { ...request.execution!, finishedAt: now } });
@@ -252,7 +287,12 @@ export function finishExecution(request: RollbackRequest, token: number, outcome
 /** Its runner's process died mid-run: nobody knows what the rollback did, so a person decides. */
 export function markUnknown(request: RollbackRequest, reason: string, now: number): RequestChange {
   if (request.status !== 'running' && request.status !== 'queued') return refuse('request.wrong_state', describeState(request));
-  return ok({ ...request, status: 'unknown', outcomeDetail: reason, execution: request.execution ? { ...request.execution, finishedAt: now } : null });
+  return ok({
+    ...request,
+    status: 'unknown',
+    outcomeDetail: reason,
+    execution: request.execution ? { ...request.execution, finishedAt: now } : null,
+  });
 }
 
 export function attachMessages(request: RollbackRequest, messages: SlackMessageRef[]): RequestChange {
@@ -260,7 +300,9 @@ export function attachMessages(request: RollbackRequest, messages: SlackMessageR
 }
 
 /** `{name}` values a request's runners and checks may use. Release ones exist only when a release was given. */
-export function requestPlaceholders(request: Pick<RollbackRequest, 'id' | 'incidentId' | 'service' | 'severity' | 'release' | 'requestedBy'>): Record<string, string> {
+export function requestPlaceholders(
+  request: Pick<RollbackRequest, 'id' | 'incidentId' | 'service' | 'severity' | 'release' | 'requestedBy'>,
+): Record<string, string> {
   return {
     incident_id: request.incidentId,
     request_id: request.id,

@@ -28,7 +28,9 @@ export const RUNNER_KINDS: { [K in RunnerKind]: RunnerKindRules<K> } = {
     recordKind: 'github-actions',
     describe(spec, placeholders) {
       const inputs = expandRecord(spec.inputs, placeholders);
-      const pairs = Object.entries(inputs.ok ? inputs.value : spec.inputs).map(([k, v]) => `${k}=${v}`).join(', ');
+      const pairs = Object.entries(inputs.ok ? inputs.value : spec.inputs)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ');
       return `GitHub Actions ${spec.owner}/${spec.repo} workflow \`${spec.workflow}\` on ${spec.ref}${pairs ? ` with ${pairs}` : ''}${inputs.ok ? '' : ` (${String(inputs.reason)})`}`;
     },
     templated: (spec) => Object.values(spec.inputs),

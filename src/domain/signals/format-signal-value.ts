@@ -26,7 +26,8 @@ export function describeTrend(atOpen: SignalSnapshot | null, latest: SignalSnaps
     const before = atOpen?.values[name];
     const now = latest.values[name];
     if (!atOpen || before === undefined) return `${name} ${formatSignalValue(name, now)} (not measured at open)`;
-    const direction = typeof before === 'number' && typeof now === 'number' ? (now > before ? 'rising' : now < before ? 'falling' : 'steady') : 'unknown';
+    const direction =
+      typeof before === 'number' && typeof now === 'number' ? (now > before ? 'rising' : now < before ? 'falling' : 'steady') : 'unknown';
     return `${name} ${formatSignalValue(name, before)} → ${formatSignalValue(name, now)} (${direction})`;
   });
 }

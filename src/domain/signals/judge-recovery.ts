@@ -14,9 +14,7 @@ export interface SignalEvidence {
   samples: number;
 }
 
-export type RecoveryVerdict =
-  | { held: true; evidence: SignalEvidence[] }
-  | { held: false; reason: string };
+export type RecoveryVerdict = { held: true; evidence: SignalEvidence[] } | { held: false; reason: string };
 
 /**
  * Gate 3 by signals: every sample of every signal over the hold window matches no
@@ -34,11 +32,20 @@ export function judgeRecovery(series: Record<string, SignalSeries>, rules: Sever
     if (s.kind === 'unavailable') return { held: false, reason: `signals unavailable: ${s.reason}` };
     if (s.points.length === 0) return { held: false, reason: `${name}: no data` };
     for (const point of s.points) byTime.set(point.at, { ...(byTime.get(point.at) ?? {}), ...asSignal(name, point.value) });
-    evidence.push({ signal: name, max: Math.max(...s.points.map((p) => p.value)), threshold: thresholds[name] ?? null, samples: s.points.length });
+    evidence.push({
+      signal: name,
+      max: Math.max(...s.points.map((p) => p.value)),
+      threshold: thresholds[name] ?? null,
+      samples: s.points.length,
+    });
   }
   for (const [at, signals] of [...byTime.entries()].sort((a, b) => a[0] - b[0])) {
     const decision = classify(signals, {}, service, rules);
-    if (decision.rule !== null) return { held: false, reason: `${decision.explanation.replace(/^P\d because /, '')} at ${new Date(at).toISOString().slice(11, 19)} UTC` };
+    if (decision.rule !== null)
+      return {
+        held: false,
+        reason: `${decision.explanation.replace(/^P\d because /, '')} at ${new Date(at).toISOString().slice(11, 19)} UTC`,
+      };
   }
   return { held: true, evidence };
 }
@@ -67,5 +74,7 @@ export function lowestThresholds(rules: SeverityRules, service: string | null): 
 
 /** `error_rate max 0.4 (rule threshold 10), p95_ms max 120 (rule threshold 500)` */
 export function describeEvidence(evidence: SignalEvidence[]): string {
-  return evidence.map((e) => `${e.signal} max ${formatSignalNumber(e.max)}${e.threshold !== null ? ` (under ${formatSignalNumber(e.threshold)})` : ''}`).join(', ');
+  return evidence
+    .map((e) => `${e.signal} max ${formatSignalNumber(e.max)}${e.threshold !== null ? ` (under ${formatSignalNumber(e.threshold)})` : ''}`)
+    .join(', ');
 }

@@ -36,6 +36,7 @@ export function snapshotOf(source: string, at: number, readings: Record<string, 
     else faults.push(Object.keys(readings).length > 1 ? `${name}: ${reading.reason}` : reading.reason);
   }
   const unique = [...new Set(faults.map((f) => f.replace(/^[^:]+: /, '')))];
-  const unavailable = faults.length === 0 ? null : unique.length === 1 && faults.length === Object.keys(readings).length ? unique[0]! : faults.join('; ');
+  const unavailable =
+    faults.length === 0 ? null : unique.length === 1 && faults.length === Object.keys(readings).length ? unique[0]! : faults.join('; ');
   return { source, at, values, unavailable };
 }

@@ -18,6 +18,10 @@ export function readSeverityWord(word: string): SeverityWord {
   }
   // A shifted digit (P!, P@, P#) or a letter O for a zero: one slip of the keyboard.
   const slipped = /^P([)!@#O])$/.exec(upper);
-  if (slipped) return { kind: 'invalid', suggestion: ({ ')': 'P0', O: 'P0', '!': 'P1', '@': 'P2', '#': 'P3' } as const)[slipped[1] as ')' | 'O' | '!' | '@' | '#'] };
+  if (slipped)
+    return {
+      kind: 'invalid',
+      suggestion: ({ ')': 'P0', O: 'P0', '!': 'P1', '@': 'P2', '#': 'P3' } as const)[slipped[1] as ')' | 'O' | '!' | '@' | '#'],
+    };
   return { kind: 'none' };
 }

@@ -10,7 +10,21 @@ type Node = Record<string, any>;
 
 const MAX_BLOCKS: Record<Surface, number> = { message: 50, modal: 100, home: 100 };
 const BLOCK_TYPES = new Set(['section', 'header', 'context', 'divider', 'actions', 'image', 'input', 'rich_text', 'video', 'file']);
-const INPUT_ELEMENTS = new Set(['plain_text_input', 'static_select', 'multi_static_select', 'checkboxes', 'radio_buttons', 'users_select', 'conversations_select', 'channels_select', 'datepicker', 'timepicker', 'number_input', 'email_text_input', 'url_text_input']);
+const INPUT_ELEMENTS = new Set([
+  'plain_text_input',
+  'static_select',
+  'multi_static_select',
+  'checkboxes',
+  'radio_buttons',
+  'users_select',
+  'conversations_select',
+  'channels_select',
+  'datepicker',
+  'timepicker',
+  'number_input',
+  'email_text_input',
+  'url_text_input',
+]);
 
 class Problems {
   readonly list: string[] = [];
@@ -57,14 +71,16 @@ function checkElement(p: Problems, el: Node, pointer: string): void {
       checkText(p, el.text, 75, `${pointer}/text`, true);
       p.maxLength(el.value, 2000, `${pointer}/value`);
       p.maxLength(el.url, 3000, `${pointer}/url`);
-      if (el.style !== undefined && el.style !== 'primary' && el.style !== 'danger') p.add('must be one of [primary, danger]', `${pointer}/style`);
+      if (el.style !== undefined && el.style !== 'primary' && el.style !== 'danger')
+        p.add('must be one of [primary, danger]', `${pointer}/style`);
       break;
     case 'static_select':
     case 'multi_static_select':
     case 'overflow':
       checkText(p, el.placeholder, 150, `${pointer}/placeholder`, true);
       checkOptions(p, el.options, el.type === 'overflow' ? 5 : 100, `${pointer}/options`);
-      if (el.initial_option && Array.isArray(el.options) && !el.options.some((o: Node) => o.value === el.initial_option.value)) p.add('must match one of the options', `${pointer}/initial_option`);
+      if (el.initial_option && Array.isArray(el.options) && !el.options.some((o: Node) => o.value === el.initial_option.value))
+        p.add('must match one of the options', `${pointer}/initial_option`);
       break;
     case 'checkboxes':
     case 'radio_buttons':
@@ -86,7 +102,8 @@ function checkElement(p: Problems, el: Node, pointer: string): void {
 }
 
 function checkBlock(p: Problems, block: Node, pointer: string, surface: Surface): void {
-  if (!block || typeof block !== 'object' || !BLOCK_TYPES.has(block.type)) return p.add(`unsupported type: ${String(block?.type)}`, `${pointer}/type`);
+  if (!block || typeof block !== 'object' || !BLOCK_TYPES.has(block.type))
+    return p.add(`unsupported type: ${String(block?.type)}`, `${pointer}/type`);
   p.maxLength(block.block_id, 255, `${pointer}/block_id`);
   switch (block.type) {
     case 'header':
@@ -110,7 +127,8 @@ function checkBlock(p: Problems, block: Node, pointer: string, surface: Surface)
       p.maxItems(block.elements, 25, `${pointer}/elements`);
       const seen = new Set<string>();
       (block.elements ?? []).forEach((el: Node, i: number) => {
-        if (el.action_id && seen.has(el.action_id)) p.add(`action_id "${el.action_id}" is already used in this block`, `${pointer}/elements/${i}/action_id`);
+        if (el.action_id && seen.has(el.action_id))
+          p.add(`action_id "${el.action_id}" is already used in this block`, `${pointer}/elements/${i}/action_id`);
         seen.add(el.action_id);
         checkElement(p, el, `${pointer}/elements/${i}`);
       });
@@ -126,7 +144,8 @@ function checkBlock(p: Problems, block: Node, pointer: string, surface: Surface)
       checkText(p, block.hint, 2000, `${pointer}/hint`, true);
       if (!block.element || !INPUT_ELEMENTS.has(block.element.type)) p.add('must provide a supported input element', `${pointer}/element`);
       else checkElement(p, block.element, `${pointer}/element`);
-      if (surface === 'message' && block.element?.type === 'plain_text_input') p.add('input blocks with plain_text_input are not supported in messages', pointer);
+      if (surface === 'message' && block.element?.type === 'plain_text_input')
+        p.add('input blocks with plain_text_input are not supported in messages', pointer);
       break;
   }
 }

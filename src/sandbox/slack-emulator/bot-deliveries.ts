@@ -80,14 +80,25 @@ export class BotDeliveries {
       trigger_id: this.triggers.issue(userId),
     }).toString();
     const answer = await this.deliver(body, 'application/x-www-form-urlencoded', `/incident ${text}`, userId, channel.id);
-    if (answer?.json && (answer.json.text || answer.json.blocks)) this.showResponse({ userId, channelId: channel.id, uses: 0, at: Date.now() }, answer.json);
+    if (answer?.json && (answer.json.text || answer.json.blocks))
+      this.showResponse({ userId, channelId: channel.id, uses: 0, at: Date.now() }, answer.json);
   }
 
   async blockAction(target: ClickTarget): Promise<void> {
     const { userId, element } = target;
     const user = this.workspace.user(userId)!;
-    const action: Json = { type: element.type, action_id: element.action_id, block_id: target.blockId, action_ts: (Date.now() / 1000).toFixed(6) };
-    if (element.type === 'button') Object.assign(action, { text: element.text, ...(element.value !== undefined ? { value: element.value } : {}), ...(element.style ? { style: element.style } : {}) });
+    const action: Json = {
+      type: element.type,
+      action_id: element.action_id,
+      block_id: target.blockId,
+      action_ts: (Date.now() / 1000).toFixed(6),
+    };
+    if (element.type === 'button')
+      Object.assign(action, {
+        text: element.text,
+        ...(element.value !== undefined ? { value: element.value } : {}),
+        ...(element.style ? { style: element.style } : {}),
+      });
     else {
       const chosen = (element.options ?? []).find((o: Json) => o.value === target.selectedValue);
       Object.assign(action, { selected_option: chosen ?? null, ...(element.placeholder ? { placeholder: element.placeholder } : {}) });
@@ -152,7 +163,13 @@ export class BotDeliveries {
         break;
       case 'update':
       case 'push': {
-        const view = { ...open.view, ...ack.view, id: ack.response_action === 'update' ? open.id : this.workspace.nextViewId(), blocks: withIds(ack.view?.blocks ?? []), state: { values: {} } };
+        const view = {
+          ...open.view,
+          ...ack.view,
+          id: ack.response_action === 'update' ? open.id : this.workspace.nextViewId(),
+          blocks: withIds(ack.view?.blocks ?? []),
+          state: { values: {} },
+        };
         const next: OpenView = { id: view.id, userId, view, hash: String(Date.now()) };
         if (ack.response_action === 'update') stack[stack.indexOf(open)] = next;
         else stack.push(next);
@@ -179,7 +196,14 @@ export class BotDeliveries {
       token: 'sandbox-verification-token',
       team_id: TEAM.id,
       api_app_id: APP_ID,
-      event: { type: 'app_home_opened', user: userId, channel: `D0${userId.slice(1)}`, tab: 'home', event_ts: (Date.now() / 1000).toFixed(6), ...(home ? { view: home.view } : {}) },
+      event: {
+        type: 'app_home_opened',
+        user: userId,
+        channel: `D0${userId.slice(1)}`,
+        tab: 'home',
+        event_ts: (Date.now() / 1000).toFixed(6),
+        ...(home ? { view: home.view } : {}),
+      },
       type: 'event_callback',
       event_id: `Ev${randomUUID().replaceAll('-', '').slice(0, 10).toUpperCase()}`,
       event_time: Math.floor(Date.now() / 1000),
@@ -214,7 +238,8 @@ export class BotDeliveries {
   /** A POST from the bot to a response_url: a reply to the person, or a change to the clicked message. */
   respond(id: string, body: Json): { status: number; body: Json } {
     const entry = this.responseUrls.get(id);
-    if (!entry || Date.now() - entry.at > RESPONSE_URL_TTL_MS) return this.refuseResponse('expired_url', ['the response_url is unknown or older than 30 minutes']);
+    if (!entry || Date.now() - entry.at > RESPONSE_URL_TTL_MS)
+      return this.refuseResponse('expired_url', ['the response_url is unknown or older than 30 minutes']);
     if (entry.uses >= RESPONSE_URL_USES) return this.refuseResponse('used_url', [`a response_url takes ${RESPONSE_URL_USES} posts`]);
     const problems = blockKitErrors(body.blocks, 'message');
     if (problems.length) return this.refuseResponse('invalid_blocks', problems, 400);
@@ -229,7 +254,9 @@ export class BotDeliveries {
   }
 
   private showResponse(entry: ResponseUrl, body: Json): void {
-    const source = entry.messageTs ? this.workspace.messages.find((m) => m.channel === entry.channelId && m.ts === entry.messageTs) : undefined;
+    const source = entry.messageTs
+      ? this.workspace.messages.find((m) => m.channel === entry.channelId && m.ts === entry.messageTs)
+      : undefined;
     if (source && (body.delete_original === true || body.delete_original === 'true')) {
       this.workspace.messages.splice(this.workspace.messages.indexOf(source), 1);
     } else if (source && (body.replace_original === true || body.replace_original === 'true')) {
@@ -268,11 +295,22 @@ export class BotDeliveries {
    * POSTs one signed request. Returns the bot's answer, or undefined when it failed or came
    * after Slack's 3 seconds; the person then sees Slack's error, as in Slack.
    */
-  private async deliver(body: string, contentType: string, what: string, userId: string, channelId?: string): Promise<{ status: number; json: Json | null } | undefined> {
+  private async deliver(
+    body: string,
+    contentType: string,
+    what: string,
+    userId: string,
+    channelId?: string,
+  ): Promise<{ status: number; json: Json | null } | undefined> {
     const headers = { 'content-type': contentType, ...signSlackRequest(body, this.options.signingSecret, Math.floor(Date.now() / 1000)) };
     let failure: string;
     try {
-      const response = await fetch(this.options.eventsUrl(), { method: 'POST', headers, body, signal: AbortSignal.timeout(ACK_TIMEOUT_MS) });
+      const response = await fetch(this.options.eventsUrl(), {
+        method: 'POST',
+        headers,
+        body,
+        signal: AbortSignal.timeout(ACK_TIMEOUT_MS),
+      });
       const text = await response.text();
       if (response.ok) {
         try {
@@ -286,7 +324,13 @@ export class BotDeliveries {
       failure = (error as Error).name === 'TimeoutError' ? 'operation_timeout' : `dispatch_failed (${(error as Error).message})`;
     }
     this.workspace.refuse(what, failure, ['the bot did not acknowledge within 3 seconds with HTTP 200; Slack shows the person an error']);
-    if (channelId) this.workspace.post({ channel: channelId, user: BOT_USER.id, visibleTo: userId, text: `:warning: ${what} failed with the error "${failure.split(' ')[0]}"` });
+    if (channelId)
+      this.workspace.post({
+        channel: channelId,
+        user: BOT_USER.id,
+        visibleTo: userId,
+        text: `:warning: ${what} failed with the error "${failure.split(' ')[0]}"`,
+      });
     return undefined;
   }
 }
@@ -296,5 +340,13 @@ function interaction(payload: Json): string {
 }
 
 function messagePayload(m: Message): Json {
-  return { type: 'message', user: m.user, ...(m.user === BOT_USER.id ? { bot_id: BOT_USER.botId, app_id: APP_ID } : {}), text: m.text, ts: m.ts, ...(m.blocks ? { blocks: m.blocks } : {}), ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}) };
+  return {
+    type: 'message',
+    user: m.user,
+    ...(m.user === BOT_USER.id ? { bot_id: BOT_USER.botId, app_id: APP_ID } : {}),
+    text: m.text,
+    ts: m.ts,
+    ...(m.blocks ? { blocks: m.blocks } : {}),
+    ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}),
+  };
 }

@@ -20,7 +20,10 @@ const MAX_MESSAGE_TEXT = 40_000;
 const CHANNEL_NAME = /^[a-z0-9_-]+$/;
 
 class SlackError extends Error {
-  constructor(readonly code: string, readonly detail: string[] = []) {
+  constructor(
+    readonly code: string,
+    readonly detail: string[] = [],
+  ) {
     super(code);
   }
 }
@@ -35,7 +38,9 @@ export function withIds(blocks: Json[] | undefined): Json[] | undefined {
   return blocks?.map((b) => ({
     ...b,
     block_id: b.block_id ?? id(),
-    ...(Array.isArray(b.elements) && b.type === 'actions' ? { elements: b.elements.map((e: Json) => ({ ...e, action_id: e.action_id ?? id() })) } : {}),
+    ...(Array.isArray(b.elements) && b.type === 'actions'
+      ? { elements: b.elements.map((e: Json) => ({ ...e, action_id: e.action_id ?? id() })) }
+      : {}),
     ...(b.accessory ? { accessory: { ...b.accessory, action_id: b.accessory.action_id ?? id() } } : {}),
     ...(b.type === 'input' && b.element ? { element: { ...b.element, action_id: b.element.action_id ?? id() } } : {}),
   }));
@@ -49,17 +54,26 @@ export function withIds(blocks: Json[] | undefined): Json[] | undefined {
 export class SlackWebApi {
   private readonly limiter: RateLimiter;
 
-  constructor(private readonly workspace: Workspace, private readonly triggers: TriggerIds, private readonly token: string, now: () => number = Date.now) {
+  constructor(
+    private readonly workspace: Workspace,
+    private readonly triggers: TriggerIds,
+    private readonly token: string,
+    now: () => number = Date.now,
+  ) {
     this.limiter = new RateLimiter(now);
   }
 
   call(method: string, args: Json, authorization: string | undefined): ApiAnswer {
     const token = authorization?.replace(/^Bearer\s+/i, '') || args.token;
     try {
-      if (!(EMULATED_METHODS as string[]).includes(method)) fail('unknown_method', [`the sandbox answers only the methods the bot calls: ${EMULATED_METHODS.join(', ')}`]);
+      if (!(EMULATED_METHODS as string[]).includes(method))
+        fail('unknown_method', [`the sandbox answers only the methods the bot calls: ${EMULATED_METHODS.join(', ')}`]);
       if (!token) fail('not_authed');
       if (token !== this.token) fail('invalid_auth');
-      const retryAfter = this.limiter.take(method as EmulatedMethod, method === 'chat.postMessage' ? this.workspace.channel(String(args.channel ?? ''))?.id : undefined);
+      const retryAfter = this.limiter.take(
+        method as EmulatedMethod,
+        method === 'chat.postMessage' ? this.workspace.channel(String(args.channel ?? ''))?.id : undefined,
+      );
       if (retryAfter) {
         this.workspace.refuse(method, 'ratelimited', [`Retry-After: ${retryAfter} s (${describeTier(method as EmulatedMethod)})`]);
         return { status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'retry-after': String(retryAfter) } };
@@ -78,7 +92,15 @@ export class SlackWebApi {
   private answer(method: EmulatedMethod, args: Json): Json {
     switch (method) {
       case 'auth.test':
-        return { url: `https://${TEAM.domain}.slack.com/`, team: TEAM.name, user: BOT_USER.name, team_id: TEAM.id, user_id: BOT_USER.id, bot_id: BOT_USER.botId, is_enterprise_install: false };
+        return {
+          url: `https://${TEAM.domain}.slack.com/`,
+          team: TEAM.name,
+          user: BOT_USER.name,
+          team_id: TEAM.id,
+          user_id: BOT_USER.id,
+          bot_id: BOT_USER.botId,
+          is_enterprise_install: false,
+        };
       case 'bots.info':
         // The bot learns its app id from here and serves requests for that app only.
         return { bot: { id: BOT_USER.botId, app_id: APP_ID, name: BOT_USER.name, deleted: false, user_id: BOT_USER.id } };
@@ -87,10 +109,27 @@ export class SlackWebApi {
         const person = SANDBOX_USERS.find((u) => u.id === String(args.user));
         if (!person && String(args.user) !== BOT_USER.id) fail('user_not_found', [`no user ${String(args.user)} in the sandbox`]);
         const name = person?.name ?? BOT_USER.name;
-        return { user: { id: String(args.user), team_id: TEAM.id, name, real_name: name, profile: { display_name: name, real_name: name }, deleted: false, is_bot: !person, is_restricted: Boolean(person?.guest), is_ultra_restricted: false } };
+        return {
+          user: {
+            id: String(args.user),
+            team_id: TEAM.id,
+            name,
+            real_name: name,
+            profile: { display_name: name, real_name: name },
+            deleted: false,
+            is_bot: !person,
+            is_restricted: Boolean(person?.guest),
+            is_ultra_restricted: false,
+          },
+        };
       }
       case 'conversations.list':
-        return { channels: [...this.workspace.channels.values()].filter((c) => !c.private).map((c) => ({ id: c.id, name: c.name, is_channel: true, is_archived: false, is_private: false })), response_metadata: { next_cursor: '' } };
+        return {
+          channels: [...this.workspace.channels.values()]
+            .filter((c) => !c.private)
+            .map((c) => ({ id: c.id, name: c.name, is_channel: true, is_archived: false, is_private: false })),
+          response_metadata: { next_cursor: '' },
+        };
       case 'chat.postMessage':
         return this.postMessage(args);
       case 'chat.update':
@@ -110,7 +149,13 @@ export class SlackWebApi {
         if (topic.length > 250) fail('too_long', [`the topic is ${topic.length} characters; at most 250`]);
         channel.topic = topic;
         this.workspace.changed();
-        return { channel: { id: channel.id, name: channel.name, topic: { value: topic, creator: BOT_USER.id, last_set: Math.floor(Date.now() / 1000) } } };
+        return {
+          channel: {
+            id: channel.id,
+            name: channel.name,
+            topic: { value: topic, creator: BOT_USER.id, last_set: Math.floor(Date.now() / 1000) },
+          },
+        };
       }
       case 'bookmarks.add': {
         const channel = this.memberChannel(args.channel_id);
@@ -154,7 +199,8 @@ export class SlackWebApi {
     const blocks = parseJson(args.blocks);
     const text = args.text === undefined ? '' : String(args.text);
     if (!text && !blocks?.length) fail('no_text');
-    if (text.length > MAX_MESSAGE_TEXT) fail('msg_too_long', [`text is ${text.length} characters; Slack takes at most ${MAX_MESSAGE_TEXT}`]);
+    if (text.length > MAX_MESSAGE_TEXT)
+      fail('msg_too_long', [`text is ${text.length} characters; Slack takes at most ${MAX_MESSAGE_TEXT}`]);
     const problems = blockKitErrors(blocks, 'message');
     if (problems.length) fail('invalid_blocks', problems);
     return { text, ...(blocks ? { blocks: withIds(blocks)! } : {}) };
@@ -196,7 +242,13 @@ export class SlackWebApi {
     const user = String(args.user ?? '');
     if (!this.workspace.user(user)) fail('user_not_found');
     if (!channel.members.includes(user)) fail('user_not_in_channel');
-    const message = this.workspace.post({ channel: channel.id, user: BOT_USER.id, visibleTo: user, ...this.content(args), ...(args.thread_ts ? { thread_ts: String(args.thread_ts) } : {}) });
+    const message = this.workspace.post({
+      channel: channel.id,
+      user: BOT_USER.id,
+      visibleTo: user,
+      ...this.content(args),
+      ...(args.thread_ts ? { thread_ts: String(args.thread_ts) } : {}),
+    });
     return { message_ts: message.ts };
   }
 
@@ -208,14 +260,27 @@ export class SlackWebApi {
     if (this.workspace.channelByName(name)) fail('name_taken', [`#${name} already exists`]);
     const isPrivate = args.is_private === true || args.is_private === 'true';
     const channel = this.workspace.createChannel(name, isPrivate, BOT_USER.id);
-    return { channel: { id: channel.id, name, is_channel: true, is_private: isPrivate, is_member: true, created: Math.floor(Date.now() / 1000), creator: BOT_USER.id } };
+    return {
+      channel: {
+        id: channel.id,
+        name,
+        is_channel: true,
+        is_private: isPrivate,
+        is_member: true,
+        created: Math.floor(Date.now() / 1000),
+        creator: BOT_USER.id,
+      },
+    };
   }
 
   private invite(args: Json): Json {
     const channel = this.workspace.channel(String(args.channel ?? ''));
     if (!channel) return fail('channel_not_found');
     if (!channel.members.includes(BOT_USER.id)) fail('not_in_channel');
-    const users = String(args.users ?? '').split(',').map((u) => u.trim()).filter(Boolean);
+    const users = String(args.users ?? '')
+      .split(',')
+      .map((u) => u.trim())
+      .filter(Boolean);
     if (!users.length) fail('no_user');
     for (const user of users) {
       if (user === BOT_USER.id) fail('cant_invite_self');
@@ -235,7 +300,9 @@ export class SlackWebApi {
     const oldest = Number(args.oldest ?? 0);
     const latest = args.latest ? Number(args.latest) : Infinity;
     const withMetadata = args.include_all_metadata === true || args.include_all_metadata === 'true';
-    const visible = this.workspace.messages.filter((m) => m.channel === channel.id && !m.visibleTo && Number(m.ts) >= oldest && Number(m.ts) <= latest);
+    const visible = this.workspace.messages.filter(
+      (m) => m.channel === channel.id && !m.visibleTo && Number(m.ts) >= oldest && Number(m.ts) <= latest,
+    );
     let list: Message[];
     if (method === 'conversations.replies') {
       const ts = String(args.ts ?? '');
@@ -251,7 +318,18 @@ export class SlackWebApi {
 
   private viewJson(view: Json, id: string, userId: string): OpenView {
     const hash = `${Math.floor(Date.now() / 1000)}.${randomBytes(4).toString('hex')}`;
-    const full = { id, team_id: TEAM.id, app_id: APP_ID, bot_id: BOT_USER.botId, private_metadata: '', callback_id: '', state: { values: {} }, ...view, blocks: withIds(view.blocks ?? []), hash };
+    const full = {
+      id,
+      team_id: TEAM.id,
+      app_id: APP_ID,
+      bot_id: BOT_USER.botId,
+      private_metadata: '',
+      callback_id: '',
+      state: { values: {} },
+      ...view,
+      blocks: withIds(view.blocks ?? []),
+      hash,
+    };
     return { id, userId, view: full, hash };
   }
 

@@ -7,7 +7,10 @@ import { randomBytes } from 'node:crypto';
 export class TriggerIds {
   private readonly issued = new Map<string, { userId: string; at: number; used: boolean }>();
 
-  constructor(private readonly ttlMs = 3000, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly ttlMs = 3000,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   issue(userId: string): string {
     const id = `${Math.floor(this.now() / 1000)}.${randomBytes(6).readUIntBE(0, 6)}.${randomBytes(16).toString('hex')}`;

@@ -111,7 +111,13 @@ export class Workspace {
   }
 
   createChannel(name: string, isPrivate: boolean, createdBy: string): Channel {
-    const channel: Channel = { id: `C${String(this.channels.size + 1).padStart(8, '0')}`, name, private: isPrivate, members: [createdBy], createdBy };
+    const channel: Channel = {
+      id: `C${String(this.channels.size + 1).padStart(8, '0')}`,
+      name,
+      private: isPrivate,
+      members: [createdBy],
+      createdBy,
+    };
     this.channels.set(channel.id, channel);
     this.changed();
     return channel;

@@ -5,10 +5,21 @@ import { escapeHtml, renderMrkdwn } from './mrkdwn.js';
 import { renderBlocks, renderMessageBody } from './render-blocks.js';
 
 const $ = (id) => document.getElementById(id);
-const ui = { state: null, me: localStorage.getItem('sandbox-user') || 'U0ONCALL', where: { kind: 'channel', id: 'C0INCIDENTS' }, thread: null, tab: 'alerts', modalKey: '' };
+const ui = {
+  state: null,
+  me: localStorage.getItem('sandbox-user') || 'U0ONCALL',
+  where: { kind: 'channel', id: 'C0INCIDENTS' },
+  thread: null,
+  tab: 'alerts',
+  modalKey: '',
+};
 
 async function act(action, body) {
-  const response = await fetch(`/sandbox/${action}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: ui.me, ...body }) });
+  const response = await fetch(`/sandbox/${action}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ user: ui.me, ...body }),
+  });
   const json = await response.json().catch(() => ({}));
   if (!response.ok) throw new Error(json.error || `HTTP ${response.status}`);
   return json;
@@ -25,12 +36,14 @@ function ctx() {
 }
 
 const me = () => ui.state.users.find((u) => u.id === ui.me);
-const nameOf = (id) => (id === ui.state.bot.id ? ui.state.bot.name : ui.state.users.find((u) => u.id === id)?.name ?? id);
+const nameOf = (id) => (id === ui.state.bot.id ? ui.state.bot.name : (ui.state.users.find((u) => u.id === id)?.name ?? id));
 const visible = (m) => !m.visibleTo || m.visibleTo === ui.me;
 const timeOf = (ts) => new Date(Number(ts) * 1000).toLocaleTimeString([], { hour: 'numeric', minute: '2-digit' });
 
 function renderMessage(m, inThread) {
-  const replies = inThread ? [] : ui.state.messages.filter((r) => r.thread_ts === m.ts && r.ts !== m.ts && r.channel === m.channel && visible(r));
+  const replies = inThread
+    ? []
+    : ui.state.messages.filter((r) => r.thread_ts === m.ts && r.ts !== m.ts && r.channel === m.channel && visible(r));
   const isBot = m.user === ui.state.bot.id;
   return `<div class="message${m.visibleTo ? ' ephemeral' : ''}" data-channel="${m.channel}" data-ts="${m.ts}">
     <div class="avatar">${escapeHtml(nameOf(m.user)[0].toUpperCase())}</div>
@@ -73,7 +86,10 @@ function patchList(container, items) {
 function renderSidebar() {
   const list = ui.state.channels.filter((c) => c.members.includes(ui.me) || (!c.private && !me().guest));
   $('channels').innerHTML = list
-    .map((c) => `<li><a href="#" data-channel-id="${c.id}" class="${ui.where.kind === 'channel' && ui.where.id === c.id ? 'active' : ''}${c.members.includes(ui.me) ? '' : ' outside'}">${c.private ? '🔒' : '#'} ${escapeHtml(c.name)}</a></li>`)
+    .map(
+      (c) =>
+        `<li><a href="#" data-channel-id="${c.id}" class="${ui.where.kind === 'channel' && ui.where.id === c.id ? 'active' : ''}${c.members.includes(ui.me) ? '' : ' outside'}">${c.private ? '🔒' : '#'} ${escapeHtml(c.name)}</a></li>`,
+    )
     .join('');
   $('open-home').classList.toggle('active', ui.where.kind === 'home');
 }
@@ -83,7 +99,14 @@ function renderMain() {
   if (ui.where.kind === 'home') {
     const home = s.homes[ui.me];
     $('view-title').textContent = 'incident-bot · Home';
-    patchList($('messages'), [{ key: `home:${home?.id ?? ''}`, html: home ? `<div class="home" data-view-id="${home.id}">${renderBlocks(home.view.blocks, ctx())}</div>` : '<p>Opening the Home tab…</p>' }]);
+    patchList($('messages'), [
+      {
+        key: `home:${home?.id ?? ''}`,
+        html: home
+          ? `<div class="home" data-view-id="${home.id}">${renderBlocks(home.view.blocks, ctx())}</div>`
+          : '<p>Opening the Home tab…</p>',
+      },
+    ]);
     $('composer').hidden = true;
     $('join').hidden = true;
     return;
@@ -91,16 +114,28 @@ function renderMain() {
   const channel = s.channels.find((c) => c.id === ui.where.id) ?? s.channels[0];
   ui.where.id = channel.id;
   const member = channel.members.includes(ui.me);
-  $('view-title').innerHTML = `${channel.private ? '🔒' : '#'} ${escapeHtml(channel.name)}${channel.topic ? ` <span class="topic">${renderMrkdwn(channel.topic, ctx())}</span>` : ''}${(channel.bookmarks ?? []).map((b) => ` <a class="bookmark" href="${escapeHtml(b.link)}" target="_blank" rel="noopener">🔖 ${escapeHtml(b.title)}</a>`).join('')}`;
-  const shown = s.messages.filter((m) => m.channel === channel.id && (!m.thread_ts || m.thread_ts === m.ts || m.reply_broadcast) && visible(m));
+  $('view-title').innerHTML =
+    `${channel.private ? '🔒' : '#'} ${escapeHtml(channel.name)}${channel.topic ? ` <span class="topic">${renderMrkdwn(channel.topic, ctx())}</span>` : ''}${(channel.bookmarks ?? []).map((b) => ` <a class="bookmark" href="${escapeHtml(b.link)}" target="_blank" rel="noopener">🔖 ${escapeHtml(b.title)}</a>`).join('')}`;
+  const shown = s.messages.filter(
+    (m) => m.channel === channel.id && (!m.thread_ts || m.thread_ts === m.ts || m.reply_broadcast) && visible(m),
+  );
   const box = $('messages');
   const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
   const items = shown.map((m) => ({ key: `${m.channel}:${m.ts}`, html: renderMessage(m, false) }));
-  patchList(box, items.length ? items : [{ key: 'empty', html: '<p class="hint">No messages yet. Try <code>/incident open Checkout errors</code>.</p>' }]);
+  patchList(
+    box,
+    items.length
+      ? items
+      : [{ key: 'empty', html: '<p class="hint">No messages yet. Try <code>/incident open Checkout errors</code>.</p>' }],
+  );
   if (atBottom) box.scrollTop = box.scrollHeight;
   $('composer').hidden = !member;
   $('join').hidden = member;
-  $('join').innerHTML = member ? '' : me().guest ? 'Guests see only the channels they were invited to.' : `You are not in #${escapeHtml(channel.name)}. <button type="button" id="join-channel">Join channel</button>`;
+  $('join').innerHTML = member
+    ? ''
+    : me().guest
+      ? 'Guests see only the channels they were invited to.'
+      : `You are not in #${escapeHtml(channel.name)}. <button type="button" id="join-channel">Join channel</button>`;
   $('composer-text').placeholder = `Message #${channel.name}, or /incident …`;
 }
 
@@ -108,21 +143,34 @@ function renderThread() {
   const parent = ui.thread && ui.state.messages.find((m) => m.channel === ui.thread.channel && m.ts === ui.thread.ts);
   $('thread').hidden = !parent;
   if (!parent) return;
-  const replies = ui.state.messages.filter((m) => m.channel === parent.channel && m.thread_ts === parent.ts && m.ts !== parent.ts && visible(m));
-  patchList($('thread-messages'), [parent, ...replies].map((m) => ({ key: `${m.channel}:${m.ts}`, html: renderMessage(m, true) })));
+  const replies = ui.state.messages.filter(
+    (m) => m.channel === parent.channel && m.thread_ts === parent.ts && m.ts !== parent.ts && visible(m),
+  );
+  patchList(
+    $('thread-messages'),
+    [parent, ...replies].map((m) => ({ key: `${m.channel}:${m.ts}`, html: renderMessage(m, true) })),
+  );
 }
 
 function renderPanel() {
   const s = ui.state;
   $('refused-count').textContent = s.refusals.length ? String(s.refusals.length) : '';
   $('tab-refused').innerHTML = s.refusals.length
-    ? [...s.refusals].reverse().map((r) => `<div class="card refusal"><span class="error">${escapeHtml(r.error)}</span> from <code>${escapeHtml(r.method)}</code> at ${new Date(r.at).toLocaleTimeString()}${r.detail.length ? `<ul>${r.detail.map((d) => `<li>${escapeHtml(d)}</li>`).join('')}</ul>` : ''}</div>`).join('')
+    ? [...s.refusals]
+        .reverse()
+        .map(
+          (r) =>
+            `<div class="card refusal"><span class="error">${escapeHtml(r.error)}</span> from <code>${escapeHtml(r.method)}</code> at ${new Date(r.at).toLocaleTimeString()}${r.detail.length ? `<ul>${r.detail.map((d) => `<li>${escapeHtml(d)}</li>`).join('')}</ul>` : ''}</div>`,
+        )
+        .join('')
     : '<p>Nothing refused yet. Calls Slack would refuse (Block Kit limits, name_taken, not_in_channel, ratelimited …) are listed here.</p>';
   const gh = s.github;
-  $('tab-github').innerHTML = `<h4>${escapeHtml(gh.repository)}: issues</h4>${gh.issues.map((i) => `<div class="card issue"><b>#${i.number} ${escapeHtml(i.title)}</b> <i>${i.state}</i><div>${i.labels.map((l) => `<span class="label">${escapeHtml(l)}</span>`).join('')}</div><details><summary>body</summary><pre>${escapeHtml(i.body)}</pre></details>${i.comments.map((c) => `<pre class="comment">${escapeHtml(c.body)}</pre>`).join('')}</div>`).join('') || '<p>No issues yet.</p>'}
+  $('tab-github').innerHTML =
+    `<h4>${escapeHtml(gh.repository)}: issues</h4>${gh.issues.map((i) => `<div class="card issue"><b>#${i.number} ${escapeHtml(i.title)}</b> <i>${i.state}</i><div>${i.labels.map((l) => `<span class="label">${escapeHtml(l)}</span>`).join('')}</div><details><summary>body</summary><pre>${escapeHtml(i.body)}</pre></details>${i.comments.map((c) => `<pre class="comment">${escapeHtml(c.body)}</pre>`).join('')}</div>`).join('') || '<p>No issues yet.</p>'}
     <h4>Committed reports</h4>${gh.commits.map((c) => `<div class="card commit"><code>${escapeHtml(c.path)}</code> — ${escapeHtml(c.message)}<details><summary>content</summary><pre>${escapeHtml(c.content)}</pre></details></div>`).join('') || '<p>No commits yet.</p>'}`;
   const pd = s.pagerduty;
-  $('tab-pagerduty').innerHTML = `<p>On call (${escapeHtml(pd.onCall.policy)}): ${escapeHtml(pd.onCall.userName)}</p>${pd.pages.map((p) => `<div class="card page"><b>${escapeHtml(p.summary)}</b><div>${escapeHtml(p.severity)} · <i>${p.status}</i> · dedup_key <code>${escapeHtml(p.dedupKey)}</code></div><div>${p.events.map((e) => `${e.action} ${new Date(e.at).toLocaleTimeString()}`).join(' → ')}</div></div>`).join('') || '<p>No pages yet (P0/P1 incidents page on-call).</p>'}`;
+  $('tab-pagerduty').innerHTML =
+    `<p>On call (${escapeHtml(pd.onCall.policy)}): ${escapeHtml(pd.onCall.userName)}</p>${pd.pages.map((p) => `<div class="card page"><b>${escapeHtml(p.summary)}</b><div>${escapeHtml(p.severity)} · <i>${p.status}</i> · dedup_key <code>${escapeHtml(p.dedupKey)}</code></div><div>${p.events.map((e) => `${e.action} ${new Date(e.at).toLocaleTimeString()}`).join(' → ')}</div></div>`).join('') || '<p>No pages yet (P0/P1 incidents page on-call).</p>'}`;
 }
 
 function renderModal() {
@@ -158,7 +206,9 @@ function renderModal() {
 
 function render() {
   if (!ui.state) return;
-  $('user').innerHTML = ui.state.users.map((u) => `<option value="${u.id}"${u.id === ui.me ? ' selected' : ''}>${escapeHtml(u.name)} — ${escapeHtml(u.role)}</option>`).join('');
+  $('user').innerHTML = ui.state.users
+    .map((u) => `<option value="${u.id}"${u.id === ui.me ? ' selected' : ''}>${escapeHtml(u.name)} — ${escapeHtml(u.role)}</option>`)
+    .join('');
   renderSidebar();
   renderMain();
   renderThread();
@@ -177,7 +227,8 @@ function stateValues(root, view) {
     let value;
     if (type === 'plain_text_input') value = { type, value: field.value === '' ? null : field.value };
     else if (type === 'static_select') value = { type, selected_option: field.value ? find(field.value) : null };
-    else if (type === 'checkboxes') value = { type, selected_options: [...field.querySelectorAll('input:checked')].map((i) => find(i.value)) };
+    else if (type === 'checkboxes')
+      value = { type, selected_options: [...field.querySelectorAll('input:checked')].map((i) => find(i.value)) };
     else if (type === 'radio_buttons') value = { type, selected_option: find(field.querySelector('input:checked')?.value) };
     else continue;
     (values[blockId] ??= {})[actionId] = value;
@@ -256,7 +307,12 @@ function wire() {
       return renderThread();
     }
     const shortcut = t.closest('[data-shortcut]');
-    if (shortcut) return void act('shortcut', { channel: shortcut.closest('.message').dataset.channel, ts: shortcut.dataset.shortcut, callbackId: 'add_to_timeline' }).catch(showError);
+    if (shortcut)
+      return void act('shortcut', {
+        channel: shortcut.closest('.message').dataset.channel,
+        ts: shortcut.dataset.shortcut,
+        callbackId: 'add_to_timeline',
+      }).catch(showError);
     if (t.closest('[data-close-modal]')) return void act('close', {}).catch(showError);
     const tab = t.closest('[data-tab]');
     if (tab) {
@@ -283,7 +339,9 @@ function wire() {
     $('composer-error').textContent = '';
     let sent;
     if (text.startsWith('/incident')) sent = act('command', { channel: ui.where.id, text });
-    else if (text.startsWith('/')) return void ($('composer-error').textContent = `${text.split(' ')[0]} is not a command in this workspace; the bot's command is /incident.`);
+    else if (text.startsWith('/'))
+      return void ($('composer-error').textContent =
+        `${text.split(' ')[0]} is not a command in this workspace; the bot's command is /incident.`);
     else sent = act('message', { channel: ui.where.id, text });
     $('composer-text').value = '';
     sent.catch(showError);
@@ -303,7 +361,10 @@ function wire() {
   $('alert-kind').onchange = loadSample;
   $('fire-alert').onclick = async () => {
     $('alert-result').textContent = 'sending…';
-    const result = await act('alert', { kind: $('alert-kind').value, body: $('alert-body').value }).catch((error) => ({ status: 0, body: error.message }));
+    const result = await act('alert', { kind: $('alert-kind').value, body: $('alert-body').value }).catch((error) => ({
+      status: 0,
+      body: error.message,
+    }));
     $('alert-result').textContent = `HTTP ${result.status}\n${result.body}`;
   };
 }
@@ -334,5 +395,10 @@ function connect() {
 }
 
 wire();
-fetch('/sandbox/samples').then((r) => r.json()).then((s) => { samples = s; loadSample(); });
+fetch('/sandbox/samples')
+  .then((r) => r.json())
+  .then((s) => {
+    samples = s;
+    loadSample();
+  });
 connect();

@@ -5,12 +5,42 @@
 import { formatSlackDate } from './slack-date.js';
 
 const EMOJI = {
-  alarm_clock: '⏰', arrows_counterclockwise: '🔄', bell: '🔔', construction: '🚧', grey_question: '❔',
-  hourglass_flowing_sand: '⏳', large_green_circle: '🟢', large_orange_circle: '🟠', large_yellow_circle: '🟡',
-  leftwards_arrow_with_hook: '↩️', lock: '🔒', memo: '📝', no_entry: '⛔', octagonal_sign: '🛑', red_circle: '🔴',
-  rotating_light: '🚨', tada: '🎉', warning: '⚠️', white_check_mark: '✅', white_circle: '⚪', x: '❌',
-  pagerduty: '📟', slack: '💬', execute: '▶️', eyes: '👀', fire: '🔥', rocket: '🚀', check: '✔️', heavy_check_mark: '✔️',
-  information_source: 'ℹ️', point_right: '👉', clipboard: '📋', mag: '🔍', wave: '👋', '+1': '👍', thumbsup: '👍',
+  alarm_clock: '⏰',
+  arrows_counterclockwise: '🔄',
+  bell: '🔔',
+  construction: '🚧',
+  grey_question: '❔',
+  hourglass_flowing_sand: '⏳',
+  large_green_circle: '🟢',
+  large_orange_circle: '🟠',
+  large_yellow_circle: '🟡',
+  leftwards_arrow_with_hook: '↩️',
+  lock: '🔒',
+  memo: '📝',
+  no_entry: '⛔',
+  octagonal_sign: '🛑',
+  red_circle: '🔴',
+  rotating_light: '🚨',
+  tada: '🎉',
+  warning: '⚠️',
+  white_check_mark: '✅',
+  white_circle: '⚪',
+  x: '❌',
+  pagerduty: '📟',
+  slack: '💬',
+  execute: '▶️',
+  eyes: '👀',
+  fire: '🔥',
+  rocket: '🚀',
+  check: '✔️',
+  heavy_check_mark: '✔️',
+  information_source: 'ℹ️',
+  point_right: '👉',
+  clipboard: '📋',
+  mag: '🔍',
+  wave: '👋',
+  '+1': '👍',
+  thumbsup: '👍',
 };
 
 export function escapeHtml(text) {
@@ -46,7 +76,9 @@ function renderAngle(inner, ctx) {
       const text = formatSlackDate(Number(seconds), format ?? '', { now: ctx.now, timeZone: ctx.timeZone });
       const shown = escapeHtml(text ?? unescapeSlack(label ?? ''));
       const href = link && safeUrl(link);
-      return href ? `<a class="date" href="${escapeHtml(href)}" target="_blank" rel="noopener">${shown}</a>` : `<span class="date">${shown}</span>`;
+      return href
+        ? `<a class="date" href="${escapeHtml(href)}" target="_blank" rel="noopener">${shown}</a>`
+        : `<span class="date">${shown}</span>`;
     }
     if (kind === 'subteam') {
       const id = rest[0] ?? '';
@@ -77,10 +109,15 @@ const STYLES = [
 function formatInline(text) {
   let out = text;
   for (const [marker, tag] of STYLES) {
-    const re = new RegExp(`${BOUNDARY_BEFORE}${marker}([^\\s${marker}\\n](?:[^${marker}\\n]*?[^\\s${marker}\\n])?)${marker}${BOUNDARY_AFTER}`, 'g');
+    const re = new RegExp(
+      `${BOUNDARY_BEFORE}${marker}([^\\s${marker}\\n](?:[^${marker}\\n]*?[^\\s${marker}\\n])?)${marker}${BOUNDARY_AFTER}`,
+      'g',
+    );
     out = out.replace(re, (_m, before, inner) => `${before}<${tag}>${inner}</${tag}>`);
   }
-  return out.replace(/:([a-z0-9_+-]+):/g, (whole, name) => (EMOJI[name] ? `<span class="emoji" title=":${name}:">${EMOJI[name]}</span>` : whole));
+  return out.replace(/:([a-z0-9_+-]+):/g, (whole, name) =>
+    EMOJI[name] ? `<span class="emoji" title=":${name}:">${EMOJI[name]}</span>` : whole,
+  );
 }
 
 /**

@@ -30,7 +30,9 @@ function renderElement(el, blockId, ctx) {
     case 'static_select': {
       const chosen = el.initial_option?.value;
       const placeholder = `<option value="" disabled${chosen ? '' : ' selected'}>${escapeHtml(el.placeholder?.text ?? 'Select an option')}</option>`;
-      return `<select class="bk-select" data-action="${actionData(blockId, el)}">${placeholder}${allOptions(el).map((o) => option(o, o.value === chosen)).join('')}</select>`;
+      return `<select class="bk-select" data-action="${actionData(blockId, el)}">${placeholder}${allOptions(el)
+        .map((o) => option(o, o.value === chosen))
+        .join('')}</select>`;
     }
     case 'overflow':
       return `<select class="bk-select overflow" data-action="${actionData(blockId, el)}"><option value="" selected disabled>⋯</option>${(el.options ?? []).map((o) => option(o, false)).join('')}</select>`;
@@ -50,18 +52,27 @@ function renderInputElement(el, blockId) {
   switch (el.type) {
     case 'plain_text_input': {
       const attrs = `class="bk-input" ${data} placeholder="${escapeHtml(el.placeholder?.text ?? '')}"${el.max_length ? ` maxlength="${el.max_length}"` : ''}`;
-      return el.multiline ? `<textarea ${attrs} rows="4">${escapeHtml(el.initial_value ?? '')}</textarea>` : `<input type="text" ${attrs} value="${escapeHtml(el.initial_value ?? '')}">`;
+      return el.multiline
+        ? `<textarea ${attrs} rows="4">${escapeHtml(el.initial_value ?? '')}</textarea>`
+        : `<input type="text" ${attrs} value="${escapeHtml(el.initial_value ?? '')}">`;
     }
     case 'static_select': {
       const chosen = el.initial_option?.value;
-      return `<select class="bk-input" ${data}><option value=""${chosen ? '' : ' selected'}>${escapeHtml(el.placeholder?.text ?? 'Select an option')}</option>${allOptions(el).map((o) => option(o, o.value === chosen)).join('')}</select>`;
+      return `<select class="bk-input" ${data}><option value=""${chosen ? '' : ' selected'}>${escapeHtml(el.placeholder?.text ?? 'Select an option')}</option>${allOptions(
+        el,
+      )
+        .map((o) => option(o, o.value === chosen))
+        .join('')}</select>`;
     }
     case 'checkboxes':
     case 'radio_buttons': {
       const kind = el.type === 'checkboxes' ? 'checkbox' : 'radio';
       const initial = new Set([...(el.initial_options ?? []), ...(el.initial_option ? [el.initial_option] : [])].map((o) => o.value));
       return `<div class="bk-choices" ${data}>${(el.options ?? [])
-        .map((o) => `<label><input type="${kind}" name="${escapeHtml(blockId)}" value="${escapeHtml(o.value)}"${initial.has(o.value) ? ' checked' : ''}> ${text(o.text, {})}${o.description ? `<small>${text(o.description, {})}</small>` : ''}</label>`)
+        .map(
+          (o) =>
+            `<label><input type="${kind}" name="${escapeHtml(blockId)}" value="${escapeHtml(o.value)}"${initial.has(o.value) ? ' checked' : ''}> ${text(o.text, {})}${o.description ? `<small>${text(o.description, {})}</small>` : ''}</label>`,
+        )
         .join('')}</div>`;
     }
     default:
@@ -77,7 +88,9 @@ function renderBlock(block, ctx, errors) {
     case 'divider':
       return '<hr class="bk-divider">';
     case 'section': {
-      const fields = block.fields?.length ? `<div class="bk-fields">${block.fields.map((f) => `<div class="bk-field">${text(f, ctx)}</div>`).join('')}</div>` : '';
+      const fields = block.fields?.length
+        ? `<div class="bk-fields">${block.fields.map((f) => `<div class="bk-field">${text(f, ctx)}</div>`).join('')}</div>`
+        : '';
       const accessory = block.accessory ? `<div class="bk-accessory">${renderElement(block.accessory, id, ctx)}</div>` : '';
       return `<div class="bk-section"><div class="bk-section-body">${block.text ? `<div class="bk-text">${text(block.text, ctx)}</div>` : ''}${fields}</div>${accessory}</div>`;
     }
@@ -92,7 +105,12 @@ function renderBlock(block, ctx, errors) {
       return `<div class="bk-input-block${error ? ' has-error' : ''}" data-block="${escapeHtml(id)}"><label class="bk-label">${text(block.label, ctx)}${block.optional ? ' <span class="optional">(optional)</span>' : ''}</label>${renderInputElement(block.element ?? {}, id)}${block.hint ? `<div class="bk-hint">${text(block.hint, ctx)}</div>` : ''}<div class="bk-error">${error ? escapeHtml(error) : ''}</div></div>`;
     }
     case 'rich_text':
-      return `<div class="bk-text">${escapeHtml((block.elements ?? []).flatMap((e) => e.elements ?? []).map((e) => e.text ?? '').join(''))}</div>`;
+      return `<div class="bk-text">${escapeHtml(
+        (block.elements ?? [])
+          .flatMap((e) => e.elements ?? [])
+          .map((e) => e.text ?? '')
+          .join(''),
+      )}</div>`;
     default:
       return `<div class="bk-unsupported">[unsupported block: ${escapeHtml(block.type)}]</div>`;
   }

@@ -14,9 +14,27 @@ function ordinal(n) {
 
 /** The calendar fields of `ms` in `timeZone` (the browser's own when undefined). */
 function partsOf(ms, timeZone) {
-  const fmt = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric', weekday: 'long', hour: 'numeric', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+  const fmt = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    weekday: 'long',
+    hour: 'numeric',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  });
   const p = Object.fromEntries(fmt.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
-  return { year: Number(p.year), month: Number(p.month) - 1, day: Number(p.day), weekday: DAYS.indexOf(p.weekday), hour: Number(p.hour), minute: Number(p.minute), second: Number(p.second) };
+  return {
+    year: Number(p.year),
+    month: Number(p.month) - 1,
+    day: Number(p.day),
+    weekday: DAYS.indexOf(p.weekday),
+    hour: Number(p.hour),
+    minute: Number(p.minute),
+    second: Number(p.second),
+  };
 }
 
 const dayNumber = (p) => Date.UTC(p.year, p.month, p.day) / 86_400_000;
@@ -29,7 +47,14 @@ function relativeDay(p, now, timeZone) {
 function ago(ms, now) {
   const seconds = Math.round((now - ms) / 1000);
   const abs = Math.abs(seconds);
-  const [n, unit] = abs < 60 ? [abs, 'second'] : abs < 3600 ? [Math.floor(abs / 60), 'minute'] : abs < 86_400 ? [Math.floor(abs / 3600), 'hour'] : [Math.floor(abs / 86_400), 'day'];
+  const [n, unit] =
+    abs < 60
+      ? [abs, 'second']
+      : abs < 3600
+        ? [Math.floor(abs / 60), 'minute']
+        : abs < 86_400
+          ? [Math.floor(abs / 3600), 'hour']
+          : [Math.floor(abs / 86_400), 'day'];
   const text = `${n} ${unit}${n === 1 ? '' : 's'}`;
   return seconds >= 0 ? `${text} ago` : `in ${text}`;
 }
@@ -58,7 +83,9 @@ export function formatSlackDate(seconds, format, { now = Date.now(), timeZone } 
     date_pretty: pretty(date),
     date_short_pretty: pretty(dateShort),
     date_long_pretty: pretty(dateLong),
-    day_divider_pretty: pretty(partsOf(now, timeZone).year === p.year ? `${DAYS[p.weekday]}, ${MONTHS[p.month]} ${ordinal(p.day)}` : dateLong),
+    day_divider_pretty: pretty(
+      partsOf(now, timeZone).year === p.year ? `${DAYS[p.weekday]}, ${MONTHS[p.month]} ${ordinal(p.day)}` : dateLong,
+    ),
     time: `${hour12}:${pad(p.minute)} ${meridiem}`,
     time_secs: `${hour12}:${pad(p.minute)}:${pad(p.second)} ${meridiem}`,
     ago: ago(ms, now),

@@ -9,15 +9,24 @@ let bot: PaperBot;
 let id: string;
 
 beforeAll(async () => {
-  bot = await startPaperBot({ env: { ALERT_WEBHOOK_TOKEN: TOKEN }, file: { alerts: { slack_min_interval: '20ms', context_labels: ['service', 'alertname'] } } });
+  bot = await startPaperBot({
+    env: { ALERT_WEBHOOK_TOKEN: TOKEN },
+    file: { alerts: { slack_min_interval: '20ms', context_labels: ['service', 'alertname'] } },
+  });
   const payload = JSON.parse(readFileSync('tests/fixtures/alerts/alertmanager/am025_webhook_v4_firing_2alerts.json', 'utf8'));
   for (const alert of payload.alerts) alert.labels.team = HOSTILE;
   payload.alerts[1].annotations.dashboard_url = 'https://grafana.example/d/1|<!channel>';
-  const res = await fetch(`${bot.baseUrl}/alerts/alertmanager`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: JSON.stringify(payload) });
+  const res = await fetch(`${bot.baseUrl}/alerts/alertmanager`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+    body: JSON.stringify(payload),
+  });
   expect(res.status).toBeLessThan(300);
   id = ((await res.json()) as { incidents: string[] }).incidents[0]!;
 });
-afterAll(async () => { await bot?.stop(); });
+afterAll(async () => {
+  await bot?.stop();
+});
 
 /** The announcement as Slack shows it now: the post, or its latest update. */
 const announcement = () => {
@@ -26,15 +35,19 @@ const announcement = () => {
   return args ? (args.blocks as any[]) : null;
 };
 
-describe('an alert\'s runbook, dashboard, source and labels reach people', () => {
+describe("an alert's runbook, dashboard, source and labels reach people", () => {
   it('the announcement links runbook, dashboard and source (runbook first) and summarises the labels, configured ones first', async () => {
     const blocks = await waitFor(() => announcement(), 'announcement');
     expect(blockKitProblems(blocks)).toEqual([]);
     const contexts = blocks.filter((b) => b.type === 'context').map((b) => b.elements.map((e: any) => e.text).join(' '));
     const links = contexts.find((t) => t.includes('Runbook'))!;
-    expect(links).toBe(':book: <https://runbooks.example/checkout|Runbook> · :bar_chart: <https://grafana.example/d/1%7C%3C!channel%3E|Dashboard> · :mag: <http://prometheus.local/graph?g0.expr=x|Source>');
+    expect(links).toBe(
+      ':book: <https://runbooks.example/checkout|Runbook> · :bar_chart: <https://grafana.example/d/1%7C%3C!channel%3E|Dashboard> · :mag: <http://prometheus.local/graph?g0.expr=x|Source>',
+    );
     const labels = contexts.find((t) => t.startsWith('*Labels:*'))!;
-    expect(labels).toBe('*Labels:* `service`=`checkout` · `alertname`=`HighErrorRate` · `severity`=`critical` · `team`=`&lt;!channel&gt; &lt;@U0EVIL&gt; *bold* evil`');
+    expect(labels).toBe(
+      '*Labels:* `service`=`checkout` · `alertname`=`HighErrorRate` · `severity`=`critical` · `team`=`&lt;!channel&gt; &lt;@U0EVIL&gt; *bold* evil`',
+    );
     expect(JSON.stringify(blocks)).not.toContain('<!channel>');
     expect(JSON.stringify(blocks)).not.toContain('<@U0EVIL>');
     expect(JSON.stringify(blocks)).not.toMatch(/[\u200b\u202e]/);

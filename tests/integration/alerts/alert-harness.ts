@@ -16,7 +16,12 @@ export interface AlertResponse {
 }
 
 /** POSTs a body (object → JSON, string/Buffer as is) to /alerts/<kind> with the bearer token unless told otherwise. */
-export async function postAlert(bot: RunningBot, kind: 'alertmanager' | 'generic' | 'pagerduty', body: unknown, opts: { token?: string | null; headers?: Record<string, string> } = {}): Promise<AlertResponse> {
+export async function postAlert(
+  bot: RunningBot,
+  kind: 'alertmanager' | 'generic' | 'pagerduty',
+  body: unknown,
+  opts: { token?: string | null; headers?: Record<string, string> } = {},
+): Promise<AlertResponse> {
   const raw = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
   const headers: Record<string, string> = { 'content-type': 'application/json', ...opts.headers };
   const token = opts.token === undefined ? ALERT_TOKEN : opts.token;
@@ -42,7 +47,14 @@ export async function postPagerDuty(bot: RunningBot, body: unknown, secret = PD_
   return postAlert(bot, 'pagerduty', raw, { headers: { 'x-pagerduty-signature': pdSignature(raw, secret) } });
 }
 
-export function pdEvent(opts: { eventId?: string; type?: string; incidentId: string; status?: 'triggered' | 'acknowledged' | 'resolved'; priority?: string; title?: string }) {
+export function pdEvent(opts: {
+  eventId?: string;
+  type?: string;
+  incidentId: string;
+  status?: 'triggered' | 'acknowledged' | 'resolved';
+  priority?: string;
+  title?: string;
+}) {
   return {
     event: {
       id: opts.eventId ?? randomUUID(),
@@ -120,7 +132,12 @@ export async function allIncidents(bot: RunningBot): Promise<any[]> {
 
 /** The last text Slack was given for an incident's announcement (post or update), as one string. */
 export function lastDrawn(bot: RunningBot, id: string): string | null {
-  const calls = bot.slack.calls.filter((c) => (c.method === 'chat.postMessage' || c.method === 'chat.update') && JSON.stringify(c.args.blocks ?? '').includes(id) && !c.args.thread_ts);
+  const calls = bot.slack.calls.filter(
+    (c) =>
+      (c.method === 'chat.postMessage' || c.method === 'chat.update') &&
+      JSON.stringify(c.args.blocks ?? '').includes(id) &&
+      !c.args.thread_ts,
+  );
   const last = calls[calls.length - 1];
   return last ? JSON.stringify(last.args.blocks) : null;
 }

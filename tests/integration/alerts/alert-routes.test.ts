@@ -55,7 +55,15 @@ describe('alert routes: answers', () => {
     const pdRaw = '{"event": ';
     const pd = await postAlert(bot, 'pagerduty', pdRaw, { headers: { 'x-pagerduty-signature': pdSignature(pdRaw) } });
     expect(pd.status).toBe(400);
-    const pdShape = await postPagerDuty(bot, { event: { id: 'E1', event_type: 'incident.triggered', resource_type: 'incident', occurred_at: new Date().toISOString(), data: { id: 'Q1' } } });
+    const pdShape = await postPagerDuty(bot, {
+      event: {
+        id: 'E1',
+        event_type: 'incident.triggered',
+        resource_type: 'incident',
+        occurred_at: new Date().toISOString(),
+        data: { id: 'Q1' },
+      },
+    });
     expect(pdShape.status).toBe(400);
     expect(pdShape.json.reason).toMatch(/event\.data\.(type|title|status|service)/);
     expect((await bot.api('/api/incidents?status=all')).json.incidents).toEqual([]);
@@ -85,7 +93,9 @@ describe('alert routes: answers', () => {
       expect(res.status, String(signature)).toBe(401);
       expect(res.json.error).toBe('bad_signature');
     }
-    const rotated = await postAlert(bot, 'pagerduty', body, { headers: { 'x-pagerduty-signature': `${pdSignature(body, 'old-secret')},${pdSignature(body)}` } });
+    const rotated = await postAlert(bot, 'pagerduty', body, {
+      headers: { 'x-pagerduty-signature': `${pdSignature(body, 'old-secret')},${pdSignature(body)}` },
+    });
     expect(rotated.status).toBe(202);
     const ignored = await postPagerDuty(bot, pdEvent({ incidentId: 'QSIG2', type: 'incident.annotated' }));
     expect(ignored.status).toBe(202);

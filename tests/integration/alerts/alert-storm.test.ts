@@ -34,7 +34,10 @@ describe('alert storm', () => {
     const deliveries = [];
     for (let r = 0; r < REQUESTS_PER_GROUP; r += 1) {
       for (let g = 0; g < GROUPS; g += 1) {
-        const alerts = Array.from({ length: ALERTS_PER_REQUEST }, (_, j) => ({ fingerprint: `g${g}-fp${(r * 40 + j) % DISTINCT_PER_GROUP}`, labels: { instance: `i${j}` } }));
+        const alerts = Array.from({ length: ALERTS_PER_REQUEST }, (_, j) => ({
+          fingerprint: `g${g}-fp${(r * 40 + j) % DISTINCT_PER_GROUP}`,
+          labels: { instance: `i${j}` },
+        }));
         deliveries.push(amWebhook(`{}:{storm="${g}"}`, alerts));
       }
     }
@@ -62,12 +65,18 @@ describe('alert storm', () => {
     expect(receipts).toBe(total);
 
     // Slack catches up at its own pace; every incident's final state must be drawn.
-    await waitFor(() => incidents.every((i) => lastDrawn(bot, i.id)?.includes(`*Alerts:* ${DISTINCT_PER_GROUP} firing`)), 'every announcement showing its final count', 45_000);
+    await waitFor(
+      () => incidents.every((i) => lastDrawn(bot, i.id)?.includes(`*Alerts:* ${DISTINCT_PER_GROUP} firing`)),
+      'every announcement showing its final count',
+      45_000,
+    );
     const calls = paced(bot);
     const times = calls.map((c) => c.at).sort((a, b) => a - b);
     const span = (times[times.length - 1]! - times[0]!) / 1000;
-    console.log(`storm: ${calls.filter((c) => c.method === 'chat.postMessage').length} posts + ${calls.filter((c) => c.method === 'chat.update').length} updates over ${span.toFixed(1)} s = ${(calls.length / Math.max(span, 1)).toFixed(2)} calls/s; max ${maxInWindow(times, 1000)} in any 1 s`);
-    expect(new Set(calls.map((c) => c.args.channel === '#incident-response' ? 'C0INCIDENT' : c.args.channel)).size).toBe(1);
+    console.log(
+      `storm: ${calls.filter((c) => c.method === 'chat.postMessage').length} posts + ${calls.filter((c) => c.method === 'chat.update').length} updates over ${span.toFixed(1)} s = ${(calls.length / Math.max(span, 1)).toFixed(2)} calls/s; max ${maxInWindow(times, 1000)} in any 1 s`,
+    );
+    expect(new Set(calls.map((c) => (c.args.channel === '#incident-response' ? 'C0INCIDENT' : c.args.channel))).size).toBe(1);
     expect(calls.filter((c) => c.method === 'chat.postMessage')).toHaveLength(GROUPS);
     // Paced: never 2 calls within the same ~second (a little slack for timer and network jitter).
     expect(maxInWindow(times, 900)).toBeLessThanOrEqual(1);
@@ -80,7 +89,10 @@ describe('alert storm', () => {
     const bot = await startAlertBot({ file: { alerts: { slack_min_interval: '100ms' } } });
     bots.push(bot);
     const group = (n: number, extra: { annotations?: Record<string, string> } = {}) =>
-      amWebhook('ratelimited', Array.from({ length: n }, (_, j) => ({ fingerprint: `rl${j}`, annotations: { error_rate: '11', ...extra.annotations } })));
+      amWebhook(
+        'ratelimited',
+        Array.from({ length: n }, (_, j) => ({ fingerprint: `rl${j}`, annotations: { error_rate: '11', ...extra.annotations } })),
+      );
     const first = await postAlert(bot, 'alertmanager', group(1));
     const id = first.json.incidents[0];
     await waitFor(() => lastDrawn(bot, id), 'announcement');
@@ -97,7 +109,11 @@ describe('alert storm', () => {
     expect(Math.max(...timings)).toBeLessThan(1000);
     const escalate = await postAlert(bot, 'alertmanager', group(7, { annotations: { error_rate: '40' } }));
     expect(escalate.status).toBe(202);
-    await waitFor(() => lastDrawn(bot, id)?.includes('[P1]') && lastDrawn(bot, id)?.includes('*Alerts:* 7 firing'), 'the final state after the rate limit', 10_000);
+    await waitFor(
+      () => lastDrawn(bot, id)?.includes('[P1]') && lastDrawn(bot, id)?.includes('*Alerts:* 7 firing'),
+      'the final state after the rate limit',
+      10_000,
+    );
     const updates = bot.slack.callsTo('chat.update');
     const limited = updates[0]!;
     const after = updates.slice(1);

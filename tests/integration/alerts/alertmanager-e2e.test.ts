@@ -58,58 +58,90 @@ async function startAlertmanager(botUrl: string): Promise<string> {
   const port = await freePort();
   child = spawn(
     BINARY,
-    [`--config.file=${join(dir, 'alertmanager.yml')}`, `--storage.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address=', '--log.level=info'],
+    [
+      `--config.file=${join(dir, 'alertmanager.yml')}`,
+      `--storage.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--cluster.listen-address=',
+      '--log.level=info',
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   child.stdout!.on('data', (d) => output.push(String(d)));
   child.stderr!.on('data', (d) => output.push(String(d)));
   const url = `http://127.0.0.1:${port}`;
-  await waitFor(async () => (await fetch(`${url}/-/ready`).catch(() => null))?.ok, `Alertmanager ready (${output.join('').slice(-500)})`, 15_000);
+  await waitFor(
+    async () => (await fetch(`${url}/-/ready`).catch(() => null))?.ok,
+    `Alertmanager ready (${output.join('').slice(-500)})`,
+    15_000,
+  );
   return url;
 }
 
 async function postToAlertmanager(url: string, alerts: unknown[]): Promise<void> {
-  const res = await fetch(`${url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alerts) });
+  const res = await fetch(`${url}/api/v2/alerts`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(alerts),
+  });
   expect(res.status, await res.text()).toBe(200);
 }
 
 describe('end to end with the real Prometheus Alertmanager', () => {
-  it.skipIf(!present)(`alerts posted to Alertmanager open one incident with its severity and announcement, and resolving offers "resolve incident?"${present ? '' : ` (skipped: ${BINARY} is not installed; apt-get install prometheus-alertmanager)`}`, async () => {
-    bot = await startAlertBot({ file: { services: [{ name: 'checkout' }], alerts: { slack_min_interval: '100ms' } } });
-    const am = await startAlertmanager(bot.baseUrl);
-    const startsAt = new Date().toISOString();
-    const alert = (instance: string, endsAt?: string) => ({
-      labels: { alertname: 'CheckoutErrorRate', service: 'checkout', severity: 'warning', instance },
-      annotations: { summary: 'Checkout error rate above 15%', error_rate: '18%' },
-      startsAt,
-      ...(endsAt ? { endsAt } : {}),
-      generatorURL: 'http://prometheus.local/graph',
-    });
-    await postToAlertmanager(am, [alert('a'), alert('b')]);
+  it.skipIf(!present)(
+    `alerts posted to Alertmanager open one incident with its severity and announcement, and resolving offers "resolve incident?"${present ? '' : ` (skipped: ${BINARY} is not installed; apt-get install prometheus-alertmanager)`}`,
+    async () => {
+      bot = await startAlertBot({ file: { services: [{ name: 'checkout' }], alerts: { slack_min_interval: '100ms' } } });
+      const am = await startAlertmanager(bot.baseUrl);
+      const startsAt = new Date().toISOString();
+      const alert = (instance: string, endsAt?: string) => ({
+        labels: { alertname: 'CheckoutErrorRate', service: 'checkout', severity: 'warning', instance },
+        annotations: { summary: 'Checkout error rate above 15%', error_rate: '18%' },
+        startsAt,
+        ...(endsAt ? { endsAt } : {}),
+        generatorURL: 'http://prometheus.local/graph',
+      });
+      await postToAlertmanager(am, [alert('a'), alert('b')]);
 
-    const [opened] = await waitFor(async () => {
-      const list = await allIncidents(bot!);
-      return list.length ? list : null;
-    }, 'an incident from Alertmanager', 15_000);
-    const id = opened.id;
-    await waitFor(async () => (await incident(bot!, id)).alerts?.firing === 2, 'both alerts counted', 10_000);
-    const shown = await incident(bot!, id);
-    expect(shown).toMatchObject({ source: 'alertmanager', openedBy: 'alert:alertmanager', service: 'checkout', severity: 'P1', title: 'Checkout error rate above 15%' });
-    expect(shown.severityReason).toBe('P1 because error_rate 18% > 15% (rule urgent-error-rate)');
-    const announced = await waitFor(() => lastDrawn(bot!, id), 'the announcement');
-    expect(announced).toContain('[P1] Checkout error rate above 15%');
-    expect(announced).toContain('error_rate 18%');
+      const [opened] = await waitFor(
+        async () => {
+          const list = await allIncidents(bot!);
+          return list.length ? list : null;
+        },
+        'an incident from Alertmanager',
+        15_000,
+      );
+      const id = opened.id;
+      await waitFor(async () => (await incident(bot!, id)).alerts?.firing === 2, 'both alerts counted', 10_000);
+      const shown = await incident(bot!, id);
+      expect(shown).toMatchObject({
+        source: 'alertmanager',
+        openedBy: 'alert:alertmanager',
+        service: 'checkout',
+        severity: 'P1',
+        title: 'Checkout error rate above 15%',
+      });
+      expect(shown.severityReason).toBe('P1 because error_rate 18% > 15% (rule urgent-error-rate)');
+      const announced = await waitFor(() => lastDrawn(bot!, id), 'the announcement');
+      expect(announced).toContain('[P1] Checkout error rate above 15%');
+      expect(announced).toContain('error_rate 18%');
 
-    // Resolve: endsAt in the past; Alertmanager sends the resolved notification on its next flush.
-    const past = new Date(Date.now() - 1000).toISOString();
-    await postToAlertmanager(am, [alert('a', past), alert('b', past)]);
-    await waitFor(async () => (await incident(bot!, id)).alerts?.allResolvedAt, 'all alerts resolved', 15_000);
-    const resolved = await incident(bot!, id);
-    expect(resolved.status).toBe('investigating');
-    expect(resolved.alerts).toMatchObject({ firing: 0, resolved: 2 });
-    const offer = await waitFor(() => (lastDrawn(bot!, id)?.includes('All alerts resolved') ? lastDrawn(bot!, id) : null), 'the offer in Slack', 10_000);
-    expect(offer).toContain('resolve incident?');
-    expect(offer).toContain('incident_resolve_alerts_resolved');
-    expect(await allIncidents(bot!)).toHaveLength(1);
-  }, 45_000);
+      // Resolve: endsAt in the past; Alertmanager sends the resolved notification on its next flush.
+      const past = new Date(Date.now() - 1000).toISOString();
+      await postToAlertmanager(am, [alert('a', past), alert('b', past)]);
+      await waitFor(async () => (await incident(bot!, id)).alerts?.allResolvedAt, 'all alerts resolved', 15_000);
+      const resolved = await incident(bot!, id);
+      expect(resolved.status).toBe('investigating');
+      expect(resolved.alerts).toMatchObject({ firing: 0, resolved: 2 });
+      const offer = await waitFor(
+        () => (lastDrawn(bot!, id)?.includes('All alerts resolved') ? lastDrawn(bot!, id) : null),
+        'the offer in Slack',
+        10_000,
+      );
+      expect(offer).toContain('resolve incident?');
+      expect(offer).toContain('incident_resolve_alerts_resolved');
+      expect(await allIncidents(bot!)).toHaveLength(1);
+    },
+    45_000,
+  );
 });

@@ -6,7 +6,9 @@ import { amWebhook, allIncidents, generic, incident, lastDrawn, pdEvent, postAle
 const bots: RunningBot[] = [];
 // Fast pacing keeps these tests short; the storm test checks the default 1 s pacing.
 async function start(file: Record<string, unknown> = {}): Promise<RunningBot> {
-  const bot = await startAlertBot({ file: { services: [{ name: 'checkout' }], ...file, alerts: { slack_min_interval: '50ms', ...(file.alerts as object) } } });
+  const bot = await startAlertBot({
+    file: { services: [{ name: 'checkout' }], ...file, alerts: { slack_min_interval: '50ms', ...(file.alerts as object) } },
+  });
   bots.push(bot);
   return bot;
 }
@@ -28,12 +30,21 @@ describe('duplicates', () => {
     expect(ids.size).toBe(1);
     const [id] = [...ids] as [string];
     const shown = await incident(bot, id);
-    expect(shown).toMatchObject({ source: 'alertmanager', openedBy: 'alert:alertmanager', service: 'checkout', severity: 'P1', title: 'Checkout error rate high' });
+    expect(shown).toMatchObject({
+      source: 'alertmanager',
+      openedBy: 'alert:alertmanager',
+      service: 'checkout',
+      severity: 'P1',
+      title: 'Checkout error rate high',
+    });
     expect(shown.severityReason).toBe('P1 because error_rate 18% > 15% (rule urgent-error-rate)');
     expect(shown.alerts).toMatchObject({ firing: 2, resolved: 0, total: 2, receipts: 10, allResolvedAt: null, truncated: 0 });
     expect(await allIncidents(bot)).toHaveLength(1);
     // The announcement explains the severity.
-    await waitFor(() => lastDrawn(bot, id)?.includes('error_rate 18% &gt; 15%') || lastDrawn(bot, id)?.includes('error_rate 18% > 15%'), 'announcement with the explanation');
+    await waitFor(
+      () => lastDrawn(bot, id)?.includes('error_rate 18% &gt; 15%') || lastDrawn(bot, id)?.includes('error_rate 18% > 15%'),
+      'announcement with the explanation',
+    );
   });
 
   it('the same PagerDuty event 5 times → one incident; the repeats answer 200', async () => {
@@ -51,7 +62,9 @@ describe('duplicates', () => {
 
   it('100 concurrent identical generic alerts → exactly one incident, all 100 counted', async () => {
     const bot = await start();
-    const answers = await Promise.all(Array.from({ length: 100 }, () => postAlert(bot, 'generic', generic('concurrent', { signals: { p95_ms: 800 } }))));
+    const answers = await Promise.all(
+      Array.from({ length: 100 }, () => postAlert(bot, 'generic', generic('concurrent', { signals: { p95_ms: 800 } }))),
+    );
     expect(answers.every((a) => a.status === 202 || a.status === 200)).toBe(true);
     const ids = new Set(answers.flatMap((a) => a.json.incidents));
     expect(ids.size).toBe(1);
@@ -130,12 +143,22 @@ describe('all alerts resolved', () => {
     expect((await incident(bot, id)).alerts).toMatchObject({ firing: 1, resolved: 1, allResolvedAt: null });
     expect(lastDrawn(bot, id)).not.toContain('All alerts resolved');
 
-    await postAlert(bot, 'alertmanager', amWebhook(group, [{ fingerprint: 'o1', status: 'resolved' }, { fingerprint: 'o2', status: 'resolved' }]));
+    await postAlert(
+      bot,
+      'alertmanager',
+      amWebhook(group, [
+        { fingerprint: 'o1', status: 'resolved' },
+        { fingerprint: 'o2', status: 'resolved' },
+      ]),
+    );
     const shown = await incident(bot, id);
     expect(shown.status).toBe('investigating');
     expect(shown.alerts).toMatchObject({ firing: 0, resolved: 2, allResolvedAt: expect.any(String), potentialFalsePositive: false });
     expect(shown.timeline.map((e: any) => e.kind)).toContain('alerts_resolved');
-    const drawn = await waitFor(() => (lastDrawn(bot, id)?.includes('All alerts resolved') ? lastDrawn(bot, id) : null), 'the offer in Slack');
+    const drawn = await waitFor(
+      () => (lastDrawn(bot, id)?.includes('All alerts resolved') ? lastDrawn(bot, id) : null),
+      'the offer in Slack',
+    );
     expect(drawn).toContain('incident_resolve_alerts_resolved');
 
     const click = await bot.click('incident_resolve_alerts_resolved', id, 'U0ALICE');
@@ -143,7 +166,10 @@ describe('all alerts resolved', () => {
     await waitFor(async () => (await incident(bot, id)).status === 'resolved', 'resolved by the click');
     const resolved = await incident(bot, id);
     expect(resolved.resolutionSummary).toBe('All alerts resolved.');
-    await waitFor(() => lastDrawn(bot, id)?.includes('Reopen') && !lastDrawn(bot, id)?.includes('incident_resolve_alerts_resolved'), 'the offer gone after resolving');
+    await waitFor(
+      () => lastDrawn(bot, id)?.includes('Reopen') && !lastDrawn(bot, id)?.includes('incident_resolve_alerts_resolved'),
+      'the offer gone after resolving',
+    );
 
     // A second click changes nothing and says why.
     const again = await bot.click('incident_resolve_alerts_resolved', id, 'U0ALICE');
@@ -190,9 +216,15 @@ describe('PagerDuty resolution', () => {
     const bot = await start();
     const opened = await postPagerDuty(bot, pdEvent({ incidentId: 'QRES1', priority: 'P2' }));
     const id = opened.json.incidents[0];
-    const ack = await postPagerDuty(bot, pdEvent({ incidentId: 'QRES1', type: 'incident.acknowledged', status: 'acknowledged', priority: 'P2' }));
+    const ack = await postPagerDuty(
+      bot,
+      pdEvent({ incidentId: 'QRES1', type: 'incident.acknowledged', status: 'acknowledged', priority: 'P2' }),
+    );
     expect(ack.status).toBe(200);
-    const resolved = await postPagerDuty(bot, pdEvent({ incidentId: 'QRES1', type: 'incident.resolved', status: 'resolved', priority: 'P2' }));
+    const resolved = await postPagerDuty(
+      bot,
+      pdEvent({ incidentId: 'QRES1', type: 'incident.resolved', status: 'resolved', priority: 'P2' }),
+    );
     expect(resolved.status).toBe(202);
     expect(resolved.json.incidents).toEqual([id]);
     let shown = await incident(bot, id);

@@ -9,18 +9,56 @@ beforeAll(async () => {
 afterAll(async () => bot?.stop());
 
 async function post(path: string, body: string, headers: Record<string, string>) {
-  const response = await fetch(`${bot.baseUrl}${path}`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, ...headers }, body });
+  const response = await fetch(`${bot.baseUrl}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TOKEN}`, ...headers },
+    body,
+  });
   return { status: response.status, header: response.headers.get('x-request-id'), json: (await response.json()) as any };
 }
 
-const firing = { version: '4', status: 'firing', receiver: 'bot', groupKey: 'g', truncatedAlerts: 0, groupLabels: {}, commonLabels: {}, commonAnnotations: {}, externalURL: 'http://am', alerts: [{ status: 'firing', labels: { alertname: 'X', service: 'checkout', severity: 'critical' }, annotations: {}, startsAt: '2026-12-01T00:00:00Z', endsAt: '0001-01-01T00:00:00Z', generatorURL: 'http://p' }] };
+const firing = {
+  version: '4',
+  status: 'firing',
+  receiver: 'bot',
+  groupKey: 'g',
+  truncatedAlerts: 0,
+  groupLabels: {},
+  commonLabels: {},
+  commonAnnotations: {},
+  externalURL: 'http://am',
+  alerts: [
+    {
+      status: 'firing',
+      labels: { alertname: 'X', service: 'checkout', severity: 'critical' },
+      annotations: {},
+      startsAt: '2026-12-01T00:00:00Z',
+      endsAt: '0001-01-01T00:00:00Z',
+      generatorURL: 'http://p',
+    },
+  ],
+};
 
 describe('every refused alert request: a reason and a request id in the answer, one log line', () => {
   it.each([
     ['malformed JSON', '/alerts/generic', '{"title": ', { 'content-type': 'application/json' }, 400, 'invalid_json'],
     ['a JSON body without Content-Type', '/alerts/generic', '{"title":"x"}', {}, 415, 'unsupported_media_type'],
-    ['a JSON body sent as a form', '/alerts/alertmanager', JSON.stringify(firing), { 'content-type': 'application/x-www-form-urlencoded' }, 415, 'unsupported_media_type'],
-    ['an Alertmanager alert without fingerprint', '/alerts/alertmanager', JSON.stringify(firing), { 'content-type': 'application/json' }, 400, 'invalid_payload'],
+    [
+      'a JSON body sent as a form',
+      '/alerts/alertmanager',
+      JSON.stringify(firing),
+      { 'content-type': 'application/x-www-form-urlencoded' },
+      415,
+      'unsupported_media_type',
+    ],
+    [
+      'an Alertmanager alert without fingerprint',
+      '/alerts/alertmanager',
+      JSON.stringify(firing),
+      { 'content-type': 'application/json' },
+      400,
+      'invalid_payload',
+    ],
   ])('%s', async (_name, path, body, headers, status, error) => {
     const res = await post(path, body, headers);
     expect(res.status).toBe(status);

@@ -15,7 +15,10 @@ import { waitFor } from '../../support/start-bot';
 const run = promisify(execFile);
 async function checkConfig(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['bin/incident-bot.mjs', 'check-config', ...args], { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 60_000 });
+    const { stdout, stderr } = await run(process.execPath, ['bin/incident-bot.mjs', 'check-config', ...args], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      timeout: 60_000,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -59,7 +62,11 @@ describe('incident-bot check-config', { timeout: 120_000 }, () => {
       expect(r.stdout, file).not.toContain('warning');
     }
     for (const rules of readdirSync('examples').filter((f) => f.includes('rules'))) {
-      const classified = await run(process.execPath, ['bin/incident-bot.mjs', 'classify', '--rules', `examples/${rules}`, 'tests/fixtures/alerts/generic/checkout_latency.json'], { timeout: 60_000 });
+      const classified = await run(
+        process.execPath,
+        ['bin/incident-bot.mjs', 'classify', '--rules', `examples/${rules}`, 'tests/fixtures/alerts/generic/checkout_latency.json'],
+        { timeout: 60_000 },
+      );
       expect(classified.stdout).toContain('severity:');
     }
   });
@@ -67,10 +74,27 @@ describe('incident-bot check-config', { timeout: 120_000 }, () => {
   it('names each warning with its key path and still exits 0', async () => {
     const file = writeConfigFile({
       services: [
-        { name: 'p0-short', owners: ['U0OWNER'], rollback: { runners: [command(runnable)], ...verified, approvers: { users: ['U0ONE'] }, two_approvers_for_p0: true } },
+        {
+          name: 'p0-short',
+          owners: ['U0OWNER'],
+          rollback: { runners: [command(runnable)], ...verified, approvers: { users: ['U0ONE'] }, two_approvers_for_p0: true },
+        },
         { name: 'nobody', owners: ['U0OWNER'], rollback: { runners: [command(runnable)], ...verified } },
-        { name: 'missing', owners: ['U0OWNER'], rollback: { runners: [command('./scripts/no-such-rollback.sh')], readiness: [{ kind: 'file_exists', path: './scripts/no-such-file' }], ...verified, approvers: { users: ['U0ONE'] } } },
-        { name: 'not-exec', owners: ['U0OWNER'], rollback: { runners: [command(notExecutable)], ...verified, approvers: { users: ['U0ONE'] } } },
+        {
+          name: 'missing',
+          owners: ['U0OWNER'],
+          rollback: {
+            runners: [command('./scripts/no-such-rollback.sh')],
+            readiness: [{ kind: 'file_exists', path: './scripts/no-such-file' }],
+            ...verified,
+            approvers: { users: ['U0ONE'] },
+          },
+        },
+        {
+          name: 'not-exec',
+          owners: ['U0OWNER'],
+          rollback: { runners: [command(notExecutable)], ...verified, approvers: { users: ['U0ONE'] } },
+        },
         { name: 'unverified', owners: ['U0OWNER'], rollback: { runners: [command(runnable)], approvers: { users: ['U0ONE'] } } },
         { name: 'orphan' },
       ],
@@ -86,7 +110,8 @@ describe('incident-bot check-config', { timeout: 120_000 }, () => {
       `[script_not_executable] services[3] (not-exec).rollback.runners[0]: ${notExecutable} is not executable`,
       '[no_verification] services[4] (unverified).rollback.verification: no verification checks',
       '[no_owners] services[5] (orphan): no owners',
-    ]) expect(r.stdout).toContain(line);
+    ])
+      expect(r.stdout).toContain(line);
     expect(r.stdout).toContain('7 warning(s)');
     expect(r.stdout).toContain('Slack references not checked');
   });
@@ -96,7 +121,14 @@ describe('incident-bot check-config', { timeout: 120_000 }, () => {
     const bad = writeConfigFile({
       channels: { incident_response: '#no-such-channel' },
       escalation: { level2: ['S0NOPE'] },
-      services: [{ name: 'checkout', owners: ['U0OWNER'], user_group: 'S0GONE', rollback: { runners: [command(runnable)], ...verified, approvers: { users: [], groups: ['S0SRE'] }, two_approvers_for_p0: true } }],
+      services: [
+        {
+          name: 'checkout',
+          owners: ['U0OWNER'],
+          user_group: 'S0GONE',
+          rollback: { runners: [command(runnable)], ...verified, approvers: { users: [], groups: ['S0SRE'] }, two_approvers_for_p0: true },
+        },
+      ],
     });
     const r = await checkConfig(['--config', bad], env);
     expect(r.code).toBe(0);
@@ -105,14 +137,27 @@ describe('incident-bot check-config', { timeout: 120_000 }, () => {
       '[user_group_unknown] escalation.level2: user group S0NOPE does not resolve (no_such_subteam)',
       '[user_group_unknown] services[0] (checkout).user_group: user group S0GONE does not resolve',
       '[approvers_short] services[0] (checkout).rollback.approvers: two_approvers_for_p0 needs two distinct approvers, but the users and groups listed hold 1',
-    ]) expect(r.stdout).toContain(line);
+    ])
+      expect(r.stdout).toContain(line);
     expect(r.stdout).toContain('4 warning(s)');
 
     // The same shapes, pointing at what exists: nothing to say. Offline the group could not be counted.
     const good = writeConfigFile({
       channels: { incident_response: '#incident-response' },
       escalation: { level2: ['S0SRE'] },
-      services: [{ name: 'checkout', owners: ['U0OWNER'], user_group: 'S0SRE', rollback: { runners: [command(runnable)], ...verified, approvers: { users: [], groups: ['S0ONCALL'] }, two_approvers_for_p0: true } }],
+      services: [
+        {
+          name: 'checkout',
+          owners: ['U0OWNER'],
+          user_group: 'S0SRE',
+          rollback: {
+            runners: [command(runnable)],
+            ...verified,
+            approvers: { users: [], groups: ['S0ONCALL'] },
+            two_approvers_for_p0: true,
+          },
+        },
+      ],
     });
     const clean = await checkConfig(['--config', good], env);
     expect(clean.code).toBe(0);
@@ -125,7 +170,13 @@ describe('incident-bot check-config', { timeout: 120_000 }, () => {
     const r = await checkConfig(['--config', bad]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('FAILED');
-    for (const key of ['services[0].name', 'services[0].owners[0]', 'services[0].rollback.runners: a rollback needs at least one runner', 'surprise']) expect(r.stdout).toContain(key);
+    for (const key of [
+      'services[0].name',
+      'services[0].owners[0]',
+      'services[0].rollback.runners: a rollback needs at least one runner',
+      'surprise',
+    ])
+      expect(r.stdout).toContain(key);
     const missing = await checkConfig(['--config', join(dir, 'nope.yml')]);
     expect(missing.code).toBe(1);
     expect(missing.stdout).toContain('nope.yml: file not found');
@@ -142,15 +193,36 @@ describe('incident-bot check-config', { timeout: 120_000 }, () => {
   it('the bot logs the same warnings at start', async () => {
     const config = writeConfigFile({
       channels: { incident_response: '#no-such-channel' },
-      services: [{ name: 'checkout', owners: ['U0OWNER'], rollback: { runners: [command('./scripts/no-such-rollback.sh')], ...verified, approvers: { users: ['U0ONE'] } } }],
+      services: [
+        {
+          name: 'checkout',
+          owners: ['U0OWNER'],
+          rollback: { runners: [command('./scripts/no-such-rollback.sh')], ...verified, approvers: { users: ['U0ONE'] } },
+        },
+      ],
     });
-    const bot = await startCompiledBot('node dist/main.js', { SLACK_BOT_TOKEN: 'xoxb-check', SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, SLACK_API_URL: slack.apiUrl, PORT: String(await freePort()), CONFIG: config, REDIS_PREFIX: 'ibtest:checkcfg:', LOG_LEVEL: 'info' });
+    const bot = await startCompiledBot('node dist/main.js', {
+      SLACK_BOT_TOKEN: 'xoxb-check',
+      SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      PORT: String(await freePort()),
+      CONFIG: config,
+      REDIS_PREFIX: 'ibtest:checkcfg:',
+      LOG_LEVEL: 'info',
+    });
     try {
-      const warned = await waitFor(() => {
-        const logs = bot.logs().filter((l) => l.component === 'config-check');
-        return logs.some((l) => l.code === 'channel_unknown') ? logs : undefined;
-      }, 'config warnings in the log', 60_000);
-      expect(warned.find((l) => l.code === 'script_missing')).toMatchObject({ level: 40, where: 'services[0] (checkout).rollback.runners[0]' });
+      const warned = await waitFor(
+        () => {
+          const logs = bot.logs().filter((l) => l.component === 'config-check');
+          return logs.some((l) => l.code === 'channel_unknown') ? logs : undefined;
+        },
+        'config warnings in the log',
+        60_000,
+      );
+      expect(warned.find((l) => l.code === 'script_missing')).toMatchObject({
+        level: 40,
+        where: 'services[0] (checkout).rollback.runners[0]',
+      });
       expect(warned.find((l) => l.code === 'channel_unknown')?.msg).toContain('#no-such-channel');
     } finally {
       await bot.stop();

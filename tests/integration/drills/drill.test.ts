@@ -64,8 +64,18 @@ beforeAll(async () => {
   const caFile = join(dir, 'ca.pem');
   writeFileSync(caFile, pd.ca);
   bot = await startBot({
-    file: { drills: { enabled: true, scenarios: dir }, channels: { create_incident_channel: true }, services: [{ name: 'checkout', owners: ['U0ALICE'] }] },
-    env: { PAGERDUTY_ROUTING_KEY: 'R0UTINGKEY', PAGERDUTY_TOKEN: pd.token, PAGERDUTY_EVENTS_URL: pd.url, PAGERDUTY_API_URL: pd.url, PAGERDUTY_CA_FILE: caFile },
+    file: {
+      drills: { enabled: true, scenarios: dir },
+      channels: { create_incident_channel: true },
+      services: [{ name: 'checkout', owners: ['U0ALICE'] }],
+    },
+    env: {
+      PAGERDUTY_ROUTING_KEY: 'R0UTINGKEY',
+      PAGERDUTY_TOKEN: pd.token,
+      PAGERDUTY_EVENTS_URL: pd.url,
+      PAGERDUTY_API_URL: pd.url,
+      PAGERDUTY_CA_FILE: caFile,
+    },
   });
   running.push(bot);
 });
@@ -85,7 +95,9 @@ describe('/incident drill: bad input, each a clear answer and nothing started', 
     expect(await answer(bot, 'drill')).toMatch(/Drill scenarios: `broken`, `ignored`, `quick-p1`/);
   });
   it('an unknown scenario names the known ones', async () => {
-    expect(await answer(bot, 'drill fire-drill')).toMatch(/No drill scenario "fire-drill"\. Known scenarios: `broken`, `ignored`, `quick-p1`/);
+    expect(await answer(bot, 'drill fire-drill')).toMatch(
+      /No drill scenario "fire-drill"\. Known scenarios: `broken`, `ignored`, `quick-p1`/,
+    );
   });
   it('a malformed scenario file names every bad key', async () => {
     const text = await answer(bot, 'drill broken');
@@ -101,24 +113,42 @@ describe('/incident drill: bad input, each a clear answer and nothing started', 
 });
 
 describe('a drill end to end at 60× speed', () => {
-  it('plays its alerts, is marked DRILL everywhere, pages nobody, stays out of metrics and ends with a scorecard', { timeout: 60_000 }, async () => {
+  it('plays its alerts, is marked DRILL everywhere, pages nobody, stays out of metrics and ends with a scorecard', {
+    timeout: 60_000,
+  }, async () => {
     // A real P1 pages on-call: the control for "a drill pages nobody".
     expect(await answer(bot, 'open P1 real checkout outage')).toMatch(/Opened \*INC-/);
     await waitFor(() => pd.requests.some((r) => r.path === '/v2/enqueue'), 'the real P1 paged');
     const pagesBefore = pd.requests.filter((r) => r.path === '/v2/enqueue').length;
 
-    expect(await answer(bot, 'drill quick-p1')).toMatch(/DRILL `quick-p1` started at 60× speed: Checkout error spike\. .*Nobody is paged\./);
+    expect(await answer(bot, 'drill quick-p1')).toMatch(
+      /DRILL `quick-p1` started at 60× speed: Checkout error spike\. .*Nobody is paged\./,
+    );
     // A second drill while one runs is refused, naming it.
     expect(await answer(bot, 'drill quick-p1')).toMatch(/A drill is already running: `quick-p1`/);
 
-    const announcement = await waitFor(() => bot.slack.callsTo('chat.postMessage').find((c) => String(c.args.text ?? '').includes('DRILL: Checkout error spike')), 'drill announcement', 15_000);
+    const announcement = await waitFor(
+      () => bot.slack.callsTo('chat.postMessage').find((c) => String(c.args.text ?? '').includes('DRILL: Checkout error spike')),
+      'drill announcement',
+      15_000,
+    );
     const id = /INC-\d{8}-\d{3}/.exec(JSON.stringify(announcement.args))![0];
     const opened = await incidentJson(id);
-    expect(opened).toMatchObject({ title: 'DRILL: Checkout error spike', severity: 'P1', service: 'drill-quick-p1', drill: { scenario: 'quick-p1', speed: 60, page: false } });
+    expect(opened).toMatchObject({
+      title: 'DRILL: Checkout error spike',
+      severity: 'P1',
+      service: 'drill-quick-p1',
+      drill: { scenario: 'quick-p1', speed: 60, page: false },
+    });
     const channel = await waitFor(() => bot.slack.callsTo('conversations.create')[1], 'drill incident channel');
     expect(channel.args.name).toMatch(/^inc-\d{8}-\d{3}-drill-checkout-error-spike$/);
     // Later steps play on their own: the second firing is counted on the same incident.
-    await waitFor(async () => ((await incidentJson(id)).timeline as any[]).some((e) => /5xx at 25%|Alert firing/.test(e.text) && e.at > opened.createdAt), 'second step played', 15_000);
+    await waitFor(
+      async () =>
+        ((await incidentJson(id)).timeline as any[]).some((e) => /5xx at 25%|Alert firing/.test(e.text) && e.at > opened.createdAt),
+      'second step played',
+      15_000,
+    );
 
     // The people rehearse: acknowledge, confirm severity, propose and approve the rollback.
     await bot.click(ACTIONS.acknowledge, id, 'U0ONCALL');
@@ -130,17 +160,35 @@ describe('a drill end to end at 60× speed', () => {
     expect((await waitFor(() => bot.replies(self.responseId)[0], 'self-approval answer')).text).toMatch(/own|proposed/i);
     const approve = await bot.click(ACTIONS.approveRollback, requestId, 'U0APPROVER');
     expect((await waitFor(() => bot.replies(approve.responseId)[0], 'approval answer')).text).toContain('Approved');
-    const rollback = await waitFor(async () => {
-      const r = await (bot.bot.features.find((f) => f.name === 'rollback') as any).requests.get(requestId);
-      return r && ['succeeded', 'failed', 'unknown'].includes(r.status) ? r : null;
-    }, 'drill rollback finished', 20_000);
+    const rollback = await waitFor(
+      async () => {
+        const r = await (bot.bot.features.find((f) => f.name === 'rollback') as any).requests.get(requestId);
+        return r && ['succeeded', 'failed', 'unknown'].includes(r.status) ? r : null;
+      },
+      'drill rollback finished',
+      20_000,
+    );
     // The primary fails as written and the fallback succeeds: simulated, nothing real ran.
-    expect(rollback.attempts.map((a: any) => [a.runner, a.outcome])).toEqual([['revert-deploy', 'failed'], ['restore-previous', 'succeeded']]);
+    expect(rollback.attempts.map((a: any) => [a.runner, a.outcome])).toEqual([
+      ['revert-deploy', 'failed'],
+      ['restore-previous', 'succeeded'],
+    ]);
 
     expect(await answer(bot, `resolve ${id} fallback restored the previous release`, 'U0ONCALL')).toMatch(/resolved/);
-    const card = await waitFor(() => bot.slack.callsTo('chat.postMessage').find((c) => String(c.args.text ?? '').startsWith(`DRILL scorecard for ${id}`)), 'scorecard posted', 15_000);
+    const card = await waitFor(
+      () => bot.slack.callsTo('chat.postMessage').find((c) => String(c.args.text ?? '').startsWith(`DRILL scorecard for ${id}`)),
+      'scorecard posted',
+      15_000,
+    );
     const shown = JSON.stringify(card.args.blocks);
-    for (const line of ['Time to acknowledge', 'Time to confirmed severity', 'Time to rollback approval', 'Time to resolve', 'Played at 60× speed']) expect(shown).toContain(line);
+    for (const line of [
+      'Time to acknowledge',
+      'Time to confirmed severity',
+      'Time to rollback approval',
+      'Time to resolve',
+      'Played at 60× speed',
+    ])
+      expect(shown).toContain(line);
     const resolved = await incidentJson(id);
     const scorecard = resolved.timeline.find((e: any) => e.kind === 'drill_scorecard');
     expect(scorecard.text).toMatch(/^Drill scorecard \(quick-p1\): acknowledge \S+ \(met\)/);
@@ -158,19 +206,33 @@ describe('a drill end to end at 60× speed', () => {
 });
 
 describe('an SLA breach that escalates, at 600× speed', () => {
-  it('breaches first response and escalates at the drill\'s pace; `drill stop` ends it and frees the slot', { timeout: 60_000 }, async () => {
+  it("breaches first response and escalates at the drill's pace; `drill stop` ends it and frees the slot", {
+    timeout: 60_000,
+  }, async () => {
     const b = await startBot({
       file: { drills: { enabled: true, scenarios: dir }, escalation: { level2: ['U0LEAD'], level3: [] }, services: [{ name: 'search' }] },
     });
     running.push(b);
     const startedAt = Date.now();
     expect(await answer(b, 'drill ignored')).toMatch(/DRILL `ignored` started at 600× speed/);
-    const announcement = await waitFor(() => b.slack.callsTo('chat.postMessage').find((c) => String(c.args.text ?? '').includes('DRILL: Search latency')), 'drill announcement', 15_000);
+    const announcement = await waitFor(
+      () => b.slack.callsTo('chat.postMessage').find((c) => String(c.args.text ?? '').includes('DRILL: Search latency')),
+      'drill announcement',
+      15_000,
+    );
     const id = /INC-\d{8}-\d{3}/.exec(JSON.stringify(announcement.args))![0];
-    const breach = await waitFor(() => notices(b.slack, { incident: id, kind: 'first_response_breach' })[0], 'first-response breach at drill speed', 20_000);
+    const breach = await waitFor(
+      () => notices(b.slack, { incident: id, kind: 'first_response_breach' })[0],
+      'first-response breach at drill speed',
+      20_000,
+    );
     // 15 minutes of drill time, not of wall time.
     expect(breach.at - startedAt).toBeLessThan(60_000);
-    const escalation = await waitFor(() => notices(b.slack, { incident: id, kind: 'escalation' }).find((c) => JSON.stringify(c.args).includes('U0LEAD')), 'level-2 escalation at drill speed', 30_000);
+    const escalation = await waitFor(
+      () => notices(b.slack, { incident: id, kind: 'escalation' }).find((c) => JSON.stringify(c.args).includes('U0LEAD')),
+      'level-2 escalation at drill speed',
+      30_000,
+    );
     expect(JSON.stringify(escalation.args)).toContain('<@U0LEAD>');
     const incident = (await b.api(`/api/incidents/${id}`)).json;
     expect(incident.timeline.some((e: any) => e.kind === 'sla_breach')).toBe(true);

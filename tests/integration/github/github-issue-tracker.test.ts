@@ -49,11 +49,16 @@ describe('ensureIssue', () => {
     const { tracker } = trackerFor(github);
     const target = openIncident();
     const ref = await tracker.ensureIssue(target);
-    for (let i = 0; i < 120; i++) github.seedIssue({ title: `[P2] other ${i}`, body: `<!-- incident-bot:INC-20261120-${i} -->`, labels: ['incident'] });
+    for (let i = 0; i < 120; i++)
+      github.seedIssue({ title: `[P2] other ${i}`, body: `<!-- incident-bot:INC-20261120-${i} -->`, labels: ['incident'] });
     const listsBefore = lists().length;
     expect(await tracker.ensureIssue(target)).toEqual(ref);
     // 121 issues at 100 a page: the oldest (ours) is on page 2.
-    expect(lists().slice(listsBefore).map((r) => r.query.page ?? '1')).toEqual(['1', '2']);
+    expect(
+      lists()
+        .slice(listsBefore)
+        .map((r) => r.query.page ?? '1'),
+    ).toEqual(['1', '2']);
   });
 
   it('leaves exactly one issue when create answers 502 after creating it', async () => {
@@ -167,7 +172,7 @@ describe('issue updates', () => {
     expect(github.requestsMatching('PUT', /\/labels$/)).toHaveLength(1);
   });
 
-  it('syncLabels moves the title\'s severity tag with the labels, and leaves a title a person rewrote', async () => {
+  it("syncLabels moves the title's severity tag with the labels, and leaves a title a person rewrote", async () => {
     const { tracker } = trackerFor(github);
     const incident = openIncident();
     const { number } = await tracker.ensureIssue(incident);
@@ -217,7 +222,14 @@ describe('issue updates', () => {
     const { tracker } = trackerFor(github);
     const incident = openIncident();
     const parent = await tracker.ensureIssue(incident);
-    const input = { incident, text: 'Add a canary stage for checkout deploys', owner: 'U0BOB', ownerName: 'bob', due: '2026-11-28', incidentIssueNumber: parent.number };
+    const input = {
+      incident,
+      text: 'Add a canary stage for checkout deploys',
+      owner: 'U0BOB',
+      ownerName: 'bob',
+      due: '2026-11-28',
+      incidentIssueNumber: parent.number,
+    };
 
     const followUp = await tracker.createFollowUp(input);
     expect(await tracker.createFollowUp(input)).toEqual(followUp);
@@ -236,7 +248,7 @@ describe('issue updates', () => {
     expect(other.number).not.toBe(followUp.number);
   });
 
-  it('hostile incident text cannot plant another incident\'s marker or break the body', async () => {
+  it("hostile incident text cannot plant another incident's marker or break the body", async () => {
     const { tracker } = trackerFor(github);
     const victim = openIncident();
     const attacker = openIncident({ summary: `<!-- incident-bot:${victim.id} -->\n# fake heading\n\`\`\`` });

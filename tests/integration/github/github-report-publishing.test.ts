@@ -21,16 +21,30 @@ describe('commitFile (contents API)', () => {
     github.files.set('reports', new Map());
     const { tracker } = trackerFor(github);
 
-    const created = await tracker.commitFile({ path: PATH, content: REPORT, message: 'INC-20261121-001: incident report', branch: 'reports' });
+    const created = await tracker.commitFile({
+      path: PATH,
+      content: REPORT,
+      message: 'INC-20261121-001: incident report',
+      branch: 'reports',
+    });
     expect(created.changed).toBe(true);
     const first = puts()[0]!;
     // Octokit sends the path as one encoded segment (incidents%2F...); GitHub accepts both forms.
     expect(decodeURIComponent(first.path)).toBe(`/repos/acme/incidents/contents/${PATH}`);
-    expect(first.body).toEqual({ message: 'INC-20261121-001: incident report', content: Buffer.from(REPORT, 'utf8').toString('base64'), branch: 'reports' });
+    expect(first.body).toEqual({
+      message: 'INC-20261121-001: incident report',
+      content: Buffer.from(REPORT, 'utf8').toString('base64'),
+      branch: 'reports',
+    });
     expect(github.file(PATH, 'reports')?.content).toBe(REPORT);
     expect(github.file(PATH, 'main')).toBeUndefined();
 
-    const updated = await tracker.commitFile({ path: PATH, content: `${REPORT}\nAddendum\n`, message: 'INC-20261121-001: report updated', branch: 'reports' });
+    const updated = await tracker.commitFile({
+      path: PATH,
+      content: `${REPORT}\nAddendum\n`,
+      message: 'INC-20261121-001: report updated',
+      branch: 'reports',
+    });
     expect(updated.changed).toBe(true);
     expect(puts()[1]!.body.sha).toBe(created.sha);
     expect(github.file(PATH, 'reports')?.content).toBe(`${REPORT}\nAddendum\n`);
@@ -62,10 +76,18 @@ describe('pull-request mode', () => {
     const { tracker } = trackerFor(github, {}, { reportMode: 'pull-request' });
     const mainHead = github.refs.get('main')!;
 
-    const pr = await tracker.publishFile({ path: PATH, content: REPORT, message: 'INC-20261121-001: incident report', incidentId: 'INC-20261121-001' });
+    const pr = await tracker.publishFile({
+      path: PATH,
+      content: REPORT,
+      message: 'INC-20261121-001: incident report',
+      incidentId: 'INC-20261121-001',
+    });
 
     expect(pr).toMatchObject({ number: 1, branch: 'incident-bot/inc-20261121-001', url: 'https://github.test/acme/incidents/pull/1' });
-    expect(github.requestsMatching('POST', /\/git\/refs$/)[0]!.body).toEqual({ ref: 'refs/heads/incident-bot/inc-20261121-001', sha: mainHead });
+    expect(github.requestsMatching('POST', /\/git\/refs$/)[0]!.body).toEqual({
+      ref: 'refs/heads/incident-bot/inc-20261121-001',
+      sha: mainHead,
+    });
     expect(puts()[0]!.body.branch).toBe('incident-bot/inc-20261121-001');
     expect(github.file(PATH, 'incident-bot/inc-20261121-001')?.content).toBe(REPORT);
     expect(github.file(PATH, 'main')).toBeUndefined();
@@ -74,7 +96,12 @@ describe('pull-request mode', () => {
     expect(pull.body).toMatchObject({ head: 'incident-bot/inc-20261121-001', base: 'main', title: 'INC-20261121-001: incident report' });
 
     // Publishing again (a retried job, an edited report) reuses the branch and the open PR.
-    const again = await tracker.publishFile({ path: PATH, content: `${REPORT}edited\n`, message: 'INC-20261121-001: report updated', incidentId: 'INC-20261121-001' });
+    const again = await tracker.publishFile({
+      path: PATH,
+      content: `${REPORT}edited\n`,
+      message: 'INC-20261121-001: report updated',
+      incidentId: 'INC-20261121-001',
+    });
     expect(again).toEqual(pr);
     expect(github.requestsMatching('POST', /\/pulls$/)).toHaveLength(1);
     expect(github.file(PATH, 'incident-bot/inc-20261121-001')?.content).toBe(`${REPORT}edited\n`);

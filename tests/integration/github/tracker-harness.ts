@@ -3,7 +3,7 @@ import pino from 'pino';
 import { createOctokit, type CreateOctokitOptions } from '../../../src/adapters/outbound/github/create-octokit';
 import { GitHubIssueTracker, type GitHubIssueTrackerOptions } from '../../../src/adapters/outbound/github/github-issue-tracker';
 import { createIncident, type Incident, type NewIncident } from '../../../src/domain/incident';
-import { GitHubIssuesStandIn } from '../../support/github-issues-stand-in';
+import type { GitHubIssuesStandIn } from '../../support/github-issues-stand-in';
 
 export const TOKEN = 'ghp_test_token';
 
@@ -15,7 +15,11 @@ export function captureLogger() {
 }
 
 /** A tracker wired to the stand-in through the real Octokit stack, with test-sized waits. */
-export function trackerFor(standIn: GitHubIssuesStandIn, octokit: Partial<CreateOctokitOptions> = {}, tracker: Partial<GitHubIssueTrackerOptions> = {}) {
+export function trackerFor(
+  standIn: GitHubIssuesStandIn,
+  octokit: Partial<CreateOctokitOptions> = {},
+  tracker: Partial<GitHubIssueTrackerOptions> = {},
+) {
   const { log, lines } = captureLogger();
   const client = createOctokit({
     baseUrl: standIn.url,
@@ -28,7 +32,14 @@ export function trackerFor(standIn: GitHubIssuesStandIn, octokit: Partial<Create
     throttleId: randomUUID(),
     ...octokit,
   });
-  const instance = new GitHubIssueTracker({ octokit: client, owner: standIn.owner, repo: standIn.repo, log, slackWorkspaceUrl: 'https://acme.slack.com', ...tracker });
+  const instance = new GitHubIssueTracker({
+    octokit: client,
+    owner: standIn.owner,
+    repo: standIn.repo,
+    log,
+    slackWorkspaceUrl: 'https://acme.slack.com',
+    ...tracker,
+  });
   return { tracker: instance, lines };
 }
 
@@ -38,8 +49,21 @@ export function openIncident(overrides: Partial<NewIncident> = {}, patch: Partia
   counter += 1;
   const { incident } = createIncident(
     `INC-20261121-${String(counter).padStart(3, '0')}`,
-    { title: 'Checkout error rate 18%', summary: 'Checkout requests fail with 500s after deploy v6.2.', severity: 'P1', severityReason: 'error_rate 18% > 15% → P1', service: 'checkout', openedBy: 'U0ALICE', ...overrides },
+    {
+      title: 'Checkout error rate 18%',
+      summary: 'Checkout requests fail with 500s after deploy v6.2.',
+      severity: 'P1',
+      severityReason: 'error_rate 18% > 15% → P1',
+      service: 'checkout',
+      openedBy: 'U0ALICE',
+      ...overrides,
+    },
     Date.now(),
   );
-  return { ...incident, announcement: { channel: 'C0RESPONSE', ts: '1763733720.000100' }, channel: { id: 'C0INC001', name: 'inc-20261121-001-checkout' }, ...patch };
+  return {
+    ...incident,
+    announcement: { channel: 'C0RESPONSE', ts: '1763733720.000100' },
+    channel: { id: 'C0INC001', name: 'inc-20261121-001-checkout' },
+    ...patch,
+  };
 }

@@ -13,7 +13,11 @@ import { waitFor } from '../../support/start-bot';
 // registry with only its runtime dependencies, and whose binary and bot run without tsx.
 const run = promisify(execFile);
 const work = mkdtempSync(join(tmpdir(), 'ib-pack-'));
-const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', npm_config_cache: process.env.npm_config_cache ?? join(process.env.HOME ?? tmpdir(), '.npm') };
+const env = {
+  PATH: process.env.PATH ?? '',
+  HOME: process.env.HOME ?? '',
+  npm_config_cache: process.env.npm_config_cache ?? join(process.env.HOME ?? tmpdir(), '.npm'),
+};
 const stops: Array<() => void> = [];
 afterAll(() => stops.forEach((s) => s()));
 
@@ -33,12 +37,24 @@ describe('npm pack → npm install <tarball>', () => {
     const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'));
     expect(tarball).toBeDefined();
     const { stdout: listing } = await run('tar', ['-tzf', join(work, tarball!)], { env });
-    for (const file of ['package/dist/main.js', 'package/dist/cli.js', 'package/dist/main.js.map', 'package/bin/incident-bot.mjs', 'package/config/default.yml', 'package/examples/config.yml']) expect(listing).toContain(file);
+    for (const file of [
+      'package/dist/main.js',
+      'package/dist/cli.js',
+      'package/dist/main.js.map',
+      'package/bin/incident-bot.mjs',
+      'package/config/default.yml',
+      'package/examples/config.yml',
+    ])
+      expect(listing).toContain(file);
     expect(listing).not.toContain('package/src/');
     expect(listing).not.toContain('package/tests/');
 
     writeFileSync(join(work, 'package.json'), JSON.stringify({ name: 'pack-test', version: '1.0.0', private: true }));
-    await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', join(work, tarball!)], { cwd: work, env, timeout: 300_000 });
+    await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', join(work, tarball!)], {
+      cwd: work,
+      env,
+      timeout: 300_000,
+    });
     // Runtime only: the dev tools stay out.
     expect(readdirSync(join(work, 'node_modules'))).not.toContain('tsx');
     expect(readdirSync(join(work, 'node_modules'))).not.toContain('vitest');
@@ -64,14 +80,33 @@ describe('npm pack → npm install <tarball>', () => {
     const slack = await new SlackStandIn().start();
     stops.push(() => void slack.stop());
     const port = await freePort();
-    const bot = spawn(process.execPath, [join(packaged, 'dist/main.js')], { cwd: packaged, env: { ...env, SLACK_BOT_TOKEN: 'xoxb-pack', SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, SLACK_API_URL: slack.apiUrl, PORT: String(port), REDIS_PREFIX: 'ibtest:pack:', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const bot = spawn(process.execPath, [join(packaged, 'dist/main.js')], {
+      cwd: packaged,
+      env: {
+        ...env,
+        SLACK_BOT_TOKEN: 'xoxb-pack',
+        SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+        SLACK_API_URL: slack.apiUrl,
+        PORT: String(port),
+        REDIS_PREFIX: 'ibtest:pack:',
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     bot.stderr!.on('data', (d) => (stderr += String(d)));
     stops.push(() => bot.kill('SIGKILL'));
-    await waitFor(() => {
-      if (bot.exitCode !== null) throw new Error(`the packaged bot exited ${bot.exitCode}: ${stderr}`);
-      return fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
-    }, 'the packaged bot to be ready', 60_000);
+    await waitFor(
+      () => {
+        if (bot.exitCode !== null) throw new Error(`the packaged bot exited ${bot.exitCode}: ${stderr}`);
+        return fetch(`http://127.0.0.1:${port}/readyz`).then(
+          (r) => r.ok,
+          () => false,
+        );
+      },
+      'the packaged bot to be ready',
+      60_000,
+    );
     bot.kill('SIGTERM');
   });
 });

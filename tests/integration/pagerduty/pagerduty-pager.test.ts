@@ -6,7 +6,11 @@ import { startPagerDutyStandIn, type PagerDutyStandIn } from '../../support/page
 
 const ROUTING_KEY = 'R0UT1NGKEY0000000000000000000001';
 const logger = pino({ level: 'silent' });
-const { incident } = createIncident('INC-20260101-042', { title: 'Checkout 500s', severity: 'P0', openedBy: 'U1', service: 'checkout' }, Date.UTC(2026, 0, 1));
+const { incident } = createIncident(
+  'INC-20260101-042',
+  { title: 'Checkout 500s', severity: 'P0', openedBy: 'U1', service: 'checkout' },
+  Date.UTC(2026, 0, 1),
+);
 
 describe('PagerDutyPager against a TLS stand-in', () => {
   let pd: PagerDutyStandIn;
@@ -38,19 +42,33 @@ describe('PagerDutyPager against a TLS stand-in', () => {
     expect(await pager.acknowledge(incident.id)).toMatchObject({ ok: true, status: 202 });
     expect(await pager.resolve(incident.id)).toMatchObject({ ok: true, status: 202 });
 
-    expect(pd.requests.map((r) => [r.method, r.path, (r.body as any).event_action, (r.body as any).dedup_key, (r.body as any).routing_key])).toEqual([
+    expect(
+      pd.requests.map((r) => [r.method, r.path, (r.body as any).event_action, (r.body as any).dedup_key, (r.body as any).routing_key]),
+    ).toEqual([
       ['POST', '/v2/enqueue', 'trigger', 'INC-20260101-042', ROUTING_KEY],
       ['POST', '/v2/enqueue', 'acknowledge', 'INC-20260101-042', ROUTING_KEY],
       ['POST', '/v2/enqueue', 'resolve', 'INC-20260101-042', ROUTING_KEY],
     ]);
-    expect((pd.requests[0]!.body as any).payload).toMatchObject({ summary: '[P0] INC-20260101-042: Checkout 500s', source: 'checkout', severity: 'critical', component: 'checkout' });
+    expect((pd.requests[0]!.body as any).payload).toMatchObject({
+      summary: '[P0] INC-20260101-042: Checkout 500s',
+      source: 'checkout',
+      severity: 'critical',
+      component: 'checkout',
+    });
     expect((pd.requests[0]!.body as any).links).toEqual([{ href: 'https://slack.example/archives/C1/p1', text: 'Slack thread' }]);
-    expect(pd.alerts.get('INC-20260101-042')).toMatchObject({ status: 'resolved', opened: 1, events: ['trigger', 'acknowledge', 'resolve'] });
+    expect(pd.alerts.get('INC-20260101-042')).toMatchObject({
+      status: 'resolved',
+      opened: 1,
+      events: ['trigger', 'acknowledge', 'resolve'],
+    });
   });
 
   it('uses a per-service routing key when given', async () => {
     await pager.trigger(incident, { routingKey: 'SERVICEKEY000000000000000000000X', severity: 'error', summary: 'custom' });
-    expect(pd.requests[0]!.body).toMatchObject({ routing_key: 'SERVICEKEY000000000000000000000X', payload: { severity: 'error', summary: 'custom' } });
+    expect(pd.requests[0]!.body).toMatchObject({
+      routing_key: 'SERVICEKEY000000000000000000000X',
+      payload: { severity: 'error', summary: 'custom' },
+    });
   });
 
   it('retries a 500 with the same dedup_key: one incident upstream', async () => {
@@ -105,7 +123,12 @@ describe('PagerDutyPager against a TLS stand-in', () => {
   });
 
   it('fails closed on a certificate it was not told to trust (no global TLS bypass)', async () => {
-    const untrusting = new PagerDutyPager({ routingKey: ROUTING_KEY, eventsUrl: pd.url, logger, retry: { maxAttempts: 1, attemptTimeoutMs: 1_000 } });
+    const untrusting = new PagerDutyPager({
+      routingKey: ROUTING_KEY,
+      eventsUrl: pd.url,
+      logger,
+      retry: { maxAttempts: 1, attemptTimeoutMs: 1_000 },
+    });
     const result = await untrusting.trigger(incident);
     expect(result.ok).toBe(false);
     expect(result.error).toMatch(/certificate/i);
@@ -137,7 +160,19 @@ describe('PagerDutyPager against a TLS stand-in', () => {
   });
 
   it('on-call lookup with a bad token is a clear failure, not a throw', async () => {
-    const wrong = new PagerDutyPager({ token: 'nope', apiUrl: pd.url, ca: pd.ca, logger, retry: { maxAttempts: 2, attemptTimeoutMs: 1_000 } });
-    expect(await wrong.currentOnCall('PEP1')).toMatchObject({ ok: false, status: 401, attempts: 1, oncalls: [], error: 'HTTP 401: Unauthorized' });
+    const wrong = new PagerDutyPager({
+      token: 'nope',
+      apiUrl: pd.url,
+      ca: pd.ca,
+      logger,
+      retry: { maxAttempts: 2, attemptTimeoutMs: 1_000 },
+    });
+    expect(await wrong.currentOnCall('PEP1')).toMatchObject({
+      ok: false,
+      status: 401,
+      attempts: 1,
+      oncalls: [],
+      error: 'HTTP 401: Unauthorized',
+    });
   });
 });

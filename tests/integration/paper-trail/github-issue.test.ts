@@ -24,7 +24,10 @@ describe('GitHub issue per incident', () => {
     expect(issue.body).toContain(`<!-- incident-bot:${id} -->`);
     const stored = await bot.incident(id);
     expect(stored.timeline.map((e: any) => e.kind)).toContain('github_issue');
-    await waitFor(() => bot!.slack.callsTo('chat.update').some((c) => JSON.stringify(c.args.blocks).includes(`issue #${issue.number}`)), 'announcement links the issue');
+    await waitFor(
+      () => bot!.slack.callsTo('chat.update').some((c) => JSON.stringify(c.args.blocks).includes(`issue #${issue.number}`)),
+      'announcement links the issue',
+    );
   });
 
   it('waits out a secondary rate limit (403 + retry-after) and creates the issue', async () => {
@@ -43,7 +46,10 @@ describe('GitHub issue per incident', () => {
     bot.github.setDown(true);
     const id = await bot.open();
     // Announced and usable while GitHub answers 503.
-    await waitFor(() => bot!.slack.callsTo('chat.postMessage').some((c) => String(c.args.text).includes(`${id} [P1] checkout errors`)), 'announcement');
+    await waitFor(
+      () => bot!.slack.callsTo('chat.postMessage').some((c) => String(c.args.text).includes(`${id} [P1] checkout errors`)),
+      'announcement',
+    );
     expect(await bot.ask(`note ${id} looking at the payment client`)).toContain('Note added');
     expect(await bot.ask(`severity ${id} P0`)).toContain('is now P0');
     await waitFor(() => inIncidentPlace(bot!, id, 'pending').length, 'pending notice');

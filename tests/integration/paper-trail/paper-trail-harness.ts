@@ -1,4 +1,4 @@
-import { INPUTS, VIEWS } from '../../../src/adapters/outbound/slack/ids';
+import { VIEWS } from '../../../src/adapters/outbound/slack/ids';
 import { GitHubIssuesStandIn, type StoredIssue } from '../../support/github-issues-stand-in';
 import { startBot, waitFor, type RunningBot, type StartBotOptions } from '../../support/start-bot';
 
@@ -20,15 +20,19 @@ export interface PaperBot extends RunningBot {
 }
 
 export { REPORT_FIELDS, reportValues } from '../../support/report-form';
-import { REPORT_FIELDS, reportValues } from '../../support/report-form';
+import { type REPORT_FIELDS, reportValues } from '../../support/report-form';
 
 /** A bot wired to a GitHub stand-in (unless `github: false`), with gates on unless told otherwise. */
-export async function startPaperBot(options: { file?: Record<string, unknown>; github?: boolean; env?: Record<string, string>; standIn?: GitHubIssuesStandIn } = {}): Promise<PaperBot> {
+export async function startPaperBot(
+  options: { file?: Record<string, unknown>; github?: boolean; env?: Record<string, string>; standIn?: GitHubIssuesStandIn } = {},
+): Promise<PaperBot> {
   const github = options.standIn ?? (await GitHubIssuesStandIn.start({ token: GITHUB_TOKEN }));
   const file = options.file ?? {};
   const start: StartBotOptions = {
     env: {
-      ...(options.github === false ? {} : { GITHUB_TOKEN, GITHUB_REPOSITORY: `${github.owner}/${github.repo}`, GITHUB_API_URL: github.url }),
+      ...(options.github === false
+        ? {}
+        : { GITHUB_TOKEN, GITHUB_REPOSITORY: `${github.owner}/${github.repo}`, GITHUB_API_URL: github.url }),
       ...options.env,
     },
     file: {

@@ -21,11 +21,34 @@ async function seedRollback(b: PaperBot, id: string): Promise<void> {
   try {
     const records = new RedisRollbackRecords(redis, b.prefix);
     const now = Date.now();
-    await records.addDecision(id, { kind: 'proposal', by: 'U0ALICE', at: now - 4000, action: 'rollback checkout via checkout-rollback (level 2)' });
-    await records.addDecision(id, { kind: 'approval', by: 'U0DAVE', at: now - 3000, action: 'rollback checkout via checkout-rollback (level 2)' });
+    await records.addDecision(id, {
+      kind: 'proposal',
+      by: 'U0ALICE',
+      at: now - 4000,
+      action: 'rollback checkout via checkout-rollback (level 2)',
+    });
+    await records.addDecision(id, {
+      kind: 'approval',
+      by: 'U0DAVE',
+      at: now - 3000,
+      action: 'rollback checkout via checkout-rollback (level 2)',
+    });
     await records.setSignalsAtRollback(id, { error_rate: '18%', p95_ms: 2400 });
-    await records.addExecution(id, { runner: 'checkout-rollback', kind: 'script', outcome: 'succeeded', exitCode: 0, startedAt: now - 2000, finishedAt: now - 1000, durationMs: 1000, outputExcerpt: '[7/7] done' });
-    await records.addVerification(id, { passed: true, at: now - 500, checks: [{ name: 'checkout-smoke', passed: true, detail: '200 OK' }] });
+    await records.addExecution(id, {
+      runner: 'checkout-rollback',
+      kind: 'script',
+      outcome: 'succeeded',
+      exitCode: 0,
+      startedAt: now - 2000,
+      finishedAt: now - 1000,
+      durationMs: 1000,
+      outputExcerpt: '[7/7] done',
+    });
+    await records.addVerification(id, {
+      passed: true,
+      at: now - 500,
+      checks: [{ name: 'checkout-smoke', passed: true, detail: '200 OK' }],
+    });
   } finally {
     await cleanup();
   }
@@ -73,7 +96,10 @@ describe('incident report', () => {
     await bot.ask(`resolve ${id} --override "verification ran outside the bot"`);
 
     const opened = await bot.command(`report ${id}`);
-    const view = await waitFor(() => bot!.slack.callsTo('views.open').find((c) => JSON.stringify(c.args.view).includes(VIEWS.report)), 'report form');
+    const view = await waitFor(
+      () => bot!.slack.callsTo('views.open').find((c) => JSON.stringify(c.args.view).includes(VIEWS.report)),
+      'report form',
+    );
     expect(bot.replies(opened.responseId)).toEqual([]);
     expect(JSON.stringify(view.args.view)).toContain(id);
 
@@ -83,7 +109,19 @@ describe('incident report', () => {
     const report = committed.content;
     const s = sections(report);
     expect(report).toMatch(new RegExp(`^# Incident Post-Mortem: ${id} — checkout errors`));
-    expect(Object.keys(s)).toEqual(['Summary', 'Severity', 'Timeline', 'Impact', 'Root Cause', 'Signals at Time of Rollback', 'Rollback Execution', 'Resolution', 'Lessons Learned', 'Action Items', 'Prevention']);
+    expect(Object.keys(s)).toEqual([
+      'Summary',
+      'Severity',
+      'Timeline',
+      'Impact',
+      'Root Cause',
+      'Signals at Time of Rollback',
+      'Rollback Execution',
+      'Resolution',
+      'Lessons Learned',
+      'Action Items',
+      'Prevention',
+    ]);
     expect(s.Severity).toContain('**P1 — High**');
     expect(s.Timeline).toContain('Status investigating → identified');
     expect(s.Timeline).toContain('— Alice Liddell — Recovery validation overridden by Alice Liddell: verification ran outside the bot');
@@ -99,7 +137,9 @@ describe('incident report', () => {
     expect(s['Lessons Learned']).toContain('- Alert fired within 2 minutes');
     expect(s['Lessons Learned']).toContain('- Severity started too low');
     // Typed into the form as `@U0BOB`: a name as typed, its @ defused for GitHub.
-    expect(s['Action Items']).toMatch(/- \[ \] Add the payment path to the canary checks — Owner: @\u200DU0BOB — Due: 2026-12-01 — Issue: \[#\d+\]\(https:\/\/github\.test\/acme\/incidents\/issues\/\d+\)/);
+    expect(s['Action Items']).toMatch(
+      /- \[ \] Add the payment path to the canary checks — Owner: @\u200DU0BOB — Due: 2026-12-01 — Issue: \[#\d+\]\(https:\/\/github\.test\/acme\/incidents\/issues\/\d+\)/,
+    );
     expect(s.Prevention).toContain(REPORT_FIELDS.prevention);
     expect(bot.github.commits.find((c) => c.path === path)?.message).toBe(`${id}: incident report`);
 
@@ -113,7 +153,10 @@ describe('incident report', () => {
     expect(posted.every((c) => String(c.args.mrkdwn) === 'false' && String(c.args.text).length <= 4000)).toBe(true);
     expect(posted.map((c) => c.args.text).join('\n')).toContain(REPORT_FIELDS.rootCause);
     // Linked from the issue; gate 4's report is recorded.
-    await waitFor(() => issue.comments.some((c) => c.body.includes(`Report: https://github.test/acme/incidents/blob/main/${path}`)), 'issue comment links the report');
+    await waitFor(
+      () => issue.comments.some((c) => c.body.includes(`Report: https://github.test/acme/incidents/blob/main/${path}`)),
+      'issue comment links the report',
+    );
     expect((await bot.bot.store.get(id))?.gates?.reportWrittenAt).toEqual(expect.any(Number));
     expect(await bot.ask(`close ${id}`)).toContain('closed');
   });
@@ -126,7 +169,10 @@ describe('incident report', () => {
     const branch = `incident-bot/${id.toLowerCase()}`;
     await waitFor(() => bot!.github.file(`docs/incidents/${id}.md`, branch), 'report on the branch', 10_000);
     expect(bot.github.file(`docs/incidents/${id}.md`)).toBeUndefined();
-    const pulls = await waitFor(() => { const p = [...bot!.github.issues.values()].filter((i) => i.pull); return p.length ? p : null; }, 'pull request');
+    const pulls = await waitFor(() => {
+      const p = [...bot!.github.issues.values()].filter((i) => i.pull);
+      return p.length ? p : null;
+    }, 'pull request');
     expect(pulls).toHaveLength(1);
     expect(pulls[0]!.pull).toEqual({ head: branch, base: 'main' });
   });
@@ -134,7 +180,11 @@ describe('incident report', () => {
   it('bad report input is answered in the form, naming the line', async () => {
     bot = await startPaperBot({ github: false });
     const id = await bot.open();
-    const res = await bot.submitView(VIEWS.report, (await import('./paper-trail-harness')).reportValues({ rootCause: '', actionItems: 'fix it @U0BOB 2026-13-40\nno owner here' }), { privateMetadata: JSON.stringify({ incidentId: id }) });
+    const res = await bot.submitView(
+      VIEWS.report,
+      (await import('./paper-trail-harness')).reportValues({ rootCause: '', actionItems: 'fix it @U0BOB 2026-13-40\nno owner here' }),
+      { privateMetadata: JSON.stringify({ incidentId: id }) },
+    );
     expect(res.json.response_action).toBe('errors');
     expect(res.json.errors.root_cause).toMatch(/what caused it/);
     expect(res.json.errors.action_items).toMatch(/Line 1: "2026-13-40" is not a date.*Line 2: Name an owner/);
@@ -150,18 +200,29 @@ describe('action items', () => {
     const incidentIssue = await bot.issueOf(id);
     const answer = await bot.ask(`action ${id} "Alert on payment client timeouts" <@U0CAROL|carol> 2026-12-05`);
     expect(answer).toContain(`Action item added to ${id}: Alert on payment client timeouts — <@U0CAROL>, due 2026-12-05`);
-    const followUp = await waitFor(() => [...bot!.github.issues.values()].find((i) => i.labels.includes('incident-follow-up')), 'follow-up issue');
+    const followUp = await waitFor(
+      () => [...bot!.github.issues.values()].find((i) => i.labels.includes('incident-follow-up')),
+      'follow-up issue',
+    );
     expect(followUp.title).toBe(`${id} follow-up: Alert on payment client timeouts`);
     expect(followUp.body).toContain(`Follow-up from #${incidentIssue.number}`);
     // The same item again changes nothing.
-    expect(await bot.ask(`action ${id} "Alert on payment client timeouts" <@U0CAROL|carol> 2026-12-05`)).toContain('already has this action item');
+    expect(await bot.ask(`action ${id} "Alert on payment client timeouts" <@U0CAROL|carol> 2026-12-05`)).toContain(
+      'already has this action item',
+    );
 
     await bot.submitReport(id, { actionItems: 'Document timeout budgets @dave' });
-    const report = await waitFor(() => {
-      const file = bot!.github.file(`docs/incidents/${id}.md`)?.content;
-      return file?.includes('Document timeout budgets') && /Document timeout budgets.*Issue: \[#\d+\]/.test(file) ? file : null;
-    }, 'report with both follow-ups', 10_000);
-    expect(report).toContain(`- [ ] Alert on payment client timeouts — Owner: Carol Danvers — Due: 2026-12-05 — Issue: [#${followUp.number}]`);
+    const report = await waitFor(
+      () => {
+        const file = bot!.github.file(`docs/incidents/${id}.md`)?.content;
+        return file?.includes('Document timeout budgets') && /Document timeout budgets.*Issue: \[#\d+\]/.test(file) ? file : null;
+      },
+      'report with both follow-ups',
+      10_000,
+    );
+    expect(report).toContain(
+      `- [ ] Alert on payment client timeouts — Owner: Carol Danvers — Due: 2026-12-05 — Issue: [#${followUp.number}]`,
+    );
     // A typed @name stays a name, with a zero-width joiner so GitHub does not mention a login.
     expect(report).toMatch(/Document timeout budgets — Owner: @\u200Ddave — Due: not set — Issue: \[#\d+\]/);
     expect([...bot.github.issues.values()].filter((i) => i.labels.includes('incident-follow-up'))).toHaveLength(2);
@@ -170,7 +231,11 @@ describe('action items', () => {
     const shown = await bot.reply((await bot.command(`show ${id}`)).responseId);
     const text = JSON.stringify(shown.blocks);
     expect(text).toContain('Action items* (2)');
-    expect(text).toMatch(new RegExp(`Alert on payment client timeouts — <@U0CAROL> — due 2026-12-05 — :white_check_mark: closed <[^|]+\\|#${followUp.number}>`));
+    expect(text).toMatch(
+      new RegExp(
+        `Alert on payment client timeouts — <@U0CAROL> — due 2026-12-05 — :white_check_mark: closed <[^|]+\\|#${followUp.number}>`,
+      ),
+    );
     expect(text).toMatch(/Document timeout budgets — @dave — due not set — :large_green_circle: open/);
   });
 
@@ -208,16 +273,32 @@ describe('evidence bundle', () => {
 
     const api = await bot.incident(id);
     const resolution = JSON.parse(json.files['resolution-summary.json']);
-    expect(resolution).toMatchObject({ incidentId: id, status: api.status, summary: api.resolutionSummary, recoveryValidated: true, mitigated: true });
-    expect(JSON.parse(json.files['severity-assessment.json'])).toMatchObject({ severity: 'P1', confirmed: true, confirmedBy: { id: 'U0ALICE' } });
+    expect(resolution).toMatchObject({
+      incidentId: id,
+      status: api.status,
+      summary: api.resolutionSummary,
+      recoveryValidated: true,
+      mitigated: true,
+    });
+    expect(JSON.parse(json.files['severity-assessment.json'])).toMatchObject({
+      severity: 'P1',
+      confirmed: true,
+      confirmedBy: { id: 'U0ALICE' },
+    });
     const decisions = JSON.parse(json.files['decision-log.json']).decisions.map((d: any) => d.kind);
     expect(decisions).toEqual(['proposal', 'approval', 'override']);
-    expect(JSON.parse(json.files['recovery-validation.json'])).toMatchObject({ status: 'passed', checks: [{ name: 'checkout-smoke', passed: true }] });
+    expect(JSON.parse(json.files['recovery-validation.json'])).toMatchObject({
+      status: 'passed',
+      checks: [{ name: 'checkout-smoke', passed: true }],
+    });
     const timelineMd = json.files['incident-timeline.md'];
     expect(api.timeline.filter((e: any) => e.kind !== 'opened').length).toBeGreaterThan(3);
     expect(timelineMd.split('\n').filter((l: string) => l.startsWith('- ')).length).toBe(api.timeline.length);
     // The report in the bundle is the one posted in Slack.
-    const posted = bot.slack.callsTo('chat.postMessage').filter((c) => String(c.args.text).includes(`Incident report for ${id}`)).map((c) => String(c.args.text).split('\n\n').slice(1).join('\n\n'));
+    const posted = bot.slack
+      .callsTo('chat.postMessage')
+      .filter((c) => String(c.args.text).includes(`Incident report for ${id}`))
+      .map((c) => String(c.args.text).split('\n\n').slice(1).join('\n\n'));
     expect(json.files['INCIDENT-REPORT.md']).toContain(posted.join('\n').split('\n### Full Timeline')[0]!.split('## Timeline')[0]!.trim());
   });
 

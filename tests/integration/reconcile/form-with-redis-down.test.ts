@@ -33,17 +33,27 @@ describe('a form submitted while Redis is down', () => {
     const accepted = await bot.submitView(VIEWS.open, openForm('recorded before the outage'));
     expect(accepted.status).toBe(200);
     expect(accepted.json?.response_action).toBeUndefined();
-    const incident = await waitFor(async () => (await bot.api('/api/incidents')).json?.incidents?.find((i: any) => i.title === 'recorded before the outage'), 'the first incident', 30_000);
+    const incident = await waitFor(
+      async () => (await bot.api('/api/incidents')).json?.incidents?.find((i: any) => i.title === 'recorded before the outage'),
+      'the first incident',
+      30_000,
+    );
 
     redis.kill9();
-    await waitFor(async () => (await bot.api('/api/incidents')).status === 500 || bot.bot.redis.status !== 'ready', 'the bot to lose Redis', 30_000);
+    await waitFor(
+      async () => (await bot.api('/api/incidents')).status === 500 || bot.bot.redis.status !== 'ready',
+      'the bot to lose Redis',
+      30_000,
+    );
 
     const refused = await bot.submitView(VIEWS.open, openForm('submitted during the outage'));
     expect(refused.status).toBe(200);
     expect(refused.json.response_action).toBe('errors');
     expect(refused.json.errors[INPUTS.title.block]).toMatch(/^The incident store \(Redis\) is unreachable: nothing was recorded/);
 
-    const update = await bot.submitView(VIEWS.update, updateForm('rolled back the config'), { privateMetadata: JSON.stringify({ incidentId: incident.id }) });
+    const update = await bot.submitView(VIEWS.update, updateForm('rolled back the config'), {
+      privateMetadata: JSON.stringify({ incidentId: incident.id }),
+    });
     expect(update.json.response_action).toBe('errors');
     expect(Object.values(update.json.errors)[0]).toMatch(/The incident store \(Redis\) is unreachable/);
   }, 90_000);

@@ -15,7 +15,11 @@ let server: ChildProcess | null = null;
 let bot: RunningBot;
 
 function startRedis(): ChildProcess {
-  return spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', ''], { stdio: 'ignore' });
+  return spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', ''],
+    { stdio: 'ignore' },
+  );
 }
 
 async function redisAnswers(): Promise<boolean> {
@@ -64,14 +68,22 @@ describe('a channel created just before Redis failed', () => {
     await bot.command('open P2 checkout orphaned channel');
     const created = await waitFor(() => bot.slack.callsTo('conversations.create')[0], 'the channel creation', 30_000);
     // Only once the bot has given up recording it: a Redis back too soon would take the queued write.
-    await waitFor(() => bot.logs.some((line) => line.includes('incident observer failed') && line.includes('"observer":"slack"')), 'the lost write', 60_000);
+    await waitFor(
+      () => bot.logs.some((line) => line.includes('incident observer failed') && line.includes('"observer":"slack"')),
+      'the lost write',
+      60_000,
+    );
 
     server = startRedis();
     await waitFor(redisAnswers, 'Redis back', 30_000);
-    const incident = await waitFor(async () => {
-      const listed = await bot.api('/api/incidents');
-      return listed.json?.incidents?.find((i: any) => i.title === 'checkout orphaned channel' && i.slack?.channel);
-    }, 'the channel attached', 60_000);
+    const incident = await waitFor(
+      async () => {
+        const listed = await bot.api('/api/incidents');
+        return listed.json?.incidents?.find((i: any) => i.title === 'checkout orphaned channel' && i.slack?.channel);
+      },
+      'the channel attached',
+      60_000,
+    );
 
     expect(incident.slack.channel.name).toBe(created.args.name);
     expect(bot.slack.callsTo('conversations.create')).toHaveLength(1);

@@ -31,7 +31,11 @@ describe("Slack's Retry-After shared by replicas", () => {
   it('after a 429 to one replica, the other does not post to that channel until Retry-After has passed', async () => {
     slack.fail('chat.postMessage', 'ratelimited', 1, { status: 429, retryAfter: RETRY_AFTER_S });
     await a.command('open P2 first through replica a');
-    const limited = await waitFor(() => posts().find((c) => String(c.args.text).includes('first through replica a')), 'the 429 to replica a', 30_000);
+    const limited = await waitFor(
+      () => posts().find((c) => String(c.args.text).includes('first through replica a')),
+      'the 429 to replica a',
+      30_000,
+    );
 
     b = await startBot({ slack, prefix, file });
     await b.command('open P2 second through replica b');
@@ -39,7 +43,9 @@ describe("Slack's Retry-After shared by replicas", () => {
     await waitFor(() => b!.logs.some((line) => line.includes('Slack call held')), 'replica b held back', 30_000);
 
     await waitFor(
-      () => slack.messages.some((m) => m.text.includes('first through replica a')) && slack.messages.some((m) => m.text.includes('second through replica b')),
+      () =>
+        slack.messages.some((m) => m.text.includes('first through replica a')) &&
+        slack.messages.some((m) => m.text.includes('second through replica b')),
       'both announcements after the hold',
       90_000,
     );

@@ -17,10 +17,16 @@ let a: Child;
 let b: Child;
 const prefix = `ibtest:cluster-bot:${randomUUID().slice(0, 8)}:`;
 const url = (c: Child) => `http://127.0.0.1:${c.port}`;
-const api = async (c: Child, path: string) => (await fetch(`${url(c)}${path}`, { headers: { authorization: `Bearer ${BOT_API_TOKEN}` } })).json() as Promise<any>;
-const command = (c: Child, text: string, triggerId = randomUUID()) => postToSlackEndpoint(url(c), commandBody({ text, trigger_id: triggerId, response_url: slack.responseUrl(randomUUID()) }));
+const api = async (c: Child, path: string) =>
+  (await fetch(`${url(c)}${path}`, { headers: { authorization: `Bearer ${BOT_API_TOKEN}` } })).json() as Promise<any>;
+const command = (c: Child, text: string, triggerId = randomUUID()) =>
+  postToSlackEndpoint(url(c), commandBody({ text, trigger_id: triggerId, response_url: slack.responseUrl(randomUUID()) }));
 const alert = (c: Child, dedupKey: string, errorRate: number) =>
-  fetch(`${url(c)}/alerts/generic`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ALERT_TOKEN}` }, body: JSON.stringify({ dedup_key: dedupKey, title: `alert ${dedupKey}`, signals: { error_rate: errorRate } }) });
+  fetch(`${url(c)}/alerts/generic`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${ALERT_TOKEN}` },
+    body: JSON.stringify({ dedup_key: dedupKey, title: `alert ${dedupKey}`, signals: { error_rate: errorRate } }),
+  });
 
 beforeAll(async () => {
   cluster = await startCluster();
@@ -31,7 +37,10 @@ beforeAll(async () => {
     return { ...rest, REDIS_URL: '', REDIS_CLUSTER_NODES: cluster.nodesEnv, LOG_LEVEL: 'info' };
   };
   // Generous: tsx compiles at start, and other test runs share the machine.
-  [a, b] = await Promise.all([startChild('tests/support/bot-process.ts', await env(), 90_000), startChild('tests/support/bot-process.ts', await env(), 90_000)]);
+  [a, b] = await Promise.all([
+    startChild('tests/support/bot-process.ts', await env(), 90_000),
+    startChild('tests/support/bot-process.ts', await env(), 90_000),
+  ]);
 }, 240_000);
 
 afterAll(async () => {
@@ -50,17 +59,34 @@ describe('the bot on a Redis Cluster (REDIS_CLUSTER_NODES)', () => {
     const trigger = randomUUID();
     await Promise.all([command(a, 'open P1 checkout is down', trigger), command(b, 'open P1 checkout is down', trigger)]);
     await command(b, 'open P2 search is slow');
-    const listed = await waitFor('two incidents, announced', async () => {
-      const r = await api(b, '/api/incidents');
-      return r.incidents.length === 2 && r.incidents.every((i: any) => i.slack.announcement) ? r : null;
-    }, 30_000);
+    const listed = await waitFor(
+      'two incidents, announced',
+      async () => {
+        const r = await api(b, '/api/incidents');
+        return r.incidents.length === 2 && r.incidents.every((i: any) => i.slack.announcement) ? r : null;
+      },
+      30_000,
+    );
     const ids = listed.incidents.map((i: any) => i.id).sort();
     expect(Number(ids[1].slice(-3)) - Number(ids[0].slice(-3))).toBe(1);
     expect(slack.callsTo('chat.postMessage').filter((c) => String(c.args.text).includes('checkout is down'))).toHaveLength(1);
     const target = listed.incidents.find((i: any) => i.title === 'checkout is down');
-    const click = (c: Child, user: string) => postToSlackEndpoint(url(c), interactionBody(blockActionPayload({ actionId: ACTIONS.acknowledge, value: target.id, user, responseUrl: slack.responseUrl(randomUUID()) })));
+    const click = (c: Child, user: string) =>
+      postToSlackEndpoint(
+        url(c),
+        interactionBody(
+          blockActionPayload({ actionId: ACTIONS.acknowledge, value: target.id, user, responseUrl: slack.responseUrl(randomUUID()) }),
+        ),
+      );
     await Promise.all([click(a, 'U0ANN'), click(b, 'U0BEN')]);
-    const detail = await waitFor('acknowledged', async () => { const d = await api(a, `/api/incidents/${target.id}`); return d.acknowledgedBy ? d : null; }, 30_000);
+    const detail = await waitFor(
+      'acknowledged',
+      async () => {
+        const d = await api(a, `/api/incidents/${target.id}`);
+        return d.acknowledgedBy ? d : null;
+      },
+      30_000,
+    );
     expect(detail.timeline.filter((e: any) => e.kind === 'acknowledged')).toHaveLength(1);
     // SLA timers were scheduled on the cluster (the timers hash tag).
     expect(detail.sla).toBeTruthy();

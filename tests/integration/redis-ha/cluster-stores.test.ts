@@ -26,13 +26,19 @@ let cluster: TestCluster;
 let a: Cluster;
 let b: Cluster;
 
-const connect = () => connectRedis({ REDIS_URL: 'redis://unused', REDIS_CLUSTER_NODES: cluster.nodes.map((n) => ({ host: '127.0.0.1', port: n.port })) }) as Cluster;
+const connect = () =>
+  connectRedis({
+    REDIS_URL: 'redis://unused',
+    REDIS_CLUSTER_NODES: cluster.nodes.map((n) => ({ host: '127.0.0.1', port: n.port })),
+  }) as Cluster;
 
 beforeAll(async () => {
   cluster = await startCluster();
   a = connect();
   b = connect();
-  await Promise.all([a, b].map((c) => waitFor('cluster client ready', async () => c.status === 'ready' && (await c.ping()) === 'PONG', 30_000)));
+  await Promise.all(
+    [a, b].map((c) => waitFor('cluster client ready', async () => c.status === 'ready' && (await c.ping()) === 'PONG', 30_000)),
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -44,7 +50,9 @@ afterAll(async () => {
 describe('stores on a real Redis Cluster', () => {
   it('is a cluster whose keys land on several primaries', async () => {
     expect(a.isCluster).toBe(true);
-    const slots = (await Promise.all(['x', 'y', 'z', 'w', 'v'].map((k) => a.cluster('KEYSLOT', `${prefix}{effects:${k}}:effects:${k}`)))) as number[];
+    const slots = (await Promise.all(
+      ['x', 'y', 'z', 'w', 'v'].map((k) => a.cluster('KEYSLOT', `${prefix}{effects:${k}}:effects:${k}`)),
+    )) as number[];
     expect(new Set(slots).size).toBeGreaterThan(1);
   });
 
@@ -53,7 +61,9 @@ describe('stores on a real Redis Cluster', () => {
     const storeB = new RedisIncidentStore(b, prefix);
     const build = (title: string) => createIncident('', { title, severity: 'P1', openedBy: 'U0ALICE', service: 'checkout' }, T0);
     // Two "replicas" race the same alert-group create five times each: one incident.
-    const raced = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? storeA : storeB).create(build('raced'), 'alertgroup:g1:0')));
+    const raced = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => (i % 2 ? storeA : storeB).create(build('raced'), 'alertgroup:g1:0')),
+    );
     expect(raced.filter((r) => r.created)).toHaveLength(1);
     expect(new Set(raced.map((r) => r.incident.id)).size).toBe(1);
     const second = await storeB.create(build('second'));
@@ -68,12 +78,17 @@ describe('stores on a real Redis Cluster', () => {
     const storeA = new RedisIncidentStore(a, prefix);
     const storeB = new RedisIncidentStore(b, prefix);
     const { incident } = await storeA.create(createIncident('', { title: 'cas', severity: 'P2', openedBy: 'U0ALICE' }, T0));
-    const [x, y] = await Promise.all([storeA.update(incident.id, (i) => acknowledge(i, 'U0ANN', T0 + 1)), storeB.update(incident.id, (i) => acknowledge(i, 'U0BEN', T0 + 2))]);
+    const [x, y] = await Promise.all([
+      storeA.update(incident.id, (i) => acknowledge(i, 'U0ANN', T0 + 1)),
+      storeB.update(incident.id, (i) => acknowledge(i, 'U0BEN', T0 + 2)),
+    ]);
     expect([x.ok, y.ok].filter(Boolean)).toHaveLength(1);
     const resolved = await storeB.update(incident.id, (i) => resolve(i, 'U0ANN', T0 + 3, 'fixed'));
     expect(resolved.ok).toBe(true);
     expect((await storeA.listOpen()).map((i) => i.id)).not.toContain(incident.id);
-    await storeA.appendTimeline(incident.id, [{ kind: 'note', at: T0 + 4, by: 'U0ANN', text: 'after', details: { effect: 'e-1' } } as never]);
+    await storeA.appendTimeline(incident.id, [
+      { kind: 'note', at: T0 + 4, by: 'U0ANN', text: 'after', details: { effect: 'e-1' } } as never,
+    ]);
     expect(await storeB.timelineHasEffect(incident.id, 'e-1', 0)).toBe(true);
     const kinds = (await storeB.timeline(incident.id)).map((e) => e.kind);
     expect(kinds.filter((k) => k === 'acknowledged')).toHaveLength(1);
@@ -82,15 +97,22 @@ describe('stores on a real Redis Cluster', () => {
     expect(await storeB.incidentForChannel('C0INC')).toBe(incident.id);
   });
 
-  it('groups alerts and counts them per incident (script + MULTI on the incident\'s alert keys)', async () => {
+  it("groups alerts and counts them per incident (script + MULTI on the incident's alert keys)", async () => {
     const alertsA = new RedisAlertStore(a, prefix);
     const alertsB = new RedisAlertStore(b, prefix);
     const group = await alertsA.group('checkout-5xx');
     expect(group).toEqual({ generation: 0, incidentId: null, lastIncidentId: null });
     expect(await alertsA.bind('checkout-5xx', 0, 'INC-20261121-009')).toBe(true);
     expect(await alertsB.bind('checkout-5xx', 5, 'INC-20261121-010')).toBe(false);
-    expect(await alertsB.group('checkout-5xx')).toEqual({ generation: 0, incidentId: 'INC-20261121-009', lastIncidentId: 'INC-20261121-009' });
-    const first = await alertsA.record('INC-20261121-009', [{ fingerprint: 'f1', value: 'firing:P1' }, { fingerprint: 'f2', value: 'firing:P2' }]);
+    expect(await alertsB.group('checkout-5xx')).toEqual({
+      generation: 0,
+      incidentId: 'INC-20261121-009',
+      lastIncidentId: 'INC-20261121-009',
+    });
+    const first = await alertsA.record('INC-20261121-009', [
+      { fingerprint: 'f1', value: 'firing:P1' },
+      { fingerprint: 'f2', value: 'firing:P2' },
+    ]);
     const repeat = await alertsB.record('INC-20261121-009', [{ fingerprint: 'f1', value: 'firing:P1' }]);
     const resolved = await alertsB.record('INC-20261121-009', [{ fingerprint: 'f2', value: 'resolved:P2' }]);
     expect(first).toMatchObject({ firing: 2, total: 2, changed: 2, added: 2 });
@@ -110,17 +132,57 @@ describe('stores on a real Redis Cluster', () => {
     const id = await reqA.nextId(incidentId);
     expect(id).toBe(`${incidentId}-R1`);
     await reqA.create(
-      createRequest({ id, incidentId, service: 'checkout', release: 'v41', level: 'component', requestedBy: 'U0REQ', severity: 'P1', approvalsNeeded: 1, ttlMs: 600_000, readiness: { passed: true, checks: [], at: T0 }, runners: ['script'], auto: false }, T0),
+      createRequest(
+        {
+          id,
+          incidentId,
+          service: 'checkout',
+          release: 'v41',
+          level: 'component',
+          requestedBy: 'U0REQ',
+          severity: 'P1',
+          approvalsNeeded: 1,
+          ttlMs: 600_000,
+          readiness: { passed: true, checks: [], at: T0 },
+          runners: ['script'],
+          auto: false,
+        },
+        T0,
+      ),
     );
-    await expect(reqB.create(createRequest({ id, incidentId, service: 'checkout', release: 'v41', level: 'component', requestedBy: 'U0REQ', severity: 'P1', approvalsNeeded: 1, ttlMs: 600_000, readiness: { passed: true, checks: [], at: T0 }, runners: ['script'], auto: false }, T0))).rejects.toThrow('already exists');
+    await expect(
+      reqB.create(
+        createRequest(
+          {
+            id,
+            incidentId,
+            service: 'checkout',
+            release: 'v41',
+            level: 'component',
+            requestedBy: 'U0REQ',
+            severity: 'P1',
+            approvalsNeeded: 1,
+            ttlMs: 600_000,
+            readiness: { passed: true, checks: [], at: T0 },
+            runners: ['script'],
+            auto: false,
+          },
+          T0,
+        ),
+      ),
+    ).rejects.toThrow('already exists');
     // Double clicks from two approvers on two replicas: exactly one approval lands.
-    const approvals = await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 ? reqA : reqB).update(id, (r) => addApproval(r, `U0AP${i}`, T0 + i))));
+    const approvals = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => (i % 2 ? reqA : reqB).update(id, (r) => addApproval(r, `U0AP${i}`, T0 + i))),
+    );
     expect(approvals.filter((r) => r.ok)).toHaveLength(1);
-    const claims = await Promise.all(Array.from({ length: 6 }, async (_, i) => {
-      const store = i % 2 ? reqA : reqB;
-      const token = await store.nextToken(id);
-      return store.update(id, (r) => claimExecution(r, token, T0 + 100));
-    }));
+    const claims = await Promise.all(
+      Array.from({ length: 6 }, async (_, i) => {
+        const store = i % 2 ? reqA : reqB;
+        const token = await store.nextToken(id);
+        return store.update(id, (r) => claimExecution(r, token, T0 + 100));
+      }),
+    );
     expect(claims.filter((r) => r.ok)).toHaveLength(1);
     expect((await reqB.active()).map((r) => r.id)).toEqual([id]);
     expect((await reqA.forIncident(incidentId)).map((r) => r.status)).toEqual(['queued']);
@@ -133,15 +195,27 @@ describe('stores on a real Redis Cluster', () => {
 
   it('runOnce, serial runner, idempotency, paper trail and rollback records work on the cluster', async () => {
     let runs = 0;
-    const results = await Promise.all(Array.from({ length: 6 }, (_, i) => runOnce(i % 2 ? a : b, prefix, 'INC-20261121-030:announce', 60_000, async () => ++runs)));
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => runOnce(i % 2 ? a : b, prefix, 'INC-20261121-030:announce', 60_000, async () => ++runs)),
+    );
     expect(runs).toBe(1);
     expect(results.filter((r) => r.outcome === 'ran')).toHaveLength(1);
-    expect(await new RedisIdempotency(b, prefix).once('INC-20261121-030:announce', 60_000, async () => ++runs)).toEqual({ outcome: 'already_done' });
+    expect(await new RedisIdempotency(b, prefix).once('INC-20261121-030:announce', 60_000, async () => ++runs)).toEqual({
+      outcome: 'already_done',
+    });
 
     let passes = 0;
     const serialA = new RedisSerialRunner(a, prefix);
     const serialB = new RedisSerialRunner(b, prefix);
-    const outcomes = await Promise.all([serialA.run('INC-1', 'job-a', async () => { passes++; await new Promise((r) => setTimeout(r, 200)); }), serialB.run('INC-1', 'job-b', async () => { passes++; })]);
+    const outcomes = await Promise.all([
+      serialA.run('INC-1', 'job-a', async () => {
+        passes++;
+        await new Promise((r) => setTimeout(r, 200));
+      }),
+      serialB.run('INC-1', 'job-b', async () => {
+        passes++;
+      }),
+    ]);
     expect(outcomes.sort()).toEqual(['handed_over', 'ran']);
     expect(passes).toBe(2); // the owner made one more pass for the one that handed over
 
@@ -151,7 +225,12 @@ describe('stores on a real Redis Cluster', () => {
 
     const trail = new RedisPaperTrailStore(a, prefix);
     const first = await trail.saveReport('INC-20261121-030', { resolution: 'r', summary: 's' } as never, 'U0A', T0);
-    const second = await new RedisPaperTrailStore(b, prefix).saveReport('INC-20261121-030', { resolution: 'r2', summary: 's' } as never, 'U0A', T0);
+    const second = await new RedisPaperTrailStore(b, prefix).saveReport(
+      'INC-20261121-030',
+      { resolution: 'r2', summary: 's' } as never,
+      'U0A',
+      T0,
+    );
     expect([first.revision, second.revision]).toEqual([1, 2]);
 
     const records = new RedisRollbackRecords(b, prefix);
@@ -160,12 +239,13 @@ describe('stores on a real Redis Cluster', () => {
     expect(await new RedisRollbackRecords(a, prefix).signalsAtRollback('INC-20261121-030')).toEqual({ error_rate: 0.2 });
   });
 
-  it('fires each timer once with two engines competing, and cancels an incident\'s timers', async () => {
+  it("fires each timer once with two engines competing, and cancels an incident's timers", async () => {
     const fires: string[] = [];
     const engines = [a, b].map((c) => new RedisTimerEngine({ redis: c, prefix, logger, pollMs: 100, leaseMs: 3_000 }));
     try {
       const now = Date.now();
-      for (let i = 0; i < 20; i++) await engines[i % 2]!.schedule({ key: `INC-20261121-040:remind:${i}`, kind: 'remind', dueAt: now + 200 + i * 20, payload: {} });
+      for (let i = 0; i < 20; i++)
+        await engines[i % 2]!.schedule({ key: `INC-20261121-040:remind:${i}`, kind: 'remind', dueAt: now + 200 + i * 20, payload: {} });
       await engines[0]!.schedule({ key: 'INC-20261121-041:remind:0', kind: 'remind', dueAt: now + 60_000, payload: {} });
       expect(await engines[1]!.schedule({ key: 'INC-20261121-040:remind:0', kind: 'remind', dueAt: now, payload: {} })).toBe('exists');
       for (const e of engines) e.start({ remind: async (t) => void fires.push(t.key) });
@@ -194,19 +274,21 @@ describe('stores on a real Redis Cluster', () => {
       } while (cursor !== '0');
     }
     const rest = (key: string) => key.slice(prefix.length);
-    expect(keys.map(rest)).toEqual(expect.arrayContaining([
-      '{incidents}:incident:INC-20261121-001',
-      '{incidents}:incidents:open',
-      '{incidents}:timeline:INC-20261121-001',
-      '{incidents}:seq:20261121',
-      '{incidents}:idem:alertgroup:g1:0',
-      '{timers}:timers:fired',
-      '{rollback}:rollback:request:INC-20261121-020-R1',
-      '{rollback}:rollback:active',
-      '{alerts:INC-20261121-009}:alerts:INC-20261121-009:state',
-      '{effects:INC-20261121-030:announce}:effects:INC-20261121-030:announce',
-      'alertgroup:checkout-5xx',
-    ]));
+    expect(keys.map(rest)).toEqual(
+      expect.arrayContaining([
+        '{incidents}:incident:INC-20261121-001',
+        '{incidents}:incidents:open',
+        '{incidents}:timeline:INC-20261121-001',
+        '{incidents}:seq:20261121',
+        '{incidents}:idem:alertgroup:g1:0',
+        '{timers}:timers:fired',
+        '{rollback}:rollback:request:INC-20261121-020-R1',
+        '{rollback}:rollback:active',
+        '{alerts:INC-20261121-009}:alerts:INC-20261121-009:state',
+        '{effects:INC-20261121-030:announce}:effects:INC-20261121-030:announce',
+        'alertgroup:checkout-5xx',
+      ]),
+    );
     const slotOf = async (key: string) => Number(await a.cluster('KEYSLOT', key));
     for (const tag of ['{incidents}', '{timers}', '{rollback}']) {
       const slots = new Set(await Promise.all(keys.filter((k) => rest(k).startsWith(tag)).map(slotOf)));

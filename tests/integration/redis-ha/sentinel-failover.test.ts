@@ -28,7 +28,11 @@ let b: Redis;
 
 beforeAll(async () => {
   sentinel = await startSentinel('ibmaster');
-  const target = { REDIS_URL: 'redis://unused', REDIS_SENTINELS: sentinel.sentinels.map((s) => ({ host: '127.0.0.1', port: s.port })), REDIS_SENTINEL_MASTER: sentinel.master };
+  const target = {
+    REDIS_URL: 'redis://unused',
+    REDIS_SENTINELS: sentinel.sentinels.map((s) => ({ host: '127.0.0.1', port: s.port })),
+    REDIS_SENTINEL_MASTER: sentinel.master,
+  };
   a = connectRedis(target) as Redis;
   b = connectRedis(target) as Redis;
   for (const c of [a, b]) c.on('error', () => undefined); // expected while the primary is down
@@ -50,11 +54,29 @@ describe('a Sentinel failover during a run', () => {
     const storeB = new RedisIncidentStore(b, prefix);
     const rollbacksA = new RedisRollbackRequests(a, prefix);
     const rollbacksB = new RedisRollbackRequests(b, prefix);
-    const { incident: home } = await storeA.create(createIncident('', { title: 'timer effects land here', severity: 'P1', openedBy: 'U0ALICE' }, T0));
+    const { incident: home } = await storeA.create(
+      createIncident('', { title: 'timer effects land here', severity: 'P1', openedBy: 'U0ALICE' }, T0),
+    );
 
     // Two rollback requests: R1 is approved just before the crash, R2 is decided during it.
     const newRequest = (id: string) =>
-      createRequest({ id, incidentId: home.id, service: 'checkout', release: 'v41', level: 'component', requestedBy: 'U0REQ', severity: 'P1', approvalsNeeded: 1, ttlMs: 3_600_000, readiness: { passed: true, checks: [], at: T0 }, runners: ['script'], auto: false }, T0);
+      createRequest(
+        {
+          id,
+          incidentId: home.id,
+          service: 'checkout',
+          release: 'v41',
+          level: 'component',
+          requestedBy: 'U0REQ',
+          severity: 'P1',
+          approvalsNeeded: 1,
+          ttlMs: 3_600_000,
+          readiness: { passed: true, checks: [], at: T0 },
+          runners: ['script'],
+          auto: false,
+        },
+        T0,
+      );
     const r1 = await rollbacksA.create(newRequest(await rollbacksA.nextId(home.id)));
     const r2 = await rollbacksA.create(newRequest(await rollbacksA.nextId(home.id)));
 
@@ -63,18 +85,44 @@ describe('a Sentinel failover during a run', () => {
     const started = Date.now();
     const effectHandler = (redis: Redis, store: RedisIncidentStore) => async (timer: ScheduledTimer) => {
       const effect = `fx:${timer.key}`;
-      const result = await runOnce(redis, prefix, effect, 3_600_000, () => store.appendTimeline(home.id, [{ at: Date.now(), actor: 'bot', kind: 'note', text: timer.key, details: { effect } }]), {
-        claimMs: 2_000,
-        waitMs: 3_000,
-        alreadyHappened: (since) => store.timelineHasEffect(home.id, effect, since),
-      });
+      const result = await runOnce(
+        redis,
+        prefix,
+        effect,
+        3_600_000,
+        () => store.appendTimeline(home.id, [{ at: Date.now(), actor: 'bot', kind: 'note', text: timer.key, details: { effect } }]),
+        {
+          claimMs: 2_000,
+          waitMs: 3_000,
+          alreadyHappened: (since) => store.timelineHasEffect(home.id, effect, since),
+        },
+      );
       if (result.outcome === 'in_progress') throw new Error('effect in progress elsewhere');
     };
     const engines = [
-      new RedisTimerEngine({ redis: a, prefix, logger, pollMs: 100, leaseMs: 2_000, retryBaseMs: 200, retryMaxMs: 1_000, maxAttempts: 1_000 }),
-      new RedisTimerEngine({ redis: b, prefix, logger, pollMs: 100, leaseMs: 2_000, retryBaseMs: 200, retryMaxMs: 1_000, maxAttempts: 1_000 }),
+      new RedisTimerEngine({
+        redis: a,
+        prefix,
+        logger,
+        pollMs: 100,
+        leaseMs: 2_000,
+        retryBaseMs: 200,
+        retryMaxMs: 1_000,
+        maxAttempts: 1_000,
+      }),
+      new RedisTimerEngine({
+        redis: b,
+        prefix,
+        logger,
+        pollMs: 100,
+        leaseMs: 2_000,
+        retryBaseMs: 200,
+        retryMaxMs: 1_000,
+        maxAttempts: 1_000,
+      }),
     ];
-    for (const [i, key] of timerKeys.entries()) await engines[i % 2]!.schedule({ key, kind: 'remind', dueAt: started + 500 + i * 250, payload: {} });
+    for (const [i, key] of timerKeys.entries())
+      await engines[i % 2]!.schedule({ key, kind: 'remind', dueAt: started + 500 + i * 250, payload: {} });
     engines[0]!.start({ remind: effectHandler(a, storeA) });
     engines[1]!.start({ remind: effectHandler(b, storeB) });
 
@@ -143,7 +191,12 @@ describe('a Sentinel failover during a run', () => {
     await sleep(200);
     const [d1, d2] = await Promise.all([decide(rollbacksA, 'U0ANN'), decide(rollbacksB, 'U0BEN')]);
 
-    const newPrimary = await waitFor('sentinels to agree on the replica as primary', async () => ((await sentinel.reportedPrimary()) === sentinel.replica.port ? sentinel.replica.port : undefined), 60_000, 200);
+    const newPrimary = await waitFor(
+      'sentinels to agree on the replica as primary',
+      async () => ((await sentinel.reportedPrimary()) === sentinel.replica.port ? sentinel.replica.port : undefined),
+      60_000,
+      200,
+    );
     expect(newPrimary).toBe(sentinel.replica.port);
     // Both clients write again (to the new primary).
     await waitFor('client a writing again', async () => (await a.set(`${prefix}probe:a`, '1')) === 'OK', 60_000, 200);
@@ -153,17 +206,27 @@ describe('a Sentinel failover during a run', () => {
     // R1 was approved before the crash: a second approval must be refused, not land again.
     const again = await rollbacksB.update(r1.id, (r) => addApproval(r, 'U0OTHER', T0));
     expect(again.ok).toBe(false);
-    const [c1, c2, c3, c4] = await Promise.all([claim(rollbacksA, r1.id), claim(rollbacksB, r1.id), claim(rollbacksA, r2.id), claim(rollbacksB, r2.id)]);
+    const [c1, c2, c3, c4] = await Promise.all([
+      claim(rollbacksA, r1.id),
+      claim(rollbacksB, r1.id),
+      claim(rollbacksA, r2.id),
+      claim(rollbacksB, r2.id),
+    ]);
 
     await sleep(1_000);
     writing = false;
     await Promise.all([createLoop, plainLoop]);
 
     // Every timer fired, each effect exactly once.
-    await waitFor('every timer effect in the timeline', async () => {
-      const texts = (await storeA.timeline(home.id)).filter((e) => e.kind === 'note').map((e) => e.text);
-      return timerKeys.every((k) => texts.includes(k));
-    }, 60_000, 200);
+    await waitFor(
+      'every timer effect in the timeline',
+      async () => {
+        const texts = (await storeA.timeline(home.id)).filter((e) => e.kind === 'note').map((e) => e.text);
+        return timerKeys.every((k) => texts.includes(k));
+      },
+      60_000,
+      200,
+    );
     await waitFor('the timer engines to be idle', async () => (await engines[0]!.list()).length === 0, 30_000, 200);
     await Promise.all(engines.map((e) => e.stop()));
     const notes = (await storeA.timeline(home.id)).filter((e) => e.kind === 'note').map((e) => plainText(e.text));

@@ -23,7 +23,26 @@ let cleanup: () => Promise<void>;
 beforeAll(async () => {
   ({ redis, prefix, cleanup } = await createTestRedis('legacy-names'));
   const { incident, events } = createIncident(ID, { title: 'written by the previous version', severity: 'P1', openedBy: 'U0ALICE' }, T0);
-  const request = { ...createRequest({ id: `${ID}-R1`, incidentId: ID, service: 'checkout', release: 'v41', level: 'component', requestedBy: 'U0REQ', severity: 'P1', approvalsNeeded: 1, ttlMs: 3_600_000, readiness: { passed: true, checks: [], at: T0 }, runners: ['script'], auto: false }, T0), version: 1 };
+  const request = {
+    ...createRequest(
+      {
+        id: `${ID}-R1`,
+        incidentId: ID,
+        service: 'checkout',
+        release: 'v41',
+        level: 'component',
+        requestedBy: 'U0REQ',
+        severity: 'P1',
+        approvalsNeeded: 1,
+        ttlMs: 3_600_000,
+        readiness: { passed: true, checks: [], at: T0 },
+        runners: ['script'],
+        auto: false,
+      },
+      T0,
+    ),
+    version: 1,
+  };
   const timer = { key: `${ID}:remind:old`, kind: 'remind', dueAt: Date.now() + 300, payload: { from: 'old' }, scheduledAt: T0 };
   await redis
     .multi()
@@ -53,9 +72,14 @@ describe('data written in the previous (single-server) key format', () => {
     expect((await store.listOpen()).map((i) => i.id)).toEqual([ID]);
     expect((await store.timeline(ID)).map((e) => e.kind)).toEqual(['opened']);
     // The old idempotency record still answers, and the day counter continues.
-    const repeat = await store.create(createIncident('', { title: 'repeat', severity: 'P1', openedBy: 'U0BOT' }, T0), 'alertgroup:checkout-5xx:0');
+    const repeat = await store.create(
+      createIncident('', { title: 'repeat', severity: 'P1', openedBy: 'U0BOT' }, T0),
+      'alertgroup:checkout-5xx:0',
+    );
     expect(repeat).toMatchObject({ created: false, incident: { id: ID } });
-    expect((await store.create(createIncident('', { title: 'next', severity: 'P2', openedBy: 'U0BOT' }, T0))).incident.id).toBe('INC-20261121-002');
+    expect((await store.create(createIncident('', { title: 'next', severity: 'P2', openedBy: 'U0BOT' }, T0))).incident.id).toBe(
+      'INC-20261121-002',
+    );
 
     expect(await new RedisAlertStore(redis, prefix).counts(ID)).toEqual({ firing: 1, resolved: 0, total: 1, receipts: 3 });
     const rollbacks = new RedisRollbackRequests(redis, prefix);

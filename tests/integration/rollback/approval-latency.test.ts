@@ -36,8 +36,10 @@ describe('approval → runner start latency', () => {
     const sorted = [...samples].sort((a, b) => a - b);
     const p50 = percentile(sorted, 50);
     const p99 = percentile(sorted, 99);
-    console.log(samples.map((s) => s.toFixed(0)).join(" "));
-    console.log(`approval → runner start over ${RUNS} runs: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, min ${sorted[0]!.toFixed(1)} ms, max ${sorted.at(-1)!.toFixed(1)} ms`);
+    console.log(samples.map((s) => s.toFixed(0)).join(' '));
+    console.log(
+      `approval → runner start over ${RUNS} runs: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, min ${sorted[0]!.toFixed(1)} ms, max ${sorted.at(-1)!.toFixed(1)} ms`,
+    );
     expect(samples).toHaveLength(RUNS);
   }, 120_000);
 });

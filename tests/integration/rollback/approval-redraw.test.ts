@@ -6,7 +6,9 @@ import { confirmSeverity, openIncident, propose, reply, scratch, startRollbackBo
 
 const files = scratch();
 let bot: RunningBot;
-beforeAll(async () => { bot = await startRollbackBot(files.log); });
+beforeAll(async () => {
+  bot = await startRollbackBot(files.log);
+});
 afterAll(async () => bot?.stop());
 
 /** The latest drawing of a request's approval blocks: the post, then each chat.update of it. */
@@ -14,13 +16,18 @@ function latestDrawing(requestId: string): any[] {
   const post = bot.slack.callsTo('chat.postMessage').find((c) => JSON.stringify(c.args.blocks ?? '').includes(requestId));
   if (!post) return [];
   const ts = bot.slack.messages.find((m) => m.text === post.args.text && m.channel === 'C0INCIDENT')?.ts;
-  const updates = bot.slack.callsTo('chat.update').filter((c) => c.args.ts === ts && JSON.stringify(c.args.blocks ?? '').includes(requestId));
+  const updates = bot.slack
+    .callsTo('chat.update')
+    .filter((c) => c.args.ts === ts && JSON.stringify(c.args.blocks ?? '').includes(requestId));
   const blocks = (updates.at(-1) ?? post).args.blocks;
   expect(blockKitProblems(blocks)).toEqual([]);
   return blocks;
 }
 const shows = (requestId: string, text: string) => JSON.stringify(latestDrawing(requestId)).includes(text);
-const buttons = (requestId: string) => latestDrawing(requestId).filter((b) => b.type === 'actions').flatMap((b) => b.elements.map((e: any) => e.action_id));
+const buttons = (requestId: string) =>
+  latestDrawing(requestId)
+    .filter((b) => b.type === 'actions')
+    .flatMap((b) => b.elements.map((e: any) => e.action_id));
 
 describe('approval blocks follow the incident', () => {
   it('confirming the severity redraws gate 1 without any click on the request', async () => {

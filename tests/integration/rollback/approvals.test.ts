@@ -1,7 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTIONS } from '../../../src/adapters/outbound/slack/ids';
 import { waitFor, type RunningBot } from '../../support/start-bot';
-import { confirmSeverity, decide, feature, incidentJson, openIncident, propose, reply, request, scratch, startRollbackBot } from './rollback-harness';
+import {
+  confirmSeverity,
+  decide,
+  feature,
+  incidentJson,
+  openIncident,
+  propose,
+  reply,
+  request,
+  scratch,
+  startRollbackBot,
+} from './rollback-harness';
 
 const files = scratch();
 let bot: RunningBot;
@@ -17,7 +28,12 @@ async function ready(severity: 'P0' | 'P1' = 'P1') {
   return { id, requestId: await propose(bot, id) };
 }
 
-const denials = async (id: string) => (await feature(bot).requests.forIncident(id), (await bot.bot.redis.lrange(`${bot.prefix}rollback-records:${id}:decisions`, 0, -1)).map((j) => JSON.parse(j)).filter((d) => d.kind === 'denial'));
+const denials = async (id: string) => (
+  await feature(bot).requests.forIncident(id),
+  (await bot.bot.redis.lrange(`${bot.prefix}rollback-records:${id}:decisions`, 0, -1))
+    .map((j) => JSON.parse(j))
+    .filter((d) => d.kind === 'denial')
+);
 
 describe('approval guardrails', () => {
   it('posts approval blocks in the incident-response channel: what runs, readiness, gates, approvers, expiry, buttons', async () => {
@@ -25,7 +41,20 @@ describe('approval guardrails', () => {
     const post = bot.slack.callsTo('chat.postMessage').find((c) => JSON.stringify(c.args.blocks ?? '').includes(requestId))!;
     expect(post.args.channel).toBe('#incident-response');
     const text = JSON.stringify(post.args.blocks);
-    for (const part of ['rollback-record.sh', 'v41', 'Level 1: component', 'Readiness', 'Gate 1', 'Gate 2', 'U0APPROVER', 'subteam^S0SRE', 'Expires', ACTIONS.approveRollback, ACTIONS.rejectRollback]) expect(text).toContain(part);
+    for (const part of [
+      'rollback-record.sh',
+      'v41',
+      'Level 1: component',
+      'Readiness',
+      'Gate 1',
+      'Gate 2',
+      'U0APPROVER',
+      'subteam^S0SRE',
+      'Expires',
+      ACTIONS.approveRollback,
+      ACTIONS.rejectRollback,
+    ])
+      expect(text).toContain(part);
     // the button carries the request id only
     expect(post.args.blocks.at(-1).elements.map((e: any) => e.value)).toEqual([requestId, requestId]);
   });
@@ -63,7 +92,9 @@ describe('approval guardrails', () => {
 
   it('refuses gate 2: readiness failed', async () => {
     const b = scratch();
-    const other = await startRollbackBot(b.log, { readiness: [{ kind: 'file_exists', name: 'release artifact', path: `${b.dir}/missing.tar` }] });
+    const other = await startRollbackBot(b.log, {
+      readiness: [{ kind: 'file_exists', name: 'release artifact', path: `${b.dir}/missing.tar` }],
+    });
     try {
       const id = await openIncident(other);
       await confirmSeverity(other, id);
@@ -79,7 +110,7 @@ describe('approval guardrails', () => {
     const { id, requestId } = await ready();
     await reply(bot, (await bot.command(`resolve ${id} fixed by hand --override "fixed without the rollback"`)).responseId);
     expect(await decide(bot, 'approve', requestId, 'U0APPROVER')).toMatch(/resolved; rollback decisions are closed/);
-    expect((await denials(id))).toHaveLength(1);
+    expect(await denials(id)).toHaveLength(1);
   });
 
   it('approve vs reject race: exactly one decision wins', async () => {
@@ -105,7 +136,9 @@ describe('approval guardrails', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(files.lines().length - before).toBe(1);
     expect((await request(bot, requestId))!.execution!.token).toBe(1);
-    const log = (await bot.bot.redis.lrange(`${bot.prefix}rollback-records:${id}:decisions`, 0, -1)).map((j) => JSON.parse(j)).filter((d) => d.by === 'U0APPROVER');
+    const log = (await bot.bot.redis.lrange(`${bot.prefix}rollback-records:${id}:decisions`, 0, -1))
+      .map((j) => JSON.parse(j))
+      .filter((d) => d.by === 'U0APPROVER');
     expect(log).toHaveLength(50);
     expect(log.filter((d) => d.kind === 'approval')).toHaveLength(1);
     expect(log.filter((d) => d.kind === 'denial' && d.reason.startsWith('too late'))).toHaveLength(49);
@@ -127,9 +160,13 @@ describe('approval guardrails', () => {
   it('bad input gets a clear answer', async () => {
     const id = await openIncident(bot);
     expect((await reply(bot, (await bot.command(`rollback ${id} checkout v41 --now`)).responseId)).text).toContain('Unknown option');
-    expect((await reply(bot, (await bot.command(`rollback ${id} payments v41`)).responseId)).text).toContain('not a service with a rollback plan');
+    expect((await reply(bot, (await bot.command(`rollback ${id} payments v41`)).responseId)).text).toContain(
+      'not a service with a rollback plan',
+    );
     expect((await reply(bot, (await bot.command(`rollback ${id} checkout`)).responseId)).text).toContain('needs a release');
-    expect((await reply(bot, (await bot.command(`rollback ${id} search v1`)).responseId)).text).toContain('not a service with a rollback plan');
+    expect((await reply(bot, (await bot.command(`rollback ${id} search v1`)).responseId)).text).toContain(
+      'not a service with a rollback plan',
+    );
     expect((await reply(bot, (await bot.command(`rollback ${id} checkout $(touch)`)).responseId)).text).toContain('not a release name');
     const unknown = await bot.click(ACTIONS.approveRollback, 'INC-19990101-001-R1', 'U0APPROVER');
     expect((await reply(bot, unknown.responseId)).text).toContain('No rollback request');
@@ -181,7 +218,10 @@ describe('two-person rule, empty approver list, expiry', () => {
       await new Promise((r) => setTimeout(r, 1100));
       expect(await decide(other, 'approve', requestId, 'U0APPROVER')).toMatch(/expired/);
       await waitFor(async () => (await request(other, requestId))!.status === 'expired', 'expiry timer');
-      await waitFor(() => other.slack.callsTo('chat.update').some((c) => JSON.stringify(c.args.blocks).includes('Expired')), 'blocks redrawn');
+      await waitFor(
+        () => other.slack.callsTo('chat.update').some((c) => JSON.stringify(c.args.blocks).includes('Expired')),
+        'blocks redrawn',
+      );
       expect(b.lines()).toEqual([]);
     } finally {
       await other.stop();

@@ -5,11 +5,27 @@ import { claimExecution, startRun, addApproval } from '../../../src/domain/rollb
 import { ROLLBACK_TIMERS } from '../../../src/app/rollback-deps';
 import { SlackStandIn } from '../../support/slack-stand-in';
 import { waitFor, type RunningBot } from '../../support/start-bot';
-import { confirmSeverity, decide, feature, incidentJson, openIncident, propose, RECORD_SCRIPT, request, scratch, startRollbackBot } from './rollback-harness';
+import {
+  confirmSeverity,
+  decide,
+  feature,
+  incidentJson,
+  openIncident,
+  propose,
+  RECORD_SCRIPT,
+  request,
+  scratch,
+  startRollbackBot,
+} from './rollback-harness';
 import { plainText } from '../../../src/domain/phrase';
 
 // An automatic rollback has no release from a person: its script finds the previous release itself.
-const autoRunner = (log: string) => ({ kind: 'command', name: 'auto-script', argv: [RECORD_SCRIPT, log, 'auto', 'previous', '0', '0'], timeout: '30s' });
+const autoRunner = (log: string) => ({
+  kind: 'command',
+  name: 'auto-script',
+  argv: [RECORD_SCRIPT, log, 'auto', 'previous', '0', '0'],
+  timeout: '30s',
+});
 
 const running: RunningBot[] = [];
 afterAll(async () => {
@@ -21,7 +37,11 @@ async function leaveRunning(bot: RunningBot, requestId: string): Promise<number>
   const requests = feature(bot).requests;
   const token = await requests.nextToken(requestId);
   const now = Date.now();
-  for (const step of [(r: any) => addApproval(r, 'U0APPROVER', now), (r: any) => claimExecution(r, token, now), (r: any) => startRun(r, token, now)]) {
+  for (const step of [
+    (r: any) => addApproval(r, 'U0APPROVER', now),
+    (r: any) => claimExecution(r, token, now),
+    (r: any) => startRun(r, token, now),
+  ]) {
     const moved = await requests.update(requestId, step);
     if (!moved.ok) throw new Error(plainText(moved.reason));
   }
@@ -46,7 +66,13 @@ describe('crash safety: a rollback cut short is unknown, never re-run', () => {
     expect(stored.outcomeDetail).toContain('restarted while');
     const incident = await incidentJson(second, id);
     expect(incident.timeline.find((e: any) => e.kind === 'rollback_unknown').text).toContain('Not re-run');
-    await waitFor(() => slack.callsTo('chat.postMessage').some((c) => String(c.args.text).includes('outcome unknown') && String(c.args.text).includes('<@U0OWNER>')), 'a person is asked');
+    await waitFor(
+      () =>
+        slack
+          .callsTo('chat.postMessage')
+          .some((c) => String(c.args.text).includes('outcome unknown') && String(c.args.text).includes('<@U0OWNER>')),
+      'a person is asked',
+    );
     // A late Approve click does not start it either.
     expect(await decide(second, 'approve', requestId, 'U0SECOND')).toContain('outcome is unknown');
     await new Promise((r) => setTimeout(r, 500));
@@ -61,7 +87,12 @@ describe('crash safety: a rollback cut short is unknown, never re-run', () => {
     await confirmSeverity(bot, id);
     const requestId = await propose(bot, id);
     const token = await leaveRunning(bot, requestId);
-    await bot.bot.timers.schedule({ key: `rollback:${requestId}:execute:${token}`, kind: ROLLBACK_TIMERS.execute, dueAt: Date.now(), payload: { requestId, token } });
+    await bot.bot.timers.schedule({
+      key: `rollback:${requestId}:execute:${token}`,
+      kind: ROLLBACK_TIMERS.execute,
+      dueAt: Date.now(),
+      payload: { requestId, token },
+    });
     await waitFor(async () => (await request(bot, requestId))!.status === 'unknown', 'marked unknown');
     expect((await request(bot, requestId))!.outcomeDetail).toContain('job delivered again');
     expect(files.lines()).toEqual([]);
@@ -90,10 +121,17 @@ describe('automatic rollback (classifier rule with auto_rollback: true)', () => 
 
   it('posts "Rolling back checkout in 2 s — Abort" and runs when nobody aborts (persisted countdown)', async () => {
     const files = scratch();
-    const bot = await startRollbackBot(files.log, { autoDelay: '2s', runners: [autoRunner(files.log)] }, { extraFile: { severity_rules_file: rules(files.dir) } });
+    const bot = await startRollbackBot(
+      files.log,
+      { autoDelay: '2s', runners: [autoRunner(files.log)] },
+      { extraFile: { severity_rules_file: rules(files.dir) } },
+    );
     running.push(bot);
     const id = await openIncident(bot, 'P1', { signals: { data_loss: true }, severity: undefined });
-    const post = await waitFor(() => bot.slack.callsTo('chat.postMessage').find((c) => String(c.args.text).startsWith('Rolling back checkout in')), 'countdown message');
+    const post = await waitFor(
+      () => bot.slack.callsTo('chat.postMessage').find((c) => String(c.args.text).startsWith('Rolling back checkout in')),
+      'countdown message',
+    );
     expect(post.args.text).toBe('Rolling back checkout in 2 s — Abort');
     expect(JSON.stringify(post.args.blocks)).toContain('rollback_abort');
     const [req] = await feature(bot).requests.forIncident(id);
@@ -102,12 +140,19 @@ describe('automatic rollback (classifier rule with auto_rollback: true)', () => 
     await waitFor(async () => (await request(bot, req!.id))!.status === 'succeeded', 'ran after the countdown', 10_000);
     expect(files.lines()).toHaveLength(1);
     const decisions = (await bot.bot.redis.lrange(`${bot.prefix}rollback-records:${id}:decisions`, 0, -1)).map((j) => JSON.parse(j));
-    expect(decisions.map((d) => [d.kind, d.by])).toEqual([['proposal', 'auto:critical-data-loss'], ['approval', 'auto:critical-data-loss']]);
+    expect(decisions.map((d) => [d.kind, d.by])).toEqual([
+      ['proposal', 'auto:critical-data-loss'],
+      ['approval', 'auto:critical-data-loss'],
+    ]);
   });
 
   it('an approver aborts; a non-approver cannot; nothing runs', async () => {
     const files = scratch();
-    const bot = await startRollbackBot(files.log, { autoDelay: '3s', runners: [autoRunner(files.log)] }, { extraFile: { severity_rules_file: rules(files.dir) } });
+    const bot = await startRollbackBot(
+      files.log,
+      { autoDelay: '3s', runners: [autoRunner(files.log)] },
+      { extraFile: { severity_rules_file: rules(files.dir) } },
+    );
     running.push(bot);
     const id = await openIncident(bot, 'P1', { signals: { data_loss: true }, severity: undefined });
     const req = await waitFor(async () => (await feature(bot).requests.forIncident(id))[0], 'auto request');
@@ -116,7 +161,9 @@ describe('automatic rollback (classifier rule with auto_rollback: true)', () => 
     await new Promise((r) => setTimeout(r, 3500));
     expect((await request(bot, req.id))!.status).toBe('aborted');
     expect(files.lines()).toEqual([]);
-    expect((await incidentJson(bot, id)).timeline.map((e: any) => e.kind)).toEqual(expect.arrayContaining(['rollback_auto_countdown', 'rollback_denied', 'rollback_aborted']));
+    expect((await incidentJson(bot, id)).timeline.map((e: any) => e.kind)).toEqual(
+      expect.arrayContaining(['rollback_auto_countdown', 'rollback_denied', 'rollback_aborted']),
+    );
   });
 
   it('a plan that needs a release cannot roll back by itself: skipped, said in Slack and on the timeline', async () => {
@@ -124,7 +171,13 @@ describe('automatic rollback (classifier rule with auto_rollback: true)', () => 
     const bot = await startRollbackBot(files.log, { autoDelay: '1s' }, { extraFile: { severity_rules_file: rules(files.dir) } });
     running.push(bot);
     const id = await openIncident(bot, 'P1', { signals: { data_loss: true }, severity: undefined });
-    await waitFor(() => bot.slack.callsTo('chat.postMessage').some((c) => String(c.args.text).includes('Automatic rollback (rule critical-data-loss) not started')), 'skip notice');
+    await waitFor(
+      () =>
+        bot.slack
+          .callsTo('chat.postMessage')
+          .some((c) => String(c.args.text).includes('Automatic rollback (rule critical-data-loss) not started')),
+      'skip notice',
+    );
     expect((await incidentJson(bot, id)).timeline.map((e: any) => e.kind)).toContain('rollback_auto_skipped');
     expect(files.lines()).toEqual([]);
   });

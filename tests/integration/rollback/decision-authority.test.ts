@@ -22,7 +22,8 @@ async function ready() {
   return { id, requestId: await propose(bot, id) };
 }
 
-const decisions = async (id: string) => (await bot.bot.redis.lrange(`${bot.prefix}rollback-records:${id}:decisions`, 0, -1)).map((j) => JSON.parse(j));
+const decisions = async (id: string) =>
+  (await bot.bot.redis.lrange(`${bot.prefix}rollback-records:${id}:decisions`, 0, -1)).map((j) => JSON.parse(j));
 
 describe('authority at the moment of the decision', () => {
   it.each([
@@ -67,12 +68,20 @@ describe('the approval a click acts on is the one its message carries', () => {
     expect((await decisions(b.id)).some((d) => d.kind === 'denial' && /approval message/.test(d.reason))).toBe(true);
   });
 
-  it("metadata naming another request is refused even on a message the request knows", async () => {
+  it('metadata naming another request is refused even on a message the request knows', async () => {
     const a = await ready();
     const b = await ready();
     const onB = await waitFor(() => bot.slack.messageWithButton(ACTIONS.approveRollback, b.requestId), "B's message");
     const responseId = randomUUID();
-    const payload = blockActionPayload({ actionId: ACTIONS.approveRollback, value: b.requestId, user: 'U0APPROVER', responseUrl: bot.slack.responseUrl(responseId), channel: onB.channel, messageTs: onB.ts, metadata: { event_type: 'incident_bot_rollback_request', event_payload: { request_id: a.requestId } } });
+    const payload = blockActionPayload({
+      actionId: ACTIONS.approveRollback,
+      value: b.requestId,
+      user: 'U0APPROVER',
+      responseUrl: bot.slack.responseUrl(responseId),
+      channel: onB.channel,
+      messageTs: onB.ts,
+      metadata: { event_type: 'incident_bot_rollback_request', event_payload: { request_id: a.requestId } },
+    });
     await postToSlackEndpoint(bot.baseUrl, interactionBody(payload));
     expect((await reply(bot, responseId)).text).toMatch(/approval message/);
     expect((await request(bot, b.requestId))!.status).toBe('pending');

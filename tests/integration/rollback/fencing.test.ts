@@ -9,7 +9,9 @@ const files = scratch();
 const state = join(files.dir, 'fence-state');
 let bot: RunningBot;
 beforeAll(async () => {
-  bot = await startRollbackBot(files.log, { runners: [{ kind: 'command', name: 'fenced', argv: [FENCED, state, files.log], timeout: '30s' }] });
+  bot = await startRollbackBot(files.log, {
+    runners: [{ kind: 'command', name: 'fenced', argv: [FENCED, state, files.log], timeout: '30s' }],
+  });
 });
 afterAll(async () => bot?.stop());
 
@@ -65,7 +67,11 @@ describe('the bot refuses to start a runner whose request is not in the state it
     // Another executor claimed the request meanwhile (its write lost to us): the token moved on.
     await second.bot.redis.incr(`${second.prefix}rollback:fence:${requestId}`);
     writeFileSync(go, '');
-    await waitFor(async () => (await incidentJson(second, id)).timeline.some((e: any) => e.kind === 'rollback_not_started'), 'fallback refused', 20_000);
+    await waitFor(
+      async () => (await incidentJson(second, id)).timeline.some((e: any) => e.kind === 'rollback_not_started'),
+      'fallback refused',
+      20_000,
+    );
     const timeline = (await incidentJson(second, id)).timeline;
     expect(timeline.find((e: any) => e.kind === 'rollback_not_started').text).toMatch(/fallback not started .*newer execution \(token 2\)/);
     expect(more.lines()).toEqual(['started 1']);

@@ -38,15 +38,22 @@ const file = {
   ],
 };
 const start = async () => {
-  const child = await startChild('tests/support/bot-process.ts', botEnv({ slackApiUrl: slack.apiUrl, prefix, port: await freePort(), file }));
+  const child = await startChild(
+    'tests/support/bot-process.ts',
+    botEnv({ slackApiUrl: slack.apiUrl, prefix, port: await freePort(), file }),
+  );
   children.push(child);
   return child;
 };
 const url = (c: Child) => `http://127.0.0.1:${c.port}`;
-const api = async (c: Child, path: string) => (await fetch(`${url(c)}${path}`, { headers: { authorization: `Bearer ${BOT_API_TOKEN}` } })).json() as Promise<any>;
+const api = async (c: Child, path: string) =>
+  (await fetch(`${url(c)}${path}`, { headers: { authorization: `Bearer ${BOT_API_TOKEN}` } })).json() as Promise<any>;
 async function command(c: Child, text: string, user: string): Promise<string> {
   const responseId = randomUUID();
-  await postToSlackEndpoint(url(c), commandBody({ text, user_id: user, trigger_id: randomUUID(), response_url: slack.responseUrl(responseId) }));
+  await postToSlackEndpoint(
+    url(c),
+    commandBody({ text, user_id: user, trigger_id: randomUUID(), response_url: slack.responseUrl(responseId) }),
+  );
   const reply = await waitFor(() => slack.callsTo('response_url').find((r) => r.args.responseId === responseId), `reply to ${text}`);
   return String(reply.args.text);
 }
@@ -55,12 +62,27 @@ describe('kill -9 of the bot while its rollback runs', () => {
   it('the restarted bot marks it unknown and asks a person; nothing is re-run, no fallback runs', { timeout: 100_000 }, async () => {
     slack = await new SlackStandIn().start();
     const a = await start();
-    const res = await fetch(`${url(a)}/alerts/generic`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ALERT_TOKEN}` }, body: JSON.stringify({ dedup_key: 'rbkill-1', title: 'checkout broken', service: 'checkout', severity: 'P1' }) });
+    const res = await fetch(`${url(a)}/alerts/generic`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ALERT_TOKEN}` },
+      body: JSON.stringify({ dedup_key: 'rbkill-1', title: 'checkout broken', service: 'checkout', severity: 'P1' }),
+    });
     const id = ((await res.json()) as { incidents: string[] }).incidents[0]!;
     await command(a, `severity ${id} confirm`, 'U0COMMANDER');
     const proposed = await command(a, `rollback ${id} checkout v41`, 'U0REQ');
     const requestId = /INC-\d{8}-\d{3}-R\d+/.exec(proposed)![0];
-    await postToSlackEndpoint(url(a), interactionBody(blockActionPayload({ actionId: ACTIONS.approveRollback, value: requestId, user: 'U0APPROVER', responseUrl: slack.responseUrl(randomUUID()), ...onItsMessage(slack, requestId) })));
+    await postToSlackEndpoint(
+      url(a),
+      interactionBody(
+        blockActionPayload({
+          actionId: ACTIONS.approveRollback,
+          value: requestId,
+          user: 'U0APPROVER',
+          responseUrl: slack.responseUrl(randomUUID()),
+          ...onItsMessage(slack, requestId),
+        }),
+      ),
+    );
     // The script has started (it writes its line first, then sleeps 4 s): kill the bot now.
     await waitFor(() => (files.lines().length ? true : undefined), 'rollback script started', 10_000);
     a.kill9();
@@ -69,10 +91,24 @@ describe('kill -9 of the bot while its rollback runs', () => {
 
     const b = await start();
     // Its liveness mark must expire first (10 s): only then does nobody own the run.
-    const unknown = await waitFor(async () => (await api(b, `/api/incidents/${id}`)).timeline.find((e: any) => e.kind === 'rollback_unknown'), 'marked unknown', 60_000);
+    const unknown = await waitFor(
+      async () => (await api(b, `/api/incidents/${id}`)).timeline.find((e: any) => e.kind === 'rollback_unknown'),
+      'marked unknown',
+      60_000,
+    );
     console.log(`kill -9 → rollback marked unknown after ${Date.now() - killedAt} ms (liveness mark 10 s)`);
-    expect(unknown.text).toMatch(new RegExp(`Rollback ${requestId} outcome unknown: .*primary-script.*Not re-run; a person must check and decide.`));
-    await waitFor(() => slack.callsTo('chat.postMessage').find((c) => String(c.args.text).includes(`*Rollback ${requestId} outcome unknown*`) && String(c.args.text).includes('<@U0OWNER>')), 'a person is asked');
+    expect(unknown.text).toMatch(
+      new RegExp(`Rollback ${requestId} outcome unknown: .*primary-script.*Not re-run; a person must check and decide.`),
+    );
+    await waitFor(
+      () =>
+        slack
+          .callsTo('chat.postMessage')
+          .find(
+            (c) => String(c.args.text).includes(`*Rollback ${requestId} outcome unknown*`) && String(c.args.text).includes('<@U0OWNER>'),
+          ),
+      'a person is asked',
+    );
     // The orphaned script may finish on its own (it is its own process group); the bot never starts another.
     await new Promise((r) => setTimeout(r, 5_000));
     expect(files.lines().map((l) => l.split(' ')[0])).toEqual(['primary']);
@@ -81,15 +117,32 @@ describe('kill -9 of the bot while its rollback runs', () => {
     expect(kinds).not.toContain('rollback_fallback');
   });
 
-  it('SIGTERM (a rolling deploy of the bot) while a rollback runs: the bot waits for it, it succeeds, then the bot exits', { timeout: 60_000 }, async () => {
+  it('SIGTERM (a rolling deploy of the bot) while a rollback runs: the bot waits for it, it succeeds, then the bot exits', {
+    timeout: 60_000,
+  }, async () => {
     slack ??= await new SlackStandIn().start();
     const c = await start();
-    const res = await fetch(`${url(c)}/alerts/generic`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ALERT_TOKEN}` }, body: JSON.stringify({ dedup_key: 'rbterm-1', title: 'checkout broken again', service: 'checkout', severity: 'P1' }) });
+    const res = await fetch(`${url(c)}/alerts/generic`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ALERT_TOKEN}` },
+      body: JSON.stringify({ dedup_key: 'rbterm-1', title: 'checkout broken again', service: 'checkout', severity: 'P1' }),
+    });
     const id = ((await res.json()) as { incidents: string[] }).incidents[0]!;
     await command(c, `severity ${id} confirm`, 'U0COMMANDER');
     const requestId = /INC-\d{8}-\d{3}-R\d+/.exec(await command(c, `rollback ${id} checkout v41`, 'U0REQ'))![0];
     const linesBefore = files.lines().length;
-    await postToSlackEndpoint(url(c), interactionBody(blockActionPayload({ actionId: ACTIONS.approveRollback, value: requestId, user: 'U0APPROVER', responseUrl: slack.responseUrl(randomUUID()), ...onItsMessage(slack, requestId) })));
+    await postToSlackEndpoint(
+      url(c),
+      interactionBody(
+        blockActionPayload({
+          actionId: ACTIONS.approveRollback,
+          value: requestId,
+          user: 'U0APPROVER',
+          responseUrl: slack.responseUrl(randomUUID()),
+          ...onItsMessage(slack, requestId),
+        }),
+      ),
+    );
     await waitFor(() => (files.lines().length > linesBefore ? true : undefined), 'rollback script started', 10_000);
     const termAt = Date.now();
     c.process.kill('SIGTERM');
@@ -104,7 +157,12 @@ describe('kill -9 of the bot while its rollback runs', () => {
     await new Promise((r) => setTimeout(r, 1_000));
     const kinds = (await api(d, `/api/incidents/${id}`)).timeline.map((e: any) => e.kind);
     expect(kinds).not.toContain('rollback_unknown');
-    expect(files.lines().slice(linesBefore).map((l) => l.split(' ')[0])).toEqual(['primary']);
+    expect(
+      files
+        .lines()
+        .slice(linesBefore)
+        .map((l) => l.split(' ')[0]),
+    ).toEqual(['primary']);
   });
 });
 

@@ -3,7 +3,17 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_SIGNING_SECRET } from '../../support/slack-requests';
 import { TEST_API_TOKEN, waitFor, type RunningBot } from '../../support/start-bot';
-import { ALERT_TOKEN, confirmSeverity, decide, incidentJson, openIncident, propose, request, scratch, startRollbackBot } from './rollback-harness';
+import {
+  ALERT_TOKEN,
+  confirmSeverity,
+  decide,
+  incidentJson,
+  openIncident,
+  propose,
+  request,
+  scratch,
+  startRollbackBot,
+} from './rollback-harness';
 
 // A rollback script that prints every kind of secret the bot must never store, show or log.
 const files = scratch();

@@ -29,7 +29,12 @@ export function scratch(): { dir: string; log: string; lines: () => string[] } {
 }
 
 export function recordRunner(log: string, label = 'primary', exitCode = 0, sleepSeconds = 0) {
-  return { kind: 'command', name: `${label}-script`, argv: [RECORD_SCRIPT, log, label, '{previous_release}', String(exitCode), String(sleepSeconds)], timeout: '30s' };
+  return {
+    kind: 'command',
+    name: `${label}-script`,
+    argv: [RECORD_SCRIPT, log, label, '{previous_release}', String(exitCode), String(sleepSeconds)],
+    timeout: '30s',
+  };
 }
 
 export function fileConfig(log: string, plan: PlanOptions = {}, extra: Record<string, unknown> = {}) {
@@ -55,8 +60,16 @@ export function fileConfig(log: string, plan: PlanOptions = {}, extra: Record<st
   };
 }
 
-export async function startRollbackBot(log: string, plan: PlanOptions = {}, options: StartBotOptions & { extraFile?: Record<string, unknown> } = {}): Promise<RunningBot> {
-  return startBot({ ...options, file: options.file ?? fileConfig(log, plan, options.extraFile), env: { ALERT_WEBHOOK_TOKEN: ALERT_TOKEN, ...options.env } });
+export async function startRollbackBot(
+  log: string,
+  plan: PlanOptions = {},
+  options: StartBotOptions & { extraFile?: Record<string, unknown> } = {},
+): Promise<RunningBot> {
+  return startBot({
+    ...options,
+    file: options.file ?? fileConfig(log, plan, options.extraFile),
+    env: { ALERT_WEBHOOK_TOKEN: ALERT_TOKEN, ...options.env },
+  });
 }
 
 export function feature(bot: RunningBot): RollbackFeature {
@@ -65,9 +78,17 @@ export function feature(bot: RunningBot): RollbackFeature {
 
 let seq = 0;
 /** Opens an incident for checkout through the generic alert webhook; returns its id. */
-export async function openIncident(bot: RunningBot, severity: 'P0' | 'P1' | 'P2' = 'P1', extra: Record<string, unknown> = {}): Promise<string> {
+export async function openIncident(
+  bot: RunningBot,
+  severity: 'P0' | 'P1' | 'P2' = 'P1',
+  extra: Record<string, unknown> = {},
+): Promise<string> {
   const body = { dedup_key: `rb-${Date.now()}-${++seq}`, title: `checkout broken ${seq}`, service: 'checkout', severity, ...extra };
-  const res = await fetch(`${bot.baseUrl}/alerts/generic`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ALERT_TOKEN}` }, body: JSON.stringify(body) });
+  const res = await fetch(`${bot.baseUrl}/alerts/generic`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${ALERT_TOKEN}` },
+    body: JSON.stringify(body),
+  });
   const json = (await res.json()) as { incidents: string[] };
   if (res.status >= 300 || !json.incidents?.[0]) throw new Error(`alert not accepted: ${res.status} ${JSON.stringify(json)}`);
   return json.incidents[0];
@@ -94,7 +115,10 @@ export async function propose(bot: RunningBot, id: string, user = 'U0REQ', relea
 export async function decide(bot: RunningBot, action: 'approve' | 'reject' | 'abort', requestId: string, user: string): Promise<string> {
   const id = action === 'approve' ? ACTIONS.approveRollback : action === 'reject' ? ACTIONS.rejectRollback : ACTIONS.abortRollback;
   // A person clicks once the message is there: wait for the approval message that carries the request.
-  await waitFor(() => bot.slack.messages.some((m) => m.metadata?.event_payload?.request_id === requestId), `approval message of ${requestId}`);
+  await waitFor(
+    () => bot.slack.messages.some((m) => m.metadata?.event_payload?.request_id === requestId),
+    `approval message of ${requestId}`,
+  );
   const res = await bot.click(id, requestId, user);
   return (await reply(bot, res.responseId)).text as string;
 }
@@ -108,7 +132,9 @@ export async function incidentJson(bot: RunningBot, id: string): Promise<any> {
 }
 
 /** A local service whose health endpoint answers `status`; POST /deploy switches it to 200. */
-export async function healthServer(initial = 500): Promise<{ url: string; deployUrl: string; set(status: number): void; hits: () => number; close(): Promise<void> }> {
+export async function healthServer(
+  initial = 500,
+): Promise<{ url: string; deployUrl: string; set(status: number): void; hits: () => number; close(): Promise<void> }> {
   let status = initial;
   let hits = 0;
   const server: Server = createServer((req, res) => {

@@ -30,9 +30,24 @@ describe('CheckRunner', () => {
     writeFileSync(join(dir, 'web.ready'), '');
     service.route('GET', '/healthz', () => ({ status: 200, body: { status: 'ok', release: 'v1.4.2' } }));
     const specs: CheckSpec[] = [
-      { kind: 'command', name: 'git fsck', argv: ['sh', '-c', 'test "$1" = v1.4.2', 'check', '{previous_release}'], timeoutMs: 2_000, ...once },
+      {
+        kind: 'command',
+        name: 'git fsck',
+        argv: ['sh', '-c', 'test "$1" = v1.4.2', 'check', '{previous_release}'],
+        timeoutMs: 2_000,
+        ...once,
+      },
       { kind: 'file_exists', name: 'ready marker', path: join(dir, '{service}.ready'), ...once },
-      { kind: 'http', name: 'health', url: `${service.url}/healthz`, expectStatuses: [{ min: 200, max: 200 }], bodyContains: '"ok"', bodyMatches: 'release":"v1\\.4\\.\\d+', timeoutMs: 1_000, ...once },
+      {
+        kind: 'http',
+        name: 'health',
+        url: `${service.url}/healthz`,
+        expectStatuses: [{ min: 200, max: 200 }],
+        bodyContains: '"ok"',
+        bodyMatches: 'release":"v1\\.4\\.\\d+',
+        timeoutMs: 1_000,
+        ...once,
+      },
     ];
     const outcome = await checks.runAll(specs, ctx({ previous_release: 'v1.4.2', service: 'web' }));
     expect(outcome.results.map((r) => [r.name, r.passed, r.detail])).toEqual([
@@ -51,7 +66,15 @@ describe('CheckRunner', () => {
       { kind: 'command', name: 'cmd', argv: ['sh', '-c', 'echo not yet; exit 4'], timeoutMs: 2_000, ...once },
       { kind: 'file_exists', name: 'file', path: join(dir, 'missing'), ...once },
       { kind: 'http', name: 'status', url: `${service.url}/down`, expectStatuses: [{ min: 200, max: 299 }], timeoutMs: 1_000, ...once },
-      { kind: 'http', name: 'body', url: `${service.url}/wrong`, expectStatuses: [{ min: 200, max: 299 }], bodyContains: '"ok"', timeoutMs: 1_000, ...once },
+      {
+        kind: 'http',
+        name: 'body',
+        url: `${service.url}/wrong`,
+        expectStatuses: [{ min: 200, max: 299 }],
+        bodyContains: '"ok"',
+        timeoutMs: 1_000,
+        ...once,
+      },
     ];
     const outcome = await checks.runAll(specs, ctx());
     expect(outcome.passed).toBe(false);
@@ -74,7 +97,17 @@ describe('CheckRunner', () => {
     service.route('GET', '/healthz', () => ({ status: 200, body: 'ok' }));
     const started = performance.now();
     const outcome = await checks.runAll(
-      [{ kind: 'http', name: 'health', url: `${service.url}/healthz`, expectStatuses: [{ min: 200, max: 200 }], timeoutMs: 1_000, times: 3, intervalMs: 100 }],
+      [
+        {
+          kind: 'http',
+          name: 'health',
+          url: `${service.url}/healthz`,
+          expectStatuses: [{ min: 200, max: 200 }],
+          timeoutMs: 1_000,
+          times: 3,
+          intervalMs: 100,
+        },
+      ],
       ctx(),
     );
     expect(outcome.passed).toBe(true);
@@ -89,7 +122,17 @@ describe('CheckRunner', () => {
   it('fails the whole check when one of the repeated attempts fails, and stops there', async () => {
     service.route('GET', '/healthz', inSequence({ status: 200 }, { status: 500 }, { status: 200 }));
     const outcome = await checks.runAll(
-      [{ kind: 'http', name: 'health', url: `${service.url}/healthz`, expectStatuses: [{ min: 200, max: 200 }], timeoutMs: 1_000, times: 3, intervalMs: 50 }],
+      [
+        {
+          kind: 'http',
+          name: 'health',
+          url: `${service.url}/healthz`,
+          expectStatuses: [{ min: 200, max: 200 }],
+          timeoutMs: 1_000,
+          times: 3,
+          intervalMs: 50,
+        },
+      ],
       ctx(),
     );
     expect(outcome.passed).toBe(false);
@@ -99,7 +142,16 @@ describe('CheckRunner', () => {
 
   it('refuses a metadata URL in a check', async () => {
     const outcome = await checks.runAll(
-      [{ kind: 'http', name: 'imds', url: 'http://169.254.169.254/latest/', expectStatuses: [{ min: 200, max: 200 }], timeoutMs: 5_000, ...once }],
+      [
+        {
+          kind: 'http',
+          name: 'imds',
+          url: 'http://169.254.169.254/latest/',
+          expectStatuses: [{ min: 200, max: 200 }],
+          timeoutMs: 5_000,
+          ...once,
+        },
+      ],
       ctx(),
     );
     expect(outcome.results[0]!.detail).toMatch(/^refused: 169\.254\.169\.254 is a link-local/);
@@ -111,7 +163,17 @@ describe('CheckRunner', () => {
     setTimeout(() => controller.abort(), 100);
     const started = performance.now();
     const outcome = await checks.runAll(
-      [{ kind: 'http', name: 'health', url: `${service.url}/healthz`, expectStatuses: [{ min: 200, max: 200 }], timeoutMs: 1_000, times: 3, intervalMs: 5_000 }],
+      [
+        {
+          kind: 'http',
+          name: 'health',
+          url: `${service.url}/healthz`,
+          expectStatuses: [{ min: 200, max: 200 }],
+          timeoutMs: 1_000,
+          times: 3,
+          intervalMs: 5_000,
+        },
+      ],
       { placeholders: {}, signal: controller.signal },
     );
     expect(outcome.results[0]).toMatchObject({ passed: false, detail: 'cancelled' });

@@ -15,17 +15,34 @@ const CANCEL_RUN = '/repos/:owner/:repo/actions/runs/:run_id/cancel';
 /** The fields of GitHub's workflow-run object that the runner reads, plus a few for realism. */
 function workflowRun(id: number, status: string, conclusion: string | null = null) {
   return {
-    id, name: 'Rollback', event: 'workflow_dispatch', status, conclusion, head_branch: 'main', run_number: id,
-    html_url: `https://github.com/acme/web/actions/runs/${id}`, created_at: new Date().toISOString(),
-    workflow_id: 161335, url: `https://api.github.com/repos/acme/web/actions/runs/${id}`,
+    id,
+    name: 'Rollback',
+    event: 'workflow_dispatch',
+    status,
+    conclusion,
+    head_branch: 'main',
+    run_number: id,
+    html_url: `https://github.com/acme/web/actions/runs/${id}`,
+    created_at: new Date().toISOString(),
+    workflow_id: 161335,
+    url: `https://api.github.com/repos/acme/web/actions/runs/${id}`,
   };
 }
-const runsList = (...runs: ReturnType<typeof workflowRun>[]): StandInResponse => ({ body: { total_count: runs.length, workflow_runs: runs } });
+const runsList = (...runs: ReturnType<typeof workflowRun>[]): StandInResponse => ({
+  body: { total_count: runs.length, workflow_runs: runs },
+});
 
 const spec = (overrides: Partial<GitHubActionsRunnerSpec> = {}): GitHubActionsRunnerSpec => ({
-  kind: 'github_actions', name: 'gha', owner: 'acme', repo: 'web', workflow: 'rollback.yml', ref: 'main',
+  kind: 'github_actions',
+  name: 'gha',
+  owner: 'acme',
+  repo: 'web',
+  workflow: 'rollback.yml',
+  ref: 'main',
   inputs: { incident: '{incident_id}', release: '{previous_release}', reason: 'rollback of {service}' },
-  timeoutMs: 5_000, pollMs: 50, ...overrides,
+  timeoutMs: 5_000,
+  pollMs: 50,
+  ...overrides,
 });
 const placeholders = { incident_id: 'INC-20261121-001', previous_release: 'v1.4.2', service: 'web' };
 
@@ -50,14 +67,22 @@ describe('GitHubActionsRollbackRunner', () => {
   /** Classic GitHub: dispatch answers 204; the new run appears in the list only after the dispatch. */
   function classicGitHub(statuses: StandInResponse[]) {
     let dispatched = false;
-    github.route('GET', LIST_RUNS, () => (dispatched ? runsList(workflowRun(42, 'queued'), workflowRun(7, 'completed', 'success')) : runsList(workflowRun(7, 'completed', 'success'))));
+    github.route('GET', LIST_RUNS, () =>
+      dispatched
+        ? runsList(workflowRun(42, 'queued'), workflowRun(7, 'completed', 'success'))
+        : runsList(workflowRun(7, 'completed', 'success')),
+    );
     github.route('POST', DISPATCH, () => ((dispatched = true), { status: 204 }));
     github.route('GET', GET_RUN, inSequence(...statuses));
     github.route('POST', CANCEL_RUN, () => ({ status: 202, body: {} }));
   }
 
   it('dispatches with expanded inputs, finds the new run and follows it to success', async () => {
-    classicGitHub([{ body: workflowRun(42, 'queued') }, { body: workflowRun(42, 'in_progress') }, { body: workflowRun(42, 'completed', 'success') }]);
+    classicGitHub([
+      { body: workflowRun(42, 'queued') },
+      { body: workflowRun(42, 'in_progress') },
+      { body: workflowRun(42, 'completed', 'success') },
+    ]);
     const { result, progress } = await run();
 
     expect(result.outcome).toBe('succeeded');
@@ -67,7 +92,8 @@ describe('GitHubActionsRollbackRunner', () => {
     expect(dispatch!.params).toEqual({ owner: 'acme', repo: 'web', workflow: 'rollback.yml' });
     expect(dispatch!.headers.authorization).toBe('token test-token');
     expect(dispatch!.body).toEqual({
-      ref: 'main', return_run_details: true,
+      ref: 'main',
+      return_run_details: true,
       inputs: { incident: 'INC-20261121-001', release: 'v1.4.2', reason: 'rollback of web' },
     });
     const lists = github.requestsTo('GET', LIST_RUNS);
@@ -83,7 +109,14 @@ describe('GitHubActionsRollbackRunner', () => {
 
   it('uses the run id GitHub returns when return_run_details is supported', async () => {
     github.route('GET', LIST_RUNS, () => runsList());
-    github.route('POST', DISPATCH, () => ({ status: 200, body: { workflow_run_id: 99, run_url: 'https://api.github.com/repos/acme/web/actions/runs/99', html_url: 'https://github.com/acme/web/actions/runs/99' } }));
+    github.route('POST', DISPATCH, () => ({
+      status: 200,
+      body: {
+        workflow_run_id: 99,
+        run_url: 'https://api.github.com/repos/acme/web/actions/runs/99',
+        html_url: 'https://github.com/acme/web/actions/runs/99',
+      },
+    }));
     github.route('GET', GET_RUN, inSequence({ body: workflowRun(99, 'in_progress') }, { body: workflowRun(99, 'completed', 'success') }));
     const { result } = await run();
     expect(result.outcome).toBe('succeeded');
@@ -125,7 +158,11 @@ describe('GitHubActionsRollbackRunner', () => {
   it('stopped after the dispatch but before the run showed up: finds the run and cancels it (it would run on otherwise)', async () => {
     // The dispatch takes a moment to answer and GitHub lists the new run only 300 ms after it.
     let dispatchedAt = 0;
-    github.route('GET', LIST_RUNS, () => (dispatchedAt && Date.now() - dispatchedAt > 300 ? runsList(workflowRun(42, 'queued'), workflowRun(7, 'completed', 'success')) : runsList(workflowRun(7, 'completed', 'success'))));
+    github.route('GET', LIST_RUNS, () =>
+      dispatchedAt && Date.now() - dispatchedAt > 300
+        ? runsList(workflowRun(42, 'queued'), workflowRun(7, 'completed', 'success'))
+        : runsList(workflowRun(7, 'completed', 'success')),
+    );
     github.route('POST', DISPATCH, () => ((dispatchedAt = Date.now()), { status: 204, delayMs: 100 }));
     github.route('GET', GET_RUN, () => ({ body: workflowRun(42, 'queued') }));
     github.route('POST', CANCEL_RUN, () => ({ status: 202, body: {} }));
@@ -165,7 +202,11 @@ describe('GitHubActionsRollbackRunner', () => {
   it('retries a 5xx on dispatch when no run appeared, and carries on', async () => {
     classicGitHub([{ body: workflowRun(42, 'completed', 'success') }]);
     let dispatched = false;
-    const failTwice = inSequence({ status: 502, body: { message: 'Server Error' } }, { status: 503, body: { message: 'Unavailable' } }, { status: 204 });
+    const failTwice = inSequence(
+      { status: 502, body: { message: 'Server Error' } },
+      { status: 503, body: { message: 'Unavailable' } },
+      { status: 204 },
+    );
     github.route('POST', DISPATCH, (req) => {
       const answer = failTwice(req) as StandInResponse;
       if (answer.status === 204) dispatched = true;
@@ -179,7 +220,7 @@ describe('GitHubActionsRollbackRunner', () => {
 
   it('fails with GitHub’s answer on a 4xx, without retrying', async () => {
     github.route('GET', LIST_RUNS, () => runsList());
-    github.route('POST', DISPATCH, () => ({ status: 422, body: { message: "Unexpected inputs provided: [\"reason\"]" } }));
+    github.route('POST', DISPATCH, () => ({ status: 422, body: { message: 'Unexpected inputs provided: ["reason"]' } }));
     const { result } = await run();
     expect(result.outcome).toBe('failed');
     expect(result.error).toContain('422');

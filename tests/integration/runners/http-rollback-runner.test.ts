@@ -21,10 +21,14 @@ describe('HttpRollbackRunner', () => {
   afterEach(() => Promise.all([hook.stop(), elsewhere.stop()]));
 
   const spec = (overrides: Partial<HttpRunnerSpec> = {}): HttpRunnerSpec => ({
-    kind: 'http', name: 'deploy-agent', url: `${hook.url}/rollback`,
+    kind: 'http',
+    name: 'deploy-agent',
+    url: `${hook.url}/rollback`,
     headers: { authorization: 'Bearer hook-secret-token' },
     body: { incident: '{incident_id}', target: { release: '{previous_release}', replicas: 3, dry_run: false } },
-    successStatuses: [{ min: 200, max: 299 }], timeoutMs: 2_000, ...overrides,
+    successStatuses: [{ min: 200, max: 299 }],
+    timeoutMs: 2_000,
+    ...overrides,
   });
   const run = (s: HttpRunnerSpec, signal = new AbortController().signal) =>
     runner.run({ spec: s, placeholders, signal, onProgress: () => {} });
@@ -44,7 +48,13 @@ describe('HttpRollbackRunner', () => {
 
   it("sends the execution's fencing token and request id as headers", async () => {
     hook.route('POST', '/rollback', () => ({ status: 200, body: {} }));
-    const result = await runner.run({ spec: spec(), placeholders, signal: new AbortController().signal, onProgress: () => {}, fence: { requestId: 'INC-20261121-001-R1', token: 7 } });
+    const result = await runner.run({
+      spec: spec(),
+      placeholders,
+      signal: new AbortController().signal,
+      onProgress: () => {},
+      fence: { requestId: 'INC-20261121-001-R1', token: 7 },
+    });
     expect(result.outcome).toBe('succeeded');
     const req = hook.requests.at(-1)!;
     expect(req.headers['x-incident-bot-fencing-token']).toBe('7');

@@ -32,7 +32,11 @@ function isGone(pid: number): boolean {
   }
 }
 
-async function run(runner: ScriptRollbackRunner, s: CommandRunnerSpec, opts: { placeholders?: Record<string, string>; signal?: AbortSignal } = {}) {
+async function run(
+  runner: ScriptRollbackRunner,
+  s: CommandRunnerSpec,
+  opts: { placeholders?: Record<string, string>; signal?: AbortSignal } = {},
+) {
   const progress: RunProgress[] = [];
   const result = await runner.run({
     spec: s,
@@ -155,7 +159,11 @@ describe('ScriptRollbackRunner', () => {
   });
 
   it('redacts env values and configured secrets, and does not pass the bot environment', async () => {
-    const runner = new ScriptRollbackRunner({ logger, secrets: ['configured-secret-xyz'], baseEnv: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
+    const runner = new ScriptRollbackRunner({
+      logger,
+      secrets: ['configured-secret-xyz'],
+      baseEnv: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+    });
     const { result } = await run(
       runner,
       spec(['sh', join(SCRIPTS, 'print-env.sh'), 'configured-secret-xyz'], { env: { DEPLOY_TOKEN: 'ghp_supersecret123' } }),
@@ -191,7 +199,10 @@ describe('ScriptRollbackRunner', () => {
     };
     const { result } = await run(
       runner,
-      spec(['sh', join(SCRIPTS, 'echo-argv.sh'), '{incident_id}', '--service={service}', '{previous_release}', '{requested_by}', '{release}'], { cwd: dir }),
+      spec(
+        ['sh', join(SCRIPTS, 'echo-argv.sh'), '{incident_id}', '--service={service}', '{previous_release}', '{requested_by}', '{release}'],
+        { cwd: dir },
+      ),
       { placeholders: hostile },
     );
     expect(result.outcome).toBe('succeeded');
@@ -204,7 +215,9 @@ describe('ScriptRollbackRunner', () => {
   it('refuses an unknown placeholder without starting anything', async () => {
     const pids: number[] = [];
     const runner = new ScriptRollbackRunner({ logger, onStarted: (pid) => pids.push(pid) });
-    const { result } = await run(runner, spec(['sh', join(SCRIPTS, 'echo-argv.sh'), '{incident_id}', '{nope}']), { placeholders: { incident_id: 'INC-1' } });
+    const { result } = await run(runner, spec(['sh', join(SCRIPTS, 'echo-argv.sh'), '{incident_id}', '{nope}']), {
+      placeholders: { incident_id: 'INC-1' },
+    });
     expect(result.outcome).toBe('failed');
     expect(result.error).toBe('unknown placeholder {nope} in argv[3]');
     expect(pids).toEqual([]);

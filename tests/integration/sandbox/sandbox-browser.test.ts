@@ -42,7 +42,8 @@ describe('the sandbox workspace in a real browser', () => {
     }
   }, 60_000);
 
-  const announcement = (): Locator => page.locator('#messages .message', { has: page.locator('.bk-header', { hasText: 'Checkout errors after deploy' }) }).first();
+  const announcement = (): Locator =>
+    page.locator('#messages .message', { has: page.locator('.bk-header', { hasText: 'Checkout errors after deploy' }) }).first();
   const approval = (): Locator => page.locator('#messages .message', { has: page.locator('button', { hasText: 'Approve' }) }).last();
   const actAs = async (userId: string) => page.selectOption('#user', userId);
   const send = async (text: string) => {
@@ -105,7 +106,10 @@ describe('the sandbox workspace in a real browser', () => {
     await approval().waitFor();
 
     await approval().locator('button', { hasText: 'Approve' }).click();
-    await page.locator('.confirm-dialog button[data-answer=yes]').click().catch(() => undefined);
+    await page
+      .locator('.confirm-dialog button[data-answer=yes]')
+      .click()
+      .catch(() => undefined);
     const refusal = page.locator('#messages .message.ephemeral', { hasText: /own|requester|proposed/i }).last();
     await refusal.waitFor();
     expect(await refusal.textContent()).toMatch(/Only visible to you/);
@@ -115,12 +119,17 @@ describe('the sandbox workspace in a real browser', () => {
     await expect(page.locator('#messages .message.ephemeral', { hasText: /own|requester|proposed/i }).count()).resolves.toBe(0);
     await approval().locator('button', { hasText: 'Approve' }).click();
     if (await page.locator('.confirm-dialog').isVisible()) await page.locator('.confirm-dialog button[data-answer=yes]').click();
-    await page.locator('#messages .message', { hasText: /succeeded|stabilized|verified/i }).first().waitFor({ timeout: 60_000 });
+    await page
+      .locator('#messages .message', { hasText: /succeeded|stabilized|verified/i })
+      .first()
+      .waitFor({ timeout: 60_000 });
   });
 
   it('validates the resolve form under the field, then resolves', async () => {
     await actAs('U0ONCALL');
-    await announcement().locator('button', { hasText: /^Resolve$/ }).click();
+    await announcement()
+      .locator('button', { hasText: /^Resolve$/ })
+      .click();
     if (await page.locator('.confirm-dialog').isVisible()) await page.locator('.confirm-dialog button[data-answer=yes]').click();
     const modal = page.locator('.modal-view');
     await modal.waitFor();
@@ -129,7 +138,10 @@ describe('the sandbox workspace in a real browser', () => {
     await error.waitFor();
     expect(await error.textContent()).toMatch(/Summarise how it was resolved/);
 
-    await modal.locator('.bk-input-block.has-error textarea, .bk-input-block.has-error input').first().fill('Rolled checkout back; errors back to baseline.');
+    await modal
+      .locator('.bk-input-block.has-error textarea, .bk-input-block.has-error input')
+      .first()
+      .fill('Rolled checkout back; errors back to baseline.');
     await modal.locator('button[type=submit]').click();
     await modal.waitFor({ state: 'detached' });
     await announcement().locator('.bk-field', { hasText: 'Resolved' }).waitFor();

@@ -11,18 +11,24 @@ import { TEST_REDIS_URL } from '../../support/test-redis';
 
 /** Processes whose parent is this test process (a half-started sandbox would leave a bot here). */
 function children(): number[] {
-  return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((pid) => {
-    try {
-      return Number(/PPid:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) === process.pid;
-    } catch {
-      return false;
-    }
-  }).map(Number);
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((pid) => {
+      try {
+        return Number(/PPid:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) === process.pid;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }
 
 function runSandboxMain(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/sandbox/main.ts'], { env: { HOME: process.env.HOME ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/sandbox/main.ts'], {
+      env: { HOME: process.env.HOME ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += String(d)));
     child.on('exit', (code) => resolve({ code, stderr }));
@@ -49,7 +55,11 @@ describe('starting the sandbox: bad situations get a clear message and nothing h
   });
 
   it('no Redis and no redis-server installed: prints the one command that installs it and exits 1', async () => {
-    const result = await runSandboxMain({ PATH: '/nonexistent', SANDBOX_PORT: String(await freePort()), REDIS_URL: `redis://127.0.0.1:${await freePort()}` });
+    const result = await runSandboxMain({
+      PATH: '/nonexistent',
+      SANDBOX_PORT: String(await freePort()),
+      REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
+    });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('redis-server is not installed');
     expect(result.stderr).toContain('sudo apt-get install -y redis-server');

@@ -9,8 +9,10 @@ let exporter: TestExporter;
 let prometheus: PrometheusHarness;
 const bots: RunningBot[] = [];
 
-const ERRORS_CHECKOUT = '100 * sum(rate(http_requests_total{service="checkout",code="500"}[5s])) / sum(rate(http_requests_total{service="checkout"}[5s]))';
-const ERRORS_SEARCH = '100 * sum(rate(http_requests_total{service="search",code="500"}[5s])) / sum(rate(http_requests_total{service="search"}[5s]))';
+const ERRORS_CHECKOUT =
+  '100 * sum(rate(http_requests_total{service="checkout",code="500"}[5s])) / sum(rate(http_requests_total{service="checkout"}[5s]))';
+const ERRORS_SEARCH =
+  '100 * sum(rate(http_requests_total{service="search",code="500"}[5s])) / sum(rate(http_requests_total{service="search"}[5s]))';
 
 async function start(file: Record<string, unknown> = {}, prometheusUrl = prometheus.url): Promise<RunningBot> {
   const bot = await startAlertBot({
@@ -49,23 +51,34 @@ describe.skipIf(!prometheusPresent)(`live signals from a real Prometheus${promet
 
   it('classifies at open from live values: a warning-labelled alert becomes P1 because of the measured error rate, after the 202', async () => {
     const bot = await start();
-    const res = await postAlert(bot, 'alertmanager', amWebhook('live-open', [{ fingerprint: 'l1', labels: { alertname: 'CheckoutErrors', service: 'checkout', severity: 'warning' } }]));
+    const res = await postAlert(
+      bot,
+      'alertmanager',
+      amWebhook('live-open', [{ fingerprint: 'l1', labels: { alertname: 'CheckoutErrors', service: 'checkout', severity: 'warning' } }]),
+    );
     expect(res.status).toBe(202);
     const id = res.json.incidents[0];
-    const shown = await waitFor(async () => {
-      const i = await incident(bot, id);
-      return i.signals?.atOpen ? i : null;
-    }, 'signals at open', 20_000);
+    const shown = await waitFor(
+      async () => {
+        const i = await incident(bot, id);
+        return i.signals?.atOpen ? i : null;
+      },
+      'signals at open',
+      20_000,
+    );
     expect(shown.severity).toBe('P1');
     expect(shown.severityReason).toMatch(/^P1 because error_rate \d+(\.\d+)?% > 15% \(rule urgent-error-rate, Prometheus \d\d:\d\d UTC\)$/);
     expect(shown.signals.atOpen.values.error_rate).toBeGreaterThan(30);
     expect(shown.timeline.map((e: any) => e.kind)).toEqual(expect.arrayContaining(['signals_at_open', 'severity']));
-    const drawn = await waitFor(() => (lastDrawn(bot, id)?.includes('rule urgent-error-rate, Prometheus') ? lastDrawn(bot, id) : null), 'the announcement with the live reason');
+    const drawn = await waitFor(
+      () => (lastDrawn(bot, id)?.includes('rule urgent-error-rate, Prometheus') ? lastDrawn(bot, id) : null),
+      'the announcement with the live reason',
+    );
     expect(drawn).toContain('*Signals* (Prometheus');
     expect(drawn).toContain('error_rate');
   }, 40_000);
 
-  it('alert-carried values and live values merge: the live error rate wins over the alert\'s, a carried detection stays', async () => {
+  it("alert-carried values and live values merge: the live error rate wins over the alert's, a carried detection stays", async () => {
     const bot = await start();
     // The alert says 5% errors (no rule) and data loss; Prometheus measures 40%.
     const res = await postAlert(bot, 'generic', generic('merge', { service: 'checkout', signals: { error_rate: 5, data_loss: true } }));
@@ -80,10 +93,18 @@ describe.skipIf(!prometheusPresent)(`live signals from a real Prometheus${promet
 
   it('Prometheus down: the sender still gets its 202, severity comes from the alert, and the announcement says "signals unavailable: <reason>"', async () => {
     const bot = await start({}, `http://127.0.0.1:${await freePort()}`);
-    const res = await postAlert(bot, 'alertmanager', amWebhook('live-down', [{ fingerprint: 'd1', labels: { alertname: 'CheckoutErrors', service: 'checkout', severity: 'warning' } }]));
+    const res = await postAlert(
+      bot,
+      'alertmanager',
+      amWebhook('live-down', [{ fingerprint: 'd1', labels: { alertname: 'CheckoutErrors', service: 'checkout', severity: 'warning' } }]),
+    );
     expect(res.status).toBe(202);
     const id = res.json.incidents[0];
-    const drawn = await waitFor(() => (lastDrawn(bot, id)?.includes('signals unavailable') ? lastDrawn(bot, id) : null), 'the fault in the announcement', 20_000);
+    const drawn = await waitFor(
+      () => (lastDrawn(bot, id)?.includes('signals unavailable') ? lastDrawn(bot, id) : null),
+      'the fault in the announcement',
+      20_000,
+    );
     expect(drawn).toMatch(/signals unavailable: cannot reach Prometheus at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);
     const shown = await incident(bot, id);
     expect(shown.severity).toBe('P2');
@@ -99,11 +120,20 @@ describe.skipIf(!prometheusPresent)(`live signals from a real Prometheus${promet
     expect((await stored(bot, id))!.severity).toBe('P3');
 
     exporter.traffic('search', { requestsPerSecond: 100, errorPercent: 60, latencySeconds: 0.03 });
-    const proposed = await waitFor(async () => ((await stored(bot, id))?.signals?.raiseProposal?.severity === 'P1' ? stored(bot, id) : null), 'a P1 proposal', 30_000);
+    const proposed = await waitFor(
+      async () => ((await stored(bot, id))?.signals?.raiseProposal?.severity === 'P1' ? stored(bot, id) : null),
+      'a P1 proposal',
+      30_000,
+    );
     // Proposed, not applied.
     expect(proposed!.severity).toBe('P3');
-    expect(proposed!.signals!.raiseProposal!.explanation).toMatch(/^P1 because error_rate .* > 15% \(rule urgent-error-rate, Prometheus \d\d:\d\d UTC\)$/);
-    const drawn = await waitFor(() => (lastDrawn(bot, id)?.includes(ACTIONS.raiseSeverityFromSignals) ? lastDrawn(bot, id) : null), 'the raise button');
+    expect(proposed!.signals!.raiseProposal!.explanation).toMatch(
+      /^P1 because error_rate .* > 15% \(rule urgent-error-rate, Prometheus \d\d:\d\d UTC\)$/,
+    );
+    const drawn = await waitFor(
+      () => (lastDrawn(bot, id)?.includes(ACTIONS.raiseSeverityFromSignals) ? lastDrawn(bot, id) : null),
+      'the raise button',
+    );
     expect(drawn).toContain('Raise to P1');
     expect(drawn).toMatch(/error_rate 0% → \d+(\.\d+)?% \(rising\)/);
 
@@ -126,12 +156,18 @@ describe.skipIf(!prometheusPresent)(`live signals from a real Prometheus${promet
     const fire = await postAlert(bot, 'generic', generic('recover', { service: 'search', severity: 'P2' }));
     const id = fire.json.incidents[0];
     await postAlert(bot, 'generic', generic('recover', { service: 'search', severity: 'P2', status: 'resolved' }));
-    const validated = await waitFor(async () => ((await stored(bot, id))?.gates?.recoveryValidatedAt ? stored(bot, id) : null), 'recovery validated by signals', 30_000);
+    const validated = await waitFor(
+      async () => ((await stored(bot, id))?.gates?.recoveryValidatedAt ? stored(bot, id) : null),
+      'recovery validated by signals',
+      30_000,
+    );
     const evidence = validated!.signals!.recovery!;
     expect(evidence.alerts).toMatchObject({ resolved: 1 });
     expect(evidence.source).toBe('Prometheus');
     expect(evidence.signals.find((s) => s.signal === 'error_rate')).toMatchObject({ max: 0, threshold: 10 });
-    expect((await incident(bot, id)).timeline.find((e: any) => e.kind === 'recovery_validated').text).toMatch(/^Recovery validated by evidence: all 1 alert\(s\) resolved since \d\d:\d\d UTC; error_rate max 0 \(under 10\)/);
+    expect((await incident(bot, id)).timeline.find((e: any) => e.kind === 'recovery_validated').text).toMatch(
+      /^Recovery validated by evidence: all 1 alert\(s\) resolved since \d\d:\d\d UTC; error_rate max 0 \(under 10\)/,
+    );
 
     const click = await bot.click(ACTIONS.resolveAlertsResolved, id, 'U0ALICE');
     expect(click.status).toBe(200);
@@ -147,7 +183,11 @@ describe.skipIf(!prometheusPresent)(`live signals from a real Prometheus${promet
     await postAlert(bot, 'generic', generic('still-bad', { service: 'checkout', severity: 'P2', status: 'resolved' }));
     const resolvedAt = (await stored(bot, id))!.alerts!.allResolvedAt!;
     // The judgement ran after the hold and scheduled its next try: that is the proof it said "not yet".
-    await waitFor(async () => (await bot.bot.timers.list(`${id}:signals:recovery:${resolvedAt}:`)).length > 0 || null, 'a second judgement scheduled', 30_000);
+    await waitFor(
+      async () => (await bot.bot.timers.list(`${id}:signals:recovery:${resolvedAt}:`)).length > 0 || null,
+      'a second judgement scheduled',
+      30_000,
+    );
     expect((await stored(bot, id))!.gates?.recoveryValidatedAt ?? null).toBeNull();
     const click = await bot.click(ACTIONS.resolveAlertsResolved, id, 'U0ALICE');
     const refusal = await waitFor(() => bot.replies(click.responseId)[0], 'the gate 3 refusal');
@@ -164,14 +204,26 @@ describe.skipIf(!prometheusPresent)(`live signals from a real Prometheus${promet
       const id = res.json.incidents[0];
       await waitFor(async () => (await stored(bot, id))?.signals?.atOpen?.values.error_rate, 'signals at open', 20_000);
       await own.stop();
-      await waitFor(async () => (await stored(bot, id))?.signals?.latest?.unavailable?.startsWith('cannot reach Prometheus'), 'the outage seen', 20_000);
-      await waitFor(() => lastDrawn(bot, id)?.includes('signals unavailable: cannot reach Prometheus'), 'the outage in the announcement', 10_000);
+      await waitFor(
+        async () => (await stored(bot, id))?.signals?.latest?.unavailable?.startsWith('cannot reach Prometheus'),
+        'the outage seen',
+        20_000,
+      );
+      await waitFor(
+        () => lastDrawn(bot, id)?.includes('signals unavailable: cannot reach Prometheus'),
+        'the outage in the announcement',
+        10_000,
+      );
       expect((await incident(bot, id)).timeline.filter((e: any) => e.kind === 'signals_unavailable')).toHaveLength(1);
       await own.restart();
-      await waitFor(async () => {
-        const latest = (await stored(bot, id))?.signals?.latest;
-        return latest && latest.unavailable === null && typeof latest.values.error_rate === 'number';
-      }, 'signals back', 40_000);
+      await waitFor(
+        async () => {
+          const latest = (await stored(bot, id))?.signals?.latest;
+          return latest && latest.unavailable === null && typeof latest.values.error_rate === 'number';
+        },
+        'signals back',
+        40_000,
+      );
       expect((await stored(bot, id))!.status).toBe('investigating');
     } finally {
       await own.cleanup();
@@ -187,7 +239,9 @@ describe('gate 3 by evidence without a signal source', () => {
       const id = fire.json.incidents[0];
       await postAlert(bot, 'generic', generic('no-signals', { status: 'resolved' }));
       await waitFor(async () => (await bot.bot.store.get(id))?.gates?.recoveryValidatedAt, 'recovery validated by the alerts');
-      expect((await incident(bot, id)).timeline.find((e: any) => e.kind === 'recovery_validated').text).toMatch(/^Recovery validated by evidence: all 1 alert\(s\) resolved since \d\d:\d\d UTC$/);
+      expect((await incident(bot, id)).timeline.find((e: any) => e.kind === 'recovery_validated').text).toMatch(
+        /^Recovery validated by evidence: all 1 alert\(s\) resolved since \d\d:\d\d UTC$/,
+      );
 
       await postAlert(bot, 'generic', generic('no-signals'));
       await waitFor(async () => (await bot.bot.store.get(id))?.gates?.recoveryValidatedAt === null, 'withdrawn when the alert fires again');

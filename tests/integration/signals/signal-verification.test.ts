@@ -20,8 +20,14 @@ const ctx = (service = 'healthy') => ({ placeholders: { service }, signal: new A
 
 describe('verification by signal: the YAML shape', () => {
   it.each([
-    [{ kind: 'prometheus', signal: 'error_rate', below: 1, for: '2m' }, { kind: 'prometheus', name: 'error_rate below 1 for 120s', ref: { signal: 'error_rate' }, op: 'below', threshold: 1, forMs: 120_000 }],
-    [{ kind: 'prometheus', query: 'up{job="x"}', above: 0, for: '30s', name: 'target up' }, { kind: 'prometheus', name: 'target up', ref: { query: 'up{job="x"}' }, op: 'above', threshold: 0, forMs: 30_000 }],
+    [
+      { kind: 'prometheus', signal: 'error_rate', below: 1, for: '2m' },
+      { kind: 'prometheus', name: 'error_rate below 1 for 120s', ref: { signal: 'error_rate' }, op: 'below', threshold: 1, forMs: 120_000 },
+    ],
+    [
+      { kind: 'prometheus', query: 'up{job="x"}', above: 0, for: '30s', name: 'target up' },
+      { kind: 'prometheus', name: 'target up', ref: { query: 'up{job="x"}' }, op: 'above', threshold: 0, forMs: 30_000 },
+    ],
   ])('%j', (raw, parsed) => expect(checks(raw)[0]).toMatchObject(parsed));
 
   it.each([
@@ -38,50 +44,66 @@ describe('verification by signal: the YAML shape', () => {
   });
 });
 
-describe.skipIf(!prometheusPresent)(`verification by signal against a real Prometheus${prometheusPresent ? '' : ` (${SKIP_REASON})`}`, () => {
-  beforeAll(async () => {
-    exporter = await new TestExporter().start();
-    exporter.traffic('healthy', { requestsPerSecond: 100, errorPercent: 0, latencySeconds: 0.03 });
-    exporter.traffic('broken', { requestsPerSecond: 100, errorPercent: 30, latencySeconds: 0.03 });
-    prometheus = await new PrometheusHarness({ targets: [exporter.url] }).start();
-    await prometheus.waitFor('100 * sum(rate(http_requests_total{service="broken",code="500"}[5s])) / sum(rate(http_requests_total{service="broken"}[5s]))', (v) => v > 20, 'broken errors visible');
-  }, 60_000);
+describe.skipIf(!prometheusPresent)(
+  `verification by signal against a real Prometheus${prometheusPresent ? '' : ` (${SKIP_REASON})`}`,
+  () => {
+    beforeAll(async () => {
+      exporter = await new TestExporter().start();
+      exporter.traffic('healthy', { requestsPerSecond: 100, errorPercent: 0, latencySeconds: 0.03 });
+      exporter.traffic('broken', { requestsPerSecond: 100, errorPercent: 30, latencySeconds: 0.03 });
+      prometheus = await new PrometheusHarness({ targets: [exporter.url] }).start();
+      await prometheus.waitFor(
+        '100 * sum(rate(http_requests_total{service="broken",code="500"}[5s])) / sum(rate(http_requests_total{service="broken"}[5s]))',
+        (v) => v > 20,
+        'broken errors visible',
+      );
+    }, 60_000);
 
-  afterAll(async () => {
-    await prometheus?.cleanup();
-    await exporter?.stop();
-  });
+    afterAll(async () => {
+      await prometheus?.cleanup();
+      await exporter?.stop();
+    });
 
-  it('passes when the condition holds for the whole window', async () => {
-    const outcome = await runner().runAll(checks({ kind: 'prometheus', signal: 'error_rate', below: 1, for: '3s' }), ctx('healthy'));
-    expect(outcome.passed).toBe(true);
-    expect(outcome.results[0]!.detail).toMatch(/^error_rate below 1 held for 3s \(\d+ samples, max 0, Prometheus\)$/);
-    expect(outcome.results[0]!.durationMs).toBeGreaterThanOrEqual(2_900);
-  });
+    it('passes when the condition holds for the whole window', async () => {
+      const outcome = await runner().runAll(checks({ kind: 'prometheus', signal: 'error_rate', below: 1, for: '3s' }), ctx('healthy'));
+      expect(outcome.passed).toBe(true);
+      expect(outcome.results[0]!.detail).toMatch(/^error_rate below 1 held for 3s \(\d+ samples, max 0, Prometheus\)$/);
+      expect(outcome.results[0]!.durationMs).toBeGreaterThanOrEqual(2_900);
+    });
 
-  it('fails at the first sample that breaks it, naming the value', async () => {
-    const outcome = await runner().runAll(checks({ kind: 'prometheus', signal: 'error_rate', below: 1, for: '1m' }), ctx('broken'));
-    expect(outcome.passed).toBe(false);
-    expect(outcome.results[0]!.detail).toMatch(/^error_rate below 1: was \d+(\.\d+)? after 0s$/);
-  });
+    it('fails at the first sample that breaks it, naming the value', async () => {
+      const outcome = await runner().runAll(checks({ kind: 'prometheus', signal: 'error_rate', below: 1, for: '1m' }), ctx('broken'));
+      expect(outcome.passed).toBe(false);
+      expect(outcome.results[0]!.detail).toMatch(/^error_rate below 1: was \d+(\.\d+)? after 0s$/);
+    });
 
-  it('a raw query with {service} and "above" works the same way', async () => {
-    const outcome = await runner().runAll(checks({ kind: 'prometheus', query: 'sum(rate(http_requests_total{service="{service}"}[5s]))', above: 10, for: '2s' }), ctx('healthy'));
-    expect(outcome.passed).toBe(true);
-  });
+    it('a raw query with {service} and "above" works the same way', async () => {
+      const outcome = await runner().runAll(
+        checks({ kind: 'prometheus', query: 'sum(rate(http_requests_total{service="{service}"}[5s]))', above: 10, for: '2s' }),
+        ctx('healthy'),
+      );
+      expect(outcome.passed).toBe(true);
+    });
 
-  it('"no data" fails: an unmeasured service is not a recovered one', async () => {
-    const outcome = await runner().runAll(checks({ kind: 'prometheus', signal: 'error_rate', below: 1, for: '2s' }), ctx('nobody'));
-    expect(outcome.results[0]!.detail).toBe('error_rate below 1: no data');
-  });
+    it('"no data" fails: an unmeasured service is not a recovered one', async () => {
+      const outcome = await runner().runAll(checks({ kind: 'prometheus', signal: 'error_rate', below: 1, for: '2s' }), ctx('nobody'));
+      expect(outcome.results[0]!.detail).toBe('error_rate below 1: no data');
+    });
 
-  it('Prometheus down fails with the reason', async () => {
-    const outcome = await runner(`http://127.0.0.1:${await freePort()}`).runAll(checks({ kind: 'prometheus', signal: 'error_rate', below: 1, for: '2s' }), ctx('healthy'));
-    expect(outcome.results[0]!.detail).toMatch(/^signals unavailable: cannot reach Prometheus/);
-  });
+    it('Prometheus down fails with the reason', async () => {
+      const outcome = await runner(`http://127.0.0.1:${await freePort()}`).runAll(
+        checks({ kind: 'prometheus', signal: 'error_rate', below: 1, for: '2s' }),
+        ctx('healthy'),
+      );
+      expect(outcome.results[0]!.detail).toMatch(/^signals unavailable: cannot reach Prometheus/);
+    });
 
-  it('without a signal source it fails saying what to configure', async () => {
-    const outcome = await new CheckRunner({ logger: log }).runAll(checks({ kind: 'prometheus', signal: 'error_rate', below: 1, for: '2s' }), ctx());
-    expect(outcome.results[0]!.detail).toBe('signals are not configured (signals.prometheus.url or PROMETHEUS_URL)');
-  });
-});
+    it('without a signal source it fails saying what to configure', async () => {
+      const outcome = await new CheckRunner({ logger: log }).runAll(
+        checks({ kind: 'prometheus', signal: 'error_rate', below: 1, for: '2s' }),
+        ctx(),
+      );
+      expect(outcome.results[0]!.detail).toBe('signals are not configured (signals.prometheus.url or PROMETHEUS_URL)');
+    });
+  },
+);

@@ -15,7 +15,10 @@ const INCIDENTS = 5;
 const EVERY_MS = 8_000;
 
 function spawnBot(env: Record<string, string>): Promise<{ child: ChildProcess; port: number; readyAt: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', BOT], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', BOT], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     const timeout = setTimeout(() => reject(new Error('bot did not start within 15 s')), 15_000);
     let out = '';
@@ -56,9 +59,14 @@ describe('SLA reminders across kill -9 of the bot process', () => {
     const test = await createTestRedis('sla-kill');
     cleanup = test.cleanup;
     const env = {
-      SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, SLACK_API_URL: slack.apiUrl,
-      REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: test.prefix, LOG_LEVEL: 'silent',
-      PORT: '0', BOT_FILE_CONFIG: JSON.stringify(slaFile({ P2: { update_every: `${EVERY_MS}ms` } })),
+      SLACK_BOT_TOKEN: 'xoxb-test-token',
+      SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_PREFIX: test.prefix,
+      LOG_LEVEL: 'silent',
+      PORT: '0',
+      BOT_FILE_CONFIG: JSON.stringify(slaFile({ P2: { update_every: `${EVERY_MS}ms` } })),
     };
     const starts: number[] = [];
     let current = await spawnBot(env);
@@ -68,7 +76,10 @@ describe('SLA reminders across kill -9 of the bot process', () => {
     const incidents: { id: string; createdAt: number }[] = [];
     for (let n = 0; n < INCIDENTS; n++) {
       const responseId = randomUUID();
-      await postToSlackEndpoint(`http://127.0.0.1:${current.port}`, commandBody({ text: `open P2 kill test ${n}`, response_url: slack.responseUrl(responseId) }));
+      await postToSlackEndpoint(
+        `http://127.0.0.1:${current.port}`,
+        commandBody({ text: `open P2 kill test ${n}`, response_url: slack.responseUrl(responseId) }),
+      );
       const reply = await waitFor(() => slack.callsTo('response_url').find((c) => c.args.responseId === responseId), 'open reply');
       const id = /INC-\d{8}-\d{3}/.exec(reply.args.text)![0];
       const raw = await test.redis.hget(`${test.prefix}incident:${id}`, 'json');
@@ -121,7 +132,9 @@ describe('SLA reminders across kill -9 of the bot process', () => {
     }
     delays.sort((a, b) => a - b);
     lateness.sort((a, b) => a - b);
-    const dueWhileDown = incidents.flatMap(({ createdAt }) => Array.from({ length: 10 }, (_, k) => createdAt + (k + 1) * EVERY_MS)).filter((d) => downs.some(([a, b]) => d >= a && d < b)).length;
+    const dueWhileDown = incidents
+      .flatMap(({ createdAt }) => Array.from({ length: 10 }, (_, k) => createdAt + (k + 1) * EVERY_MS))
+      .filter((d) => downs.some(([a, b]) => d >= a && d < b)).length;
     console.log(
       `SLA kill test: ${CYCLES} kills of the bot, ${expected} reminders expected (${dueWhileDown} came due while it was down): lost ${lost}, duplicates ${duplicates}; ` +
         `delay after due-or-restart p50 ${percentile(delays, 50)} ms, p99 ${percentile(delays, 99)} ms, max ${delays.at(-1)} ms; lateness vs due p50 ${percentile(lateness, 50)} ms, max ${lateness.at(-1)} ms; ` +

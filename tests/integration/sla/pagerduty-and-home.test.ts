@@ -25,7 +25,13 @@ afterAll(async () => {
   for (const b of running) await b.stop().catch(() => undefined);
 });
 
-const pdEnv = () => ({ PAGERDUTY_ROUTING_KEY: 'R0UTINGKEY', PAGERDUTY_TOKEN: pd.token, PAGERDUTY_EVENTS_URL: pd.url, PAGERDUTY_API_URL: pd.url, PAGERDUTY_CA_FILE: caFile });
+const pdEnv = () => ({
+  PAGERDUTY_ROUTING_KEY: 'R0UTINGKEY',
+  PAGERDUTY_TOKEN: pd.token,
+  PAGERDUTY_EVENTS_URL: pd.url,
+  PAGERDUTY_API_URL: pd.url,
+  PAGERDUTY_CA_FILE: caFile,
+});
 const start = async (file = slaFile({}, { pagerduty: { escalation_policy: 'PPOLICY1' } })) => {
   const b = await startBot({ file, env: pdEnv() });
   running.push(b);
@@ -34,15 +40,23 @@ const start = async (file = slaFile({}, { pagerduty: { escalation_policy: 'PPOLI
 const events = (dedupKey: string) => pd.requests.filter((r) => r.path === '/v2/enqueue' && (r.body as any)?.dedup_key === dedupKey);
 
 describe('PagerDuty through the SLA feature (TLS stand-in)', () => {
-  it('triggers a P1 on open, acknowledges on Slack acknowledge, resolves on resolve; the on-call shows in the announcement', { timeout: 15_000 }, async () => {
+  it('triggers a P1 on open, acknowledges on Slack acknowledge, resolves on resolve; the on-call shows in the announcement', {
+    timeout: 15_000,
+  }, async () => {
     pd.setOnCalls([{ escalationPolicyId: 'PPOLICY1', level: 1, user: { id: 'PUSER1', name: 'Dana Oncall', email: 'dana@example.com' } }]);
     const bot = await start();
     const { id } = await openIncident(bot, 'open P1 payments failing');
     await waitFor(() => pd.alerts.get(id)?.status === 'triggered', 'trigger upstream');
     expect(pd.alerts.get(id)).toMatchObject({ routingKey: 'R0UTINGKEY', severity: 'error', opened: 1 });
-    const announced = await waitFor(() => bot.slack.callsTo('chat.update').find((c) => JSON.stringify(c.args.blocks ?? '').includes('Dana Oncall')), 'on-call in the announcement');
+    const announced = await waitFor(
+      () => bot.slack.callsTo('chat.update').find((c) => JSON.stringify(c.args.blocks ?? '').includes('Dana Oncall')),
+      'on-call in the announcement',
+    );
     expect(JSON.stringify(announced.args.blocks)).toContain('Dana Oncall (L1)');
-    expect((await bot.api(`/api/incidents/${id}`)).json.oncall).toMatchObject({ escalationPolicy: 'PPOLICY1', people: [{ name: 'Dana Oncall', level: 1 }] });
+    expect((await bot.api(`/api/incidents/${id}`)).json.oncall).toMatchObject({
+      escalationPolicy: 'PPOLICY1',
+      people: [{ name: 'Dana Oncall', level: 1 }],
+    });
 
     await bot.click(ACTIONS.acknowledge, id, 'U0BOB');
     await waitFor(() => pd.alerts.get(id)?.status === 'acknowledged', 'acknowledged upstream');
@@ -53,16 +67,25 @@ describe('PagerDuty through the SLA feature (TLS stand-in)', () => {
     expect(metrics).toMatch(/incident_bot_pagerduty_events_total\{action="trigger",outcome="ok"\} 1/);
   });
 
-  it('the on-call shown is looked up again while the incident is open (a shift change mid-incident), and no more once resolved', { timeout: 15_000 }, async () => {
+  it('the on-call shown is looked up again while the incident is open (a shift change mid-incident), and no more once resolved', {
+    timeout: 15_000,
+  }, async () => {
     pd.setOnCalls([{ escalationPolicyId: 'PPOLICY1', level: 1, user: { id: 'PUSER1', name: 'Dana Oncall', email: 'dana@example.com' } }]);
     const bot = await start(slaFile({}, { pagerduty: { escalation_policy: 'PPOLICY1', oncall_refresh: '1s' } }));
     const { id } = await openIncident(bot, 'open P2 long running incident');
-    await waitFor(() => bot.slack.callsTo('chat.update').find((c) => JSON.stringify(c.args.blocks ?? '').includes('Dana Oncall (L1)')), 'first on-call shown');
+    await waitFor(
+      () => bot.slack.callsTo('chat.update').find((c) => JSON.stringify(c.args.blocks ?? '').includes('Dana Oncall (L1)')),
+      'first on-call shown',
+    );
     const lookups = () => pd.requests.filter((r) => r.path === '/oncalls').length;
 
     // The shift changes: the next lookup shows the new person, without anyone asking.
     pd.setOnCalls([{ escalationPolicyId: 'PPOLICY1', level: 1, user: { id: 'PUSER2', name: 'Eli Nextshift', email: 'eli@example.com' } }]);
-    await waitFor(() => bot.slack.callsTo('chat.update').find((c) => JSON.stringify(c.args.blocks ?? '').includes('Eli Nextshift (L1)')), 'new on-call shown', 4_000);
+    await waitFor(
+      () => bot.slack.callsTo('chat.update').find((c) => JSON.stringify(c.args.blocks ?? '').includes('Eli Nextshift (L1)')),
+      'new on-call shown',
+      4_000,
+    );
     expect((await bot.api(`/api/incidents/${id}`)).json.oncall.people).toEqual([{ name: 'Eli Nextshift', level: 1 }]);
     // Unchanged on-call: looked up, but the announcement is not redrawn for it.
     const updates = bot.slack.callsTo('chat.update').length;
@@ -78,7 +101,9 @@ describe('PagerDuty through the SLA feature (TLS stand-in)', () => {
     expect(lookups()).toBe(atResolve);
   });
 
-  it('a P3 is not paged until raised to P0; incidents from PagerDuty are never triggered or resolved upstream', { timeout: 15_000 }, async () => {
+  it('a P3 is not paged until raised to P0; incidents from PagerDuty are never triggered or resolved upstream', {
+    timeout: 15_000,
+  }, async () => {
     const bot = await start();
     const { id } = await openIncident(bot, 'open P3 small thing');
     await pause(400);
@@ -86,7 +111,12 @@ describe('PagerDuty through the SLA feature (TLS stand-in)', () => {
     await bot.command(`severity ${id} P0`);
     await waitFor(() => pd.alerts.get(id)?.severity === 'critical', 'trigger after raise');
 
-    const { incident } = await bot.bot.service.open({ title: 'from PagerDuty', severity: 'P0', openedBy: 'alert:pagerduty', source: 'pagerduty' });
+    const { incident } = await bot.bot.service.open({
+      title: 'from PagerDuty',
+      severity: 'P0',
+      openedBy: 'alert:pagerduty',
+      source: 'pagerduty',
+    });
     await bot.bot.service.acknowledge(incident.id, 'U0BOB');
     await bot.bot.service.resolve(incident.id, 'U0BOB', 'done', { override: 'resolved in PagerDuty' });
     await pause(500);
@@ -104,14 +134,20 @@ describe('PagerDuty through the SLA feature (TLS stand-in)', () => {
     expect(timeline.filter((e: any) => e.kind === 'pagerduty').map((e: any) => e.text)).toEqual(['Paged on-call through PagerDuty (P0)']);
   });
 
-  it('PagerDuty down: the incident opens and is announced at once; the failure is on the timeline once; the page goes out when it is back', { timeout: 25_000 }, async () => {
+  it('PagerDuty down: the incident opens and is announced at once; the failure is on the timeline once; the page goes out when it is back', {
+    timeout: 25_000,
+  }, async () => {
     const bot = await start();
     pd.down('reset');
     const began = Date.now();
     const { id } = await openIncident(bot, 'open P0 pager outage');
     expect(Date.now() - began).toBeLessThan(1500);
     await waitFor(async () => (await bot.bot.store.get(id))!.announcement, 'announcement posted');
-    await waitFor(async () => (await bot.api(`/api/incidents/${id}`)).json.timeline.some((e: any) => /PagerDuty trigger failed/.test(e.text)), 'failure recorded', 8000);
+    await waitFor(
+      async () => (await bot.api(`/api/incidents/${id}`)).json.timeline.some((e: any) => /PagerDuty trigger failed/.test(e.text)),
+      'failure recorded',
+      8000,
+    );
     await pause(3000); // the timer retries meanwhile
     pd.down(false);
     await waitFor(() => pd.alerts.get(id), 'page once PagerDuty is back', 12_000);
@@ -123,7 +159,9 @@ describe('PagerDuty through the SLA feature (TLS stand-in)', () => {
 });
 
 describe('App Home', () => {
-  it('publishes open incidents most severe first with status, commander, age, the next deadline and breaches', { timeout: 10_000 }, async () => {
+  it('publishes open incidents most severe first with status, commander, age, the next deadline and breaches', {
+    timeout: 10_000,
+  }, async () => {
     const bot = await startBot({ file: slaFile({ P0: { first_response: '300ms' } }) });
     running.push(bot);
     const minor = await openIncident(bot, 'open P3 minor thing');
@@ -131,12 +169,24 @@ describe('App Home', () => {
     const handover = await bot.command(`commander ${minor.id} <@U0CAROL|carol>`);
     await waitFor(() => bot.replies(handover.responseId)[0], 'commander stored'); // the command is acked before it is applied
     await waitFor(() => notices(bot.slack, { incident: major.id, kind: 'first_response_breach' })[0], 'P0 breach');
-    const event = { token: 't', team_id: 'T0TEAM', api_app_id: 'A0APP', type: 'event_callback', event_id: 'Ev2', event_time: 1, event: { type: 'app_home_opened', user: 'U0ALICE', channel: 'D0', tab: 'home' } };
+    const event = {
+      token: 't',
+      team_id: 'T0TEAM',
+      api_app_id: 'A0APP',
+      type: 'event_callback',
+      event_id: 'Ev2',
+      event_time: 1,
+      event: { type: 'app_home_opened', user: 'U0ALICE', channel: 'D0', tab: 'home' },
+    };
     expect((await postToSlackEndpoint(bot.baseUrl, JSON.stringify(event), { contentType: 'application/json' })).status).toBe(200);
     const publish = await waitFor(() => bot.slack.callsTo('views.publish')[0], 'views.publish');
     expect(publish.args.user_id).toBe('U0ALICE');
     const lines = (publish.args.view.blocks as any[]).filter((b) => b.type === 'section').map((b) => b.text.text as string);
-    expect(lines[0]).toMatch(new RegExp(`${major.id}.*total outage — Investigating · commander _none_ · open \\d+s · :warning: First response breached \\d+s ago`));
-    expect(lines[1]).toMatch(new RegExp(`${minor.id}.*minor thing — Investigating · commander <@U0CAROL> · open \\d+s · Next update in 59m`));
+    expect(lines[0]).toMatch(
+      new RegExp(`${major.id}.*total outage — Investigating · commander _none_ · open \\d+s · :warning: First response breached \\d+s ago`),
+    );
+    expect(lines[1]).toMatch(
+      new RegExp(`${minor.id}.*minor thing — Investigating · commander <@U0CAROL> · open \\d+s · Next update in 59m`),
+    );
   });
 });

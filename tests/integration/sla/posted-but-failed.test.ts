@@ -4,8 +4,14 @@ import { startBot, waitFor, type RunningBot } from '../../support/start-bot';
 import { openIncident, pause, slaFile } from './sla-harness';
 
 const running: RunningBot[] = [];
-afterAll(async () => { for (const b of running) await b.stop().catch(() => undefined); });
-const start = async (...args: Parameters<typeof startBot>) => { const b = await startBot(...args); running.push(b); return b; };
+afterAll(async () => {
+  for (const b of running) await b.stop().catch(() => undefined);
+});
+const start = async (...args: Parameters<typeof startBot>) => {
+  const b = await startBot(...args);
+  running.push(b);
+  return b;
+};
 
 /** Reminders as people see them: the messages in the channel and its threads, grouped by the clock that spoke. */
 function remindersSeen(slack: SlackStandIn, incidentId: string): Map<string, number> {
@@ -40,7 +46,9 @@ describe('a reminder Slack posted but answered with an error', () => {
     expect([...remindersSeen(bot.slack, id).values()].every((n) => n === 1)).toBe(true);
   });
 
-  it('without channels:history the retry posts again (a duplicate beats a missing reminder) and logs why', { timeout: 15_000 }, async () => {
+  it('without channels:history the retry posts again (a duplicate beats a missing reminder) and logs why', {
+    timeout: 15_000,
+  }, async () => {
     const bot = await start({ file: slaFile({ P1: { update_every: '1500ms' } }) });
     const { id } = await openIncident(bot, 'open P1 posted, then no history scope');
     bot.slack.fail('chat.postMessage', 'internal_error', 1, { landed: true });

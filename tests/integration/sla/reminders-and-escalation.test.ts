@@ -5,11 +5,19 @@ import { startBot, waitFor, type RunningBot } from '../../support/start-bot';
 import { notices, openIncident, pause, slaFile } from './sla-harness';
 
 const running: RunningBot[] = [];
-afterAll(async () => { for (const b of running) await b.stop().catch(() => undefined); });
-const start = async (...args: Parameters<typeof startBot>) => { const b = await startBot(...args); running.push(b); return b; };
+afterAll(async () => {
+  for (const b of running) await b.stop().catch(() => undefined);
+});
+const start = async (...args: Parameters<typeof startBot>) => {
+  const b = await startBot(...args);
+  running.push(b);
+  return b;
+};
 
 describe('SLA clocks in the running bot', () => {
-  it('status-update reminders come at the cadence, in the announcement thread, and an update restarts the clock', { timeout: 20_000 }, async () => {
+  it('status-update reminders come at the cadence, in the announcement thread, and an update restarts the clock', {
+    timeout: 20_000,
+  }, async () => {
     const bot = await start({ file: slaFile({ P1: { update_every: '1500ms' } }) });
     const { id, openedAt } = await openIncident(bot, 'open P1 reminders at cadence');
     const first = await waitFor(() => notices(bot.slack, { incident: id, kind: 'update_due' })[0], 'first reminder', 4000);
@@ -41,7 +49,17 @@ describe('SLA clocks in the running bot', () => {
   });
 
   it('first response breach, then escalation levels in order; resolve stops the rest', { timeout: 20_000 }, async () => {
-    const bot = await start({ file: slaFile({ P0: { first_response: '600ms', escalate: [{ level: 2, after: '1200ms' }, { level: 3, after: '3s' }] } }) });
+    const bot = await start({
+      file: slaFile({
+        P0: {
+          first_response: '600ms',
+          escalate: [
+            { level: 2, after: '1200ms' },
+            { level: 3, after: '3s' },
+          ],
+        },
+      }),
+    });
     const { id } = await openIncident(bot, 'open P0 nobody answers');
     const l2 = await waitFor(() => notices(bot.slack, { incident: id, kind: 'escalation' })[0], 'level 2', 4000);
     expect(l2.args.text).toMatch(/Escalation level 2: .*unresolved after 1s\. <@U0LEAD>/);
@@ -56,12 +74,16 @@ describe('SLA clocks in the running bot', () => {
     expect(notices(bot.slack, { incident: id, kind: 'escalation' })).toHaveLength(1);
 
     const detail = (await bot.api(`/api/incidents/${id}`)).json;
-    const kinds = detail.timeline.filter((e: any) => ['sla_breach', 'escalation'].includes(e.kind)).map((e: any) => `${e.kind}:${e.details.clock ?? e.details.level}`);
+    const kinds = detail.timeline
+      .filter((e: any) => ['sla_breach', 'escalation'].includes(e.kind))
+      .map((e: any) => `${e.kind}:${e.details.clock ?? e.details.level}`);
     // The first-response breach and the level-1 page come due at the same moment: either may be written first.
     expect([...kinds.slice(0, 2)].sort()).toEqual(['escalation:1', 'sla_breach:first_response']);
     expect(kinds.slice(2)).toEqual(['escalation:2']);
     expect(detail.timeline.find((e: any) => e.kind === 'escalation' && e.details.level === 1).text).toMatch(/paging is not configured/);
-    expect(detail.sla.breaches).toEqual([expect.objectContaining({ clock: 'first_response', severity: 'P0', overdueMs: expect.any(Number) })]);
+    expect(detail.sla.breaches).toEqual([
+      expect.objectContaining({ clock: 'first_response', severity: 'P0', overdueMs: expect.any(Number) }),
+    ]);
     const metrics = await (await fetch(`${bot.baseUrl}/metrics`)).text();
     expect(metrics).toMatch(/incident_bot_sla_breaches_total\{kind="first_response",severity="P0"\} 1/);
     expect(metrics).toMatch(/incident_bot_escalations_total\{level="1"\} 1/);
@@ -94,7 +116,9 @@ describe('SLA clocks in the running bot', () => {
     expect(after.filter((t) => t.key.includes(':P3:'))).toEqual([]);
   });
 
-  it('monitoring period over offers Close; the report reminder comes; Close closes and refusals are private', { timeout: 12_000 }, async () => {
+  it('monitoring period over offers Close; the report reminder comes; Close closes and refusals are private', {
+    timeout: 12_000,
+  }, async () => {
     const bot = await start({ file: slaFile({ P2: { monitor_after: '1500ms' } }, { sla: { report_reminder_after: '700ms' } }) });
     const { id } = await openIncident(bot, 'open P2 slow search');
     await bot.command(`resolve ${id} reindexed --override "search latency normal again"`);

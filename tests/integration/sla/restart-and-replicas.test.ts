@@ -4,8 +4,14 @@ import { startBot, waitFor, type RunningBot } from '../../support/start-bot';
 import { notices, openIncident, pause, slaFile } from './sla-harness';
 
 const running: RunningBot[] = [];
-afterAll(async () => { for (const b of running) await b.stop().catch(() => undefined); });
-const start = async (...args: Parameters<typeof startBot>) => { const b = await startBot(...args); running.push(b); return b; };
+afterAll(async () => {
+  for (const b of running) await b.stop().catch(() => undefined);
+});
+const start = async (...args: Parameters<typeof startBot>) => {
+  const b = await startBot(...args);
+  running.push(b);
+  return b;
+};
 
 function perTimer(slack: SlackStandIn, incident: string): Map<string, number> {
   const counts = new Map<string, number>();
@@ -33,7 +39,9 @@ describe('SLA timers across restarts and replicas', () => {
     await second.stop({ cleanup: false });
   });
 
-  it('downtime across due times: each missed clock fires once at start, marked late; missed reminders collapse into one', { timeout: 40_000 }, async () => {
+  it('downtime across due times: each missed clock fires once at start, marked late; missed reminders collapse into one', {
+    timeout: 40_000,
+  }, async () => {
     const slack = await new SlackStandIn().start();
     // Reminders every 2 s: the restart lands 1.5 s before the next one is due, room for a slow start.
     const file = slaFile({ P0: { first_response: '1s', update_every: '2s' } });
@@ -49,7 +57,11 @@ describe('SLA timers across restarts and replicas', () => {
     expect(breach.at - startedAt).toBeLessThan(3000);
     expect(breach.args.text).toMatch(/_\(late by \d+s\)_/);
     const dueOf = (c: { args: Record<string, any> }): number => Number(c.args.metadata.event_payload.timer.split(':').pop());
-    await waitFor(() => notices(slack, { incident: id, kind: 'update_due' }).some((c) => dueOf(c) < restartedAt) || undefined, 'catch-up reminder', 10_000);
+    await waitFor(
+      () => notices(slack, { incident: id, kind: 'update_due' }).some((c) => dueOf(c) < restartedAt) || undefined,
+      'catch-up reminder',
+      10_000,
+    );
     await pause(1300); // room for a duplicate catch-up to show itself
     const reminders = notices(slack, { incident: id, kind: 'update_due' });
     const dues = reminders.map(dueOf);
@@ -73,11 +85,20 @@ describe('SLA timers across restarts and replicas', () => {
     let total = 0;
     for (const id of ids) {
       const counts = perTimer(slack, id);
-      expect([...counts.values()].every((n) => n === 1), `${id}: ${JSON.stringify([...counts])}`).toBe(true);
+      expect(
+        [...counts.values()].every((n) => n === 1),
+        `${id}: ${JSON.stringify([...counts])}`,
+      ).toBe(true);
       expect(counts.size).toBeGreaterThanOrEqual(3);
       total += counts.size;
     }
-    const byReplica = [a, b].map((r) => r.logs.join('').split('\n').filter((l) => l.includes('SLA timer fired')).length);
+    const byReplica = [a, b].map(
+      (r) =>
+        r.logs
+          .join('')
+          .split('\n')
+          .filter((l) => l.includes('SLA timer fired')).length,
+    );
     console.log(`two replicas: ${total} reminders, each once; fired by replica A ${byReplica[0]}, B ${byReplica[1]}`);
   });
 });

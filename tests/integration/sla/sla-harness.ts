@@ -4,10 +4,18 @@ import { waitFor, type RunningBot } from '../../support/start-bot';
 const NEVER = { first_response: '1h', update_every: '1h', resolve_within: '1d', monitor_after: '1h', escalate: [] };
 
 /** A file config with second-scale SLA durations; every severity slow unless overridden. */
-export function slaFile(severities: Record<string, Record<string, unknown>> = {}, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function slaFile(
+  severities: Record<string, Record<string, unknown>> = {},
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     services: [{ name: 'checkout', owners: ['U0ALICE'], escalation: { level3: ['S0EXECS'] } }, { name: 'search' }],
-    severities: { P0: { ...NEVER, ...severities.P0 }, P1: { ...NEVER, ...severities.P1 }, P2: { ...NEVER, ...severities.P2 }, P3: { ...NEVER, ...severities.P3 } },
+    severities: {
+      P0: { ...NEVER, ...severities.P0 },
+      P1: { ...NEVER, ...severities.P1 },
+      P2: { ...NEVER, ...severities.P2 },
+      P3: { ...NEVER, ...severities.P3 },
+    },
     escalation: { level2: ['U0LEAD'], level3: ['U0CTO'] },
     ...extra,
   };

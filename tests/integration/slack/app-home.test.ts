@@ -3,7 +3,9 @@ import { postToSlackEndpoint } from '../../support/slack-requests';
 import { startBot, waitFor, type RunningBot } from '../../support/start-bot';
 
 const running: RunningBot[] = [];
-afterAll(async () => { for (const b of running) await b.stop().catch(() => undefined); });
+afterAll(async () => {
+  for (const b of running) await b.stop().catch(() => undefined);
+});
 const start = async (appHome: Record<string, string>) => {
   const bot = await startBot({ file: { services: [{ name: 'checkout' }], app_home: appHome } });
   running.push(bot);
@@ -12,7 +14,19 @@ const start = async (appHome: Record<string, string>) => {
 
 let eventSeq = 0;
 const openHome = (bot: RunningBot, user: string) =>
-  postToSlackEndpoint(bot.baseUrl, JSON.stringify({ token: 't', team_id: 'T0TEAM', api_app_id: 'A0APP', type: 'event_callback', event_id: `EvHome${++eventSeq}`, event_time: 1, event: { type: 'app_home_opened', user, channel: 'D0', tab: 'home' } }), { contentType: 'application/json' });
+  postToSlackEndpoint(
+    bot.baseUrl,
+    JSON.stringify({
+      token: 't',
+      team_id: 'T0TEAM',
+      api_app_id: 'A0APP',
+      type: 'event_callback',
+      event_id: `EvHome${++eventSeq}`,
+      event_time: 1,
+      event: { type: 'app_home_opened', user, channel: 'D0', tab: 'home' },
+    }),
+    { contentType: 'application/json' },
+  );
 const publishesTo = (bot: RunningBot, user: string) => bot.slack.callsTo('views.publish').filter((c) => c.args.user_id === user);
 const shows = (call: { args: Record<string, any> } | undefined, text: string) => JSON.stringify(call?.args.view ?? '').includes(text);
 
@@ -32,7 +46,9 @@ describe('App Home stays live while someone looks at it', () => {
     expect(bot.slack.callsTo('views.publish').every((c) => c.args.user_id === 'U0VIEWER')).toBe(true);
   });
 
-  it('coalesces a burst of changes into one pass per interval, stops for viewers gone longer than viewer_ttl, and survives Slack refusing', { timeout: 15_000 }, async () => {
+  it('coalesces a burst of changes into one pass per interval, stops for viewers gone longer than viewer_ttl, and survives Slack refusing', {
+    timeout: 15_000,
+  }, async () => {
     const bot = await start({ refresh_every: '1s', viewer_ttl: '5s' });
     await openHome(bot, 'U0VIEWER');
     await waitFor(() => publishesTo(bot, 'U0VIEWER')[0], 'published on open');
@@ -54,7 +70,11 @@ describe('App Home stays live while someone looks at it', () => {
     await bot.command('open P3 while Slack refuses', { user: 'U0ALICE' });
     await waitFor(() => (bot.logs.join('').includes('App Home could not be published') ? true : undefined), 'refusal logged', 4_000);
     await bot.command('open P3 after the refusal', { user: 'U0ALICE' });
-    await waitFor(() => publishesTo(bot, 'U0VIEWER').find((c) => shows(c, 'after the refusal')), 'published again after the refusal', 4_000);
+    await waitFor(
+      () => publishesTo(bot, 'U0VIEWER').find((c) => shows(c, 'after the refusal')),
+      'published again after the refusal',
+      4_000,
+    );
 
     await new Promise((r) => setTimeout(r, 5_500)); // the viewer's 5 s are over
     const settled = publishesTo(bot, 'U0VIEWER').length;

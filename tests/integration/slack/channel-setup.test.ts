@@ -16,14 +16,24 @@ beforeAll(async () => {
     title: '<!channel> checkout *errors* \u202eevil',
     service: 'checkout',
     severity: 'P2',
-    links: [{ title: 'Runbook', url: 'https://runbooks.example/checkout' }, { title: 'Grafana dashboard', url: 'https://grafana.example/d/1' }, { title: 'Other', url: 'https://other.example' }],
+    links: [
+      { title: 'Runbook', url: 'https://runbooks.example/checkout' },
+      { title: 'Grafana dashboard', url: 'https://grafana.example/d/1' },
+      { title: 'Other', url: 'https://other.example' },
+    ],
   };
-  const res = await fetch(`${bot.baseUrl}/alerts/generic`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: JSON.stringify(alert) });
+  const res = await fetch(`${bot.baseUrl}/alerts/generic`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+    body: JSON.stringify(alert),
+  });
   expect(res.status).toBeLessThan(300);
   id = ((await res.json()) as { incidents: string[] }).incidents[0]!;
   channel = await waitFor(async () => (await bot.incident(id)).slack.channel?.id, 'incident channel');
 });
-afterAll(async () => { await bot?.stop(); });
+afterAll(async () => {
+  await bot?.stop();
+});
 
 describe('a new incident channel is set up', () => {
   it('topic: severity, status, commander; plain text within 250 characters', async () => {
@@ -33,7 +43,7 @@ describe('a new incident channel is set up', () => {
     expect(topic).not.toContain('<!channel>');
   });
 
-  it('the service\'s owners are invited', async () => {
+  it("the service's owners are invited", async () => {
     await waitFor(() => bot.slack.members.get(channel)?.has('U0OWNER2'), 'owners invited');
     expect([...bot.slack.members.get(channel)!]).toEqual(expect.arrayContaining(['U0OWNER1', 'U0OWNER2']));
   });

@@ -29,7 +29,9 @@ describe('a Slack handler that throws', () => {
     expect(res.status).toBe(200);
     const answer = await waitFor(() => bot.replies(res.responseId)[0], 'ephemeral answer', 10_000);
     expect(answer).toMatchObject({ response_type: 'ephemeral', replace_original: false });
-    expect(answer.text).toBe(":rotating_light: The incident store (Redis) is unreachable: nothing was recorded. Declare in #incident-response by hand; the bot takes commands again as soon as Redis is back (an operator sees it in the bot's log and /readyz).");
+    expect(answer.text).toBe(
+      ":rotating_light: The incident store (Redis) is unreachable: nothing was recorded. Declare in #incident-response by hand; the bot takes commands again as soon as Redis is back (an operator sees it in the bot's log and /readyz).",
+    );
     await waitFor(() => failures('store.unavailable').length === 1 || null, 'the log line');
     expect(failures('store.unavailable')).toEqual([expect.objectContaining({ actionId: ACTIONS.acknowledge, level: 40 })]);
     expect(bot.replies(res.responseId)).toHaveLength(1);
@@ -38,7 +40,9 @@ describe('a Slack handler that throws', () => {
   it('a command: the same one line, and one more log line', async () => {
     const res = await bot.command(`note ${id} checked the search cluster`, { user: 'U0BOB' });
     const answer = await waitFor(() => bot.replies(res.responseId)[0], 'ephemeral answer', 10_000);
-    expect(answer.text).toBe(":rotating_light: The incident store (Redis) is unreachable: nothing was recorded. Declare in #incident-response by hand; the bot takes commands again as soon as Redis is back (an operator sees it in the bot's log and /readyz).");
+    expect(answer.text).toBe(
+      ":rotating_light: The incident store (Redis) is unreachable: nothing was recorded. Declare in #incident-response by hand; the bot takes commands again as soon as Redis is back (an operator sees it in the bot's log and /readyz).",
+    );
     await waitFor(() => failures('store.unavailable').length === 2 || null, 'the second log line');
     expect(failures('store.unavailable')[1]).toMatchObject({ command: '/incident' });
     expect(bot.replies(res.responseId)).toHaveLength(1);

@@ -9,7 +9,9 @@ let channelId: string;
 beforeAll(async () => {
   bot = await startBot({ file: { channels: { create_incident_channel: true }, services: [{ name: 'checkout', owners: ['U0ALICE'] }] } });
 });
-afterAll(async () => { await bot?.stop(); });
+afterAll(async () => {
+  await bot?.stop();
+});
 
 const reply = async (text: string, user = 'U0CAROL') => {
   const res = await bot.command(text, { user });
@@ -18,12 +20,19 @@ const reply = async (text: string, user = 'U0CAROL') => {
 const incident = async () => (await bot.api(`/api/incidents/${id}`)).json;
 const announcementTs = async () => (await incident()).slack.announcement.ts as string;
 /** Posts made after `from`, as Slack would show them. */
-const postsSince = (from: number) => bot.slack.callsTo('chat.postMessage').slice(from).map((c) => c.args);
+const postsSince = (from: number) =>
+  bot.slack
+    .callsTo('chat.postMessage')
+    .slice(from)
+    .map((c) => c.args);
 const shown = (post: any) => JSON.stringify(post.blocks ?? []);
 const lastHeader = () => {
   const update = bot.slack.callsTo('chat.update').at(-1)!;
   expect(blockKitProblems(update.args.blocks)).toEqual([]);
-  return { header: update.args.blocks.find((b: any) => b.type === 'header').text.text as string, buttons: update.args.blocks.filter((b: any) => b.type === 'actions').flatMap((b: any) => b.elements.map((e: any) => e.action_id)) };
+  return {
+    header: update.args.blocks.find((b: any) => b.type === 'header').text.text as string,
+    buttons: update.args.blocks.filter((b: any) => b.type === 'actions').flatMap((b: any) => b.elements.map((e: any) => e.action_id)),
+  };
 };
 
 describe('resolve, close and reopen are told where people look', () => {
@@ -71,16 +80,23 @@ describe('resolve, close and reopen are told where people look', () => {
 
   it('close: once the report is written the announcement offers Close; closing posts and leaves no buttons', async () => {
     await reply(`resolve ${id} really fixed --override "verified by hand"`);
-    await bot.submitView(VIEWS.report, {
-      [INPUTS.rootCause.block]: { [INPUTS.rootCause.action]: { type: 'plain_text_input', value: 'bad deploy' } },
-      [INPUTS.impact.block]: { [INPUTS.impact.action]: { type: 'plain_text_input', value: 'errors for 20 minutes' } },
-      [INPUTS.resolution.block]: { [INPUTS.resolution.action]: { type: 'plain_text_input', value: 'rolled back' } },
-    }, { privateMetadata: JSON.stringify({ incidentId: id }) });
+    await bot.submitView(
+      VIEWS.report,
+      {
+        [INPUTS.rootCause.block]: { [INPUTS.rootCause.action]: { type: 'plain_text_input', value: 'bad deploy' } },
+        [INPUTS.impact.block]: { [INPUTS.impact.action]: { type: 'plain_text_input', value: 'errors for 20 minutes' } },
+        [INPUTS.resolution.block]: { [INPUTS.resolution.action]: { type: 'plain_text_input', value: 'rolled back' } },
+      },
+      { privateMetadata: JSON.stringify({ incidentId: id }) },
+    );
     await waitFor(() => lastHeader().buttons.includes(ACTIONS.close), 'Close incident offered', 10_000);
     const from = bot.slack.callsTo('chat.postMessage').length;
     await bot.click(ACTIONS.close, id, 'U0CAROL');
     await waitFor(async () => (await incident()).status === 'closed', 'closed');
-    const posts = await waitFor(() => (postsSince(from).filter((p) => shown(p).includes('*closed*')).length >= 2 ? postsSince(from) : null), 'close posts');
+    const posts = await waitFor(
+      () => (postsSince(from).filter((p) => shown(p).includes('*closed*')).length >= 2 ? postsSince(from) : null),
+      'close posts',
+    );
     const closing = posts.filter((p) => shown(p).includes('*closed* by <@U0CAROL>'));
     expect(closing.map((p) => p.channel).sort()).toEqual(['C0INCIDENT', channelId].sort());
     await waitFor(() => lastHeader().header.includes('CLOSED'), 'header shows closed');

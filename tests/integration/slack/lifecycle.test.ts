@@ -6,8 +6,12 @@ import { TEST_REDIS_URL } from '../../support/test-redis';
 
 let bot: RunningBot;
 let id: string;
-beforeAll(async () => { bot = await startBot(); });
-afterAll(async () => { await bot?.stop(); });
+beforeAll(async () => {
+  bot = await startBot();
+});
+afterAll(async () => {
+  await bot?.stop();
+});
 
 const reply = (responseId: string) => waitFor(() => bot.replies(responseId)[0], `reply ${responseId}`);
 const lastUpdate = () => bot.slack.callsTo('chat.update').at(-1);
@@ -67,14 +71,17 @@ describe('the whole lifecycle through /incident and the announcement buttons', (
     expect((await reply(res.responseId)).text).toContain(`Update posted for ${id}`);
     const post = bot.slack.callsTo('chat.postMessage')[before]!;
     const text = JSON.stringify(post.args.blocks);
-    for (const part of ['INCIDENT UPDATE [P1]', `Incident ID:* ${id}`, 'Status:* Identified', 'Impact:* bad deploy of v42', 'Next Update:']) expect(text).toContain(part);
+    for (const part of ['INCIDENT UPDATE [P1]', `Incident ID:* ${id}`, 'Status:* Identified', 'Impact:* bad deploy of v42', 'Next Update:'])
+      expect(text).toContain(part);
     expect(post.args.thread_ts).toBeDefined();
     expect(await incident()).toMatchObject({ status: 'identified', lastUpdateAt: expect.any(String) });
   });
 
   it('severity, commander and note change state and the timeline', async () => {
     expect((await reply((await bot.command(`severity ${id} P0`)).responseId)).text).toContain('is now P0');
-    expect((await reply((await bot.command(`commander ${id} <@U0DAVE|dave>`)).responseId)).text).toContain('<@U0DAVE> is now the commander');
+    expect((await reply((await bot.command(`commander ${id} <@U0DAVE|dave>`)).responseId)).text).toContain(
+      '<@U0DAVE> is now the commander',
+    );
     expect((await reply((await bot.command(`note ${id} error budget burned`)).responseId)).text).toContain('Note added');
     const stored = await incident();
     expect(stored).toMatchObject({ severity: 'P0', commander: 'U0DAVE', severityConfirmed: { by: 'U0ALICE' } });
@@ -90,8 +97,18 @@ describe('the whole lifecycle through /incident and the announcement buttons', (
 
   it('resolve with a summary, then close; closed incidents refuse changes', async () => {
     // Gates 3 and 4 are on: recovery was not validated, so resolving takes an override with a reason.
-    expect((await reply((await bot.command(`resolve ${id} rolled back to v41`)).responseId)).text).toContain('Gate 3 (Recovery validation) blocks resolving');
-    expect((await reply((await bot.command(`resolve ${id} rolled back to v41 --override "rolled back by hand; error rate normal for 20 min"`)).responseId)).text).toContain(`${id} resolved`);
+    expect((await reply((await bot.command(`resolve ${id} rolled back to v41`)).responseId)).text).toContain(
+      'Gate 3 (Recovery validation) blocks resolving',
+    );
+    expect(
+      (
+        await reply(
+          (
+            await bot.command(`resolve ${id} rolled back to v41 --override "rolled back by hand; error rate normal for 20 min"`)
+          ).responseId,
+        )
+      ).text,
+    ).toContain(`${id} resolved`);
     expect(await incident()).toMatchObject({ status: 'resolved', resolutionSummary: 'rolled back to v41', resolvedAt: expect.any(String) });
     const list = await bot.command('list');
     const listed = await reply(list.responseId);
@@ -107,7 +124,19 @@ describe('the whole lifecycle through /incident and the announcement buttons', (
     expect((await incident()).status).toBe('closed');
     const late = await reply((await bot.command(`note ${id} too late`)).responseId);
     expect(late.text).toMatch(/closed/);
-    expect(await timelineKinds()).toEqual(expect.arrayContaining(['opened', 'acknowledged', 'commander', 'status', 'status_update', 'severity', 'note', 'resolution_summary', 'reopened']));
+    expect(await timelineKinds()).toEqual(
+      expect.arrayContaining([
+        'opened',
+        'acknowledged',
+        'commander',
+        'status',
+        'status_update',
+        'severity',
+        'note',
+        'resolution_summary',
+        'reopened',
+      ]),
+    );
   });
 
   it('list shows open incidents most severe first; show gives SLA and timeline', async () => {
@@ -135,10 +164,13 @@ describe('reads are answered in the acknowledgement', () => {
     const noId = await bot.command('show', { channel: 'C0NOTANINCIDENT' });
     expect(noId.json.text).toMatch(/Which incident\? Run this in the incident's channel or give its id/);
     await new Promise((r) => setTimeout(r, 200));
-    for (const res of [listed, shown, unknown, noId]) expect(bot.slack.callsTo('response_url').filter((c) => c.args.responseId === res.responseId)).toEqual([]);
+    for (const res of [listed, shown, unknown, noId])
+      expect(bot.slack.callsTo('response_url').filter((c) => c.args.responseId === res.responseId)).toEqual([]);
   });
 
-  it('when Redis answers too slowly for the ack, the ack goes out empty in time and the answer follows through response_url', { timeout: 15_000 }, async () => {
+  it('when Redis answers too slowly for the ack, the ack goes out empty in time and the answer follows through response_url', {
+    timeout: 15_000,
+  }, async () => {
     const url = new URL(TEST_REDIS_URL);
     const proxy = new SlowTcpProxy({ host: url.hostname, port: Number(url.port || 6379) });
     const port = await proxy.start();
@@ -196,6 +228,20 @@ describe('bad input gets an ephemeral answer that says what to do', () => {
 
   it('help lists every subcommand', async () => {
     const res = await bot.command('help');
-    for (const sub of ['open', 'update', 'severity', 'commander', 'note', 'rollback', 'resolve', 'close', 'report', 'action', 'list', 'show']) expect(res.json.text).toContain(`/incident ${sub}`);
+    for (const sub of [
+      'open',
+      'update',
+      'severity',
+      'commander',
+      'note',
+      'rollback',
+      'resolve',
+      'close',
+      'report',
+      'action',
+      'list',
+      'show',
+    ])
+      expect(res.json.text).toContain(`/incident ${sub}`);
   });
 });

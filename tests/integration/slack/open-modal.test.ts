@@ -3,15 +3,25 @@ import { INPUTS, VIEWS } from '../../../src/adapters/outbound/slack/ids';
 import { startBot, waitFor, type RunningBot } from '../../support/start-bot';
 
 let bot: RunningBot;
-beforeAll(async () => { bot = await startBot(); });
-afterAll(async () => { await bot?.stop(); });
+beforeAll(async () => {
+  bot = await startBot();
+});
+afterAll(async () => {
+  await bot?.stop();
+});
 
 const values = (title: string, opts: { severity?: string; service?: string; channel?: boolean; summary?: string } = {}) => ({
   [INPUTS.title.block]: { [INPUTS.title.action]: { type: 'plain_text_input', value: title } },
-  [INPUTS.severity.block]: { [INPUTS.severity.action]: { type: 'static_select', selected_option: opts.severity ? { value: opts.severity } : null } },
-  [INPUTS.service.block]: { [INPUTS.service.action]: { type: 'static_select', selected_option: opts.service ? { value: opts.service } : null } },
+  [INPUTS.severity.block]: {
+    [INPUTS.severity.action]: { type: 'static_select', selected_option: opts.severity ? { value: opts.severity } : null },
+  },
+  [INPUTS.service.block]: {
+    [INPUTS.service.action]: { type: 'static_select', selected_option: opts.service ? { value: opts.service } : null },
+  },
   [INPUTS.summary.block]: { [INPUTS.summary.action]: { type: 'plain_text_input', value: opts.summary ?? '' } },
-  [INPUTS.createChannel.block]: { [INPUTS.createChannel.action]: { type: 'checkboxes', selected_options: opts.channel ? [{ value: 'yes' }] : [] } },
+  [INPUTS.createChannel.block]: {
+    [INPUTS.createChannel.action]: { type: 'checkboxes', selected_options: opts.channel ? [{ value: 'yes' }] : [] },
+  },
 });
 
 const allIncidents = async () => (await bot.api('/api/incidents?status=all')).json.incidents as any[];
@@ -31,22 +41,48 @@ describe('/incident open with the modal', () => {
   it('a submission without title or severity is answered in the form, nothing created', async () => {
     const res = await bot.submitView(VIEWS.open, values('   '));
     expect(res.status).toBe(200);
-    expect(res.json).toEqual({ response_action: 'errors', errors: { [INPUTS.title.block]: 'Give the incident a title.', [INPUTS.severity.block]: 'Choose a severity.' } });
+    expect(res.json).toEqual({
+      response_action: 'errors',
+      errors: { [INPUTS.title.block]: 'Give the incident a title.', [INPUTS.severity.block]: 'Choose a severity.' },
+    });
     expect(await allIncidents()).toEqual([]);
   });
 
   it('creates the incident with a dedicated channel (name taken → suffix), invites the opener, posts the summary', async () => {
-    bot.slack.takenNames.add('inc-' + new Date().toISOString().slice(0, 10).replaceAll('-', '') + '-001-payments-double-charging');
-    const res = await bot.submitView(VIEWS.open, values('Payments double charging', { severity: 'P0', service: 'checkout', channel: true, summary: 'cards charged twice since 10:02' }), { viewId: 'VOPEN1' });
+    bot.slack.takenNames.add(`inc-${new Date().toISOString().slice(0, 10).replaceAll('-', '')}-001-payments-double-charging`);
+    const res = await bot.submitView(
+      VIEWS.open,
+      values('Payments double charging', {
+        severity: 'P0',
+        service: 'checkout',
+        channel: true,
+        summary: 'cards charged twice since 10:02',
+      }),
+      { viewId: 'VOPEN1' },
+    );
     expect(res.status).toBe(200);
     expect(res.text).toBe('');
-    const created = await waitFor(() => bot.slack.callsTo('conversations.create').find((c) => c.args.name.endsWith('-2')), 'channel with suffix');
+    const created = await waitFor(
+      () => bot.slack.callsTo('conversations.create').find((c) => c.args.name.endsWith('-2')),
+      'channel with suffix',
+    );
     expect(created.args.name).toMatch(/^inc-\d{8}-001-payments-double-charging-2$/);
     const invite = await waitFor(() => bot.slack.callsTo('conversations.invite')[0], 'invite');
     expect(invite.args.users).toBe('U0ALICE');
-    await waitFor(() => bot.slack.callsTo('chat.postMessage').some((c) => String(c.args.text).includes('cards charged twice')), 'summary in channel');
-    const [incident] = await waitFor(async () => ((await allIncidents())[0]?.slack.announcement ? await allIncidents() : null), 'announcement stored');
-    expect(incident).toMatchObject({ severity: 'P0', service: 'checkout', summary: 'cards charged twice since 10:02', slack: { channel: { name: created.args.name } } });
+    await waitFor(
+      () => bot.slack.callsTo('chat.postMessage').some((c) => String(c.args.text).includes('cards charged twice')),
+      'summary in channel',
+    );
+    const [incident] = await waitFor(
+      async () => ((await allIncidents())[0]?.slack.announcement ? await allIncidents() : null),
+      'announcement stored',
+    );
+    expect(incident).toMatchObject({
+      severity: 'P0',
+      service: 'checkout',
+      summary: 'cards charged twice since 10:02',
+      slack: { channel: { name: created.args.name } },
+    });
   });
 
   it('commands in the incident channel imply the incident', async () => {
@@ -60,7 +96,10 @@ describe('/incident open with the modal', () => {
   it('a double-submitted modal (same view id, Slack retry) creates nothing more', async () => {
     const before = bot.slack.callsTo('chat.postMessage').length;
     await bot.submitView(VIEWS.open, values('Payments double charging', { severity: 'P0', channel: true }), { viewId: 'VOPEN1' });
-    await bot.submitView(VIEWS.open, values('Payments double charging', { severity: 'P0', channel: true }), { viewId: 'VOPEN1', retryNum: 1 });
+    await bot.submitView(VIEWS.open, values('Payments double charging', { severity: 'P0', channel: true }), {
+      viewId: 'VOPEN1',
+      retryNum: 1,
+    });
     await new Promise((r) => setTimeout(r, 300));
     expect(await allIncidents()).toHaveLength(1);
     expect(bot.slack.callsTo('chat.postMessage').length).toBe(before);

@@ -5,8 +5,14 @@ import { interactionBody, postToSlackEndpoint } from '../../support/slack-reques
 import { startBot, waitFor, type RunningBot } from '../../support/start-bot';
 
 const running: RunningBot[] = [];
-afterAll(async () => { for (const b of running) await b.stop().catch(() => undefined); });
-const start = async (...args: Parameters<typeof startBot>) => { const b = await startBot(...args); running.push(b); return b; };
+afterAll(async () => {
+  for (const b of running) await b.stop().catch(() => undefined);
+});
+const start = async (...args: Parameters<typeof startBot>) => {
+  const b = await startBot(...args);
+  running.push(b);
+  return b;
+};
 
 describe('restart keeps everything', () => {
   it('a restarted bot sees the incident, its timeline and its announcement, and keeps counting ids', async () => {
@@ -68,8 +74,13 @@ describe('an announcement Slack posted but answered with an error', () => {
     await first.stop({ cleanup: false });
 
     const second = await start({ slack, prefix: first.prefix });
-    const adopted = await waitFor(async () => (await second.api(`/api/incidents/${id}`)).json.slack.announcement, 'announcement adopted at start');
-    const announcements = slack.messages.filter((m) => m.metadata?.event_type === 'incident_announcement' && m.metadata.event_payload.incident_id === id);
+    const adopted = await waitFor(
+      async () => (await second.api(`/api/incidents/${id}`)).json.slack.announcement,
+      'announcement adopted at start',
+    );
+    const announcements = slack.messages.filter(
+      (m) => m.metadata?.event_type === 'incident_announcement' && m.metadata.event_payload.incident_id === id,
+    );
     expect(announcements).toHaveLength(1);
     expect(adopted).toMatchObject({ channel: 'C0INCIDENT', ts: announcements[0]!.ts });
     expect(String(slack.callsTo('conversations.history')[0]!.args.include_all_metadata)).toBe('true');
@@ -124,7 +135,16 @@ describe('read API, health and metrics', () => {
     const id = /INC-\d{8}-\d{3}/.exec((await waitFor(() => bot.replies(opened.responseId)[0], 'reply')).text)![0];
     const detail = await bot.api(`/api/incidents/${id.toLowerCase()}`);
     expect(detail.status).toBe(200);
-    expect(detail.json).toMatchObject({ id, status: 'investigating', severity: 'P0', commander: null, service: null, createdAt: expect.any(String), acknowledgedAt: null, resolvedAt: null });
+    expect(detail.json).toMatchObject({
+      id,
+      status: 'investigating',
+      severity: 'P0',
+      commander: null,
+      service: null,
+      createdAt: expect.any(String),
+      acknowledgedAt: null,
+      resolvedAt: null,
+    });
     expect(detail.json.sla.clocks.map((c: any) => c.name)).toEqual(['first_response', 'next_update', 'resolution']);
     expect(Date.parse(detail.json.sla.clocks[0].dueAt) - Date.parse(detail.json.createdAt)).toBe(5 * 60_000);
     expect(detail.json.sla.escalations.map((e: any) => e.level)).toEqual([2, 3]);
@@ -165,18 +185,36 @@ describe('shortcut, App Home, Slack errors', () => {
     const opened = await bot.command('open P2 shortcut target');
     const id = /INC-\d{8}-\d{3}/.exec((await waitFor(() => bot.replies(opened.responseId)[0], 'reply')).text)![0];
     const shortcut = {
-      type: 'message_action', callback_id: SHORTCUTS.addToTimeline, trigger_id: 'trig-shortcut', team: { id: 'T0TEAM' }, api_app_id: 'A0APP',
-      user: { id: 'U0BOB', name: 'bob' }, channel: { id: 'C0GENERAL', name: 'general' }, message_ts: '1700000000.000100',
-      message: { type: 'message', user: 'U0CAROL', ts: '1700000000.000100', text: 'p99 jumped at 10:02' }, response_url: bot.slack.responseUrl('sc'),
+      type: 'message_action',
+      callback_id: SHORTCUTS.addToTimeline,
+      trigger_id: 'trig-shortcut',
+      team: { id: 'T0TEAM' },
+      api_app_id: 'A0APP',
+      user: { id: 'U0BOB', name: 'bob' },
+      channel: { id: 'C0GENERAL', name: 'general' },
+      message_ts: '1700000000.000100',
+      message: { type: 'message', user: 'U0CAROL', ts: '1700000000.000100', text: 'p99 jumped at 10:02' },
+      response_url: bot.slack.responseUrl('sc'),
     };
     expect((await postToSlackEndpoint(bot.baseUrl, interactionBody(shortcut))).status).toBe(200);
     const call = await waitFor(() => bot.slack.callsTo('views.open')[0], 'modal');
     expect(call.args.view.callback_id).toBe(VIEWS.addToTimeline);
     expect(JSON.stringify(call.args.view)).toContain(id);
-    const submitted = await bot.submitView(VIEWS.addToTimeline, { [INPUTS.incident.block]: { [INPUTS.incident.action]: { type: 'static_select', selected_option: { value: id } } } }, { privateMetadata: call.args.view.private_metadata, user: 'U0BOB' });
+    const submitted = await bot.submitView(
+      VIEWS.addToTimeline,
+      { [INPUTS.incident.block]: { [INPUTS.incident.action]: { type: 'static_select', selected_option: { value: id } } } },
+      { privateMetadata: call.args.view.private_metadata, user: 'U0BOB' },
+    );
     expect(submitted.status).toBe(200);
-    const entry = await waitFor(async () => (await bot.api(`/api/incidents/${id}`)).json.timeline.find((e: any) => e.kind === 'note'), 'note');
-    expect(entry).toMatchObject({ actor: 'U0BOB', text: 'Message from <@U0CAROL>: p99 jumped at 10:02', details: { channel: 'C0GENERAL', ts: '1700000000.000100', author: 'U0CAROL' } });
+    const entry = await waitFor(
+      async () => (await bot.api(`/api/incidents/${id}`)).json.timeline.find((e: any) => e.kind === 'note'),
+      'note',
+    );
+    expect(entry).toMatchObject({
+      actor: 'U0BOB',
+      text: 'Message from <@U0CAROL>: p99 jumped at 10:02',
+      details: { channel: 'C0GENERAL', ts: '1700000000.000100', author: 'U0CAROL' },
+    });
   });
 
   it('App Home lists open incidents most severe first', async () => {
@@ -186,7 +224,15 @@ describe('shortcut, App Home, Slack errors', () => {
       await waitFor(() => bot.replies(res.responseId)[0], 'opened');
     }
     await waitFor(async () => (await bot.api('/api/incidents')).json.incidents.length === 2, 'two open');
-    const event = { token: 't', team_id: 'T0TEAM', api_app_id: 'A0APP', type: 'event_callback', event_id: 'Ev1', event_time: 1, event: { type: 'app_home_opened', user: 'U0ALICE', channel: 'D0', tab: 'home' } };
+    const event = {
+      token: 't',
+      team_id: 'T0TEAM',
+      api_app_id: 'A0APP',
+      type: 'event_callback',
+      event_id: 'Ev1',
+      event_time: 1,
+      event: { type: 'app_home_opened', user: 'U0ALICE', channel: 'D0', tab: 'home' },
+    };
     const res = await postToSlackEndpoint(bot.baseUrl, JSON.stringify(event), { contentType: 'application/json' });
     expect(res.status).toBe(200);
     const publish = await waitFor(() => bot.slack.callsTo('views.publish')[0], 'views.publish');
@@ -218,7 +264,9 @@ describe('Redis durability check', () => {
     const [, policy] = (await redis.config('GET', 'maxmemory-policy')) as string[];
     await cleanup();
     const bot = await start();
-    await waitFor(() => bot.logs.some((l) => l.includes('maxmemory-policy') || l.includes('appendonly')), 'config warning', 3000).catch(() => undefined);
+    await waitFor(() => bot.logs.some((l) => l.includes('maxmemory-policy') || l.includes('appendonly')), 'config warning', 3000).catch(
+      () => undefined,
+    );
     const logs = bot.logs.join('');
     expect(logs.includes('appendonly off')).toBe(appendonly !== 'yes');
     expect(logs.includes('maxmemory-policy is')).toBe(policy !== 'noeviction');

@@ -10,13 +10,19 @@ beforeAll(async () => {
   id = /INC-\d{8}-\d{3}/.exec((await waitFor(() => bot.replies(res.responseId)[0], 'open')).text)![0];
   await waitFor(async () => (await bot.api(`/api/incidents/${id}`)).json.slack.announcement, 'announcement');
 });
-afterAll(async () => { await bot?.stop(); });
+afterAll(async () => {
+  await bot?.stop();
+});
 
 const reply = async (text: string, user = 'U0ALICE') => {
   const res = await bot.command(text, { user });
   return waitFor(() => bot.replies(res.responseId)[0], `reply to ${text}`);
 };
-const dmsTo = (user: string) => bot.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === user).map((c) => c.args);
+const dmsTo = (user: string) =>
+  bot.slack
+    .callsTo('chat.postMessage')
+    .filter((c) => c.args.channel === user)
+    .map((c) => c.args);
 const latestAnnouncement = () => (bot.slack.callsTo('chat.update').at(-1)?.args.blocks ?? []) as any[];
 
 describe('/incident role', () => {
@@ -24,23 +30,26 @@ describe('/incident role', () => {
     ['comms', 'U0COMMS', 'communications lead', 'status update'],
     ['scribe', 'U0SCRIBE', 'scribe', 'timeline'],
     ['ops', 'U0OPS', 'operations lead', 'mitigation'],
-  ])('%s: stored, shown on the announcement, and the person gets a DM with the meaning and first steps', async (role, user, label, meaningWord) => {
-    const r = await reply(`role ${role} ${id} <@${user}|someone>`);
-    expect(r.text).toContain(`<@${user}> is now the ${label} of ${id}`);
-    const dm = (await waitFor(() => dmsTo(user)[0], `DM to ${user}`))!;
-    expect(blockKitProblems(dm.blocks)).toEqual([]);
-    const shown = JSON.stringify(dm.blocks);
-    expect(shown).toContain(`made you the *${label}* of *${id}*`);
-    expect(shown).toContain('What it means:');
-    expect(shown).toContain('First steps:');
-    expect(shown.toLowerCase()).toContain(meaningWord);
-    expect(shown).not.toContain('<!channel>');
-    await waitFor(() => JSON.stringify(latestAnnouncement()).includes(`<@${user}>`), 'announcement shows the role');
-    expect(blockKitProblems(latestAnnouncement())).toEqual([]);
-    const stored = (await bot.api(`/api/incidents/${id}`)).json;
-    expect(stored.roles[role]).toBe(user);
-    expect(stored.timeline.at(-1)).toMatchObject({ kind: 'role', details: { role, to: user } });
-  });
+  ])(
+    '%s: stored, shown on the announcement, and the person gets a DM with the meaning and first steps',
+    async (role, user, label, meaningWord) => {
+      const r = await reply(`role ${role} ${id} <@${user}|someone>`);
+      expect(r.text).toContain(`<@${user}> is now the ${label} of ${id}`);
+      const dm = (await waitFor(() => dmsTo(user)[0], `DM to ${user}`))!;
+      expect(blockKitProblems(dm.blocks)).toEqual([]);
+      const shown = JSON.stringify(dm.blocks);
+      expect(shown).toContain(`made you the *${label}* of *${id}*`);
+      expect(shown).toContain('What it means:');
+      expect(shown).toContain('First steps:');
+      expect(shown.toLowerCase()).toContain(meaningWord);
+      expect(shown).not.toContain('<!channel>');
+      await waitFor(() => JSON.stringify(latestAnnouncement()).includes(`<@${user}>`), 'announcement shows the role');
+      expect(blockKitProblems(latestAnnouncement())).toEqual([]);
+      const stored = (await bot.api(`/api/incidents/${id}`)).json;
+      expect(stored.roles[role]).toBe(user);
+      expect(stored.timeline.at(-1)).toMatchObject({ kind: 'role', details: { role, to: user } });
+    },
+  );
 
   it('a change of commander tells the new commander their role and the old one who took over', async () => {
     await reply(`role commander ${id} <@U0FIRST>`);
@@ -59,7 +68,8 @@ describe('/incident role', () => {
     const res = await bot.command(`show ${id}`, { user: 'U0ALICE' });
     const r = await waitFor(() => bot.replies(res.responseId)[0], 'show');
     const shown = JSON.stringify(r.blocks);
-    for (const part of ['Communications lead: <@U0COMMS>', 'Scribe: <@U0SCRIBE>', 'Operations lead: <@U0OPS>', '<@U0SECOND>']) expect(shown).toContain(part);
+    for (const part of ['Communications lead: <@U0COMMS>', 'Scribe: <@U0SCRIBE>', 'Operations lead: <@U0OPS>', '<@U0SECOND>'])
+      expect(shown).toContain(part);
   });
 
   it('refusals: unknown role with a suggestion, same person twice; nothing stored, no DM', async () => {

@@ -3,8 +3,12 @@ import { blockActionPayload, commandBody, interactionBody, postToSlackEndpoint, 
 import { startBot, type RunningBot } from '../../support/start-bot';
 
 let bot: RunningBot;
-beforeAll(async () => { bot = await startBot(); });
-afterAll(async () => { await bot?.stop(); });
+beforeAll(async () => {
+  bot = await startBot();
+});
+afterAll(async () => {
+  await bot?.stop();
+});
 
 const body = () => commandBody({ text: 'open P1 should never exist', response_url: bot.slack.responseUrl('x') });
 
@@ -22,7 +26,10 @@ describe('Slack request signatures', () => {
   it('refuses a body changed after signing', async () => {
     const ts = Math.floor(Date.now() / 1000);
     const signed = body();
-    const res = await postToSlackEndpoint(bot.baseUrl, signed.replace('should', 'could'), { timestamp: ts, signature: slackSignature(signed, ts) });
+    const res = await postToSlackEndpoint(bot.baseUrl, signed.replace('should', 'could'), {
+      timestamp: ts,
+      signature: slackSignature(signed, ts),
+    });
     expect(res.status).toBe(401);
   });
 
@@ -62,7 +69,9 @@ describe('forged and foreign requests (issue: hostile run)', () => {
   });
 
   it('accepts a timestamp a little in the future (clock skew within 5 min)', async () => {
-    const res = await postToSlackEndpoint(bot.baseUrl, commandBody({ text: 'help', response_url: bot.slack.responseUrl('skew') }), { timestamp: now() + 60 });
+    const res = await postToSlackEndpoint(bot.baseUrl, commandBody({ text: 'help', response_url: bot.slack.responseUrl('skew') }), {
+      timestamp: now() + 60,
+    });
     expect(res.status).toBe(200);
   });
 
@@ -75,13 +84,23 @@ describe('forged and foreign requests (issue: hostile run)', () => {
   ])('refuses a signature with %s', async (_name, mangle) => {
     const ts = now();
     const signed = body();
-    refusedWith(await postToSlackEndpoint(bot.baseUrl, signed, { timestamp: ts, signature: mangle(slackSignature(signed, ts)) }), 401, 'slack.bad_signature_format');
+    refusedWith(
+      await postToSlackEndpoint(bot.baseUrl, signed, { timestamp: ts, signature: mangle(slackSignature(signed, ts)) }),
+      401,
+      'slack.bad_signature_format',
+    );
   });
 
   it('refuses a command from another workspace or another app, and counts the refusals', async () => {
-    const foreignTeam = commandBody({ text: 'open P1 from elsewhere', response_url: bot.slack.responseUrl('ft') }).replace('team_id=T0TEAM', 'team_id=T0OTHER');
+    const foreignTeam = commandBody({ text: 'open P1 from elsewhere', response_url: bot.slack.responseUrl('ft') }).replace(
+      'team_id=T0TEAM',
+      'team_id=T0OTHER',
+    );
     refusedWith(await postToSlackEndpoint(bot.baseUrl, foreignTeam), 403, 'slack.foreign_team');
-    const foreignApp = commandBody({ text: 'open P1 from another app', response_url: bot.slack.responseUrl('fa') }).replace('api_app_id=A0APP', 'api_app_id=A0OTHER');
+    const foreignApp = commandBody({ text: 'open P1 from another app', response_url: bot.slack.responseUrl('fa') }).replace(
+      'api_app_id=A0APP',
+      'api_app_id=A0OTHER',
+    );
     refusedWith(await postToSlackEndpoint(bot.baseUrl, foreignApp), 403, 'slack.foreign_app');
     const metrics = await (await fetch(`${bot.baseUrl}/metrics`)).text();
     expect(metrics).toMatch(/incident_bot_slack_requests_refused_total\{reason="slack.foreign_team"\} [1-9]/);
@@ -91,14 +110,18 @@ describe('forged and foreign requests (issue: hostile run)', () => {
 
   it('refuses a click from someone in another workspace', async () => {
     const payload = blockActionPayload({ actionId: 'acknowledge', value: 'INC-20260101-001', responseUrl: bot.slack.responseUrl('fc') });
-    refusedWith(await postToSlackEndpoint(bot.baseUrl, interactionBody({ ...payload, team: { id: 'T0OTHER', domain: 'x' } })), 403, 'slack.foreign_team');
+    refusedWith(
+      await postToSlackEndpoint(bot.baseUrl, interactionBody({ ...payload, team: { id: 'T0OTHER', domain: 'x' } })),
+      403,
+      'slack.foreign_team',
+    );
   });
 
   it('refuses a Content-Type Slack never sends with 415', async () => {
     refusedWith(await postToSlackEndpoint(bot.baseUrl, body(), { contentType: 'text/plain' }), 415, 'slack.unsupported_media_type');
   });
 
-  it('answers malformed payloads (a __proto__-only one among them) with a reason and a request id, never leaving them to Bolt\'s 3 s timer', async () => {
+  it("answers malformed payloads (a __proto__-only one among them) with a reason and a request id, never leaving them to Bolt's 3 s timer", async () => {
     for (const [raw, code] of [
       [new URLSearchParams({ payload: '{"__proto__":{}}' }).toString(), 'slack.malformed_payload'],
       [new URLSearchParams({ payload: '{not json' }).toString(), 'slack.malformed_payload'],

@@ -4,12 +4,13 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { SlackStandIn } from '../../support/slack-stand-in';
 import { startBot, waitFor, type RunningBot } from '../../support/start-bot';
 
-const freePort = () => new Promise<number>((resolve) => {
-  const server = createServer().listen(0, '127.0.0.1', () => {
-    const { port } = server.address() as AddressInfo;
-    server.close(() => resolve(port));
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
   });
-});
 
 let bot: RunningBot | undefined;
 let wss: WebSocketServer | undefined;
@@ -27,7 +28,14 @@ it('with SLACK_APP_TOKEN it runs over Socket Mode: commands arrive on the socket
   wss.on('connection', (socket) => {
     sockets.push(socket);
     socket.on('message', (data) => acks.push(JSON.parse(String(data))));
-    socket.send(JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'local', approximate_connection_time: 3600 }, connection_info: { app_id: 'A0APP' } }));
+    socket.send(
+      JSON.stringify({
+        type: 'hello',
+        num_connections: 1,
+        debug_info: { host: 'local', approximate_connection_time: 3600 },
+        connection_info: { app_id: 'A0APP' },
+      }),
+    );
   });
   await new Promise((r) => wss!.once('listening', r));
   const slack = await new SlackStandIn().start();
@@ -38,10 +46,24 @@ it('with SLACK_APP_TOKEN it runs over Socket Mode: commands arrive on the socket
   const socket = await waitFor(() => sockets[0], 'socket connection');
   expect(slack.callsTo('apps.connections.open')).toHaveLength(1);
 
-  socket.send(JSON.stringify({
-    envelope_id: 'env-1', type: 'slash_commands', accepts_response_payload: true,
-    payload: { token: 't', team_id: 'T0TEAM', channel_id: 'C0GENERAL', user_id: 'U0ALICE', command: '/incident', text: 'open P2 over the socket', api_app_id: 'A0APP', response_url: slack.responseUrl('sock'), trigger_id: 'trig-sock' },
-  }));
+  socket.send(
+    JSON.stringify({
+      envelope_id: 'env-1',
+      type: 'slash_commands',
+      accepts_response_payload: true,
+      payload: {
+        token: 't',
+        team_id: 'T0TEAM',
+        channel_id: 'C0GENERAL',
+        user_id: 'U0ALICE',
+        command: '/incident',
+        text: 'open P2 over the socket',
+        api_app_id: 'A0APP',
+        response_url: slack.responseUrl('sock'),
+        trigger_id: 'trig-sock',
+      },
+    }),
+  );
   await waitFor(() => acks.find((a) => a.envelope_id === 'env-1'), 'envelope acknowledged');
   const post = await waitFor(() => slack.callsTo('chat.postMessage')[0], 'announcement');
   expect(post.args.text).toContain('over the socket');

@@ -8,7 +8,9 @@ import { generic, postAlert, startAlertBot } from '../alerts/alert-harness';
  */
 let bot: RunningBot;
 beforeAll(async () => {
-  bot = await startAlertBot({ file: { services: [{ name: 'checkout' }], channels: { create_incident_channel: true }, alerts: { slack_min_interval: '50ms' } } });
+  bot = await startAlertBot({
+    file: { services: [{ name: 'checkout' }], channels: { create_incident_channel: true }, alerts: { slack_min_interval: '50ms' } },
+  });
 });
 afterAll(async () => {
   await bot?.stop();
@@ -20,14 +22,24 @@ function mrkdwnTexts(value: unknown): string[] {
   if (typeof value !== 'object' || value === null) return [];
   const o = value as Record<string, unknown>;
   const own = o.type === 'mrkdwn' && typeof o.text === 'string' ? [o.text] : [];
-  return [...own, ...Object.entries(o).filter(([k]) => k !== 'text' || typeof o.text === 'object').flatMap(([, v]) => mrkdwnTexts(v))];
+  return [
+    ...own,
+    ...Object.entries(o)
+      .filter(([k]) => k !== 'text' || typeof o.text === 'object')
+      .flatMap(([, v]) => mrkdwnTexts(v)),
+  ];
 }
 
 /** Every message the bot sent to Slack about an incident, as Slack parses it: the notification text and the mrkdwn of its blocks. */
 function sentAbout(id: string): string[] {
   return bot.slack.calls
     .filter((c) => c.method === 'chat.postMessage' || c.method === 'chat.update')
-    .map((c) => [String(c.args.text ?? ''), ...mrkdwnTexts(typeof c.args.blocks === 'string' ? JSON.parse(c.args.blocks) : (c.args.blocks ?? []))].join('\n'))
+    .map((c) =>
+      [
+        String(c.args.text ?? ''),
+        ...mrkdwnTexts(typeof c.args.blocks === 'string' ? JSON.parse(c.args.blocks) : (c.args.blocks ?? [])),
+      ].join('\n'),
+    )
     .filter((t) => t.includes(id));
 }
 
@@ -55,7 +67,9 @@ describe('mentions the bot writes and people type', () => {
     expect(update).not.toContain('&amp;amp;');
     expect(update).not.toContain('&lt;@U0BOB');
     const api = (await bot.api(`/api/incidents/${id}`)).json;
-    expect(api.timeline.find((e: any) => e.kind === 'status_update').text).toBe('cc <@U0BOB> in #ops, see the status page (https://status.example/x) — *rollback* & retry');
+    expect(api.timeline.find((e: any) => e.kind === 'status_update').text).toBe(
+      'cc <@U0BOB> in #ops, see the status page (https://status.example/x) — *rollback* & retry',
+    );
   });
 });
 
@@ -63,7 +77,11 @@ describe('text from alerts notifies nobody', () => {
   const hostile = '<!channel> <!here> <!everyone> <!subteam^S0ALL|@everyone-team> <@U0CEO> *bold* \u200B\u200Dzero-width \u202Ertl\u202C';
 
   it('an alert carrying broadcast and user mentions, zero-width and RTL characters and 5,000 characters is shown escaped, within Block Kit limits', async () => {
-    const answer = await postAlert(bot, 'generic', generic('hostile-1', { title: `${hostile} checkout down`, description: `${hostile} ${'x'.repeat(5000)}`, severity: 'P1' }));
+    const answer = await postAlert(
+      bot,
+      'generic',
+      generic('hostile-1', { title: `${hostile} checkout down`, description: `${hostile} ${'x'.repeat(5000)}`, severity: 'P1' }),
+    );
     expect(answer.status).toBe(202);
     const [id] = answer.json.incidents as [string];
     // The announcement and the first message in the new incident channel.

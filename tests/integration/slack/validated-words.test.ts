@@ -10,7 +10,9 @@ beforeAll(async () => {
   id = /INC-\d{8}-\d{3}/.exec(r.text)![0];
   await waitFor(() => bot.slack.callsTo('chat.postMessage').length === 1, 'announcement');
 });
-afterAll(async () => { await bot?.stop(); });
+afterAll(async () => {
+  await bot?.stop();
+});
 
 const reply = async (text: string) => {
   const res = await bot.command(text, { user: 'U0ALICE' });
@@ -44,6 +46,6 @@ describe('unknown words are refused with a suggestion and nothing is posted', ()
   it('a status written out in full still posts (the refusal names a way to post such text)', async () => {
     const r = await reply(`update ${id} investigating monitorng is the word I meant`);
     expect(r.text).toContain('Update posted');
-    expect((await bot.api(`/api/incidents/${id}`)).json.timeline.at(-1).text).toBe("monitorng is the word I meant");
+    expect((await bot.api(`/api/incidents/${id}`)).json.timeline.at(-1).text).toBe('monitorng is the word I meant');
   });
 });

@@ -15,7 +15,11 @@ let bot: CompiledBot;
 beforeAll(async () => {
   slack = await new SlackStandIn().start();
   const { BOT_FILE_CONFIG: _unused, ...env } = botEnv({ slackApiUrl: slack.apiUrl, prefix, port: await freePort() });
-  bot = await startCompiledBot('node dist/main.js', { ...env, LOG_LEVEL: 'debug', CONFIG: writeConfigFile({ services: [{ name: 'checkout', owners: ['U0OWNER'] }] }) });
+  bot = await startCompiledBot('node dist/main.js', {
+    ...env,
+    LOG_LEVEL: 'debug',
+    CONFIG: writeConfigFile({ services: [{ name: 'checkout', owners: ['U0OWNER'] }] }),
+  });
 }, 120_000);
 afterAll(async () => {
   await bot?.stop();
@@ -49,17 +53,38 @@ function topLevelKeys(line: string): string[] {
 
 describe('log lines of the running bot', () => {
   it('ISO-8601 times, each key once, and the request id on every line of a request', { timeout: 120_000 }, async () => {
-    const res = await fetch(`${bot.baseUrl}/alerts/generic`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ALERT_TOKEN}`, 'x-request-id': 'lb-alert-0001' }, body: JSON.stringify({ dedup_key: 'logs-1', title: 'checkout slow', service: 'checkout', severity: 'P2' }) });
+    const res = await fetch(`${bot.baseUrl}/alerts/generic`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ALERT_TOKEN}`, 'x-request-id': 'lb-alert-0001' },
+      body: JSON.stringify({ dedup_key: 'logs-1', title: 'checkout slow', service: 'checkout', severity: 'P2' }),
+    });
     expect(res.status).toBe(202);
     expect(res.headers.get('x-request-id')).toBe('lb-alert-0001');
 
-    const body = commandBody({ text: 'open P3 log check', user_id: 'U0ONCALL', trigger_id: randomUUID(), response_url: slack.responseUrl(randomUUID()) });
+    const body = commandBody({
+      text: 'open P3 log check',
+      user_id: 'U0ONCALL',
+      trigger_id: randomUUID(),
+      response_url: slack.responseUrl(randomUUID()),
+    });
     const timestamp = Math.floor(Date.now() / 1000);
-    const slackRes = await fetch(`${bot.baseUrl}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': slackSignature(body, timestamp) }, body });
+    const slackRes = await fetch(`${bot.baseUrl}/slack/events`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-slack-request-timestamp': String(timestamp),
+        'x-slack-signature': slackSignature(body, timestamp),
+      },
+      body,
+    });
     expect(slackRes.status).toBe(200);
     const slackReqId = slackRes.headers.get('x-request-id');
     expect(slackReqId).toMatch(/^[0-9a-f-]{36}$/);
-    await waitFor(() => bot.logs().find((l) => l.reqId === slackReqId && l.component === 'incidents'), 'the command to open its incident', 60_000);
+    await waitFor(
+      () => bot.logs().find((l) => l.reqId === slackReqId && l.component === 'incidents'),
+      'the command to open its incident',
+      60_000,
+    );
     await new Promise((r) => setTimeout(r, 500));
 
     const lines = bot.lines();
@@ -68,17 +93,28 @@ describe('log lines of the running bot', () => {
       const parsed = JSON.parse(line);
       expect(parsed.time, line).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
       const keys = topLevelKeys(line);
-      expect(keys.filter((k, i) => keys.indexOf(k) !== i), line).toEqual([]);
+      expect(
+        keys.filter((k, i) => keys.indexOf(k) !== i),
+        line,
+      ).toEqual([]);
     }
     // The alert's lines carry the load balancer's id, the command's a fresh one, down to the
     // Slack calls each made; no line of either is without it.
     const opened = bot.logs().filter((l) => l.msg === 'incident opened');
-    expect(opened.map((l) => [l.source, l.reqId])).toEqual([['generic', 'lb-alert-0001'], ['slack', slackReqId]]);
+    expect(opened.map((l) => [l.source, l.reqId])).toEqual([
+      ['generic', 'lb-alert-0001'],
+      ['slack', slackReqId],
+    ]);
     for (const id of ['lb-alert-0001', slackReqId]) {
       const ofRequest = bot.logs().filter((l) => l.reqId === id);
       expect(ofRequest.length, id!).toBeGreaterThan(1);
       expect(new Set(ofRequest.map((l) => l.component))).toContain('incidents');
     }
-    expect(bot.logs().filter((l) => l.msg === "apiCall('chat.postMessage') start").every((l) => l.reqId === 'lb-alert-0001' || l.reqId === slackReqId)).toBe(true);
+    expect(
+      bot
+        .logs()
+        .filter((l) => l.msg === "apiCall('chat.postMessage') start")
+        .every((l) => l.reqId === 'lb-alert-0001' || l.reqId === slackReqId),
+    ).toBe(true);
   });
 });

@@ -17,7 +17,12 @@ beforeAll(async () => {
   redis = await startPrivateRedis();
   slack = await new SlackStandIn().start();
   const { BOT_FILE_CONFIG: _unused, ...env } = botEnv({ slackApiUrl: slack.apiUrl, prefix: 'ibtest:redisdown:', port: await freePort() });
-  bot = await startCompiledBot('node dist/main.js', { ...env, REDIS_URL: redis.url, LOG_LEVEL: 'info', CONFIG: writeConfigFile({ services: [{ name: 'checkout', owners: ['U0OWNER'] }] }) });
+  bot = await startCompiledBot('node dist/main.js', {
+    ...env,
+    REDIS_URL: redis.url,
+    LOG_LEVEL: 'info',
+    CONFIG: writeConfigFile({ services: [{ name: 'checkout', owners: ['U0OWNER'] }] }),
+  });
 }, 120_000);
 afterAll(async () => {
   await bot?.stop();
@@ -27,18 +32,36 @@ afterAll(async () => {
 
 async function command(text: string): Promise<string> {
   const responseId = randomUUID();
-  const ack = await postToSlackEndpoint(bot.baseUrl, commandBody({ text, user_id: 'U0ONCALL', trigger_id: randomUUID(), response_url: slack.responseUrl(responseId) }));
+  const ack = await postToSlackEndpoint(
+    bot.baseUrl,
+    commandBody({ text, user_id: 'U0ONCALL', trigger_id: randomUUID(), response_url: slack.responseUrl(responseId) }),
+  );
   // Quick reads are answered in the acknowledgement itself, the rest through response_url.
   if (ack.json?.text) return String(ack.json.text);
-  const reply = await waitFor(() => slack.callsTo('response_url').find((r) => r.args.responseId === responseId), `reply to ${text}`, 60_000);
+  const reply = await waitFor(
+    () => slack.callsTo('response_url').find((r) => r.args.responseId === responseId),
+    `reply to ${text}`,
+    60_000,
+  );
   return String(reply.args.text);
 }
-const alert = (key: string) => fetch(`${bot.baseUrl}/alerts/generic`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ALERT_TOKEN}` }, body: JSON.stringify({ dedup_key: key, title: 'checkout down', service: 'checkout', severity: 'P1' }) });
-const readyz = () => fetch(`${bot.baseUrl}/readyz`).then((r) => r.status, () => 0);
+const alert = (key: string) =>
+  fetch(`${bot.baseUrl}/alerts/generic`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${ALERT_TOKEN}` },
+    body: JSON.stringify({ dedup_key: key, title: 'checkout down', service: 'checkout', severity: 'P1' }),
+  });
+const readyz = () =>
+  fetch(`${bot.baseUrl}/readyz`).then(
+    (r) => r.status,
+    () => 0,
+  );
 const outageLines = () => bot.logs().filter((l) => l.component === 'redis' && String(l.msg).includes('is unreachable'));
 
 describe('Redis unreachable', () => {
-  it('readiness fails, people are told to declare by hand, alert senders get 503 + Retry-After, and the log says so once', { timeout: 240_000 }, async () => {
+  it('readiness fails, people are told to declare by hand, alert senders get 503 + Retry-After, and the log says so once', {
+    timeout: 240_000,
+  }, async () => {
     expect(await readyz()).toBe(200);
     expect(await command('open P2 warm-up before the outage')).toMatch(/INC-\d{8}-\d{3}/);
 
@@ -67,7 +90,11 @@ describe('Redis unreachable', () => {
     // Back again: ready, said once, commands work; a second outage is a second line.
     await redis.restart();
     await waitFor(async () => (await readyz()) === 200, '/readyz to recover', 60_000);
-    await waitFor(() => bot.logs().find((l) => l.component === 'redis' && String(l.msg).includes('reachable again')), 'the recovery line', 30_000);
+    await waitFor(
+      () => bot.logs().find((l) => l.component === 'redis' && String(l.msg).includes('reachable again')),
+      'the recovery line',
+      30_000,
+    );
     expect(await command('open P2 after the outage')).toMatch(/INC-\d{8}-\d{3}/);
     await redis.kill();
     await waitFor(() => (outageLines().length === 2 ? true : undefined), 'a line for the second outage', 60_000);

@@ -31,15 +31,26 @@ const file = {
       name: 'checkout',
       owners: ['U0OWNER'],
       // The script takes 8 s: long enough, even on a loaded machine, to signal the bot twice while it runs.
-      rollback: { level: 'component', runners: [recordRunner(files.log, 'primary', 0, 8)], approvers: { users: ['U0APPROVER'], groups: [] } },
+      rollback: {
+        level: 'component',
+        runners: [recordRunner(files.log, 'primary', 0, 8)],
+        approvers: { users: ['U0APPROVER'], groups: [] },
+      },
     },
   ],
 };
 
 async function command(baseUrl: string, text: string, user: string): Promise<string> {
   const responseId = randomUUID();
-  await postToSlackEndpoint(baseUrl, commandBody({ text, user_id: user, trigger_id: randomUUID(), response_url: slack.responseUrl(responseId) }));
-  const reply = await waitFor(() => slack.callsTo('response_url').find((r) => r.args.responseId === responseId), `reply to ${text}`, 60_000);
+  await postToSlackEndpoint(
+    baseUrl,
+    commandBody({ text, user_id: user, trigger_id: randomUUID(), response_url: slack.responseUrl(responseId) }),
+  );
+  const reply = await waitFor(
+    () => slack.callsTo('response_url').find((r) => r.args.responseId === responseId),
+    `reply to ${text}`,
+    60_000,
+  );
   return String(reply.args.text);
 }
 
@@ -49,14 +60,30 @@ describe.each<StartMode>(['npm start', 'node dist/main.js'])('SIGTERM twice to %
     const { BOT_FILE_CONFIG: _unused, ...env } = botEnv({ slackApiUrl: slack.apiUrl, prefix, port: await freePort() });
     const bot = await startCompiledBot(mode, { ...env, LOG_LEVEL: 'info', CONFIG: writeConfigFile(file) });
     running.push(bot);
-    const res = await fetch(`${bot.baseUrl}/alerts/generic`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ALERT_TOKEN}` }, body: JSON.stringify({ dedup_key: `term-${mode}`, title: 'checkout broken', service: 'checkout', severity: 'P1' }) });
+    const res = await fetch(`${bot.baseUrl}/alerts/generic`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ALERT_TOKEN}` },
+      body: JSON.stringify({ dedup_key: `term-${mode}`, title: 'checkout broken', service: 'checkout', severity: 'P1' }),
+    });
     const id = ((await res.json()) as { incidents: string[] }).incidents[0]!;
     await command(bot.baseUrl, `severity ${id} confirm`, 'U0COMMANDER');
     const requestId = /INC-\d{8}-\d{3}-R\d+/.exec(await command(bot.baseUrl, `rollback ${id} checkout v41`, 'U0REQ'))![0];
     const linesBefore = files.lines().length;
     // Clicked on the approval message itself, as Slack sends it (the bot checks the click's message).
     const approval = await waitFor(() => slack.messageWithButton(ACTIONS.approveRollback, requestId), 'approval message', 60_000);
-    await postToSlackEndpoint(bot.baseUrl, interactionBody(blockActionPayload({ actionId: ACTIONS.approveRollback, value: requestId, user: 'U0APPROVER', responseUrl: slack.responseUrl(randomUUID()), channel: approval.channel, messageTs: approval.ts })));
+    await postToSlackEndpoint(
+      bot.baseUrl,
+      interactionBody(
+        blockActionPayload({
+          actionId: ACTIONS.approveRollback,
+          value: requestId,
+          user: 'U0APPROVER',
+          responseUrl: slack.responseUrl(randomUUID()),
+          channel: approval.channel,
+          messageTs: approval.ts,
+        }),
+      ),
+    );
     await waitFor(() => (files.lines().length > linesBefore ? true : undefined), 'rollback script started', 60_000);
 
     const termAt = Date.now();
@@ -73,12 +100,26 @@ describe.each<StartMode>(['npm start', 'node dist/main.js'])('SIGTERM twice to %
     expect(bot.logs().some((l) => l.msg?.startsWith('drained; exiting'))).toBe(true);
 
     // A fresh bot on the same Redis reads the outcome: succeeded, never unknown, run once.
-    const next = await startChild('tests/support/bot-process.ts', botEnv({ slackApiUrl: slack.apiUrl, prefix, port: await freePort(), file }), 90_000);
+    const next = await startChild(
+      'tests/support/bot-process.ts',
+      botEnv({ slackApiUrl: slack.apiUrl, prefix, port: await freePort(), file }),
+      90_000,
+    );
     running.push(next);
-    const api = async () => ((await (await fetch(`http://127.0.0.1:${next.port}/api/incidents/${id}`, { headers: { authorization: `Bearer ${BOT_API_TOKEN}` } })).json()) as any).timeline as any[];
+    const api = async () =>
+      (
+        (await (
+          await fetch(`http://127.0.0.1:${next.port}/api/incidents/${id}`, { headers: { authorization: `Bearer ${BOT_API_TOKEN}` } })
+        ).json()) as any
+      ).timeline as any[];
     expect((await api()).find((e) => e.kind === 'rollback_succeeded')?.text).toContain(requestId);
     expect((await api()).map((e) => e.kind)).not.toContain('rollback_unknown');
-    expect(files.lines().slice(linesBefore).map((l) => l.split(' ')[0])).toEqual(['primary']);
+    expect(
+      files
+        .lines()
+        .slice(linesBefore)
+        .map((l) => l.split(' ')[0]),
+    ).toEqual(['primary']);
     await next.stop();
   });
 });

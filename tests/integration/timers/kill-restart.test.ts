@@ -10,11 +10,25 @@ const WORKER = fileURLToPath(new URL('../../fixtures/timers/worker.ts', import.m
 const CYCLES = 8;
 const TIMERS = 300;
 
-interface Effect { key: string; dueAt: number; firedAt: number; pid: number; attempt: number; late: boolean }
+interface Effect {
+  key: string;
+  dueAt: number;
+  firedAt: number;
+  pid: number;
+  attempt: number;
+  late: boolean;
+}
 
 function spawnWorker(prefix: string): Promise<{ child: ChildProcess; readyAt: number }> {
   const child = spawn(process.execPath, ['--import', 'tsx', WORKER], {
-    env: { ...process.env, TIMER_TEST_PREFIX: prefix, TEST_REDIS_URL, TIMER_LEASE_MS: '2000', TIMER_EFFECT_MS: '250', TIMER_AFTER_EFFECT_MS: '150' },
+    env: {
+      ...process.env,
+      TIMER_TEST_PREFIX: prefix,
+      TEST_REDIS_URL,
+      TIMER_LEASE_MS: '2000',
+      TIMER_EFFECT_MS: '250',
+      TIMER_AFTER_EFFECT_MS: '150',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
@@ -57,13 +71,20 @@ describe('timers across kill -9 of the worker process', () => {
     await cleanup();
   });
 
-  it(`${CYCLES} kill/restart cycles: nothing lost, no effect twice, due timers fire within 5 s of restart`, { timeout: 90_000 }, async () => {
+  it(`${CYCLES} kill/restart cycles: nothing lost, no effect twice, due timers fire within 5 s of restart`, {
+    timeout: 90_000,
+  }, async () => {
     // The scheduling side is a separate engine that never starts (like a replica that only plans).
     const planner = new RedisTimerEngine({ redis, prefix, logger: pino({ level: 'silent' }) });
     const start = Date.now() + 1_500;
     const span = 20_000;
     for (let i = 0; i < TIMERS; i++) {
-      await planner.schedule({ key: `INC-20260101-100:tick:${i}`, kind: 'tick', dueAt: start + Math.floor((i * span) / TIMERS), payload: {} });
+      await planner.schedule({
+        key: `INC-20260101-100:tick:${i}`,
+        kind: 'tick',
+        dueAt: start + Math.floor((i * span) / TIMERS),
+        payload: {},
+      });
     }
 
     const readyAtByPid = new Map<number, number>();

@@ -41,7 +41,7 @@ describe('RedisTimerEngine (real Redis)', () => {
     await cleanup();
   });
 
-  function engine(name: string, conn: Redis = redis, options: { leaseMs?: number; pollMs?: number } = {}) {
+  function engine(_name: string, conn: Redis = redis, options: { leaseMs?: number; pollMs?: number } = {}) {
     const e = new RedisTimerEngine({ redis: conn, prefix, logger, pollMs: options.pollMs ?? 200, leaseMs: options.leaseMs ?? 2_000 });
     engines.push(e);
     return e;
@@ -124,7 +124,11 @@ describe('RedisTimerEngine (real Redis)', () => {
     const b = engine('b', connB);
     const count = 200;
     const base = Date.now() + 500;
-    await Promise.all(Array.from({ length: count }, (_, i) => a.schedule({ key: `INC-20260101-004:t:${i}`, kind: 'tick', dueAt: base + (i % 50) * 40, payload: {} })));
+    await Promise.all(
+      Array.from({ length: count }, (_, i) =>
+        a.schedule({ key: `INC-20260101-004:t:${i}`, kind: 'tick', dueAt: base + (i % 50) * 40, payload: {} }),
+      ),
+    );
     a.start({ tick: recorder(fires, 'a') });
     b.start({ tick: recorder(fires, 'b') });
     await until(() => fires.length >= count, 10_000);

@@ -52,13 +52,16 @@ describe('runOnce (real Redis)', () => {
     expect(await redis.pttl(`${prefix}effects:${effectKey}`)).toBeGreaterThan(50_000);
   });
 
-  it('with waitMs, waits out a dead runner\'s claim and then runs the effect once (no retry backoff)', async () => {
+  it("with waitMs, waits out a dead runner's claim and then runs the effect once (no retry backoff)", async () => {
     const effectKey = 'wait-out';
     await redis.set(`${prefix}effects:${effectKey}`, 'run:dead-worker', 'PX', 300);
     let runs = 0;
     expect(await runOnce(redis, prefix, effectKey, 60_000, async () => ++runs, { claimMs: 1_000 })).toEqual({ outcome: 'in_progress' });
     const started = Date.now();
-    expect(await runOnce(redis, prefix, effectKey, 60_000, async () => ++runs, { claimMs: 1_000, waitMs: 2_000 })).toEqual({ outcome: 'ran', value: 1 });
+    expect(await runOnce(redis, prefix, effectKey, 60_000, async () => ++runs, { claimMs: 1_000, waitMs: 2_000 })).toEqual({
+      outcome: 'ran',
+      value: 1,
+    });
     expect(Date.now() - started).toBeLessThan(1_500);
     expect(await runOnce(redis, prefix, effectKey, 60_000, async () => ++runs, { waitMs: 500 })).toEqual({ outcome: 'already_done' });
     expect(runs).toBe(1);
@@ -99,7 +102,11 @@ describe('runOnce (real Redis)', () => {
       const landed: string[] = [];
       void runOnce(redis, prefix, 'post', 60_000, () => new Promise<never>(() => undefined), { claimMs: 200 });
       await new Promise((r) => setTimeout(r, 50));
-      const retry = await runOnce(redis, prefix, 'post', 60_000, async () => landed.push('post'), { claimMs: 200, waitMs: 1_000, alreadyHappened: async () => false });
+      const retry = await runOnce(redis, prefix, 'post', 60_000, async () => landed.push('post'), {
+        claimMs: 200,
+        waitMs: 1_000,
+        alreadyHappened: async () => false,
+      });
       expect(retry).toEqual({ outcome: 'ran', value: 1 });
       expect(landed).toEqual(['post']);
     });
@@ -125,7 +132,9 @@ describe('runOnce (real Redis)', () => {
         throw new Error('request timed out');
       };
       await expect(runOnce(redis, prefix, 'post', 60_000, timeoutAfterLanding)).rejects.toThrow('timed out');
-      const retry = await runOnce(redis, prefix, 'post', 60_000, async () => landed.push('post'), { alreadyHappened: async () => landed.includes('post') });
+      const retry = await runOnce(redis, prefix, 'post', 60_000, async () => landed.push('post'), {
+        alreadyHappened: async () => landed.includes('post'),
+      });
       expect(retry).toEqual({ outcome: 'already_done' });
       expect(landed).toEqual(['post']);
     });

@@ -43,9 +43,25 @@ describe('detectAndParse', () => {
 describe('alert source registry', () => {
   it('a Grafana webhook (alerts, groupKey, version "1", orgId) is not taken for Alertmanager', () => {
     const grafana = {
-      receiver: 'incident-bot', status: 'firing', orgId: 1, groupKey: '{}:{alertname="HighErrorRate"}', version: '1',
-      title: '[FIRING:1] HighErrorRate', state: 'alerting', message: 'error rate high', truncatedAlerts: 0,
-      alerts: [{ status: 'firing', labels: { alertname: 'HighErrorRate' }, annotations: {}, startsAt: '2026-11-21T14:00:00Z', endsAt: '0001-01-01T00:00:00Z', fingerprint: 'abc' }],
+      receiver: 'incident-bot',
+      status: 'firing',
+      orgId: 1,
+      groupKey: '{}:{alertname="HighErrorRate"}',
+      version: '1',
+      title: '[FIRING:1] HighErrorRate',
+      state: 'alerting',
+      message: 'error rate high',
+      truncatedAlerts: 0,
+      alerts: [
+        {
+          status: 'firing',
+          labels: { alertname: 'HighErrorRate' },
+          annotations: {},
+          startsAt: '2026-11-21T14:00:00Z',
+          endsAt: '0001-01-01T00:00:00Z',
+          fingerprint: 'abc',
+        },
+      ],
     };
     expect(detectAlertFormat(grafana)).toBeNull();
     const refused = detectAndParse(grafana);
@@ -54,7 +70,11 @@ describe('alert source registry', () => {
 
   it('every source has its own route, and each fixture is detected by exactly one source', () => {
     expect(new Set(ALERT_SOURCE_LIST.map((s) => s.route)).size).toBe(ALERT_SOURCE_LIST.length);
-    for (const [file, name] of [['alertmanager/am025_webhook_v4_firing_2alerts.json', 'alertmanager'], ['pagerduty/incident_triggered.json', 'pagerduty'], ['generic/checkout_latency.json', 'generic']] as const) {
+    for (const [file, name] of [
+      ['alertmanager/am025_webhook_v4_firing_2alerts.json', 'alertmanager'],
+      ['pagerduty/incident_triggered.json', 'pagerduty'],
+      ['generic/checkout_latency.json', 'generic'],
+    ] as const) {
       const body = loadFixture(file) as Record<string, unknown>;
       expect(ALERT_SOURCE_LIST.filter((s) => s.detect(body)).map((s) => s.name)).toEqual([name]);
     }

@@ -62,16 +62,21 @@ describe('parseAlertmanager with captured Alertmanager 0.25 requests', () => {
   });
 
   it('keeps sub-second start times', () => {
-    expect(parseOk(loadFixture('alertmanager/prom242_am025_e2e_firing.json')).alerts[0]!.startsAt).toBe(Date.parse('2026-11-21T19:43:22.263Z'));
+    expect(parseOk(loadFixture('alertmanager/prom242_am025_e2e_firing.json')).alerts[0]!.startsAt).toBe(
+      Date.parse('2026-11-21T19:43:22.263Z'),
+    );
   });
 
-  it.each(['am025_webhook_request_full.json', 'am025_webhook_request_with_bearer_auth.json'])('parses the body of the raw HTTP capture %s', (file) => {
-    const capture = loadFixture(`alertmanager/${file}`);
-    expect(capture.headers['user-agent']).toBe('Alertmanager/0.25.0');
-    const batch = parseOk(JSON.parse(capture.body));
-    expect(batch.receiver).toBe(JSON.parse(capture.body).receiver);
-    expect(batch.alerts.length).toBeGreaterThan(0);
-  });
+  it.each(['am025_webhook_request_full.json', 'am025_webhook_request_with_bearer_auth.json'])(
+    'parses the body of the raw HTTP capture %s',
+    (file) => {
+      const capture = loadFixture(`alertmanager/${file}`);
+      expect(capture.headers['user-agent']).toBe('Alertmanager/0.25.0');
+      const batch = parseOk(JSON.parse(capture.body));
+      expect(batch.receiver).toBe(JSON.parse(capture.body).receiver);
+      expect(batch.alerts.length).toBeGreaterThan(0);
+    },
+  );
 });
 
 describe('parseAlertmanager field mapping', () => {
@@ -105,8 +110,22 @@ describe('parseAlertmanager field mapping', () => {
     const body = clone(firing2);
     body.alerts[0].labels.error_rate = '3';
     body.alerts[0].labels.data_loss = 'no';
-    body.alerts[0].annotations = { ...body.alerts[0].annotations, error_rate: '18%', p95_ms: '1.2s', p95_target_ms: '400ms', unresponsive: 'TRUE', failure_rate_ratio: '0.55' };
-    expect(parseOk(body).alerts[0]!.signals).toEqual({ error_rate: 18, data_loss: false, p95_ms: 1200, p95_target_ms: 400, unresponsive: true, failure_rate: 55 });
+    body.alerts[0].annotations = {
+      ...body.alerts[0].annotations,
+      error_rate: '18%',
+      p95_ms: '1.2s',
+      p95_target_ms: '400ms',
+      unresponsive: 'TRUE',
+      failure_rate_ratio: '0.55',
+    };
+    expect(parseOk(body).alerts[0]!.signals).toEqual({
+      error_rate: 18,
+      data_loss: false,
+      p95_ms: 1200,
+      p95_target_ms: 400,
+      unresponsive: true,
+      failure_rate: 55,
+    });
   });
 
   it('carries a large truncatedAlerts count through', () => {
@@ -133,9 +152,21 @@ describe('parseAlertmanager refusals name the bad field', () => {
     ['huge unsafe truncatedAlerts', (b) => (b.truncatedAlerts = 1e20), 'truncatedAlerts:'],
     ['truncatedAlerts as string', (b) => (b.truncatedAlerts = '3'), 'truncatedAlerts: expected number'],
     ['bad signal value', (b) => (b.alerts[0].annotations.error_rate = 'high'), 'alerts[0].annotations.error_rate: expected a percentage'],
-    ['rate over 100%', (b) => (b.alerts[0].annotations.error_rate = '180'), 'alerts[0].annotations.error_rate: expected a percentage between 0 and 100'],
-    ['ratio over 1', (b) => (b.alerts[0].annotations.error_rate_ratio = '18'), 'alerts[0].annotations.error_rate_ratio: expected a ratio between 0 and 1'],
-    ['same signal twice', (b) => Object.assign(b.alerts[1].annotations, { error_rate: '18', error_rate_ratio: '0.18' }), 'alerts[1].annotations.error_rate_ratio: error_rate is also given as annotations.error_rate'],
+    [
+      'rate over 100%',
+      (b) => (b.alerts[0].annotations.error_rate = '180'),
+      'alerts[0].annotations.error_rate: expected a percentage between 0 and 100',
+    ],
+    [
+      'ratio over 1',
+      (b) => (b.alerts[0].annotations.error_rate_ratio = '18'),
+      'alerts[0].annotations.error_rate_ratio: expected a ratio between 0 and 1',
+    ],
+    [
+      'same signal twice',
+      (b) => Object.assign(b.alerts[1].annotations, { error_rate: '18', error_rate_ratio: '0.18' }),
+      'alerts[1].annotations.error_rate_ratio: error_rate is also given as annotations.error_rate',
+    ],
     ['bad boolean label', (b) => (b.alerts[0].labels.data_loss = 'maybe'), 'alerts[0].labels.data_loss: expected true or false'],
   ];
   it.each(broken)('%s', (_name, breakIt, fragment) => {

@@ -38,7 +38,16 @@ describe('parseGeneric', () => {
 
   it('fills defaults for a minimal alert', () => {
     const alert = parseOk(loadFixture('generic/checkout_latency_resolved.json')).alerts[0]!;
-    expect(alert).toMatchObject({ status: 'resolved', service: null, description: '', labels: {}, signals: {}, links: [], startsAt: null, severityLabel: null });
+    expect(alert).toMatchObject({
+      status: 'resolved',
+      service: null,
+      description: '',
+      labels: {},
+      signals: {},
+      links: [],
+      startsAt: null,
+      severityLabel: null,
+    });
     expect(parseOk({ dedup_key: 'k', title: 't' }).alerts[0]!.status).toBe('firing');
   });
 

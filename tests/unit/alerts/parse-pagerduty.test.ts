@@ -74,13 +74,16 @@ describe('parsePagerDuty', () => {
     expect(alert.labels).not.toHaveProperty('priority');
   });
 
-  it.each(['incident.annotated', 'incident.escalated', 'service.updated', 'incident.priority_updated'])('ignores %s with pagerduty.ignored_event', (eventType) => {
-    const body = eventType === 'incident.annotated' ? loadFixture('pagerduty/incident_annotated.json') : clone(triggered);
-    body.event.event_type = eventType;
-    const result = parsePagerDuty(body);
-    expect(result).toMatchObject({ ok: false, code: 'pagerduty.ignored_event' });
-    if (!result.ok) expect(result.reason).toContain(eventType);
-  });
+  it.each(['incident.annotated', 'incident.escalated', 'service.updated', 'incident.priority_updated'])(
+    'ignores %s with pagerduty.ignored_event',
+    (eventType) => {
+      const body = eventType === 'incident.annotated' ? loadFixture('pagerduty/incident_annotated.json') : clone(triggered);
+      body.event.event_type = eventType;
+      const result = parsePagerDuty(body);
+      expect(result).toMatchObject({ ok: false, code: 'pagerduty.ignored_event' });
+      if (!result.ok) expect(result.reason).toContain(eventType);
+    },
+  );
 
   const broken: [string, (b: any) => void, string][] = [
     ['no event', (b) => delete b.event, 'event: required'],
@@ -89,7 +92,11 @@ describe('parsePagerDuty', () => {
     ['bad occurred_at', (b) => (b.event.occurred_at = 'soon'), 'event.occurred_at: expected an ISO 8601 timestamp'],
     ['missing incident id', (b) => delete b.event.data.id, 'event.data.id: required'],
     ['wrong data type', (b) => (b.event.data.type = 'incident_note'), 'event.data.type: expected "incident"'],
-    ['bad incident status', (b) => (b.event.data.status = 'open'), 'event.data.status: expected one of "triggered", "acknowledged", "resolved"'],
+    [
+      'bad incident status',
+      (b) => (b.event.data.status = 'open'),
+      'event.data.status: expected one of "triggered", "acknowledged", "resolved"',
+    ],
     ['missing service', (b) => delete b.event.data.service, 'event.data.service: required'],
     ['service without id', (b) => delete b.event.data.service.id, 'event.data.service.id: required'],
     ['bad urgency', (b) => (b.event.data.urgency = 'medium'), 'event.data.urgency: expected "high" or "low"'],

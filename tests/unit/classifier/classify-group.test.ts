@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { classifyGroup, type ClassifiableAlert } from '../../../src/domain/classifier/classify-group';
 import { DEFAULT_SEVERITY_RULES } from '../../../src/domain/classifier/default-rules';
 
-const alert = (over: Partial<ClassifiableAlert>): ClassifiableAlert => ({ status: 'firing', signals: {}, labels: {}, service: null, ...over });
+const alert = (over: Partial<ClassifiableAlert>): ClassifiableAlert => ({
+  status: 'firing',
+  signals: {},
+  labels: {},
+  service: null,
+  ...over,
+});
 
 describe('classifyGroup', () => {
   it('picks the most severe firing alert, first on a tie', () => {
@@ -15,7 +21,10 @@ describe('classifyGroup', () => {
   });
 
   it('ignores resolved alerts for the group decision', () => {
-    const result = classifyGroup([alert({ status: 'resolved', signals: { data_loss: true } }), alert({ signals: { error_rate: 11 } })], DEFAULT_SEVERITY_RULES);
+    const result = classifyGroup(
+      [alert({ status: 'resolved', signals: { data_loss: true } }), alert({ signals: { error_rate: 11 } })],
+      DEFAULT_SEVERITY_RULES,
+    );
     expect(result.perAlert[0]!.severity).toBe('P0');
     expect(result.group).toMatchObject({ severity: 'P2', alertIndex: 1 });
   });

@@ -7,7 +7,14 @@ import type { Signals } from '../../../src/domain/classifier/signals';
 const rules: SeverityRules = { ...DEFAULT_SEVERITY_RULES, services: { search: { p95TargetMs: 200 }, batch: { p95TargetMs: 2000 } } };
 
 // Seed 000 thresholds, each boundary from both sides: at the threshold does not trip it (">"), just above does.
-const cases: { name: string; signals: Signals; service?: string; labels?: Record<string, string>; severity: string; rule: string | null }[] = [
+const cases: {
+  name: string;
+  signals: Signals;
+  service?: string;
+  labels?: Record<string, string>;
+  severity: string;
+  rule: string | null;
+}[] = [
   { name: 'failure_rate 50 is not critical (falls to P3)', signals: { failure_rate: 50 }, severity: 'P3', rule: null },
   { name: 'failure_rate 50.01 is critical', signals: { failure_rate: 50.01 }, severity: 'P0', rule: 'critical-failure-rate' },
   { name: 'data_loss true', signals: { data_loss: true }, severity: 'P0', rule: 'critical-data-loss' },
@@ -30,9 +37,26 @@ const cases: { name: string; signals: Signals; service?: string; labels?: Record
   { name: 'service target 200: p95 401 is urgent', signals: { p95_ms: 401 }, service: 'search', severity: 'P1', rule: 'urgent-p95' },
   { name: 'service target 2000: p95 1200 is healthy', signals: { p95_ms: 1200 }, service: 'batch', severity: 'P3', rule: null },
   { name: 'unknown service uses the default target', signals: { p95_ms: 1001 }, service: 'nope', severity: 'P1', rule: 'urgent-p95' },
-  { name: "the alert's own target beats the service's", signals: { p95_ms: 1200, p95_target_ms: 1000 }, service: 'search', severity: 'P2', rule: 'planned-p95' },
-  { name: 'P0 wins over P1 when both hold (order)', signals: { error_rate: 90, data_loss: true }, severity: 'P0', rule: 'critical-data-loss' },
-  { name: 'signals win over the severity label', signals: { error_rate: 18 }, labels: { severity: 'info' }, severity: 'P1', rule: 'urgent-error-rate' },
+  {
+    name: "the alert's own target beats the service's",
+    signals: { p95_ms: 1200, p95_target_ms: 1000 },
+    service: 'search',
+    severity: 'P2',
+    rule: 'planned-p95',
+  },
+  {
+    name: 'P0 wins over P1 when both hold (order)',
+    signals: { error_rate: 90, data_loss: true },
+    severity: 'P0',
+    rule: 'critical-data-loss',
+  },
+  {
+    name: 'signals win over the severity label',
+    signals: { error_rate: 18 },
+    labels: { severity: 'info' },
+    severity: 'P1',
+    rule: 'urgent-error-rate',
+  },
   { name: 'label fallback: warning → P2', signals: {}, labels: { severity: 'warning' }, severity: 'P2', rule: null },
   { name: 'label fallback is case-insensitive', signals: {}, labels: { severity: 'CRITICAL' }, severity: 'P0', rule: null },
   { name: 'PagerDuty priority P1 maps to P1', signals: {}, labels: { severity: 'P1' }, severity: 'P1', rule: null },
@@ -58,14 +82,30 @@ describe('classify with the default rules', () => {
   it('explains a ratio rule with the target it used', () => {
     const d = classify({ p95_ms: 1200 }, {}, null, rules);
     expect(d.explanation).toBe('P1 because p95_ms 1200 ms > 1000 ms (2× target 500 ms) (rule urgent-p95)');
-    expect(d.observations[0]).toEqual({ signal: 'p95_ms', value: 1200, op: '>', threshold: 1000, ratio: { factor: 2, of: 'p95_target_ms', target: 500 } });
+    expect(d.observations[0]).toEqual({
+      signal: 'p95_ms',
+      value: 1200,
+      op: '>',
+      threshold: 1000,
+      ratio: { factor: 2, of: 'p95_target_ms', target: 500 },
+    });
   });
 
   it('explains booleans, the label fallback and the default', () => {
     expect(classify({ data_loss: true }, {}, null, rules).explanation).toBe('P0 because data_loss detected (rule critical-data-loss)');
-    expect(classify({}, { severity: 'warning' }, null, rules).explanation).toBe('P2 because label severity=warning (no signal rule matched)');
+    expect(classify({}, { severity: 'warning' }, null, rules).explanation).toBe(
+      'P2 because label severity=warning (no signal rule matched)',
+    );
     const none = classify({}, {}, null, rules);
-    expect(none).toEqual({ severity: 'P3', urgency: 'none', urgencySlaMs: null, autoRollback: false, rule: null, observations: [], explanation: 'P3 because no rule matched' });
+    expect(none).toEqual({
+      severity: 'P3',
+      urgency: 'none',
+      urgencySlaMs: null,
+      autoRollback: false,
+      rule: null,
+      observations: [],
+      explanation: 'P3 because no rule matched',
+    });
   });
 
   it('gives the rollback SLAs of the decision flowchart per urgency', () => {

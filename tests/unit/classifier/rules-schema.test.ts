@@ -6,7 +6,13 @@ import { parseSeverityRules } from '../../../src/domain/classifier/rules-schema'
 
 const yamlPath = new URL('../../../config/severity-rules.yml', import.meta.url);
 
-const validRule = { id: 'r1', severity: 'P1', urgency: 'urgent', reason: 'x', when: { any: [{ signal: 'error_rate', op: '>', value: 15 }] } };
+const validRule = {
+  id: 'r1',
+  severity: 'P1',
+  urgency: 'urgent',
+  reason: 'x',
+  when: { any: [{ signal: 'error_rate', op: '>', value: 15 }] },
+};
 
 describe('config/severity-rules.yml', () => {
   it('parses to exactly the built-in default rules', () => {
@@ -21,7 +27,21 @@ describe('parseSeverityRules', () => {
     const parsed = parseSeverityRules({
       services: { checkout: { p95_target_ms: 300 } },
       label_severity_map: { Critical: 'P0' },
-      rules: [validRule, { id: 'r2', severity: 'P0', urgency: 'immediate', auto_rollback: true, when: { all: [{ label: 'env', op: '==', value: 'prod' }, { signal: 'p95_ms', op: '>', ratio_of: 'p95_target_ms', value: 3 }] } }],
+      rules: [
+        validRule,
+        {
+          id: 'r2',
+          severity: 'P0',
+          urgency: 'immediate',
+          auto_rollback: true,
+          when: {
+            all: [
+              { label: 'env', op: '==', value: 'prod' },
+              { signal: 'p95_ms', op: '>', ratio_of: 'p95_target_ms', value: 3 },
+            ],
+          },
+        },
+      ],
     });
     expect(parsed.ok).toBe(true);
     if (!parsed.ok) return;
@@ -48,20 +68,48 @@ describe('parseSeverityRules', () => {
     ['missing rules', {}, 'rules: required'],
     ['bad severity', { rules: [{ ...validRule, severity: 'P5' }] }, 'rules[0].severity: expected one of "P0", "P1", "P2", "P3"'],
     ['bad urgency', { rules: [{ ...validRule, urgency: 'asap' }] }, 'rules[0].urgency:'],
-    ['unknown signal', { rules: [{ ...validRule, when: { any: [{ signal: 'error_rat', op: '>', value: 1 }] } }] }, 'rules[0].when.any[0].signal: expected one of'],
+    [
+      'unknown signal',
+      { rules: [{ ...validRule, when: { any: [{ signal: 'error_rat', op: '>', value: 1 }] } }] },
+      'rules[0].when.any[0].signal: expected one of',
+    ],
     ['bad op', { rules: [{ ...validRule, when: { any: [{ signal: 'error_rate', op: '=>', value: 1 }] } }] }, 'rules[0].when.any[0].op:'],
-    ['boolean signal with >', { rules: [{ ...validRule, when: { any: [{ signal: 'data_loss', op: '>', value: true }] } }] }, 'rules[0].when.any[0].op: data_loss is a boolean signal'],
-    ['numeric signal with a string', { rules: [{ ...validRule, when: { any: [{ signal: 'error_rate', op: '>', value: '15' }] } }] }, 'rules[0].when.any[0].value: error_rate is numeric'],
-    ['signal and label', { rules: [{ ...validRule, when: { any: [{ signal: 'error_rate', label: 'x', op: '>', value: 1 }] } }] }, 'exactly one of "signal" or "label"'],
-    ['label with >', { rules: [{ ...validRule, when: { any: [{ label: 'env', op: '>', value: 'a' }] } }] }, 'rules[0].when.any[0].op: label conditions support only'],
-    ['both any and all', { rules: [{ ...validRule, when: { any: validRule.when.any, all: validRule.when.any } }] }, 'rules[0].when: use exactly one of "any" or "all"'],
+    [
+      'boolean signal with >',
+      { rules: [{ ...validRule, when: { any: [{ signal: 'data_loss', op: '>', value: true }] } }] },
+      'rules[0].when.any[0].op: data_loss is a boolean signal',
+    ],
+    [
+      'numeric signal with a string',
+      { rules: [{ ...validRule, when: { any: [{ signal: 'error_rate', op: '>', value: '15' }] } }] },
+      'rules[0].when.any[0].value: error_rate is numeric',
+    ],
+    [
+      'signal and label',
+      { rules: [{ ...validRule, when: { any: [{ signal: 'error_rate', label: 'x', op: '>', value: 1 }] } }] },
+      'exactly one of "signal" or "label"',
+    ],
+    [
+      'label with >',
+      { rules: [{ ...validRule, when: { any: [{ label: 'env', op: '>', value: 'a' }] } }] },
+      'rules[0].when.any[0].op: label conditions support only',
+    ],
+    [
+      'both any and all',
+      { rules: [{ ...validRule, when: { any: validRule.when.any, all: validRule.when.any } }] },
+      'rules[0].when: use exactly one of "any" or "all"',
+    ],
     ['empty any', { rules: [{ ...validRule, when: { any: [] } }] }, 'rules[0].when.any:'],
     ['typo key in rule', { rules: [{ ...validRule, autorollback: true }] }, 'rules[0]: unknown key "autorollback"'],
     ['duplicate id', { rules: [validRule, validRule] }, 'rules[1].id: duplicate rule id "r1"'],
     ['zero target', { defaults: { p95_target_ms: 0 }, rules: [] }, 'defaults.p95_target_ms:'],
     ['bad service target', { services: { checkout: { p95_target_ms: -1 } }, rules: [] }, 'services.checkout.p95_target_ms:'],
     ['bad label map', { label_severity_map: { critical: 'SEV1' }, rules: [] }, 'label_severity_map.critical:'],
-    ['ratio_of on a label', { rules: [{ ...validRule, when: { any: [{ label: 'env', op: '==', value: 'a', ratio_of: 'p95_target_ms' }] } }] }, 'rules[0].when.any[0].ratio_of:'],
+    [
+      'ratio_of on a label',
+      { rules: [{ ...validRule, when: { any: [{ label: 'env', op: '==', value: 'a', ratio_of: 'p95_target_ms' }] } }] },
+      'rules[0].when.any[0].ratio_of:',
+    ],
   ])('%s', (_name, input, fragment) => {
     const parsed = parseSeverityRules(input);
     expect(parsed.ok).toBe(false);

@@ -58,11 +58,16 @@ describe('incident-bot classify', () => {
     const printed = JSON.parse(t.out());
     expect(printed.batch.source).toBe('pagerduty');
     expect(printed.decisions).toHaveLength(1);
-    expect(printed.group).toMatchObject({ severity: 'P1', alertIndex: 0, explanation: 'P1 because label severity=P1 (no signal rule matched)' });
+    expect(printed.group).toMatchObject({
+      severity: 'P1',
+      alertIndex: 0,
+      explanation: 'P1 because label severity=P1 (no signal rule matched)',
+    });
   });
 
   it('uses --rules for per-service targets', async () => {
-    const rules = 'services:\n  checkout: { p95_target_ms: 2000 }\nrules:\n  - { id: slow, severity: P2, urgency: planned, when: { any: [{ signal: p95_ms, op: ">", ratio_of: p95_target_ms, value: 1 }] } }\n';
+    const rules =
+      'services:\n  checkout: { p95_target_ms: 2000 }\nrules:\n  - { id: slow, severity: P2, urgency: planned, when: { any: [{ signal: p95_ms, op: ">", ratio_of: p95_target_ms, value: 1 }] } }\n';
     const payload = JSON.stringify({ dedup_key: 'k', title: 't', service: 'checkout', signals: { p95_ms: 1500 } });
     const t = fakeIo({ files: { 'rules.yml': rules, 'a.json': payload } });
     expect(await runClassifyCli(['a.json', '--rules', 'rules.yml'], t.io)).toBe(0);
@@ -73,11 +78,29 @@ describe('incident-bot classify', () => {
   });
 
   it.each<[string, string[], Record<string, string>, string]>([
-    ['invalid payload field', ['a.json'], { 'a.json': JSON.stringify({ dedup_key: 'k', title: 't', signals: { error_rate: 180 } }) }, 'signals.error_rate:'],
+    [
+      'invalid payload field',
+      ['a.json'],
+      { 'a.json': JSON.stringify({ dedup_key: 'k', title: 't', signals: { error_rate: 180 } }) },
+      'signals.error_rate:',
+    ],
     ['not JSON', ['a.json'], { 'a.json': '{nope' }, 'invalid payload: not JSON'],
     ['unknown format', ['a.json'], { 'a.json': '{"hello":1}' }, 'alert.unknown_format'],
-    ['format hint that does not fit', ['a.json', '--format', 'pagerduty'], { 'a.json': '{"dedup_key":"k","title":"t"}' }, 'event: required'],
-    ['invalid rules', ['a.json', '--rules', 'r.yml'], { 'a.json': '{"dedup_key":"k","title":"t"}', 'r.yml': 'rules:\n  - { id: x, severity: P9, urgency: none, when: { any: [{ signal: data_loss, op: "==", value: true }] } }\n' }, 'r.yml: invalid severity rules: rules[0].severity'],
+    [
+      'format hint that does not fit',
+      ['a.json', '--format', 'pagerduty'],
+      { 'a.json': '{"dedup_key":"k","title":"t"}' },
+      'event: required',
+    ],
+    [
+      'invalid rules',
+      ['a.json', '--rules', 'r.yml'],
+      {
+        'a.json': '{"dedup_key":"k","title":"t"}',
+        'r.yml': 'rules:\n  - { id: x, severity: P9, urgency: none, when: { any: [{ signal: data_loss, op: "==", value: true }] } }\n',
+      },
+      'r.yml: invalid severity rules: rules[0].severity',
+    ],
     ['rules not YAML', ['a.json', '--rules', 'r.yml'], { 'a.json': '{"dedup_key":"k","title":"t"}', 'r.yml': 'rules: [' }, 'not YAML'],
   ])('exits 1 on %s', async (_name, argv, files, fragment) => {
     const t = fakeIo({ files });
@@ -128,7 +151,11 @@ describe('bin/incident-bot.mjs (real process)', () => {
   const bin = `${root}bin/incident-bot.mjs`;
 
   it('classifies a captured Alertmanager request and exits 0', () => {
-    const run = spawnSync(process.execPath, [bin, 'classify', fixture('alertmanager/prom242_am025_e2e_firing.json')], { cwd: root, encoding: 'utf8', timeout: 20_000 });
+    const run = spawnSync(process.execPath, [bin, 'classify', fixture('alertmanager/prom242_am025_e2e_firing.json')], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('alert 1: [firing] checkout 5xx ratio 0.2');

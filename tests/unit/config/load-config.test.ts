@@ -11,7 +11,12 @@ describe('config', () => {
     if (!result.ok) return;
     expect(result.config.slaPolicy).toEqual(DEFAULT_SLA_POLICY);
     expect(result.config.channels.incident_response).toBe('#incident-response');
-    expect(result.config.env).toMatchObject({ PORT: 3000, REDIS_URL: 'redis://127.0.0.1:6379', LOG_LEVEL: 'info', SLACK_API_URL: 'https://slack.com/api/' });
+    expect(result.config.env).toMatchObject({
+      PORT: 3000,
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      LOG_LEVEL: 'info',
+      SLACK_API_URL: 'https://slack.com/api/',
+    });
   });
 
   it('lists every bad key with its reason, env and file together', () => {
@@ -28,15 +33,28 @@ describe('config', () => {
     if (result.ok) return;
     const all = result.errors.join('\n');
     for (const expected of [
-      'env PORT', 'env REDIS_URL: must be a redis://', 'env LOG_LEVEL', 'env SLACK_APP_TOKEN: must be an app-level token',
-      'channels.incident_response', 'channels.create_incident_channel', 'severities.P1.first_response: "15 minutes" is not a duration',
-      'services[0].name', 'services[0].owners[0]: must be a Slack user id', 'services[2].name: duplicate service "a"',
-    ]) expect(all).toContain(expected);
+      'env PORT',
+      'env REDIS_URL: must be a redis://',
+      'env LOG_LEVEL',
+      'env SLACK_APP_TOKEN: must be an app-level token',
+      'channels.incident_response',
+      'channels.create_incident_channel',
+      'severities.P1.first_response: "15 minutes" is not a duration',
+      'services[0].name',
+      'services[0].owners[0]: must be a Slack user id',
+      'services[2].name: duplicate service "a"',
+    ])
+      expect(all).toContain(expected);
     expect(all).toMatch(/P9|surprise/);
   });
 
   it('names a missing or unparseable file', () => {
-    const missing = loadConfig({ env: { CONFIG: 'nope.yml' }, readFile: () => { throw Object.assign(new Error('x'), { code: 'ENOENT' }); } });
+    const missing = loadConfig({
+      env: { CONFIG: 'nope.yml' },
+      readFile: () => {
+        throw Object.assign(new Error('x'), { code: 'ENOENT' });
+      },
+    });
     expect(missing).toEqual({ ok: false, errors: ['nope.yml: file not found'] });
     const broken = loadConfig({ env: {}, readFile: () => 'channels: [unclosed' });
     expect(broken.ok).toBe(false);
@@ -51,23 +69,55 @@ describe('config', () => {
     const result = loadConfig({ env: {}, file: {} });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(result.config.alerts).toEqual({ maxBodyBytes: 1_048_576, flapWindowMs: 5 * 60_000, slackMinIntervalMs: 1000, maxConcurrentIntake: 16, maxQueuedIntake: 2000, contextLabels: ['alertname', 'service', 'severity', 'namespace', 'cluster', 'job', 'instance'] });
+    expect(result.config.alerts).toEqual({
+      maxBodyBytes: 1_048_576,
+      flapWindowMs: 5 * 60_000,
+      slackMinIntervalMs: 1000,
+      maxConcurrentIntake: 16,
+      maxQueuedIntake: 2000,
+      contextLabels: ['alertname', 'service', 'severity', 'namespace', 'cluster', 'job', 'instance'],
+    });
     expect(result.config.severityRules).toEqual(DEFAULT_SEVERITY_RULES);
-    const tuned = loadConfig({ env: {}, file: { alerts: { max_body_bytes: 2048, flap_window: '90s', slack_min_interval: '250ms', max_concurrent_intake: 2, max_queued_intake: 10 } } });
-    expect(tuned.ok && tuned.config.alerts).toEqual({ maxBodyBytes: 2048, flapWindowMs: 90_000, slackMinIntervalMs: 250, maxConcurrentIntake: 2, maxQueuedIntake: 10, contextLabels: ['alertname', 'service', 'severity', 'namespace', 'cluster', 'job', 'instance'] });
+    const tuned = loadConfig({
+      env: {},
+      file: {
+        alerts: { max_body_bytes: 2048, flap_window: '90s', slack_min_interval: '250ms', max_concurrent_intake: 2, max_queued_intake: 10 },
+      },
+    });
+    expect(tuned.ok && tuned.config.alerts).toEqual({
+      maxBodyBytes: 2048,
+      flapWindowMs: 90_000,
+      slackMinIntervalMs: 250,
+      maxConcurrentIntake: 2,
+      maxQueuedIntake: 10,
+      contextLabels: ['alertname', 'service', 'severity', 'namespace', 'cluster', 'job', 'instance'],
+    });
   });
 
   it('names bad keys in the rules file and the alerts section', () => {
-    const rules = 'rules:\n  - id: Bad Id\n    severity: P7\n    urgency: now\n    when: { any: [{ signal: error_rate, op: ">", value: high }] }\n';
-    const result = loadConfig({ env: {}, file: { severity_rules_file: 'my-rules.yml', alerts: { max_body_bytes: 'big', flap_window: 'soon' } }, readFile: () => rules });
+    const rules =
+      'rules:\n  - id: Bad Id\n    severity: P7\n    urgency: now\n    when: { any: [{ signal: error_rate, op: ">", value: high }] }\n';
+    const result = loadConfig({
+      env: {},
+      file: { severity_rules_file: 'my-rules.yml', alerts: { max_body_bytes: 'big', flap_window: 'soon' } },
+      readFile: () => rules,
+    });
     expect(result.ok).toBe(false);
     if (result.ok) return;
     const all = result.errors.join('\n');
-    for (const expected of ['alerts.max_body_bytes', 'alerts.flap_window: "soon" is not a duration', 'my-rules.yml: rules[0].id', 'my-rules.yml: rules[0].severity']) expect(all).toContain(expected);
+    for (const expected of [
+      'alerts.max_body_bytes',
+      'alerts.flap_window: "soon" is not a duration',
+      'my-rules.yml: rules[0].id',
+      'my-rules.yml: rules[0].severity',
+    ])
+      expect(all).toContain(expected);
   });
 
   it('a named rules file that is missing is an error; the default one missing means the built-in rules', () => {
-    const enoent = () => { throw Object.assign(new Error('x'), { code: 'ENOENT' }); };
+    const enoent = () => {
+      throw Object.assign(new Error('x'), { code: 'ENOENT' });
+    };
     const named = loadConfig({ env: {}, file: { severity_rules_file: 'nope.yml' }, readFile: enoent });
     expect(named).toEqual({ ok: false, errors: ['nope.yml (severity_rules_file): file not found'] });
     const fallback = loadConfig({ env: {}, file: {}, readFile: enoent });

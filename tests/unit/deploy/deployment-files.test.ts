@@ -71,7 +71,12 @@ describe('docker-compose.yml', () => {
 });
 
 describe('systemd unit', () => {
-  const unit = Object.fromEntries(read('deploy/systemd/incident-bot.service').split('\n').filter((l) => /^\w+=/.test(l)).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  const unit = Object.fromEntries(
+    read('deploy/systemd/incident-bot.service')
+      .split('\n')
+      .filter((l) => /^\w+=/.test(l))
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
 
   it('runs node on dist/main.js (not npm) as its own user, and waits longer than the drain', () => {
     expect(unit.ExecStart).toMatch(/^\/usr\/bin\/node .*dist\/main\.js$/);
@@ -114,7 +119,12 @@ describe('Helm chart deploy/helm/incident-bot', () => {
 
   it('every template is well-formed YAML around its actions, with the objects the bot needs', () => {
     const templates = readdirSync(join(chart, 'templates')).filter((f) => f.endsWith('.yaml'));
-    const kinds = Object.fromEntries(templates.map((f) => { const doc = skeleton(f); return [doc.kind, doc]; }));
+    const kinds = Object.fromEntries(
+      templates.map((f) => {
+        const doc = skeleton(f);
+        return [doc.kind, doc];
+      }),
+    );
     expect(Object.keys(kinds).sort()).toEqual(['ConfigMap', 'Deployment', 'PodDisruptionBudget', 'Secret', 'Service']);
 
     const deployment = read(join(chart, 'templates/deployment.yaml'));

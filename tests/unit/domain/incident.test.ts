@@ -3,7 +3,10 @@ import * as d from '../../../src/domain/incident';
 import { slackText } from '../../../src/adapters/outbound/slack/views/slack-text';
 
 const T0 = Date.UTC(2026, 10, 21, 10, 0, 0);
-const base = () => ({ ...d.createIncident('INC-20261121-001', { title: 'checkout errors', severity: 'P1', openedBy: 'U1' }, T0).incident, version: 1 });
+const base = () => ({
+  ...d.createIncident('INC-20261121-001', { title: 'checkout errors', severity: 'P1', openedBy: 'U1' }, T0).incident,
+  version: 1,
+});
 
 describe('incident entity', () => {
   it('opens investigating, unacknowledged, unconfirmed, with an opened event', () => {
@@ -30,20 +33,30 @@ describe('incident entity', () => {
   it('a human severity change confirms it; an automatic one clears confirmation', () => {
     const human = d.changeSeverity(base(), 'P0', 'U2', T0, { confirmed: true });
     expect(human.ok && human.incident.severityConfirmed).toEqual({ by: 'U2', at: T0 });
-    const auto = human.ok ? d.changeSeverity({ ...human.incident, severity: 'P1' }, 'P0', 'alert:generic', T0, { confirmed: false, reason: 'rule' }) : human;
+    const auto = human.ok
+      ? d.changeSeverity({ ...human.incident, severity: 'P1' }, 'P0', 'alert:generic', T0, { confirmed: false, reason: 'rule' })
+      : human;
     expect(auto.ok && auto.incident.severityConfirmed).toBeNull();
     expect(d.changeSeverity(base(), 'P1', 'U2', T0, { confirmed: true })).toMatchObject({ ok: false, code: 'incident.same_severity' });
   });
 
   it('a status update moves the lifecycle, restarts the update clock and acknowledges', () => {
     const r = d.postStatusUpdate(base(), { status: 'identified', text: 'bad deploy', by: 'U2' }, T0 + 60_000);
-    expect(r.ok && r.incident).toMatchObject({ status: 'identified', lastUpdateAt: T0 + 60_000, impact: 'bad deploy', acknowledgedBy: 'U2' });
+    expect(r.ok && r.incident).toMatchObject({
+      status: 'identified',
+      lastUpdateAt: T0 + 60_000,
+      impact: 'bad deploy',
+      acknowledgedBy: 'U2',
+    });
     expect(r.ok && r.events.map((e) => e.kind)).toEqual(['status', 'acknowledged', 'status_update']);
   });
 
   it('a status update to an impossible status is refused and changes nothing', () => {
     const closed = { ...base(), status: 'closed' as const };
-    expect(d.postStatusUpdate(closed, { status: 'monitoring', text: 'x', by: 'U2' }, T0)).toMatchObject({ ok: false, code: 'incident.closed' });
+    expect(d.postStatusUpdate(closed, { status: 'monitoring', text: 'x', by: 'U2' }, T0)).toMatchObject({
+      ok: false,
+      code: 'incident.closed',
+    });
     expect(d.postStatusUpdate(base(), { status: 'closed', text: 'x', by: 'U2' }, T0)).toMatchObject({ ok: false, code: 'update.close' });
   });
 

@@ -3,10 +3,17 @@ import { checkTransition, STATUSES, type IncidentStatus } from '../../../src/dom
 
 // The full transition table: every (from, to) pair, allowed or refused with a reason.
 const ALLOWED: [IncidentStatus, IncidentStatus][] = [
-  ['investigating', 'identified'], ['investigating', 'monitoring'], ['investigating', 'resolved'],
-  ['identified', 'investigating'], ['identified', 'monitoring'], ['identified', 'resolved'],
-  ['monitoring', 'investigating'], ['monitoring', 'identified'], ['monitoring', 'resolved'],
-  ['resolved', 'closed'], ['resolved', 'investigating'],
+  ['investigating', 'identified'],
+  ['investigating', 'monitoring'],
+  ['investigating', 'resolved'],
+  ['identified', 'investigating'],
+  ['identified', 'monitoring'],
+  ['identified', 'resolved'],
+  ['monitoring', 'investigating'],
+  ['monitoring', 'identified'],
+  ['monitoring', 'resolved'],
+  ['resolved', 'closed'],
+  ['resolved', 'investigating'],
 ];
 
 describe('lifecycle transition table', () => {

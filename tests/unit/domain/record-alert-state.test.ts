@@ -6,12 +6,25 @@ const T0 = Date.UTC(2026, 10, 21, 12, 0, 0);
 const MIN = 60_000;
 
 function alertIncident(overrides: Partial<Incident> = {}): Incident {
-  const { incident } = createIncident('INC-20261121-001', { title: 't', severity: 'P2', openedBy: 'alert:generic', source: 'generic', alerts: emptyAlerts('g') }, T0);
+  const { incident } = createIncident(
+    'INC-20261121-001',
+    { title: 't', severity: 'P2', openedBy: 'alert:generic', source: 'generic', alerts: emptyAlerts('g') },
+    T0,
+  );
   return { ...incident, ...overrides };
 }
 
 function update(overrides: Partial<AlertStateUpdate> = {}): AlertStateUpdate {
-  return { groupKey: 'g', snapshot: { firing: 1, resolved: 0, seq: 1 }, truncated: 0, decision: null, actor: 'alert:generic', flapWindowMs: 5 * MIN, changeText: 'Alert firing: t', ...overrides };
+  return {
+    groupKey: 'g',
+    snapshot: { firing: 1, resolved: 0, seq: 1 },
+    truncated: 0,
+    decision: null,
+    actor: 'alert:generic',
+    flapWindowMs: 5 * MIN,
+    changeText: 'Alert firing: t',
+    ...overrides,
+  };
 }
 
 function apply(incident: Incident, u: AlertStateUpdate, now = T0 + MIN) {
@@ -52,7 +65,11 @@ describe('recordAlertState', () => {
   });
 
   it('firing again withdraws the all-resolved mark', () => {
-    const resolved = apply(apply(alertIncident(), update()).incident, update({ snapshot: { firing: 0, resolved: 1, seq: 2 } }), T0 + 10 * MIN).incident;
+    const resolved = apply(
+      apply(alertIncident(), update()).incident,
+      update({ snapshot: { firing: 0, resolved: 1, seq: 2 } }),
+      T0 + 10 * MIN,
+    ).incident;
     const again = apply(resolved, update({ snapshot: { firing: 1, resolved: 0, seq: 3 } }), T0 + 11 * MIN);
     expect(again.incident.alerts?.allResolvedAt).toBeNull();
     expect(again.events.map((e) => e.kind)).toContain('alerts_firing_again');
@@ -66,8 +83,14 @@ describe('recordAlertState', () => {
   });
 
   it('refuses resolved and closed incidents', () => {
-    expect(recordAlertState(alertIncident({ status: 'resolved' }), update(), T0)).toMatchObject({ ok: false, code: 'alerts.incident_not_open' });
-    expect(recordAlertState(alertIncident({ status: 'closed' }), update(), T0)).toMatchObject({ ok: false, code: 'alerts.incident_not_open' });
+    expect(recordAlertState(alertIncident({ status: 'resolved' }), update(), T0)).toMatchObject({
+      ok: false,
+      code: 'alerts.incident_not_open',
+    });
+    expect(recordAlertState(alertIncident({ status: 'closed' }), update(), T0)).toMatchObject({
+      ok: false,
+      code: 'alerts.incident_not_open',
+    });
   });
 
   it('works on incidents stored before alerts existed (no alerts field)', () => {

@@ -9,7 +9,17 @@ const T0 = Date.UTC(2026, 10, 21, 10, 0, 0);
 const base: Incident = createIncident('INC-20261121-001', { title: 'checkout errors', severity: 'P1', openedBy: 'U1' }, T0).incident;
 
 describe('roleOf', () => {
-  it.each([['comms', 'comms'], ['Scribe', 'scribe'], ['OPS', 'ops'], ['commander', 'commander'], ['ic', 'commander'], ['communications', 'comms'], ['operations', 'ops'], ['lead', null], ['', null]])('%j → %j', (word, role) => {
+  it.each([
+    ['comms', 'comms'],
+    ['Scribe', 'scribe'],
+    ['OPS', 'ops'],
+    ['commander', 'commander'],
+    ['ic', 'commander'],
+    ['communications', 'comms'],
+    ['operations', 'ops'],
+    ['lead', null],
+    ['', null],
+  ])('%j → %j', (word, role) => {
     expect(roleOf(word)).toBe(role);
   });
 });
@@ -18,7 +28,9 @@ describe('assignRole', () => {
   it.each(['comms', 'scribe', 'ops'] as const)('%s: stored in roles, one timeline entry with from/to', (role) => {
     const first = assignRole(base, role, 'U2', 'U1', T0);
     expect(first.ok && holderOf(first.incident, role)).toBe('U2');
-    expect(first.ok && first.events).toEqual([{ at: T0, actor: 'U1', kind: 'role', text: `${ROLE_GUIDE[role].label}: <@U2>`, details: { role, from: null, to: 'U2' } }]);
+    expect(first.ok && first.events).toEqual([
+      { at: T0, actor: 'U1', kind: 'role', text: `${ROLE_GUIDE[role].label}: <@U2>`, details: { role, from: null, to: 'U2' } },
+    ]);
     const second = first.ok ? assignRole(first.incident, role, 'U3', 'U1', T0) : first;
     expect(second.ok && second.events[0]!.details).toEqual({ role, from: 'U2', to: 'U3' });
   });
@@ -50,12 +62,24 @@ describe('roles in the report and the evidence bundle', () => {
     const { incident, timeline } = scriptedIncident();
     const withRoles = { ...incident, roles: { comms: 'U0COMMS', scribe: 'U0SCRIBE', ops: 'U0OPS' } };
     const userNames = { U0COMMS: 'Cat Comms', U0SCRIBE: 'Sam Scribe' };
-    const context = { incident: withRoles, timeline, input: REPORT_INPUT, rollback: ROLLBACK, severityAssessment: SEVERITY_ASSESSMENT, userNames, decisions: DECISIONS };
+    const context = {
+      incident: withRoles,
+      timeline,
+      input: REPORT_INPUT,
+      rollback: ROLLBACK,
+      severityAssessment: SEVERITY_ASSESSMENT,
+      userNames,
+      decisions: DECISIONS,
+    };
     const report = renderIncidentReport(context);
     expect(report).toContain('**Communications lead**: Cat Comms');
     expect(report).toContain('**Scribe**: Sam Scribe');
     expect(report).toContain('**Operations lead**: U0OPS');
     const resolution = JSON.parse(buildEvidenceFiles(context)['resolution-summary.json']);
-    expect(resolution.roles).toMatchObject({ comms: { id: 'U0COMMS', name: 'Cat Comms' }, scribe: { id: 'U0SCRIBE', name: 'Sam Scribe' }, ops: { id: 'U0OPS', name: null } });
+    expect(resolution.roles).toMatchObject({
+      comms: { id: 'U0COMMS', name: 'Cat Comms' },
+      scribe: { id: 'U0SCRIBE', name: 'Sam Scribe' },
+      ops: { id: 'U0OPS', name: null },
+    });
   });
 });

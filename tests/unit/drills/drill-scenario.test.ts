@@ -27,18 +27,43 @@ describe('drill scenarios', () => {
   it('reads durations, defaults and step order', () => {
     const result = parseDrillScenario('quick', { ...valid, steps: [...valid.steps].reverse() });
     if (!result.ok) throw new Error(plainText(result.reason));
-    expect(result.scenario.steps.map((s) => [s.kind, s.afterMs])).toEqual([['fire', 0], ['resolve', 600_000]]);
+    expect(result.scenario.steps.map((s) => [s.kind, s.afterMs])).toEqual([
+      ['fire', 0],
+      ['resolve', 600_000],
+    ]);
     expect(result.scenario.page).toBe(false);
-    expect(result.scenario.rollback).toMatchObject({ level: 'component', verification: 'pass', runners: [{ name: 'primary', outcome: 'success', takesMs: 120_000 }] });
+    expect(result.scenario.rollback).toMatchObject({
+      level: 'component',
+      verification: 'pass',
+      runners: [{ name: 'primary', outcome: 'success', takesMs: 120_000 }],
+    });
   });
 
   it.each([
     ['an unknown key', { ...valid, pages: true }, /unknown key "pages"/],
     ['a bad duration', { ...valid, steps: [{ after: 'soon', fire: { alert: 'A' } }] }, /steps\[0\]\.after: must be a duration/],
-    ['a step that both fires and resolves', { ...valid, steps: [{ after: '0s', fire: { alert: 'A' }, resolve: { alert: 'A' } }] }, /exactly one of fire:, resolve:/],
-    ['a resolve before its fire', { ...valid, steps: [{ after: '0s', fire: { alert: 'A' } }, { after: '1m', resolve: { alert: 'B' } }] }, /"B" is resolved before any step fires it/],
+    [
+      'a step that both fires and resolves',
+      { ...valid, steps: [{ after: '0s', fire: { alert: 'A' }, resolve: { alert: 'A' } }] },
+      /exactly one of fire:, resolve:/,
+    ],
+    [
+      'a resolve before its fire',
+      {
+        ...valid,
+        steps: [
+          { after: '0s', fire: { alert: 'A' } },
+          { after: '1m', resolve: { alert: 'B' } },
+        ],
+      },
+      /"B" is resolved before any step fires it/,
+    ],
     ['no runner', { ...valid, rollback: { runners: [] } }, /rollback\.runners: name at least the primary runner/],
-    ['a bad outcome', { ...valid, rollback: { runners: [{ name: 'p', outcome: 'maybe' }] } }, /rollback\.runners\[0\]\.outcome: expected "success" or "failure"/],
+    [
+      'a bad outcome',
+      { ...valid, rollback: { runners: [{ name: 'p', outcome: 'maybe' }] } },
+      /rollback\.runners\[0\]\.outcome: expected "success" or "failure"/,
+    ],
     ['a missing title', { ...valid, title: undefined }, /title: required/],
     ['a speed below real time', { ...valid, speed: 0.5 }, /speed: must be at least 1/],
   ])('refuses %s, naming the key', (_what, raw, reason) => {

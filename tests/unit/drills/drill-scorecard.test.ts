@@ -33,7 +33,18 @@ describe('drill scorecard (drill time = wall time × speed, judged against the s
   });
 
   it('times confirmation and approval without judging them, and counts met and missed clocks', () => {
-    const inc = incident({ acknowledgedAt: T0 + 5 * s, severityConfirmed: { by: 'U1', at: T0 + 8 * s }, gates: { readinessPassedAt: null, decisionRecordedAt: T0 + 30 * s, recoveryValidatedAt: null, recoveryOverride: null, reportWrittenAt: null }, resolvedAt: T0 + 60 * s });
+    const inc = incident({
+      acknowledgedAt: T0 + 5 * s,
+      severityConfirmed: { by: 'U1', at: T0 + 8 * s },
+      gates: {
+        readinessPassedAt: null,
+        decisionRecordedAt: T0 + 30 * s,
+        recoveryValidatedAt: null,
+        recoveryOverride: null,
+        reportWrittenAt: null,
+      },
+      resolvedAt: T0 + 60 * s,
+    });
     const card = drillScorecard(inc, [update(T0 + 20 * s), update(T0 + 40 * s)], DEFAULT_SLA_POLICY, 60);
     expect(card.steps.map((x) => [x.name, x.tookMs, x.met])).toEqual([
       ['acknowledge', 300_000, true],
@@ -47,7 +58,12 @@ describe('drill scorecard (drill time = wall time × speed, judged against the s
   });
 
   it('a status-update gap longer than the cadence is a missed clock', () => {
-    const card = drillScorecard(incident({ acknowledgedAt: T0 + s, resolvedAt: T0 + 100 * s }), [update(T0 + 10 * s)], DEFAULT_SLA_POLICY, 60);
+    const card = drillScorecard(
+      incident({ acknowledgedAt: T0 + s, resolvedAt: T0 + 100 * s }),
+      [update(T0 + 10 * s)],
+      DEFAULT_SLA_POLICY,
+      60,
+    );
     expect(card.updates.met).toBe(false);
     expect(card.missed).toBe(1);
   });
@@ -57,7 +73,10 @@ describe('SLA clocks of a drill played faster', () => {
   it('divides every duration by the speed; real incidents keep the table', () => {
     const fast = policyFor({ drill }, DEFAULT_SLA_POLICY);
     expect(fast.P1.firstResponseMs).toBe(15_000);
-    expect(fast.P0.escalations).toEqual([{ level: 2, afterMs: 15_000 }, { level: 3, afterMs: 30_000 }]);
+    expect(fast.P0.escalations).toEqual([
+      { level: 2, afterMs: 15_000 },
+      { level: 3, afterMs: 30_000 },
+    ]);
     expect(policyFor({ drill: null }, DEFAULT_SLA_POLICY)).toBe(DEFAULT_SLA_POLICY);
     expect(policyFor({ drill: { ...drill, speed: 1 } }, DEFAULT_SLA_POLICY)).toBe(DEFAULT_SLA_POLICY);
   });

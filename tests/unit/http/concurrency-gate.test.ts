@@ -12,7 +12,13 @@ describe('ConcurrencyGate', () => {
     const gate = new ConcurrencyGate(2, 1);
     const started: number[] = [];
     const blockers = [deferred(), deferred(), deferred()];
-    const runs = blockers.map((b, i) => gate.run(async () => { started.push(i); await b.promise; return i; }));
+    const runs = blockers.map((b, i) =>
+      gate.run(async () => {
+        started.push(i);
+        await b.promise;
+        return i;
+      }),
+    );
     await Promise.resolve();
     expect(started).toEqual([0, 1]);
     expect(gate.load).toEqual({ running: 2, waiting: 1 });
@@ -29,7 +35,11 @@ describe('ConcurrencyGate', () => {
 
   it('frees the slot when a task throws', async () => {
     const gate = new ConcurrencyGate(1, 0);
-    await expect(gate.run(async () => { throw new Error('boom'); })).rejects.toThrow('boom');
+    await expect(
+      gate.run(async () => {
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
     expect(await gate.run(async () => 'next')).toBe('next');
   });
 });

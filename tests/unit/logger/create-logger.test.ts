@@ -5,14 +5,22 @@ import { runInRequest } from '../../../src/request-context';
 
 function capture() {
   const lines: string[] = [];
-  const sink = new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } });
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
   return { log: createLogger('info', sink), lines };
 }
 
 describe('createLogger', () => {
   it('writes each key once: the innermost component, the call site over a binding', () => {
     const { log, lines } = capture();
-    log.child({ component: 'rollback-runner' }).child({ component: 'script-rollback-runner', incidentId: 'INC-1' }).info({ incidentId: 'INC-2' }, 'ran');
+    log
+      .child({ component: 'rollback-runner' })
+      .child({ component: 'script-rollback-runner', incidentId: 'INC-1' })
+      .info({ incidentId: 'INC-2' }, 'ran');
     expect(lines[0]!.match(/"component"/g)).toHaveLength(1);
     expect(lines[0]!.match(/"incidentId"/g)).toHaveLength(1);
     expect(JSON.parse(lines[0]!)).toMatchObject({ component: 'script-rollback-runner', incidentId: 'INC-2', msg: 'ran' });

@@ -10,7 +10,8 @@ import { recordReport } from '../../../src/domain/paper-trail/record-report';
 import { phrase, user } from '../../../src/domain/phrase';
 
 const T0 = Date.UTC(2026, 10, 21, 14, 2);
-const open = (): Incident => createIncident('INC-20261121-001', { title: 'checkout errors', severity: 'P1', openedBy: 'U0ALICE' }, T0).incident;
+const open = (): Incident =>
+  createIncident('INC-20261121-001', { title: 'checkout errors', severity: 'P1', openedBy: 'U0ALICE' }, T0).incident;
 const must = <T extends { ok: boolean }>(r: T) => {
   if (!r.ok) throw new Error(JSON.stringify(r));
   return r as Extract<T, { ok: true }>;
@@ -48,10 +49,16 @@ describe('parse-command: report, action, resolve --override', () => {
     ['report inc-20261121-001', { kind: 'report', id: 'INC-20261121-001' }],
     ['action INC-20261121-001 "x y" <@U0BOB|bob>', { kind: 'action', id: 'INC-20261121-001', item: { text: 'x y', owner: 'U0BOB' } }],
     // Mentions arrive Slack-escaped; the Slack edge hands the rules `@U0BOB`.
-    ['action "Add canary checks" <@U0BOB|bob> 2026-12-01', { kind: 'action', id: null, item: { text: 'Add canary checks', owner: 'U0BOB', due: '2026-12-01' } }],
+    [
+      'action "Add canary checks" <@U0BOB|bob> 2026-12-01',
+      { kind: 'action', id: null, item: { text: 'Add canary checks', owner: 'U0BOB', due: '2026-12-01' } },
+    ],
     ['action “Add canary checks” <@U0BOB>', { kind: 'action', id: null, item: { text: 'Add canary checks', owner: 'U0BOB' } }],
     ['resolve fixed it --override "checked by hand"', { kind: 'resolve', id: null, summary: 'fixed it', override: 'checked by hand' }],
-    ['resolve INC-20261121-001 —override dashboards green', { kind: 'resolve', id: 'INC-20261121-001', summary: '', override: 'dashboards green' }],
+    [
+      'resolve INC-20261121-001 —override dashboards green',
+      { kind: 'resolve', id: 'INC-20261121-001', summary: '', override: 'dashboards green' },
+    ],
     ['resolve fixed it', { kind: 'resolve', id: null, summary: 'fixed it' }],
   ])('%s', (text, parsed) => expect(parseIncidentCommand(text)).toEqual(parsed));
 
@@ -59,7 +66,9 @@ describe('parse-command: report, action, resolve --override', () => {
     ['resolve fixed --override ""', /Give the reason after --override/],
     ['report not-an-id', /is not an incident id/],
     ['action "x"', /\/incident action \[id\] "<what to do>" @owner/],
-  ])('%s → error', (text, message) => expect(parseIncidentCommand(text)).toMatchObject({ kind: 'error', message: expect.stringMatching(message) }));
+  ])('%s → error', (text, message) =>
+    expect(parseIncidentCommand(text)).toMatchObject({ kind: 'error', message: expect.stringMatching(message) }),
+  );
 });
 
 describe('gates as a guard on changes', () => {
@@ -75,8 +84,17 @@ describe('gates as a guard on changes', () => {
   it('a move into closed needs summary and report; other moves are not judged', () => {
     const resolved = { ...open(), status: 'resolved' as const, resolvedAt: T0, resolutionSummary: null };
     const closed = { ...resolved, status: 'closed' as const };
-    expect(checkGates(resolved, closed)).toMatchObject({ code: 'gate.documentation_missing', reason: expect.stringMatching(/resolution summary[\s\S]*incident report/) });
-    const reported = must(recordReport(resolved, 'U0ALICE', T0 + 5, { path: 'docs/incidents/INC-20261121-001.md', revision: 1, resolutionSummary: 'Rolled back.' }));
+    expect(checkGates(resolved, closed)).toMatchObject({
+      code: 'gate.documentation_missing',
+      reason: expect.stringMatching(/resolution summary[\s\S]*incident report/),
+    });
+    const reported = must(
+      recordReport(resolved, 'U0ALICE', T0 + 5, {
+        path: 'docs/incidents/INC-20261121-001.md',
+        revision: 1,
+        resolutionSummary: 'Rolled back.',
+      }),
+    );
     expect(reported.events.map((e) => e.kind)).toEqual(['resolution_summary', 'report_written']);
     expect(checkGates(reported.incident, { ...reported.incident, status: 'closed' })).toBeNull();
     expect(checkGates(open(), { ...open(), status: 'identified' })).toBeNull();
@@ -90,14 +108,24 @@ describe('gates as a guard on changes', () => {
 
 describe('issue comments', () => {
   it('significant kinds only, rollback ones by prefix', () => {
-    expect(['severity', 'status_update', 'resolution_summary', 'rollback_approved', 'verification', 'recovery_override'].every(isSignificant)).toBe(true);
+    expect(
+      ['severity', 'status_update', 'resolution_summary', 'rollback_approved', 'verification', 'recovery_override'].every(isSignificant),
+    ).toBe(true);
     expect(['note', 'opened', 'acknowledged', 'github_issue', 'channel'].some(isSignificant)).toBe(false);
   });
 
   it('says what, when and who, people by name (never a GitHub @mention), and the report link', () => {
-    const event = { id: '1-0', at: T0, actor: 'U0ALICE', kind: 'report_written', text: phrase`Incident report written by ${user('U0ALICE')}: docs/incidents/x.md` };
+    const event = {
+      id: '1-0',
+      at: T0,
+      actor: 'U0ALICE',
+      kind: 'report_written',
+      text: phrase`Incident report written by ${user('U0ALICE')}: docs/incidents/x.md`,
+    };
     const body = issueComment(event, { reportUrl: 'https://github.test/r', names: { U0ALICE: 'Alice Liddell' } });
-    expect(body).toBe('**Incident report** · 2026-11-21 14:02 UTC · Alice Liddell\n\nIncident report written by Alice Liddell: docs/incidents/x.md\n\nReport: https://github.test/r');
+    expect(body).toBe(
+      '**Incident report** · 2026-11-21 14:02 UTC · Alice Liddell\n\nIncident report written by Alice Liddell: docs/incidents/x.md\n\nReport: https://github.test/r',
+    );
     // The name lookup failed: the bare id, which GitHub does not read as a mention.
     expect(issueComment(event)).toContain('Incident report written by U0ALICE: docs');
     expect(issueComment(event)).not.toMatch(/@U0ALICE/);
@@ -106,7 +134,7 @@ describe('issue comments', () => {
 
 describe('splitMessage', () => {
   it('keeps everything, in order, within the limit, breaking at lines', () => {
-    const text = Array.from({ length: 300 }, (_, i) => `line ${i} ${'x'.repeat(40)}`).join('\n') + `\n${'y'.repeat(9000)}`;
+    const text = `${Array.from({ length: 300 }, (_, i) => `line ${i} ${'x'.repeat(40)}`).join('\n')}\n${'y'.repeat(9000)}`;
     const parts = splitMessage(text, 3900);
     expect(parts.every((p) => p.length <= 3900)).toBe(true);
     expect(parts.join('\n').replace(/\n/g, '')).toBe(text.replace(/\n/g, ''));

@@ -34,7 +34,9 @@ describe('redactText by shape', () => {
 
 describe('redactText by value', () => {
   it('hides every configured secret, longest first, and ignores very short ones', () => {
-    expect(redactText('a=abcd-secret b=abcd-secret-longer c=yes', ['abcd-secret', 'abcd-secret-longer', 'yes'])).toBe('a=[redacted] b=[redacted] c=yes');
+    expect(redactText('a=abcd-secret b=abcd-secret-longer c=yes', ['abcd-secret', 'abcd-secret-longer', 'yes'])).toBe(
+      'a=[redacted] b=[redacted] c=yes',
+    );
   });
 });
 

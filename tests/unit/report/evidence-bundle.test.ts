@@ -5,7 +5,15 @@ import { DECISIONS, REPORT_INPUT, ROLLBACK, scriptedIncident, SEVERITY_ASSESSMEN
 
 function build() {
   const { incident, timeline } = scriptedIncident();
-  const context = { incident, timeline, input: REPORT_INPUT, rollback: ROLLBACK, severityAssessment: SEVERITY_ASSESSMENT, userNames: USER_NAMES, decisions: DECISIONS };
+  const context = {
+    incident,
+    timeline,
+    input: REPORT_INPUT,
+    rollback: ROLLBACK,
+    severityAssessment: SEVERITY_ASSESSMENT,
+    userNames: USER_NAMES,
+    decisions: DECISIONS,
+  };
   return { context, files: buildEvidenceFiles(context) };
 }
 
@@ -15,7 +23,15 @@ describe('buildEvidenceFiles', () => {
   it("produces the four-gate protocol's evidence files, JSON ones parseable", () => {
     const { files } = build();
     expect(Object.keys(files).sort()).toEqual([...EVIDENCE_FILES].sort());
-    expect(Object.keys(files).sort()).toEqual(['INCIDENT-REPORT.md', 'decision-log.json', 'incident-timeline.md', 'mitigation-execution-report.json', 'recovery-validation.json', 'resolution-summary.json', 'severity-assessment.json']);
+    expect(Object.keys(files).sort()).toEqual([
+      'INCIDENT-REPORT.md',
+      'decision-log.json',
+      'incident-timeline.md',
+      'mitigation-execution-report.json',
+      'recovery-validation.json',
+      'resolution-summary.json',
+      'severity-assessment.json',
+    ]);
     for (const name of EVIDENCE_FILES.filter((n) => n.endsWith('.json'))) {
       expect(() => JSON.parse(files[name]), name).not.toThrow();
       expect(files[name].endsWith('\n')).toBe(true);
@@ -39,9 +55,27 @@ describe('buildEvidenceFiles', () => {
   it('decision-log.json: every decision with user and time, same-millisecond ones in recorded order', () => {
     const log = json(build().files, 'decision-log.json');
     expect(log.decisions).toEqual([
-      { at: '2026-11-21T14:18:00Z', kind: 'proposal', by: { id: 'U0ALICE', name: 'alice' }, action: 'rollback checkout via checkout-rollback (level 2)', reason: null },
-      { at: '2026-11-21T14:20:00Z', kind: 'denial', by: { id: 'U0EVE', name: 'eve' }, action: 'approve rollback checkout-rollback', reason: 'not an approver for checkout' },
-      { at: '2026-11-21T14:20:00Z', kind: 'approval', by: { id: 'U0DAVE', name: 'dave' }, action: 'rollback checkout via checkout-rollback (level 2)', reason: null },
+      {
+        at: '2026-11-21T14:18:00Z',
+        kind: 'proposal',
+        by: { id: 'U0ALICE', name: 'alice' },
+        action: 'rollback checkout via checkout-rollback (level 2)',
+        reason: null,
+      },
+      {
+        at: '2026-11-21T14:20:00Z',
+        kind: 'denial',
+        by: { id: 'U0EVE', name: 'eve' },
+        action: 'approve rollback checkout-rollback',
+        reason: 'not an approver for checkout',
+      },
+      {
+        at: '2026-11-21T14:20:00Z',
+        kind: 'approval',
+        by: { id: 'U0DAVE', name: 'dave' },
+        action: 'rollback checkout via checkout-rollback (level 2)',
+        reason: null,
+      },
     ]);
     // Given out of order, the log is still chronological.
     const { context } = build();
@@ -54,7 +88,18 @@ describe('buildEvidenceFiles', () => {
     const report = json(files, 'mitigation-execution-report.json');
     expect(report.executed).toBe(true);
     expect(report.executions).toEqual([
-      { runner: 'checkout-rollback', kind: 'script', outcome: 'succeeded', exitCode: 0, conclusion: null, startedAt: '2026-11-21T14:21:00Z', finishedAt: '2026-11-21T14:21:28Z', durationMs: 28000, outputExcerpt: ROLLBACK.executions[0]!.outputExcerpt, link: 'https://ci.example.com/runs/42' },
+      {
+        runner: 'checkout-rollback',
+        kind: 'script',
+        outcome: 'succeeded',
+        exitCode: 0,
+        conclusion: null,
+        startedAt: '2026-11-21T14:21:00Z',
+        finishedAt: '2026-11-21T14:21:28Z',
+        durationMs: 28000,
+        outputExcerpt: ROLLBACK.executions[0]!.outputExcerpt,
+        link: 'https://ci.example.com/runs/42',
+      },
     ]);
     const recovery = json(files, 'recovery-validation.json');
     expect(recovery).toMatchObject({ status: 'passed', passed: true, at: '2026-11-21T14:22:10Z' });
@@ -101,14 +146,34 @@ describe('buildEvidenceFiles', () => {
     const { context } = build();
     const files = buildEvidenceFiles({ ...context, rollback: undefined, decisions: [] });
     expect(json(files, 'mitigation-execution-report.json')).toEqual({ incidentId: 'INC-20261121-001', executed: false, executions: [] });
-    expect(json(files, 'recovery-validation.json')).toEqual({ incidentId: 'INC-20261121-001', status: 'not_run', passed: false, at: null, checks: [] });
+    expect(json(files, 'recovery-validation.json')).toEqual({
+      incidentId: 'INC-20261121-001',
+      status: 'not_run',
+      passed: false,
+      at: null,
+      checks: [],
+    });
     expect(json(files, 'decision-log.json').decisions).toEqual([]);
   });
 
   it('gate 3 met by evidence: recovery-validation.json holds the alerts and signal values', () => {
     const { context } = build();
     const at = Date.UTC(2026, 10, 21, 15, 0, 0);
-    const incident = { ...context.incident, signals: { atOpen: null, latest: null, raiseProposal: null, recovery: { at, holdForMs: 300_000, source: 'Prometheus', alerts: { groupKey: 'g1', resolved: 2, allResolvedAt: at - 300_000 }, signals: [{ signal: 'error_rate', max: 0.4, threshold: 10, samples: 30 }] } } };
+    const incident = {
+      ...context.incident,
+      signals: {
+        atOpen: null,
+        latest: null,
+        raiseProposal: null,
+        recovery: {
+          at,
+          holdForMs: 300_000,
+          source: 'Prometheus',
+          alerts: { groupKey: 'g1', resolved: 2, allResolvedAt: at - 300_000 },
+          signals: [{ signal: 'error_rate', max: 0.4, threshold: 10, samples: 30 }],
+        },
+      },
+    };
     const files = buildEvidenceFiles({ ...context, incident, rollback: undefined, decisions: [] });
     expect(json(files, 'recovery-validation.json')).toEqual({
       incidentId: 'INC-20261121-001',

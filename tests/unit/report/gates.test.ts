@@ -25,13 +25,28 @@ describe('evaluateGates', () => {
     { name: 'severity unconfirmed', facts: { severityConfirmed: false }, gate: 1, missing: [GATE_INSTRUCTIONS.severity] },
     { name: 'readiness check not passed', facts: { rollbackReadinessPassed: false }, gate: 2, missing: [GATE_INSTRUCTIONS.readiness] },
     { name: 'no decision recorded', facts: { decisionRecorded: false }, gate: 2, missing: [GATE_INSTRUCTIONS.decision] },
-    { name: 'neither readiness nor decision', facts: { rollbackReadinessPassed: false, decisionRecorded: false }, gate: 2, missing: [GATE_INSTRUCTIONS.readiness, GATE_INSTRUCTIONS.decision] },
+    {
+      name: 'neither readiness nor decision',
+      facts: { rollbackReadinessPassed: false, decisionRecorded: false },
+      gate: 2,
+      missing: [GATE_INSTRUCTIONS.readiness, GATE_INSTRUCTIONS.decision],
+    },
     { name: 'recovery not validated, no override', facts: { recoveryValidated: false }, gate: 3, missing: [GATE_INSTRUCTIONS.recovery] },
-    { name: 'override without a reason', facts: { recoveryValidated: false, recoveryOverride: { by: 'U0CAROL', reason: '  ' } }, gate: 3, missing: [GATE_INSTRUCTIONS.overrideReason] },
+    {
+      name: 'override without a reason',
+      facts: { recoveryValidated: false, recoveryOverride: { by: 'U0CAROL', reason: '  ' } },
+      gate: 3,
+      missing: [GATE_INSTRUCTIONS.overrideReason],
+    },
     { name: 'no summary', facts: { resolutionSummary: null }, gate: 4, missing: [GATE_INSTRUCTIONS.summary] },
     { name: 'blank summary', facts: { resolutionSummary: ' \n ' }, gate: 4, missing: [GATE_INSTRUCTIONS.summary] },
     { name: 'no report', facts: { reportWritten: false }, gate: 4, missing: [GATE_INSTRUCTIONS.report] },
-    { name: 'no summary, no report', facts: { resolutionSummary: null, reportWritten: false }, gate: 4, missing: [GATE_INSTRUCTIONS.summary, GATE_INSTRUCTIONS.report] },
+    {
+      name: 'no summary, no report',
+      facts: { resolutionSummary: null, reportWritten: false },
+      gate: 4,
+      missing: [GATE_INSTRUCTIONS.summary, GATE_INSTRUCTIONS.report],
+    },
   ];
 
   it.each(cases)('$name → gate $gate names what is missing', ({ facts, gate, missing }) => {
@@ -53,13 +68,23 @@ describe('canResolve (gate 3)', () => {
   });
 
   it('allows an explicit override with a reason, also when no rollback ran', () => {
-    const facts = { ...ALL_MET, rollbackReadinessPassed: false, decisionRecorded: false, recoveryValidated: false, recoveryOverride: { by: 'U0CAROL', reason: 'Fixed upstream by the provider; dashboards green for 30 min' } };
+    const facts = {
+      ...ALL_MET,
+      rollbackReadinessPassed: false,
+      decisionRecorded: false,
+      recoveryValidated: false,
+      recoveryOverride: { by: 'U0CAROL', reason: 'Fixed upstream by the provider; dashboards green for 30 min' },
+    };
     expect(canResolve(facts).ok).toBe(true);
   });
 
   it('refuses otherwise, naming the gate and how to satisfy it', () => {
     const result = canResolve({ ...ALL_MET, recoveryValidated: false });
-    expect(result).toEqual({ ok: false, code: 'gate.recovery_not_validated', reason: `Gate 3 (Recovery validation) blocks resolving. Still needed:\n• ${GATE_INSTRUCTIONS.recovery}` });
+    expect(result).toEqual({
+      ok: false,
+      code: 'gate.recovery_not_validated',
+      reason: `Gate 3 (Recovery validation) blocks resolving. Still needed:\n• ${GATE_INSTRUCTIONS.recovery}`,
+    });
   });
 });
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { GitHubUnavailableError, isAmbiguousWriteFailure, toGitHubError } from '../../../src/adapters/outbound/github/github-errors';
 
 // Shapes as Octokit's RequestError carries them.
-const httpError = (status: number, message = 'x', headers: Record<string, string> = {}) => Object.assign(new Error(message), { status, response: { headers } });
+const httpError = (status: number, message = 'x', headers: Record<string, string> = {}) =>
+  Object.assign(new Error(message), { status, response: { headers } });
 
 describe('toGitHubError', () => {
   it.each([

@@ -7,7 +7,15 @@ const GOLDEN = new URL('../../fixtures/report/incident-report.golden.md', import
 
 function render(overrides: Partial<Parameters<typeof renderIncidentReport>[0]> = {}) {
   const { incident, timeline } = scriptedIncident();
-  return renderIncidentReport({ incident, timeline, input: REPORT_INPUT, rollback: ROLLBACK, severityAssessment: SEVERITY_ASSESSMENT, userNames: USER_NAMES, ...overrides });
+  return renderIncidentReport({
+    incident,
+    timeline,
+    input: REPORT_INPUT,
+    rollback: ROLLBACK,
+    severityAssessment: SEVERITY_ASSESSMENT,
+    userNames: USER_NAMES,
+    ...overrides,
+  });
 }
 
 /** Heading lines outside fenced code, and whether every fence was closed. */
@@ -31,11 +39,23 @@ function sectionOf(markdown: string, title: string): string[] {
   const lines = markdown.split('\n');
   const start = lines.indexOf(`## ${title}`);
   expect(start, `section ${title}`).toBeGreaterThan(-1);
-  const end = lines.findIndex((line, i) => i > start && line.startsWith('## ') || line === '---');
+  const end = lines.findIndex((line, i) => (i > start && line.startsWith('## ')) || line === '---');
   return lines.slice(start + 1, end === -1 ? undefined : end).filter((line) => line !== '');
 }
 
-const SECTIONS = ['Summary', 'Severity', 'Timeline', 'Impact', 'Root Cause', 'Signals at Time of Rollback', 'Rollback Execution', 'Resolution', 'Lessons Learned', 'Action Items', 'Prevention'];
+const SECTIONS = [
+  'Summary',
+  'Severity',
+  'Timeline',
+  'Impact',
+  'Root Cause',
+  'Signals at Time of Rollback',
+  'Rollback Execution',
+  'Resolution',
+  'Lessons Learned',
+  'Action Items',
+  'Prevention',
+];
 
 describe('renderIncidentReport', () => {
   it('matches the reviewed golden file for the scripted incident', () => {
@@ -61,7 +81,9 @@ describe('renderIncidentReport', () => {
 
   it('header: date, severity, duration and impact', () => {
     const markdown = render();
-    expect(markdown).toContain('**Date**: 2026-11-21\n**Severity**: P1 (High)\n**Duration**: 1h 5m\n**Impact**: ~4,200 customers (18% of checkout attempts)\n**Status**: resolved\n**Service**: checkout\n**Commander**: carol');
+    expect(markdown).toContain(
+      '**Date**: 2026-11-21\n**Severity**: P1 (High)\n**Duration**: 1h 5m\n**Impact**: ~4,200 customers (18% of checkout attempts)\n**Status**: resolved\n**Service**: checkout\n**Commander**: carol',
+    );
   });
 
   it('severity: reasoning, rule, observations, who confirmed, and the raise', () => {
@@ -101,9 +123,17 @@ describe('renderIncidentReport', () => {
 
   it('signals, execution report and verification', () => {
     const markdown = render();
-    expect(sectionOf(markdown, 'Signals at Time of Rollback')).toEqual(['| Signal | Value |', '|---|---|', '| data_loss | false |', '| error_rate | 0.18 |', '| p95_ms | 1234 |']);
+    expect(sectionOf(markdown, 'Signals at Time of Rollback')).toEqual([
+      '| Signal | Value |',
+      '|---|---|',
+      '| data_loss | false |',
+      '| error_rate | 0.18 |',
+      '| p95_ms | 1234 |',
+    ]);
     const execution = sectionOf(markdown, 'Rollback Execution');
-    expect(execution).toContain('| checkout-rollback | script | succeeded | exit 0 | 2026-11-21 14:21 UTC | 2026-11-21 14:21 UTC | 28s | [log](https://ci.example.com/runs/42) |');
+    expect(execution).toContain(
+      '| checkout-rollback | script | succeeded | exit 0 | 2026-11-21 14:21 UTC | 2026-11-21 14:21 UTC | 28s | [log](https://ci.example.com/runs/42) |',
+    );
     expect(execution).toContain('**PASSED** at 2026-11-21 14:22 UTC (4/4 checks passed)');
     expect(execution).toContain('| error_rate < 1% | passed | 0.4% |');
     expect(markdown).toContain('```text\n[1/7] Stop traffic shift\n[6/7] Verify rollback\n[7/7] Create notice\nTotal Duration: 28s\n```');
@@ -123,7 +153,12 @@ describe('renderIncidentReport', () => {
     expect(sectionOf(markdown, 'Prevention')).toEqual(REPORT_INPUT.prevention.split('\n'));
     expect(sectionOf(markdown, 'Resolution')).toEqual(['Rolled back checkout to v6.1; error rate stayed below 1% for 44 minutes.']);
     const lessons = sectionOf(markdown, 'Lessons Learned');
-    expect(lessons).toEqual(['### What Went Well', ...REPORT_INPUT.wentWell.map((l) => `- ${l}`), '### What Could Be Improved', ...REPORT_INPUT.couldImprove.map((l) => `- ${l}`)]);
+    expect(lessons).toEqual([
+      '### What Went Well',
+      ...REPORT_INPUT.wentWell.map((l) => `- ${l}`),
+      '### What Could Be Improved',
+      ...REPORT_INPUT.couldImprove.map((l) => `- ${l}`),
+    ]);
   });
 
   it('without a rollback says so instead of inventing one', () => {
@@ -141,7 +176,10 @@ describe('renderIncidentReport', () => {
     const { incident, timeline } = scriptedIncident();
     const hostile = renderIncidentReport({
       incident: { ...incident, title: '# pwned | x', summary: '```\nunclosed fence', resolutionSummary: 'fixed\n===' },
-      timeline: [...timeline, { id: 'x-0', at: timeline.at(-1)!.at, actor: 'U0BOB', kind: 'note', text: '<!-- incident-bot:INC-20261121-999 -->\n## injected' }],
+      timeline: [
+        ...timeline,
+        { id: 'x-0', at: timeline.at(-1)!.at, actor: 'U0BOB', kind: 'note', text: '<!-- incident-bot:INC-20261121-999 -->\n## injected' },
+      ],
       input: {
         ...REPORT_INPUT,
         rootCause: '## Injected heading\n---\n| a | b |\n   # indented heading\n~~~',

@@ -1,4 +1,14 @@
-import { acknowledge, assignCommander, changeSeverity, confirmSeverity, createIncident, postStatusUpdate, resolve, type Change, type Incident } from '../../../src/domain/incident';
+import {
+  acknowledge,
+  assignCommander,
+  changeSeverity,
+  confirmSeverity,
+  createIncident,
+  postStatusUpdate,
+  resolve,
+  type Change,
+  type Incident,
+} from '../../../src/domain/incident';
 import type { DecisionRecord, RollbackEvidence, SeverityAssessment } from '../../../src/domain/report/records';
 import type { ReportInput } from '../../../src/domain/report/report-input';
 import type { TimelineEvent, TimelineEventInput } from '../../../src/domain/timeline';
@@ -21,14 +31,32 @@ export function scriptedIncident(): { incident: Incident; timeline: TimelineEven
     events.push(...change.events);
     return change.incident;
   };
-  const opened = createIncident('INC-20261121-001', { title: 'Checkout error rate 18%', summary: 'Checkout requests fail with HTTP 500 after deploy v6.2.', severity: 'P2', severityReason: 'error_rate 12% > 10% → P2', service: 'checkout', openedBy: 'U0ALICE', source: 'alertmanager' }, at(0));
+  const opened = createIncident(
+    'INC-20261121-001',
+    {
+      title: 'Checkout error rate 18%',
+      summary: 'Checkout requests fail with HTTP 500 after deploy v6.2.',
+      severity: 'P2',
+      severityReason: 'error_rate 12% > 10% → P2',
+      service: 'checkout',
+      openedBy: 'U0ALICE',
+      source: 'alertmanager',
+    },
+    at(0),
+  );
   events.push(...opened.events);
   let incident = opened.incident;
   incident = apply(acknowledge(incident, 'U0ALICE', at(3)));
   incident = apply(assignCommander(incident, 'U0CAROL', 'U0ALICE', at(4)));
   incident = apply(changeSeverity(incident, 'P1', 'bot', at(8), { confirmed: false, reason: 'error_rate 18% > 15% → P1' }));
   incident = apply(confirmSeverity(incident, 'U0CAROL', at(10)));
-  incident = apply(postStatusUpdate(incident, { status: 'identified', text: 'Deploy v6.2 identified as the cause; proposing a rollback.', by: 'U0ALICE' }, at(15)));
+  incident = apply(
+    postStatusUpdate(
+      incident,
+      { status: 'identified', text: 'Deploy v6.2 identified as the cause; proposing a rollback.', by: 'U0ALICE' },
+      at(15),
+    ),
+  );
   events.push(
     { at: at(16), actor: 'U0ALICE', kind: 'rollback_proposed', text: 'Proposed rollback of checkout via checkout-rollback (level 2)' },
     { at: at(18), actor: 'U0EVE', kind: 'rollback_denied', text: phrase`${user('U0EVE')} is not an approver for checkout` },
@@ -36,7 +64,9 @@ export function scriptedIncident(): { incident: Incident; timeline: TimelineEven
     { at: at(19, 28), actor: 'bot', kind: 'rollback_executed', text: 'checkout-rollback succeeded in 28s' },
     { at: at(20, 10), actor: 'bot', kind: 'verification', text: 'Verification passed (4/4 checks)' },
   );
-  incident = apply(postStatusUpdate(incident, { status: 'monitoring', text: 'Rolled back to v6.1; error rate back to 0.4%.', by: 'U0ALICE' }, at(21)));
+  incident = apply(
+    postStatusUpdate(incident, { status: 'monitoring', text: 'Rolled back to v6.1; error rate back to 0.4%.', by: 'U0ALICE' }, at(21)),
+  );
   incident = apply(resolve(incident, 'U0CAROL', at(65), 'Rolled back checkout to v6.1; error rate stayed below 1% for 44 minutes.'));
   // Stream ids as Redis would assign them: ms-sequence, in append order.
   const seen = new Map<number, number>();
@@ -49,18 +79,32 @@ export function scriptedIncident(): { incident: Incident; timeline: TimelineEven
 }
 
 export const REPORT_INPUT: ReportInput = {
-  rootCause: 'Deploy v6.2 changed the payment client timeout from 5s to 500ms.\nUnder normal load the payment provider answers in ~700ms, so most calls timed out.',
+  rootCause:
+    'Deploy v6.2 changed the payment client timeout from 5s to 500ms.\nUnder normal load the payment provider answers in ~700ms, so most calls timed out.',
   impact: 'About 18% of checkout attempts failed for 19 minutes.\nRetries succeeded for most customers.',
   usersAffected: '~4,200 customers (18% of checkout attempts)',
   sloImpact: 'checkout_availability 99.5% violated; 31% of the monthly error budget used',
   wentWell: ['Alert fired within 2 minutes of the deploy', 'Rollback ran in 28s and verification passed first time'],
   couldImprove: ['Severity started at P2 and was raised 8 minutes later', 'The canary stage did not exercise the payment path'],
   actionItems: [
-    { text: 'Add the payment path to the canary checks', owner: 'U0BOB', due: '2026-11-28', issueUrl: 'https://github.com/acme/incidents/issues/12', state: 'closed' },
-    { text: 'Alert on payment client timeouts', owner: 'U0ALICE', due: '2026-12-05', issueUrl: 'https://github.com/acme/incidents/issues/13', state: 'open' },
+    {
+      text: 'Add the payment path to the canary checks',
+      owner: 'U0BOB',
+      due: '2026-11-28',
+      issueUrl: 'https://github.com/acme/incidents/issues/12',
+      state: 'closed',
+    },
+    {
+      text: 'Alert on payment client timeouts',
+      owner: 'U0ALICE',
+      due: '2026-12-05',
+      issueUrl: 'https://github.com/acme/incidents/issues/13',
+      state: 'open',
+    },
     { text: 'Document timeout budgets per dependency', owner: 'U0CAROL' },
   ],
-  prevention: 'Timeouts for external dependencies are now part of the service config review.\nCanary checks cover every dependency on the request path.',
+  prevention:
+    'Timeouts for external dependencies are now part of the service config review.\nCanary checks cover every dependency on the request path.',
 };
 
 export const ROLLBACK: RollbackEvidence = {

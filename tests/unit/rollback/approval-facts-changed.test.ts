@@ -14,7 +14,22 @@ describe('approvalFactsChanged: what makes the approval blocks redraw', () => {
     ['a gate fact', { gates: { ...NO_GATE_FACTS, readinessPassedAt: T0 } }, true],
     ['nothing', {}, false],
     ['the latest update text', { impact: 'still looking', lastUpdateAt: T0 }, false],
-    ['alert counts', { alerts: { groupKey: 'g', firing: 3, resolved: 0, total: 3, allResolvedAt: null, potentialFalsePositive: false, truncated: 0, seq: 2 } }, false],
+    [
+      'alert counts',
+      {
+        alerts: {
+          groupKey: 'g',
+          firing: 3,
+          resolved: 0,
+          total: 3,
+          allResolvedAt: null,
+          potentialFalsePositive: false,
+          truncated: 0,
+          seq: 2,
+        },
+      },
+      false,
+    ],
     ['the commander', { commander: 'U3' }, false],
   ])('%s → %s', (_what, change, expected) => {
     expect(approvalFactsChanged(base, { ...base, ...change })).toBe(expected);

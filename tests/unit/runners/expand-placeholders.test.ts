@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { expandArgv, expandJson, expandPlaceholders, expandRecord, findPlaceholders } from '../../../src/domain/rollback/expand-placeholders';
+import {
+  expandArgv,
+  expandJson,
+  expandPlaceholders,
+  expandRecord,
+  findPlaceholders,
+} from '../../../src/domain/rollback/expand-placeholders';
 
 const ctx = { incident_id: 'INC-20261121-001', service: 'web', previous_release: 'v1.4.2', evil: '{service} $(id) `id` ; "\'' };
 
@@ -18,7 +24,9 @@ describe('expandPlaceholders', () => {
 
   it('refuses an unknown placeholder, naming it and where it was', () => {
     expect(expandPlaceholders('{incident_id} {relese}', ctx, 'argv[1]')).toEqual({
-      ok: false, code: 'unknown_placeholder', reason: 'unknown placeholder {relese} in argv[1]',
+      ok: false,
+      code: 'unknown_placeholder',
+      reason: 'unknown placeholder {relese} in argv[1]',
     });
   });
 
@@ -47,7 +55,10 @@ describe('expandArgv', () => {
 describe('expandRecord / expandJson', () => {
   it('expands workflow input values, not keys', () => {
     expect(expandRecord({ '{service}': '{service}' }, ctx)).toEqual({ ok: true, value: { '{service}': 'web' } });
-    expect(expandRecord({ who: '{requested_by}' }, ctx)).toMatchObject({ ok: false, reason: 'unknown placeholder {requested_by} in inputs.who' });
+    expect(expandRecord({ who: '{requested_by}' }, ctx)).toMatchObject({
+      ok: false,
+      reason: 'unknown placeholder {requested_by} in inputs.who',
+    });
   });
 
   it('expands strings deep inside a JSON body and keeps other values', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import type { z } from 'zod';
 import {
   readinessChecksSchema,
   rollbackLevelSchema,
@@ -17,22 +17,64 @@ function issues(schema: z.ZodType, input: unknown): string[] {
 describe('runnersSchema', () => {
   it('turns YAML-style snake_case runners into typed specs with defaults', () => {
     const parsed = runnersSchema.parse([
-      { kind: 'command', argv: ['./scripts/emergency_rollback.sh', '{incident_id}'], cwd: '/srv/app', env: { DEPLOY_TOKEN: 'x' }, timeout: '10m' },
-      { kind: 'github_actions', owner: 'acme', repo: 'web', workflow: 'rollback.yml', ref: 'main', inputs: { release: '{previous_release}' }, timeout: '20m', poll: '15s' },
-      { kind: 'http', name: 'deploy agent', url: 'http://127.0.0.1:9000/rollback', body: { id: '{incident_id}' }, success_statuses: [202, '200-201'] },
+      {
+        kind: 'command',
+        argv: ['./scripts/emergency_rollback.sh', '{incident_id}'],
+        cwd: '/srv/app',
+        env: { DEPLOY_TOKEN: 'x' },
+        timeout: '10m',
+      },
+      {
+        kind: 'github_actions',
+        owner: 'acme',
+        repo: 'web',
+        workflow: 'rollback.yml',
+        ref: 'main',
+        inputs: { release: '{previous_release}' },
+        timeout: '20m',
+        poll: '15s',
+      },
+      {
+        kind: 'http',
+        name: 'deploy agent',
+        url: 'http://127.0.0.1:9000/rollback',
+        body: { id: '{incident_id}' },
+        success_statuses: [202, '200-201'],
+      },
     ]);
     expect(parsed).toEqual([
       {
-        kind: 'command', name: './scripts/emergency_rollback.sh', argv: ['./scripts/emergency_rollback.sh', '{incident_id}'], cwd: '/srv/app',
-        env: { DEPLOY_TOKEN: 'x' }, timeoutMs: 600_000, graceMs: 5_000, outputCapBytes: 65_536,
+        kind: 'command',
+        name: './scripts/emergency_rollback.sh',
+        argv: ['./scripts/emergency_rollback.sh', '{incident_id}'],
+        cwd: '/srv/app',
+        env: { DEPLOY_TOKEN: 'x' },
+        timeoutMs: 600_000,
+        graceMs: 5_000,
+        outputCapBytes: 65_536,
       },
       {
-        kind: 'github_actions', name: 'acme/web rollback.yml', owner: 'acme', repo: 'web', workflow: 'rollback.yml', ref: 'main',
-        inputs: { release: '{previous_release}' }, timeoutMs: 1_200_000, pollMs: 15_000,
+        kind: 'github_actions',
+        name: 'acme/web rollback.yml',
+        owner: 'acme',
+        repo: 'web',
+        workflow: 'rollback.yml',
+        ref: 'main',
+        inputs: { release: '{previous_release}' },
+        timeoutMs: 1_200_000,
+        pollMs: 15_000,
       },
       {
-        kind: 'http', name: 'deploy agent', url: 'http://127.0.0.1:9000/rollback', headers: undefined, body: { id: '{incident_id}' },
-        successStatuses: [{ min: 202, max: 202 }, { min: 200, max: 201 }], timeoutMs: 30_000,
+        kind: 'http',
+        name: 'deploy agent',
+        url: 'http://127.0.0.1:9000/rollback',
+        headers: undefined,
+        body: { id: '{incident_id}' },
+        successStatuses: [
+          { min: 202, max: 202 },
+          { min: 200, max: 201 },
+        ],
+        timeoutMs: 30_000,
       },
     ]);
   });
@@ -55,8 +97,17 @@ describe('runnersSchema', () => {
     [[{ kind: 'command', argv: [] }], ['0.argv: Too small: expected array to have >=1 items']],
     [[{ kind: 'command', argv: ['x'], time_out: '1m' }], ['0: Unrecognized key: "time_out"']],
     [[{ kind: 'http', url: 'file:///etc/passwd' }], ['0.url: Invalid URL']],
-    [[{ kind: 'http', url: 'http://x/', success_statuses: ['2xx', 'teapot'] }], ['0.success_statuses.1: expected a status like 200, "2xx" or "200-204", got "teapot"']],
-    [[{ kind: 'command', argv: ['ok'] }, { kind: 'github_actions', owner: 'a', repo: 'b', ref: 'main' }], ['1.workflow: Invalid input']],
+    [
+      [{ kind: 'http', url: 'http://x/', success_statuses: ['2xx', 'teapot'] }],
+      ['0.success_statuses.1: expected a status like 200, "2xx" or "200-204", got "teapot"'],
+    ],
+    [
+      [
+        { kind: 'command', argv: ['ok'] },
+        { kind: 'github_actions', owner: 'a', repo: 'b', ref: 'main' },
+      ],
+      ['1.workflow: Invalid input'],
+    ],
     [[{ kind: 'ssh', host: 'x' }], ['0.kind: Invalid discriminator value']],
     [[{ kind: 'command', argv: [''] }], ['0.argv: argv[0] (the program) must not be empty']],
     [[{ kind: 'http', url: 'http://x/', success_statuses: [700] }], ['0.success_statuses.0: expected a status like 200']],
@@ -69,16 +120,25 @@ describe('runnersSchema', () => {
 
 describe('check schemas', () => {
   it('readiness accepts command, file_exists and http_get, once by default', () => {
-    expect(readinessChecksSchema.parse([
-      { kind: 'command', argv: ['git', 'fsck'] },
-      { kind: 'file_exists', path: '/backups/{incident_id}.tar' },
-      { kind: 'http_get', url: 'http://127.0.0.1:8080/healthz', expect_status: 200 },
-    ])).toEqual([
+    expect(
+      readinessChecksSchema.parse([
+        { kind: 'command', argv: ['git', 'fsck'] },
+        { kind: 'file_exists', path: '/backups/{incident_id}.tar' },
+        { kind: 'http_get', url: 'http://127.0.0.1:8080/healthz', expect_status: 200 },
+      ]),
+    ).toEqual([
       { kind: 'command', name: 'git fsck', argv: ['git', 'fsck'], cwd: undefined, timeoutMs: 30_000, times: 1, intervalMs: 5_000 },
       { kind: 'file_exists', name: '/backups/{incident_id}.tar exists', path: '/backups/{incident_id}.tar', times: 1, intervalMs: 5_000 },
       {
-        kind: 'http', name: 'GET http://127.0.0.1:8080/healthz', url: 'http://127.0.0.1:8080/healthz', expectStatuses: [{ min: 200, max: 200 }],
-        bodyContains: undefined, bodyMatches: undefined, timeoutMs: 10_000, times: 1, intervalMs: 5_000,
+        kind: 'http',
+        name: 'GET http://127.0.0.1:8080/healthz',
+        url: 'http://127.0.0.1:8080/healthz',
+        expectStatuses: [{ min: 200, max: 200 }],
+        bodyContains: undefined,
+        bodyMatches: undefined,
+        timeoutMs: 10_000,
+        times: 1,
+        intervalMs: 5_000,
       },
     ]);
     expect(readinessChecksSchema.parse(undefined)).toEqual([]);
@@ -95,9 +155,13 @@ describe('check schemas', () => {
 
   it('names bad check keys', () => {
     expect(issues(verificationChecksSchema, [{ kind: 'file_exists', path: '/x' }])[0]).toMatch(/^0\.kind: /);
-    expect(issues(verificationChecksSchema, [{ kind: 'http', url: 'http://x/', body_matches: '(' }])).toEqual(['0.body_matches: not a valid regular expression']);
+    expect(issues(verificationChecksSchema, [{ kind: 'http', url: 'http://x/', body_matches: '(' }])).toEqual([
+      '0.body_matches: not a valid regular expression',
+    ]);
     expect(issues(verificationChecksSchema, [{ kind: 'http', url: 'http://x/', times: 0 }])[0]).toMatch(/^0\.times: /);
-    expect(issues(readinessChecksSchema, [{ kind: 'command', argv: ['x'], interval: 'soon' }])[0]).toMatch(/^0\.interval: expected a duration/);
+    expect(issues(readinessChecksSchema, [{ kind: 'command', argv: ['x'], interval: 'soon' }])[0]).toMatch(
+      /^0\.interval: expected a duration/,
+    );
   });
 });
 

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { renderMrkdwn } from '../../../src/sandbox/web/mrkdwn.js';
 import { formatSlackDate } from '../../../src/sandbox/web/slack-date.js';
 
-const ctx = { users: { U0DANA: 'dana' }, channels: { C0INC: 'incident-response' }, groups: { S0SRE: 'sre' }, now: Date.UTC(2026, 10, 21, 12, 0, 0), timeZone: 'UTC' };
+const ctx = {
+  users: { U0DANA: 'dana' },
+  channels: { C0INC: 'incident-response' },
+  groups: { S0SRE: 'sre' },
+  now: Date.UTC(2026, 10, 21, 12, 0, 0),
+  timeZone: 'UTC',
+};
 // 2026-11-21 09:14:05 UTC, a Saturday.
 const SAT = Date.UTC(2026, 10, 21, 9, 14, 5) / 1000;
 
@@ -27,7 +33,9 @@ describe('mrkdwn as Slack renders it', () => {
   });
 
   it('keeps formatting out of links and never lets a javascript: URL through', () => {
-    expect(renderMrkdwn('<https://x.test/a_b_c|the *runbook*>', ctx)).toBe('<a href="https://x.test/a_b_c" target="_blank" rel="noopener">the *runbook*</a>');
+    expect(renderMrkdwn('<https://x.test/a_b_c|the *runbook*>', ctx)).toBe(
+      '<a href="https://x.test/a_b_c" target="_blank" rel="noopener">the *runbook*</a>',
+    );
     expect(renderMrkdwn('<javascript:alert(1)|click>', ctx)).toBe('click');
   });
 
@@ -41,10 +49,16 @@ describe('mrkdwn as Slack renders it', () => {
   });
 
   it('renders <!date^…> in the reader’s time zone, with the fallback for unknown tokens', () => {
-    expect(renderMrkdwn(`<!date^${SAT}^{date_short_pretty} {time}|2026-11-21 09:14 UTC>`, ctx)).toBe('<span class="date">Today 9:14 AM</span>');
-    expect(renderMrkdwn(`<!date^${SAT}^{date_short_pretty} {time}|fallback>`, { ...ctx, timeZone: 'America/Los_Angeles' })).toBe('<span class="date">Today 1:14 AM</span>');
+    expect(renderMrkdwn(`<!date^${SAT}^{date_short_pretty} {time}|2026-11-21 09:14 UTC>`, ctx)).toBe(
+      '<span class="date">Today 9:14 AM</span>',
+    );
+    expect(renderMrkdwn(`<!date^${SAT}^{date_short_pretty} {time}|fallback>`, { ...ctx, timeZone: 'America/Los_Angeles' })).toBe(
+      '<span class="date">Today 1:14 AM</span>',
+    );
     expect(renderMrkdwn(`<!date^${SAT}^{nonsense}|the fallback>`, ctx)).toBe('<span class="date">the fallback</span>');
-    expect(renderMrkdwn(`<!date^${SAT}^{date}^https://x.test|f>`, ctx)).toBe('<a class="date" href="https://x.test" target="_blank" rel="noopener">November 21st, 2026</a>');
+    expect(renderMrkdwn(`<!date^${SAT}^{date}^https://x.test|f>`, ctx)).toBe(
+      '<a class="date" href="https://x.test" target="_blank" rel="noopener">November 21st, 2026</a>',
+    );
   });
 });
 

@@ -16,15 +16,26 @@ function emulator(now = () => Date.now()) {
 }
 
 function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? (e.name === 'sandbox' ? [] : sources(join(dir, e.name))) : e.name.endsWith('.ts') ? [readFileSync(join(dir, e.name), 'utf8')] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory()
+      ? e.name === 'sandbox'
+        ? []
+        : sources(join(dir, e.name))
+      : e.name.endsWith('.ts')
+        ? [readFileSync(join(dir, e.name), 'utf8')]
+        : [],
+  );
 }
 
 describe('the Slack emulator implements exactly the Web API methods the bot calls', () => {
   it('matches the methods found in the bot’s code (as the manifest test derives them) and their scopes in manifest.yml', () => {
     const code = sources('src').join('\n');
     // Web API families called through the bot's Slack clients (`client`, and `poster`, the one that never retries).
-    const families = 'auth|bots|chat|conversations|views|usergroups|users|files|reactions|pins|bookmarks|reminders|team|apps|dnd|emoji|search';
-    const called = new Set([...code.matchAll(new RegExp(`\\b(?:client|poster)\\.((?:${families})\\.\\w+(?:\\.\\w+)*)\\(`, 'g'))].map((m) => m[1]!));
+    const families =
+      'auth|bots|chat|conversations|views|usergroups|users|files|reactions|pins|bookmarks|reminders|team|apps|dnd|emoji|search';
+    const called = new Set(
+      [...code.matchAll(new RegExp(`\\b(?:client|poster)\\.((?:${families})\\.\\w+(?:\\.\\w+)*)\\(`, 'g'))].map((m) => m[1]!),
+    );
     // Bolt itself calls auth.test to learn the bot's own ids.
     called.add('auth.test');
     expect([...EMULATED_METHODS].sort()).toEqual([...called].sort());
@@ -68,15 +79,26 @@ describe('Slack’s error answers', () => {
   it('invalid_blocks for more than 50 blocks in a message and for an unknown block type', () => {
     const { call } = emulator();
     const many = Array.from({ length: 51 }, () => ({ type: 'divider' }));
-    expect(call('chat.postMessage', { channel: 'C0INCIDENTS', blocks: many }).body.errors).toEqual(['must be less than 51 items [json-pointer:/blocks]']);
-    expect(call('chat.postMessage', { channel: 'C0INCIDENTS', blocks: [{ type: 'table' }] }).body.errors).toEqual(['unsupported type: table [json-pointer:/blocks/0/type]']);
+    expect(call('chat.postMessage', { channel: 'C0INCIDENTS', blocks: many }).body.errors).toEqual([
+      'must be less than 51 items [json-pointer:/blocks]',
+    ]);
+    expect(call('chat.postMessage', { channel: 'C0INCIDENTS', blocks: [{ type: 'table' }] }).body.errors).toEqual([
+      'unsupported type: table [json-pointer:/blocks/0/type]',
+    ]);
   });
 
   it('invalid_arguments for a modal whose title is longer than 24 characters', () => {
     const { call, triggers } = emulator();
     const trigger = triggers.issue('U0ONCALL');
-    const answer = call('views.open', { trigger_id: trigger, view: JSON.stringify({ type: 'modal', title: { type: 'plain_text', text: 'x'.repeat(25) }, blocks: [] }) });
-    expect(answer.body).toMatchObject({ ok: false, error: 'invalid_arguments', response_metadata: { messages: ['[ERROR] must be less than 25 characters [json-pointer:/view/title/text]'] } });
+    const answer = call('views.open', {
+      trigger_id: trigger,
+      view: JSON.stringify({ type: 'modal', title: { type: 'plain_text', text: 'x'.repeat(25) }, blocks: [] }),
+    });
+    expect(answer.body).toMatchObject({
+      ok: false,
+      error: 'invalid_arguments',
+      response_metadata: { messages: ['[ERROR] must be less than 25 characters [json-pointer:/view/title/text]'] },
+    });
   });
 
   it('views.open needs a fresh trigger_id, used once', () => {
@@ -147,14 +169,21 @@ describe('Slack’s error answers', () => {
 
   it('history is newest first with metadata only when asked; replies are parent first', () => {
     const { call } = emulator();
-    const parent = call('chat.postMessage', { channel: 'C0INCIDENTS', text: 'announcement', metadata: JSON.stringify({ event_type: 'incident', event_payload: { id: 'INC-1' } }) }).body;
+    const parent = call('chat.postMessage', {
+      channel: 'C0INCIDENTS',
+      text: 'announcement',
+      metadata: JSON.stringify({ event_type: 'incident', event_payload: { id: 'INC-1' } }),
+    }).body;
     call('chat.postMessage', { channel: 'C0INCIDENTS', text: 'reply', thread_ts: parent.ts });
     call('chat.postMessage', { channel: 'C0INCIDENTS', text: 'second' });
     const history = call('conversations.history', { channel: 'C0INCIDENTS', include_all_metadata: 'true' }).body;
     expect(history.messages.map((m: any) => m.text)).toEqual(['second', 'announcement']);
     expect(history.messages[1].metadata).toEqual({ event_type: 'incident', event_payload: { id: 'INC-1' } });
     expect(call('conversations.history', { channel: 'C0INCIDENTS' }).body.messages[1].metadata).toBeUndefined();
-    expect(call('conversations.replies', { channel: 'C0INCIDENTS', ts: parent.ts }).body.messages.map((m: any) => m.text)).toEqual(['announcement', 'reply']);
+    expect(call('conversations.replies', { channel: 'C0INCIDENTS', ts: parent.ts }).body.messages.map((m: any) => m.text)).toEqual([
+      'announcement',
+      'reply',
+    ]);
   });
 });
 
@@ -165,7 +194,11 @@ describe('channel topic and bookmarks', () => {
     expect(workspace.channel('C0INCIDENTS')?.topic).toBe('P1 checkout');
     expect(call('conversations.setTopic', { channel: 'C0INCIDENTS', topic: 'x'.repeat(251) }).body.error).toBe('too_long');
     expect(call('conversations.setTopic', { channel: 'C0GENERAL', topic: 't' }).body.error).toBe('not_in_channel');
-    expect(call('bookmarks.add', { channel_id: 'C0INCIDENTS', title: 'Issue', type: 'link', link: 'https://github.sandbox/i/1' }).body.ok).toBe(true);
-    expect(call('bookmarks.add', { channel_id: 'C0INCIDENTS', title: 'Issue', type: 'link', link: 'not a link' }).body.error).toBe('invalid_link');
+    expect(
+      call('bookmarks.add', { channel_id: 'C0INCIDENTS', title: 'Issue', type: 'link', link: 'https://github.sandbox/i/1' }).body.ok,
+    ).toBe(true);
+    expect(call('bookmarks.add', { channel_id: 'C0INCIDENTS', title: 'Issue', type: 'link', link: 'not a link' }).body.error).toBe(
+      'invalid_link',
+    );
   });
 });

@@ -3,23 +3,49 @@ import { classify } from '../../../src/domain/classifier/classify';
 import { DEFAULT_SEVERITY_RULES } from '../../../src/domain/classifier/default-rules';
 import { createIncident, type Incident } from '../../../src/domain/incident';
 import type { Severity } from '../../../src/domain/severity';
-import { acceptRaise, recordOpenSignals, recordReevaluation, recordSignalRecovery, withdrawSignalRecovery, type LiveDecision } from '../../../src/domain/signals/signal-changes';
+import {
+  acceptRaise,
+  recordOpenSignals,
+  recordReevaluation,
+  recordSignalRecovery,
+  withdrawSignalRecovery,
+  type LiveDecision,
+} from '../../../src/domain/signals/signal-changes';
 
 const AT = Date.UTC(2026, 10, 21, 14, 2, 7);
 
 function incident(severity: Severity, extra: Partial<Incident> = {}): Incident {
-  return { ...createIncident('INC-1', { title: 't', severity, openedBy: 'alert:alertmanager', service: 'checkout' }, AT).incident, ...extra };
+  return {
+    ...createIncident('INC-1', { title: 't', severity, openedBy: 'alert:alertmanager', service: 'checkout' }, AT).incident,
+    ...extra,
+  };
 }
 
 function live(values: Record<string, number | null>, unavailable: string | null = null): LiveDecision {
   const signals = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== null)) as Record<string, number>;
-  return { snapshot: { source: 'Prometheus', at: AT, values, unavailable }, decision: classify(signals, {}, 'checkout', DEFAULT_SEVERITY_RULES), fromLive: Object.keys(signals) };
+  return {
+    snapshot: { source: 'Prometheus', at: AT, values, unavailable },
+    decision: classify(signals, {}, 'checkout', DEFAULT_SEVERITY_RULES),
+    fromLive: Object.keys(signals),
+  };
 }
 
 describe('classification at open from live values', () => {
   it.each([
-    ['raises, with the measured value, rule, source and time', 'P2', { error_rate: 18.2 }, 'P1', 'P1 because error_rate 18.2% > 15% (rule urgent-error-rate, Prometheus 14:02 UTC)'],
-    ['same severity: the better-founded reason', 'P1', { error_rate: 18.2 }, 'P1', 'P1 because error_rate 18.2% > 15% (rule urgent-error-rate, Prometheus 14:02 UTC)'],
+    [
+      'raises, with the measured value, rule, source and time',
+      'P2',
+      { error_rate: 18.2 },
+      'P1',
+      'P1 because error_rate 18.2% > 15% (rule urgent-error-rate, Prometheus 14:02 UTC)',
+    ],
+    [
+      'same severity: the better-founded reason',
+      'P1',
+      { error_rate: 18.2 },
+      'P1',
+      'P1 because error_rate 18.2% > 15% (rule urgent-error-rate, Prometheus 14:02 UTC)',
+    ],
     ['lower: kept, only noted', 'P0', { error_rate: 18.2 }, 'P0', null],
     ['no data changes nothing', 'P2', { error_rate: null }, 'P2', null],
   ] as const)('%s', (_name, before, values, after, reason) => {
@@ -33,7 +59,7 @@ describe('classification at open from live values', () => {
     if (before === 'P0') expect(change.events.at(-1)!.text).toMatch(/^Live signals suggest P1 .* P0 kept/);
   });
 
-  it('a fault is recorded with its reason and the alert\'s severity stays', () => {
+  it("a fault is recorded with its reason and the alert's severity stays", () => {
     const change = recordOpenSignals(incident('P2'), live({}, 'cannot reach Prometheus'), AT);
     expect(change.ok && change.incident.severity).toBe('P2');
     expect(change.ok && change.events[0]!.text).toContain('signals unavailable: cannot reach Prometheus');
@@ -46,7 +72,10 @@ describe('classification at open from live values', () => {
   });
 
   it('a resolved incident is not reclassified', () => {
-    expect(recordOpenSignals(incident('P2', { status: 'resolved' }), live({ error_rate: 18 }), AT)).toMatchObject({ ok: false, code: 'signals.not_open' });
+    expect(recordOpenSignals(incident('P2', { status: 'resolved' }), live({ error_rate: 18 }), AT)).toMatchObject({
+      ok: false,
+      code: 'signals.not_open',
+    });
   });
 });
 
@@ -91,12 +120,20 @@ describe('re-evaluation while open', () => {
 });
 
 describe('gate 3 evidence', () => {
-  const evidence = { at: AT, holdForMs: 300_000, source: 'Prometheus', alerts: { groupKey: 'g', resolved: 2, allResolvedAt: AT - 300_000 }, signals: [{ signal: 'error_rate', max: 0.4, threshold: 10, samples: 30 }] };
+  const evidence = {
+    at: AT,
+    holdForMs: 300_000,
+    source: 'Prometheus',
+    alerts: { groupKey: 'g', resolved: 2, allResolvedAt: AT - 300_000 },
+    signals: [{ signal: 'error_rate', max: 0.4, threshold: 10, samples: 30 }],
+  };
   it('validates recovery once, with the evidence on the timeline', () => {
     const change = recordSignalRecovery(incident('P1'), evidence);
     if (!change.ok) throw new Error('e');
     expect(change.incident.gates?.recoveryValidatedAt).toBe(AT);
-    expect(change.events[0]!.text).toBe('Recovery validated by evidence: all 2 alert(s) resolved since 13:57 UTC; error_rate max 0.4 (under 10) for 300s (Prometheus)');
+    expect(change.events[0]!.text).toBe(
+      'Recovery validated by evidence: all 2 alert(s) resolved since 13:57 UTC; error_rate max 0.4 (under 10) for 300s (Prometheus)',
+    );
     expect(recordSignalRecovery(change.incident, evidence)).toMatchObject({ ok: false, code: 'signals.recovery_known' });
   });
 
@@ -106,7 +143,9 @@ describe('gate 3 evidence', () => {
     const withdrawn = withdrawSignalRecovery(validated.incident, AT + 1);
     expect(withdrawn.ok && withdrawn.incident.gates?.recoveryValidatedAt).toBeNull();
     expect(withdrawn.ok && withdrawn.events[0]!.kind).toBe('recovery_withdrawn');
-    const byVerification = incident('P1', { gates: { readinessPassedAt: null, decisionRecordedAt: null, recoveryValidatedAt: AT, recoveryOverride: null, reportWrittenAt: null } });
+    const byVerification = incident('P1', {
+      gates: { readinessPassedAt: null, decisionRecordedAt: null, recoveryValidatedAt: AT, recoveryOverride: null, reportWrittenAt: null },
+    });
     expect(withdrawSignalRecovery(byVerification, AT)).toMatchObject({ ok: false, code: 'signals.no_evidence' });
   });
 });

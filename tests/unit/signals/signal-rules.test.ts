@@ -26,7 +26,7 @@ describe('PromQL escaping of a service name', () => {
 
 describe('precedence: alert-carried values and live values', () => {
   it.each([
-    ['live number wins over the alert\'s', { error_rate: 5 }, { error_rate: 18 }, { error_rate: 18 }, ['error_rate']],
+    ["live number wins over the alert's", { error_rate: 5 }, { error_rate: 18 }, { error_rate: 18 }, ['error_rate']],
     ['"no data" live keeps the alert\'s number', { error_rate: 20 }, { error_rate: null }, { error_rate: 20 }, []],
     ['a signal only the alert has stays', { failure_rate: 60 }, { error_rate: 1 }, { failure_rate: 60, error_rate: 1 }, ['error_rate']],
     ['a carried detection is never undone by a measurement', { data_loss: true }, { data_loss: 0 }, { data_loss: true }, []],
@@ -46,7 +46,12 @@ describe('gate 3: signals under every rule for the whole window', () => {
     ['one sample over the lowest error rule', { error_rate: series(0, 11, 2) }, false, 'error_rate 11% > 10%'],
     ['p95 over 1× its target', { p95_ms: series(100, 501) }, false, 'p95_ms 501 ms > 500 ms'],
     ['no data proves nothing', { error_rate: series() }, false, 'error_rate: no data'],
-    ['a source fault proves nothing', { error_rate: { kind: 'unavailable', reason: 'cannot reach Prometheus' } as SignalSeries }, false, 'signals unavailable: cannot reach Prometheus'],
+    [
+      'a source fault proves nothing',
+      { error_rate: { kind: 'unavailable', reason: 'cannot reach Prometheus' } as SignalSeries },
+      false,
+      'signals unavailable: cannot reach Prometheus',
+    ],
     ['nothing configured proves nothing', {}, false, 'no signals are configured'],
   ])('%s', (_name, input, held, reason) => {
     const verdict = judgeRecovery(input, DEFAULT_SEVERITY_RULES, 'checkout');
@@ -78,8 +83,18 @@ describe('verification conditions', () => {
 describe('snapshots and how they read', () => {
   it.each([
     ['every signal answered', { a: { kind: 'value', value: 1 }, b: { kind: 'no_data' } }, { a: 1, b: null }, null],
-    ['one failed: named', { a: { kind: 'value', value: 1 }, b: { kind: 'unavailable', reason: 'query error' } }, { a: 1 }, 'b: query error'],
-    ['all failed the same way: the reason once', { a: { kind: 'unavailable', reason: 'down' }, b: { kind: 'unavailable', reason: 'down' } }, {}, 'down'],
+    [
+      'one failed: named',
+      { a: { kind: 'value', value: 1 }, b: { kind: 'unavailable', reason: 'query error' } },
+      { a: 1 },
+      'b: query error',
+    ],
+    [
+      'all failed the same way: the reason once',
+      { a: { kind: 'unavailable', reason: 'down' }, b: { kind: 'unavailable', reason: 'down' } },
+      {},
+      'down',
+    ],
   ])('%s', (_name, readings, values, unavailable) => {
     expect(snapshotOf('Prometheus', 5, readings as never)).toEqual({ source: 'Prometheus', at: 5, values, unavailable });
   });
@@ -94,6 +109,10 @@ describe('snapshots and how they read', () => {
   it('the trend compares now with open, and says when it cannot', () => {
     const open: SignalSnapshot = { source: 'P', at: 0, values: { error_rate: 18, p95_ms: null }, unavailable: null };
     const now: SignalSnapshot = { source: 'P', at: 1, values: { error_rate: 4, p95_ms: 200, fresh: 1 }, unavailable: null };
-    expect(describeTrend(open, now)).toEqual(['error_rate 18% → 4% (falling)', 'p95_ms no data → 200 ms (unknown)', 'fresh 1 (not measured at open)']);
+    expect(describeTrend(open, now)).toEqual([
+      'error_rate 18% → 4% (falling)',
+      'p95_ms no data → 200 ms (unknown)',
+      'fresh 1 (not measured at open)',
+    ]);
   });
 });

@@ -30,8 +30,13 @@ describe('planTimers', () => {
       incident: incident(),
       now: T0,
       expected: [
-        'escalation@L1 +5m', 'first_response_breach +5m', 'escalation@L2 +15m', 'update_reminder +15m',
-        'escalation@L3 +30m', 'resolution_warning +50m', 'resolution_breach +60m',
+        'escalation@L1 +5m',
+        'first_response_breach +5m',
+        'escalation@L2 +15m',
+        'update_reminder +15m',
+        'escalation@L3 +30m',
+        'resolution_warning +50m',
+        'resolution_breach +60m',
       ],
     },
     {
@@ -50,22 +55,40 @@ describe('planTimers', () => {
       name: 'P0 no update for 40m: the overdue reminder (+30m) and the next one (+45m)',
       incident: incident({ acknowledgedAt: T0 + 2 * MIN }),
       now: T0 + 40 * MIN,
-      expected: ['escalation@L2 +15m', 'escalation@L3 +30m', 'update_reminder +30m', 'update_reminder +45m', 'resolution_warning +50m', 'resolution_breach +60m'],
+      expected: [
+        'escalation@L2 +15m',
+        'escalation@L3 +30m',
+        'update_reminder +30m',
+        'update_reminder +45m',
+        'resolution_warning +50m',
+        'resolution_breach +60m',
+      ],
     },
     {
       name: 'P1: warning 24m before the 4h target (10% beats 10 min); L2 1h, L3 2h',
       incident: incident({ severity: 'P1' }),
       now: T0,
       expected: [
-        'escalation@L1 +15m', 'first_response_breach +15m', 'update_reminder +30m', 'escalation@L2 +60m',
-        'escalation@L3 +120m', 'resolution_warning +216m', 'resolution_breach +240m',
+        'escalation@L1 +15m',
+        'first_response_breach +15m',
+        'update_reminder +30m',
+        'escalation@L2 +60m',
+        'escalation@L3 +120m',
+        'resolution_warning +216m',
+        'resolution_breach +240m',
       ],
     },
     {
       name: 'P3: no escalations beyond on-call, weekly update',
       incident: incident({ severity: 'P3' }),
       now: T0,
-      expected: ['escalation@L1 +240m', 'first_response_breach +240m', `resolution_warning +${(7 * D * 0.9) / MIN}m`, `resolution_breach +${(7 * D) / MIN}m`, `update_reminder +${(7 * D) / MIN}m`],
+      expected: [
+        'escalation@L1 +240m',
+        'first_response_breach +240m',
+        `resolution_warning +${(7 * D * 0.9) / MIN}m`,
+        `resolution_breach +${(7 * D) / MIN}m`,
+        `update_reminder +${(7 * D) / MIN}m`,
+      ],
     },
     {
       name: 'P0 resolved at +40m: only monitoring end (24h) and report missing (2 days)',
@@ -94,7 +117,11 @@ describe('planTimers', () => {
   });
 
   it('honours a configured resolution warning lead', () => {
-    const timers = planTimers(incident(), DEFAULT_SLA_POLICY, T0, { resolutionWarningBeforeMs: 5 * MIN, resolutionWarningFraction: 0, reportMissingAfterMs: D });
+    const timers = planTimers(incident(), DEFAULT_SLA_POLICY, T0, {
+      resolutionWarningBeforeMs: 5 * MIN,
+      resolutionWarningFraction: 0,
+      reportMissingAfterMs: D,
+    });
     expect(timers.find((t) => t.kind === 'resolution_warning')!.dueAt).toBe(T0 + 55 * MIN);
   });
 });
@@ -124,8 +151,24 @@ describe('diffTimers', () => {
       before: incident({ severity: 'P1' }),
       after: incident({ severity: 'P0' }),
       now: T0 + MIN,
-      schedule: ['escalation@L1 +5m', 'first_response_breach +5m', 'escalation@L2 +15m', 'update_reminder +15m', 'escalation@L3 +30m', 'resolution_warning +50m', 'resolution_breach +60m'],
-      cancel: ['escalation@L1 +15m', 'first_response_breach +15m', 'update_reminder +30m', 'escalation@L2 +60m', 'escalation@L3 +120m', 'resolution_warning +216m', 'resolution_breach +240m'],
+      schedule: [
+        'escalation@L1 +5m',
+        'first_response_breach +5m',
+        'escalation@L2 +15m',
+        'update_reminder +15m',
+        'escalation@L3 +30m',
+        'resolution_warning +50m',
+        'resolution_breach +60m',
+      ],
+      cancel: [
+        'escalation@L1 +15m',
+        'first_response_breach +15m',
+        'update_reminder +30m',
+        'escalation@L2 +60m',
+        'escalation@L3 +120m',
+        'resolution_warning +216m',
+        'resolution_breach +240m',
+      ],
     },
     {
       name: 'resolve cancels the running clocks and starts monitoring and the report reminder',
@@ -133,7 +176,14 @@ describe('diffTimers', () => {
       after: incident({ acknowledgedAt: T0 + MIN, status: 'resolved', resolvedAt: T0 + 20 * MIN }),
       now: T0 + 20 * MIN,
       schedule: [`monitoring_end +${20 + 24 * 60}m`, `report_missing +${20 + 48 * 60}m`],
-      cancel: ['update_reminder +15m', 'update_reminder +30m', 'escalation@L2 +15m', 'escalation@L3 +30m', 'resolution_warning +50m', 'resolution_breach +60m'],
+      cancel: [
+        'update_reminder +15m',
+        'update_reminder +30m',
+        'escalation@L2 +15m',
+        'escalation@L3 +30m',
+        'resolution_warning +50m',
+        'resolution_breach +60m',
+      ],
     },
     {
       name: 'close cancels what is left',
@@ -168,17 +218,63 @@ describe('evaluateTimerOnFire', () => {
 
   const cases: { name: string; incident: Incident | null; timer: SlaTimer; apply: boolean; reason?: string }[] = [
     { name: 'first-response breach while unacknowledged', incident: base, timer: find('first_response_breach'), apply: true },
-    { name: 'first-response breach after acknowledge', incident: incident({ acknowledgedAt: T0 + MIN }), timer: find('first_response_breach'), apply: false, reason: 'already acknowledged' },
-    { name: 'L1 page after acknowledge', incident: incident({ acknowledgedAt: T0 + MIN }), timer: find('escalation', 1), apply: false, reason: 'already acknowledged' },
-    { name: 'L2 escalation while acknowledged but unresolved', incident: incident({ acknowledgedAt: T0 + MIN }), timer: find('escalation', 2), apply: true },
+    {
+      name: 'first-response breach after acknowledge',
+      incident: incident({ acknowledgedAt: T0 + MIN }),
+      timer: find('first_response_breach'),
+      apply: false,
+      reason: 'already acknowledged',
+    },
+    {
+      name: 'L1 page after acknowledge',
+      incident: incident({ acknowledgedAt: T0 + MIN }),
+      timer: find('escalation', 1),
+      apply: false,
+      reason: 'already acknowledged',
+    },
+    {
+      name: 'L2 escalation while acknowledged but unresolved',
+      incident: incident({ acknowledgedAt: T0 + MIN }),
+      timer: find('escalation', 2),
+      apply: true,
+    },
     { name: 'L2 escalation after resolve', incident: resolved, timer: find('escalation', 2), apply: false, reason: 'incident is resolved' },
     { name: 'update reminder with no update since', incident: base, timer: find('update_reminder'), apply: true },
-    { name: 'update reminder after an update', incident: incident({ lastUpdateAt: T0 + 5 * MIN }), timer: find('update_reminder'), apply: false, reason: 'a status update was posted since' },
-    { name: 'resolution breach after a severity change', incident: incident({ severity: 'P1' }), timer: find('resolution_breach'), apply: false, reason: 'severity changed to P1' },
-    { name: 'monitoring end while resolved', incident: resolved, timer: afterResolve.find((t) => t.kind === 'monitoring_end')!, apply: true },
-    { name: 'report missing after reopen', incident: incident({ acknowledgedAt: T0 + MIN, status: 'investigating' }), timer: afterResolve.find((t) => t.kind === 'report_missing')!, apply: false, reason: 'incident is investigating' },
+    {
+      name: 'update reminder after an update',
+      incident: incident({ lastUpdateAt: T0 + 5 * MIN }),
+      timer: find('update_reminder'),
+      apply: false,
+      reason: 'a status update was posted since',
+    },
+    {
+      name: 'resolution breach after a severity change',
+      incident: incident({ severity: 'P1' }),
+      timer: find('resolution_breach'),
+      apply: false,
+      reason: 'severity changed to P1',
+    },
+    {
+      name: 'monitoring end while resolved',
+      incident: resolved,
+      timer: afterResolve.find((t) => t.kind === 'monitoring_end')!,
+      apply: true,
+    },
+    {
+      name: 'report missing after reopen',
+      incident: incident({ acknowledgedAt: T0 + MIN, status: 'investigating' }),
+      timer: afterResolve.find((t) => t.kind === 'report_missing')!,
+      apply: false,
+      reason: 'incident is investigating',
+    },
     { name: 'incident gone', incident: null, timer: find('resolution_breach'), apply: false, reason: 'incident not found' },
-    { name: 'report missing once the report is written', incident: { ...resolved, gates: { ...NO_GATE_FACTS, reportWrittenAt: T0 + 50 * MIN } }, timer: afterResolve.find((t) => t.kind === 'report_missing')!, apply: false, reason: 'the report was written' },
+    {
+      name: 'report missing once the report is written',
+      incident: { ...resolved, gates: { ...NO_GATE_FACTS, reportWrittenAt: T0 + 50 * MIN } },
+      timer: afterResolve.find((t) => t.kind === 'report_missing')!,
+      apply: false,
+      reason: 'the report was written',
+    },
   ];
 
   it('no report-missing reminder is planned when the report already exists', () => {
@@ -190,7 +286,10 @@ describe('evaluateTimerOnFire', () => {
     const timer = find('update_reminder');
     const every = DEFAULT_SLA_POLICY.P0.updateEveryMs;
     expect(evaluateTimerOnFire(base, timer, timer.dueAt + every - 1, DEFAULT_SLA_POLICY.P0)).toEqual({ apply: true, overdueMs: every - 1 });
-    expect(evaluateTimerOnFire(base, timer, timer.dueAt + every, DEFAULT_SLA_POLICY.P0)).toEqual({ apply: false, reason: 'a later reminder is already due' });
+    expect(evaluateTimerOnFire(base, timer, timer.dueAt + every, DEFAULT_SLA_POLICY.P0)).toEqual({
+      apply: false,
+      reason: 'a later reminder is already due',
+    });
   });
 
   it.each(cases)('$name → apply=$apply', ({ incident, timer, apply, reason }) => {
@@ -204,7 +303,11 @@ describe('evaluateTimerOnFire', () => {
 describe('slaInputsChanged', () => {
   const base = incident();
   it.each([
-    ['alert counts only', { alerts: { groupKey: 'g', firing: 3, resolved: 0, total: 3, seq: 2, allResolvedAt: null, truncated: 0 } as never }, false],
+    [
+      'alert counts only',
+      { alerts: { groupKey: 'g', firing: 3, resolved: 0, total: 3, seq: 2, allResolvedAt: null, truncated: 0 } as never },
+      false,
+    ],
     ['a note (no field change)', {}, false],
     ['severity', { severity: 'P2' as const }, true],
     ['status', { status: 'identified' as const }, true],

@@ -7,7 +7,12 @@ describe('SLA config (escalation, pagerduty, sla)', () => {
     const result = loadConfig({ env: {}, readFile: (p) => readFileSync(p, 'utf8') });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(result.config.sla.pagerDuty).toEqual({ enabled: true, escalationPolicy: null, pageSeverities: ['P0', 'P1'], onCallRefreshMs: 30 * 60_000 });
+    expect(result.config.sla.pagerDuty).toEqual({
+      enabled: true,
+      escalationPolicy: null,
+      pageSeverities: ['P0', 'P1'],
+      onCallRefreshMs: 30 * 60_000,
+    });
     expect(result.config.sla.planOptions).toEqual({ resolutionWarningBeforeMs: 600_000, reportMissingAfterMs: 2 * 86_400_000 });
   });
 
@@ -45,11 +50,17 @@ describe('SLA config (escalation, pagerduty, sla)', () => {
     if (result.ok) return;
     const all = result.errors.join('\n');
     for (const expected of [
-      'escalation.level2[0]: must be a Slack user id (U0123ABCD) or user group id', 'escalation: Unrecognized key',
-      'pagerduty.enabled', 'pagerduty.escalation_policy: must be a PagerDuty escalation policy id', 'pagerduty: Unrecognized key',
+      'escalation.level2[0]: must be a Slack user id (U0123ABCD) or user group id',
+      'escalation: Unrecognized key',
+      'pagerduty.enabled',
+      'pagerduty.escalation_policy: must be a PagerDuty escalation policy id',
+      'pagerduty: Unrecognized key',
       'pagerduty.oncall_refresh: must be at least 1s',
-      'sla.resolution_warning: "soon" is not a duration', 'sla: Unrecognized key',
-      'services[0].escalation.level2[0]: must be a Slack user id', 'services[0].pagerduty_escalation_policy',
-    ]) expect(all).toContain(expected);
+      'sla.resolution_warning: "soon" is not a duration',
+      'sla: Unrecognized key',
+      'services[0].escalation.level2[0]: must be a Slack user id',
+      'services[0].pagerduty_escalation_policy',
+    ])
+      expect(all).toContain(expected);
   });
 });

@@ -12,11 +12,20 @@ const HOSTILE = `<!channel> <@U0EVIL> <!subteam^S0ALL> *bold* \`code\` @acme/sre
 const hostileContext = buildAlertContext(
   Array.from({ length: 3 }, (_, i) => ({
     labels: Object.fromEntries(Array.from({ length: 20 }, (_, j) => [`${HOSTILE}${j}`, HOSTILE])),
-    links: Array.from({ length: 10 }, (_, j) => ({ title: `Runbook @acme/sre ${HOSTILE}`, url: `https://rb.example/${i}/${j}?q=<!here>|x` })),
+    links: Array.from({ length: 10 }, (_, j) => ({
+      title: `Runbook @acme/sre ${HOSTILE}`,
+      url: `https://rb.example/${i}/${j}?q=<!here>|x`,
+    })),
   })),
   [],
 );
-const incident = { ...createIncident('INC-20261121-001', { title: 'checkout errors', severity: 'P1', openedBy: 'alert:alertmanager', alertContext: hostileContext }, T0).incident };
+const incident = {
+  ...createIncident(
+    'INC-20261121-001',
+    { title: 'checkout errors', severity: 'P1', openedBy: 'alert:alertmanager', alertContext: hostileContext },
+    T0,
+  ).incident,
+};
 
 describe('alert context in Slack', () => {
   it('nothing when the incident has no alert context', () => {

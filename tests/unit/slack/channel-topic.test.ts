@@ -3,7 +3,10 @@ import { channelTopic, TOPIC_MAX } from '../../../src/adapters/outbound/slack/vi
 import { createIncident, type Incident } from '../../../src/domain/incident';
 
 const T0 = Date.UTC(2026, 10, 21, 10, 0, 0);
-const make = (over: Partial<Incident> = {}): Incident => ({ ...createIncident('INC-20261121-001', { title: 'checkout errors', severity: 'P1', openedBy: 'U1' }, T0).incident, ...over });
+const make = (over: Partial<Incident> = {}): Incident => ({
+  ...createIncident('INC-20261121-001', { title: 'checkout errors', severity: 'P1', openedBy: 'U1' }, T0).incident,
+  ...over,
+});
 
 describe('channelTopic', () => {
   it.each<[Partial<Incident>, string]>([

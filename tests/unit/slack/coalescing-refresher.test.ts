@@ -44,7 +44,9 @@ describe('CoalescingRefresher', () => {
   });
 
   it('retries after Retry-After and skipped draws do not spend the turn', async () => {
-    const { refresher, drawn } = harness(10, (kind, id, n) => (n === 1 ? { outcome: 'retry', retryAfterMs: 150 } : id === 'gone' ? { outcome: 'skipped' } : { outcome: 'drawn' }));
+    const { refresher, drawn } = harness(10, (_kind, id, n) =>
+      n === 1 ? { outcome: 'retry', retryAfterMs: 150 } : id === 'gone' ? { outcome: 'skipped' } : { outcome: 'drawn' },
+    );
     refresher.refresh('C1', 'INC-1');
     await new Promise((r) => setTimeout(r, 5));
     refresher.refresh('C1', 'gone');

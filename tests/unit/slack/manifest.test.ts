@@ -7,17 +7,31 @@ import { BOT_SCOPES, COMMAND, EVENTS, SHORTCUTS } from '../../../src/adapters/ou
 const manifest = parse(readFileSync('manifest.yml', 'utf8'));
 
 function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [readFileSync(join(dir, e.name), 'utf8')] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [readFileSync(join(dir, e.name), 'utf8')] : [],
+  );
 }
 
 // Web API methods the code calls → the bot scope each needs (methods needing none map to null).
 const METHOD_SCOPES: Record<string, string | null> = {
-  'chat.postMessage': 'chat:write', 'chat.update': 'chat:write', 'chat.postEphemeral': 'chat:write',
-  'conversations.create': 'channels:manage', 'conversations.invite': 'channels:manage', 'conversations.setTopic': 'channels:manage',
+  'chat.postMessage': 'chat:write',
+  'chat.update': 'chat:write',
+  'chat.postEphemeral': 'chat:write',
+  'conversations.create': 'channels:manage',
+  'conversations.invite': 'channels:manage',
+  'conversations.setTopic': 'channels:manage',
   'bookmarks.add': 'bookmarks:write',
-  'views.open': null, 'views.publish': null, 'views.update': null, 'auth.test': null,
-  'conversations.history': 'channels:history', 'conversations.list': 'channels:read', 'conversations.replies': 'channels:history',
-  'usergroups.users.list': 'usergroups:read', 'users.info': 'users:read', 'bots.info': 'users:read', 'files.uploadV2': 'files:write',
+  'views.open': null,
+  'views.publish': null,
+  'views.update': null,
+  'auth.test': null,
+  'conversations.history': 'channels:history',
+  'conversations.list': 'channels:read',
+  'conversations.replies': 'channels:history',
+  'usergroups.users.list': 'usergroups:read',
+  'users.info': 'users:read',
+  'bots.info': 'users:read',
+  'files.uploadV2': 'files:write',
 };
 
 describe('manifest.yml matches the code', () => {
@@ -46,7 +60,11 @@ describe('manifest.yml matches the code', () => {
   });
 
   it('points every request URL at /slack/events', () => {
-    for (const url of [manifest.features.slash_commands[0].url, manifest.settings.event_subscriptions.request_url, manifest.settings.interactivity.request_url]) {
+    for (const url of [
+      manifest.features.slash_commands[0].url,
+      manifest.settings.event_subscriptions.request_url,
+      manifest.settings.interactivity.request_url,
+    ]) {
       expect(new URL(url).pathname).toBe('/slack/events');
     }
   });

@@ -15,7 +15,10 @@ describe('/incident parsing', () => {
     ['update identified bad deploy', { kind: 'update', id: null, status: 'identified', text: 'bad deploy' }],
     ['update INC-20261121-001 monitoring fix out', { kind: 'update', id: 'INC-20261121-001', status: 'monitoring', text: 'fix out' }],
     ['update still looking', { kind: 'update', id: null, status: null, text: 'still looking' }],
-    ['update investigating monitorng is what I typed', { kind: 'update', id: null, status: 'investigating', text: 'monitorng is what I typed' }],
+    [
+      'update investigating monitorng is what I typed',
+      { kind: 'update', id: null, status: 'investigating', text: 'monitorng is what I typed' },
+    ],
     ['open Payments are failing', { kind: 'open', severity: null, title: 'Payments are failing' }],
     ['severity P0', { kind: 'severity', id: null, severity: 'P0' }],
     ['severity inc-20261121-002 p2', { kind: 'severity', id: 'INC-20261121-002', severity: 'P2' }],

@@ -22,17 +22,28 @@ describe('phrases: the domain records people, each front end renders them', () =
   });
 
   it('what a person typed in Slack round-trips: mentions, channels, groups, links, escapes', () => {
-    const typed = 'cc <@U0BOB|bob> <#C0OPS|ops> <!subteam^S0SRE|@sre> <!here> <https://x.example/a?b=1&amp;c=2|the dash> 1 &lt; 2 &amp;&amp; *ok*';
+    const typed =
+      'cc <@U0BOB|bob> <#C0OPS|ops> <!subteam^S0SRE|@sre> <!here> <https://x.example/a?b=1&amp;c=2|the dash> 1 &lt; 2 &amp;&amp; *ok*';
     const parsed = parseSlackText(typed);
-    expect(slackText(parsed)).toBe('cc <@U0BOB> <#C0OPS> <!subteam^S0SRE> <!here> <https://x.example/a?b=1&amp;c=2|the dash> 1 &lt; 2 &amp;&amp; *ok*');
-    expect(plainText(parsed, (id) => (id === 'U0BOB' ? 'Bob' : id))).toBe('cc Bob #ops sre @here the dash (https://x.example/a?b=1&c=2) 1 < 2 && *ok*');
+    expect(slackText(parsed)).toBe(
+      'cc <@U0BOB> <#C0OPS> <!subteam^S0SRE> <!here> <https://x.example/a?b=1&amp;c=2|the dash> 1 &lt; 2 &amp;&amp; *ok*',
+    );
+    expect(plainText(parsed, (id) => (id === 'U0BOB' ? 'Bob' : id))).toBe(
+      'cc Bob #ops sre @here the dash (https://x.example/a?b=1&c=2) 1 < 2 && *ok*',
+    );
     expect(parseSlackText('no markup here')).toBe('no markup here');
   });
 
   it('GitHub: people by name, @login and @org/team defused, e-mail addresses left alone', () => {
-    expect(escapeInline('ping @octocat and @acme/oncall, mail ops@acme.example')).toBe('ping @\u200Doctocat and @\u200Dacme/oncall, mail ops@acme.example');
+    expect(escapeInline('ping @octocat and @acme/oncall, mail ops@acme.example')).toBe(
+      'ping @\u200Doctocat and @\u200Dacme/oncall, mail ops@acme.example',
+    );
     expect(escapeBlock('@here\n<!channel>')).toBe('@\u200Dhere\n&lt;!channel>');
-    const { incident } = createIncident('INC-20261121-001', { title: 'x', summary: 'cc @acme/payments', severity: 'P1', openedBy: 'U0ALICE' }, 0);
+    const { incident } = createIncident(
+      'INC-20261121-001',
+      { title: 'x', summary: 'cc @acme/payments', severity: 'P1', openedBy: 'U0ALICE' },
+      0,
+    );
     const body = renderIssueBody(incident, undefined, { U0ALICE: 'Alice' });
     expect(body).toContain('P1 chosen by Alice');
     expect(body).toContain('cc @\u200Dacme/payments');

@@ -49,7 +49,13 @@ export interface AlertSourceDefinition<Name extends string = string> {
 /** Alertmanager and generic senders: `Authorization: Bearer <ALERT_WEBHOOK_TOKEN>`. */
 export function bearerTokenAuth(req: IncomingMessage, secrets: AlertSecrets): AuthRefusal | null {
   if (!secrets.webhookToken) return { status: 403, error: 'alerts_disabled', reason: 'alerts disabled: set ALERT_WEBHOOK_TOKEN.' };
-  if (!bearerMatches(req, secrets.webhookToken)) return { status: 401, error: 'unauthorized', reason: 'Send Authorization: Bearer <ALERT_WEBHOOK_TOKEN>.', headers: { 'www-authenticate': 'Bearer' } };
+  if (!bearerMatches(req, secrets.webhookToken))
+    return {
+      status: 401,
+      error: 'unauthorized',
+      reason: 'Send Authorization: Bearer <ALERT_WEBHOOK_TOKEN>.',
+      headers: { 'www-authenticate': 'Bearer' },
+    };
   return null;
 }
 

@@ -14,7 +14,10 @@ export function detectAlertFormat(body: unknown): AlertSource | null {
 export function detectAndParse(body: unknown, hint?: AlertSource): Result<{ batch: AlertBatch }> {
   const source = hint ? alertSource(hint) : detectAlertSource(body);
   if (source === null) {
-    return refuse(ALERT_REFUSAL.unknownFormat, `cannot tell the payload format: expected ${ALERT_SOURCE_LIST.map((s) => s.describe).join(', or ')}`);
+    return refuse(
+      ALERT_REFUSAL.unknownFormat,
+      `cannot tell the payload format: expected ${ALERT_SOURCE_LIST.map((s) => s.describe).join(', or ')}`,
+    );
   }
   return source.parse(body);
 }

@@ -83,7 +83,10 @@ function normalize(alert: AmAlert, groupKey: string, signals: Signals): Normaliz
 function readSignals(alert: AmAlert, index: number): { signals: Signals } | { error: string } {
   const signals: Record<string, number | boolean> = {};
   // Labels first, then annotations, so an annotation overrides a label of the same name.
-  for (const [where, map] of [['labels', alert.labels], ['annotations', alert.annotations]] as const) {
+  for (const [where, map] of [
+    ['labels', alert.labels],
+    ['annotations', alert.annotations],
+  ] as const) {
     const keyFor = new Map<string, string>();
     for (const [key, text] of Object.entries(map)) {
       const ratioOf = RATIO_ALIASES[key];

@@ -51,7 +51,10 @@ export function parsePagerDuty(body: unknown): Result<{ batch: AlertBatch }> {
   if (!envelope.success) return refuse(ALERT_REFUSAL.invalid, `PagerDuty payload: ${describeZodError(envelope.error)}`);
   const { event } = envelope.data;
   if (!(event.event_type in HANDLED_EVENTS)) {
-    return refuse(ALERT_REFUSAL.ignored, `PagerDuty event ${event.event_type} is not handled (only ${Object.keys(HANDLED_EVENTS).join(', ')})`);
+    return refuse(
+      ALERT_REFUSAL.ignored,
+      `PagerDuty event ${event.event_type} is not handled (only ${Object.keys(HANDLED_EVENTS).join(', ')})`,
+    );
   }
   const incident = incidentSchema.safeParse(event.data);
   if (!incident.success) {

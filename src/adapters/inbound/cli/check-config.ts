@@ -21,7 +21,12 @@ Exit: 0 valid (warnings only), 1 invalid, 2 usage error.
 export async function runCheckConfigCli(argv: readonly string[], io: CliIo): Promise<number> {
   let args: { config?: string; help?: boolean };
   try {
-    const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: { config: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: { config: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    });
     if (positionals.length) throw new Error(`unexpected argument "${positionals[0]}" (the file goes after --config)`);
     args = values;
   } catch (error) {
@@ -44,7 +49,12 @@ export async function runCheckConfigCli(argv: readonly string[], io: CliIo): Pro
   if (slack) {
     // Loaded only when needed: the Slack SDK is most of the CLI's start time.
     const { webApi } = await import('@slack/bolt');
-    const client = new webApi.WebClient(config.env.SLACK_BOT_TOKEN, { slackApiUrl: config.env.SLACK_API_URL, retryConfig: { retries: 1 }, timeout: 10_000, logLevel: webApi.LogLevel.ERROR });
+    const client = new webApi.WebClient(config.env.SLACK_BOT_TOKEN, {
+      slackApiUrl: config.env.SLACK_API_URL,
+      retryConfig: { retries: 1 },
+      timeout: 10_000,
+      logLevel: webApi.LogLevel.ERROR,
+    });
     warnings.push(...(await checkSlackReferences(client, config)));
   }
 
@@ -56,10 +66,13 @@ export async function runCheckConfigCli(argv: readonly string[], io: CliIo): Pro
       ` - ${config.services.length} service(s), ${withPlans} with a rollback plan`,
       ` - ${config.severityRules.rules.length} severity rule(s)`,
       ` - announcements in ${config.channels.incident_response}`,
-      slack ? ' - Slack references checked against the workspace' : ' - Slack references not checked (set SLACK_BOT_TOKEN to check channels and user groups)',
+      slack
+        ? ' - Slack references checked against the workspace'
+        : ' - Slack references not checked (set SLACK_BOT_TOKEN to check channels and user groups)',
       '',
     ].join('\n'),
   );
-  if (warnings.length) io.stdout(`${warnings.length} warning(s):\n${warnings.map((w) => `  - [${w.code}] ${formatWarning(w)}`).join('\n')}\n`);
+  if (warnings.length)
+    io.stdout(`${warnings.length} warning(s):\n${warnings.map((w) => `  - [${w.code}] ${formatWarning(w)}`).join('\n')}\n`);
   return EXIT.ok;
 }

@@ -83,7 +83,11 @@ export async function runClassifyCli(argv: readonly string[], io: CliIo): Promis
   }
   const decision = classifyGroup(parsed.batch.alerts, rules);
   if (!live) {
-    io.stdout(args.json ? JSON.stringify({ batch: parsed.batch, decisions: decision.perAlert, group: decision.group }, null, 2) + '\n' : renderClassification(parsed.batch, decision));
+    io.stdout(
+      args.json
+        ? `${JSON.stringify({ batch: parsed.batch, decisions: decision.perAlert, group: decision.group }, null, 2)}\n`
+        : renderClassification(parsed.batch, decision),
+    );
     return EXIT.ok;
   }
   const lead = parsed.batch.alerts[decision.group?.alertIndex ?? 0];
@@ -98,13 +102,17 @@ export async function runClassifyCli(argv: readonly string[], io: CliIo): Promis
   const withLive = decideWithLive({ signals: lead.signals, labels: lead.labels }, lead.service, snapshot, rules);
   const explanation = stampExplanation(withLive);
   if (args.json) {
-    io.stdout(JSON.stringify({ batch: parsed.batch, decisions: decision.perAlert, group: decision.group, live: { service: lead.service, snapshot, decision: { ...withLive.decision, explanation }, fromLive: withLive.fromLive, queryProblems: check.problems } }, null, 2) + '\n');
+    io.stdout(
+      `${JSON.stringify({ batch: parsed.batch, decisions: decision.perAlert, group: decision.group, live: { service: lead.service, snapshot, decision: { ...withLive.decision, explanation }, fromLive: withLive.fromLive, queryProblems: check.problems } }, null, 2)}\n`,
+    );
   } else {
     const measured = `${snapshot.source} ${utcClock(snapshot.at)}`;
     io.stdout(
       renderClassification(parsed.batch, decision) +
         `\nlive signals for ${lead.service} (${measured}): ${describeSnapshot(snapshot)}\n` +
-        (Object.keys(snapshot.values).length ? `with live signals: ${explanation}\n` : `with live signals: unchanged (signals unavailable: ${snapshot.unavailable})\n`),
+        (Object.keys(snapshot.values).length
+          ? `with live signals: ${explanation}\n`
+          : `with live signals: unchanged (signals unavailable: ${snapshot.unavailable})\n`),
     );
   }
   return check.problems.length ? EXIT.invalid : EXIT.ok;
@@ -120,7 +128,13 @@ function readArgs(argv: readonly string[]) {
     args: [...argv],
     allowPositionals: true,
     strict: true,
-    options: { rules: { type: 'string' }, format: { type: 'string' }, json: { type: 'boolean' }, live: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      rules: { type: 'string' },
+      format: { type: 'string' },
+      json: { type: 'boolean' },
+      live: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   if (positionals.length > 1) throw new Error(`expected at most one payload file, got ${positionals.length}`);
   return { ...values, file: positionals[0] };

@@ -10,7 +10,9 @@ import type { AlertBatch, NormalizedAlert } from '../alerts/normalized-alert';
 export function renderClassification(batch: AlertBatch, decision: GroupDecision): string {
   const lines: string[] = [];
   const receiver = batch.receiver !== undefined ? `, receiver ${batch.receiver}` : '';
-  lines.push(`${batch.source} payload${receiver}: ${plural(batch.alerts.length, 'alert')}${batch.truncatedAlerts ? `, ${batch.truncatedAlerts} more truncated by the sender` : ''}`);
+  lines.push(
+    `${batch.source} payload${receiver}: ${plural(batch.alerts.length, 'alert')}${batch.truncatedAlerts ? `, ${batch.truncatedAlerts} more truncated by the sender` : ''}`,
+  );
   batch.alerts.forEach((alert, index) => {
     lines.push('', `alert ${index + 1}: [${alert.status}] ${alert.title}`);
     lines.push(...renderAlert(alert).map((l) => `  ${l}`));
@@ -18,12 +20,14 @@ export function renderClassification(batch: AlertBatch, decision: GroupDecision)
   });
   lines.push('');
   if (decision.group) {
-    lines.push(`group ${batch.alerts[decision.group.alertIndex]!.groupKey}: ${decision.group.severity} (from alert ${decision.group.alertIndex + 1})`);
+    lines.push(
+      `group ${batch.alerts[decision.group.alertIndex]!.groupKey}: ${decision.group.severity} (from alert ${decision.group.alertIndex + 1})`,
+    );
     lines.push(`  ${decision.group.explanation}`);
   } else {
     lines.push(`group ${batch.alerts[0]?.groupKey ?? ''}: no firing alerts; nothing to open or raise`);
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 function renderAlert(alert: NormalizedAlert): string[] {

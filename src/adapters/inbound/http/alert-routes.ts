@@ -8,7 +8,7 @@ import type { AlertSourceDefinition } from '../alerts/alert-source';
 import { ALERT_SOURCE_LIST, type AlertSource } from '../alerts/alert-sources';
 import { ALERT_REFUSAL } from '../alerts/normalized-alert';
 import { ConcurrencyGate, GateFullError } from './concurrency-gate';
-import { BodyTooLargeError, bearerMatches, readBody, sendJson } from './http-helpers';
+import { BodyTooLargeError, readBody, sendJson } from './http-helpers';
 import { plainText } from '../../../domain/phrase';
 import { requestIdOf } from './request-id';
 
@@ -39,23 +39,37 @@ const RETRY_AFTER_S = '5';
  */
 export function alertRoutes(options: AlertRouteOptions): CustomRoute[] {
   const gate = new ConcurrencyGate(options.maxConcurrent, options.maxQueued);
-  return ALERT_SOURCE_LIST.map((source): CustomRoute => ({
-    path: source.route,
-    method: ['POST'],
-    handler: async (req, res) => {
-      try {
-        await handle(source, req, res, options, gate);
-      } catch (error) {
-        // A broken upload (client aborted, bad encoding) is the sender's problem, not a 500.
-        const requestId = requestIdOf(req, res);
-        options.log.warn({ err: error, source: source.name, requestId }, 'alert request refused: the body could not be read');
-        if (!res.headersSent) sendJson(res, 400, { error: 'bad_request', reason: 'The request body could not be read.', request_id: requestId }, { connection: 'close' });
-      }
-    },
-  }));
+  return ALERT_SOURCE_LIST.map(
+    (source): CustomRoute => ({
+      path: source.route,
+      method: ['POST'],
+      handler: async (req, res) => {
+        try {
+          await handle(source, req, res, options, gate);
+        } catch (error) {
+          // A broken upload (client aborted, bad encoding) is the sender's problem, not a 500.
+          const requestId = requestIdOf(req, res);
+          options.log.warn({ err: error, source: source.name, requestId }, 'alert request refused: the body could not be read');
+          if (!res.headersSent)
+            sendJson(
+              res,
+              400,
+              { error: 'bad_request', reason: 'The request body could not be read.', request_id: requestId },
+              { connection: 'close' },
+            );
+        }
+      },
+    }),
+  );
 }
 
-async function handle(source: AlertSourceDefinition<AlertSource>, req: IncomingMessage, res: ServerResponse, options: AlertRouteOptions, gate: ConcurrencyGate): Promise<void> {
+async function handle(
+  source: AlertSourceDefinition<AlertSource>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: AlertRouteOptions,
+  gate: ConcurrencyGate,
+): Promise<void> {
   const { intake, metrics } = options;
   const log = options.log.child({ source: source.name });
   const count = (outcome: string, n = 1) => metrics.alertsReceived.inc({ source: source.name, outcome }, n);
@@ -73,13 +87,19 @@ async function handle(source: AlertSourceDefinition<AlertSource>, req: IncomingM
   if (unauthenticated) return refuse(unauthenticated.status, unauthenticated.error, unauthenticated.reason, unauthenticated.headers);
 
   const mediaType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-  if (mediaType !== 'application/json') return refuse(415, 'unsupported_media_type', `Send Content-Type: application/json (got ${mediaType ? JSON.stringify(mediaType.slice(0, 60)) : 'none'}).`);
+  if (mediaType !== 'application/json')
+    return refuse(
+      415,
+      'unsupported_media_type',
+      `Send Content-Type: application/json (got ${mediaType ? JSON.stringify(mediaType.slice(0, 60)) : 'none'}).`,
+    );
 
   let raw: Buffer;
   try {
     raw = await readBody(req, options.maxBodyBytes);
   } catch (error) {
-    if (error instanceof BodyTooLargeError) return refuse(413, 'too_large', `Alert bodies are limited to ${options.maxBodyBytes} bytes (alerts.max_body_bytes).`);
+    if (error instanceof BodyTooLargeError)
+      return refuse(413, 'too_large', `Alert bodies are limited to ${options.maxBodyBytes} bytes (alerts.max_body_bytes).`);
     throw error;
   }
   const unsigned = source.authenticate.body?.(req, raw, secrets);
@@ -104,7 +124,13 @@ async function handle(source: AlertSourceDefinition<AlertSource>, req: IncomingM
     const result = await gate.run(() => intake.receive(parsed.batch));
     count(result.outcome, parsed.batch.alerts.length);
     const status = result.outcome === 'duplicate' ? 200 : 202;
-    sendJson(res, status, { incidents: result.incidents, opened: result.opened, accepted: result.accepted, unmatched: result.unmatched, duplicate: result.outcome === 'duplicate' });
+    sendJson(res, status, {
+      incidents: result.incidents,
+      opened: result.opened,
+      accepted: result.accepted,
+      unmatched: result.unmatched,
+      duplicate: result.outcome === 'duplicate',
+    });
   } catch (error) {
     if (error instanceof GateFullError) {
       // A storm beyond what we queue: nothing was recorded; Alertmanager and PagerDuty retry.
@@ -115,6 +141,8 @@ async function handle(source: AlertSourceDefinition<AlertSource>, req: IncomingM
     // An unreachable Redis is logged once per outage (watch-redis-health.ts), not per delivery.
     if (isRedisUnreachable(error)) log.debug({ err: error }, 'Redis unreachable; answered 503 so the sender retries');
     else log.error({ err: error }, 'alert intake failed; answered 503 so the sender retries');
-    refuse(503, 'unavailable', 'The incident store did not answer; the alert was not recorded. Retry later.', { 'retry-after': RETRY_AFTER_S });
+    refuse(503, 'unavailable', 'The incident store did not answer; the alert was not recorded. Retry later.', {
+      'retry-after': RETRY_AFTER_S,
+    });
   }
 }

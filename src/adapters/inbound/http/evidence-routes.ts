@@ -40,13 +40,22 @@ export function evidenceRoutes(paperTrail: PaperTrailService, apiToken: string |
           const id = normalizeIncidentId(String(req.params?.id ?? ''));
           if (!id) return sendError(res, 400, 'bad_id', 'Incident ids look like INC-20261121-001.');
           const format = new URL(req.url ?? '/', 'http://localhost').searchParams.get('format') ?? 'tar.gz';
-          if (format !== 'json' && format !== 'tar.gz') return sendError(res, 400, 'bad_format', 'format must be "json" or "tar.gz" (the default).');
+          if (format !== 'json' && format !== 'tar.gz')
+            return sendError(res, 400, 'bad_format', 'format must be "json" or "tar.gz" (the default).');
           const files = await paperTrail.evidence(id);
           if (!files) return sendError(res, 404, 'not_found', `No incident ${id}.`);
           if (format === 'json') return sendJson(res, 200, { incidentId: id, files });
           const createdAt = /^INC-(\d{4})(\d{2})(\d{2})/.exec(id)!;
-          const body = await tarGz(`${id}-evidence`, EVIDENCE_FILES.map((name) => [name, files[name]]), new Date(`${createdAt[1]}-${createdAt[2]}-${createdAt[3]}T00:00:00Z`));
-          res.writeHead(200, { 'content-type': 'application/gzip', 'content-length': body.length, 'content-disposition': `attachment; filename="${id}-evidence.tar.gz"` });
+          const body = await tarGz(
+            `${id}-evidence`,
+            EVIDENCE_FILES.map((name) => [name, files[name]]),
+            new Date(`${createdAt[1]}-${createdAt[2]}-${createdAt[3]}T00:00:00Z`),
+          );
+          res.writeHead(200, {
+            'content-type': 'application/gzip',
+            'content-length': body.length,
+            'content-disposition': `attachment; filename="${id}-evidence.tar.gz"`,
+          });
           res.end(body);
         } catch (error) {
           log.error({ err: error, url: req.url }, 'evidence bundle failed');

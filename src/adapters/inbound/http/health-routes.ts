@@ -11,7 +11,10 @@ export function healthRoutes(redis: { ping(): Promise<string> }, metrics: Metric
       method: ['GET'],
       handler: async (_req, res) => {
         try {
-          const pong = await Promise.race([redis.ping(), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('Redis did not answer within 1 s')), 1000).unref())]);
+          const pong = await Promise.race([
+            redis.ping(),
+            new Promise<never>((_, reject) => setTimeout(() => reject(new Error('Redis did not answer within 1 s')), 1000).unref()),
+          ]);
           sendJson(res, 200, { status: 'ready', redis: pong });
         } catch (error) {
           sendJson(res, 503, { status: 'not ready', redis: (error as Error).message });

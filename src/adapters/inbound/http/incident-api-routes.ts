@@ -46,10 +46,27 @@ export function incidentJson(service: IncidentService, incident: Incident, timel
     alerts: incident.alerts ? { ...incident.alerts, allResolvedAt: iso(incident.alerts.allResolvedAt) } : null,
     alertContext: incident.alertContext ?? null,
     sla: {
-      clocks: sla.clocks.map((c) => ({ name: c.name, dueAt: iso(c.dueAt), metAt: iso(c.metAt), breached: c.breached, overdueMs: c.overdueMs })),
+      clocks: sla.clocks.map((c) => ({
+        name: c.name,
+        dueAt: iso(c.dueAt),
+        metAt: iso(c.metAt),
+        breached: c.breached,
+        overdueMs: c.overdueMs,
+      })),
       escalations: sla.escalations.map((e) => ({ level: e.level, dueAt: iso(e.dueAt) })),
       // Breaches as they were recorded when their timer fired (the clocks above are derived now).
-      ...(timeline ? { breaches: timeline.filter((e) => e.kind === 'sla_breach').map((e) => ({ at: iso(e.at), clock: e.details?.clock ?? null, severity: e.details?.severity ?? null, overdueMs: e.details?.overdueMs ?? null })) } : {}),
+      ...(timeline
+        ? {
+            breaches: timeline
+              .filter((e) => e.kind === 'sla_breach')
+              .map((e) => ({
+                at: iso(e.at),
+                clock: e.details?.clock ?? null,
+                severity: e.details?.severity ?? null,
+                overdueMs: e.details?.overdueMs ?? null,
+              })),
+          }
+        : {}),
     },
     oncall: incident.oncall ? { ...incident.oncall, at: iso(incident.oncall.at) } : null,
     // Live signals: at open, latest (the trend), a raise waiting for a person, gate 3's evidence.
@@ -57,13 +74,26 @@ export function incidentJson(service: IncidentService, incident: Incident, timel
       ? {
           atOpen: incident.signals.atOpen ? { ...incident.signals.atOpen, at: iso(incident.signals.atOpen.at) } : null,
           latest: { ...incident.signals.latest, at: iso(incident.signals.latest.at) },
-          raiseProposal: incident.signals.raiseProposal ? { ...incident.signals.raiseProposal, at: iso(incident.signals.raiseProposal.at) } : null,
+          raiseProposal: incident.signals.raiseProposal
+            ? { ...incident.signals.raiseProposal, at: iso(incident.signals.raiseProposal.at) }
+            : null,
           recovery: incident.signals.recovery ? { ...incident.signals.recovery, at: iso(incident.signals.recovery.at) } : null,
         }
       : null,
     // A rehearsal: consumers that count incidents leave these out.
     drill: incident.drill ?? null,
-    ...(timeline ? { timeline: timeline.map((e) => ({ id: e.id, at: iso(e.at), actor: e.actor, kind: e.kind, text: apiText(e.text), details: e.details ?? {} })) } : {}),
+    ...(timeline
+      ? {
+          timeline: timeline.map((e) => ({
+            id: e.id,
+            at: iso(e.at),
+            actor: e.actor,
+            kind: e.kind,
+            text: apiText(e.text),
+            details: e.details ?? {},
+          })),
+        }
+      : {}),
   };
 }
 
@@ -76,15 +106,17 @@ export function incidentApiRoutes(
   alertCounts?: (incidentId: string) => Promise<{ receipts: number } | null>,
 ): CustomRoute[] {
   const guard = (req: IncomingMessage, res: ServerResponse): boolean => allowReadApi(req, res, apiToken);
-  const safely = (handler: (req: IncomingMessage & { params?: Record<string, string | string[]> }, res: ServerResponse) => Promise<void>) => async (req: IncomingMessage & { params?: Record<string, string | string[]> }, res: ServerResponse) => {
-    try {
-      if (guard(req, res)) await handler(req, res);
-    } catch (error) {
-      if (isRedisUnreachable(error)) log.debug({ err: error, url: req.url }, 'read API: Redis unreachable');
-      else log.error({ err: error, url: req.url }, 'read API failed');
-      sendError(res, 503, 'unavailable', 'The incident store did not answer; try again shortly.', { 'retry-after': '5' });
-    }
-  };
+  const safely =
+    (handler: (req: IncomingMessage & { params?: Record<string, string | string[]> }, res: ServerResponse) => Promise<void>) =>
+    async (req: IncomingMessage & { params?: Record<string, string | string[]> }, res: ServerResponse) => {
+      try {
+        if (guard(req, res)) await handler(req, res);
+      } catch (error) {
+        if (isRedisUnreachable(error)) log.debug({ err: error, url: req.url }, 'read API: Redis unreachable');
+        else log.error({ err: error, url: req.url }, 'read API failed');
+        sendError(res, 503, 'unavailable', 'The incident store did not answer; try again shortly.', { 'retry-after': '5' });
+      }
+    };
   return [
     {
       path: '/api/incidents',
@@ -94,7 +126,8 @@ export function incidentApiRoutes(
         const status = url.searchParams.get('status') ?? 'open';
         if (status !== 'open' && status !== 'all') return sendError(res, 400, 'bad_status', 'status must be "open" or "all".');
         const limit = Number(url.searchParams.get('limit') ?? 100);
-        if (!Number.isInteger(limit) || limit < 1 || limit > 500) return sendError(res, 400, 'bad_limit', 'limit must be a whole number from 1 to 500.');
+        if (!Number.isInteger(limit) || limit < 1 || limit > 500)
+          return sendError(res, 400, 'bad_limit', 'limit must be a whole number from 1 to 500.');
         const incidents = status === 'open' ? await service.store.listOpen(limit) : await service.store.listAll(limit);
         sendJson(res, 200, { incidents: incidents.slice(0, limit).map((i) => incidentJson(service, i)) });
       }),

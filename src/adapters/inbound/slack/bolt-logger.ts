@@ -5,10 +5,12 @@ import type { Logger } from '../../../logger';
 export function boltLogger(log: Logger): BoltLogger {
   let level: LogLevel = LogLevel.INFO;
   // Bolt logs at debug several times per request; format only what will be written.
-  const write = (method: 'debug' | 'info' | 'warn' | 'error') => (...msg: unknown[]) => {
-    if (!log.isLevelEnabled(method)) return;
-    log[method](msg.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(' '));
-  };
+  const write =
+    (method: 'debug' | 'info' | 'warn' | 'error') =>
+    (...msg: unknown[]) => {
+      if (!log.isLevelEnabled(method)) return;
+      log[method](msg.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(' '));
+    };
   return {
     debug: write('debug'),
     info: write('info'),

@@ -28,14 +28,22 @@ export function describeHandlerError(error: unknown, incidentChannel = '#inciden
       userMessage: `:rotating_light: The incident store (Redis) is unreachable: nothing was recorded. Declare in ${incidentChannel} by hand; the bot takes commands again as soon as Redis is back (an operator sees it in the bot's log and /readyz).`,
     };
   }
-  return { code: 'internal', userMessage: ':warning: Something went wrong on our side; nothing was changed twice. Try again, or check the bot logs.' };
+  return {
+    code: 'internal',
+    userMessage: ':warning: Something went wrong on our side; nothing was changed twice. Try again, or check the bot logs.',
+  };
 }
 
 /**
  * The one error path of the Slack listeners: a thrown error becomes one log line with its
  * code and one ephemeral line to the person (when there is a way to answer them).
  */
-export async function answerHandlerError(error: unknown, log: Logger, where: Record<string, unknown>, tell: ((text: string) => Promise<unknown>) | null): Promise<void> {
+export async function answerHandlerError(
+  error: unknown,
+  log: Logger,
+  where: Record<string, unknown>,
+  tell: ((text: string) => Promise<unknown>) | null,
+): Promise<void> {
   const failure = describeHandlerError(error);
   // A Redis outage is an error once, from its watcher; each refused request is a warning with its code.
   if (failure.code === 'store.unavailable') log.warn({ err: error, code: failure.code, ...where }, 'Slack listener failed');

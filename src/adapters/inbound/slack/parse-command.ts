@@ -3,12 +3,29 @@ import { STATUSES, isStatus, type IncidentStatus } from '../../../domain/lifecyc
 import { parseActionItem } from '../../../domain/paper-trail/parse-action-item';
 import type { ActionItem } from '../../../domain/report/report-input';
 import { ROLES, ROLE_ALIASES, roleOf, type Role } from '../../../domain/roles';
-import { SEVERITIES, isSeverity, type Severity } from '../../../domain/severity';
+import { SEVERITIES, type Severity } from '../../../domain/severity';
 import { plainText } from '../../../domain/phrase';
 import { readSeverityWord } from '../../../domain/words/read-severity-word';
 import { suggestWord } from '../../../domain/words/suggest-word';
 
-const SUBCOMMANDS = ['help', 'list', 'open', 'update', 'severity', 'commander', 'role', 'note', 'resolve', 'report', 'action', 'reopen', 'close', 'show', 'rollback', 'drill'] as const;
+const SUBCOMMANDS = [
+  'help',
+  'list',
+  'open',
+  'update',
+  'severity',
+  'commander',
+  'role',
+  'note',
+  'resolve',
+  'report',
+  'action',
+  'reopen',
+  'close',
+  'show',
+  'rollback',
+  'drill',
+] as const;
 
 function didYouMean(word: string | null): string {
   return word ? ` Did you mean \`${word}\`?` : '';
@@ -57,8 +74,16 @@ function takeId(rest: string): { id: string | null; rest: string } {
 function splitOverride(rest: string): { summary: string; override?: string } | { error: string } {
   const match = /(?:^|\s)(?:--|—|–)override(?:\s+|$)/i.exec(rest);
   if (!match) return { summary: rest };
-  const reason = rest.slice(match.index + match[0].length).trim().replace(/^["“”']+|["“”']+$/g, '').trim();
-  if (!reason) return { error: 'Give the reason after --override: `/incident resolve [id] [summary] --override "dashboards green for 30 min, fixed upstream"`.' };
+  const reason = rest
+    .slice(match.index + match[0].length)
+    .trim()
+    .replace(/^["“”']+|["“”']+$/g, '')
+    .trim();
+  if (!reason)
+    return {
+      error:
+        'Give the reason after --override: `/incident resolve [id] [summary] --override "dashboards green for 30 min, fixed upstream"`.',
+    };
   return { summary: rest.slice(0, match.index).trim(), override: reason };
 }
 
@@ -85,7 +110,10 @@ export function parseIncidentCommand(text: string): ParsedCommand {
       const [first = '', ...rest] = args.split(/\s+/);
       const word = readSeverityWord(first);
       if (word.kind === 'invalid') {
-        return { kind: 'error', message: `Severity must be one of ${SEVERITIES.join(', ')} (got ${quoted(first)}).${didYouMean(word.suggestion)} Nothing was opened.` };
+        return {
+          kind: 'error',
+          message: `Severity must be one of ${SEVERITIES.join(', ')} (got ${quoted(first)}).${didYouMean(word.suggestion)} Nothing was opened.`,
+        };
       }
       if (word.kind === 'severity') {
         const title = rest.join(' ').trim();
@@ -107,7 +135,8 @@ export function parseIncidentCommand(text: string): ParsedCommand {
       }
       // A typo of a status would be published as the impact text ("Impact: monitorng …"): refuse it.
       const near = suggestWord(status, STATUSES);
-      if (near === 'closed') return { kind: 'error', message: `Unknown status ${quoted(first)}. Use \`/incident close\` to close an incident.` };
+      if (near === 'closed')
+        return { kind: 'error', message: `Unknown status ${quoted(first)}. Use \`/incident close\` to close an incident.` };
       if (near) {
         return {
           kind: 'error',
@@ -143,7 +172,10 @@ export function parseIncidentCommand(text: string): ParsedCommand {
       if (!role) {
         const near = word ? suggestWord(word, [...ROLES, ...Object.keys(ROLE_ALIASES)]) : null;
         const suggestion = near ? (roleOf(near) ?? near) : null;
-        return { kind: 'error', message: `${word ? `Unknown role ${quoted(word)}.` : 'Name the role.'}${didYouMean(suggestion)} Roles: ${ROLES.join(', ')}. ${usage}` };
+        return {
+          kind: 'error',
+          message: `${word ? `Unknown role ${quoted(word)}.` : 'Name the role.'}${didYouMean(suggestion)} Roles: ${ROLES.join(', ')}. ${usage}`,
+        };
       }
       const after = takeId(others.join(' '));
       const user = parseMention(after.rest);
@@ -163,7 +195,8 @@ export function parseIncidentCommand(text: string): ParsedCommand {
     }
     case 'report': {
       const { id, rest } = takeId(args);
-      if (rest) return { kind: 'error', message: `${quoted(rest)} is not an incident id; \`/incident report [id]\` opens the report form.` };
+      if (rest)
+        return { kind: 'error', message: `${quoted(rest)} is not an incident id; \`/incident report [id]\` opens the report form.` };
       return { kind: 'report', id };
     }
     case 'action': {
@@ -189,11 +222,15 @@ export function parseIncidentCommand(text: string): ParsedCommand {
     case 'drill': {
       const [name = '', ...extra] = args.split(/\s+/).filter(Boolean);
       if (!name || name.toLowerCase() === 'list') return { kind: 'drill', action: 'list', scenario: '' };
-      if (extra.length) return { kind: 'error', message: `Name one scenario: \`/incident drill ${name.slice(0, 40)}\` (\`/incident drill\` lists them).` };
+      if (extra.length)
+        return { kind: 'error', message: `Name one scenario: \`/incident drill ${name.slice(0, 40)}\` (\`/incident drill\` lists them).` };
       if (name.toLowerCase() === 'stop') return { kind: 'drill', action: 'stop', scenario: '' };
       return { kind: 'drill', action: 'start', scenario: name.toLowerCase() };
     }
     default:
-      return { kind: 'error', message: `Unknown subcommand ${quoted(sub)}.${didYouMean(suggestWord(sub, SUBCOMMANDS))} Try \`/incident help\`.` };
+      return {
+        kind: 'error',
+        message: `Unknown subcommand ${quoted(sub)}.${didYouMean(suggestWord(sub, SUBCOMMANDS))} Try \`/incident help\`.`,
+      };
   }
 }

@@ -28,10 +28,12 @@ export function parseSlackText(text: string): Phrase {
 function toRef(target: string, label: string | undefined): Ref | null {
   const name = label ? unescape(label) : undefined;
   if (/^@[UW][A-Z0-9]+$/.test(target)) return { kind: 'user', id: target.slice(1) };
-  if (/^#C[A-Z0-9]+$/.test(target) || /^#G[A-Z0-9]+$/.test(target)) return { kind: 'channel', id: target.slice(1), ...(name ? { name } : {}) };
+  if (/^#C[A-Z0-9]+$/.test(target) || /^#G[A-Z0-9]+$/.test(target))
+    return { kind: 'channel', id: target.slice(1), ...(name ? { name } : {}) };
   const group = /^!subteam\^([A-Z0-9]+)$/.exec(target);
   if (group) return { kind: 'group', id: group[1]!, ...(name ? { name: name.replace(/^@/, '') } : {}) };
-  if (target === '!here' || target === '!channel' || target === '!everyone') return { kind: 'broadcast', to: target.slice(1) as 'here' | 'channel' | 'everyone' };
+  if (target === '!here' || target === '!channel' || target === '!everyone')
+    return { kind: 'broadcast', to: target.slice(1) as 'here' | 'channel' | 'everyone' };
   if (/^(https?:\/\/|mailto:)/.test(target)) return { kind: 'link', url: unescape(target), ...(name ? { label: name } : {}) };
   return null;
 }

@@ -1,4 +1,13 @@
-import type { AllMiddlewareArgs, App, Middleware, SlackAction, SlackActionMiddlewareArgs, SlackCommandMiddlewareArgs, SlackViewAction, SlackViewMiddlewareArgs } from '@slack/bolt';
+import type {
+  AllMiddlewareArgs,
+  App,
+  Middleware,
+  SlackAction,
+  SlackActionMiddlewareArgs,
+  SlackCommandMiddlewareArgs,
+  SlackViewAction,
+  SlackViewMiddlewareArgs,
+} from '@slack/bolt';
 import type { StoreHealth } from '../../../app/ports/store-health';
 import type { Logger } from '../../../logger';
 import { answerHandlerError } from './handler-errors';
@@ -41,7 +50,12 @@ export function routeSlackListeners(app: App, log: Logger, options: { store?: St
       await listener(args as SlackActionMiddlewareArgs<SlackAction> & AllMiddlewareArgs);
     } catch (error) {
       const respond = 'respond' in args ? args.respond : null;
-      await answerHandlerError(error, log, { actionId: id }, respond ? (text) => respond({ response_type: 'ephemeral', replace_original: false, text }) : null);
+      await answerHandlerError(
+        error,
+        log,
+        { actionId: id },
+        respond ? (text) => respond({ response_type: 'ephemeral', replace_original: false, text }) : null,
+      );
     }
   });
   app.view(/.+/, async (args) => {
@@ -69,7 +83,9 @@ export function routeSlackListeners(app: App, log: Logger, options: { store?: St
       if (!store || (await store.reachable(storeCheckMs))) {
         // A view submission has no response_url: the person hears it as an ephemeral in their DM with the bot.
         const user = args.body.user.id;
-        await answerHandlerError(error, log, { callbackId: args.view.callback_id }, (text) => args.client.chat.postEphemeral({ channel: user, user, text }));
+        await answerHandlerError(error, log, { callbackId: args.view.callback_id }, (text) =>
+          args.client.chat.postEphemeral({ channel: user, user, text }),
+        );
         return;
       }
       log.warn({ err: error, callbackId: args.view.callback_id, acked }, 'form failed: the incident store (Redis) became unreachable');

@@ -41,7 +41,9 @@ export class YamlDrillScenarios implements DrillScenarios {
     const known = this.namesSync();
     const file = DRILL_NAME.test(name) ? EXTENSIONS.map((ext) => join(this.dir, name + ext)).find((f) => isFile(f)) : undefined;
     if (!file) {
-      const list = known.length ? `Known scenarios: ${known.map((n) => `\`${n}\``).join(', ')}.` : `There are none yet: add YAML files to ${this.dir} (examples in examples/drills/).`;
+      const list = known.length
+        ? `Known scenarios: ${known.map((n) => `\`${n}\``).join(', ')}.`
+        : `There are none yet: add YAML files to ${this.dir} (examples in examples/drills/).`;
       return refuse('drill.unknown', `No drill scenario "${name.slice(0, 60)}". ${list}`);
     }
     let raw: unknown;

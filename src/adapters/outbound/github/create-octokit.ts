@@ -41,11 +41,15 @@ export function createOctokit(options: CreateOctokitOptions): GitHubClient {
   const log = options.log.child({ component: 'github' });
   const maxRateLimitRetries = options.maxRateLimitRetries ?? 2;
   const maxRetryAfter = options.maxRetryAfterSeconds ?? 60;
-  const onLimit = (kind: string) => (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
-    const willRetry = retryCount < maxRateLimitRetries && retryAfter <= maxRetryAfter;
-    log.warn({ kind, retryAfter, retryCount, method: request.method, url: request.url, willRetry }, `GitHub ${kind} rate limit hit; ${willRetry ? `retrying after ${retryAfter}s` : 'giving up, the job will be retried later'}`);
-    return willRetry;
-  };
+  const onLimit =
+    (kind: string) => (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
+      const willRetry = retryCount < maxRateLimitRetries && retryAfter <= maxRetryAfter;
+      log.warn(
+        { kind, retryAfter, retryCount, method: request.method, url: request.url, willRetry },
+        `GitHub ${kind} rate limit hit; ${willRetry ? `retrying after ${retryAfter}s` : 'giving up, the job will be retried later'}`,
+      );
+      return willRetry;
+    };
   const throttle: ThrottlingOptions = {
     id: options.throttleId ?? 'incident-bot',
     retryAfterBaseValue: options.rateLimitBaseMs ?? 1000,
@@ -84,7 +88,9 @@ function fetchWithTimeout(timeoutMs: number): typeof fetch {
  */
 function unpacedGroups(): Pick<ThrottlingOptions, 'write' | 'search' | 'notifications'> {
   const immediate = {
-    key: () => ({ schedule: (_options: unknown, job: (...args: unknown[]) => unknown, ...args: unknown[]) => Promise.resolve().then(() => job(...args)) }),
+    key: () => ({
+      schedule: (_options: unknown, job: (...args: unknown[]) => unknown, ...args: unknown[]) => Promise.resolve().then(() => job(...args)),
+    }),
   };
   const group = immediate as unknown as NonNullable<ThrottlingOptions['write']>;
   return { write: group, search: group, notifications: group };

@@ -43,15 +43,30 @@ export function toGitHubError(error: unknown, operation: string): GitHubUnavaila
   const detail = typeof e.message === 'string' ? e.message : String(error);
   const headers = e.response?.headers ?? {};
   const make = (code: GitHubErrorCode, retryable: boolean, hint: string) =>
-    new GitHubUnavailableError(`GitHub ${operation} failed${status ? ` (HTTP ${status})` : ''}: ${detail}. ${hint}`, code, retryable, status, { cause: error });
+    new GitHubUnavailableError(
+      `GitHub ${operation} failed${status ? ` (HTTP ${status})` : ''}: ${detail}. ${hint}`,
+      code,
+      retryable,
+      status,
+      { cause: error },
+    );
 
-  const rateLimited = status === 429 || (status === 403 && (headers['x-ratelimit-remaining'] === '0' || 'retry-after' in headers || /rate limit/i.test(detail)));
+  const rateLimited =
+    status === 429 ||
+    (status === 403 && (headers['x-ratelimit-remaining'] === '0' || 'retry-after' in headers || /rate limit/i.test(detail)));
   if (rateLimited) return make('github.rate_limited', true, 'GitHub is rate limiting this token; the job will be retried later.');
   // Node's fetch reports timeouts and refused connections without a status; Octokit maps them to 500.
-  if (status === null || status >= 500 || status === 408) return make('github.unavailable', true, 'GitHub did not answer; the job will be retried.');
+  if (status === null || status >= 500 || status === 408)
+    return make('github.unavailable', true, 'GitHub did not answer; the job will be retried.');
   if (status === 401) return make('github.unauthorized', false, 'Check GITHUB_TOKEN: it is missing, expired or revoked.');
-  if (status === 403) return make('github.forbidden', false, 'The token lacks permission: it needs issues, contents and pull requests write access on GITHUB_REPOSITORY.');
-  if (status === 404 || status === 410) return make('github.not_found', false, 'Check GITHUB_REPOSITORY (owner/repo) and that the token can see it.');
+  if (status === 403)
+    return make(
+      'github.forbidden',
+      false,
+      'The token lacks permission: it needs issues, contents and pull requests write access on GITHUB_REPOSITORY.',
+    );
+  if (status === 404 || status === 410)
+    return make('github.not_found', false, 'Check GITHUB_REPOSITORY (owner/repo) and that the token can see it.');
   return make('github.rejected', false, 'GitHub rejected the request as sent.');
 }
 

@@ -167,11 +167,15 @@ export class GitHubIssueTracker {
   }
 
   async close(issueNumber: number): Promise<void> {
-    await this.call(`close #${issueNumber}`, () => this.octokit.rest.issues.update({ ...this.repoRef, issue_number: issueNumber, state: 'closed', state_reason: 'completed' }));
+    await this.call(`close #${issueNumber}`, () =>
+      this.octokit.rest.issues.update({ ...this.repoRef, issue_number: issueNumber, state: 'closed', state_reason: 'completed' }),
+    );
   }
 
   async reopen(issueNumber: number): Promise<void> {
-    await this.call(`reopen #${issueNumber}`, () => this.octokit.rest.issues.update({ ...this.repoRef, issue_number: issueNumber, state: 'open' }));
+    await this.call(`reopen #${issueNumber}`, () =>
+      this.octokit.rest.issues.update({ ...this.repoRef, issue_number: issueNumber, state: 'open' }),
+    );
   }
 
   /** State of each issue (follow-ups feed the report's checkboxes); deleted or transferred ones are "missing". */
@@ -194,7 +198,12 @@ export class GitHubIssueTracker {
   /** Lands a file the way the config says: a commit, or a pull request from an incident branch. */
   async publishFile(input: CommitFileInput & { incidentId: string }): Promise<CommitFileResult | (IssueRef & { branch: string })> {
     if (this.options.reportMode === 'pull-request') {
-      return this.openPullRequest({ ...input, branch: input.branch ?? `incident-bot/${input.incidentId.toLowerCase()}`, title: input.message, body: `Incident report for ${input.incidentId}, written by incident-bot.` });
+      return this.openPullRequest({
+        ...input,
+        branch: input.branch ?? `incident-bot/${input.incidentId.toLowerCase()}`,
+        title: input.message,
+        body: `Incident report for ${input.incidentId}, written by incident-bot.`,
+      });
     }
     return this.commitFile({ ...input, branch: input.branch ?? this.options.reportBranch });
   }
@@ -205,7 +214,8 @@ export class GitHubIssueTracker {
       // One retry covers a concurrent writer changing the file between our read and write (409).
       for (let attempt = 1; ; attempt++) {
         const existing = await this.readFile(input.path, input.branch);
-        if (existing && existing.content === input.content) return { path: input.path, changed: false, sha: existing.sha, commitSha: null, url: existing.url };
+        if (existing && existing.content === input.content)
+          return { path: input.path, changed: false, sha: existing.sha, commitSha: null, url: existing.url };
         try {
           const { data } = await this.octokit.rest.repos.createOrUpdateFileContents({
             ...this.repoRef,
@@ -215,7 +225,13 @@ export class GitHubIssueTracker {
             ...(input.branch ? { branch: input.branch } : {}),
             ...(existing ? { sha: existing.sha } : {}),
           });
-          return { path: input.path, changed: true, sha: data.content?.sha ?? '', commitSha: data.commit.sha ?? null, url: data.content?.html_url ?? null };
+          return {
+            path: input.path,
+            changed: true,
+            sha: data.content?.sha ?? '',
+            commitSha: data.commit.sha ?? null,
+            url: data.content?.html_url ?? null,
+          };
         } catch (error) {
           if (attempt < 2 && statusOf(error) === 409) continue;
           throw error;
@@ -239,7 +255,14 @@ export class GitHubIssueTracker {
       const open = await this.findPullRequest(input.branch);
       if (open) return open;
       try {
-        const { data } = await this.octokit.rest.pulls.create({ ...this.repoRef, head: input.branch, base, title: input.title, body: input.body, ...NO_RETRY });
+        const { data } = await this.octokit.rest.pulls.create({
+          ...this.repoRef,
+          head: input.branch,
+          base,
+          title: input.title,
+          body: input.body,
+          ...NO_RETRY,
+        });
         return { number: data.number, url: data.html_url, branch: input.branch };
       } catch (error) {
         const again = isAmbiguousWriteFailure(error) || statusOf(error) === 422 ? await this.findPullRequest(input.branch) : null;
@@ -253,7 +276,12 @@ export class GitHubIssueTracker {
    * Find-then-create with a marker. When create fails ambiguously (5xx, timeout), GitHub
    * may have created the issue anyway, so we look again before trying again.
    */
-  private async createOnce(label: string, marker: string, sinceMs: number, build: () => { title: string; body: string; labels: string[] }): Promise<IssueRef> {
+  private async createOnce(
+    label: string,
+    marker: string,
+    sinceMs: number,
+    build: () => { title: string; body: string; labels: string[] },
+  ): Promise<IssueRef> {
     const operation = `create issue ${marker.slice(5, -4)}`;
     const found = await this.call(operation, () => this.findIssue(label, marker, sinceMs));
     if (found) return found;
@@ -266,7 +294,10 @@ export class GitHubIssueTracker {
         return { number: data.number, url: data.html_url };
       } catch (error) {
         if (!isAmbiguousWriteFailure(error)) throw toGitHubError(error, operation);
-        this.log.warn({ attempt, status: statusOf(error), marker }, 'GitHub issue create failed ambiguously; looking for it before retrying');
+        this.log.warn(
+          { attempt, status: statusOf(error), marker },
+          'GitHub issue create failed ambiguously; looking for it before retrying',
+        );
         const created = await this.call(operation, () => this.findIssue(label, marker, sinceMs));
         if (created) return created;
         if (attempt >= attempts) throw toGitHubError(error, operation);
@@ -291,7 +322,11 @@ export class GitHubIssueTracker {
 
   private async findComment(issueNumber: number, marker: string): Promise<{ id: number; url: string } | null> {
     return this.call(`read comments of #${issueNumber}`, async () => {
-      const pages = this.octokit.paginate.iterator(this.octokit.rest.issues.listComments, { ...this.repoRef, issue_number: issueNumber, per_page: 100 });
+      const pages = this.octokit.paginate.iterator(this.octokit.rest.issues.listComments, {
+        ...this.repoRef,
+        issue_number: issueNumber,
+        per_page: 100,
+      });
       for await (const page of pages) {
         const comment = page.data.find((c) => c.body?.includes(marker));
         if (comment) return { id: comment.id, url: comment.html_url };
@@ -301,7 +336,12 @@ export class GitHubIssueTracker {
   }
 
   private async findPullRequest(branch: string): Promise<(IssueRef & { branch: string }) | null> {
-    const { data } = await this.octokit.rest.pulls.list({ ...this.repoRef, head: `${this.repoRef.owner}:${branch}`, state: 'open', per_page: 1 });
+    const { data } = await this.octokit.rest.pulls.list({
+      ...this.repoRef,
+      head: `${this.repoRef.owner}:${branch}`,
+      state: 'open',
+      per_page: 1,
+    });
     const pull = data[0];
     return pull ? { number: pull.number, url: pull.html_url, branch } : null;
   }
@@ -309,7 +349,13 @@ export class GitHubIssueTracker {
   private async readFile(path: string, ref?: string): Promise<{ sha: string; content: string; url: string | null } | null> {
     try {
       const { data } = await this.octokit.rest.repos.getContent({ ...this.repoRef, path, ...(ref ? { ref } : {}) });
-      if (Array.isArray(data) || data.type !== 'file') throw new GitHubUnavailableError(`${path} exists in ${this.repoRef.owner}/${this.repoRef.repo} but is not a file; choose another report path.`, 'github.rejected', false, null);
+      if (Array.isArray(data) || data.type !== 'file')
+        throw new GitHubUnavailableError(
+          `${path} exists in ${this.repoRef.owner}/${this.repoRef.repo} but is not a file; choose another report path.`,
+          'github.rejected',
+          false,
+          null,
+        );
       const content = 'content' in data && typeof data.content === 'string' ? Buffer.from(data.content, 'base64').toString('utf8') : '';
       return { sha: data.sha, content, url: data.html_url ?? null };
     } catch (error) {

@@ -24,7 +24,12 @@ export function retagTitle(title: string, severity: Incident['severity']): strin
 
 export function incidentLabels(incident: Incident): string[] {
   // Label names are capped at 50 characters.
-  return ['incident', `severity:${incident.severity}`, ...(incident.service ? [truncate(`service:${incident.service}`, 50)] : []), ...(incident.drill ? ['drill'] : [])];
+  return [
+    'incident',
+    `severity:${incident.severity}`,
+    ...(incident.service ? [truncate(`service:${incident.service}`, 50)] : []),
+    ...(incident.drill ? ['drill'] : []),
+  ];
 }
 
 /** `https://acme.slack.com/archives/C123/p1700000000000100`, Slack's permalink shape. */
@@ -56,10 +61,16 @@ export function renderIssueBody(incident: Incident, slackWorkspaceUrl?: string, 
     lines.push('', '### Alert links', '', ...alertContext.links.map((l) => `- [${plainMarkdown(l.title)}](${l.url}) (${l.kind})`));
   }
   if (alertContext?.labels.length) {
-    lines.push('', '### Alert labels', '', alertContext.labels.map((l) => `${plainMarkdown(l.name)}: ${plainMarkdown(l.value)}`).join(' · '));
+    lines.push(
+      '',
+      '### Alert labels',
+      '',
+      alertContext.labels.map((l) => `${plainMarkdown(l.name)}: ${plainMarkdown(l.value)}`).join(' · '),
+    );
   }
   const slack: string[] = [];
-  if (slackWorkspaceUrl && incident.announcement) slack.push(`- Announcement: ${slackPermalink(slackWorkspaceUrl, incident.announcement.channel, incident.announcement.ts)}`);
+  if (slackWorkspaceUrl && incident.announcement)
+    slack.push(`- Announcement: ${slackPermalink(slackWorkspaceUrl, incident.announcement.channel, incident.announcement.ts)}`);
   if (incident.channel) {
     const link = slackWorkspaceUrl ? ` (${slackPermalink(slackWorkspaceUrl, incident.channel.id)})` : '';
     slack.push(`- Incident channel: #${escapeInline(incident.channel.name)}${link}`);

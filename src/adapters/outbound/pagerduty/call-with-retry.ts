@@ -36,7 +36,10 @@ export function isRetryable(status: number | null): boolean {
  * deadline in case the client ignores the signal somewhere: nothing outlives the call but a
  * settled promise.
  */
-export async function callWithRetry<T>(policy: RetryPolicy, attempt: (signal: AbortSignal) => Promise<AttemptOutcome<T>>): Promise<CallResult<T>> {
+export async function callWithRetry<T>(
+  policy: RetryPolicy,
+  attempt: (signal: AbortSignal) => Promise<AttemptOutcome<T>>,
+): Promise<CallResult<T>> {
   let last: AttemptOutcome<T> = { status: null, error: 'not attempted' };
   for (let n = 1; n <= policy.maxAttempts; n++) {
     last = await withDeadline(policy.attemptTimeoutMs, attempt);
@@ -52,7 +55,10 @@ export async function callWithRetry<T>(policy: RetryPolicy, attempt: (signal: Ab
   return { ok: false, status: last.status, attempts: policy.maxAttempts, error: last.error };
 }
 
-async function withDeadline<T>(timeoutMs: number, attempt: (signal: AbortSignal) => Promise<AttemptOutcome<T>>): Promise<AttemptOutcome<T>> {
+async function withDeadline<T>(
+  timeoutMs: number,
+  attempt: (signal: AbortSignal) => Promise<AttemptOutcome<T>>,
+): Promise<AttemptOutcome<T>> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<AttemptOutcome<T>>((resolve) => {

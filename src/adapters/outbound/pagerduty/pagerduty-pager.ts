@@ -72,7 +72,8 @@ export class PagerDutyPager {
 
   constructor(private readonly options: PagerDutyPagerOptions) {
     const events = new URL(options.eventsUrl ?? 'https://events.pagerduty.com');
-    if (events.protocol !== 'https:') throw new Error(`PAGERDUTY_EVENTS_URL must be https (pdjs always calls https://<host>/v2/enqueue); got ${events.protocol}`);
+    if (events.protocol !== 'https:')
+      throw new Error(`PAGERDUTY_EVENTS_URL must be https (pdjs always calls https://<host>/v2/enqueue); got ${events.protocol}`);
     // pdjs takes a "server" and prepends https://; a base path (a proxy) rides along in it.
     this.eventsServer = `${events.host}${events.pathname.replace(/\/+$/, '')}`;
     this.apiUrl = (options.apiUrl ?? 'https://api.pagerduty.com').replace(/\/+$/, '');
@@ -120,8 +121,18 @@ export class PagerDutyPager {
       });
       return { status: response.status, value: parseOnCalls(response.data), error: errorText(response.status, response.data) };
     });
-    if (!result.ok) this.log.warn({ escalationPolicyId, status: result.status, attempts: result.attempts, error: result.error }, 'PagerDuty on-call lookup failed');
-    return { ok: result.ok, status: result.status, attempts: result.attempts, oncalls: result.value ?? [], ...(result.ok ? {} : { error: result.error }) };
+    if (!result.ok)
+      this.log.warn(
+        { escalationPolicyId, status: result.status, attempts: result.attempts, error: result.error },
+        'PagerDuty on-call lookup failed',
+      );
+    return {
+      ok: result.ok,
+      status: result.status,
+      attempts: result.attempts,
+      oncalls: result.value ?? [],
+      ...(result.ok ? {} : { error: result.error }),
+    };
   }
 
   private followUp(action: 'acknowledge' | 'resolve', incidentId: string, routingKey?: string): EventPayloadV2 {
@@ -139,7 +150,11 @@ export class PagerDutyPager {
     });
     const log = this.log.child({ incidentId: dedupKey, action: data.event_action });
     if (result.ok) log.info({ attempts: result.attempts }, 'PagerDuty event accepted');
-    else log.warn({ status: result.status, attempts: result.attempts, error: result.error }, 'PagerDuty event failed; the incident goes on in Slack without the page');
+    else
+      log.warn(
+        { status: result.status, attempts: result.attempts, error: result.error },
+        'PagerDuty event failed; the incident goes on in Slack without the page',
+      );
     return { ok: result.ok, status: result.status, attempts: result.attempts, dedupKey, ...(result.ok ? {} : { error: result.error }) };
   }
 

@@ -1,7 +1,13 @@
 import type { SignalSource } from '../../../app/ports/signal-source';
 import type { Logger } from '../../../logger';
 import { expandSignalQuery } from '../../../domain/signals/escape-promql';
-import { snapshotOf, type SignalReading, type SignalRef, type SignalSeries, type SignalSnapshot } from '../../../domain/signals/signal-reading';
+import {
+  snapshotOf,
+  type SignalReading,
+  type SignalRef,
+  type SignalSeries,
+  type SignalSnapshot,
+} from '../../../domain/signals/signal-reading';
 
 export interface PrometheusOptions {
   /** Base URL of any Prometheus-compatible query API (Prometheus, Thanos, Mimir, VictoriaMetrics). */
@@ -21,7 +27,11 @@ export interface PrometheusOptions {
 
 type Answer<T> = { ok: true; data: T } | { ok: false; reason: string; parse?: boolean };
 type Sample = [number, string];
-type QueryData = { resultType: 'vector'; result: { value: Sample }[] } | { resultType: 'scalar'; result: Sample } | { resultType: 'matrix'; result: { values: Sample[] }[] } | { resultType: 'string'; result: Sample };
+type QueryData =
+  | { resultType: 'vector'; result: { value: Sample }[] }
+  | { resultType: 'scalar'; result: Sample }
+  | { resultType: 'matrix'; result: { values: Sample[] }[] }
+  | { resultType: 'string'; result: Sample };
 
 // The service name used when the shared queries are tried at start: any label value will do.
 const CHECK_SERVICE = 'incident-bot-check';
@@ -71,12 +81,22 @@ export class PrometheusSignalSource implements SignalSource {
     return this.instant(query.data);
   }
 
-  async readRange(ref: SignalRef, service: string | null, window: { startMs: number; endMs: number; stepMs: number }): Promise<SignalSeries> {
+  async readRange(
+    ref: SignalRef,
+    service: string | null,
+    window: { startMs: number; endMs: number; stepMs: number },
+  ): Promise<SignalSeries> {
     const query = this.resolve(ref, service);
     if (!query.ok) return { kind: 'unavailable', reason: query.reason };
-    const answer = await this.call('/api/v1/query_range', { query: query.data, start: seconds(window.startMs), end: seconds(window.endMs), step: `${Math.max(1, Math.round(window.stepMs / 1000))}s` });
+    const answer = await this.call('/api/v1/query_range', {
+      query: query.data,
+      start: seconds(window.startMs),
+      end: seconds(window.endMs),
+      step: `${Math.max(1, Math.round(window.stepMs / 1000))}s`,
+    });
     if (!answer.ok) return { kind: 'unavailable', reason: answer.reason };
-    if (answer.data.resultType !== 'matrix') return { kind: 'unavailable', reason: `expected a range vector, got ${answer.data.resultType}` };
+    if (answer.data.resultType !== 'matrix')
+      return { kind: 'unavailable', reason: `expected a range vector, got ${answer.data.resultType}` };
     const worst = new Map<number, number>();
     for (const series of answer.data.result) {
       for (const [t, text] of series.values) {
@@ -91,8 +111,13 @@ export class PrometheusSignalSource implements SignalSource {
 
   async selfCheck(): Promise<{ problems: string[]; unreachable: string | null }> {
     const tried: { where: string; query: string }[] = [
-      ...Object.entries(this.options.queries).map(([name, q]) => ({ where: `signals.queries.${name}`, query: expandSignalQuery(q, CHECK_SERVICE) })),
-      ...Object.entries(this.options.serviceQueries).flatMap(([service, qs]) => Object.entries(qs).map(([name, q]) => ({ where: `services[${service}].signals.${name}`, query: expandSignalQuery(q, service) }))),
+      ...Object.entries(this.options.queries).map(([name, q]) => ({
+        where: `signals.queries.${name}`,
+        query: expandSignalQuery(q, CHECK_SERVICE),
+      })),
+      ...Object.entries(this.options.serviceQueries).flatMap(([service, qs]) =>
+        Object.entries(qs).map(([name, q]) => ({ where: `services[${service}].signals.${name}`, query: expandSignalQuery(q, service) })),
+      ),
     ];
     const problems: string[] = [];
     for (const { where, query } of tried) {
@@ -111,7 +136,8 @@ export class PrometheusSignalSource implements SignalSource {
   private resolve(ref: SignalRef, service: string | null): Answer<string> {
     if ('query' in ref) return { ok: true, data: service !== null ? expandSignalQuery(ref.query, service) : ref.query };
     const template = this.queriesFor(service)[ref.signal];
-    if (template === undefined) return { ok: false, reason: `no query is configured for signal "${ref.signal}"${service ? ` (service ${service})` : ''}` };
+    if (template === undefined)
+      return { ok: false, reason: `no query is configured for signal "${ref.signal}"${service ? ` (service ${service})` : ''}` };
     if (service === null && template.includes('{service}')) return { ok: false, reason: `signal "${ref.signal}" needs a service` };
     return { ok: true, data: service !== null ? expandSignalQuery(template, service) : template };
   }
@@ -119,8 +145,14 @@ export class PrometheusSignalSource implements SignalSource {
   private async instant(query: string): Promise<SignalReading & { at: number }> {
     const answer = await this.call('/api/v1/query', { query });
     if (!answer.ok) return { kind: 'unavailable', reason: answer.reason, at: this.now() };
-    const samples: Sample[] = answer.data.resultType === 'vector' ? answer.data.result.map((r) => r.value) : answer.data.resultType === 'scalar' ? [answer.data.result] : [];
-    if (answer.data.resultType === 'matrix' || answer.data.resultType === 'string') return { kind: 'unavailable', reason: `expected one number, got a ${answer.data.resultType}`, at: this.now() };
+    const samples: Sample[] =
+      answer.data.resultType === 'vector'
+        ? answer.data.result.map((r) => r.value)
+        : answer.data.resultType === 'scalar'
+          ? [answer.data.result]
+          : [];
+    if (answer.data.resultType === 'matrix' || answer.data.resultType === 'string')
+      return { kind: 'unavailable', reason: `expected one number, got a ${answer.data.resultType}`, at: this.now() };
     const finite = samples.map(([t, v]) => ({ at: Math.round(t * 1000), value: Number(v) })).filter((s) => Number.isFinite(s.value));
     if (finite.length === 0) return { kind: 'no_data', at: samples[0] ? Math.round(samples[0][0] * 1000) : this.now() };
     const worst = finite.reduce((a, b) => (b.value > a.value ? b : a));
@@ -142,7 +174,8 @@ export class PrometheusSignalSource implements SignalSource {
       });
     } catch (error) {
       const e = error as Error & { cause?: { code?: string } };
-      if (e.name === 'TimeoutError' || e.name === 'AbortError') return { ok: false, reason: `no answer from ${this.name} within ${timeout}` };
+      if (e.name === 'TimeoutError' || e.name === 'AbortError')
+        return { ok: false, reason: `no answer from ${this.name} within ${timeout}` };
       return { ok: false, reason: `cannot reach ${this.name} at ${url} (${e.cause?.code ?? e.message})` };
     }
     type Body = { status?: string; data?: QueryData; errorType?: string; error?: string };
@@ -151,10 +184,12 @@ export class PrometheusSignalSource implements SignalSource {
       body = (await response.json()) as Body;
     } catch (error) {
       const e = error as Error;
-      if (e.name === 'TimeoutError' || e.name === 'AbortError') return { ok: false, reason: `no answer from ${this.name} within ${timeout}` };
+      if (e.name === 'TimeoutError' || e.name === 'AbortError')
+        return { ok: false, reason: `no answer from ${this.name} within ${timeout}` };
       body = null;
     }
-    if (response.status === 401 || response.status === 403) return { ok: false, reason: `${this.name} refused the request (HTTP ${response.status}; check PROMETHEUS_TOKEN)` };
+    if (response.status === 401 || response.status === 403)
+      return { ok: false, reason: `${this.name} refused the request (HTTP ${response.status}; check PROMETHEUS_TOKEN)` };
     if (body?.status === 'success' && body.data) return { ok: true, data: body.data };
     if (body?.status === 'error') {
       // bad_data: the expression does not parse or is invalid; the query's own fault, not the source's.

@@ -12,11 +12,20 @@ export async function checkRedisConfig(redis: RedisClient, log: Logger): Promise
     const [, appendonly] = (await redis.config('GET', 'appendonly')) as string[];
     const [, fsync] = (await redis.config('GET', 'appendfsync')) as string[];
     const [, policy] = (await redis.config('GET', 'maxmemory-policy')) as string[];
-    if (appendonly !== 'yes') warnings.push('Redis has appendonly off: a Redis restart loses incidents and timers. Set "appendonly yes" and "appendfsync everysec".');
+    if (appendonly !== 'yes')
+      warnings.push(
+        'Redis has appendonly off: a Redis restart loses incidents and timers. Set "appendonly yes" and "appendfsync everysec".',
+      );
     else if (fsync === 'no') warnings.push('Redis appendfsync is "no": up to ~30 s of writes can be lost on a crash. Use "everysec".');
-    if (policy !== 'noeviction') warnings.push(`Redis maxmemory-policy is "${policy}": under memory pressure it may evict incidents or timers. Set "maxmemory-policy noeviction".`);
+    if (policy !== 'noeviction')
+      warnings.push(
+        `Redis maxmemory-policy is "${policy}": under memory pressure it may evict incidents or timers. Set "maxmemory-policy noeviction".`,
+      );
   } catch (error) {
-    log.info({ err: (error as Error).message }, 'could not read the Redis configuration (CONFIG disabled?); make sure it uses AOF everysec and maxmemory-policy noeviction');
+    log.info(
+      { err: (error as Error).message },
+      'could not read the Redis configuration (CONFIG disabled?); make sure it uses AOF everysec and maxmemory-policy noeviction',
+    );
     return warnings;
   }
   for (const warning of warnings) log.warn(warning);

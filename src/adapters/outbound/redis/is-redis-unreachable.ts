@@ -8,5 +8,7 @@ export function isRedisUnreachable(error: unknown): boolean {
   if (error.name === 'MaxRetriesPerRequestError' || error.name === 'ClusterAllFailedError') return true;
   const code = (error as NodeJS.ErrnoException).code;
   if (code && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE'].includes(code)) return true;
-  return /Connection is closed|Stream isn't writeable|connect ECONNREFUSED|Reached the max retries per request|None of startup nodes is available|All sentinels are unreachable|CLUSTERDOWN/.test(error.message);
+  return /Connection is closed|Stream isn't writeable|connect ECONNREFUSED|Reached the max retries per request|None of startup nodes is available|All sentinels are unreachable|CLUSTERDOWN/.test(
+    error.message,
+  );
 }

@@ -22,7 +22,8 @@ export interface KeySpace {
 
 export function keySpace(redis: RedisClient, prefix: string): KeySpace {
   const cluster = redis.isCluster;
-  if (/[{}]/.test(prefix)) throw new Error(`Redis key prefix "${prefix}" must not contain { or }: they would change which Cluster slot keys hash to`);
+  if (/[{}]/.test(prefix))
+    throw new Error(`Redis key prefix "${prefix}" must not contain { or }: they would change which Cluster slot keys hash to`);
   return {
     prefix,
     cluster,

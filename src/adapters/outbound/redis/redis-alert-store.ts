@@ -159,10 +159,11 @@ export class RedisAlertStore {
 
   /** Current counts for an incident (read API). */
   async counts(incidentId: string): Promise<{ firing: number; resolved: number; total: number; receipts: number } | null> {
-    const [[, meta], [, total]] = ((await this.redis.multi().hmget(this.alertKey(incidentId, 'meta'), 'firing', 'receipts').hlen(this.alertKey(incidentId, 'state')).exec()) ?? []) as [
-      [unknown, (string | null)[]],
-      [unknown, number],
-    ];
+    const [[, meta], [, total]] = ((await this.redis
+      .multi()
+      .hmget(this.alertKey(incidentId, 'meta'), 'firing', 'receipts')
+      .hlen(this.alertKey(incidentId, 'state'))
+      .exec()) ?? []) as [[unknown, (string | null)[]], [unknown, number]];
     if (!total) return null;
     const firing = Number(meta[0] ?? 0);
     return { firing, resolved: total - firing, total, receipts: Number(meta[1] ?? 0) };

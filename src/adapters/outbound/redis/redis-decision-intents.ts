@@ -26,7 +26,11 @@ export class RedisDecisionIntents implements DecisionIntentStore {
   }
 
   async record(intent: DecisionIntent, leaseMs: number): Promise<void> {
-    const result = await this.redis.multi().hset(this.hash, intent.id, JSON.stringify(intent)).set(this.lease(intent.id), 'held', 'PX', leaseMs).exec();
+    const result = await this.redis
+      .multi()
+      .hset(this.hash, intent.id, JSON.stringify(intent))
+      .set(this.lease(intent.id), 'held', 'PX', leaseMs)
+      .exec();
     const failed = result?.find(([error]) => error);
     if (!result || failed) throw failed?.[0] ?? new Error('the intent was not stored');
   }
@@ -38,7 +42,8 @@ export class RedisDecisionIntents implements DecisionIntentStore {
       const [next, flat] = await this.redis.hscan(this.hash, cursor, 'COUNT', 100);
       cursor = next;
       for (let i = 0; i < flat.length && taken.length < limit; i += 2) {
-        if ((await this.redis.set(this.lease(flat[i]!), 'held', 'PX', leaseMs, 'NX')) === 'OK') taken.push(JSON.parse(flat[i + 1]!) as DecisionIntent);
+        if ((await this.redis.set(this.lease(flat[i]!), 'held', 'PX', leaseMs, 'NX')) === 'OK')
+          taken.push(JSON.parse(flat[i + 1]!) as DecisionIntent);
       }
     } while (cursor !== '0' && taken.length < limit);
     return taken;

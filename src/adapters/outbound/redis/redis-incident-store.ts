@@ -53,7 +53,10 @@ end
 return 1
 `;
 
-export type UpdateOutcome = { ok: true; incident: Incident; events: TimelineEventInput[] } | Refusal | { ok: false; code: 'incident.not_found'; reason: string };
+export type UpdateOutcome =
+  | { ok: true; incident: Incident; events: TimelineEventInput[] }
+  | Refusal
+  | { ok: false; code: 'incident.not_found'; reason: string };
 
 /**
  * Incidents, indexes and timelines in Redis, every key under the configured prefix. Creating
@@ -83,11 +86,17 @@ export class RedisIncidentStore {
    * Creates the incident unless `idempotencyKey` was seen before.
    * Returns `created: false` and the first incident for a duplicate.
    */
-  async create(build: { incident: Incident; events: TimelineEventInput[] }, idempotencyKey?: string): Promise<{ created: boolean; incident: Incident }> {
+  async create(
+    build: { incident: Incident; events: TimelineEventInput[] },
+    idempotencyKey?: string,
+  ): Promise<{ created: boolean; incident: Incident }> {
     const createdAt = build.incident.createdAt;
     const template = JSON.stringify({ ...build.incident, id: ID_PLACEHOLDER, version: 1 });
-    const [created, id] = (await (this.redis as unknown as Record<string, (...args: unknown[]) => Promise<[number, string]>>).ibCreateIncident!(
-      ...(idempotencyKey ? [2, this.key('seq', dayKey(createdAt)), this.key('idem', idempotencyKey)] : [1, this.key('seq', dayKey(createdAt))]),
+    const [created, id] = (await (this.redis as unknown as Record<string, (...args: unknown[]) => Promise<[number, string]>>)
+      .ibCreateIncident!(
+      ...(idempotencyKey
+        ? [2, this.key('seq', dayKey(createdAt)), this.key('idem', idempotencyKey)]
+        : [1, this.key('seq', dayKey(createdAt))]),
       this.key(''),
       `INC-${dayKey(createdAt)}-`,
       template,
@@ -114,7 +123,11 @@ export class RedisIncidentStore {
    * `known`: the incident as the caller just read it; the first attempt starts from it and
    * saves a read (a stale copy only costs a retry, the compare-and-set catches it).
    */
-  async update(id: string, change: (incident: Incident) => Change, options: { known?: Incident; maxAttempts?: number } = {}): Promise<UpdateOutcome> {
+  async update(
+    id: string,
+    change: (incident: Incident) => Change,
+    options: { known?: Incident; maxAttempts?: number } = {},
+  ): Promise<UpdateOutcome> {
     const maxAttempts = options.maxAttempts ?? 20;
     for (let attempt = 0; attempt < maxAttempts; attempt += 1) {
       const current = attempt === 0 && options.known?.id === id ? options.known : await this.get(id);
@@ -156,7 +169,9 @@ export class RedisIncidentStore {
   }
 
   async timeline(id: string, count?: number): Promise<TimelineEvent[]> {
-    const entries = count ? await this.redis.xrange(this.key('timeline', id), '-', '+', 'COUNT', count) : await this.redis.xrange(this.key('timeline', id), '-', '+');
+    const entries = count
+      ? await this.redis.xrange(this.key('timeline', id), '-', '+', 'COUNT', count)
+      : await this.redis.xrange(this.key('timeline', id), '-', '+');
     return entries.map(([entryId, fields]) => ({ id: entryId, ...(JSON.parse(fields[1] ?? '{}') as TimelineEventInput) }));
   }
 

@@ -50,7 +50,9 @@ export class RedisPaperTrailStore {
   /** Saves the report's answers and returns the new revision (1 for the first report). */
   async saveReport(incidentId: string, input: StoredReportInput, by: string, at: number): Promise<StoredReport> {
     const key = this.key(incidentId, 'report');
-    const [[, revision] = []] = (await this.redis.multi().hincrby(key, 'revision', 1).hset(key, 'input', JSON.stringify(input), 'by', by, 'at', String(at)).exec()) ?? [];
+    const [[, revision] = []] =
+      (await this.redis.multi().hincrby(key, 'revision', 1).hset(key, 'input', JSON.stringify(input), 'by', by, 'at', String(at)).exec()) ??
+      [];
     return { input, revision: Number(revision), writtenBy: by, writtenAt: at };
   }
 
@@ -77,7 +79,9 @@ export class RedisPaperTrailStore {
 
   /** In the order they were added. */
   async actionItems(incidentId: string): Promise<StoredActionItem[]> {
-    const all = Object.values(await this.redis.hgetall(this.key(incidentId, 'actions'))).map((json) => JSON.parse(json) as StoredActionItem);
+    const all = Object.values(await this.redis.hgetall(this.key(incidentId, 'actions'))).map(
+      (json) => JSON.parse(json) as StoredActionItem,
+    );
     return all.sort((a, b) => a.addedAt - b.addedAt || a.key.localeCompare(b.key));
   }
 
@@ -98,7 +102,9 @@ export class RedisPaperTrailStore {
   }
 
   async saveSyncState(incidentId: string, patch: Partial<GitHubSyncState>): Promise<void> {
-    const fields = Object.entries(patch).filter(([, v]) => v !== undefined && v !== null).flatMap(([k, v]) => [k, String(v)]);
+    const fields = Object.entries(patch)
+      .filter(([, v]) => v !== undefined && v !== null)
+      .flatMap(([k, v]) => [k, String(v)]);
     if (fields.length) await this.redis.hset(this.key(incidentId, 'github'), ...fields);
   }
 

@@ -69,6 +69,11 @@ export class RedisPostQueue<T extends { id: string }> implements PostQueue<T> {
 
   async unlock(incidentId: string): Promise<void> {
     const key = this.keys.key(`${this.name}-lock:${incidentId}`);
-    await this.redis.eval(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`, 1, key, this.lockToken);
+    await this.redis.eval(
+      `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`,
+      1,
+      key,
+      this.lockToken,
+    );
   }
 }

@@ -62,7 +62,13 @@ export class RedisRollbackRequests {
 
   async create(request: RollbackRequest): Promise<RollbackRequest> {
     const stored = { ...request, version: 1 };
-    const created = Number(await CREATE.run(this.redis, [this.key('request', request.id), this.key('incident', request.incidentId), this.key('active')], [JSON.stringify(stored), request.id]));
+    const created = Number(
+      await CREATE.run(
+        this.redis,
+        [this.key('request', request.id), this.key('incident', request.incidentId), this.key('active')],
+        [JSON.stringify(stored), request.id],
+      ),
+    );
     if (created !== 1) throw new Error(`rollback request ${request.id} already exists`);
     await confirmReplicated(this.redis);
     return stored;
@@ -97,7 +103,13 @@ export class RedisRollbackRequests {
       const outcome = change(previous);
       if (!outcome.ok) return outcome;
       const next = { ...outcome.request, version: previous.version + 1 };
-      const written = Number(await CAS.run(this.redis, [this.key('request', id), this.key('active')], [previous.version, JSON.stringify(next), id, isFinal(next.status) ? 'final' : 'active']));
+      const written = Number(
+        await CAS.run(
+          this.redis,
+          [this.key('request', id), this.key('active')],
+          [previous.version, JSON.stringify(next), id, isFinal(next.status) ? 'final' : 'active'],
+        ),
+      );
       if (written === 1) {
         // An approval is acted on at once (the rollback runs): a failover must not forget it.
         await confirmReplicated(this.redis);

@@ -11,7 +11,10 @@ export function watchRedisHealth(redis: RedisClient, address: string, log: Logge
   redis.on('error', (error: Error) => {
     if (downSince !== undefined) return;
     downSince = Date.now();
-    log.error({ redis: address, err: error.message }, `Redis at ${address} is unreachable (${error.message}); commands answer that nothing was recorded, alerts get 503 + Retry-After, /readyz fails until it is back`);
+    log.error(
+      { redis: address, err: error.message },
+      `Redis at ${address} is unreachable (${error.message}); commands answer that nothing was recorded, alerts get 503 + Retry-After, /readyz fails until it is back`,
+    );
   });
   redis.on('ready', () => {
     if (downSince === undefined) return;

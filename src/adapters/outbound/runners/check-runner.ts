@@ -2,7 +2,13 @@ import { stat } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../../../logger';
 import { expandArgv, expandPlaceholders } from '../../../domain/rollback/expand-placeholders';
-import { formatStatusRanges, isStatusInRanges, type CheckSpec, type HttpCheckSpec, type SignalCheckSpec } from '../../../domain/rollback/rollback-plan';
+import {
+  formatStatusRanges,
+  isStatusInRanges,
+  type CheckSpec,
+  type HttpCheckSpec,
+  type SignalCheckSpec,
+} from '../../../domain/rollback/rollback-plan';
 import { describeCondition, formatSignalNumber, meetsCondition } from '../../../domain/signals/signal-condition';
 import type { SignalSource } from '../../../app/ports/signal-source';
 import { BlockedDestinationError, guardedHttpRequest } from './guarded-http-request';
@@ -94,11 +100,17 @@ export class CheckRunner {
         const argv = expandArgv(check.argv, ctx.placeholders);
         if (!argv.ok) return { passed: false, detail: plainText(argv.reason) };
         const result = await runProcess({
-          argv: argv.value, cwd: check.cwd, env: this.options.baseEnv ?? DEFAULT_BASE_ENV,
-          timeoutMs: check.timeoutMs, graceMs: COMMAND_GRACE_MS, outputCapBytes: COMMAND_OUTPUT_BYTES, signal: ctx.signal,
+          argv: argv.value,
+          cwd: check.cwd,
+          env: this.options.baseEnv ?? DEFAULT_BASE_ENV,
+          timeoutMs: check.timeoutMs,
+          graceMs: COMMAND_GRACE_MS,
+          outputCapBytes: COMMAND_OUTPUT_BYTES,
+          signal: ctx.signal,
         });
         if (result.ending === 'spawn_failed') return { passed: false, detail: result.error ?? 'could not start' };
-        if (result.ending !== 'exited') return { passed: false, detail: result.ending === 'timed_out' ? `no exit after ${check.timeoutMs} ms` : 'cancelled' };
+        if (result.ending !== 'exited')
+          return { passed: false, detail: result.ending === 'timed_out' ? `no exit after ${check.timeoutMs} ms` : 'cancelled' };
         const said = lastLine(result.outputExcerpt);
         return result.exitCode === 0
           ? { passed: true, detail: said || 'exit 0' }
@@ -140,7 +152,11 @@ export class CheckRunner {
       if (reading.kind === 'no_data') return { passed: false, detail: `${what}: no data` };
       samples += 1;
       worst = worst === null ? reading.value : check.op === 'below' ? Math.max(worst, reading.value) : Math.min(worst, reading.value);
-      if (!meetsCondition(reading.value, check)) return { passed: false, detail: `${what}: was ${formatSignalNumber(reading.value)} after ${Math.round((Date.now() - started) / 1000)}s` };
+      if (!meetsCondition(reading.value, check))
+        return {
+          passed: false,
+          detail: `${what}: was ${formatSignalNumber(reading.value)} after ${Math.round((Date.now() - started) / 1000)}s`,
+        };
       const left = started + check.forMs - Date.now();
       if (left <= 0) break;
       try {
@@ -149,7 +165,10 @@ export class CheckRunner {
         return { passed: false, detail: 'cancelled' };
       }
     }
-    return { passed: true, detail: `${what} held for ${Math.round(check.forMs / 1000)}s (${samples} samples, ${check.op === 'below' ? 'max' : 'min'} ${formatSignalNumber(worst!)}, ${source.name})` };
+    return {
+      passed: true,
+      detail: `${what} held for ${Math.round(check.forMs / 1000)}s (${samples} samples, ${check.op === 'below' ? 'max' : 'min'} ${formatSignalNumber(worst!)}, ${source.name})`,
+    };
   }
 
   private async httpAttempt(check: HttpCheckSpec, signal: AbortSignal): Promise<Attempt> {
@@ -169,7 +188,10 @@ export class CheckRunner {
     } catch (error) {
       if (timeout.aborted) return { passed: false, detail: `no answer after ${check.timeoutMs} ms` };
       if (signal.aborted) return { passed: false, detail: 'cancelled' };
-      return { passed: false, detail: error instanceof BlockedDestinationError ? `refused: ${error.message}` : `request failed: ${(error as Error).message}` };
+      return {
+        passed: false,
+        detail: error instanceof BlockedDestinationError ? `refused: ${error.message}` : `request failed: ${(error as Error).message}`,
+      };
     }
   }
 }

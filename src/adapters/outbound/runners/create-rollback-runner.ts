@@ -44,7 +44,8 @@ type SpecOf<K extends RunnerKind> = Extract<RunnerSpec, { kind: K }>;
 
 /** The adapter for each runner kind; the mapped type makes the compiler refuse a kind left out. */
 const RUNNER_FACTORIES: { [K in RunnerKind]: (deps: RollbackRunnerDeps) => RollbackRunner<SpecOf<K>> } = {
-  command: (deps) => new ScriptRollbackRunner({ logger: deps.logger, baseEnv: deps.baseEnv, secrets: deps.secrets, onStarted: deps.onScriptStarted }),
+  command: (deps) =>
+    new ScriptRollbackRunner({ logger: deps.logger, baseEnv: deps.baseEnv, secrets: deps.secrets, onStarted: deps.onScriptStarted }),
   github_actions: (deps) => new GitHubActionsRollbackRunner({ octokit: deps.octokit(), logger: deps.logger, clock: deps.clock }),
   http: (deps) => new HttpRollbackRunner({ logger: deps.logger, secrets: deps.secrets }),
 };

@@ -108,9 +108,19 @@ export class GitHubActionsRollbackRunner implements RollbackRunner<GitHubActions
       // Runs that already exist cannot be ours; remembering them makes the lookup below safe.
       const since = new Date(started - (this.options.clockSkewMs ?? 5 * 60_000)).toISOString();
       const listRuns = async (deadline: AbortSignal = signal) =>
-        (await untilAborted(this.options.octokit.rest.actions.listWorkflowRuns({
-          ...repo, workflow_id: spec.workflow, event: 'workflow_dispatch', created: `>=${since}`, per_page: 50, request: { signal: deadline },
-        }), deadline)).data.workflow_runs as WorkflowRun[];
+        (
+          await untilAborted(
+            this.options.octokit.rest.actions.listWorkflowRuns({
+              ...repo,
+              workflow_id: spec.workflow,
+              event: 'workflow_dispatch',
+              created: `>=${since}`,
+              per_page: 50,
+              request: { signal: deadline },
+            }),
+            deadline,
+          )
+        ).data.workflow_runs as WorkflowRun[];
       const seen = new Set((await listRuns()).map((r) => r.id));
       before = seen;
       findLateRun = async () => {
@@ -130,11 +140,16 @@ export class GitHubActionsRollbackRunner implements RollbackRunner<GitHubActions
       let dispatch: Awaited<ReturnType<Octokit['rest']['actions']['createWorkflowDispatch']>> | null = null;
       for (let attempt = 1; !dispatch && !run; attempt++) {
         try {
-          dispatch = await call(this.options.octokit.rest.actions.createWorkflowDispatch({
-            ...repo, workflow_id: spec.workflow, ref: spec.ref, inputs: spec.fencingInput && ctx.fence ? { ...inputs.value, [spec.fencingInput]: String(ctx.fence.token) } : inputs.value,
-            ...(this.options.requestRunDetails === false ? {} : { return_run_details: true }),
-            request: { signal, retries: 0 },
-          }));
+          dispatch = await call(
+            this.options.octokit.rest.actions.createWorkflowDispatch({
+              ...repo,
+              workflow_id: spec.workflow,
+              ref: spec.ref,
+              inputs: spec.fencingInput && ctx.fence ? { ...inputs.value, [spec.fencingInput]: String(ctx.fence.token) } : inputs.value,
+              ...(this.options.requestRunDetails === false ? {} : { return_run_details: true }),
+              request: { signal, retries: 0 },
+            }),
+          );
         } catch (failure) {
           if (stopReason || !isAmbiguous(failure) || attempt >= DISPATCH_ATTEMPTS) throw failure;
           note(`dispatch attempt ${attempt}: ${describeError(failure)}; looking for the run before trying again`);
@@ -144,7 +159,10 @@ export class GitHubActionsRollbackRunner implements RollbackRunner<GitHubActions
       }
       if (dispatch) note(`dispatched ${spec.workflow} on ${spec.ref}`);
       // Typed as 204-only by this Octokit version; newer GitHub answers 200 with the run when asked.
-      const details = dispatch && (dispatch.status as number) === 200 ? (dispatch.data as { workflow_run_id?: number; html_url?: string } | undefined) : undefined;
+      const details =
+        dispatch && (dispatch.status as number) === 200
+          ? (dispatch.data as { workflow_run_id?: number; html_url?: string } | undefined)
+          : undefined;
 
       if (run) {
         // adopted from a dispatch whose answer was lost
@@ -200,7 +218,11 @@ export class GitHubActionsRollbackRunner implements RollbackRunner<GitHubActions
       if (run) {
         try {
           // A fresh, short deadline: the run's own signal is already aborted.
-          await this.options.octokit.rest.actions.cancelWorkflowRun({ ...repo, run_id: run.id, request: { signal: AbortSignal.timeout(10_000) } });
+          await this.options.octokit.rest.actions.cancelWorkflowRun({
+            ...repo,
+            run_id: run.id,
+            request: { signal: AbortSignal.timeout(10_000) },
+          });
           note(`cancel requested for run ${run.id}`);
         } catch (cancelError) {
           error = `${why}; cancelling run ${run.id} failed: ${describeError(cancelError)}`;
@@ -208,7 +230,14 @@ export class GitHubActionsRollbackRunner implements RollbackRunner<GitHubActions
         }
       }
       this.log.warn({ runner: spec.name, runId: run?.id, outcome: stopReason }, 'GitHub Actions rollback stopped');
-      return { outcome: stopReason, conclusion: run?.conclusion ?? undefined, durationMs: elapsed(), outputExcerpt: lines.join('\n'), link, error };
+      return {
+        outcome: stopReason,
+        conclusion: run?.conclusion ?? undefined,
+        durationMs: elapsed(),
+        outputExcerpt: lines.join('\n'),
+        link,
+        error,
+      };
     } finally {
       clearTimeout(timer);
       ctx.signal.removeEventListener('abort', onAbort);

@@ -29,7 +29,10 @@ export function blockedAddressReason(address: string): string | null {
 
 /** Refuses metadata host names and IP literals before any socket is opened. */
 export function blockedHostReason(hostname: string): string | null {
-  const host = hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+  const host = hostname
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '')
+    .toLowerCase();
   if (BLOCKED_NAMES.has(host)) return `${host} is a cloud metadata host`;
   return blockedAddressReason(host);
 }

@@ -36,7 +36,12 @@ export class HttpRollbackRunner implements RollbackRunner<HttpRunnerSpec> {
     try {
       const response = await guardedHttpRequest(spec.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'user-agent': 'incident-bot', ...spec.headers, ...(ctx.fence ? { [FENCE.header.token]: String(ctx.fence.token), [FENCE.header.request]: ctx.fence.requestId } : {}) },
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'incident-bot',
+          ...spec.headers,
+          ...(ctx.fence ? { [FENCE.header.token]: String(ctx.fence.token), [FENCE.header.request]: ctx.fence.requestId } : {}),
+        },
         body: JSON.stringify(body.value),
         signal: AbortSignal.any([ctx.signal, timeout]),
         maxBodyBytes: EXCERPT_BYTES,
@@ -44,12 +49,20 @@ export class HttpRollbackRunner implements RollbackRunner<HttpRunnerSpec> {
       const outputExcerpt = redactSecrets(`HTTP ${response.status}\n${response.body}`, secrets);
       ctx.onProgress({ message: `HTTP ${response.status}`, elapsedMs: elapsed() });
       if (isStatusInRanges(response.status, spec.successStatuses)) return { outcome: 'succeeded', durationMs: elapsed(), outputExcerpt };
-      const redirect = response.status >= 300 && response.status < 400 ? ` (redirect to ${response.headers.location ?? '?'} not followed)` : '';
-      return { outcome: 'failed', durationMs: elapsed(), outputExcerpt, error: `HTTP ${response.status}${redirect}; expected ${formatStatusRanges(spec.successStatuses)}` };
+      const redirect =
+        response.status >= 300 && response.status < 400 ? ` (redirect to ${response.headers.location ?? '?'} not followed)` : '';
+      return {
+        outcome: 'failed',
+        durationMs: elapsed(),
+        outputExcerpt,
+        error: `HTTP ${response.status}${redirect}; expected ${formatStatusRanges(spec.successStatuses)}`,
+      };
     } catch (error) {
       if (ctx.signal.aborted) return { outcome: 'cancelled', durationMs: elapsed(), outputExcerpt: '', error: 'cancelled' };
-      if (timeout.aborted) return { outcome: 'timed_out', durationMs: elapsed(), outputExcerpt: '', error: `no answer after ${spec.timeoutMs} ms` };
-      const message = error instanceof BlockedDestinationError ? `refused: ${error.message}` : `request failed: ${(error as Error).message}`;
+      if (timeout.aborted)
+        return { outcome: 'timed_out', durationMs: elapsed(), outputExcerpt: '', error: `no answer after ${spec.timeoutMs} ms` };
+      const message =
+        error instanceof BlockedDestinationError ? `refused: ${error.message}` : `request failed: ${(error as Error).message}`;
       this.log.warn({ runner: spec.name, reason: message }, 'HTTP rollback failed');
       return { outcome: 'failed', durationMs: elapsed(), outputExcerpt: '', error: message };
     }

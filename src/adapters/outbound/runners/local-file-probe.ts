@@ -9,7 +9,12 @@ import { DEFAULT_BASE_ENV } from './script-rollback-runner';
  */
 export const localFileProbe: FileProbe = {
   program(argv0, cwd) {
-    const candidates = argv0.includes('/') ? [resolve(cwd ?? '.', argv0)] : (DEFAULT_BASE_ENV.PATH ?? '').split(':').filter(Boolean).map((dir) => join(dir, argv0));
+    const candidates = argv0.includes('/')
+      ? [resolve(cwd ?? '.', argv0)]
+      : (DEFAULT_BASE_ENV.PATH ?? '')
+          .split(':')
+          .filter(Boolean)
+          .map((dir) => join(dir, argv0));
     let found = false;
     for (const path of candidates) {
       if (!isFile(path)) continue;

@@ -53,7 +53,10 @@ export class OutputTail {
       const bytes = Buffer.from(text);
       truncated += overflow;
       // Dropping a UTF-8 continuation fragment at the start leaves a U+FFFD; trim it.
-      text = bytes.subarray(overflow).toString('utf8').replace(/^\uFFFD+/, '');
+      text = bytes
+        .subarray(overflow)
+        .toString('utf8')
+        .replace(/^\uFFFD+/, '');
     }
     return truncated > 0 ? `[… ${truncated} earlier bytes truncated]\n${text}` : text;
   }

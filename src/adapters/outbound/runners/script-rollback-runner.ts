@@ -19,7 +19,10 @@ export interface ScriptRollbackRunnerOptions {
   onStarted?(pid: number): void;
 }
 
-export const DEFAULT_BASE_ENV: Record<string, string> = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8' };
+export const DEFAULT_BASE_ENV: Record<string, string> = {
+  PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+  LANG: 'C.UTF-8',
+};
 
 /** Runs a rollback script (argv, no shell) in its own process group; see runProcess for the kill rules. */
 export class ScriptRollbackRunner implements RollbackRunner<CommandRunnerSpec> {
@@ -39,7 +42,11 @@ export class ScriptRollbackRunner implements RollbackRunner<CommandRunnerSpec> {
     const result = await runProcess({
       argv: argv.value,
       cwd: spec.cwd,
-      env: { ...(this.options.baseEnv ?? DEFAULT_BASE_ENV), ...spec.env, ...(ctx.fence ? { [FENCE.env.token]: String(ctx.fence.token), [FENCE.env.request]: ctx.fence.requestId } : {}) },
+      env: {
+        ...(this.options.baseEnv ?? DEFAULT_BASE_ENV),
+        ...spec.env,
+        ...(ctx.fence ? { [FENCE.env.token]: String(ctx.fence.token), [FENCE.env.request]: ctx.fence.requestId } : {}),
+      },
       timeoutMs: spec.timeoutMs,
       graceMs: spec.graceMs,
       outputCapBytes: spec.outputCapBytes,
@@ -56,7 +63,10 @@ export class ScriptRollbackRunner implements RollbackRunner<CommandRunnerSpec> {
     });
 
     const base = { exitCode: result.exitCode, signal: result.signal, durationMs: result.durationMs, outputExcerpt: result.outputExcerpt };
-    this.log.info({ runner: spec.name, ending: result.ending, exitCode: result.exitCode, signal: result.signal, durationMs: result.durationMs }, 'rollback script ended');
+    this.log.info(
+      { runner: spec.name, ending: result.ending, exitCode: result.exitCode, signal: result.signal, durationMs: result.durationMs },
+      'rollback script ended',
+    );
     switch (result.ending) {
       case 'spawn_failed':
         return { ...base, outcome: 'failed', error: result.error };

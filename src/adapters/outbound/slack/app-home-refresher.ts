@@ -30,7 +30,14 @@ export class AppHomeRefresher implements IncidentObserver {
   private lastPassAt = 0;
 
   constructor(
-    private readonly deps: { redis: RedisClient; prefix: string; service: IncidentService; log: Logger; metrics: Metrics; options: AppHomeRefresherOptions },
+    private readonly deps: {
+      redis: RedisClient;
+      prefix: string;
+      service: IncidentService;
+      log: Logger;
+      metrics: Metrics;
+      options: AppHomeRefresherOptions;
+    },
   ) {}
 
   private get key(): string {
@@ -89,7 +96,10 @@ export class AppHomeRefresher implements IncidentObserver {
     if (!this.client) return;
     const { service, metrics, log } = this.deps;
     const open = await service.store.listOpen();
-    const view = appHomeView(open.map((incident) => ({ incident, sla: service.sla(incident) })), service.now());
+    const view = appHomeView(
+      open.map((incident) => ({ incident, sla: service.sla(incident) })),
+      service.now(),
+    );
     for (const user of users) {
       try {
         await this.client.views.publish({ user_id: user, view: view as never });

@@ -16,7 +16,9 @@ export function incidentChannelName(prefix: string, incidentId: string, title: s
   const base = `${prefix}-${incidentId.slice(4).toLowerCase()}`; // INC-20261121-001 → 20261121-001
   const suffix = attempt > 1 ? `-${attempt}` : '';
   const room = MAX_CHANNEL_NAME - base.length - suffix.length - 1;
-  const slug = slugify(title).slice(0, Math.max(0, room)).replace(/[-_]+$/, '');
+  const slug = slugify(title)
+    .slice(0, Math.max(0, room))
+    .replace(/[-_]+$/, '');
   return `${base}${slug ? `-${slug}` : ''}${suffix}`;
 }
 

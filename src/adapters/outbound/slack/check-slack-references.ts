@@ -15,20 +15,40 @@ export async function checkSlackReferences(client: webApi.WebClient, config: Con
     const known = await listPublicChannels(client);
     const wanted = channel.replace(/^#/, '');
     if (!known.some((c) => c.id === wanted || c.name === wanted)) {
-      warnings.push({ code: 'channel_unknown', where: 'channels.incident_response', message: `Slack has no public channel "${channel}": announcements and approvals would go nowhere (create it, or give a private channel's id and invite the bot)` });
+      warnings.push({
+        code: 'channel_unknown',
+        where: 'channels.incident_response',
+        message: `Slack has no public channel "${channel}": announcements and approvals would go nowhere (create it, or give a private channel's id and invite the bot)`,
+      });
     }
   } catch (error) {
-    warnings.push({ code: 'slack_check_failed', where: 'channels.incident_response', message: `could not list Slack channels: ${slackError(error)}` });
+    warnings.push({
+      code: 'slack_check_failed',
+      where: 'channels.incident_response',
+      message: `could not list Slack channels: ${slackError(error)}`,
+    });
   }
 
   const members = new Map<string, Promise<string[] | string>>();
   const resolve = (group: string) => {
-    if (!members.has(group)) members.set(group, client.usergroups.users.list({ usergroup: group }).then((r) => (r.users as string[] | undefined) ?? [], (error) => slackError(error)));
+    if (!members.has(group))
+      members.set(
+        group,
+        client.usergroups.users.list({ usergroup: group }).then(
+          (r) => (r.users as string[] | undefined) ?? [],
+          (error) => slackError(error),
+        ),
+      );
     return members.get(group)!;
   };
   for (const { where, group } of groupReferences(config)) {
     const result = await resolve(group);
-    if (typeof result === 'string') warnings.push({ code: result.includes('no_such_subteam') ? 'user_group_unknown' : 'slack_check_failed', where, message: `user group ${group} does not resolve (${result})` });
+    if (typeof result === 'string')
+      warnings.push({
+        code: result.includes('no_such_subteam') ? 'user_group_unknown' : 'slack_check_failed',
+        where,
+        message: `user group ${group} does not resolve (${result})`,
+      });
   }
 
   for (const [i, service] of config.services.entries()) {
@@ -39,7 +59,12 @@ export async function checkSlackReferences(client: webApi.WebClient, config: Con
       const result = await resolve(group);
       if (typeof result !== 'string') result.forEach((u) => people.add(u));
     }
-    if (people.size < 2) warnings.push({ code: 'approvers_short', where: `services[${i}] (${service.name}).rollback.approvers`, message: `two_approvers_for_p0 needs two distinct approvers, but the users and groups listed hold ${people.size}: a P0 rollback can never be approved` });
+    if (people.size < 2)
+      warnings.push({
+        code: 'approvers_short',
+        where: `services[${i}] (${service.name}).rollback.approvers`,
+        message: `two_approvers_for_p0 needs two distinct approvers, but the users and groups listed hold ${people.size}: a P0 rollback can never be approved`,
+      });
   }
   return warnings;
 }
@@ -47,12 +72,16 @@ export async function checkSlackReferences(client: webApi.WebClient, config: Con
 function groupReferences(config: Config): { where: string; group: string }[] {
   const refs: { where: string; group: string }[] = [];
   const isGroup = (id: string) => id.startsWith('S');
-  for (const level of ['level2', 'level3'] as const) config.sla.escalation[level].filter(isGroup).forEach((group) => refs.push({ where: `escalation.${level}`, group }));
+  for (const level of ['level2', 'level3'] as const)
+    config.sla.escalation[level].filter(isGroup).forEach((group) => refs.push({ where: `escalation.${level}`, group }));
   config.services.forEach((s, i) => {
     const at = `services[${i}] (${s.name})`;
     if (s.user_group) refs.push({ where: `${at}.user_group`, group: s.user_group });
     s.rollback?.approvers.groups.forEach((group) => refs.push({ where: `${at}.rollback.approvers.groups`, group }));
-    for (const level of ['level2', 'level3'] as const) (config.sla.services[s.name]?.escalation?.[level] ?? []).filter(isGroup).forEach((group) => refs.push({ where: `${at}.escalation.${level}`, group }));
+    for (const level of ['level2', 'level3'] as const)
+      (config.sla.services[s.name]?.escalation?.[level] ?? [])
+        .filter(isGroup)
+        .forEach((group) => refs.push({ where: `${at}.escalation.${level}`, group }));
   });
   return refs;
 }
@@ -61,7 +90,12 @@ async function listPublicChannels(client: webApi.WebClient): Promise<{ id: strin
   const channels: { id: string; name: string }[] = [];
   let cursor: string | undefined;
   do {
-    const page = await client.conversations.list({ types: 'public_channel', exclude_archived: true, limit: 1000, ...(cursor ? { cursor } : {}) });
+    const page = await client.conversations.list({
+      types: 'public_channel',
+      exclude_archived: true,
+      limit: 1000,
+      ...(cursor ? { cursor } : {}),
+    });
     for (const c of page.channels ?? []) if (c.id && c.name) channels.push({ id: c.id, name: c.name });
     cursor = page.response_metadata?.next_cursor || undefined;
   } while (cursor);

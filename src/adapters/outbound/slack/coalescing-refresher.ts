@@ -113,7 +113,8 @@ export class CoalescingRefresher {
     for (const lane of this.lanes.values()) {
       clearTimeout(lane.timer);
       // Unposted announcements are posted by the next start's sweep; nobody may wait forever.
-      for (const waiters of lane.announces.values()) for (const resolve of waiters) resolve('The bot is stopping; the announcement will be posted when it starts again.');
+      for (const waiters of lane.announces.values())
+        for (const resolve of waiters) resolve('The bot is stopping; the announcement will be posted when it starts again.');
       for (const waiters of lane.refreshWaiters.values()) for (const resolve of waiters) resolve();
       lane.announces.clear();
       lane.refreshWaiters.clear();

@@ -29,7 +29,9 @@ export async function findOwnMessage(client: webApi.WebClient, query: FindOwnMes
   let cursor: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
     const args = { channel: query.channel, oldest, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) };
-    const reply = query.threadTs ? await client.conversations.replies({ ...args, ts: query.threadTs }) : await client.conversations.history(args);
+    const reply = query.threadTs
+      ? await client.conversations.replies({ ...args, ts: query.threadTs })
+      : await client.conversations.history(args);
     const found = (reply.messages ?? []).find((m) => m.metadata && query.match(m.metadata as MessageMetadata));
     if (found?.ts) return { channel: query.channel, ts: found.ts };
     cursor = reply.response_metadata?.next_cursor || undefined;

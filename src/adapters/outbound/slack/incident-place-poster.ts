@@ -41,7 +41,13 @@ export class IncidentPlacePoster {
     for (const [index, part] of parts.entries()) {
       const label = parts.length > 1 ? `${heading} (${index + 1}/${parts.length})` : heading;
       try {
-        await this.client.chat.postMessage({ ...this.target(incident), text: `${label}\n\n${part}`, mrkdwn: false, unfurl_links: false, unfurl_media: false });
+        await this.client.chat.postMessage({
+          ...this.target(incident),
+          text: `${label}\n\n${part}`,
+          mrkdwn: false,
+          unfurl_links: false,
+          unfurl_media: false,
+        });
       } catch (error) {
         const failure = describeSlackError(error);
         this.log.warn({ incidentId: incident.id, error: failure.code, part: index + 1 }, 'could not post the report');

@@ -21,7 +21,13 @@ export interface SharedRetryAfterOptions {
  * of rate limits (reject, or wait and retry) applies unchanged. The check fails open: with
  * Redis unreachable, Slack's own 429 still protects us, and posts must not wait on the store.
  */
-export function sharedRetryAfterFetch({ holds, log, checkTimeoutMs = 2_000, storeReady = () => true, fetch: inner = globalThis.fetch }: SharedRetryAfterOptions): Fetch {
+export function sharedRetryAfterFetch({
+  holds,
+  log,
+  checkTimeoutMs = 2_000,
+  storeReady = () => true,
+  fetch: inner = globalThis.fetch,
+}: SharedRetryAfterOptions): Fetch {
   return async (input, init) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     const scopes = slackCallScopes(url, init?.body);
@@ -29,14 +35,20 @@ export function sharedRetryAfterFetch({ holds, log, checkTimeoutMs = 2_000, stor
     if (left > 0) {
       const retryAfter = Math.max(1, Math.ceil(left / 1000));
       log.info({ scopes: scopes.check, retryAfter }, 'Slack call held: another call was told to retry after this long');
-      return new Response(JSON.stringify({ ok: false, error: 'ratelimited' }), { status: 429, headers: { 'content-type': 'application/json', 'retry-after': String(retryAfter) } });
+      return new Response(JSON.stringify({ ok: false, error: 'ratelimited' }), {
+        status: 429,
+        headers: { 'content-type': 'application/json', 'retry-after': String(retryAfter) },
+      });
     }
     const response = await inner(input, init);
     if (response.status === 429) {
       const seconds = Number(response.headers.get('retry-after'));
       if (Number.isFinite(seconds) && seconds > 0 && storeReady()) {
         await withTimeout(holds.hold(scopes.holdOn429, seconds * 1000), checkTimeoutMs).catch((error: unknown) =>
-          log.warn({ err: error, scopes: scopes.holdOn429 }, 'could not share a Slack Retry-After with the other replicas (Redis); only this call waits'),
+          log.warn(
+            { err: error, scopes: scopes.holdOn429 },
+            'could not share a Slack Retry-After with the other replicas (Redis); only this call waits',
+          ),
         );
       }
     }

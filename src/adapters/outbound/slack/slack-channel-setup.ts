@@ -26,9 +26,12 @@ export class SlackChannelSetup implements IncidentObserver {
   /** Called once the channel exists (the publisher creates it). */
   async created(incident: Incident, channel: string): Promise<void> {
     await this.setTopic(incident, channel);
-    const people = [...new Set([...this.ownersOf(incident.service), incident.commander].filter(isPerson))].filter((u) => u !== incident.openedBy);
+    const people = [...new Set([...this.ownersOf(incident.service), incident.commander].filter(isPerson))].filter(
+      (u) => u !== incident.openedBy,
+    );
     // A drill pages nobody; it does not pull the service's owners into a channel either.
-    if (people.length && !incident.drill) await this.call('conversations.invite', () => this.client.conversations.invite({ channel, users: people.join(',') }));
+    if (people.length && !incident.drill)
+      await this.call('conversations.invite', () => this.client.conversations.invite({ channel, users: people.join(',') }));
     for (const link of incident.alertContext?.links ?? []) {
       if (link.kind === 'runbook' || link.kind === 'dashboard') await this.bookmark(channel, link.title, link.url);
     }
@@ -42,7 +45,8 @@ export class SlackChannelSetup implements IncidentObserver {
     if (incident.commander !== previous.commander && isPerson(incident.commander)) {
       await this.call('conversations.invite', () => this.client.conversations.invite({ channel, users: incident.commander! }));
     }
-    if (incident.github && !previous.github) await this.bookmark(channel, `GitHub issue #${incident.github.issueNumber}`, incident.github.url);
+    if (incident.github && !previous.github)
+      await this.bookmark(channel, `GitHub issue #${incident.github.issueNumber}`, incident.github.url);
   }
 
   private setTopic(incident: Incident, channel: string): Promise<unknown> {
@@ -50,7 +54,9 @@ export class SlackChannelSetup implements IncidentObserver {
   }
 
   private bookmark(channel: string, title: string, link: string): Promise<unknown> {
-    return this.call('bookmarks.add', () => this.client.bookmarks.add({ channel_id: channel, title: title.slice(0, 100), type: 'link', link }));
+    return this.call('bookmarks.add', () =>
+      this.client.bookmarks.add({ channel_id: channel, title: title.slice(0, 100), type: 'link', link }),
+    );
   }
 
   private async call<T>(method: string, fn: () => Promise<T>): Promise<T | null> {

@@ -23,7 +23,15 @@ export interface SlackFailure {
 /** Works for @slack/web-api errors (platform, HTTP, request, rate-limited) and anything else. */
 export function describeSlackError(error: unknown): SlackFailure {
   const e = error as { code?: string; data?: { error?: string }; statusCode?: number; message?: string };
-  const code = e?.data?.error ?? (e?.code === 'slack_webapi_rate_limited_error' ? 'ratelimited' : e?.code === 'slack_webapi_http_error' ? `http_${e.statusCode ?? 'error'}` : e?.code === 'slack_webapi_request_error' ? 'unreachable' : 'unknown');
+  const code =
+    e?.data?.error ??
+    (e?.code === 'slack_webapi_rate_limited_error'
+      ? 'ratelimited'
+      : e?.code === 'slack_webapi_http_error'
+        ? `http_${e.statusCode ?? 'error'}`
+        : e?.code === 'slack_webapi_request_error'
+          ? 'unreachable'
+          : 'unknown');
   const userMessage = USER_MESSAGES[code] ?? (code === 'unreachable' ? 'Slack could not be reached' : `Slack answered "${code}"`);
   return { code, userMessage };
 }
@@ -33,5 +41,10 @@ export function describeSlackError(error: unknown): SlackFailure {
  * queueing and trying again. Anything else (a missing channel, a bad layout) will not heal itself.
  */
 export function slackDidNotTake(code: string): boolean {
-  return code === 'ratelimited' || code === 'unreachable' || /^http_/.test(code) || ['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout'].includes(code);
+  return (
+    code === 'ratelimited' ||
+    code === 'unreachable' ||
+    /^http_/.test(code) ||
+    ['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout'].includes(code)
+  );
 }

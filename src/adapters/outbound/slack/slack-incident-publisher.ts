@@ -85,20 +85,32 @@ export class SlackIncidentPublisher implements IncidentObserver {
     this.poster = options.postClient ?? client;
     this.pacer = new CoalescingRefresher({ minIntervalMs: options.minIntervalMs ?? 1000, draw: (kind, id) => this.draw(kind, id), log });
     this.outbox = options.statusQueue
-      ? new StatusUpdateOutbox({ queue: options.statusQueue, post: (item) => this.postQueued(item), alreadyPosted: (item) => this.findQueued(item), log })
+      ? new StatusUpdateOutbox({
+          queue: options.statusQueue,
+          post: (item) => this.postQueued(item),
+          alreadyPosted: (item) => this.findQueued(item),
+          log,
+        })
       : null;
   }
 
   private async postQueued(item: QueuedPost): Promise<{ ok: true } | { ok: false; code: string; userMessage: string }> {
     const metadata = { event_type: STATUS_UPDATE_EVENT, event_payload: { incident_id: item.incidentId, post_id: item.id } };
-    const posted = await this.call('chat.postMessage', () => this.poster.chat.postMessage({ ...item.target, text: item.text, blocks: item.blocks, metadata } as never));
+    const posted = await this.call('chat.postMessage', () =>
+      this.poster.chat.postMessage({ ...item.target, text: item.text, blocks: item.blocks, metadata } as never),
+    );
     return posted.ok ? { ok: true } : posted;
   }
 
   private async findQueued(item: QueuedPost): Promise<boolean> {
     const { channel, thread_ts } = item.target;
     if (!isChannelId(channel)) return false;
-    const found = await findOwnMessage(this.client, { channel, ...(thread_ts ? { threadTs: thread_ts } : {}), since: item.queuedAt, match: (m) => m.event_type === STATUS_UPDATE_EVENT && m.event_payload?.post_id === item.id });
+    const found = await findOwnMessage(this.client, {
+      channel,
+      ...(thread_ts ? { threadTs: thread_ts } : {}),
+      since: item.queuedAt,
+      match: (m) => m.event_type === STATUS_UPDATE_EVENT && m.event_payload?.post_id === item.id,
+    });
     return found !== null;
   }
 
@@ -108,7 +120,10 @@ export class SlackIncidentPublisher implements IncidentObserver {
   }
 
   /** Calls Slack; on error logs the method, counts it and returns the failure instead of throwing. */
-  private async call<T>(method: string, fn: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; code: string; userMessage: string; retryAfterMs?: number }> {
+  private async call<T>(
+    method: string,
+    fn: () => Promise<T>,
+  ): Promise<{ ok: true; value: T } | { ok: false; code: string; userMessage: string; retryAfterMs?: number }> {
     try {
       return { ok: true, value: await fn() };
     } catch (error) {
@@ -210,14 +225,28 @@ export class SlackIncidentPublisher implements IncidentObserver {
 
   /** Posts it; a refusal throws (runOnce then frees the claim for a later try). */
   private async postNew(incident: Incident): Promise<DrawResult> {
-    const view = announcementView({ incident, sla: this.service.sla(incident), now: this.service.now(), extraButtons: this.extraButtons(incident) });
+    const view = announcementView({
+      incident,
+      sla: this.service.sla(incident),
+      now: this.service.now(),
+      extraButtons: this.extraButtons(incident),
+    });
     const posted = await this.call('chat.postMessage', () =>
-      this.poster.chat.postMessage({ channel: this.options.incidentChannel, text: view.text, blocks: view.blocks as never, metadata: { event_type: ANNOUNCEMENT_EVENT, event_payload: { incident_id: incident.id } }, unfurl_links: false }),
+      this.poster.chat.postMessage({
+        channel: this.options.incidentChannel,
+        text: view.text,
+        blocks: view.blocks as never,
+        metadata: { event_type: ANNOUNCEMENT_EVENT, event_payload: { incident_id: incident.id } },
+        unfurl_links: false,
+      }),
     );
     if (!posted.ok) {
       if (posted.retryAfterMs !== undefined) throw new AnnouncementRefused({ outcome: 'retry', retryAfterMs: posted.retryAfterMs });
       const retry = this.options.retryMissingEveryMs ? `; it is tried again every ${formatDuration(this.options.retryMissingEveryMs)}` : '';
-      throw new AnnouncementRefused({ outcome: 'drawn', notice: `${incident.id} is recorded, but its announcement could not be posted: ${posted.userMessage}${retry}.` });
+      throw new AnnouncementRefused({
+        outcome: 'drawn',
+        notice: `${incident.id} is recorded, but its announcement could not be posted: ${posted.userMessage}${retry}.`,
+      });
     }
     const ref = { channel: posted.value.channel as string, ts: posted.value.ts as string };
     await this.adoptAnnouncement(incident.id, ref);
@@ -239,11 +268,18 @@ export class SlackIncidentPublisher implements IncidentObserver {
     const named = this.options.incidentChannel;
     const channel = isChannelId(named) ? named : await this.idempotency.get(`channel-id:${named}`);
     if (!channel) {
-      this.log.warn({ incidentId, channel: named }, 'cannot look for an earlier announcement: the channel id is not known yet (set channels.incident_response to its id); posting');
+      this.log.warn(
+        { incidentId, channel: named },
+        'cannot look for an earlier announcement: the channel id is not known yet (set channels.incident_response to its id); posting',
+      );
       return false;
     }
     const found = await this.call('conversations.history', () =>
-      findOwnMessage(this.client, { channel, since: Number(startedAt), match: (m) => m.event_type === ANNOUNCEMENT_EVENT && m.event_payload?.incident_id === incidentId }),
+      findOwnMessage(this.client, {
+        channel,
+        since: Number(startedAt),
+        match: (m) => m.event_type === ANNOUNCEMENT_EVENT && m.event_payload?.incident_id === incidentId,
+      }),
     );
     // A failed lookup is logged by call(); posting again beats no announcement.
     if (!found.ok || !found.value) return false;
@@ -267,20 +303,37 @@ export class SlackIncidentPublisher implements IncidentObserver {
     const found = new Map<string, { id: string; name: string; created: number }>();
     let cursor: string | undefined;
     for (let page = 0; page < ORPHAN_SCAN_PAGES; page++) {
-      const listed = await this.call('conversations.list', () => this.client.conversations.list({ types: 'public_channel', exclude_archived: true, limit: 1000, ...(cursor ? { cursor } : {}) }));
+      const listed = await this.call('conversations.list', () =>
+        this.client.conversations.list({ types: 'public_channel', exclude_archived: true, limit: 1000, ...(cursor ? { cursor } : {}) }),
+      );
       if (!listed.ok) return 0;
       for (const channel of listed.value.channels ?? []) {
         const incidentId = channel.name && channel.id ? incidentIdOfChannelName(this.options.channelPrefix, channel.name) : null;
         const earlier = incidentId ? found.get(incidentId) : undefined;
         // Retries after name_taken add -2, -3 …: the first one created is the one to keep.
-        if (incidentId && without.has(incidentId) && (!earlier || (channel.created ?? 0) < earlier.created)) found.set(incidentId, { id: channel.id!, name: channel.name!, created: channel.created ?? 0 });
+        if (incidentId && without.has(incidentId) && (!earlier || (channel.created ?? 0) < earlier.created))
+          found.set(incidentId, { id: channel.id!, name: channel.name!, created: channel.created ?? 0 });
       }
       cursor = listed.value.response_metadata?.next_cursor || undefined;
       if (!cursor) break;
     }
     for (const [incidentId, channel] of found) {
       const attached = await this.service.store.update(incidentId, (i) =>
-        i.channel ? { ok: true, incident: i, events: [] } : { ok: true, incident: { ...i, channel: { id: channel.id, name: channel.name } }, events: [{ at: this.service.now(), actor: 'bot', kind: 'channel', text: `Channel #${channel.name} found again and attached (its creation was not recorded)`, details: { channel: channel.id } }] },
+        i.channel
+          ? { ok: true, incident: i, events: [] }
+          : {
+              ok: true,
+              incident: { ...i, channel: { id: channel.id, name: channel.name } },
+              events: [
+                {
+                  at: this.service.now(),
+                  actor: 'bot',
+                  kind: 'channel',
+                  text: `Channel #${channel.name} found again and attached (its creation was not recorded)`,
+                  details: { channel: channel.id },
+                },
+              ],
+            },
       );
       if (!attached.ok) continue;
       await this.service.store.linkChannel(channel.id, incidentId);
@@ -301,7 +354,8 @@ export class SlackIncidentPublisher implements IncidentObserver {
   async changed(incident: Incident, events: TimelineEventInput[]): Promise<string | void> {
     const notices: string[] = [];
     for (const event of events) {
-      const notice = event.kind === 'status_update' ? await this.postStatusUpdate(incident, event) : await this.postLifecycleMessage(incident, event);
+      const notice =
+        event.kind === 'status_update' ? await this.postStatusUpdate(incident, event) : await this.postLifecycleMessage(incident, event);
       if (notice) notices.push(notice);
     }
     // A person who acted hears about a failed update; alert deliveries and the bot's own steps (a rollback job) never wait for it.
@@ -324,9 +378,16 @@ export class SlackIncidentPublisher implements IncidentObserver {
   private async updateAnnouncement(incidentId: string): Promise<DrawResult> {
     const incident = await this.service.store.get(incidentId);
     if (!incident?.announcement) return { outcome: 'skipped' };
-    const view = announcementView({ incident, sla: this.service.sla(incident), now: this.service.now(), extraButtons: this.extraButtons(incident) });
+    const view = announcementView({
+      incident,
+      sla: this.service.sla(incident),
+      now: this.service.now(),
+      extraButtons: this.extraButtons(incident),
+    });
     const { channel, ts } = incident.announcement;
-    const updated = await this.call('chat.update', () => this.client.chat.update({ channel, ts, text: view.text, blocks: view.blocks as never }));
+    const updated = await this.call('chat.update', () =>
+      this.client.chat.update({ channel, ts, text: view.text, blocks: view.blocks as never }),
+    );
     if (!updated.ok && updated.retryAfterMs !== undefined) return { outcome: 'retry', retryAfterMs: updated.retryAfterMs };
     if (!updated.ok) return { outcome: 'drawn', notice: `The announcement could not be updated: ${updated.userMessage}.` };
     return { outcome: 'drawn' };
@@ -344,18 +405,37 @@ export class SlackIncidentPublisher implements IncidentObserver {
     const { from, to } = (event.details ?? {}) as { from?: Incident['status']; to?: Incident['status'] };
     const move = from && to ? lifecycleMove(from, to) : null;
     if (!move) return;
-    return this.postInPlace(incident, lifecycleMessage(incident, move, event.actor, event.at), `${incident.id} is ${to}`, `${incident.id} is ${to}; Slack did not take the message saying so: it is queued and will be posted when Slack answers.`);
+    return this.postInPlace(
+      incident,
+      lifecycleMessage(incident, move, event.actor, event.at),
+      `${incident.id} is ${to}`,
+      `${incident.id} is ${to}; Slack did not take the message saying so: it is queued and will be posted when Slack answers.`,
+    );
   }
 
   /** The incident's place: its own channel when it has one, and a broadcast reply under the announcement. */
-  private async postInPlace(incident: Incident, message: { text: string; blocks: unknown[] }, recorded: string, queued: string): Promise<string | void> {
+  private async postInPlace(
+    incident: Incident,
+    message: { text: string; blocks: unknown[] },
+    recorded: string,
+    queued: string,
+  ): Promise<string | void> {
     const targets: { channel: string; thread_ts?: string; reply_broadcast?: boolean }[] = [];
     if (incident.channel) targets.push({ channel: incident.channel.id });
-    if (incident.announcement) targets.push({ channel: incident.announcement.channel, thread_ts: incident.announcement.ts, reply_broadcast: true });
+    if (incident.announcement)
+      targets.push({ channel: incident.announcement.channel, thread_ts: incident.announcement.ts, reply_broadcast: true });
     else targets.push({ channel: this.options.incidentChannel });
     if (this.outbox) {
       const queuedAt = this.service.now();
-      const posts = targets.map((target) => ({ id: randomUUID(), incidentId: incident.id, target, text: message.text, blocks: message.blocks as unknown[], queuedAt, attempts: 0 }));
+      const posts = targets.map((target) => ({
+        id: randomUUID(),
+        incidentId: incident.id,
+        target,
+        text: message.text,
+        blocks: message.blocks as unknown[],
+        queuedAt,
+        attempts: 0,
+      }));
       try {
         const sent = await this.outbox.send(incident.id, posts);
         if (sent.outcome === 'queued') return queued;
@@ -367,7 +447,9 @@ export class SlackIncidentPublisher implements IncidentObserver {
       }
     }
     for (const target of targets) {
-      const posted = await this.call('chat.postMessage', () => this.poster.chat.postMessage({ ...target, text: message.text, blocks: message.blocks } as never));
+      const posted = await this.call('chat.postMessage', () =>
+        this.poster.chat.postMessage({ ...target, text: message.text, blocks: message.blocks } as never),
+      );
       if (!posted.ok) return `${recorded}, but posting it to Slack failed: ${posted.userMessage}.`;
     }
   }
@@ -385,7 +467,19 @@ export class SlackIncidentPublisher implements IncidentObserver {
     }
     if (!created) return 'The incident channel could not be created: every name tried was taken.';
     const channel = created;
-    await this.service.store.update(incident.id, (i) => ({ ok: true, incident: { ...i, channel }, events: [{ at: this.service.now(), actor: 'bot', kind: 'channel', text: `Channel #${channel.name} created`, details: { channel: channel.id } }] }));
+    await this.service.store.update(incident.id, (i) => ({
+      ok: true,
+      incident: { ...i, channel },
+      events: [
+        {
+          at: this.service.now(),
+          actor: 'bot',
+          kind: 'channel',
+          text: `Channel #${channel.name} created`,
+          details: { channel: channel.id },
+        },
+      ],
+    }));
     await this.service.store.linkChannel(channel.id, incident.id);
     if (incident.openedBy.startsWith('U') || incident.openedBy.startsWith('W')) {
       await this.call('conversations.invite', () => this.client.conversations.invite({ channel: channel.id, users: incident.openedBy }));

@@ -50,9 +50,16 @@ export class SlackInstallation {
         this.appId = bot.bot?.app_id ?? null;
       }
       if (this.teamId && this.appId) this.log.info({ teamId: this.teamId, appId: this.appId }, 'serving this Slack workspace and app only');
-      else this.log.warn({ teamId: this.teamId, appId: this.appId }, 'Slack did not say which workspace or app this is; set slack.team_id and slack.app_id');
+      else
+        this.log.warn(
+          { teamId: this.teamId, appId: this.appId },
+          'Slack did not say which workspace or app this is; set slack.team_id and slack.app_id',
+        );
     } catch (error) {
-      this.log.warn({ err: (error as Error).message }, 'auth.test failed; Slack requests are refused until the workspace is known (or set slack.team_id and slack.app_id)');
+      this.log.warn(
+        { err: (error as Error).message },
+        'auth.test failed; Slack requests are refused until the workspace is known (or set slack.team_id and slack.app_id)',
+      );
     }
   }
 }

@@ -27,12 +27,14 @@ export class SlackRoleNotifier implements IncidentObserver {
   async changed(incident: Incident, events: TimelineEventInput[]): Promise<void> {
     for (const event of events) {
       const details = event.details ?? {};
-      const role: Role | null = event.kind === 'commander' ? 'commander' : event.kind === 'role' ? roleOf(String(details.role ?? '')) : null;
+      const role: Role | null =
+        event.kind === 'commander' ? 'commander' : event.kind === 'role' ? roleOf(String(details.role ?? '')) : null;
       if (!role) continue;
       const { from, to } = details as { from?: unknown; to?: unknown };
       // Also when they took it themselves (Take command): the first steps help them too.
       if (isPerson(to)) await this.dm(to, roleGivenMessage(incident, role, event.actor));
-      if (role === 'commander' && isPerson(from) && from !== to && isPerson(to)) await this.dm(from, commandHandedOverMessage(incident, to, event.actor));
+      if (role === 'commander' && isPerson(from) && from !== to && isPerson(to))
+        await this.dm(from, commandHandedOverMessage(incident, to, event.actor));
     }
   }
 

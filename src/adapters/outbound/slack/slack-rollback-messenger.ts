@@ -24,7 +24,14 @@ export class SlackRollbackMessenger implements RollbackMessenger {
 
   constructor(
     private readonly client: webApi.WebClient,
-    private readonly deps: { service: IncidentService; requests: RedisRollbackRequests; plans: RollbackPlans; incidentChannel: string; log: Logger; metrics: Metrics },
+    private readonly deps: {
+      service: IncidentService;
+      requests: RedisRollbackRequests;
+      plans: RollbackPlans;
+      incidentChannel: string;
+      log: Logger;
+      metrics: Metrics;
+    },
   ) {}
 
   private async channels(request: Pick<RollbackRequest, 'incidentId'>): Promise<string[]> {
@@ -36,7 +43,14 @@ export class SlackRollbackMessenger implements RollbackMessenger {
     const incident = await this.deps.service.store.get(request.incidentId);
     const config = this.deps.plans(request.service);
     if (!incident || !config) return null;
-    return rollbackApprovalView({ request, incident, plan: config.plan, approvers: config.approvers, placeholders: requestPlaceholders(request), now: this.deps.service.now() });
+    return rollbackApprovalView({
+      request,
+      incident,
+      plan: config.plan,
+      approvers: config.approvers,
+      placeholders: requestPlaceholders(request),
+      now: this.deps.service.now(),
+    });
   }
 
   async postApproval(request: RollbackRequest): Promise<SlackMessageRef[]> {
@@ -44,7 +58,15 @@ export class SlackRollbackMessenger implements RollbackMessenger {
     if (!view) return [];
     const refs: SlackMessageRef[] = [];
     for (const channel of await this.channels(request)) {
-      const posted = await this.call('chat.postMessage', () => this.client.chat.postMessage({ channel, text: view.text, blocks: view.blocks as never, unfurl_links: false, metadata: approvalMetadata(request.id) }));
+      const posted = await this.call('chat.postMessage', () =>
+        this.client.chat.postMessage({
+          channel,
+          text: view.text,
+          blocks: view.blocks as never,
+          unfurl_links: false,
+          metadata: approvalMetadata(request.id),
+        }),
+      );
       if (posted) refs.push({ channel: posted.channel as string, ts: posted.ts as string });
     }
     return refs;
@@ -73,7 +95,9 @@ export class SlackRollbackMessenger implements RollbackMessenger {
         const view = request ? await this.view(request) : null;
         if (!request || !view) break;
         for (const ref of request.messages) {
-          await this.call('chat.update', () => this.client.chat.update({ channel: ref.channel, ts: ref.ts, text: view.text, blocks: view.blocks as never }));
+          await this.call('chat.update', () =>
+            this.client.chat.update({ channel: ref.channel, ts: ref.ts, text: view.text, blocks: view.blocks as never }),
+          );
         }
       } while (state.again);
     } catch (error) {

@@ -20,9 +20,7 @@ export class SlackSlaNotifier implements SlaNotifier {
   private poster: webApi.WebClient | null = null;
   private publisher: SlackIncidentPublisher | null = null;
 
-  constructor(
-    private readonly deps: { store: RedisIncidentStore; incidentChannel: string; metrics: Metrics; log: Logger },
-  ) {}
+  constructor(private readonly deps: { store: RedisIncidentStore; incidentChannel: string; metrics: Metrics; log: Logger }) {}
 
   /** The Slack client exists only once the app is built; timers start after that. */
   attach(client: webApi.WebClient, publisher: SlackIncidentPublisher): void {
@@ -33,7 +31,8 @@ export class SlackSlaNotifier implements SlaNotifier {
 
   targets(incident: Incident, audience: SlaAudience): SlaTarget[] {
     const response = incident.announcement?.channel ?? this.deps.incidentChannel;
-    if (audience === 'incident_and_response') return [...(incident.channel ? [{ channel: incident.channel.id }] : []), { channel: response }];
+    if (audience === 'incident_and_response')
+      return [...(incident.channel ? [{ channel: incident.channel.id }] : []), { channel: response }];
     if (incident.channel) return [{ channel: incident.channel.id }];
     if (incident.announcement) return [{ channel: incident.announcement.channel, threadTs: incident.announcement.ts }];
     return [{ channel: response }];
@@ -67,13 +66,20 @@ export class SlackSlaNotifier implements SlaNotifier {
   async wasPosted(target: SlaTarget, effectKey: string, startedAt: number): Promise<boolean> {
     if (!this.client) throw new Error('Slack is not ready yet');
     try {
-      const query = { channel: target.channel, since: startedAt, match: (m: MessageMetadata) => m.event_type === SLA_NOTICE_EVENT && m.event_payload?.effect === effectKey };
+      const query = {
+        channel: target.channel,
+        since: startedAt,
+        match: (m: MessageMetadata) => m.event_type === SLA_NOTICE_EVENT && m.event_payload?.effect === effectKey,
+      };
       return (await findOwnMessage(this.client, target.threadTs ? { ...query, threadTs: target.threadTs } : query)) !== null;
     } catch (error) {
       const failure = describeSlackError(error);
       const method = target.threadTs ? 'conversations.replies' : 'conversations.history';
       this.deps.metrics.slackErrors.inc({ method, error: failure.code });
-      this.deps.log.warn({ err: error, channel: target.channel, effectKey }, `could not check whether an SLA notice was already posted (${failure.userMessage}); posting it again`);
+      this.deps.log.warn(
+        { err: error, channel: target.channel, effectKey },
+        `could not check whether an SLA notice was already posted (${failure.userMessage}); posting it again`,
+      );
       throw error;
     }
   }

@@ -36,10 +36,12 @@ export class SlackUserDirectory implements UserDirectory {
   async names(ids: readonly string[]): Promise<UserNames> {
     const out: Record<string, string> = {};
     const unique = [...new Set(ids)].filter((id) => USER_ID.test(id));
-    await Promise.all(unique.map(async (id) => {
-      const name = await this.name(id);
-      if (name) out[id] = name;
-    }));
+    await Promise.all(
+      unique.map(async (id) => {
+        const name = await this.name(id);
+        if (name) out[id] = name;
+      }),
+    );
     return out;
   }
 

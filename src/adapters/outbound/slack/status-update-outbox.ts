@@ -67,7 +67,8 @@ export class StatusUpdateOutbox {
             await queue.replaceHead(incidentId, { ...item, attempts: item.attempts + 1 });
             break;
           }
-          if (!posted.ok) log.warn({ incidentId, code: posted.code }, `a queued status update was dropped: Slack refused it (${posted.userMessage})`);
+          if (!posted.ok)
+            log.warn({ incidentId, code: posted.code }, `a queued status update was dropped: Slack refused it (${posted.userMessage})`);
           else delivered += 1;
           await queue.removeHead(incidentId, item.id);
         }

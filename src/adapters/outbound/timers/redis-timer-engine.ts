@@ -85,9 +85,19 @@ export class RedisTimerEngine implements TimerEngine {
   }
 
   async schedule(input: TimerInput): Promise<ScheduleOutcome> {
-    const timer: ScheduledTimer = { key: input.key, kind: input.kind, dueAt: input.dueAt, payload: input.payload, scheduledAt: this.clock() };
+    const timer: ScheduledTimer = {
+      key: input.key,
+      kind: input.kind,
+      dueAt: input.dueAt,
+      payload: input.payload,
+      scheduledAt: this.clock(),
+    };
     const k = this.keys;
-    const outcome = (await SCHEDULE.run(this.redis, [k.due, k.data, k.fired], [timer.key, timer.dueAt, JSON.stringify(timer)])) as ScheduleOutcome;
+    const outcome = (await SCHEDULE.run(
+      this.redis,
+      [k.due, k.data, k.fired],
+      [timer.key, timer.dueAt, JSON.stringify(timer)],
+    )) as ScheduleOutcome;
     // A timer due before the loop's next planned wake-up should not wait for the poll.
     if (outcome === 'scheduled' && (!this.wakeSleeper || timer.dueAt < this.wakeAt)) this.wake();
     return outcome;
@@ -172,7 +182,11 @@ export class RedisTimerEngine implements TimerEngine {
 
   private async claim(limit: number): Promise<{ claimed: Claimed[]; nextAt: number | null }> {
     const k = this.keys;
-    const reply = (await CLAIM.run(this.redis, [k.due, k.leases, k.data, k.fence, k.attempts, k.seq], [this.clock(), this.leaseMs, limit])) as [string[], string, string];
+    const reply = (await CLAIM.run(
+      this.redis,
+      [k.due, k.leases, k.data, k.fence, k.attempts, k.seq],
+      [this.clock(), this.leaseMs, limit],
+    )) as [string[], string, string];
     const [flat, nextDue, nextLease] = reply;
     const claimed: Claimed[] = [];
     for (let i = 0; i < flat.length; i += 4) {
@@ -195,18 +209,25 @@ export class RedisTimerEngine implements TimerEngine {
     const lateByMs = Math.max(0, this.clock() - timer.dueAt);
     const log = this.log.child({ timer: key, attempt });
     // Heartbeat: a slow handler (Slack having a bad minute) keeps its lease instead of being fired twice.
-    const heartbeat = setInterval(() => {
-      EXTEND.run(this.redis, [k.leases, k.fence], [key, token, this.clock() + this.leaseMs]).then(
-        (kept) => kept === 0 && log.warn('lease lost while the handler runs (cancelled or reclaimed)'),
-        (err: unknown) => log.warn({ err }, 'lease heartbeat failed'),
-      );
-    }, Math.max(50, Math.floor(this.leaseMs / 3)));
+    const heartbeat = setInterval(
+      () => {
+        EXTEND.run(this.redis, [k.leases, k.fence], [key, token, this.clock() + this.leaseMs]).then(
+          (kept) => kept === 0 && log.warn('lease lost while the handler runs (cancelled or reclaimed)'),
+          (err: unknown) => log.warn({ err }, 'lease heartbeat failed'),
+        );
+      },
+      Math.max(50, Math.floor(this.leaseMs / 3)),
+    );
     try {
       const handler = this.handlers[timer.kind];
       if (!handler) throw new Error(`no handler registered for timer kind "${timer.kind}"`);
       await handler(timer, { late: lateByMs > this.lateAfterMs, lateByMs, attempt, fencingToken: Number(token) });
       clearInterval(heartbeat);
-      const done = await COMPLETE.run(this.redis, [k.leases, k.data, k.fence, k.attempts, k.fired], [key, token, this.clock(), this.firedTtlMs]);
+      const done = await COMPLETE.run(
+        this.redis,
+        [k.leases, k.data, k.fence, k.attempts, k.fired],
+        [key, token, this.clock(), this.firedTtlMs],
+      );
       if (Number(done) === 0) log.warn('timer finished after losing its lease; its effect must be idempotent (runOnce)');
       // A completion lost in a failover would fire the timer again.
       else await confirmReplicated(this.redis);
@@ -222,8 +243,13 @@ export class RedisTimerEngine implements TimerEngine {
     const error = err instanceof Error ? err.message : String(err);
     const dead = JSON.stringify({ ...timer, attempts: attempt, error, deadAt: this.clock() });
     try {
-      const outcome = await RELEASE.run(this.redis, [k.due, k.leases, k.data, k.fence, k.attempts, k.dead], [key, token, retryAt, this.maxAttempts, dead]);
-      if (outcome === 'dead') log.error({ err }, `timer failed ${attempt} times and was dead-lettered under ${k.dead}; fix the handler and reschedule it`);
+      const outcome = await RELEASE.run(
+        this.redis,
+        [k.due, k.leases, k.data, k.fence, k.attempts, k.dead],
+        [key, token, retryAt, this.maxAttempts, dead],
+      );
+      if (outcome === 'dead')
+        log.error({ err }, `timer failed ${attempt} times and was dead-lettered under ${k.dead}; fix the handler and reschedule it`);
       else log.warn({ err, retryAt }, 'timer handler failed; it will be retried');
     } catch (releaseErr) {
       // Redis unreachable: the lease simply expires and any replica retries the timer.

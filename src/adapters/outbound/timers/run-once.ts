@@ -76,7 +76,10 @@ export async function runOnce<T>(
 ): Promise<RunOnceResult<T>> {
   // Claim and attempt marks go through one script together: one hash tag per effect.
   const space = keySpace(redis, prefix);
-  const keys = [space.tagged(`effects:${effectKey}`, `effects:${effectKey}`), space.tagged(`effects:${effectKey}`, `effects:${effectKey}:attempt`)];
+  const keys = [
+    space.tagged(`effects:${effectKey}`, `effects:${effectKey}`),
+    space.tagged(`effects:${effectKey}`, `effects:${effectKey}:attempt`),
+  ];
   const token = `run:${randomUUID()}`;
   const claimMs = Math.min(ttlMs, options.claimMs ?? 30_000);
   const waitUntil = Date.now() + (options.waitMs ?? 0);

@@ -8,7 +8,10 @@ export const pagerDutySource: AlertSourceDefinition<'pagerduty'> = {
   name: 'pagerduty',
   route: '/alerts/pagerduty',
   authenticate: {
-    request: (_req, secrets) => (secrets.pagerDutySecret ? null : { status: 403, error: 'alerts_disabled', reason: 'PagerDuty webhooks disabled: set PAGERDUTY_WEBHOOK_SECRET.' }),
+    request: (_req, secrets) =>
+      secrets.pagerDutySecret
+        ? null
+        : { status: 403, error: 'alerts_disabled', reason: 'PagerDuty webhooks disabled: set PAGERDUTY_WEBHOOK_SECRET.' },
     body(req, raw, secrets) {
       const header = req.headers['x-pagerduty-signature'];
       const signature = Array.isArray(header) ? header.join(',') : header;

@@ -15,8 +15,13 @@ export interface Installation {
  */
 export function checkInstallation(facts: SlackPayloadFacts, installation: Installation): Result<object> {
   if (facts.kind === 'url_verification' || facts.kind === 'ssl_check') return { ok: true };
-  if (facts.appId !== installation.appId) return refuse('slack.foreign_app', `This request is for app ${facts.appId ?? '(none)'}; this bot is app ${installation.appId}.`);
+  if (facts.appId !== installation.appId)
+    return refuse('slack.foreign_app', `This request is for app ${facts.appId ?? '(none)'}; this bot is app ${installation.appId}.`);
   if (facts.teamId === null && facts.enterpriseInstall) return { ok: true };
-  if (facts.teamId !== installation.teamId) return refuse('slack.foreign_team', `This request is from workspace ${facts.teamId ?? '(none)'}; this bot serves ${installation.teamId}.`);
+  if (facts.teamId !== installation.teamId)
+    return refuse(
+      'slack.foreign_team',
+      `This request is from workspace ${facts.teamId ?? '(none)'}; this bot serves ${installation.teamId}.`,
+    );
   return { ok: true };
 }

@@ -45,7 +45,8 @@ export function readSlackPayload(mediaType: string, raw: string): Result<{ facts
       } catch {
         return refuse('slack.malformed_payload', 'The `payload` field is not JSON.');
       }
-      if (!isObject(parsed) || !Object.hasOwn(parsed, 'type') || typeof parsed.type !== 'string') return refuse('slack.malformed_payload', 'The interaction payload has no `type`.');
+      if (!isObject(parsed) || !Object.hasOwn(parsed, 'type') || typeof parsed.type !== 'string')
+        return refuse('slack.malformed_payload', 'The interaction payload has no `type`.');
       const shape = INTERACTIONS[parsed.type];
       if (!shape) return refuse('slack.unknown_payload', `Interaction type "${parsed.type.slice(0, 40)}" is not one this app handles.`);
       if (!shape(parsed)) return refuse('slack.malformed_payload', `The ${parsed.type} payload lacks the fields Slack always sends.`);
@@ -68,14 +69,21 @@ export function readSlackPayload(mediaType: string, raw: string): Result<{ facts
     }
     if (!isObject(parsed) || typeof parsed.type !== 'string') return refuse('slack.malformed_payload', 'The event body has no `type`.');
     if (parsed.type === 'url_verification') return ok('url_verification', null, null, false);
-    if (parsed.type !== 'event_callback' && parsed.type !== 'app_rate_limited') return refuse('slack.unknown_payload', `Event envelope "${parsed.type.slice(0, 40)}" is not one this app handles.`);
-    if (parsed.type === 'event_callback' && (!isObject(parsed.event) || typeof parsed.event.type !== 'string')) return refuse('slack.malformed_payload', 'The event_callback has no `event.type`.');
+    if (parsed.type !== 'event_callback' && parsed.type !== 'app_rate_limited')
+      return refuse('slack.unknown_payload', `Event envelope "${parsed.type.slice(0, 40)}" is not one this app handles.`);
+    if (parsed.type === 'event_callback' && (!isObject(parsed.event) || typeof parsed.event.type !== 'string'))
+      return refuse('slack.malformed_payload', 'The event_callback has no `event.type`.');
     return ok('event', text(parsed.team_id), text(parsed.api_app_id), parsed.is_enterprise_install === true);
   }
   return refuse('slack.unsupported_media_type', `Content-Type must be ${FORM} or ${JSON_TYPE}.`);
 }
 
-function ok(kind: SlackPayloadKind, teamId: string | null, appId: string | null, enterpriseInstall: boolean): Result<{ facts: SlackPayloadFacts }> {
+function ok(
+  kind: SlackPayloadKind,
+  teamId: string | null,
+  appId: string | null,
+  enterpriseInstall: boolean,
+): Result<{ facts: SlackPayloadFacts }> {
   return { ok: true, facts: { kind, teamId, appId, enterpriseInstall } };
 }
 

@@ -50,7 +50,8 @@ export function guardSlackEndpoint(receiver: HTTPReceiver, endpoint: string, opt
       (admitted) => admitted && inner(req, res),
       (error) => {
         log.error({ err: error, requestId: requestIdOf(req) }, 'Slack request gate failed');
-        if (!res.headersSent) sendJson(res, 500, { error: 'internal', reason: 'The request could not be checked.', request_id: requestIdOf(req) });
+        if (!res.headersSent)
+          sendJson(res, 500, { error: 'internal', reason: 'The request could not be checked.', request_id: requestIdOf(req) });
       },
     );
   };
@@ -68,7 +69,10 @@ async function admit(req: IncomingMessage, res: ServerResponse, options: SlackGa
 
   const mediaType = mediaTypeOf(req.headers['content-type']);
   if (mediaType !== 'application/x-www-form-urlencoded' && mediaType !== 'application/json') {
-    return refuse('slack.unsupported_media_type', 'Content-Type must be application/x-www-form-urlencoded (commands, interactivity) or application/json (events).');
+    return refuse(
+      'slack.unsupported_media_type',
+      'Content-Type must be application/x-www-form-urlencoded (commands, interactivity) or application/json (events).',
+    );
   }
   let raw: Buffer;
   try {
@@ -77,7 +81,11 @@ async function admit(req: IncomingMessage, res: ServerResponse, options: SlackGa
     if (error instanceof BodyTooLargeError) return refuse('slack.too_large', error.message);
     return refuse('slack.unreadable', 'The request body could not be read.');
   }
-  const signed = verifySlackSignature({ timestamp: header(req, 'x-slack-request-timestamp'), signature: header(req, 'x-slack-signature'), rawBody: raw }, options.signingSecret, (options.now ?? Date.now)());
+  const signed = verifySlackSignature(
+    { timestamp: header(req, 'x-slack-request-timestamp'), signature: header(req, 'x-slack-signature'), rawBody: raw },
+    options.signingSecret,
+    (options.now ?? Date.now)(),
+  );
   if (!signed.ok) return refuse(signed.code, plainText(signed.reason), 401);
   const payload = readSlackPayload(mediaType, raw.toString('utf8'));
   if (!payload.ok) return refuse(payload.code, plainText(payload.reason));

@@ -24,14 +24,20 @@ export interface SignedRequest {
  */
 export function verifySlackSignature(request: SignedRequest, secret: string, nowMs: number): Result<object> {
   const { timestamp, signature } = request;
-  if (!timestamp || !TIMESTAMP.test(timestamp)) return refuse('slack.bad_timestamp', 'X-Slack-Request-Timestamp is missing or not whole seconds.');
+  if (!timestamp || !TIMESTAMP.test(timestamp))
+    return refuse('slack.bad_timestamp', 'X-Slack-Request-Timestamp is missing or not whole seconds.');
   const skew = Number(timestamp) - Math.floor(nowMs / 1000);
   if (Math.abs(skew) > MAX_CLOCK_SKEW_S) {
-    return refuse('slack.stale_timestamp', `X-Slack-Request-Timestamp is ${Math.abs(skew)} s in the ${skew > 0 ? 'future' : 'past'}; at most ${MAX_CLOCK_SKEW_S} s either way is accepted.`);
+    return refuse(
+      'slack.stale_timestamp',
+      `X-Slack-Request-Timestamp is ${Math.abs(skew)} s in the ${skew > 0 ? 'future' : 'past'}; at most ${MAX_CLOCK_SKEW_S} s either way is accepted.`,
+    );
   }
-  if (!signature || !SIGNATURE.test(signature)) return refuse('slack.bad_signature_format', 'X-Slack-Signature must be exactly v0= followed by 64 hex digits.');
+  if (!signature || !SIGNATURE.test(signature))
+    return refuse('slack.bad_signature_format', 'X-Slack-Signature must be exactly v0= followed by 64 hex digits.');
   const expected = createHmac('sha256', secret).update(`v0:${timestamp}:`).update(request.rawBody).digest();
   const given = Buffer.from(signature.slice(3), 'hex');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return refuse('slack.bad_signature', 'X-Slack-Signature does not match the body for this app\'s signing secret.');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    return refuse('slack.bad_signature', "X-Slack-Signature does not match the body for this app's signing secret.");
   return { ok: true };
 }

@@ -1,4 +1,4 @@
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction } from '@slack/bolt';
 import type { ApplyOutcome } from '../../../../app/incident-service';
 import { isOpenStatus } from '../../../../domain/lifecycle';
 import { ACTIONS } from '../../../outbound/slack/ids';
@@ -25,17 +25,43 @@ export function registerIncidentActions(app: SlackListeners, deps: SlackDeps): v
     });
   };
 
-  simple(ACTIONS.acknowledge, (id, user) => service.acknowledge(id, user), (id) => `${id} acknowledged.`);
-  simple(ACTIONS.takeCommand, (id, user) => service.takeCommand(id, user), (id) => `You are the commander of ${id}.`);
-  simple(ACTIONS.confirmSeverity, (id, user) => service.confirmSeverity(id, user), (id) => `Severity of ${id} confirmed.`);
-  simple(ACTIONS.reopen, (id, user) => service.reopen(id, user), (id) => `${id} reopened.`);
+  simple(
+    ACTIONS.acknowledge,
+    (id, user) => service.acknowledge(id, user),
+    (id) => `${id} acknowledged.`,
+  );
+  simple(
+    ACTIONS.takeCommand,
+    (id, user) => service.takeCommand(id, user),
+    (id) => `You are the commander of ${id}.`,
+  );
+  simple(
+    ACTIONS.confirmSeverity,
+    (id, user) => service.confirmSeverity(id, user),
+    (id) => `Severity of ${id} confirmed.`,
+  );
+  simple(
+    ACTIONS.reopen,
+    (id, user) => service.reopen(id, user),
+    (id) => `${id} reopened.`,
+  );
 
   const modal = (actionId: string, build: typeof updateModal, allowed: (status: string) => boolean, refusal: string) => {
     app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, client, respond }) => {
       await ack();
       const incident = await service.store.get(action.value ?? '');
-      if (!incident) return void (await respond({ response_type: 'ephemeral', replace_original: false, text: `:warning: No incident ${action.value}.` }));
-      if (!allowed(incident.status)) return void (await respond({ response_type: 'ephemeral', replace_original: false, text: `:warning: ${incident.id} is ${incident.status}; ${refusal}` }));
+      if (!incident)
+        return void (await respond({
+          response_type: 'ephemeral',
+          replace_original: false,
+          text: `:warning: No incident ${action.value}.`,
+        }));
+      if (!allowed(incident.status))
+        return void (await respond({
+          response_type: 'ephemeral',
+          replace_original: false,
+          text: `:warning: ${incident.id} is ${incident.status}; ${refusal}`,
+        }));
       await client.views.open({ trigger_id: body.trigger_id, view: build(incident) as never });
     });
   };

@@ -1,6 +1,4 @@
 import type { App, RespondFn, SlashCommand } from '@slack/bolt';
-import type { Logger } from '../../../../logger';
-import { isRedisUnreachable } from '../../../outbound/redis/is-redis-unreachable';
 import { isOpenStatus } from '../../../../domain/lifecycle';
 import { ROLE_GUIDE } from '../../../../domain/roles';
 import { COMMAND } from '../../../outbound/slack/ids';
@@ -63,22 +61,45 @@ export function registerIncidentCommand(app: SlackListeners, deps: SlackDeps): v
  */
 
 /** The answer to a read-only subcommand, as a message; reads nothing but Redis. */
-async function readAnswer(parsed: Extract<ParsedCommand, { kind: 'list' | 'show' }>, command: SlashCommand, deps: SlackDeps): Promise<Answer> {
+async function readAnswer(
+  parsed: Extract<ParsedCommand, { kind: 'list' | 'show' }>,
+  command: SlashCommand,
+  deps: SlackDeps,
+): Promise<Answer> {
   const { service } = deps;
   if (parsed.kind === 'list') {
     const open = await service.store.listOpen();
-    return { response_type: 'ephemeral', text: `${open.length} open incident(s)`, blocks: incidentListBlocks(open.map((incident) => ({ incident, sla: service.sla(incident) })), service.now()) };
+    return {
+      response_type: 'ephemeral',
+      text: `${open.length} open incident(s)`,
+      blocks: incidentListBlocks(
+        open.map((incident) => ({ incident, sla: service.sla(incident) })),
+        service.now(),
+      ),
+    };
   }
   const resolved = await resolveIncidentId(deps, parsed.id, command.channel_id, '/incident show INC-20261121-001');
   if ('error' in resolved) return { response_type: 'ephemeral', text: `:warning: ${resolved.error}` };
   const incident = await service.store.get(resolved.id);
-  if (!incident) return { response_type: 'ephemeral', text: `:warning: No incident ${resolved.id}. \`/incident list\` shows the open ones.` };
+  if (!incident)
+    return { response_type: 'ephemeral', text: `:warning: No incident ${resolved.id}. \`/incident list\` shows the open ones.` };
   const timeline = await service.store.timeline(incident.id);
   const sections = (await Promise.all(deps.extensions.detailSections.map((section) => section(incident)))).flat();
-  return { response_type: 'ephemeral', text: `${incident.id} ${incident.title}`, blocks: incidentDetailBlocks(incident, service.sla(incident), timeline, service.now(), sections) };
+  return {
+    response_type: 'ephemeral',
+    text: `${incident.id} ${incident.title}`,
+    blocks: incidentDetailBlocks(incident, service.sla(incident), timeline, service.now(), sections),
+  };
 }
 
-async function run(parsed: Exclude<ParsedCommand, { kind: 'error' | 'help' | 'list' | 'show' }>, command: SlashCommand, deps: SlackDeps, client: App['client'], reply: Reply, respond: RespondFn): Promise<void> {
+async function run(
+  parsed: Exclude<ParsedCommand, { kind: 'error' | 'help' | 'list' | 'show' }>,
+  command: SlashCommand,
+  deps: SlackDeps,
+  client: App['client'],
+  reply: Reply,
+  respond: RespondFn,
+): Promise<void> {
   const { service, config } = deps;
   const user = command.user_id;
   const target = async (id: string | null, usage: string) => {
@@ -95,7 +116,13 @@ async function run(parsed: Exclude<ParsedCommand, { kind: 'error' | 'help' | 'li
       if (parsed.severity === null) {
         await client.views.open({
           trigger_id: command.trigger_id,
-          view: openIncidentModal({ title: parsed.title, severities: config.severities, services: config.services, createChannelDefault: config.channels.create_incident_channel, originChannel: command.channel_id }) as never,
+          view: openIncidentModal({
+            title: parsed.title,
+            severities: config.severities,
+            services: config.services,
+            createChannelDefault: config.channels.create_incident_channel,
+            originChannel: command.channel_id,
+          }) as never,
         });
         return;
       }
@@ -114,11 +141,14 @@ async function run(parsed: Exclude<ParsedCommand, { kind: 'error' | 'help' | 'li
       if (!parsed.text) {
         const incident = await service.store.get(id);
         if (!incident) return reply(`:warning: No incident ${id}.`);
-        if (!isOpenStatus(incident.status) && incident.status !== 'resolved') return reply(`:warning: ${id} is ${incident.status}; closed incidents take no updates.`);
+        if (!isOpenStatus(incident.status) && incident.status !== 'resolved')
+          return reply(`:warning: ${id} is ${incident.status}; closed incidents take no updates.`);
         await client.views.open({ trigger_id: command.trigger_id, view: updateModal(incident) as never });
         return;
       }
-      const outcome = await onceFor(deps, command, () => service.postUpdate(id, { status: parsed.status, text: parseSlackText(parsed.text), by: user }));
+      const outcome = await onceFor(deps, command, () =>
+        service.postUpdate(id, { status: parsed.status, text: parseSlackText(parsed.text), by: user }),
+      );
       if (outcome) await reply(outcomeText(outcome, `Update posted for ${id}.`));
       return;
     }
@@ -147,7 +177,13 @@ async function run(parsed: Exclude<ParsedCommand, { kind: 'error' | 'help' | 'li
       const id = await target(parsed.id, '/incident role ops INC-20261121-001 @person');
       if (!id) return;
       const outcome = await onceFor(deps, command, () => service.assignRole(id, parsed.role, parsed.user, user));
-      if (outcome) await reply(outcomeText(outcome, `<@${parsed.user}> is now the ${ROLE_GUIDE[parsed.role].label.toLowerCase()} of ${id}; they have been sent what the role means.`));
+      if (outcome)
+        await reply(
+          outcomeText(
+            outcome,
+            `<@${parsed.user}> is now the ${ROLE_GUIDE[parsed.role].label.toLowerCase()} of ${id}; they have been sent what the role means.`,
+          ),
+        );
       return;
     }
     case 'note': {
@@ -161,8 +197,11 @@ async function run(parsed: Exclude<ParsedCommand, { kind: 'error' | 'help' | 'li
       const id = await target(parsed.id, '/incident resolve INC-20261121-001 <summary>');
       if (!id) return;
       if (parsed.override !== undefined) {
-        const overridden = await onceFor(deps, command, () => service.resolve(id, user, personText(parsed.summary), { override: parsed.override }));
-        if (overridden) await reply(outcomeText(overridden, `${id} resolved (recovery validation overridden: recorded in the decision log).`));
+        const overridden = await onceFor(deps, command, () =>
+          service.resolve(id, user, personText(parsed.summary), { override: parsed.override }),
+        );
+        if (overridden)
+          await reply(outcomeText(overridden, `${id} resolved (recovery validation overridden: recorded in the decision log).`));
         return;
       }
       if (!parsed.summary) {
@@ -196,7 +235,16 @@ async function run(parsed: Exclude<ParsedCommand, { kind: 'error' | 'help' | 'li
     case 'drill': {
       const handler = deps.extensions.commands[parsed.kind] as ((p: typeof parsed, ctx: CommandContext) => Promise<void>) | undefined;
       if (!handler) return reply(`:construction: \`/incident ${parsed.kind}\` is not available in this installation.`);
-      await handler(parsed, { user, channelId: command.channel_id, triggerId: command.trigger_id, client, reply, respond, target, once: (fn) => onceFor(deps, command, fn) });
+      await handler(parsed, {
+        user,
+        channelId: command.channel_id,
+        triggerId: command.trigger_id,
+        client,
+        reply,
+        respond,
+        target,
+        once: (fn) => onceFor(deps, command, fn),
+      });
       return;
     }
   }

@@ -53,7 +53,9 @@ export function registerIncidentViews(app: SlackListeners, deps: SlackDeps): voi
     if (service_ && !config.services.some((s) => s.name === service_)) errors[INPUTS.service.block] = `Unknown service "${service_}".`;
     if (Object.keys(errors).length || !isSeverity(severity)) return void (await ack({ response_action: 'errors', errors }));
     await ack();
-    const createChannel = (values[INPUTS.createChannel.block]?.[INPUTS.createChannel.action]?.selected_options ?? []).some((o) => o.value === 'yes');
+    const createChannel = (values[INPUTS.createChannel.block]?.[INPUTS.createChannel.action]?.selected_options ?? []).some(
+      (o) => o.value === 'yes',
+    );
     const opened = await service.open(
       { title, severity, summary: text(values, INPUTS.summary), service: service_, openedBy: body.user.id, source: 'slack' },
       { createChannel, idempotencyKey: `view:${view.id}` },
@@ -73,25 +75,42 @@ export function registerIncidentViews(app: SlackListeners, deps: SlackDeps): voi
     await ack();
     if (!incidentId || !(await deps.idempotency.claim(`view:${view.id}`, DELIVERY_TTL_MS))) return;
     const outcome = await service.postUpdate(incidentId, { status, text: update, by: body.user.id });
-    if (!outcome.ok || outcome.notices?.length) await tell(client, outcome.ok ? outcome.incident.announcement?.channel : config.channels.incident_response, body.user.id, outcomeText(outcome, `Update posted for ${incidentId}.`));
+    if (!outcome.ok || outcome.notices?.length)
+      await tell(
+        client,
+        outcome.ok ? outcome.incident.announcement?.channel : config.channels.incident_response,
+        body.user.id,
+        outcomeText(outcome, `Update posted for ${incidentId}.`),
+      );
   });
 
   app.view(VIEWS.resolve, async ({ ack, view, body, client }) => {
     const summary = text(view.state.values, INPUTS.resolutionSummary);
-    if (!summary) return void (await ack({ response_action: 'errors', errors: { [INPUTS.resolutionSummary.block]: 'Summarise how it was resolved.' } }));
+    if (!summary)
+      return void (await ack({
+        response_action: 'errors',
+        errors: { [INPUTS.resolutionSummary.block]: 'Summarise how it was resolved.' },
+      }));
     const { incidentId } = metadata<{ incidentId: string }>(view);
     const override = text(view.state.values, INPUTS.overrideReason);
     // Gate 3 answered in the form, where the reason can still be typed (the service checks again).
     if (config.gates.enforce && !override && incidentId) {
       const current = await service.store.get(incidentId);
       if (current && current.gates?.recoveryValidatedAt == null) {
-        return void (await ack({ response_action: 'errors', errors: { [INPUTS.overrideReason.block]: 'Recovery is not validated (gate 3): give a reason to resolve anyway, or wait for the verification checks.' } }));
+        return void (await ack({
+          response_action: 'errors',
+          errors: {
+            [INPUTS.overrideReason.block]:
+              'Recovery is not validated (gate 3): give a reason to resolve anyway, or wait for the verification checks.',
+          },
+        }));
       }
     }
     await ack();
     if (!incidentId || !(await deps.idempotency.claim(`view:${view.id}`, DELIVERY_TTL_MS))) return;
     const outcome = await service.resolve(incidentId, body.user.id, summary, override ? { override } : {});
-    if (!outcome.ok || outcome.notices?.length) await tell(client, config.channels.incident_response, body.user.id, outcomeText(outcome, `${incidentId} resolved.`));
+    if (!outcome.ok || outcome.notices?.length)
+      await tell(client, config.channels.incident_response, body.user.id, outcomeText(outcome, `${incidentId} resolved.`));
   });
 
   app.view(VIEWS.addToTimeline, async ({ ack, view, body, client }) => {
@@ -101,7 +120,11 @@ export function registerIncidentViews(app: SlackListeners, deps: SlackDeps): voi
     if (!(await deps.idempotency.claim(`view:${view.id}`, DELIVERY_TTL_MS))) return;
     const message = metadata<{ channel: string; ts: string; text: string; author: string }>(view);
     const quoted = phrase`Message from ${message.author ? user(message.author) : 'Slack'}: ${parseSlackText(message.text ?? '')}`;
-    const outcome = await service.addNote(incidentId, quoted, body.user.id, { channel: message.channel, ts: message.ts, author: message.author });
+    const outcome = await service.addNote(incidentId, quoted, body.user.id, {
+      channel: message.channel,
+      ts: message.ts,
+      author: message.author,
+    });
     await tell(client, message.channel, body.user.id, outcomeText(outcome, `Added to the timeline of ${incidentId}.`));
   });
 }

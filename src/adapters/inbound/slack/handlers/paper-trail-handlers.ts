@@ -17,13 +17,22 @@ import { escapeMrkdwn } from '../../../outbound/slack/views/block-kit';
 type Values = ViewOutput['state']['values'];
 
 const value = (values: Values, input: { block: string; action: string }) => (values[input.block]?.[input.action]?.value ?? '').trim();
-const lines = (text: string) => text.split(/\r?\n/).map((l) => l.replace(/^\s*[-*•]\s+/, '').trim()).filter(Boolean);
+const lines = (text: string) =>
+  text
+    .split(/\r?\n/)
+    .map((l) => l.replace(/^\s*[-*•]\s+/, '').trim())
+    .filter(Boolean);
 
 /**
  * The paper trail in Slack: `/incident report`, the Write report button and its form,
  * `/incident action`, and the gates / report / action items section of `/incident show`.
  */
-export function registerPaperTrailHandlers(app: SlackListeners, deps: SlackDeps, paperTrail: PaperTrailService, poster: IncidentPlacePoster): void {
+export function registerPaperTrailHandlers(
+  app: SlackListeners,
+  deps: SlackDeps,
+  paperTrail: PaperTrailService,
+  poster: IncidentPlacePoster,
+): void {
   const { service, config } = deps;
   const log = deps.log.child({ component: 'paper-trail-slack' });
 
@@ -34,7 +43,10 @@ export function registerPaperTrailHandlers(app: SlackListeners, deps: SlackDeps,
     if (incident.status === 'closed') return `:warning: ${incidentId} is closed; its report can no longer change.`;
     const [previous, items] = await Promise.all([paperTrail.storedReport(incidentId), paperTrail.actionItems(incidentId)]);
     try {
-      await client.views.open({ trigger_id: triggerId, view: reportModal({ incident, previous: previous?.input ?? null, actionItems: items }) as never });
+      await client.views.open({
+        trigger_id: triggerId,
+        view: reportModal({ incident, previous: previous?.input ?? null, actionItems: items }) as never,
+      });
       return null;
     } catch (error) {
       const failure = describeSlackError(error);
@@ -57,12 +69,21 @@ export function registerPaperTrailHandlers(app: SlackListeners, deps: SlackDeps,
     if (!outcome) return;
     if (!outcome.ok) return ctx.reply(`:warning: ${slackText(outcome.reason)}`);
     const { item } = outcome;
-    const where = paperTrail.githubConfigured ? 'A follow-up issue labelled `incident-follow-up` is being created on GitHub.' : 'GitHub is not configured, so it is tracked in the report only.';
-    if (!outcome.created) return ctx.reply(`${id} already has this action item (${slackText([ownerRef(item.owner)])}, due ${item.due ?? 'not set'}); nothing changed.`);
-    await ctx.reply(`Action item added to ${id}: ${escapeMrkdwn(item.text)} — ${slackText([ownerRef(item.owner)])}, due ${item.due ?? 'not set'}. ${where}`);
+    const where = paperTrail.githubConfigured
+      ? 'A follow-up issue labelled `incident-follow-up` is being created on GitHub.'
+      : 'GitHub is not configured, so it is tracked in the report only.';
+    if (!outcome.created)
+      return ctx.reply(
+        `${id} already has this action item (${slackText([ownerRef(item.owner)])}, due ${item.due ?? 'not set'}); nothing changed.`,
+      );
+    await ctx.reply(
+      `Action item added to ${id}: ${escapeMrkdwn(item.text)} — ${slackText([ownerRef(item.owner)])}, due ${item.due ?? 'not set'}. ${where}`,
+    );
   };
 
-  deps.extensions.detailSections.push(async (incident: Incident) => paperTrailSection(incident, await paperTrail.describe(incident), { enforced: config.gates.enforce }));
+  deps.extensions.detailSections.push(async (incident: Incident) =>
+    paperTrailSection(incident, await paperTrail.describe(incident), { enforced: config.gates.enforce }),
+  );
 
   app.action<BlockAction<ButtonAction>>(ACTIONS.writeReport, async ({ ack, body, action, client, respond }) => {
     await ack();
@@ -109,9 +130,20 @@ export function registerPaperTrailHandlers(app: SlackListeners, deps: SlackDeps,
       }
     };
     if (!written.ok) return tellChannel(await service.store.get(incidentId), `:warning: ${slackText(written.reason)}`);
-    const posted = await poster.postLong(written.incident, `:memo: Incident report for ${incidentId} (revision ${written.revision}) by <@${user}>`, written.markdown);
-    const github = paperTrail.githubConfigured ? ` It is being committed to GitHub at \`${reportPath(incidentId)}\` and linked from the incident issue.` : '';
-    const slack = posted.error ? ` Posting it here stopped at part ${posted.posted + 1} of ${posted.total}: ${posted.error}; it is saved, \`/incident report\` shows it again.` : '';
-    await tellChannel(written.incident, `Report for ${incidentId} saved (revision ${written.revision}).${github}${slack} ${written.notices.join(' ')}`.trim());
+    const posted = await poster.postLong(
+      written.incident,
+      `:memo: Incident report for ${incidentId} (revision ${written.revision}) by <@${user}>`,
+      written.markdown,
+    );
+    const github = paperTrail.githubConfigured
+      ? ` It is being committed to GitHub at \`${reportPath(incidentId)}\` and linked from the incident issue.`
+      : '';
+    const slack = posted.error
+      ? ` Posting it here stopped at part ${posted.posted + 1} of ${posted.total}: ${posted.error}; it is saved, \`/incident report\` shows it again.`
+      : '';
+    await tellChannel(
+      written.incident,
+      `Report for ${incidentId} saved (revision ${written.revision}).${github}${slack} ${written.notices.join(' ')}`.trim(),
+    );
   });
 }

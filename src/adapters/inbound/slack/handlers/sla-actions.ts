@@ -1,4 +1,4 @@
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction } from '@slack/bolt';
 import { ACTIONS } from '../../../outbound/slack/ids';
 import { outcomeText, type SlackDeps } from './slack-deps';
 import type { SlackListeners } from '../slack-router';

@@ -25,7 +25,9 @@ export interface CommandContext {
 }
 
 type FeatureCommandKind = 'report' | 'action' | 'rollback' | 'drill';
-export type FeatureCommandHandlers = { [K in FeatureCommandKind]?: (parsed: Extract<ParsedCommand, { kind: K }>, ctx: CommandContext) => Promise<void> };
+export type FeatureCommandHandlers = {
+  [K in FeatureCommandKind]?: (parsed: Extract<ParsedCommand, { kind: K }>, ctx: CommandContext) => Promise<void>;
+};
 
 /**
  * Where features plug into the core Slack surface: subcommands they answer, and sections
@@ -63,7 +65,12 @@ export function outcomeText(outcome: { ok: boolean; reason?: Phrase; notices?: s
  * The incident a command refers to: the id given, or the incident whose channel this is.
  * Returns a message telling the person how to name it otherwise.
  */
-export async function resolveIncidentId(deps: SlackDeps, given: string | null, channelId: string | undefined, usage: string): Promise<{ id: string } | { error: string }> {
+export async function resolveIncidentId(
+  deps: SlackDeps,
+  given: string | null,
+  channelId: string | undefined,
+  usage: string,
+): Promise<{ id: string } | { error: string }> {
   if (given) return { id: given };
   const implied = channelId ? await deps.service.store.incidentForChannel(channelId) : null;
   if (implied) return { id: implied };

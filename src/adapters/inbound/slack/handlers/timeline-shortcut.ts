@@ -1,4 +1,4 @@
-import type { App, MessageShortcut } from '@slack/bolt';
+import type { MessageShortcut } from '@slack/bolt';
 import { SHORTCUTS } from '../../../outbound/slack/ids';
 import { describeSlackError } from '../../../outbound/slack/slack-errors';
 import { addToTimelineModal } from '../../../outbound/slack/views/modals';
@@ -11,7 +11,12 @@ export function registerTimelineShortcut(app: SlackListeners, deps: SlackDeps): 
     await ack();
     const open = await deps.service.store.listOpen();
     const own = await deps.service.store.incidentForChannel(shortcut.channel.id);
-    const message = { channel: shortcut.channel.id, ts: shortcut.message_ts, text: shortcut.message.text ?? '', ...(shortcut.message.user ? { author: shortcut.message.user } : {}) };
+    const message = {
+      channel: shortcut.channel.id,
+      ts: shortcut.message_ts,
+      text: shortcut.message.text ?? '',
+      ...(shortcut.message.user ? { author: shortcut.message.user } : {}),
+    };
     const view = addToTimelineModal(open, message, own);
     try {
       await client.views.open({ trigger_id: shortcut.trigger_id, view: view as never });

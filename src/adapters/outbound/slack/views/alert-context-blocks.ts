@@ -13,7 +13,9 @@ export function alertContextBlocks(alertContext: AlertContext | null | undefined
   if (!alertContext) return [];
   const blocks: Block[] = [];
   // URLs were made safe for `<…|…>` when the context was built; the titles come from the sender.
-  if (alertContext.links.length) blocks.push(context([alertContext.links.map((l) => `${ICON[l.kind]} <${l.url}|${escapeMrkdwn(l.title)}>`).join(' · ')]));
-  if (alertContext.labels.length) blocks.push(context([`*Labels:* ${alertContext.labels.map((l) => `${code(l.name)}=${code(l.value)}`).join(' · ')}`]));
+  if (alertContext.links.length)
+    blocks.push(context([alertContext.links.map((l) => `${ICON[l.kind]} <${l.url}|${escapeMrkdwn(l.title)}>`).join(' · ')]));
+  if (alertContext.labels.length)
+    blocks.push(context([`*Labels:* ${alertContext.labels.map((l) => `${code(l.name)}=${code(l.value)}`).join(' · ')}`]));
   return blocks;
 }

@@ -36,7 +36,11 @@ function alertBlocks(incident: Incident, open: boolean): Block[] {
   const blocks = [context(facts)];
   if (open && alerts.allResolvedAt !== null) {
     blocks.push(section(`:white_check_mark: All alerts resolved (${slackDate(alerts.allResolvedAt, '{time}')}) — resolve incident?`));
-    blocks.push(actions(`incident_alerts_resolved:${incident.id}`, [{ actionId: ACTIONS.resolveAlertsResolved, text: 'Resolve incident', value: incident.id, style: 'primary' }]));
+    blocks.push(
+      actions(`incident_alerts_resolved:${incident.id}`, [
+        { actionId: ACTIONS.resolveAlertsResolved, text: 'Resolve incident', value: incident.id, style: 'primary' },
+      ]),
+    );
   }
   return blocks;
 }
@@ -48,14 +52,23 @@ export function announcementView({ incident, sla, now, extraButtons = [] }: Anno
   // The state goes before the title, so a long title cut at 150 characters never hides it.
   const title = `${headerEmoji(incident.severity, incident.status)} ${incident.id} [${incident.severity}]${state} ${incident.title}`;
   const clocks = sla.clocks.map((c) => {
-    const state = c.metAt !== null ? (c.breached ? `met ${formatDuration(c.overdueMs)} late` : 'met') : c.breached ? `*BREACHED* by ${formatDuration(c.overdueMs)}` : relative(c.dueAt, now);
+    const state =
+      c.metAt !== null
+        ? c.breached
+          ? `met ${formatDuration(c.overdueMs)} late`
+          : 'met'
+        : c.breached
+          ? `*BREACHED* by ${formatDuration(c.overdueMs)}`
+          : relative(c.dueAt, now);
     return `${CLOCK_LABEL[c.name]}: ${slackDate(c.dueAt, '{time}')} (${state})`;
   });
   const buttons: ButtonSpec[] = [];
   if (open) {
-    if (incident.acknowledgedAt === null) buttons.push({ actionId: ACTIONS.acknowledge, text: 'Acknowledge', value: incident.id, style: 'primary' });
+    if (incident.acknowledgedAt === null)
+      buttons.push({ actionId: ACTIONS.acknowledge, text: 'Acknowledge', value: incident.id, style: 'primary' });
     buttons.push({ actionId: ACTIONS.takeCommand, text: 'Take command', value: incident.id });
-    if (!incident.severityConfirmed) buttons.push({ actionId: ACTIONS.confirmSeverity, text: `Confirm ${incident.severity}`, value: incident.id });
+    if (!incident.severityConfirmed)
+      buttons.push({ actionId: ACTIONS.confirmSeverity, text: `Confirm ${incident.severity}`, value: incident.id });
     buttons.push({ actionId: ACTIONS.postUpdate, text: 'Post update', value: incident.id });
     buttons.push(...extraButtons);
     buttons.push({
@@ -67,7 +80,12 @@ export function announcementView({ incident, sla, now, extraButtons = [] }: Anno
   } else if (incident.status === 'resolved') {
     // Gate 4: the report is what a resolved incident still needs before it can close.
     const reported = Boolean(incident.gates?.reportWrittenAt);
-    buttons.push({ actionId: ACTIONS.writeReport, text: reported ? 'Revise report' : 'Write report', value: incident.id, ...(reported ? {} : { style: 'primary' as const }) });
+    buttons.push({
+      actionId: ACTIONS.writeReport,
+      text: reported ? 'Revise report' : 'Write report',
+      value: incident.id,
+      ...(reported ? {} : { style: 'primary' as const }),
+    });
     // Once the report is written, closing is the next step (gate 4 met).
     if (reported) buttons.push({ actionId: ACTIONS.close, text: 'Close incident', value: incident.id, style: 'primary' });
     buttons.push({ actionId: ACTIONS.reopen, text: 'Reopen', value: incident.id });
@@ -80,11 +98,16 @@ export function announcementView({ incident, sla, now, extraButtons = [] }: Anno
       ['Commander', who(incident.commander)],
       ['Service', incident.service ? escapeMrkdwn(incident.service) : '_unspecified_'],
       ['Opened', `${slackDate(incident.createdAt)} by ${who(incident.openedBy)}`],
-      ['Acknowledged', incident.acknowledgedAt ? `${slackDate(incident.acknowledgedAt, '{time}')} by ${who(incident.acknowledgedBy)}` : '_not yet_'],
+      [
+        'Acknowledged',
+        incident.acknowledgedAt ? `${slackDate(incident.acknowledgedAt, '{time}')} by ${who(incident.acknowledgedBy)}` : '_not yet_',
+      ],
     ]),
     context([`*Why ${incident.severity}:* ${slackText(incident.severityReason)}`]),
   ];
-  const roles = (['comms', 'scribe', 'ops'] as const).filter((r) => incident.roles?.[r]).map((r) => `${ROLE_GUIDE[r].label}: <@${incident.roles![r]}>`);
+  const roles = (['comms', 'scribe', 'ops'] as const)
+    .filter((r) => incident.roles?.[r])
+    .map((r) => `${ROLE_GUIDE[r].label}: <@${incident.roles![r]}>`);
   if (roles.length) blocks.push(context([`*Roles* · ${roles.join(' · ')}`]));
   if (incident.summary) blocks.push(section(escapeMrkdwn(incident.summary)));
   blocks.push(...alertContextBlocks(incident.alertContext));
@@ -103,5 +126,8 @@ export function announcementView({ incident, sla, now, extraButtons = [] }: Anno
   blocks.push(...alertBlocks(incident, open));
   blocks.push(context(clocks.length ? [`*SLA* · ${clocks.join(' · ')}`] : ['*SLA* · none']));
   if (buttons.length) blocks.push(actions(`incident_actions:${incident.id}`, buttons));
-  return { text: `${incident.id} [${incident.severity}] ${escapeMrkdwn(incident.title)} — ${STATUS_LABEL[incident.status]}`.slice(0, 3000), blocks: capBlocks(blocks) };
+  return {
+    text: `${incident.id} [${incident.severity}] ${escapeMrkdwn(incident.title)} — ${STATUS_LABEL[incident.status]}`.slice(0, 3000),
+    blocks: capBlocks(blocks),
+  };
 }

@@ -1,5 +1,13 @@
 /** Minimal Block Kit builders that respect Slack's limits, so a long title never breaks a message. */
-export const LIMITS = { blocks: 50, sectionText: 3000, buttonText: 75, headerText: 150, fieldText: 2000, optionText: 75, contextElements: 10 } as const;
+export const LIMITS = {
+  blocks: 50,
+  sectionText: 3000,
+  buttonText: 75,
+  headerText: 150,
+  fieldText: 2000,
+  optionText: 75,
+  contextElements: 10,
+} as const;
 
 export type Block = Record<string, unknown>;
 
@@ -52,7 +60,14 @@ export function button(spec: ButtonSpec): Block {
     value: spec.value,
     ...(spec.style ? { style: spec.style } : {}),
     ...(spec.confirm
-      ? { confirm: { title: plain(spec.confirm.title, 100), text: mrkdwn(spec.confirm.text, 300), confirm: plain(spec.confirm.confirm, 30), deny: plain(spec.confirm.deny, 30) } }
+      ? {
+          confirm: {
+            title: plain(spec.confirm.title, 100),
+            text: mrkdwn(spec.confirm.text, 300),
+            confirm: plain(spec.confirm.confirm, 30),
+            deny: plain(spec.confirm.deny, 30),
+          },
+        }
       : {}),
   };
 }

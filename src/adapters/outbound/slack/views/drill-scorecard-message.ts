@@ -10,14 +10,19 @@ export function drillScorecardMessage(card: DrillScorecard): { text: string; blo
     s.label,
     `${s.tookMs === null ? 'did not happen' : formatDuration(s.tookMs)}${s.targetMs === null ? '' : ` (target ${formatDuration(s.targetMs)})`}${verdict(s.met)}`,
   ]);
-  pairs.push(['Longest gap between status updates', `${formatDuration(card.updates.longestGapMs)} (target ${formatDuration(card.updates.targetMs)})${verdict(card.updates.met)}`]);
+  pairs.push([
+    'Longest gap between status updates',
+    `${formatDuration(card.updates.longestGapMs)} (target ${formatDuration(card.updates.targetMs)})${verdict(card.updates.met)}`,
+  ]);
   const speed = card.speed > 1 ? `Played at ${card.speed}× speed; times are drill time. ` : '';
   return {
     text: `DRILL scorecard for ${card.incidentId}: SLA clocks met ${card.met}, missed ${card.missed}.`,
     blocks: [
       header(`DRILL scorecard: ${card.incidentId}`),
       fields(pairs),
-      context([`${speed}Scenario \`${escapeMrkdwn(card.scenario)}\`, ${card.severity}. SLA clocks met *${card.met}*, missed *${card.missed}*. Drills stay out of metrics and response-time figures.`]),
+      context([
+        `${speed}Scenario \`${escapeMrkdwn(card.scenario)}\`, ${card.severity}. SLA clocks met *${card.met}*, missed *${card.missed}*. Drills stay out of metrics and response-time figures.`,
+      ]),
     ],
   };
 }

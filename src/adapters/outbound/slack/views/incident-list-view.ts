@@ -13,7 +13,9 @@ export interface ListedIncident {
 
 /** Most severe first, then oldest first: the order a responder should look at them. */
 export function sortBySeverity<T extends { incident: Incident }>(items: T[]): T[] {
-  return [...items].sort((a, b) => severityRank(a.incident.severity) - severityRank(b.incident.severity) || a.incident.createdAt - b.incident.createdAt);
+  return [...items].sort(
+    (a, b) => severityRank(a.incident.severity) - severityRank(b.incident.severity) || a.incident.createdAt - b.incident.createdAt,
+  );
 }
 
 export function incidentLine({ incident, sla }: ListedIncident, now: number): string {
@@ -21,7 +23,9 @@ export function incidentLine({ incident, sla }: ListedIncident, now: number): st
   const breached = sla.clocks.filter((c) => c.breached && c.metAt === null);
   const clock = breached.length
     ? `:warning: ${breached.map((c) => `${CLOCK_LABEL[c.name]} breached ${formatDuration(c.overdueMs)} ago`).join(', ')}`
-    : next ? `${CLOCK_LABEL[next.name]} ${relative(next.dueAt, now)}` : '';
+    : next
+      ? `${CLOCK_LABEL[next.name]} ${relative(next.dueAt, now)}`
+      : '';
   return `${SEVERITY_EMOJI[incident.severity]} *${incident.id}* [${incident.severity}] ${escapeMrkdwn(incident.title)} — ${STATUS_LABEL[incident.status]} · commander ${incident.commander ? `<@${incident.commander}>` : '_none_'} · open ${formatDuration(now - incident.createdAt)}${clock ? ` · ${clock}` : ''}`;
 }
 
@@ -29,7 +33,11 @@ export function incidentLine({ incident, sla }: ListedIncident, now: number): st
 export function incidentListBlocks(items: ListedIncident[], now: number, title = 'Open incidents'): Block[] {
   const sorted = sortBySeverity(items);
   if (!sorted.length) return [header(title), section('No open incidents. :tada:')];
-  return capBlocks([header(`${title} (${sorted.length})`), ...sorted.map((item) => section(incidentLine(item, now))), context([`Updated ${new Date(now).toISOString().slice(0, 16).replace('T', ' ')} UTC`])]);
+  return capBlocks([
+    header(`${title} (${sorted.length})`),
+    ...sorted.map((item) => section(incidentLine(item, now))),
+    context([`Updated ${new Date(now).toISOString().slice(0, 16).replace('T', ' ')} UTC`]),
+  ]);
 }
 
 export function appHomeView(items: ListedIncident[], now: number): Record<string, unknown> {

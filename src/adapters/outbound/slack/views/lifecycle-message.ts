@@ -35,10 +35,14 @@ export function lifecycleMessage(incident: Incident, move: LifecycleMove, actor:
     line = `${headerEmoji(incident.severity, 'resolved')} ${name} *resolved* by ${who(actor)} after ${formatDuration(at - incident.createdAt)}.`;
     const summary = incident.resolutionSummary ? `\n*Resolution:* ${truncate(slackText(incident.resolutionSummary), 2000)}` : '';
     line += summary;
-    next = incident.gates?.reportWrittenAt ? 'Next: close it with `/incident close`.' : 'Next: write the incident report (`/incident report`), then close it.';
+    next = incident.gates?.reportWrittenAt
+      ? 'Next: close it with `/incident close`.'
+      : 'Next: write the incident report (`/incident report`), then close it.';
   } else if (move === 'closed') {
     line = `${headerEmoji(incident.severity, 'closed')} ${name} *closed* by ${who(actor)}.`;
-    next = incident.github ? `Report and timeline: <${incident.github.url}|issue #${incident.github.issueNumber}>.` : 'The report and timeline stay in `/incident show`.';
+    next = incident.github
+      ? `Report and timeline: <${incident.github.url}|issue #${incident.github.issueNumber}>.`
+      : 'The report and timeline stay in `/incident show`.';
   } else {
     line = `:arrows_counterclockwise: ${name} *reopened* by ${who(actor)}: back to investigating.`;
     next = 'Post an update with `/incident update` once you know more.';

@@ -22,22 +22,63 @@ function input(block: string, label: string, element: Record<string, unknown>, o
 export function openIncidentModal(model: OpenModalModel): Record<string, unknown> {
   const severityOptions = SEVERITIES.map((s) => option(`${s} — ${model.severities[s].name}`, s, model.severities[s].definition));
   const blocks: Block[] = [
-    input(INPUTS.title.block, 'Title', { type: 'plain_text_input', action_id: INPUTS.title.action, max_length: 150, ...(model.title ? { initial_value: model.title.slice(0, 150) } : {}) }),
-    input(INPUTS.severity.block, 'Severity', { type: 'static_select', action_id: INPUTS.severity.action, options: severityOptions }, false,
-      SEVERITIES.map((s) => `${s}: ${model.severities[s].definition}`).join(' · ')),
+    input(INPUTS.title.block, 'Title', {
+      type: 'plain_text_input',
+      action_id: INPUTS.title.action,
+      max_length: 150,
+      ...(model.title ? { initial_value: model.title.slice(0, 150) } : {}),
+    }),
+    input(
+      INPUTS.severity.block,
+      'Severity',
+      { type: 'static_select', action_id: INPUTS.severity.action, options: severityOptions },
+      false,
+      SEVERITIES.map((s) => `${s}: ${model.severities[s].definition}`).join(' · '),
+    ),
   ];
   if (model.services.length) {
-    blocks.push(input(INPUTS.service.block, 'Service', { type: 'static_select', action_id: INPUTS.service.action, options: model.services.slice(0, 100).map((s) => option(s.name, s.name, s.description)) }, true));
+    blocks.push(
+      input(
+        INPUTS.service.block,
+        'Service',
+        {
+          type: 'static_select',
+          action_id: INPUTS.service.action,
+          options: model.services.slice(0, 100).map((s) => option(s.name, s.name, s.description)),
+        },
+        true,
+      ),
+    );
   }
-  blocks.push(input(INPUTS.summary.block, 'Summary', { type: 'plain_text_input', action_id: INPUTS.summary.action, multiline: true, max_length: 2900 }, true));
+  blocks.push(
+    input(
+      INPUTS.summary.block,
+      'Summary',
+      { type: 'plain_text_input', action_id: INPUTS.summary.action, multiline: true, max_length: 2900 },
+      true,
+    ),
+  );
   const channelOption = option('Create a dedicated incident channel', 'yes');
   blocks.push({
-    type: 'input', block_id: INPUTS.createChannel.block, optional: true, label: plain('Channel'),
-    element: { type: 'checkboxes', action_id: INPUTS.createChannel.action, options: [channelOption], ...(model.createChannelDefault ? { initial_options: [channelOption] } : {}) },
+    type: 'input',
+    block_id: INPUTS.createChannel.block,
+    optional: true,
+    label: plain('Channel'),
+    element: {
+      type: 'checkboxes',
+      action_id: INPUTS.createChannel.action,
+      options: [channelOption],
+      ...(model.createChannelDefault ? { initial_options: [channelOption] } : {}),
+    },
   });
   return {
-    type: 'modal', callback_id: VIEWS.open, title: plain('Open an incident', 24), submit: plain('Open', 24), close: plain('Cancel', 24),
-    private_metadata: JSON.stringify({ originChannel: model.originChannel ?? null }), blocks,
+    type: 'modal',
+    callback_id: VIEWS.open,
+    title: plain('Open an incident', 24),
+    submit: plain('Open', 24),
+    close: plain('Cancel', 24),
+    private_metadata: JSON.stringify({ originChannel: model.originChannel ?? null }),
+    blocks,
   };
 }
 
@@ -45,12 +86,26 @@ export function updateModal(incident: Incident): Record<string, unknown> {
   const statuses: IncidentStatus[] = STATUSES.filter((s) => s !== 'closed');
   const current = option(STATUS_LABEL[incident.status], incident.status);
   return {
-    type: 'modal', callback_id: VIEWS.update, title: plain('Post an update', 24), submit: plain('Post', 24), close: plain('Cancel', 24),
+    type: 'modal',
+    callback_id: VIEWS.update,
+    title: plain('Post an update', 24),
+    submit: plain('Post', 24),
+    close: plain('Cancel', 24),
     private_metadata: JSON.stringify({ incidentId: incident.id }),
     blocks: [
       context([`*${incident.id}* [${incident.severity}] ${incident.title}`]),
-      input(INPUTS.status.block, 'Status', { type: 'static_select', action_id: INPUTS.status.action, options: statuses.map((s) => option(STATUS_LABEL[s], s)), ...(statuses.includes(incident.status) ? { initial_option: current } : {}) }),
-      input(INPUTS.updateText.block, 'Impact and progress', { type: 'plain_text_input', action_id: INPUTS.updateText.action, multiline: true, max_length: 2500 }),
+      input(INPUTS.status.block, 'Status', {
+        type: 'static_select',
+        action_id: INPUTS.status.action,
+        options: statuses.map((s) => option(STATUS_LABEL[s], s)),
+        ...(statuses.includes(incident.status) ? { initial_option: current } : {}),
+      }),
+      input(INPUTS.updateText.block, 'Impact and progress', {
+        type: 'plain_text_input',
+        action_id: INPUTS.updateText.action,
+        multiline: true,
+        max_length: 2500,
+      }),
     ],
   };
 }
@@ -60,31 +115,66 @@ export function resolveModal(incident: Incident): Record<string, unknown> {
   const validated = incident.gates?.recoveryValidatedAt != null;
   const override = validated
     ? []
-    : [input(INPUTS.overrideReason.block, 'Recovery not validated: reason to resolve anyway', { type: 'plain_text_input', action_id: INPUTS.overrideReason.action, max_length: 500 }, true,
-      'No verification checks have passed for this incident. Gate 3 needs them, or a reason here (recorded in the decision log).')];
+    : [
+        input(
+          INPUTS.overrideReason.block,
+          'Recovery not validated: reason to resolve anyway',
+          { type: 'plain_text_input', action_id: INPUTS.overrideReason.action, max_length: 500 },
+          true,
+          'No verification checks have passed for this incident. Gate 3 needs them, or a reason here (recorded in the decision log).',
+        ),
+      ];
   return {
-    type: 'modal', callback_id: VIEWS.resolve, title: plain('Resolve incident', 24), submit: plain('Resolve', 24), close: plain('Cancel', 24),
+    type: 'modal',
+    callback_id: VIEWS.resolve,
+    title: plain('Resolve incident', 24),
+    submit: plain('Resolve', 24),
+    close: plain('Cancel', 24),
     private_metadata: JSON.stringify({ incidentId: incident.id }),
     blocks: [
       context([`*${incident.id}* [${incident.severity}] ${incident.title}`]),
-      input(INPUTS.resolutionSummary.block, 'Resolution summary', { type: 'plain_text_input', action_id: INPUTS.resolutionSummary.action, multiline: true, max_length: 2900, ...(incident.resolutionSummary ? { initial_value: plainText(incident.resolutionSummary) } : {}) }),
+      input(INPUTS.resolutionSummary.block, 'Resolution summary', {
+        type: 'plain_text_input',
+        action_id: INPUTS.resolutionSummary.action,
+        multiline: true,
+        max_length: 2900,
+        ...(incident.resolutionSummary ? { initial_value: plainText(incident.resolutionSummary) } : {}),
+      }),
       ...override,
     ],
   };
 }
 
-export function addToTimelineModal(openIncidents: Incident[], message: { channel: string; ts: string; text: string; author?: string }, preselectId?: string | null): Record<string, unknown> {
+export function addToTimelineModal(
+  openIncidents: Incident[],
+  message: { channel: string; ts: string; text: string; author?: string },
+  preselectId?: string | null,
+): Record<string, unknown> {
   const base = { type: 'modal', callback_id: VIEWS.addToTimeline, title: plain('Add to timeline', 24), close: plain('Cancel', 24) };
   if (!openIncidents.length) {
-    return { ...base, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'There are no open incidents to add this message to. Open one with `/incident open`.' } }] };
+    return {
+      ...base,
+      blocks: [
+        {
+          type: 'section',
+          text: { type: 'mrkdwn', text: 'There are no open incidents to add this message to. Open one with `/incident open`.' },
+        },
+      ],
+    };
   }
   const toOption = (i: Incident) => option(`${i.id} [${i.severity}] ${i.title}`, i.id);
   const preselected = openIncidents.find((i) => i.id === preselectId) ?? (openIncidents.length === 1 ? openIncidents[0] : undefined);
   return {
-    ...base, submit: plain('Add', 24),
+    ...base,
+    submit: plain('Add', 24),
     private_metadata: JSON.stringify({ ...message, text: message.text.slice(0, 1000) }),
     blocks: [
-      input(INPUTS.incident.block, 'Incident', { type: 'static_select', action_id: INPUTS.incident.action, options: openIncidents.slice(0, 100).map(toOption), ...(preselected ? { initial_option: toOption(preselected) } : {}) }),
+      input(INPUTS.incident.block, 'Incident', {
+        type: 'static_select',
+        action_id: INPUTS.incident.action,
+        options: openIncidents.slice(0, 100).map(toOption),
+        ...(preselected ? { initial_option: toOption(preselected) } : {}),
+      }),
       context([`> ${message.text.slice(0, 500).replaceAll('\n', ' ')}`]),
     ],
   };

@@ -23,7 +23,11 @@ export function paperTrailSection(incident: Incident, trail: IncidentPaperTrail,
 
   if (trail.actionItems.length) {
     const lines = trail.actionItems.slice(0, 20).map((item) => {
-      const state = item.failed ? ':warning: issue not created' : item.issueNumber !== undefined ? `${item.state === 'closed' ? ':white_check_mark: closed' : ':large_green_circle: open'} <${item.issueUrl}|#${item.issueNumber}>` : ':hourglass_flowing_sand: issue pending';
+      const state = item.failed
+        ? ':warning: issue not created'
+        : item.issueNumber !== undefined
+          ? `${item.state === 'closed' ? ':white_check_mark: closed' : ':large_green_circle: open'} <${item.issueUrl}|#${item.issueNumber}>`
+          : ':hourglass_flowing_sand: issue pending';
       return `• ${escapeMrkdwn(item.text)} — ${slackText([ownerRef(item.owner)])} — due ${item.due ?? 'not set'} — ${state}`;
     });
     const stale = trail.statesFresh ? '' : '\n_GitHub did not answer in time: states are the last known._';

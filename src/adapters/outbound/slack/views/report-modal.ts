@@ -18,14 +18,24 @@ export function actionItemLine(item: ActionItem): string {
   return [item.text, owner, item.due].filter(Boolean).join(' ');
 }
 
-function field(input: { block: string; action: string }, label: string, options: { value?: string; multiline?: boolean; optional?: boolean; hint?: string; max?: number } = {}): Block {
+function field(
+  input: { block: string; action: string },
+  label: string,
+  options: { value?: string; multiline?: boolean; optional?: boolean; hint?: string; max?: number } = {},
+): Block {
   const initial = options.value?.trim() ? { initial_value: options.value.slice(0, options.max ?? 2900) } : {};
   return {
     type: 'input',
     block_id: input.block,
     label: plain(label, 2000),
     optional: options.optional ?? true,
-    element: { type: 'plain_text_input', action_id: input.action, multiline: options.multiline ?? true, max_length: options.max ?? 2900, ...initial },
+    element: {
+      type: 'plain_text_input',
+      action_id: input.action,
+      multiline: options.multiline ?? true,
+      max_length: options.max ?? 2900,
+      ...initial,
+    },
     ...(options.hint ? { hint: plain(options.hint, 2000) } : {}),
   };
 }
@@ -41,12 +51,18 @@ export function reportModal({ incident, previous, actionItems }: ReportModalMode
     close: plain('Cancel', 24),
     private_metadata: JSON.stringify({ incidentId: incident.id }),
     blocks: [
-      context([`*${incident.id}* [${incident.severity}] ${incident.title} — the timeline, severity and rollback evidence are filled in from the incident.`]),
+      context([
+        `*${incident.id}* [${incident.severity}] ${incident.title} — the timeline, severity and rollback evidence are filled in from the incident.`,
+      ]),
       field(INPUTS.rootCause, 'Root cause', { value: p?.rootCause, optional: false }),
       field(INPUTS.impact, 'Impact', { value: p?.impact, optional: false }),
       field(INPUTS.usersAffected, 'Users affected', { value: p?.usersAffected, multiline: false, max: 200 }),
       field(INPUTS.sloImpact, 'SLO impact', { value: p?.sloImpact, multiline: false, max: 200 }),
-      field(INPUTS.resolution, 'Resolution', { value: p?.resolution || plainText(incident.resolutionSummary ?? ''), optional: false, hint: 'What was done to resolve it (the resolution summary gate 4 asks for).' }),
+      field(INPUTS.resolution, 'Resolution', {
+        value: p?.resolution || plainText(incident.resolutionSummary ?? ''),
+        optional: false,
+        hint: 'What was done to resolve it (the resolution summary gate 4 asks for).',
+      }),
       field(INPUTS.wentWell, 'What went well', { value: p?.wentWell.join('\n'), hint: 'One per line.' }),
       field(INPUTS.couldImprove, 'What could be improved', { value: p?.couldImprove.join('\n'), hint: 'One per line.' }),
       field(INPUTS.actionItems, 'Action items', {

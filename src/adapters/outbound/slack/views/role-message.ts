@@ -7,7 +7,7 @@ function name(incident: Incident): string {
 }
 
 function place(incident: Incident): string {
-  return incident.channel ? `Work happens in <#${incident.channel.id}>.` : 'Work happens in the announcement\'s thread.';
+  return incident.channel ? `Work happens in <#${incident.channel.id}>.` : "Work happens in the announcement's thread.";
 }
 
 /** The DM to someone given a role: what it means and their first steps. */
@@ -28,6 +28,10 @@ export function roleGivenMessage(incident: Incident, role: Role, by: string): { 
 export function commandHandedOverMessage(incident: Incident, to: string, by: string): { text: string; blocks: Block[] } {
   return {
     text: escapeMrkdwn(`You are no longer the commander of ${incident.id}`),
-    blocks: [section(`:arrows_counterclockwise: <@${to}> is now the incident commander of ${name(incident)} (changed by <@${by}>). You are no longer the commander; please hand over what you know in the incident's place.`)],
+    blocks: [
+      section(
+        `:arrows_counterclockwise: <@${to}> is now the incident commander of ${name(incident)} (changed by <@${by}>). You are no longer the commander; please hand over what you know in the incident's place.`,
+      ),
+    ],
   };
 }

@@ -81,30 +81,53 @@ export function rollbackApprovalView(model: ApprovalViewModel): { text: string; 
   // Decisions are refused once the incident is over (approval guardrail 2): say so instead of offering buttons that fail.
   const incidentOver = incident.status !== undefined && !isOpenStatus(incident.status);
   const awaitingDecision = r.status === 'pending' || r.status === 'countdown';
-  if (!dryRun && incidentOver && awaitingDecision) blocks.push(context([`:lock: ${incident.id} is ${STATUS_LABEL[incident.status!].toLowerCase()}: this rollback can no longer be decided.`]));
+  if (!dryRun && incidentOver && awaitingDecision)
+    blocks.push(
+      context([`:lock: ${incident.id} is ${STATUS_LABEL[incident.status!].toLowerCase()}: this rollback can no longer be decided.`]),
+    );
   blocks.push(
     fields([
       ['Request', dryRun ? '_dry run, not stored_' : r.id],
-      ['Incident', `${incident.id} [${incident.severity}${incident.severityConfirmed ? ', confirmed' : ''}]${incident.status ? ` ${STATUS_LABEL[incident.status]}` : ''} · ${escapeMrkdwn(truncate(incident.title, 200))}`],
+      [
+        'Incident',
+        `${incident.id} [${incident.severity}${incident.severityConfirmed ? ', confirmed' : ''}]${incident.status ? ` ${STATUS_LABEL[incident.status]}` : ''} · ${escapeMrkdwn(truncate(incident.title, 200))}`,
+      ],
       ['Level', ROLLBACK_LEVELS[r.level].label],
       ['Release', r.release ? `\`${escapeMrkdwn(r.release)}\`` : '_not given_'],
       ['Requested by', who(r.requestedBy)],
-      ['Approvals', r.auto ? 'automatic (abort to stop)' : `${r.approvals.length}/${r.approvalsNeeded}${r.approvals.length ? `: ${r.approvals.map((a) => who(a.by)).join(', ')}` : ''}`],
+      [
+        'Approvals',
+        r.auto
+          ? 'automatic (abort to stop)'
+          : `${r.approvals.length}/${r.approvalsNeeded}${r.approvals.length ? `: ${r.approvals.map((a) => who(a.by)).join(', ')}` : ''}`,
+      ],
       ...(r.auto || dryRun ? [] : [['Expires', slackDate(r.expiresAt, '{date_short_pretty} {time}')] as [string, string]]),
     ]),
   );
   const runnerLines = plan.runners.slice(0, MAX_LIST).map((spec, i) => {
     const tried = r.attempts[i];
-    const state = tried ? ` — ${tried.outcome}${tried.verification ? `, verification ${tried.verification}` : ''}: ${escapeMrkdwn(truncate(tried.detail, 200))}` : '';
+    const state = tried
+      ? ` — ${tried.outcome}${tried.verification ? `, verification ${tried.verification}` : ''}: ${escapeMrkdwn(truncate(tried.detail, 200))}`
+      : '';
     return `${i + 1}. ${i === 0 ? '*primary*' : '_fallback_'} \`${escapeMrkdwn(spec.name)}\`: ${escapeMrkdwn(describeRunner(spec, placeholders))}${state}`;
   });
   blocks.push(section(`*What will run*\n${runnerLines.join('\n')}`));
   const readiness = r.readiness.checks.length
-    ? r.readiness.checks.slice(0, MAX_LIST).map((c) => `${mark(c.passed)} ${escapeMrkdwn(c.name)} — ${escapeMrkdwn(truncate(c.detail, 200))}`).join('\n')
+    ? r.readiness.checks
+        .slice(0, MAX_LIST)
+        .map((c) => `${mark(c.passed)} ${escapeMrkdwn(c.name)} — ${escapeMrkdwn(truncate(c.detail, 200))}`)
+        .join('\n')
     : '_No readiness checks configured._';
   blocks.push(section(`*Readiness* ${mark(r.readiness.passed)}\n${readiness}`));
   if (plan.verification.length) {
-    blocks.push(context([`*Verification after the rollback:* ${plan.verification.slice(0, MAX_LIST).map((c) => escapeMrkdwn(c.name)).join(', ')}`]));
+    blocks.push(
+      context([
+        `*Verification after the rollback:* ${plan.verification
+          .slice(0, MAX_LIST)
+          .map((c) => escapeMrkdwn(c.name))
+          .join(', ')}`,
+      ]),
+    );
   }
   const gates = executionGates({
     severityConfirmed: incident.severityConfirmed !== null,
@@ -112,10 +135,18 @@ export function rollbackApprovalView(model: ApprovalViewModel): { text: string; 
     decisionRecorded: r.approvals.length >= r.approvalsNeeded || r.auto,
     auto: r.auto,
   });
-  const gateLines = gates.map((g) => `${mark(g.passed)} Gate ${g.gate} (${g.name})${g.passed ? '' : `: ${g.missing.map(escapeMrkdwn).join('; ')}`}`);
+  const gateLines = gates.map(
+    (g) => `${mark(g.passed)} Gate ${g.gate} (${g.name})${g.passed ? '' : `: ${g.missing.map(escapeMrkdwn).join('; ')}`}`,
+  );
   blocks.push(section(`*Gates*\n${gateLines.join('\n')}`));
   const approverText = [...approvers.users.map((u) => `<@${u}>`), ...approvers.groups.map((g) => `<!subteam^${g}>`)].join(' ');
-  blocks.push(context([approverText ? `*Approvers:* ${approverText}` : ':lock: *No approvers configured*: nobody can approve this rollback (services[].rollback.approvers).']));
+  blocks.push(
+    context([
+      approverText
+        ? `*Approvers:* ${approverText}`
+        : ':lock: *No approvers configured*: nobody can approve this rollback (services[].rollback.approvers).',
+    ]),
+  );
   if (dryRun) blocks.push(context(['Dry run: only the readiness checks ran. Nothing was stored or executed.']));
 
   const buttons: ButtonSpec[] = [];
@@ -125,23 +156,38 @@ export function rollbackApprovalView(model: ApprovalViewModel): { text: string; 
       text: 'Approve',
       value: r.id,
       style: 'primary',
-      confirm: { title: 'Approve rollback?', text: `Roll back ${r.service} for ${incident.id}. This runs the commands above.`, confirm: 'Approve', deny: 'Cancel' },
+      confirm: {
+        title: 'Approve rollback?',
+        text: `Roll back ${r.service} for ${incident.id}. This runs the commands above.`,
+        confirm: 'Approve',
+        deny: 'Cancel',
+      },
     });
     buttons.push({ actionId: ACTIONS.rejectRollback, text: 'Reject', value: r.id, style: 'danger' });
   }
-  if (!dryRun && r.status === 'countdown' && !incidentOver) buttons.push({ actionId: ACTIONS.abortRollback, text: 'Abort', value: r.id, style: 'danger' });
+  if (!dryRun && r.status === 'countdown' && !incidentOver)
+    buttons.push({ actionId: ACTIONS.abortRollback, text: 'Abort', value: r.id, style: 'danger' });
   if (!dryRun && (r.status === 'queued' || r.status === 'running') && !r.stopRequested) {
     buttons.push({
       actionId: ACTIONS.stopRollback,
       text: 'Stop rollback',
       value: r.id,
       style: 'danger',
-      confirm: { title: 'Stop the rollback?', text: `The running step is killed where it is; ${r.service} may be left half rolled back. No fallback runs.`, confirm: 'Stop it', deny: 'Keep running' },
+      confirm: {
+        title: 'Stop the rollback?',
+        text: `The running step is killed where it is; ${r.service} may be left half rolled back. No fallback runs.`,
+        confirm: 'Stop it',
+        deny: 'Keep running',
+      },
     });
   }
   if (buttons.length) blocks.push(actions(`rollback:${r.id}`, buttons));
 
-  const text = dryRun ? `Dry run: rollback ${r.service} for ${incident.id}` : r.auto && r.status === 'countdown' ? `Rolling back ${r.service} in ${Math.round((r.expiresAt - r.requestedAt) / 1000)} s — Abort` : `Rollback ${r.id} (${r.service}): ${r.status}`;
+  const text = dryRun
+    ? `Dry run: rollback ${r.service} for ${incident.id}`
+    : r.auto && r.status === 'countdown'
+      ? `Rolling back ${r.service} in ${Math.round((r.expiresAt - r.requestedAt) / 1000)} s — Abort`
+      : `Rollback ${r.id} (${r.service}): ${r.status}`;
   return { text, blocks: capBlocks(blocks) };
 }
 
@@ -151,14 +197,23 @@ export function stabilizedView(r: RollbackRequest): { text: string; blocks: Bloc
   return {
     text,
     blocks: [
-      section(`:large_green_circle: *System stabilized — resolve?* ${escapeMrkdwn(r.service)} was rolled back (${r.id}) and verification passed; ${r.incidentId} is now monitoring.`),
-      actions(`rollback_stabilized:${r.id}`, [{ actionId: ACTIONS.resolveStabilized, text: 'Resolve incident', value: r.incidentId, style: 'primary' }]),
+      section(
+        `:large_green_circle: *System stabilized — resolve?* ${escapeMrkdwn(r.service)} was rolled back (${r.id}) and verification passed; ${r.incidentId} is now monitoring.`,
+      ),
+      actions(`rollback_stabilized:${r.id}`, [
+        { actionId: ACTIONS.resolveStabilized, text: 'Resolve incident', value: r.incidentId, style: 'primary' },
+      ]),
     ],
   };
 }
 
 /** Every runner failed: say what failed and call the people who can act by hand. */
 export function rollbackFailedText(r: RollbackRequest, mentions: string[]): string {
-  const tried = r.attempts.map((a) => `• \`${a.runner}\`: ${a.outcome}${a.verification === 'failed' ? ', verification failed' : ''} — ${truncate(a.detail, 300)}`).join('\n');
-  return truncate(`:rotating_light: *Rollback failed — manual intervention* for ${r.incidentId} (${r.service}, ${r.id}). ${mentions.join(' ')}\n${tried}`, 3000);
+  const tried = r.attempts
+    .map((a) => `• \`${a.runner}\`: ${a.outcome}${a.verification === 'failed' ? ', verification failed' : ''} — ${truncate(a.detail, 300)}`)
+    .join('\n');
+  return truncate(
+    `:rotating_light: *Rollback failed — manual intervention* for ${r.incidentId} (${r.service}, ${r.id}). ${mentions.join(' ')}\n${tried}`,
+    3000,
+  );
 }

@@ -15,18 +15,29 @@ export function signalsBlocks(incident: Incident, open: boolean): Block[] {
   if (!signals?.latest) return [];
   const { latest, atOpen } = signals;
   const blocks: Block[] = [];
-  const trend = describeTrend(atOpen, latest).filter((line) => !(latest.unavailable && line.endsWith('(not measured at open)') && latest.values[line.split(' ')[0]!] === undefined));
-  const facts = [`*Signals* (${escapeMrkdwn(latest.source)} ${slackDate(latest.at, '{time}')}): ${trend.length ? escapeMrkdwn(trend.join(' · ')) : '_none read_'}`];
+  const trend = describeTrend(atOpen, latest).filter(
+    (line) => !(latest.unavailable && line.endsWith('(not measured at open)') && latest.values[line.split(' ')[0]!] === undefined),
+  );
+  const facts = [
+    `*Signals* (${escapeMrkdwn(latest.source)} ${slackDate(latest.at, '{time}')}): ${trend.length ? escapeMrkdwn(trend.join(' · ')) : '_none read_'}`,
+  ];
   if (latest.unavailable) facts.push(`:warning: signals unavailable: ${escapeMrkdwn(latest.unavailable)}`);
   blocks.push(context(facts));
   const proposal = signals.raiseProposal;
   if (open && proposal) {
     blocks.push(section(`:arrow_double_up: Signals support *${proposal.severity}*: ${escapeMrkdwn(proposal.explanation)}`));
-    blocks.push(actions(`incident_signals_raise:${incident.id}`, [{ actionId: ACTIONS.raiseSeverityFromSignals, text: `Raise to ${proposal.severity}`, value: incident.id, style: 'danger' }]));
+    blocks.push(
+      actions(`incident_signals_raise:${incident.id}`, [
+        { actionId: ACTIONS.raiseSeverityFromSignals, text: `Raise to ${proposal.severity}`, value: incident.id, style: 'danger' },
+      ]),
+    );
   }
   if (signals.recovery) {
     const r = signals.recovery;
-    const parts = [...(r.alerts ? [`all alerts resolved ${slackDate(r.alerts.allResolvedAt, '{time}')}`] : []), ...(r.signals.length ? [`${describeEvidence(r.signals)} for ${Math.round(r.holdForMs / 1000)}s`] : [])];
+    const parts = [
+      ...(r.alerts ? [`all alerts resolved ${slackDate(r.alerts.allResolvedAt, '{time}')}`] : []),
+      ...(r.signals.length ? [`${describeEvidence(r.signals)} for ${Math.round(r.holdForMs / 1000)}s`] : []),
+    ];
     blocks.push(context([`:white_check_mark: *Recovery validated by evidence* (gate 3): ${escapeMrkdwn(parts.join('; '))}`]));
   }
   return blocks;

@@ -18,7 +18,10 @@ function by(user: string | null): string {
 /** The message metadata event type of every SLA notice; its payload names the incident, the clock and the effect. */
 export const SLA_NOTICE_EVENT = 'incident_sla_notice';
 
-export function slaNoticeMessage(notice: SlaNotice, effectKey?: string): { text: string; blocks: Block[]; metadata: { event_type: string; event_payload: Record<string, string> } } {
+export function slaNoticeMessage(
+  notice: SlaNotice,
+  effectKey?: string,
+): { text: string; blocks: Block[]; metadata: { event_type: string; event_payload: Record<string, string> } } {
   const { incident: i, now } = notice;
   const ref = `*${i.id}* [${i.severity}] ${escapeMrkdwn(i.title)}`;
   const late = notice.lateByMs !== null ? ` _(late by ${formatDuration(notice.lateByMs)})_` : '';
@@ -26,9 +29,10 @@ export function slaNoticeMessage(notice: SlaNotice, effectKey?: string): { text:
   let buttons: Parameters<typeof actions>[1] = [];
   switch (notice.kind) {
     case 'update_due': {
-      const last = i.lastUpdateAt !== null
-        ? `last update ${formatDuration(now - notice.since)} ago by ${by(notice.lastUpdateBy)}`
-        : `no update since it opened ${formatDuration(now - notice.since)} ago`;
+      const last =
+        i.lastUpdateAt !== null
+          ? `last update ${formatDuration(now - notice.since)} ago by ${by(notice.lastUpdateBy)}`
+          : `no update since it opened ${formatDuration(now - notice.since)} ago`;
       line = `:bell: ${ref} status update due (every ${formatDuration(notice.everyMs)} at ${i.severity}); ${last}`;
       buttons = [{ actionId: ACTIONS.postUpdate, text: 'Post update', value: i.id, style: 'primary' }];
       break;
@@ -46,7 +50,9 @@ export function slaNoticeMessage(notice: SlaNotice, effectKey?: string): { text:
       buttons = [{ actionId: ACTIONS.postUpdate, text: 'Post update', value: i.id }];
       break;
     case 'escalation': {
-      const who = notice.mentions.length ? notice.mentions.map(mention).join(' ') : '_nobody is configured for this level (config `escalation.level' + notice.level + '`)_';
+      const who = notice.mentions.length
+        ? notice.mentions.map(mention).join(' ')
+        : `_nobody is configured for this level (config \`escalation.level${notice.level}\`)_`;
       line = `:rotating_light: Escalation level ${notice.level}: ${ref} is unresolved after ${formatDuration(notice.afterMs)}. ${who}`;
       buttons = [{ actionId: ACTIONS.takeCommand, text: 'Take command', value: i.id, style: 'primary' }];
       break;
@@ -64,6 +70,11 @@ export function slaNoticeMessage(notice: SlaNotice, effectKey?: string): { text:
   if (buttons.length) blocks.push(actions(`sla_${notice.kind}:${i.id}`, buttons));
   // Message metadata names the timer and the effect: whoever reads the channel history can tell which
   // clock spoke, and a retry after a crash can tell the notice was already posted.
-  const payload: Record<string, string> = { incident_id: i.id, kind: notice.kind, timer: notice.timerKey, ...(effectKey ? { effect: effectKey } : {}) };
+  const payload: Record<string, string> = {
+    incident_id: i.id,
+    kind: notice.kind,
+    timer: notice.timerKey,
+    ...(effectKey ? { effect: effectKey } : {}),
+  };
   return { text: text.slice(0, 3000), blocks, metadata: { event_type: SLA_NOTICE_EVENT, event_payload: payload } };
 }

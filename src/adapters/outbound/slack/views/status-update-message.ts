@@ -6,7 +6,12 @@ import { slackText } from './slack-text';
 import type { Phrase } from '../../../../domain/phrase';
 
 /** Seed 001's status update template, filled in. */
-export function statusUpdateMessage(incident: Incident, text: Phrase, nextUpdateAt: number | null, by: string): { text: string; blocks: Block[] } {
+export function statusUpdateMessage(
+  incident: Incident,
+  text: Phrase,
+  nextUpdateAt: number | null,
+  by: string,
+): { text: string; blocks: Block[] } {
   const lines = [
     `:rotating_light: *INCIDENT UPDATE [${incident.severity}]*`,
     `*Incident ID:* ${incident.id}`,
