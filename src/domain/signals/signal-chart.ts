@@ -89,13 +89,14 @@ export interface SignalChartInput {
 
 /**
  * The window of a chart: `lookback` before the incident opened to now, stepped so each line
- * has about 150 points (whole seconds, as Prometheus takes them).
+ * has about 150 points (whole seconds, as Prometheus takes them), the last one now.
  */
 export function chartWindow(openedAt: number, now: number, lookbackMs: number): ChartWindow {
-  const startMs = openedAt - lookbackMs;
   const endMs = Math.max(now, openedAt);
-  const stepMs = Math.max(1_000, Math.ceil((endMs - startMs) / TARGET_POINTS / 1_000) * 1_000);
-  return { startMs, endMs, stepMs };
+  const span = endMs - (openedAt - lookbackMs);
+  const stepMs = Math.max(1_000, Math.ceil(span / TARGET_POINTS / 1_000) * 1_000);
+  // Counted back from now, so the last point is the latest measurement (the start may move back by less than a step).
+  return { startMs: endMs - Math.ceil(span / stepMs) * stepMs, endMs, stepMs };
 }
 
 export function unitOf(signal: string): ChartUnit {

@@ -87,7 +87,9 @@ function seriesOf(panel: ChartPanel, index: number, spec: SignalChartSpec): Json
     xAxisIndex: index,
     yAxisIndex: index,
     data: line.points,
-    showSymbol: false,
+    // Few values (a fresh series, short bursts between gaps) would be invisible as a line alone: dots too.
+    showSymbol: line.points.filter(([, v]) => v !== null).length < 30,
+    symbolSize: 5,
     connectNulls: false,
     lineStyle: { width: 2 },
     // The first line of a panel carries its thresholds and the markers.
@@ -102,16 +104,28 @@ function seriesOf(panel: ChartPanel, index: number, spec: SignalChartSpec): Json
                 lineStyle: { type: 'dashed', color: SEVERITY_COLORS[t.severity], width: 1.5 },
                 label: { formatter: t.label, position: 'end', color: SEVERITY_COLORS[t.severity], fontSize: 11, fontFamily: FONT },
               })),
-              ...spec.markers.map((m) => ({
+              ...markerLabels(spec).map((m) => ({
                 xAxis: m.at,
                 lineStyle: { type: 'solid', color: '#444', width: 1 },
-                label: { formatter: m.label, position: 'end', color: '#444', fontSize: 11, fontFamily: FONT },
+                label: { show: m.label !== '', formatter: m.label, position: 'end', color: '#444', fontSize: 11, fontFamily: FONT },
               })),
             ],
           },
         }
       : {}),
   }));
+}
+
+/** Markers closer than a tenth of the window share one label (the first's), so the texts never overprint. */
+function markerLabels(spec: SignalChartSpec): { at: number; label: string }[] {
+  const near = (spec.window.endMs - spec.window.startMs) / 10;
+  const out: { at: number; label: string }[] = [];
+  for (const m of spec.markers) {
+    const holder = out.find((o) => o.label && Math.abs(o.at - m.at) < near);
+    if (holder) holder.label = `${holder.label}, ${m.label}`;
+    out.push({ at: m.at, label: holder ? '' : m.label });
+  }
+  return out;
 }
 
 function maxOf(panel: ChartPanel): number {
