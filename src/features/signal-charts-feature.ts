@@ -12,6 +12,7 @@ export function signalChartsFeature(core: CoreContext): Feature {
   const { config, clock, log: root, service, signalSource, metrics } = core;
   const log = root.child({ component: 'signal-charts' });
   let charts: SignalCharts | null = null;
+  const renderer = new EChartsPngRenderer();
   return {
     name: 'signal-charts',
     install({ publisher }) {
@@ -19,7 +20,7 @@ export function signalChartsFeature(core: CoreContext): Feature {
       charts = new SignalCharts({
         service,
         source: signalSource,
-        renderer: new EChartsPngRenderer(),
+        renderer,
         poster: new SlackChartPoster(publisher.postingClient, config.channels.incident_response, metrics),
         rules: config.severityRules,
         lookbackMs: config.signals.chart.lookbackMs,
@@ -30,6 +31,10 @@ export function signalChartsFeature(core: CoreContext): Feature {
       const observer = charts;
       publisher.onAnnounced((incidentId) => observer.announced(incidentId));
       service.observe(observer);
+    },
+    async start() {
+      // ECharts is large: parsed once the bot is up, not in the middle of the first incident.
+      if (charts) void renderer.warm().catch((error: unknown) => log.error({ err: error }, 'the chart libraries did not load; no charts'));
     },
     async stop() {
       await charts?.settled();
