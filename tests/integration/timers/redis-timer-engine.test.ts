@@ -2,7 +2,7 @@ import pino from 'pino';
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RedisTimerEngine } from '../../../src/adapters/outbound/timers/redis-timer-engine';
-import type { ScheduledTimer, TimerContext } from '../../../src/adapters/outbound/timers/timer';
+import type { ScheduledTimer, TimerContext } from '../../../src/app/ports/timer-engine';
 import { createTestRedis } from '../../support/test-redis';
 
 const logger = pino({ level: 'silent' });

@@ -1,9 +1,4 @@
-/** A person on call for an escalation policy; level 1 is paged first. */
-export interface OnCallPerson {
-  name: string;
-  email: string | null;
-  level: number;
-}
+import type { OnCallPerson } from '../../../app/ports/pager';
 
 /**
  * GET /oncalls answer (REST OpenAPI `Oncall`) → people by level. With include[]=users the user is a
