@@ -6,7 +6,8 @@ import { buildSignalChart, chartWindow, type ChartMoment } from '../../domain/si
 import type { SignalSeries } from '../../domain/signals/signal-reading';
 import type { TimelineEventInput } from '../../domain/timeline';
 import type { Logger } from '../../logger';
-import type { IncidentObserver, IncidentService } from '../incident-service';
+import type { IncidentService } from '../incident-service';
+import type { IncidentObserver } from '../ports/incident-observer';
 import type { ChartPoster } from '../ports/chart-poster';
 import type { ChartRenderer } from '../ports/chart-renderer';
 import type { SignalSource } from '../ports/signal-source';
