@@ -15,9 +15,10 @@ const ERRORS_CHECKOUT =
   '100 * sum(rate(http_requests_total{service="checkout",code="500"}[5s])) / sum(rate(http_requests_total{service="checkout"}[5s]))';
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
-async function start(prometheusUrl = prometheus.url): Promise<RunningBot> {
+async function start(prometheusUrl = prometheus.url, extra: Record<string, unknown> = {}): Promise<RunningBot> {
   const bot = await startAlertBot({
     file: {
+      ...extra,
       services: [{ name: 'checkout' }],
       alerts: { slack_min_interval: '50ms' },
       signals: { prometheus: { timeout: '2s' }, reevaluate_every: '1m', queries: TEST_QUERIES, chart: { lookback: '30m' } },
@@ -110,6 +111,18 @@ describe.skipIf(!prometheusPresent)(`the signal chart, from a real Prometheus${p
       'Signal chart posted (at resolve): error_rate, p95_ms',
     ]);
   }, 60_000);
+
+  it("an incident with its own channel gets the chart there, where its people work, not in the announcement's thread", async () => {
+    const bot = await start(prometheus.url, { channels: { create_incident_channel: true } });
+    const res = await postAlert(bot, 'generic', generic('chart-channel', { service: 'checkout', severity: 'P2' }));
+    const id = res.json.incidents[0];
+    const file = await waitFor(fileFor(bot, id, 'open'), 'the chart at open', 20_000);
+    const channel = (await bot.bot.store.get(id))!.channel!;
+    expect(channel.id).toMatch(/^C/);
+    expect(file.channel).toBe(channel.id);
+    expect(file.threadTs).toBeUndefined();
+    expect(decoded(file).width).toBe(1000);
+  }, 40_000);
 
   it('Prometheus down: the announcement is posted, no chart is uploaded, and the log says why once', async () => {
     const bot = await start(`http://127.0.0.1:${await freePort()}`);
