@@ -24,7 +24,7 @@ export interface AnnouncementModel {
 }
 
 function who(user: string | null): string {
-  return user ? (user.startsWith('alert:') ? user.slice(6) : `<@${user}>`) : '_none yet_';
+  return user ? (user.startsWith('alert:') ? escapeMrkdwn(user.slice(6)) : `<@${user}>`) : '_none yet_';
 }
 
 /** Alert counts, dropped alerts, flapping, and the "all alerts resolved" offer while the incident is open. */

@@ -21,21 +21,35 @@ export const LIMITS = {
   contextElements: 10,
 } as const;
 
+/** Cuts to `max` characters with an ellipsis, never between the two halves of an emoji or other astral character. */
 export function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  if (text.length <= max) return text;
+  let end = max - 1;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
+  return `${text.slice(0, end)}…`;
 }
 
-/** Escapes the three characters Slack's mrkdwn treats as control characters. */
+// Zero-width spaces and bidirectional controls let outside text hide or reorder what people read
+// (an RTL override can make "resolved" read backwards). Joiners (U+200C/D) stay: emoji and scripts need them.
+const INVISIBLE = /[\u200B\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
+
+/** Removes zero-width and bidirectional control characters. */
+export function stripInvisible(text: string): string {
+  return text.replace(INVISIBLE, '');
+}
+
+/** Escapes the three characters Slack's mrkdwn treats as control characters, and drops invisible controls. */
 export function escapeMrkdwn(text: string): string {
-  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+  return stripInvisible(text).replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 }
 
 export function plain(text: string, max: number = LIMITS.sectionText): PlainTextElement {
-  return { type: 'plain_text', text: truncate(text || ' ', max), emoji: true };
+  return { type: 'plain_text', text: truncate(stripInvisible(text) || ' ', max), emoji: true };
 }
 
 export function mrkdwn(text: string, max: number = LIMITS.sectionText): MrkdwnElement {
-  return { type: 'mrkdwn', text: truncate(text || ' ', max) };
+  return { type: 'mrkdwn', text: truncate(stripInvisible(text) || ' ', max) };
 }
 
 export function header(text: string): HeaderBlock {

@@ -3,7 +3,7 @@ import type { Incident } from '../../../../domain/incident';
 import type { TimelineEvent } from '../../../../domain/timeline';
 import type { SlaState } from '../../../../domain/sla-policy';
 import { announcementView } from './announcement-view';
-import { capBlocks, context, section } from './block-kit';
+import { capBlocks, context, escapeMrkdwn, section } from './block-kit';
 import { slackDate } from './format-time';
 import { slackText } from './slack-text';
 
@@ -20,7 +20,7 @@ export function incidentDetailBlocks(
   const recent = timeline.slice(-15);
   const lines = recent.map(
     (e) =>
-      `${slackDate(e.at, '{time}')} ${e.actor.startsWith('alert:') || e.actor === 'bot' ? e.actor : `<@${e.actor}>`} — ${slackText(e.text)}`,
+      `${slackDate(e.at, '{time}')} ${e.actor.startsWith('alert:') || e.actor === 'bot' ? escapeMrkdwn(e.actor) : `<@${e.actor}>`} — ${slackText(e.text)}`,
   );
   const extra: KnownBlock[] = [
     section(

@@ -3,7 +3,7 @@ import type { Incident } from '../../../../domain/incident';
 import { STATUSES, type IncidentStatus } from '../../../../domain/lifecycle';
 import { SEVERITIES, type Severity } from '../../../../domain/severity';
 import { INPUTS, VIEWS } from '../ids';
-import { context, option, plain } from './block-kit';
+import { context, escapeMrkdwn, option, plain } from './block-kit';
 import { STATUS_LABEL } from './severity-labels';
 import { plainText } from '../../../../domain/phrase';
 
@@ -94,7 +94,7 @@ export function updateModal(incident: Incident): ModalView {
     close: plain('Cancel', 24),
     private_metadata: JSON.stringify({ incidentId: incident.id }),
     blocks: [
-      context([`*${incident.id}* [${incident.severity}] ${incident.title}`]),
+      context([`*${incident.id}* [${incident.severity}] ${escapeMrkdwn(incident.title)}`]),
       input(INPUTS.status.block, 'Status', {
         type: 'static_select',
         action_id: INPUTS.status.action,
@@ -133,7 +133,7 @@ export function resolveModal(incident: Incident): ModalView {
     close: plain('Cancel', 24),
     private_metadata: JSON.stringify({ incidentId: incident.id }),
     blocks: [
-      context([`*${incident.id}* [${incident.severity}] ${incident.title}`]),
+      context([`*${incident.id}* [${incident.severity}] ${escapeMrkdwn(incident.title)}`]),
       input(INPUTS.resolutionSummary.block, 'Resolution summary', {
         type: 'plain_text_input',
         action_id: INPUTS.resolutionSummary.action,

@@ -3,7 +3,7 @@ import type { Incident } from '../../../../domain/incident';
 import type { ActionItem } from '../../../../domain/report/report-input';
 import type { StoredReportInput } from '../../redis/redis-paper-trail-store';
 import { INPUTS, VIEWS } from '../ids';
-import { context, plain } from './block-kit';
+import { context, escapeMrkdwn, plain } from './block-kit';
 import { plainText } from '../../../../domain/phrase';
 
 export interface ReportModalModel {
@@ -53,7 +53,7 @@ export function reportModal({ incident, previous, actionItems }: ReportModalMode
     private_metadata: JSON.stringify({ incidentId: incident.id }),
     blocks: [
       context([
-        `*${incident.id}* [${incident.severity}] ${incident.title} — the timeline, severity and rollback evidence are filled in from the incident.`,
+        `*${incident.id}* [${incident.severity}] ${escapeMrkdwn(incident.title)} — the timeline, severity and rollback evidence are filled in from the incident.`,
       ]),
       field(INPUTS.rootCause, 'Root cause', { value: p?.rootCause, optional: false }),
       field(INPUTS.impact, 'Impact', { value: p?.impact, optional: false }),

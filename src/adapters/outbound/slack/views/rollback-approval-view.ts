@@ -211,10 +211,13 @@ export function stabilizedView(r: RollbackRequest): { text: string; blocks: Know
 /** Every runner failed: say what failed and call the people who can act by hand. */
 export function rollbackFailedText(r: RollbackRequest, mentions: string[]): string {
   const tried = r.attempts
-    .map((a) => `• \`${a.runner}\`: ${a.outcome}${a.verification === 'failed' ? ', verification failed' : ''} — ${truncate(a.detail, 300)}`)
+    .map(
+      (a) =>
+        `• \`${escapeMrkdwn(a.runner)}\`: ${a.outcome}${a.verification === 'failed' ? ', verification failed' : ''} — ${escapeMrkdwn(truncate(a.detail, 300))}`,
+    )
     .join('\n');
   return truncate(
-    `:rotating_light: *Rollback failed — manual intervention* for ${r.incidentId} (${r.service}, ${r.id}). ${mentions.join(' ')}\n${tried}`,
+    `:rotating_light: *Rollback failed — manual intervention* for ${r.incidentId} (${escapeMrkdwn(r.service)}, ${r.id}). ${mentions.join(' ')}\n${tried}`,
     3000,
   );
 }

@@ -12,7 +12,7 @@ export function mention(id: string): string {
 
 function by(user: string | null): string {
   if (!user) return 'nobody';
-  return user.startsWith('alert:') ? user.slice(6) : user === 'bot' ? 'the bot' : `<@${user}>`;
+  return user.startsWith('alert:') ? escapeMrkdwn(user.slice(6)) : user === 'bot' ? 'the bot' : `<@${user}>`;
 }
 
 /** Reminders, breaches and escalations in one place, each with the button that deals with it. */
