@@ -28,7 +28,7 @@ type Respond = (text: string, blocks?: KnownBlock[]) => Promise<void>;
 export function registerRollbackHandlers(app: SlackListeners, deps: SlackDeps, rollback: RollbackHandlerDeps): void {
   deps.extensions.commands.rollback = async (parsed, ctx) => {
     const respond: Respond = async (text, blocks) =>
-      void (await ctx.respond({ response_type: 'ephemeral', text, ...(blocks ? { blocks: blocks } : {}) }));
+      void (await ctx.respond({ response_type: 'ephemeral', text, ...(blocks ? { blocks } : {}) }));
     const args = parseRollbackArgs(parsed.args, rollback.serviceNames);
     if (!args.ok) return respond(`:warning: ${slackText(args.reason)}`);
     const id = await ctx.target(parsed.id, '/incident rollback INC-20261121-001 [service] [release] [--dry-run]');
