@@ -1,5 +1,5 @@
 import { describe, it } from 'vitest';
-import type { SlaNotice } from '../../../src/app/sla/sla-notice';
+import type { SlaNotice } from '../../../src/app/ports/sla-notifier';
 import { channelTopic } from '../../../src/adapters/outbound/slack/views/channel-topic';
 import { drillScorecardMessage } from '../../../src/adapters/outbound/slack/views/drill-scorecard-message';
 import { HELP_TEXT } from '../../../src/adapters/outbound/slack/views/help-text';

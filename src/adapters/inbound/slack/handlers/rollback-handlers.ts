@@ -2,7 +2,7 @@ import type { BlockAction, ButtonAction } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import { randomUUID } from 'node:crypto';
 import type { DurableDecisions } from '../../../../app/durable-decisions';
-import type { DecisionIntent } from '../../../../app/rollback-ports';
+import type { DecisionIntent } from '../../../../app/ports/decision-intents';
 import type { ProposeOutcome, RollbackProposals } from '../../../../app/rollback-proposals';
 import { parseRollbackArgs } from '../../../../domain/rollback/parse-rollback-args';
 import { requestPlaceholders } from '../../../../domain/rollback/rollback-request';

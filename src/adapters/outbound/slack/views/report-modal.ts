@@ -1,7 +1,7 @@
 import type { InputBlock, ModalView } from '@slack/types';
 import type { Incident } from '../../../../domain/incident';
 import type { ActionItem } from '../../../../domain/report/report-input';
-import type { StoredReportInput } from '../../redis/redis-paper-trail-store';
+import type { StoredReportInput } from '../../../../app/ports/paper-trail-store';
 import { INPUTS, VIEWS } from '../ids';
 import { context, escapeMrkdwn, plain } from './block-kit';
 import { plainText } from '../../../../domain/phrase';

@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import type { SlaNotice } from '../../../../app/sla/sla-notice';
+import type { SlaNotice } from '../../../../app/ports/sla-notifier';
 import { formatDuration } from '../../../../domain/duration';
 import { ACTIONS } from '../ids';
 import { actions, escapeMrkdwn, section } from './block-kit';
