@@ -118,9 +118,15 @@ describe('other views', () => {
       kind: 'note',
       text: 'n'.repeat(400),
     }));
-    const blocks = incidentDetailBlocks(incident, slaState(incident, DEFAULT_SLA_POLICY, T0), timeline, T0);
+    const blocks = incidentDetailBlocks(
+      incident,
+      slaState(incident, DEFAULT_SLA_POLICY, T0),
+      { entries: timeline.slice(-15), total: 500 },
+      T0,
+    );
     expect(blockKitProblems(blocks)).toEqual([]);
     expect(JSON.stringify(blocks)).toContain('500 entries');
+    expect(JSON.stringify(blocks)).toContain(`485 earlier entries in GET /api/incidents/${incident.id}`);
   });
 
   it('open modal lists every severity with its definition and the services', () => {

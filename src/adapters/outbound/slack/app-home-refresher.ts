@@ -3,7 +3,7 @@ import type { IncidentObserver, IncidentService } from '../../../app/incident-se
 import type { Logger } from '../../../logger';
 import type { Metrics } from '../../../metrics';
 import { describeSlackError } from './slack-errors';
-import { appHomeView } from './views/incident-list-view';
+import { appHomeView, LIST_PAGE_SIZE } from './views/incident-list-view';
 import type { RedisClient } from '../redis/key-space';
 
 export interface AppHomeRefresherOptions {
@@ -95,10 +95,11 @@ export class AppHomeRefresher implements IncidentObserver {
   private async publish(users: string[]): Promise<void> {
     if (!this.client) return;
     const { service, metrics, log } = this.deps;
-    const open = await service.store.listOpen();
+    const { incidents, total } = await service.openPage(LIST_PAGE_SIZE);
     const view = appHomeView(
-      open.map((incident) => ({ incident, sla: service.sla(incident) })),
+      incidents.map((incident) => ({ incident, sla: service.sla(incident) })),
       service.now(),
+      total,
     );
     for (const user of users) {
       try {
