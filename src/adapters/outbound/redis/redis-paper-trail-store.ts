@@ -34,7 +34,15 @@ export interface GitHubSyncState {
   publishedRevision: number;
   publishedActions: string | null;
   reportUrl: string | null;
+  /**
+   * Every comment posted on this issue is recorded (commentMark): the sync posts without
+   * reading the issue's comments first. False for issues synced by a version without marks.
+   */
+  commentsTracked: boolean;
 }
+
+/** A timeline entry's comment: being posted (the answer may not have come back), or posted. */
+export type CommentMark = 'attempting' | 'posted';
 
 /** The paper trail's own records per incident: report answers, action items, GitHub sync progress. */
 export class RedisPaperTrailStore {
@@ -43,7 +51,7 @@ export class RedisPaperTrailStore {
     private readonly prefix: string,
   ) {}
 
-  private key(incidentId: string, what: 'report' | 'actions' | 'github' | 'notice'): string {
+  private key(incidentId: string, what: 'report' | 'actions' | 'github' | 'notice' | 'comments'): string {
     return `${this.prefix}paper-trail:${incidentId}:${what}`;
   }
 
@@ -98,7 +106,18 @@ export class RedisPaperTrailStore {
       publishedRevision: Number(raw.publishedRevision ?? 0),
       publishedActions: raw.publishedActions ?? null,
       reportUrl: raw.reportUrl ?? null,
+      commentsTracked: raw.commentsTracked === 'true',
     };
+  }
+
+  /** What is known of the comment for timeline entry `eventId`: nothing, being posted, or posted. */
+  async commentMark(incidentId: string, eventId: string): Promise<CommentMark | null> {
+    const mark = await this.redis.hget(this.key(incidentId, 'comments'), eventId);
+    return mark === 'attempting' || mark === 'posted' ? mark : null;
+  }
+
+  async markComment(incidentId: string, eventId: string, mark: CommentMark): Promise<void> {
+    await this.redis.hset(this.key(incidentId, 'comments'), eventId, mark);
   }
 
   async saveSyncState(incidentId: string, patch: Partial<GitHubSyncState>): Promise<void> {
