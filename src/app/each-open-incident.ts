@@ -1,4 +1,4 @@
-import type { OpenCursor, RedisIncidentStore } from '../adapters/outbound/redis/redis-incident-store';
+import type { IncidentStore, OpenCursor } from './ports/incident-store';
 import type { Incident } from '../domain/incident';
 
 /** Sweeps read the open incidents this many at a time. */
@@ -10,7 +10,7 @@ export const OPEN_SWEEP_PAGE = 100;
  * Returns how many were visited.
  */
 export async function eachOpenIncident(
-  store: Pick<RedisIncidentStore, 'openAfter'>,
+  store: Pick<IncidentStore, 'openAfter'>,
   visit: (page: Incident[]) => Promise<void>,
   pageSize = OPEN_SWEEP_PAGE,
 ): Promise<number> {

@@ -49,6 +49,8 @@ export interface Fault {
   afterHandling?: boolean;
   /** Wait this long before answering. */
   delayMs?: number;
+  /** With delayMs: only slow, then handled and answered for real (a GitHub that is slow but works). */
+  slowOnly?: boolean;
   /** Handle the request for real, then close the connection without answering (GitHub did it; the caller cannot know). */
   dropConnection?: boolean;
   name?: string;
@@ -179,6 +181,11 @@ export class GitHubIssuesStandIn {
     this.failNext({ name: 'posted-then-dropped', method: 'POST', path: /\/comments$/, times, status: 0, dropConnection: true });
   }
 
+  /** The next `times` comment posts each take `delayMs`, then succeed. */
+  slowComments(times: number, delayMs: number): void {
+    this.failNext({ name: 'slow-comment', method: 'POST', path: /\/comments$/, times, status: 0, delayMs, slowOnly: true });
+  }
+
   /** While down, everything answers 503. */
   setDown(down: boolean): void {
     this.down = down;
@@ -243,6 +250,7 @@ export class GitHubIssuesStandIn {
       res.socket?.destroy();
       return;
     }
+    if (fault?.slowOnly) return answer(this.dispatch(method, url, req.headers, body));
     if (faultAnswer && !fault!.afterHandling) return answer(faultAnswer);
 
     const response = this.dispatch(method, url, req.headers, body);

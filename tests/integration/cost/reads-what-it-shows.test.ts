@@ -156,4 +156,27 @@ describe('the GitHub sync posts each comment once and reads the comment list onl
     await waitFor(() => issue.state === 'closed', 'the issue closed', 5_000);
     console.log(`close → GitHub issue closed: ${Date.now() - closedAt} ms`);
   });
+
+  it('a close made while a backlog of comments is being posted reaches GitHub before the backlog ends', { timeout: 90_000 }, async () => {
+    paper = await startPaperBot();
+    const id = await paper.open('open P2 search is slow');
+    const issue = await paper.issueOf(id);
+    // GitHub takes 1 s per comment: twelve updates are a backlog of twelve seconds.
+    paper.github.slowComments(100, 1_000);
+    for (let n = 0; n < 12; n++) await paper.ask(`update ${id} investigating step ${n}`);
+    await paper.ask(`resolve ${id} cache node replaced --override "latency normal for 15 min"`);
+    await paper.submitReport(id);
+    const closedAt = Date.now();
+    expect(await paper.ask(`close ${id}`)).toContain('closed');
+    await waitFor(() => issue.state === 'closed', 'the issue closed', 15_000);
+    console.log(`close during a comment backlog → GitHub issue closed: ${Date.now() - closedAt} ms`);
+    const closeRequest = paper.github.requests.findIndex((r) => r.method === 'PATCH' && r.body?.state === 'closed');
+    const entries = (await paper.incident(id)).timeline.filter((e: { kind: string }) => isSignificant(e.kind)).length;
+    await waitFor(() => issue.comments.length >= entries, 'the backlog posted', 40_000);
+    // The close went out while comments were still being posted, and no comment was lost for it.
+    const lastComment = paper.github.requests.findLastIndex((r) => r.method === 'POST' && /\/comments$/.test(r.path));
+    expect(closeRequest).toBeGreaterThan(-1);
+    expect(closeRequest).toBeLessThan(lastComment);
+    expect(issue.comments).toHaveLength(entries);
+  });
 });
