@@ -81,7 +81,7 @@ const bare = await startChild(
 );
 const responseUrl = `${slack.url}respond/bench`;
 
-const results: { open: number; bare: Run[]; bot: Run[]; rss: number; shows: string }[] = [];
+const results: { open: number; bare: Run[]; bot: Run[]; rss: number; bareRss: number; shows: string }[] = [];
 for (const open of POINTS) {
   await seedTo(open);
   // What a person would see at this point: the heading with the count (one request, checked).
@@ -94,12 +94,13 @@ for (const open of POINTS) {
   ).json()) as { text?: string; blocks?: unknown[] };
   const shows = `${answer.text} (${(answer.blocks ?? []).length} blocks)`;
   await load(bot, responseUrl); // warm-up, not counted
-  const point = { open, bare: [] as Run[], bot: [] as Run[], rss: 0, shows };
+  const point = { open, bare: [] as Run[], bot: [] as Run[], rss: 0, bareRss: 0, shows };
   for (let rep = 0; rep < REPS; rep++) {
     point.bare.push(await load(bare, responseUrl));
     point.bot.push(await load(bot, responseUrl));
   }
   point.rss = bot.rssMb();
+  point.bareRss = bare.rssMb();
   results.push(point);
 }
 
@@ -107,8 +108,8 @@ const load1 = (await import('node:os')).loadavg();
 console.log(
   `\n/incident list vs open incidents — c=10, ${REPS} × ${DURATION} s per server per point, median (min–max); load average ${load1.map((l) => l.toFixed(1)).join(' ')}\n`,
 );
-console.log('| open | bot answers | bare req/s | bot req/s | bot / bare | bot p50 ms | bot p99 ms | bot RSS MB | errors |');
-console.log('|---|---|---|---|---|---|---|---|---|');
+console.log('| open | bot answers | bare req/s | bot req/s | bot / bare | bot p50 ms | bot p99 ms | bot RSS MB | bare RSS MB | errors |');
+console.log('|---|---|---|---|---|---|---|---|---|---|');
 for (const r of results) {
   console.log(
     `| ${r.open} | ${r.shows} | ${spread(
@@ -117,7 +118,7 @@ for (const r of results) {
     )} | ${spread(
       r.bot.map((x) => x.rps),
       0,
-    )} | ${(median(r.bot.map((x) => x.rps)) / median(r.bare.map((x) => x.rps))).toFixed(2)}× | ${spread(r.bot.map((x) => x.p50))} | ${spread(r.bot.map((x) => x.p99))} | ${r.rss.toFixed(0)} | ${r.bot.reduce((a, x) => a + x.errors, 0)} |`,
+    )} | ${(median(r.bot.map((x) => x.rps)) / median(r.bare.map((x) => x.rps))).toFixed(2)}× | ${spread(r.bot.map((x) => x.p50))} | ${spread(r.bot.map((x) => x.p99))} | ${r.rss.toFixed(0)} | ${r.bareRss.toFixed(0)} | ${r.bot.reduce((a, x) => a + x.errors, 0)} |`,
   );
 }
 const at = (n: number) => results.find((r) => r.open === n)!;
