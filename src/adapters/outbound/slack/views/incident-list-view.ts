@@ -1,8 +1,9 @@
+import type { HomeView, KnownBlock } from '@slack/types';
 import type { Incident } from '../../../../domain/incident';
 import { severityRank } from '../../../../domain/severity';
 import { nextDeadline, type SlaState } from '../../../../domain/sla-policy';
 import { formatDuration } from '../../../../domain/duration';
-import { capBlocks, context, escapeMrkdwn, header, section, type Block } from './block-kit';
+import { capBlocks, context, escapeMrkdwn, header, section } from './block-kit';
 import { relative } from './format-time';
 import { CLOCK_LABEL, SEVERITY_EMOJI, STATUS_LABEL } from './severity-labels';
 
@@ -36,7 +37,7 @@ export const LIST_PAGE_SIZE = 20;
  * Blocks listing open incidents; used by `/incident list` and App Home. `items` is the page
  * shown (the most urgent), `total` how many are open in all.
  */
-export function incidentListBlocks(items: ListedIncident[], now: number, total = items.length, title = 'Open incidents'): Block[] {
+export function incidentListBlocks(items: ListedIncident[], now: number, total = items.length, title = 'Open incidents'): KnownBlock[] {
   const sorted = sortBySeverity(items);
   if (!sorted.length && !total) return [header(title), section('No open incidents. :tada:')];
   const updated = `Updated ${new Date(now).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
@@ -47,6 +48,6 @@ export function incidentListBlocks(items: ListedIncident[], now: number, total =
   return capBlocks([header(`${title} (${total})`), ...sorted.map((item) => section(incidentLine(item, now))), context([...more, updated])]);
 }
 
-export function appHomeView(items: ListedIncident[], now: number, total = items.length): Record<string, unknown> {
+export function appHomeView(items: ListedIncident[], now: number, total = items.length): HomeView {
   return { type: 'home', blocks: incidentListBlocks(items, now, total, 'Open incidents') };
 }
