@@ -21,6 +21,8 @@ export interface IntakeResult {
   accepted: number;
   /** Resolved alerts of groups with no open incident: there is nothing to attach them to. */
   unmatched: number;
+  /** Alerts older than their alert's last recorded change (a late firing after its resolution): dropped. */
+  stale: number;
 }
 
 interface GroupResult {
@@ -28,6 +30,7 @@ interface GroupResult {
   opened: boolean;
   changed: boolean;
   unmatched: number;
+  stale?: number;
 }
 
 // A group whose incident ended while we were opening one is retried this many times.
@@ -59,7 +62,7 @@ export class AlertIntake implements IncidentObserver {
     if (deliveryId && !(await this.deps.alerts.claimDelivery(batch.source, deliveryId))) {
       const known = await Promise.all(batch.alerts.map((a) => this.deps.alerts.group(a.groupKey)));
       const incidents = [...new Set(known.map((g) => g.incidentId ?? g.lastIncidentId).filter((id): id is string => id !== null))];
-      return { outcome: 'duplicate', incidents, opened: [], accepted: batch.alerts.length, unmatched: 0 };
+      return { outcome: 'duplicate', incidents, opened: [], accepted: batch.alerts.length, unmatched: 0, stale: 0 };
     }
     try {
       const groups = new Map<string, NormalizedAlert[]>();
@@ -68,11 +71,12 @@ export class AlertIntake implements IncidentObserver {
       for (const [groupKey, alerts] of groups) results.push(await this.receiveGroup(batch, groupKey, alerts));
       const incidents = [...new Set(results.map((r) => r.incidentId).filter((id): id is string => id !== null))];
       return {
-        outcome: results.some((r) => r.changed || r.unmatched) ? 'accepted' : 'duplicate',
+        outcome: results.some((r) => r.changed || r.unmatched || r.stale) ? 'accepted' : 'duplicate',
         incidents,
         opened: results.filter((r) => r.opened).map((r) => r.incidentId!),
         accepted: batch.alerts.length,
         unmatched: results.reduce((n, r) => n + r.unmatched, 0),
+        stale: results.reduce((n, r) => n + (r.stale ?? 0), 0),
       };
     } catch (error) {
       // The sender retries a failed delivery; it must not then be taken for a duplicate.
@@ -81,9 +85,25 @@ export class AlertIntake implements IncidentObserver {
     }
   }
 
-  private async receiveGroup(batch: AlertBatch, groupKey: string, alerts: NormalizedAlert[]): Promise<GroupResult> {
+  private async receiveGroup(batch: AlertBatch, groupKey: string, delivered: NormalizedAlert[]): Promise<GroupResult> {
     const { source, upstream, truncatedAlerts: truncated, drill } = batch;
     const { service, alerts: store, rules } = this.deps;
+    // Time, not arrival order: a change older than the alert's last recorded one is dropped.
+    const admitted = await store.admitInOrder(
+      groupKey,
+      delivered.map((a) => ({ fingerprint: a.fingerprint, status: a.status, at: a.changedAt })),
+    );
+    const alerts = delivered.filter((_, i) => admitted[i]);
+    const stale = delivered.length - alerts.length;
+    if (stale > 0)
+      this.deps.log.info(
+        { groupKey, stale, fingerprints: delivered.filter((_, i) => !admitted[i]).map((a) => a.fingerprint) },
+        'alert changes older than the recorded ones dropped',
+      );
+    if (!alerts.length) {
+      const group = await store.group(groupKey);
+      return { incidentId: group.incidentId ?? group.lastIncidentId, opened: false, changed: false, unmatched: 0, stale };
+    }
     const decisions = classifyGroup(alerts, rules);
     const values = alerts.map((a, i) => ({ fingerprint: a.fingerprint, value: `${a.status}:${decisions.perAlert[i]!.severity}` }));
     const actor = `alert:${source}`;
@@ -98,7 +118,7 @@ export class AlertIntake implements IncidentObserver {
       }
       let opened = false;
       if (!incident) {
-        if (!decisions.group) return this.unmatched(batch, group.lastIncidentId, alerts);
+        if (!decisions.group) return { ...(await this.unmatched(batch, group.lastIncidentId, alerts)), stale };
         const lead = alerts[decisions.group.alertIndex]!;
         const result = await service.open(
           {
@@ -176,7 +196,7 @@ export class AlertIntake implements IncidentObserver {
         if (!outcome.ok && outcome.code !== 'alerts.unchanged')
           this.deps.log.info({ incidentId: incident.id, code: outcome.code }, 'alert counted but not applied to its incident');
       }
-      return { incidentId: incident.id, opened, changed: opened || record.changed > 0 || truncatedMore, unmatched: 0 };
+      return { incidentId: incident.id, opened, changed: opened || record.changed > 0 || truncatedMore, unmatched: 0, stale };
     }
     throw new Error(`alert group ${groupKey}: its incident kept ending while alerts arrived`);
   }
