@@ -6,6 +6,7 @@ import type { SeverityRules } from '../domain/classifier/rules-schema';
 import type { Incident } from '../domain/incident';
 import { isOpenStatus } from '../domain/lifecycle';
 import { emptyAlerts, recordAlertState } from '../domain/record-alert-state';
+import { joinAlertGroup } from '../domain/related-incidents';
 import type { TimelineEventInput } from '../domain/timeline';
 import { NO_INCIDENT_SIGNALS } from '../domain/signals/incident-signals';
 import type { Logger } from '../logger';
@@ -52,6 +53,8 @@ export class AlertIntake implements IncidentObserver {
       flapWindowMs: number;
       /** Labels the label summary shows first (config `alerts.context_labels`). */
       contextLabels?: readonly string[];
+      /** `alerts.related.mode: join`: where a group may join a person's incident instead of opening one. */
+      related?: { joinTarget(service: string | null): Promise<Incident | null> };
       log: Logger;
     },
   ) {}
@@ -120,17 +123,26 @@ export class AlertIntake implements IncidentObserver {
       if (!incident) {
         if (!decisions.group) return { ...(await this.unmatched(batch, group.lastIncidentId, alerts)), stale };
         const lead = alerts[decisions.group.alertIndex]!;
+        // `alerts.related.mode: join`: a person's recent incident of this service takes the group.
+        const joined = drill ? null : await this.joinRelated(groupKey, group.generation, lead, actor);
+        if (joined === 'moved') continue;
+        if (joined) {
+          incident = joined;
+        }
+      }
+      if (!incident) {
+        const lead = alerts[decisions.group!.alertIndex]!;
         const result = await service.open(
           {
             title: lead.title,
             summary: lead.description,
-            severity: decisions.group.severity,
-            severityReason: decisions.group.explanation,
+            severity: decisions.group!.severity,
+            severityReason: decisions.group!.explanation,
             service: lead.service,
             openedBy: actor,
             source,
             alerts: emptyAlerts(groupKey),
-            autoRollback: decisions.group.autoRollback ? { rule: decisions.group.rule ?? 'unnamed rule' } : null,
+            autoRollback: decisions.group!.autoRollback ? { rule: decisions.group!.rule ?? 'unnamed rule' } : null,
             // Kept so live signals read later merge with what this alert said (merge-signals.ts).
             signals: { ...NO_INCIDENT_SIGNALS, carried: { signals: lead.signals, labels: lead.labels } },
             alertContext: buildAlertContext([lead, ...alerts.filter((a) => a !== lead)], this.deps.contextLabels ?? DEFAULT_CONTEXT_LABELS),
@@ -199,6 +211,27 @@ export class AlertIntake implements IncidentObserver {
       return { incidentId: incident.id, opened, changed: opened || record.changed > 0 || truncatedMore, unmatched: 0, stale };
     }
     throw new Error(`alert group ${groupKey}: its incident kept ending while alerts arrived`);
+  }
+
+  /**
+   * Attaches the group to the incident a person opened for this service within the window
+   * (related-incidents.ts), or returns null to open one as usual. 'moved': the group was bound
+   * meanwhile; go round again.
+   */
+  private async joinRelated(
+    groupKey: string,
+    generation: number,
+    lead: NormalizedAlert,
+    actor: string,
+  ): Promise<Incident | 'moved' | null> {
+    const { related, service, alerts: store } = this.deps;
+    const target = related ? await related.joinTarget(lead.service) : null;
+    if (!target) return null;
+    const joined = await service.apply(target.id, (i, now) => joinAlertGroup(i, groupKey, lead.title, actor, now), { known: target });
+    if (!joined.ok && joined.code !== 'related.unchanged') return null;
+    if (!(await store.bind(groupKey, generation, target.id))) return 'moved';
+    this.deps.log.info({ incidentId: target.id, groupKey }, 'alert group joined the incident a person opened for its service');
+    return joined.ok ? joined.incident : await service.store.get(target.id);
   }
 
   /**

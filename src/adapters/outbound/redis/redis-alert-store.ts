@@ -216,6 +216,20 @@ export class RedisAlertStore {
     return { firing: firing!, resolved: total! - firing!, total: total!, receipts: receipts!, seq: seq!, changed: changed!, added: added! };
   }
 
+  /** A merged incident's alert state goes with its group to the incident it was merged into. */
+  async moveState(fromIncidentId: string, toIncidentId: string): Promise<void> {
+    const [state, meta] = await Promise.all([
+      this.redis.hgetall(this.alertKey(fromIncidentId, 'state')),
+      this.redis.hgetall(this.alertKey(fromIncidentId, 'meta')),
+    ]);
+    const to = this.redis.multi();
+    if (Object.keys(state).length)
+      to.hset(this.alertKey(toIncidentId, 'state'), state).pexpire(this.alertKey(toIncidentId, 'state'), STATE_TTL_MS);
+    if (Object.keys(meta).length)
+      to.hset(this.alertKey(toIncidentId, 'meta'), meta).pexpire(this.alertKey(toIncidentId, 'meta'), STATE_TTL_MS);
+    await to.exec();
+  }
+
   /** Current counts for an incident (read API). */
   async counts(incidentId: string): Promise<{ firing: number; resolved: number; total: number; receipts: number } | null> {
     const [[, meta], [, total]] = ((await this.redis
