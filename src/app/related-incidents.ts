@@ -3,14 +3,10 @@ import { isOpenStatus } from '../domain/lifecycle';
 import { describeRelated, mergeInto, offerRelated, openerKind, takeMerged } from '../domain/related-incidents';
 import { refuse, type Refusal } from '../domain/result';
 import type { Logger } from '../logger';
-import type { IncidentObserver, IncidentService } from './incident-service';
+import type { IncidentService } from './incident-service';
+import type { IncidentObserver } from './ports/incident-observer';
+import type { AlertStore } from './ports/alert-store';
 import type { RecentIncidents } from './ports/recent-incidents';
-
-/** Moves an alert group's state from one incident to another (the alert store). */
-export interface AlertGroupHandover {
-  moveState(fromIncidentId: string, toIncidentId: string): Promise<void>;
-  adopt(groupKey: string, incidentId: string): Promise<boolean>;
-}
 
 export type RelatedMode = 'join' | 'offer' | 'off';
 
@@ -29,7 +25,8 @@ export class RelatedIncidents implements IncidentObserver {
     private readonly deps: {
       service: IncidentService;
       recent: RecentIncidents;
-      alerts: AlertGroupHandover;
+      /** Hands a merged incident's alert group to the incident it was merged into. */
+      alerts: Pick<AlertStore, 'moveState' | 'adopt'>;
       windowMs: number;
       mode: RelatedMode;
       log: Logger;
