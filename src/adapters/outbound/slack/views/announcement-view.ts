@@ -48,7 +48,7 @@ function alertBlocks(incident: Incident, open: boolean): KnownBlock[] {
 }
 
 /** "Possibly related to INC-… (opened by a person 2 min ago)" with its merge button, or where it was merged. */
-function relatedBlocks(incident: Incident, open: boolean, now: number): Block[] {
+function relatedBlocks(incident: Incident, open: boolean, now: number): KnownBlock[] {
   if (incident.mergedInto) return [context([`:twisted_rightwards_arrows: Merged into *${incident.mergedInto}*`])];
   const related = incident.related;
   if (!open || !related) return [];
