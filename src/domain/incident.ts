@@ -67,6 +67,17 @@ export interface Incident {
   roles?: Partial<Record<'comms' | 'scribe' | 'ops', string>>;
   /** A rehearsal, not a real incident: marked DRILL everywhere, pages nobody, kept out of metrics. */
   drill?: DrillMark | null;
+  /** A recent incident of the same service this one may duplicate, offered for merging (related-incidents.ts). */
+  related?: RelatedIncident | null;
+  /** Resolved as a duplicate of this incident. */
+  mergedInto?: string | null;
+}
+
+/** Who opened the other incident decides the words: "opened by a person" / "opened by an alert". */
+export interface RelatedIncident {
+  incidentId: string;
+  openedBy: 'person' | 'alert';
+  openedAt: number;
 }
 
 export interface OnCall {
