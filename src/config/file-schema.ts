@@ -11,6 +11,7 @@ import {
   verificationChecksSchema,
 } from '../domain/rollback/rollback-plan-schema';
 import type { ServiceRollbackConfig } from '../domain/rollback/service-rollback-config';
+import { correlateSchema } from './correlate-schema';
 import { recoverySchema, signalQueriesSchema, signalsSchema } from './signals-schema';
 
 /** "15m", "1h", "7d" → milliseconds, with the bad value named in the error. */
@@ -110,6 +111,8 @@ const alertsSchema = z
       .array(z.string().min(1).max(100))
       .max(20)
       .default([...DEFAULT_CONTEXT_LABELS]),
+    // Storm correlation (correlate-schema.ts, docs/alert-storms.md).
+    correlate: correlateSchema,
   })
   .strict()
   .default({
@@ -119,6 +122,7 @@ const alertsSchema = z
     max_concurrent_intake: ALERT_DEFAULTS.max_concurrent_intake,
     max_queued_intake: ALERT_DEFAULTS.max_queued_intake,
     context_labels: [...DEFAULT_CONTEXT_LABELS],
+    correlate: correlateSchema.parse(undefined),
   });
 
 const GITHUB_CLIENT_DEFAULTS = {

@@ -1,3 +1,4 @@
+import { resolveCorrelate, type CorrelateConfig } from './correlate-schema';
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
@@ -55,6 +56,8 @@ export interface AlertsConfig {
   maxQueuedIntake: number;
   /** Labels an incident's label summary shows first, in this order (`alerts.context_labels`). */
   contextLabels: string[];
+  /** Storm correlation (`alerts.correlate`); null when turned off. */
+  correlate: CorrelateConfig | null;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
@@ -123,7 +126,7 @@ export function loadConfig({
 
   const severities = resolveSeverityLevels(fileConfig);
   const slaPolicy = Object.fromEntries(Object.entries(severities).map(([sev, level]) => [sev, level.sla])) as SlaPolicy;
-  const { max_body_bytes, flap_window, slack_min_interval, max_concurrent_intake, max_queued_intake, context_labels } = fileConfig.alerts;
+  const { max_body_bytes, flap_window, slack_min_interval, max_concurrent_intake, max_queued_intake, context_labels, correlate } = fileConfig.alerts;
   const alerts: AlertsConfig = {
     maxBodyBytes: max_body_bytes,
     flapWindowMs: flap_window,
@@ -131,6 +134,7 @@ export function loadConfig({
     maxConcurrentIntake: max_concurrent_intake,
     maxQueuedIntake: max_queued_intake,
     contextLabels: context_labels,
+    correlate: resolveCorrelate(correlate),
   };
   return {
     ok: true,

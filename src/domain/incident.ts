@@ -6,6 +6,7 @@ import type { TimelineEventInput } from './timeline';
 import type { IncidentSignals } from './signals/incident-signals';
 import { isEmptyPhrase, phrase, trimPhrase, user as userRef, type Phrase } from './phrase';
 import { drillTitle, type DrillMark } from './drills/drill-mark';
+import type { IncidentStorm } from './storm/alert-storm';
 
 /** Where an incident came from: 'slack', or the name of the alert source that opened it. */
 export type IncidentSource = string;
@@ -67,6 +68,10 @@ export interface Incident {
   roles?: Partial<Record<'comms' | 'scribe' | 'ops', string>>;
   /** A rehearsal, not a real incident: marked DRILL everywhere, pages nobody, kept out of metrics. */
   drill?: DrillMark | null;
+  /** The parent of an alert storm: the alert groups that joined it as children (docs/alert-storms.md). */
+  storm?: IncidentStorm | null;
+  /** This incident was folded into the alert storm with this id (resolved as merged). */
+  mergedInto?: string | null;
 }
 
 export interface OnCall {
@@ -139,6 +144,7 @@ export interface NewIncident {
   signals?: IncidentSignals | null;
   alertContext?: AlertContext | null;
   drill?: DrillMark | null;
+  storm?: IncidentStorm | null;
 }
 
 /** A change to apply: the incident after it and the timeline entries it writes. */
@@ -176,6 +182,7 @@ export function createIncident(id: string, input: NewIncident, now: number): { i
       ? { alertContext: input.alertContext }
       : {}),
     ...(input.drill ? { drill: input.drill } : {}),
+    ...(input.storm ? { storm: input.storm } : {}),
   };
   return {
     incident,

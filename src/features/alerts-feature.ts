@@ -1,22 +1,37 @@
 import { alertRoutes } from '../adapters/inbound/http/alert-routes';
 import { RedisAlertStore } from '../adapters/outbound/redis/redis-alert-store';
+import { RedisStormWindow } from '../adapters/outbound/redis/redis-storm-window';
 import { registerAlertActions } from '../adapters/inbound/slack/handlers/alert-actions';
+import { splitCommand } from '../adapters/inbound/slack/handlers/split-command';
+import { stormKeyBlocks } from '../adapters/outbound/slack/views/storm-blocks';
 import { AlertIntake } from '../app/alert-intake';
+import { StormCorrelator } from '../app/storm/storm-correlator';
 import type { CoreContext, Feature } from './feature';
 
 /**
  * Alerts in: webhooks → intake → incidents. The intake also observes incidents,
  * so a group whose incident resolves opens a new one on its next firing alert.
+ * With `alerts.correlate` on, many new groups at once become one alert storm.
  */
 export function alertsFeature(core: CoreContext): Feature & { alertStore: RedisAlertStore; intake: AlertIntake } {
   const { config, redis, log, metrics, service } = core;
   const alertStore = new RedisAlertStore(redis, config.env.REDIS_PREFIX);
+  const storm = config.alerts.correlate
+    ? new StormCorrelator({
+        service,
+        window: new RedisStormWindow(redis, config.env.REDIS_PREFIX),
+        alerts: alertStore,
+        config: config.alerts.correlate,
+        log: log.child({ component: 'alert-storms' }),
+      })
+    : null;
   const intake = new AlertIntake({
     service,
     alerts: alertStore,
     rules: config.severityRules,
     flapWindowMs: config.alerts.flapWindowMs,
     contextLabels: config.alerts.contextLabels,
+    storm,
     log: log.child({ component: 'alerts' }),
   });
   service.observe(intake);
@@ -36,6 +51,13 @@ export function alertsFeature(core: CoreContext): Feature & { alertStore: RedisA
     }),
     install({ app, deps }) {
       registerAlertActions(app, deps);
+      // Storms opened before correlation was turned off can still be split.
+      deps.extensions.commands.split = splitCommand({
+        service,
+        alerts: alertStore,
+        lanes: storm ?? { inLane: (_id, fn) => fn() },
+      });
+      deps.extensions.detailSections.push(async (incident) => stormKeyBlocks(incident));
     },
   };
 }
