@@ -76,6 +76,7 @@ describe('config', () => {
       maxConcurrentIntake: 16,
       maxQueuedIntake: 2000,
       contextLabels: ['alertname', 'service', 'severity', 'namespace', 'cluster', 'job', 'instance'],
+      correlate: { windowMs: 120_000, threshold: 5, by: [] },
     });
     expect(result.config.severityRules).toEqual(DEFAULT_SEVERITY_RULES);
     const tuned = loadConfig({
@@ -91,6 +92,7 @@ describe('config', () => {
       maxConcurrentIntake: 2,
       maxQueuedIntake: 10,
       contextLabels: ['alertname', 'service', 'severity', 'namespace', 'cluster', 'job', 'instance'],
+      correlate: { windowMs: 120_000, threshold: 5, by: [] },
     });
   });
 
