@@ -126,7 +126,8 @@ export function loadConfig({
 
   const severities = resolveSeverityLevels(fileConfig);
   const slaPolicy = Object.fromEntries(Object.entries(severities).map(([sev, level]) => [sev, level.sla])) as SlaPolicy;
-  const { max_body_bytes, flap_window, slack_min_interval, max_concurrent_intake, max_queued_intake, context_labels, correlate } = fileConfig.alerts;
+  const { max_body_bytes, flap_window, slack_min_interval, max_concurrent_intake, max_queued_intake, context_labels, correlate } =
+    fileConfig.alerts;
   const alerts: AlertsConfig = {
     maxBodyBytes: max_body_bytes,
     flapWindowMs: flap_window,
