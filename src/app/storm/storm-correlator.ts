@@ -176,7 +176,8 @@ export class StormCorrelator {
       const storm: IncidentStorm = { by, windowMs: config.windowMs, threshold: config.threshold, children: [] };
       const result = await service.open(
         {
-          title: stormTitle(storm),
+          // Named for the groups that made it a storm, not 0: the channel name and first draw use it.
+          title: stormTitle(storm, config.threshold),
           summary:
             'Many alert groups started firing together. They are counted here as one incident; `/incident split` takes one out into its own incident.',
           severity: candidate.severity,

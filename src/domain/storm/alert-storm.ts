@@ -45,8 +45,9 @@ export function activeChildren(storm: IncidentStorm): StormChild[] {
   return storm.children.filter((c) => !c.split);
 }
 
-export function stormTitle(storm: IncidentStorm): string {
-  const n = activeChildren(storm).length;
+/** `groups`: the count to show before the children have joined (at recognition: the threshold). */
+export function stormTitle(storm: IncidentStorm, groups?: number): string {
+  const n = groups ?? activeChildren(storm).length;
   const by = Object.entries(storm.by)
     .map(([k, v]) => `${k}=${v || '(none)'}`)
     .join(', ');
