@@ -1,7 +1,8 @@
 import { formatDuration } from '../../../../domain/duration';
 import type { Incident } from '../../../../domain/incident';
 import { activeChildren, sortChildren, type StormChild } from '../../../../domain/storm/alert-storm';
-import { context, escapeMrkdwn, LIMITS, section, type Block } from './block-kit';
+import type { KnownBlock } from '@slack/types';
+import { context, escapeMrkdwn, LIMITS, section } from './block-kit';
 
 /** Lines of children shown on the announcement; the rest are counted ("and N more"). */
 export const STORM_LINES_SHOWN = 20;
@@ -34,7 +35,7 @@ function listed(children: StormChild[], max: number, withKey: boolean): string {
  * most `max` lines, "and N more" for the rest. `withKeys` adds each group key (for `show`,
  * where a person picks one to split out).
  */
-export function stormBlocks(incident: Incident, options: { max?: number; withKeys?: boolean } = {}): Block[] {
+export function stormBlocks(incident: Incident, options: { max?: number; withKeys?: boolean } = {}): KnownBlock[] {
   const storm = incident.storm;
   if (!storm) return [];
   const active = activeChildren(storm);
@@ -59,7 +60,7 @@ export function stormBlocks(incident: Incident, options: { max?: number; withKey
 }
 
 /** On an incident folded into a storm: where its alerts went. */
-export function mergedBlocks(incident: Incident): Block[] {
+export function mergedBlocks(incident: Incident): KnownBlock[] {
   return incident.mergedInto
     ? [
         section(
@@ -70,7 +71,7 @@ export function mergedBlocks(incident: Incident): Block[] {
 }
 
 /** For `/incident show`: every group with its key, so a person can name one to split out. */
-export function stormKeyBlocks(incident: Incident): Block[] {
+export function stormKeyBlocks(incident: Incident): KnownBlock[] {
   const storm = incident.storm;
   if (!storm?.children.length) return [];
   const children = [...sortChildren(activeChildren(storm)), ...storm.children.filter((c) => c.split)];
