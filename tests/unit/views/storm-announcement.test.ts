@@ -44,7 +44,7 @@ describe('storm parent views', () => {
 
   it('`/incident show` adds every group key, within limits, neutralised', () => {
     const parent = stormParent();
-    const blocks = incidentDetailBlocks(parent, sla(parent), [], T0, stormKeyBlocks(parent));
+    const blocks = incidentDetailBlocks(parent, sla(parent), { entries: [], total: 0 }, T0, stormKeyBlocks(parent));
     expectWithinLimits({ blocks });
     expectNeutralised({ blocks });
   });

@@ -75,6 +75,7 @@ export class SlackIncidentPublisher implements IncidentObserver {
   private sweeper: NodeJS.Timeout | null = null;
   private readonly buttonSources: ((incident: Incident) => ButtonSpec[])[] = [];
   private readonly outbox: StatusUpdateOutbox | null;
+  private readonly announcedListeners: ((incidentId: string) => void)[] = [];
 
   constructor(
     private readonly client: webApi.WebClient,
@@ -135,6 +136,11 @@ export class SlackIncidentPublisher implements IncidentObserver {
       const retryAfter = (error as { retryAfter?: number }).retryAfter;
       return { ok: false, ...failure, ...(typeof retryAfter === 'number' ? { retryAfterMs: retryAfter * 1000 } : {}) };
     }
+  }
+
+  /** Tells a feature that an announcement is in Slack (the signal chart goes under it, never ahead of it). */
+  onAnnounced(listener: (incidentId: string) => void): void {
+    this.announcedListeners.push(listener);
   }
 
   /** Lets a feature add buttons to the announcement of an open incident (e.g. "Propose rollback"). */
@@ -264,6 +270,7 @@ export class SlackIncidentPublisher implements IncidentObserver {
     // Learned once: the history lookup needs the channel's id, and the config may name it.
     await this.idempotency.set(`channel-id:${this.options.incidentChannel}`, ref.channel, CHANNEL_ID_TTL_MS);
     await this.service.store.update(incidentId, (i) => ({ ok: true, incident: { ...i, announcement: ref }, events: [] }));
+    for (const listener of this.announcedListeners) listener(incidentId);
   }
 
   /** runOnce's lookup: an earlier try's announcement in the channel is adopted (and redrawn from the stored state). */
@@ -299,9 +306,11 @@ export class SlackIncidentPublisher implements IncidentObserver {
    */
   async attachOrphanChannels(): Promise<number> {
     const without = new Set<string>();
-    for (const incident of await this.service.store.listOpen()) {
-      if (!incident.channel && (await this.idempotency.get(`channel-wanted:${incident.id}`))) without.add(incident.id);
-    }
+    await this.service.eachOpen(async (page) => {
+      for (const incident of page) {
+        if (!incident.channel && (await this.idempotency.get(`channel-wanted:${incident.id}`))) without.add(incident.id);
+      }
+    });
     if (!without.size) return 0;
     const found = new Map<string, { id: string; name: string; created: number }>();
     let cursor: string | undefined;
@@ -348,10 +357,14 @@ export class SlackIncidentPublisher implements IncidentObserver {
 
   /** Posts announcements that a crash or Slack outage left unposted. */
   async announceMissing(): Promise<number> {
-    const missing = (await this.service.store.listOpen()).filter((i) => !i.announcement);
-    // All queued at once; the pacer spaces them out per channel.
-    await Promise.all(missing.map((i) => this.announce(i.id)));
-    return missing.length;
+    let missing = 0;
+    await this.service.eachOpen(async (page) => {
+      const unannounced = page.filter((i) => !i.announcement);
+      missing += unannounced.length;
+      // A page queued at once; the pacer spaces them out per channel.
+      await Promise.all(unannounced.map((i) => this.announce(i.id)));
+    });
+    return missing;
   }
 
   async changed(incident: Incident, events: TimelineEventInput[]): Promise<string | void> {
