@@ -13,6 +13,8 @@ import { NO_INCIDENT_SIGNALS } from '../domain/signals/incident-signals';
 import type { Logger } from '../logger';
 import type { IncidentObserver } from './ports/incident-observer';
 import type { IncidentService } from './incident-service';
+import { recordStormChild } from '../domain/storm/alert-storm';
+import type { StormCandidate, StormCorrelator } from './storm/storm-correlator';
 
 export interface IntakeResult {
   /** `duplicate` when the delivery changed nothing anywhere (a repeat); the sender needs no retry either way. */
@@ -57,6 +59,8 @@ export class AlertIntake implements IncidentObserver {
       contextLabels?: readonly string[];
       /** `alerts.related.mode: join`: where a group may join a person's incident instead of opening one. */
       related?: { joinTarget(service: string | null): Promise<Incident | null> };
+      /** Storm correlation (`alerts.correlate`); absent when off. */
+      storm?: StormCorrelator | null;
       log: Logger;
     },
   ) {}
@@ -130,10 +134,29 @@ export class AlertIntake implements IncidentObserver {
         if (joined === 'moved') continue;
         if (joined) {
           incident = joined;
+        } else {
+          // Drills rehearse one incident; they never start or join a storm.
+          const candidate: StormCandidate | null =
+            this.deps.storm && !drill
+              ? {
+                  groupKey,
+                  generation: group.generation,
+                  name: lead.labels.alertname ?? lead.title,
+                  labels: lead.labels,
+                  severity: decisions.group.severity,
+                  source,
+                }
+              : null;
+          const storm = candidate ? await this.deps.storm!.admit(candidate) : null;
+          if (storm === 'moved') continue;
+          if (storm) {
+            incident = storm.parent;
+            opened = storm.opened;
+          }
         }
       }
-      if (!incident) {
-        const lead = alerts[decisions.group!.alertIndex]!;
+      if (!incident && decisions.group) {
+        const lead = alerts[decisions.group.alertIndex]!;
         const result = await service.open(
           {
             title: lead.title,
@@ -160,42 +183,72 @@ export class AlertIntake implements IncidentObserver {
           continue;
         }
         await store.bind(groupKey, group.generation, incident.id);
+        // A storm recognised while this incident opened folds it in; this delivery then counts there.
+        const parent =
+          this.deps.storm && !drill
+            ? await this.deps.storm.settle(
+                {
+                  groupKey,
+                  generation: group.generation,
+                  name: lead.labels.alertname ?? lead.title,
+                  labels: lead.labels,
+                  severity: decisions.group.severity,
+                  source,
+                },
+                incident,
+              )
+            : null;
+        if (parent) {
+          incident = parent;
+          opened = false;
+        }
       }
+      if (!incident) throw new Error('unreachable: a group with no decision returned above');
       const record = await store.record(incident.id, values);
+      // A storm's child: its own counts too, for its line in the parent's list.
+      const child = incident.storm && this.deps.storm ? await this.deps.storm.countChild(incident.id, groupKey, values) : null;
+      const childName = alerts[0]!.labels.alertname ?? alerts[0]!.title;
+      const childSeverity = decisions.group?.severity ?? incident.severity;
       const truncatedMore = truncated > (incident.alerts?.truncated ?? 0);
-      if (record.changed > 0 || truncatedMore) {
+      if (record.changed > 0 || truncatedMore || (child?.changed ?? 0) > 0) {
         const changeText = record.changed > 0 ? describeChange(alerts, record) : null;
         const upstreamResolved =
           upstream && alerts.some((a) => a.status === 'resolved')
             ? `Resolved in ${upstream.name}; recorded here, not resolved automatically.`
             : null;
-        const outcome = await service.apply(
-          incident.id,
-          (current, now) =>
-            recordAlertState(
-              current,
-              {
-                groupKey,
-                snapshot: { firing: record.firing, resolved: record.resolved, seq: record.seq },
-                truncated,
-                decision:
-                  record.changed > 0 && decisions.group
-                    ? {
-                        severity: decisions.group.severity,
-                        explanation: decisions.group.explanation,
-                        autoRollbackRule: decisions.group.autoRollback ? (decisions.group.rule ?? 'unnamed rule') : null,
-                      }
-                    : null,
-                actor,
-                flapWindowMs: this.deps.flapWindowMs,
-                changeText,
-                upstreamResolved,
-              },
-              now,
-            ),
-          // Read a moment ago in this pass; a write in between only costs the compare-and-set a retry.
-          { known: incident },
-        );
+        const target = incident;
+        const change = (current: Incident, now: number) => {
+          const base = recordAlertState(
+            current,
+            {
+              groupKey,
+              snapshot: { firing: record.firing, resolved: record.resolved, seq: record.seq },
+              truncated,
+              decision:
+                record.changed > 0 && decisions.group
+                  ? {
+                      severity: decisions.group.severity,
+                      explanation: decisions.group.explanation,
+                      autoRollbackRule: decisions.group.autoRollback ? (decisions.group.rule ?? 'unnamed rule') : null,
+                    }
+                  : null,
+              actor,
+              flapWindowMs: this.deps.flapWindowMs,
+              changeText,
+              upstreamResolved,
+            },
+            now,
+          );
+          if (!child) return base;
+          const facts = { groupKey, name: childName, severity: childSeverity, firing: child.firing, resolved: child.resolved };
+          return recordStormChild(current, facts, actor, now, base);
+        };
+        // A storm's parent takes its children's changes in batches; others are written as they come
+        // (read a moment ago in this pass; a write in between only costs the compare-and-set a retry).
+        const outcome =
+          child && this.deps.storm
+            ? await this.deps.storm.applyToParent(target.id, change)
+            : await service.apply(target.id, change, { known: target });
         // A person resolved it between our read and this write: firing alerts must not vanish
         // into a resolved incident (the sender may not repeat them for hours). Move the group
         // on and go round again, which opens the next incident for them.

@@ -11,6 +11,7 @@ import {
   verificationChecksSchema,
 } from '../domain/rollback/rollback-plan-schema';
 import type { ServiceRollbackConfig } from '../domain/rollback/service-rollback-config';
+import { correlateSchema } from './correlate-schema';
 import { recoverySchema, signalQueriesSchema, signalsSchema } from './signals-schema';
 
 /** "15m", "1h", "7d" → milliseconds, with the bad value named in the error. */
@@ -125,6 +126,8 @@ const alertsSchema = z
       .max(20)
       .default([...DEFAULT_CONTEXT_LABELS]),
     related: relatedSchema,
+    // Storm correlation (correlate-schema.ts, docs/alert-storms.md).
+    correlate: correlateSchema,
   })
   .strict()
   .default({
@@ -135,6 +138,7 @@ const alertsSchema = z
     max_concurrent_intake: ALERT_DEFAULTS.max_concurrent_intake,
     max_queued_intake: ALERT_DEFAULTS.max_queued_intake,
     context_labels: [...DEFAULT_CONTEXT_LABELS],
+    correlate: correlateSchema.parse(undefined),
   });
 
 const GITHUB_CLIENT_DEFAULTS = {

@@ -1,3 +1,4 @@
+import { resolveCorrelate, type CorrelateConfig } from './correlate-schema';
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
@@ -57,6 +58,8 @@ export interface AlertsConfig {
   contextLabels: string[];
   /** `alerts.related`: alerts join (or are offered) a person's recent incident of the same service. */
   related: { windowMs: number; mode: 'join' | 'offer' | 'off' };
+  /** Storm correlation (`alerts.correlate`); null when turned off. */
+  correlate: CorrelateConfig | null;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
@@ -125,7 +128,7 @@ export function loadConfig({
 
   const severities = resolveSeverityLevels(fileConfig);
   const slaPolicy = Object.fromEntries(Object.entries(severities).map(([sev, level]) => [sev, level.sla])) as SlaPolicy;
-  const { max_body_bytes, flap_window, slack_min_interval, max_concurrent_intake, max_queued_intake, context_labels, related } =
+  const { max_body_bytes, flap_window, slack_min_interval, max_concurrent_intake, max_queued_intake, context_labels, related, correlate } =
     fileConfig.alerts;
   const alerts: AlertsConfig = {
     maxBodyBytes: max_body_bytes,
@@ -135,6 +138,7 @@ export function loadConfig({
     maxQueuedIntake: max_queued_intake,
     contextLabels: context_labels,
     related: { windowMs: related.window, mode: related.mode },
+    correlate: resolveCorrelate(correlate),
   };
   return {
     ok: true,

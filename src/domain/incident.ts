@@ -6,6 +6,7 @@ import type { TimelineEventInput } from './timeline';
 import type { IncidentSignals } from './signals/incident-signals';
 import { isEmptyPhrase, phrase, trimPhrase, user as userRef, type Phrase } from './phrase';
 import { drillTitle, type DrillMark } from './drills/drill-mark';
+import type { IncidentStorm } from './storm/alert-storm';
 
 /** Where an incident came from: 'slack', or the name of the alert source that opened it. */
 export type IncidentSource = string;
@@ -69,7 +70,9 @@ export interface Incident {
   drill?: DrillMark | null;
   /** A recent incident of the same service this one may duplicate, offered for merging (related-incidents.ts). */
   related?: RelatedIncident | null;
-  /** Resolved as a duplicate of this incident. */
+  /** The parent of an alert storm: the alert groups that joined it as children (docs/alert-storms.md). */
+  storm?: IncidentStorm | null;
+  /** Resolved as a duplicate of this incident, or folded into the alert storm with this id. */
   mergedInto?: string | null;
 }
 
@@ -150,6 +153,7 @@ export interface NewIncident {
   signals?: IncidentSignals | null;
   alertContext?: AlertContext | null;
   drill?: DrillMark | null;
+  storm?: IncidentStorm | null;
 }
 
 /** A change to apply: the incident after it and the timeline entries it writes. */
@@ -187,6 +191,7 @@ export function createIncident(id: string, input: NewIncident, now: number): { i
       ? { alertContext: input.alertContext }
       : {}),
     ...(input.drill ? { drill: input.drill } : {}),
+    ...(input.storm ? { storm: input.storm } : {}),
   };
   return {
     incident,

@@ -1,15 +1,20 @@
 import { alertRoutes } from '../adapters/inbound/http/alert-routes';
 import { RedisAlertStore } from '../adapters/outbound/redis/redis-alert-store';
+import { RedisStormWindow } from '../adapters/outbound/redis/redis-storm-window';
 import { registerAlertActions } from '../adapters/inbound/slack/handlers/alert-actions';
+import { splitCommand } from '../adapters/inbound/slack/handlers/split-command';
+import { stormKeyBlocks } from '../adapters/outbound/slack/views/storm-blocks';
 import { AlertIntake } from '../app/alert-intake';
 import { RelatedIncidents } from '../app/related-incidents';
 import { RedisRecentIncidents } from '../adapters/outbound/redis/redis-recent-incidents';
 import { registerRelatedActions } from '../adapters/inbound/slack/handlers/related-actions';
+import { StormCorrelator } from '../app/storm/storm-correlator';
 import type { CoreContext, Feature } from './feature';
 
 /**
  * Alerts in: webhooks → intake → incidents. The intake also observes incidents,
  * so a group whose incident resolves opens a new one on its next firing alert.
+ * With `alerts.correlate` on, many new groups at once become one alert storm.
  */
 export function alertsFeature(core: CoreContext): Feature & { alertStore: RedisAlertStore; intake: AlertIntake } {
   const { config, redis, log, metrics, service } = core;
@@ -22,6 +27,15 @@ export function alertsFeature(core: CoreContext): Feature & { alertStore: RedisA
     mode: config.alerts.related.mode,
     log: log.child({ component: 'related-incidents' }),
   });
+  const storm = config.alerts.correlate
+    ? new StormCorrelator({
+        service,
+        window: new RedisStormWindow(redis, config.env.REDIS_PREFIX),
+        alerts: alertStore,
+        config: config.alerts.correlate,
+        log: log.child({ component: 'alert-storms' }),
+      })
+    : null;
   const intake = new AlertIntake({
     related,
     service,
@@ -29,6 +43,7 @@ export function alertsFeature(core: CoreContext): Feature & { alertStore: RedisA
     rules: config.severityRules,
     flapWindowMs: config.alerts.flapWindowMs,
     contextLabels: config.alerts.contextLabels,
+    storm,
     log: log.child({ component: 'alerts' }),
   });
   service.observe(intake);
@@ -51,6 +66,13 @@ export function alertsFeature(core: CoreContext): Feature & { alertStore: RedisA
       registerRelatedActions(app, related);
       // After the announcement publisher: the offer redraws an announcement that exists.
       service.observe(related);
+      // Storms opened before correlation was turned off can still be split.
+      deps.extensions.commands.split = splitCommand({
+        service,
+        alerts: alertStore,
+        lanes: storm ?? { inLane: (_id, fn) => fn() },
+      });
+      deps.extensions.detailSections.push(async (incident) => stormKeyBlocks(incident));
     },
   };
 }

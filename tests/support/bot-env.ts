@@ -1,3 +1,4 @@
+import { withoutStorms } from './without-storms';
 import { TEST_SIGNING_SECRET } from './slack-requests';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -21,6 +22,6 @@ export function botEnv(opts: {
     API_TOKEN: BOT_API_TOKEN,
     PORT: String(opts.port),
     LOG_LEVEL: 'warn',
-    BOT_FILE_CONFIG: JSON.stringify(opts.file ?? { services: [{ name: 'checkout' }, { name: 'search' }] }),
+    BOT_FILE_CONFIG: JSON.stringify(withoutStorms(opts.file ?? { services: [{ name: 'checkout' }, { name: 'search' }] })),
   };
 }

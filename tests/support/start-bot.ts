@@ -16,6 +16,7 @@ import {
   type SlackResponse,
 } from './slack-requests';
 import { TEST_REDIS_URL, createTestRedis, deleteKeys } from './test-redis';
+import { withoutStorms } from './without-storms';
 
 export const TEST_API_TOKEN = 'test-api-token-abcdef';
 
@@ -86,7 +87,7 @@ export async function startBot(options: StartBotOptions = {}): Promise<RunningBo
       LOG_LEVEL: 'info',
       ...options.env,
     },
-    file: options.file ?? { services: [{ name: 'checkout', owners: ['U0ALICE'] }, { name: 'search' }] },
+    file: withoutStorms(options.file ?? { services: [{ name: 'checkout', owners: ['U0ALICE'] }, { name: 'search' }] }),
   });
   if (!loaded.ok) throw new Error(`test config invalid: ${loaded.errors.join('; ')}`);
   const logs: string[] = [];

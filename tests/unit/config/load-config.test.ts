@@ -77,6 +77,7 @@ describe('config', () => {
       maxQueuedIntake: 2000,
       contextLabels: ['alertname', 'service', 'severity', 'namespace', 'cluster', 'job', 'instance'],
       related: { windowMs: 10 * 60_000, mode: 'offer' },
+      correlate: { windowMs: 120_000, threshold: 5, by: [] },
     });
     expect(result.config.severityRules).toEqual(DEFAULT_SEVERITY_RULES);
     const tuned = loadConfig({
@@ -100,6 +101,7 @@ describe('config', () => {
       maxQueuedIntake: 10,
       contextLabels: ['alertname', 'service', 'severity', 'namespace', 'cluster', 'job', 'instance'],
       related: { windowMs: 3 * 60_000, mode: 'join' },
+      correlate: { windowMs: 120_000, threshold: 5, by: [] },
     });
   });
 

@@ -26,6 +26,13 @@ describe('/incident parsing', () => {
     ['commander <@U123ABC|bob>', { kind: 'commander', id: null, user: 'U123ABC' }],
     ['commander INC-20261121-001 <@W999>', { kind: 'commander', id: 'INC-20261121-001', user: 'W999' }],
     ['note saw a spike', { kind: 'note', id: null, text: 'saw a spike' }],
+    ['split HighErrorRate', { kind: 'split', id: null, child: 'HighErrorRate' }],
+    ['split HighErrorRate INC-20261121-001', { kind: 'split', id: 'INC-20261121-001', child: 'HighErrorRate' }],
+    ['split INC-20261121-001 HighErrorRate', { kind: 'split', id: 'INC-20261121-001', child: 'HighErrorRate' }],
+    [
+      'split {}:{alertname=“DiskFull”, cluster="eu"} inc-20261121-002',
+      { kind: 'split', id: 'INC-20261121-002', child: '{}:{alertname="DiskFull", cluster="eu"}' },
+    ],
     ['role comms <@U0COMMS|cat>', { kind: 'role', id: null, role: 'comms', user: 'U0COMMS' }],
     ['role ops INC-20261121-001 <@U0OPS>', { kind: 'role', id: 'INC-20261121-001', role: 'ops', user: 'U0OPS' }],
     ['role INC-20261121-001 scribe <@W0SCRIBE>', { kind: 'role', id: 'INC-20261121-001', role: 'scribe', user: 'W0SCRIBE' }],
@@ -47,6 +54,9 @@ describe('/incident parsing', () => {
 
   it.each([
     ['frobnicate', /Unknown subcommand "frobnicate".*\/incident help/],
+    ['split', /Name the alert group to split out/],
+    ['split INC-20261121-001', /Name the alert group to split out/],
+    ['splti HighErrorRate', /Did you mean `split`\?/],
     ['open P1', /Give the incident a title/],
     ['update identified', /Say what changed/],
     ['update closed done', /\/incident close/],

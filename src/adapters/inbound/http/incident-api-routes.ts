@@ -3,6 +3,8 @@ import type { CustomRoute } from '@slack/bolt';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { IncidentService } from '../../../app/incident-service';
 import type { Incident } from '../../../domain/incident';
+import { activeChildren, sortChildren, type IncidentStorm } from '../../../domain/storm/alert-storm';
+import { formatDuration } from '../../../domain/duration';
 import { normalizeIncidentId } from '../../../domain/incident-id';
 import type { TimelineEvent } from '../../../domain/timeline';
 import type { Logger } from '../../../logger';
@@ -18,6 +20,26 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
  */
 function apiText(p: Phrase): string {
   return plainText(p, (id) => `<@${id}>`);
+}
+
+/** A storm parent's children, most severe first, with times as ISO strings. */
+function stormJson(storm: IncidentStorm) {
+  return {
+    by: storm.by,
+    window: formatDuration(storm.windowMs),
+    threshold: storm.threshold,
+    groups: activeChildren(storm).length,
+    children: [...sortChildren(activeChildren(storm)), ...storm.children.filter((c) => c.split)].map((c) => ({
+      groupKey: c.groupKey,
+      name: c.name,
+      severity: c.severity,
+      firing: c.firing,
+      resolved: c.resolved,
+      joinedAt: iso(c.joinedAt),
+      foldedFrom: c.foldedFrom ?? null,
+      split: c.split ? { incidentId: c.split.incidentId, by: c.split.by, at: iso(c.split.at) } : null,
+    })),
+  };
 }
 
 export function incidentJson(service: IncidentService, incident: Incident, timeline?: TimelineEvent[]) {
@@ -82,6 +104,8 @@ export function incidentJson(service: IncidentService, incident: Incident, timel
       : null,
     // A rehearsal: consumers that count incidents leave these out.
     drill: incident.drill ?? null,
+    storm: incident.storm ? stormJson(incident.storm) : null,
+    mergedInto: incident.mergedInto ?? null,
     ...(timeline
       ? {
           timeline: timeline.map((e) => ({

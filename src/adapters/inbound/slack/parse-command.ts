@@ -25,6 +25,7 @@ const SUBCOMMANDS = [
   'show',
   'rollback',
   'drill',
+  'split',
 ] as const;
 
 function didYouMean(word: string | null): string {
@@ -58,6 +59,7 @@ export type ParsedCommand =
   | { kind: 'report'; id: string | null }
   | { kind: 'action'; id: string | null; item: ActionItem }
   | { kind: 'drill'; action: 'list' | 'start' | 'stop'; scenario: string }
+  | { kind: 'split'; id: string | null; child: string }
   | { kind: 'error'; message: string };
 
 /** Takes an optional leading incident id off the arguments. */
@@ -221,6 +223,26 @@ export function parseIncidentCommand(text: string): ParsedCommand {
     case 'rollback': {
       const { id, rest } = takeId(args);
       return { kind: 'rollback', id, args: rest };
+    }
+    case 'split': {
+      // `split <alert name or group key> [id]`; the id may also come first. Group keys hold
+      // spaces and quotes (Slack may curl them), so the rest is the child as typed.
+      const lead = takeId(args);
+      const words = lead.rest.split(/\s+/).filter(Boolean);
+      const last = words.length > 1 ? normalizeIncidentId(words[words.length - 1]!) : null;
+      const child = (last ? words.slice(0, -1).join(' ') : lead.rest)
+        .replace(/[“”]/g, '"')
+        .replaceAll('&lt;', '<')
+        .replaceAll('&gt;', '>')
+        .replaceAll('&amp;', '&')
+        .trim();
+      if (!child)
+        return {
+          kind: 'error',
+          message:
+            'Name the alert group to split out: `/incident split <alert name or group key> [INC-id]` (`/incident show` on the storm lists its groups).',
+        };
+      return { kind: 'split', id: lead.id ?? last, child };
     }
     case 'drill': {
       const [name = '', ...extra] = args.split(/\s+/).filter(Boolean);

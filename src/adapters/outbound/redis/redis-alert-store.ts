@@ -102,6 +102,35 @@ redis.call('PEXPIRE', KEYS[1], ARGV[1])
 return verdicts
 `;
 
+/** Moves a group from one incident to another (a storm folds it in, a split takes it out); idempotent. */
+const REBIND_SCRIPT = `
+local now = redis.call('HGET', KEYS[1], 'incident')
+if now == ARGV[2] then return 1 end
+if now ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'incident', ARGV[2], 'last', ARGV[2])
+return 1
+`;
+
+/**
+ * Takes alerts out of an incident's state (split out of a storm), keeping its counts right.
+ * KEYS: 1 state hash, 2 meta hash. ARGV: fingerprints. Returns {firing, total, seq}.
+ */
+const FORGET_SCRIPT = `
+local delta, removed = 0, 0
+for i = 1, #ARGV do
+  local old = redis.call('HGET', KEYS[1], ARGV[i])
+  if old then
+    redis.call('HDEL', KEYS[1], ARGV[i])
+    removed = removed + 1
+    if string.sub(old, 1, 7) == 'firing:' then delta = delta - 1 end
+  end
+end
+local firing = redis.call('HINCRBY', KEYS[2], 'firing', delta)
+local seq = tonumber(redis.call('HGET', KEYS[2], 'seq') or '0')
+if removed > 0 then seq = redis.call('HINCRBY', KEYS[2], 'seq', 1) end
+return {firing, redis.call('HLEN', KEYS[1]), seq}
+`;
+
 const STATE_TTL_MS = 30 * 86_400_000;
 /** How long an alert's last change is remembered for ordering (and a resolution waits as a tombstone). */
 export const ORDER_MEMORY_MS = 86_400_000;
@@ -128,6 +157,8 @@ export class RedisAlertStore implements AlertStore {
     redis.defineCommand('ibAdoptAlertGroup', { numberOfKeys: 1, lua: ADOPT_SCRIPT });
     redis.defineCommand('ibAdvanceAlertGroup', { numberOfKeys: 1, lua: ADVANCE_SCRIPT });
     redis.defineCommand('ibAdmitAlertChanges', { numberOfKeys: 1, lua: ADMIT_SCRIPT });
+    redis.defineCommand('ibRebindAlertGroup', { numberOfKeys: 1, lua: REBIND_SCRIPT });
+    redis.defineCommand('ibForgetAlerts', { numberOfKeys: 2, lua: FORGET_SCRIPT });
   }
 
   private get scripts(): Scripted {
@@ -178,6 +209,27 @@ export class RedisAlertStore implements AlertStore {
       ...triples,
     )) as number[];
     return verdicts.map((v) => v === 1);
+  }
+
+  /** The group now counts on `to` instead of `from` (true when it does, also when it already did). */
+  async rebind(groupKey: string, from: string, to: string): Promise<boolean> {
+    return (await this.scripts.ibRebindAlertGroup!(this.groupKey(groupKey), from, to)) === 1;
+  }
+
+  /** Every alert of an incident as recorded: fingerprint → `<status>:<severity>`. */
+  async states(incidentId: string): Promise<{ fingerprint: string; value: string }[]> {
+    const all = await this.redis.hgetall(this.alertKey(incidentId, 'state'));
+    return Object.entries(all).map(([fingerprint, value]) => ({ fingerprint, value }));
+  }
+
+  /** Removes alerts from an incident (they moved to another); returns its counts after. */
+  async forget(incidentId: string, fingerprints: string[]): Promise<{ firing: number; resolved: number; seq: number }> {
+    const [firing, total, seq] = (await this.scripts.ibForgetAlerts!(
+      this.alertKey(incidentId, 'state'),
+      this.alertKey(incidentId, 'meta'),
+      ...fingerprints,
+    )) as number[];
+    return { firing: firing!, resolved: total! - firing!, seq: seq! };
   }
 
   async record(incidentId: string, alerts: { fingerprint: string; value: string }[]): Promise<AlertRecord> {

@@ -217,7 +217,8 @@ export class SlackIncidentPublisher implements IncidentObserver {
    */
   private async postAnnouncement(incidentId: string): Promise<DrawResult> {
     const incident = await this.service.store.get(incidentId);
-    if (!incident || incident.announcement) return { outcome: 'skipped' };
+    // Folded into an alert storm before its turn came: the storm's announcement speaks for it.
+    if (!incident || incident.announcement || incident.mergedInto) return { outcome: 'skipped' };
     try {
       const result = await this.idempotency.once(`announce:${incidentId}`, ANNOUNCE_TTL_MS, () => this.postNew(incident), {
         claimMs: ANNOUNCE_CLAIM_MS,

@@ -10,6 +10,7 @@ import { actions, capBlocks, context, escapeMrkdwn, fields, header, section, typ
 import { relative, slackDate } from './format-time';
 import { CLOCK_LABEL, STATUS_LABEL, headerEmoji } from './severity-labels';
 import { signalsBlocks } from './signals-blocks';
+import { mergedBlocks, stormBlocks } from './storm-blocks';
 import { slackText } from './slack-text';
 import { isEmptyPhrase } from '../../../../domain/phrase';
 import { describeRelated } from '../../../../domain/related-incidents';
@@ -92,7 +93,7 @@ export function announcementView({ incident, sla, now, extraButtons = [] }: Anno
       value: incident.id,
       style: 'danger',
     });
-  } else if (incident.status === 'resolved') {
+  } else if (incident.status === 'resolved' && !incident.mergedInto) {
     // Gate 4: the report is what a resolved incident still needs before it can close.
     const reported = Boolean(incident.gates?.reportWrittenAt);
     buttons.push({
@@ -124,7 +125,9 @@ export function announcementView({ incident, sla, now, extraButtons = [] }: Anno
     .filter((r) => incident.roles?.[r])
     .map((r) => `${ROLE_GUIDE[r].label}: <@${incident.roles![r]}>`);
   if (roles.length) blocks.push(context([`*Roles* · ${roles.join(' · ')}`]));
+  blocks.push(...mergedBlocks(incident));
   if (incident.summary) blocks.push(section(escapeMrkdwn(incident.summary)));
+  blocks.push(...stormBlocks(incident));
   blocks.push(...alertContextBlocks(incident.alertContext));
   if (!isEmptyPhrase(incident.impact)) blocks.push(section(`*Latest update:* ${slackText(incident.impact)}`));
   const links = [

@@ -18,5 +18,6 @@ export const HELP_TEXT = [
   '`/incident list` — open incidents, most severe first',
   '`/incident show <id>` — one incident with its SLA clocks and timeline',
   '`/incident drill [scenario|stop]` — list drill scenarios, start one (a rehearsal marked DRILL that pages nobody), or stop it',
+  '`/incident split <alert name or group key> [id]` — take one alert group out of an alert storm into its own incident',
   '_Inside an incident channel the id can be left out._',
 ].join('\n');
