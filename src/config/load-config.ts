@@ -10,6 +10,7 @@ import type { SlaPolicy } from '../domain/sla-policy';
 import { envSchema, type Env } from './env-schema';
 import { resolveSlaConfig, type SlaConfig } from './sla-schema';
 import { resolveSignalsConfig, type SignalsConfig } from './signals-schema';
+import { resolveDeployWatchConfig, type DeployWatchConfig } from './deploy-watch-schema';
 import {
   DEFAULT_SEVERITY_RULES_FILE,
   fileSchema,
@@ -42,6 +43,8 @@ export interface Config {
   /** Gate 3 by evidence: how long signals must stay under every rule after the alerts resolve. */
   recovery: { holdForMs: number };
   drills: FileConfig['drills'];
+  /** Deploy watch: how long after a deploy, and how often, its signals are checked. */
+  deployWatch: DeployWatchConfig;
   /** The file it came from, for messages. */
   source: string;
 }
@@ -151,6 +154,7 @@ export function loadConfig({
       signals,
       recovery: { holdForMs: fileConfig.recovery.hold_for },
       drills: fileConfig.drills,
+      deployWatch: resolveDeployWatchConfig(fileConfig),
       source: configPath,
     },
   };

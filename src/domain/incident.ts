@@ -67,6 +67,19 @@ export interface Incident {
   roles?: Partial<Record<'comms' | 'scribe' | 'ops', string>>;
   /** A rehearsal, not a real incident: marked DRILL everywhere, pages nobody, kept out of metrics. */
   drill?: DrillMark | null;
+  /** Opened by a deploy watch: the deploy it blames (the rollback goes to `previousRelease`). */
+  deploy?: DeployLink | null;
+}
+
+/** The deploy a deploy watch opened an incident for. */
+export interface DeployLink {
+  watchId: string;
+  service: string;
+  release: string;
+  previousRelease: string;
+  environment: string | null;
+  /** `Opened by deploy watch: checkout release v42 (previous v41) — error_rate 22% > 15%` */
+  breach: string;
 }
 
 export interface OnCall {
@@ -139,6 +152,7 @@ export interface NewIncident {
   signals?: IncidentSignals | null;
   alertContext?: AlertContext | null;
   drill?: DrillMark | null;
+  deploy?: DeployLink | null;
 }
 
 /** A change to apply: the incident after it and the timeline entries it writes. */
@@ -176,6 +190,7 @@ export function createIncident(id: string, input: NewIncident, now: number): { i
       ? { alertContext: input.alertContext }
       : {}),
     ...(input.drill ? { drill: input.drill } : {}),
+    ...(input.deploy ? { deploy: input.deploy } : {}),
   };
   return {
     incident,
@@ -192,6 +207,17 @@ export function createIncident(id: string, input: NewIncident, now: number): { i
           ...(input.autoRollback ? { autoRollback: input.autoRollback.rule } : {}),
         },
       },
+      ...(input.deploy
+        ? [
+            {
+              at: now,
+              actor: input.openedBy,
+              kind: 'deploy_watch_breach',
+              text: input.deploy.breach,
+              details: { watch: input.deploy.watchId, release: input.deploy.release, previousRelease: input.deploy.previousRelease },
+            },
+          ]
+        : []),
     ],
   };
 }

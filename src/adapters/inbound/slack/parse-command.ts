@@ -25,6 +25,7 @@ const SUBCOMMANDS = [
   'show',
   'rollback',
   'drill',
+  'watch',
 ] as const;
 
 function didYouMean(word: string | null): string {
@@ -58,6 +59,7 @@ export type ParsedCommand =
   | { kind: 'report'; id: string | null }
   | { kind: 'action'; id: string | null; item: ActionItem }
   | { kind: 'drill'; action: 'list' | 'start' | 'stop'; scenario: string }
+  | { kind: 'watch' }
   | { kind: 'error'; message: string };
 
 /** Takes an optional leading incident id off the arguments. */
@@ -227,6 +229,9 @@ export function parseIncidentCommand(text: string): ParsedCommand {
       if (name.toLowerCase() === 'stop') return { kind: 'drill', action: 'stop', scenario: '' };
       return { kind: 'drill', action: 'start', scenario: name.toLowerCase() };
     }
+    case 'watch':
+      if (args.trim()) return { kind: 'error', message: '`/incident watch` takes nothing after it: it lists the deploys being watched.' };
+      return { kind: 'watch' };
     default:
       return {
         kind: 'error',

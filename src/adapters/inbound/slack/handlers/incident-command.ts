@@ -232,7 +232,8 @@ async function run(
     case 'report':
     case 'action':
     case 'rollback':
-    case 'drill': {
+    case 'drill':
+    case 'watch': {
       const handler = deps.extensions.commands[parsed.kind] as ((p: typeof parsed, ctx: CommandContext) => Promise<void>) | undefined;
       if (!handler) return reply(`:construction: \`/incident ${parsed.kind}\` is not available in this installation.`);
       await handler(parsed, {

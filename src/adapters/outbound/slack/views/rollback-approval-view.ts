@@ -1,3 +1,4 @@
+import { DEPLOY_WATCH_ACTOR } from '../../../../domain/deploys/deploy-watch';
 import { formatDuration } from '../../../../domain/duration';
 import type { Incident } from '../../../../domain/incident';
 import { isOpenStatus, type IncidentStatus } from '../../../../domain/lifecycle';
@@ -26,6 +27,7 @@ export interface ApprovalViewModel {
 const MAX_LIST = 10;
 
 function who(user: string): string {
+  if (user === DEPLOY_WATCH_ACTOR) return 'deploy watch';
   return user.startsWith('auto:') ? `automatic rule \`${escapeMrkdwn(user.slice(5))}\`` : `<@${user}>`;
 }
 
