@@ -98,7 +98,13 @@ export class RollbackProposals {
     if (!incident?.deploy) return refuse('rollback.no_deploy', `${incidentId} was not opened by a deploy watch.`);
     if ((await this.deps.requests.forIncident(incidentId)).length)
       return refuse('rollback.already_proposed', `${incidentId} already has a rollback proposal.`);
-    const outcome = await this.propose({ incidentId, service: incident.deploy.service, release: null, dryRun: false, by: DEPLOY_WATCH_ACTOR });
+    const outcome = await this.propose({
+      incidentId,
+      service: incident.deploy.service,
+      release: null,
+      dryRun: false,
+      by: DEPLOY_WATCH_ACTOR,
+    });
     if (!outcome.ok) {
       const text = phrase`Rollback to ${incident.deploy.previousRelease} not proposed: ${outcome.reason}`;
       await this.deps.service.apply(incidentId, (i, now) =>

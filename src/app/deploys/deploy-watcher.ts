@@ -80,7 +80,10 @@ export class DeployWatcher {
       }
       // The first check reads the baseline; it is due now, off the request path.
       await this.scheduleCheck(stored, now);
-      log.info({ service: deploy.service, watch: stored.id, release: stored.release, endsAt: stored.endsAt }, `watching ${describeDeploy(stored)}`);
+      log.info(
+        { service: deploy.service, watch: stored.id, release: stored.release, endsAt: stored.endsAt },
+        `watching ${describeDeploy(stored)}`,
+      );
       return { watch: stored, created: true, superseded };
     }
   }
@@ -102,10 +105,15 @@ export class DeployWatcher {
     const watch = await watches.current(service);
     if (!watch || watch.id !== watchId || watch.state !== 'watching') return;
     const now = clock();
-    if (now >= watch.endsAt) {
+    // The tick due at the window's end ends it, even a few ms early: it is the last one scheduled.
+    if (now >= watch.endsAt || dueAt >= watch.endsAt) {
       const reason = `healthy for ${formatDuration(watch.endsAt - watch.startedAt)} after the deploy: no rule of P1 or worse matched (${watch.checks} checks)`;
       const ended = await this.update(watch, (w) => endWatch(w, now, reason));
-      if (ended) log.info({ service, watch: watch.id, release: watch.release }, `deploy watch ${watch.id} of ${describeDeploy(watch)} ended: ${reason}`);
+      if (ended)
+        log.info(
+          { service, watch: watch.id, release: watch.release },
+          `deploy watch ${watch.id} of ${describeDeploy(watch)} ended: ${reason}`,
+        );
       return;
     }
     // Next tick first: a crash during this read must not end the watch.

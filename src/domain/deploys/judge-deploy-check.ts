@@ -30,7 +30,11 @@ function critical(decision: SeverityDecision): boolean {
  *    deploy's doing, recorded as such and never an incident of its own;
  * 4. otherwise a breach: the observations that made the rule hold are the reason.
  */
-export function judgeDeployCheck(watch: Pick<DeployWatch, 'service' | 'baseline'>, now: SignalSnapshot, rules: SeverityRules): DeployVerdict {
+export function judgeDeployCheck(
+  watch: Pick<DeployWatch, 'service' | 'baseline'>,
+  now: SignalSnapshot,
+  rules: SeverityRules,
+): DeployVerdict {
   if (Object.values(now.values).every((v) => v === null)) return { kind: 'healthy', decision: null };
   const decision = decide(now, rules, watch.service);
   if (!critical(decision)) return { kind: 'healthy', decision };

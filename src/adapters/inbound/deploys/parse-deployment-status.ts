@@ -43,7 +43,10 @@ export async function parseDeploymentStatus(
   if (!parsed.success) return refuse(DEPLOYMENT_REFUSAL.invalid, describeZodError(parsed.error, { max: 5 }));
   const { deployment_status: status, deployment, repository } = parsed.data;
   if (status.state !== 'success')
-    return refuse(DEPLOYMENT_REFUSAL.ignored, `deployment_status state "${status.state.slice(0, 30)}": only "success" starts a deploy watch`);
+    return refuse(
+      DEPLOYMENT_REFUSAL.ignored,
+      `deployment_status state "${status.state.slice(0, 30)}": only "success" starts a deploy watch`,
+    );
   let raw: unknown = deployment.payload ?? {};
   if (typeof raw === 'string') {
     try {
@@ -58,7 +61,8 @@ export async function parseDeploymentStatus(
   const known = knownService(service);
   if (!known.ok) return known;
   const release = payload.data.release ?? releaseSchema.safeParse(deployment.ref ?? '').data;
-  if (!release) return refuse(DEPLOYMENT_REFUSAL.invalid, 'deployment.payload.release: required (deployment.ref is not a release name either)');
+  if (!release)
+    return refuse(DEPLOYMENT_REFUSAL.invalid, 'deployment.payload.release: required (deployment.ref is not a release name either)');
   const previousRelease = payload.data.previous_release ?? (await lastRelease(service));
   if (!previousRelease)
     return refuse(

@@ -137,7 +137,11 @@ async function readJson(
 ): Promise<{ json: unknown } | undefined> {
   const mediaType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (mediaType !== 'application/json') {
-    refuse(415, 'unsupported_media_type', `Send Content-Type: application/json (got ${mediaType ? JSON.stringify(mediaType.slice(0, 60)) : 'none'}).`);
+    refuse(
+      415,
+      'unsupported_media_type',
+      `Send Content-Type: application/json (got ${mediaType ? JSON.stringify(mediaType.slice(0, 60)) : 'none'}).`,
+    );
     return undefined;
   }
   let raw: Buffer;

@@ -43,7 +43,11 @@ export class RedisDeployWatches implements DeployWatches {
   async put(next: DeployWatch, expectedVersion: number | null): Promise<DeployWatch | null> {
     const { version: _ignored, ...body } = next;
     const version = Number(
-      await PUT.run(this.redis, [this.keys.key(`deploy-watch:${next.service}`)], [expectedVersion === null ? '' : String(expectedVersion), JSON.stringify(body)]),
+      await PUT.run(
+        this.redis,
+        [this.keys.key(`deploy-watch:${next.service}`)],
+        [expectedVersion === null ? '' : String(expectedVersion), JSON.stringify(body)],
+      ),
     );
     if (version === 0) return null;
     await this.redis.sadd(this.keys.key('deploy-watch-services'), next.service);
