@@ -1,4 +1,7 @@
 import { createHmac } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ACTIONS } from '../../../src/adapters/outbound/slack/ids';
 import { PrometheusHarness, prometheusPresent, SKIP_REASON, TestExporter, TEST_QUERIES } from '../../support/prometheus-harness';
@@ -25,15 +28,23 @@ const FILE = {
     },
     { name: 'search' },
     { name: 'orders' },
+    {
+      name: 'payments',
+      rollback: {
+        runners: [{ kind: 'command', name: 'payments-rollback', argv: ['tests/fixtures/scripts/echo-argv.sh', '{previous_release}'] }],
+        approvers: { users: ['U0BOB'] },
+        auto_rollback_delay: '10m',
+      },
+    },
   ],
   alerts: { slack_min_interval: '50ms' },
   signals: { prometheus: { timeout: '2s' }, reevaluate_every: '5s', cache_for: '200ms', queries: TEST_QUERIES },
   deploy_watch: { window: '6s', check_every: '1s' },
 };
 
-async function start(options: { env?: Record<string, string>; prefix?: string } = {}): Promise<RunningBot> {
+async function start(options: { env?: Record<string, string>; prefix?: string; file?: Record<string, unknown> } = {}): Promise<RunningBot> {
   const bot = await startAlertBot({
-    file: FILE,
+    file: { ...FILE, ...options.file },
     env: { PROMETHEUS_URL: prometheus.url, GITHUB_WEBHOOK_SECRET: GITHUB_SECRET, ...options.env },
     ...(options.prefix ? { prefix: options.prefix } : {}),
   });
@@ -81,7 +92,7 @@ async function watchList(bot: RunningBot): Promise<string> {
 describe.skipIf(!prometheusPresent)(`deploy watch against a real Prometheus${prometheusPresent ? '' : ` (${SKIP_REASON})`}`, () => {
   beforeAll(async () => {
     exporter = await new TestExporter().start();
-    for (const s of ['checkout', 'search', 'orders'])
+    for (const s of ['checkout', 'search', 'orders', 'payments'])
       exporter.traffic(s, { requestsPerSecond: 100, errorPercent: 0, latencySeconds: 0.02 });
     prometheus = await new PrometheusHarness({ targets: [exporter.url] }).start();
     await prometheus.waitFor(ERRORS('checkout'), (v) => v === 0, 'checkout healthy and scraped');
@@ -132,6 +143,36 @@ describe.skipIf(!prometheusPresent)(`deploy watch against a real Prometheus${pro
       expect((await allIncidents(bot)).filter((i) => i.source === 'deploy-watch')).toHaveLength(1);
     } finally {
       exporter.traffic('checkout', { requestsPerSecond: 100, errorPercent: 0, latencySeconds: 0.02 });
+    }
+  }, 60_000);
+
+  it('when the matching rule has auto_rollback, the breach counts down to the rollback to previous_release with Abort', async () => {
+    const rules = join(mkdtempSync(join(tmpdir(), 'ib-deploy-rules-')), 'rules.yml');
+    writeFileSync(
+      rules,
+      "rules:\n  - id: urgent-error-rate\n    severity: P1\n    urgency: urgent\n    auto_rollback: true\n    when: { any: [{ signal: error_rate, op: '>', value: 15 }] }\n",
+    );
+    await prometheus.waitFor(ERRORS('payments'), (v) => v === 0, 'payments healthy');
+    const bot = await start({ file: { severity_rules_file: rules } });
+    expect((await deploy(bot, { service: 'payments', release: 'v3', previous_release: 'v2' })).status).toBe(202);
+    exporter.traffic('payments', { requestsPerSecond: 100, errorPercent: 40, latencySeconds: 0.02 });
+    try {
+      const opened = await waitFor(async () => (await allIncidents(bot)).find((i) => i.source === 'deploy-watch'), 'an incident', 30_000);
+      const countdown = await waitFor(
+        () =>
+          bot.slack.calls.find(
+            (c) => c.method === 'chat.postMessage' && JSON.stringify(c.args.blocks ?? '').includes(ACTIONS.abortRollback),
+          ),
+        'the countdown with Abort',
+        20_000,
+      );
+      const blocks = JSON.stringify(countdown.args.blocks);
+      expect(blocks).toContain('*Release*\\n`v2`');
+      expect(blocks).toContain('automatic rule `urgent-error-rate`');
+      expect(blocks).not.toContain(ACTIONS.approveRollback);
+      expect((await incident(bot, opened.id)).timeline.some((e: any) => e.kind === 'rollback_auto_countdown')).toBe(true);
+    } finally {
+      exporter.traffic('payments', { requestsPerSecond: 100, errorPercent: 0, latencySeconds: 0.02 });
     }
   }, 60_000);
 
