@@ -261,7 +261,7 @@ describe.skipIf(!prometheusPresent)(`deploy watch against a real Prometheus${pro
     expect(missing.json.request_id).toBe(missing.requestId);
     const unknown = await deploy(bot, { service: 'chekout', release: 'v2', previous_release: 'v1' });
     expect(unknown.status).toBe(400);
-    expect(unknown.json.reason).toBe('service: "chekout" is not a configured service (known: checkout, search, orders)');
+    expect(unknown.json.reason).toBe('service: "chekout" is not a configured service (known: checkout, search, orders, payments)');
     const hostile = await deploy(bot, { service: 'checkout', release: '<!channel> v2', previous_release: 'v1' });
     expect(hostile.status).toBe(400);
     expect(hostile.json.reason).toMatch(/^release: use letters, digits/);
