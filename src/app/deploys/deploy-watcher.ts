@@ -21,12 +21,10 @@ import type { Logger } from '../../logger';
 import type { IncidentService } from '../incident-service';
 import type { DeployWatches } from '../ports/deploy-watches';
 import type { SignalSource } from '../ports/signal-source';
+import type { TimerEngine } from '../ports/timer-engine';
 
 /** The timer port as this use case needs it (the Redis timer engine: survives restarts, fires once across replicas). */
-export interface DeployWatchTimers {
-  schedule(timer: { key: string; kind: string; dueAt: number; payload: unknown }): Promise<unknown>;
-  cancelByPrefix(keyPrefix: string): Promise<number>;
-}
+export type DeployWatchTimers = Pick<TimerEngine, 'schedule' | 'cancelByPrefix'>;
 
 export const DEPLOY_WATCH_TIMER = 'deploy-watch.check';
 

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { GitHubIssueTracker } from '../../adapters/outbound/github/github-issue-tracker';
-import { GitHubUnavailableError } from '../../adapters/outbound/github/github-errors';
-import type { RedisPaperTrailStore, StoredActionItem } from '../../adapters/outbound/redis/redis-paper-trail-store';
-import type { RedisRollbackRecords } from '../../adapters/outbound/redis/redis-rollback-records';
-import type { RedisSerialRunner } from '../../adapters/outbound/redis/redis-serial-runner';
-import type { ScheduledTimer, TimerContext, TimerEngine } from '../../adapters/outbound/timers/timer';
+import type { IssueTracker } from '../ports/issue-tracker';
+import { IssueTrackerError } from '../ports/issue-tracker';
+import type { PaperTrailStore, StoredActionItem } from '../ports/paper-trail-store';
+import type { RollbackRecords } from '../ports/rollback-records';
+import type { SerialRunner } from '../ports/serial-runner';
+import type { ScheduledTimer, TimerContext, TimerEngine } from '../ports/timer-engine';
 import type { Clock } from '../../domain/clock';
 import type { Incident } from '../../domain/incident';
 import { issueComment, isSignificant } from '../../domain/paper-trail/issue-comment';
@@ -26,11 +26,11 @@ const HAND_OVER_DELAY_MS = 5 * 60_000;
 
 export interface GitHubIssueSyncDeps {
   service: IncidentService;
-  paperTrail: RedisPaperTrailStore;
-  rollbackRecords: RedisRollbackRecords;
-  tracker: GitHubIssueTracker;
+  paperTrail: PaperTrailStore;
+  rollbackRecords: RollbackRecords;
+  tracker: IssueTracker;
   timers: TimerEngine;
-  serial: RedisSerialRunner;
+  serial: SerialRunner;
   clock: Clock;
   log: Logger;
   commitEvidence: boolean;
@@ -81,7 +81,7 @@ export class GitHubIssueSync {
       const outcome = await this.deps.serial.run(`github:${incidentId}`, timer.key, () => this.pass(incidentId, log));
       if (outcome === 'handed_over') log.debug('another job is syncing this incident; it makes one more pass for us');
     } catch (error) {
-      if (!(error instanceof GitHubUnavailableError)) throw error;
+      if (!(error instanceof IssueTrackerError)) throw error;
       const incident = await this.deps.service.store.get(incidentId);
       if (!error.retryable) {
         log.error({ err: error.message, code: error.code }, 'GitHub refused the paper trail; not retrying until the next change');
@@ -150,7 +150,7 @@ export class GitHubIssueSync {
           await tracker.comment(issue, issueComment(event, { reportUrl, names }), { dedupeKey: `${incidentId}:${event.id}` });
         } catch (error) {
           // A comment GitHub will never take must not hold back every later one.
-          if (!(error instanceof GitHubUnavailableError) || error.retryable) throw error;
+          if (!(error instanceof IssueTrackerError) || error.retryable) throw error;
           log.error({ err: error.message, event: event.id }, 'GitHub refused a timeline comment; skipped');
         }
       }
@@ -188,7 +188,7 @@ export class GitHubIssueSync {
         });
         Object.assign(item, { issueNumber: ref.number, issueUrl: ref.url, state: 'open' as const });
       } catch (error) {
-        if (!(error instanceof GitHubUnavailableError) || error.retryable) throw error;
+        if (!(error instanceof IssueTrackerError) || error.retryable) throw error;
         log.error({ err: error.message, item: item.key }, 'GitHub refused a follow-up issue');
         item.failed = error.message;
       }
@@ -201,7 +201,7 @@ export class GitHubIssueSync {
   private async publishReport(
     incident: Incident,
     items: StoredActionItem[],
-    state: Awaited<ReturnType<RedisPaperTrailStore['syncState']>>,
+    state: Awaited<ReturnType<PaperTrailStore['syncState']>>,
     log: Logger,
   ): Promise<string | null> {
     const { paperTrail, tracker } = this.deps;
@@ -237,7 +237,7 @@ export class GitHubIssueSync {
         }
       }
     } catch (error) {
-      if (!(error instanceof GitHubUnavailableError) || error.retryable) throw error;
+      if (!(error instanceof IssueTrackerError) || error.retryable) throw error;
       log.error({ err: error.message }, 'GitHub refused the report commit');
       if (await paperTrail.firstNotice(incident.id, `report-failed:${report.revision}`)) {
         await this.deps.notify(

@@ -1,5 +1,6 @@
 import type { webApi } from '@slack/bolt';
-import type { IncidentObserver, IncidentService } from '../../../app/incident-service';
+import type { IncidentObserver } from '../../../app/ports/incident-observer';
+import type { IncidentService } from '../../../app/incident-service';
 import type { Logger } from '../../../logger';
 import type { Metrics } from '../../../metrics';
 import { describeSlackError } from './slack-errors';

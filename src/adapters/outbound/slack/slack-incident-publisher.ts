@@ -1,5 +1,6 @@
 import type { webApi } from '@slack/bolt';
-import type { IncidentObserver, IncidentService, OpenOptions } from '../../../app/incident-service';
+import type { IncidentObserver, OpenOptions } from '../../../app/ports/incident-observer';
+import type { IncidentService } from '../../../app/incident-service';
 import { randomUUID } from 'node:crypto';
 import type { PostQueue } from '../../../app/ports/post-queue';
 import type { Incident } from '../../../domain/incident';

@@ -1,6 +1,6 @@
 import type { webApi } from '@slack/bolt';
 import type { RedisRollbackRequests } from '../redis/redis-rollback-requests';
-import type { RollbackMessenger, RollbackPlans } from '../../../app/rollback-ports';
+import type { RollbackMessenger, RollbackPlans } from '../../../app/ports/rollback-messenger';
 import type { IncidentService } from '../../../app/incident-service';
 import { requestPlaceholders, type RollbackRequest, type SlackMessageRef } from '../../../domain/rollback/rollback-request';
 import type { Logger } from '../../../logger';

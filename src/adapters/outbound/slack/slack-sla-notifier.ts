@@ -1,5 +1,5 @@
 import type { webApi } from '@slack/bolt';
-import type { SlaAudience, SlaNotice, SlaNotifier, SlaTarget } from '../../../app/sla/sla-notice';
+import type { SlaAudience, SlaNotice, SlaNotifier, SlaTarget } from '../../../app/ports/sla-notifier';
 import type { Incident } from '../../../domain/incident';
 import type { Logger } from '../../../logger';
 import type { Metrics } from '../../../metrics';

@@ -3,7 +3,7 @@ import type { PaperTrailService } from '../../../../app/paper-trail/paper-trail-
 import type { Incident } from '../../../../domain/incident';
 import { ownerRef, parseActionItemLines } from '../../../../domain/paper-trail/parse-action-item';
 import { reportPath } from '../../../../domain/paper-trail/report-path';
-import type { StoredReportInput } from '../../../outbound/redis/redis-paper-trail-store';
+import type { StoredReportInput } from '../../../../app/ports/paper-trail-store';
 import { ACTIONS, INPUTS, VIEWS } from '../../../outbound/slack/ids';
 import type { IncidentPlacePoster } from '../../../outbound/slack/incident-place-poster';
 import { describeSlackError } from '../../../outbound/slack/slack-errors';

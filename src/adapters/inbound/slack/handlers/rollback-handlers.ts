@@ -1,7 +1,7 @@
 import type { BlockAction, ButtonAction } from '@slack/bolt';
 import { randomUUID } from 'node:crypto';
 import type { DurableDecisions } from '../../../../app/durable-decisions';
-import type { DecisionIntent } from '../../../../app/rollback-ports';
+import type { DecisionIntent } from '../../../../app/ports/decision-intents';
 import type { ProposeOutcome, RollbackProposals } from '../../../../app/rollback-proposals';
 import { parseRollbackArgs } from '../../../../domain/rollback/parse-rollback-args';
 import { requestPlaceholders } from '../../../../domain/rollback/rollback-request';

@@ -1,6 +1,6 @@
 import type { Incident } from '../../../../domain/incident';
 import type { ActionItem } from '../../../../domain/report/report-input';
-import type { StoredReportInput } from '../../redis/redis-paper-trail-store';
+import type { StoredReportInput } from '../../../../app/ports/paper-trail-store';
 import { INPUTS, VIEWS } from '../ids';
 import { context, plain, type Block } from './block-kit';
 import { plainText } from '../../../../domain/phrase';

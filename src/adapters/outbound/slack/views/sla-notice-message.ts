@@ -1,4 +1,4 @@
-import type { SlaNotice } from '../../../../app/sla/sla-notice';
+import type { SlaNotice } from '../../../../app/ports/sla-notifier';
 import { formatDuration } from '../../../../domain/duration';
 import { ACTIONS } from '../ids';
 import { actions, escapeMrkdwn, section, type Block } from './block-kit';
