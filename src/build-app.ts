@@ -46,6 +46,7 @@ import { slaFeature } from './features/sla-feature';
 import { paperTrailFeature } from './features/paper-trail-feature';
 import { rollbackFeature } from './features/rollback-feature';
 import { signalsFeature } from './features/signals-feature';
+import { signalChartsFeature } from './features/signal-charts-feature';
 import { deployWatchFeature } from './features/deploy-watch-feature';
 import { createSignalSource } from './adapters/outbound/prometheus/create-signal-source';
 import { drillRollbackPlans, drillsFeature } from './features/drills-feature';
@@ -135,6 +136,7 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
     paperTrailFeature(core),
     drillsFeature(core, alerts.intake),
     signalsFeature(core),
+    signalChartsFeature(core),
     deployWatchFeature(core),
   ];
 
