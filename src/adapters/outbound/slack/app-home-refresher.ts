@@ -4,7 +4,7 @@ import type { IncidentService } from '../../../app/incident-service';
 import type { Logger } from '../../../logger';
 import type { Metrics } from '../../../metrics';
 import { describeSlackError } from './slack-errors';
-import { appHomeView } from './views/incident-list-view';
+import { appHomeView, LIST_PAGE_SIZE } from './views/incident-list-view';
 import type { RedisClient } from '../redis/key-space';
 
 export interface AppHomeRefresherOptions {
@@ -96,10 +96,11 @@ export class AppHomeRefresher implements IncidentObserver {
   private async publish(users: string[]): Promise<void> {
     if (!this.client) return;
     const { service, metrics, log } = this.deps;
-    const open = await service.store.listOpen();
+    const { incidents, total } = await service.openPage(LIST_PAGE_SIZE);
     const view = appHomeView(
-      open.map((incident) => ({ incident, sla: service.sla(incident) })),
+      incidents.map((incident) => ({ incident, sla: service.sla(incident) })),
       service.now(),
+      total,
     );
     for (const user of users) {
       try {

@@ -5,8 +5,8 @@ import { ROLE_GUIDE } from '../../../../domain/roles';
 import { COMMAND } from '../../../outbound/slack/ids';
 import { parseIncidentCommand, type ParsedCommand } from '../parse-command';
 import { HELP_TEXT } from '../../../outbound/slack/views/help-text';
-import { incidentDetailBlocks } from '../../../outbound/slack/views/incident-detail-view';
-import { incidentListBlocks } from '../../../outbound/slack/views/incident-list-view';
+import { incidentDetailBlocks, SHOW_TIMELINE_ENTRIES } from '../../../outbound/slack/views/incident-detail-view';
+import { incidentListBlocks, LIST_PAGE_SIZE } from '../../../outbound/slack/views/incident-list-view';
 import { openIncidentModal, resolveModal, updateModal } from '../../../outbound/slack/views/modals';
 import { DELIVERY_TTL_MS, outcomeText, resolveIncidentId, type CommandContext, type SlackDeps } from './slack-deps';
 import type { SlackListeners } from '../slack-router';
@@ -69,13 +69,15 @@ async function readAnswer(
 ): Promise<Answer> {
   const { service } = deps;
   if (parsed.kind === 'list') {
-    const open = await service.store.listOpen();
+    // One page and the count: the answer costs the same with 10 or 10,000 open.
+    const { incidents, total } = await service.openPage(LIST_PAGE_SIZE);
     return {
       response_type: 'ephemeral',
-      text: `${open.length} open incident(s)`,
+      text: `${total} open incident(s)`,
       blocks: incidentListBlocks(
-        open.map((incident) => ({ incident, sla: service.sla(incident) })),
+        incidents.map((incident) => ({ incident, sla: service.sla(incident) })),
         service.now(),
+        total,
       ),
     };
   }
@@ -84,7 +86,7 @@ async function readAnswer(
   const incident = await service.store.get(resolved.id);
   if (!incident)
     return { response_type: 'ephemeral', text: `:warning: No incident ${resolved.id}. \`/incident list\` shows the open ones.` };
-  const timeline = await service.store.timeline(incident.id);
+  const timeline = await service.timelineTail(incident.id, SHOW_TIMELINE_ENTRIES);
   const sections = (await Promise.all(deps.extensions.detailSections.map((section) => section(incident)))).flat();
   return {
     response_type: 'ephemeral',
