@@ -48,6 +48,7 @@ import { paperTrailFeature } from './features/paper-trail-feature';
 import { rollbackFeature } from './features/rollback-feature';
 import { signalsFeature } from './features/signals-feature';
 import { signalChartsFeature } from './features/signal-charts-feature';
+import { deployWatchFeature } from './features/deploy-watch-feature';
 import { createSignalSource } from './adapters/outbound/prometheus/create-signal-source';
 import { drillRollbackPlans, drillsFeature } from './features/drills-feature';
 import type { CoreContext, Feature } from './features/feature';
@@ -137,6 +138,7 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
     drillsFeature(core, alerts.intake),
     signalsFeature(core),
     signalChartsFeature(core),
+    deployWatchFeature(core),
   ];
 
   const routes: CustomRoute[] = [

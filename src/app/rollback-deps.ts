@@ -29,4 +29,5 @@ export const ROLLBACK_TIMERS = {
   expire: 'rollback.expire',
   countdown: 'rollback.countdown',
   autoPropose: 'rollback.auto_propose',
+  deployPropose: 'rollback.deploy_propose',
 } as const;

@@ -1,3 +1,4 @@
+import { DEPLOY_WATCH_ACTOR } from '../domain/deploys/deploy-watch';
 import { isOpenStatus } from '../domain/lifecycle';
 import type { Incident } from '../domain/incident';
 import { missingPlaceholders } from '../domain/rollback/describe-runner';
@@ -38,17 +39,17 @@ export class RollbackProposals {
   async propose(input: ProposeInput): Promise<ProposeOutcome> {
     const prepared = await this.prepare(input.incidentId, input.service, input.release);
     if (!prepared.ok) return prepared;
-    const { incident, service, config } = prepared;
+    const { incident, service, config, release } = prepared;
     const busy = (await this.deps.requests.forIncident(incident.id)).find(
       (r) => r.service === service && !isFinal(r.status) && !isAwaitingDecision(r.status),
     );
     if (busy && !input.dryRun) return refuse('rollback.busy', `${busy.id} for ${service} is already ${busy.status}; wait for its outcome.`);
 
-    const draft = this.draft(incident, service, config, input.release, input.by, false, 'draft');
+    const draft = this.draft(incident, service, config, release, input.by, false, 'draft');
     const readiness = await this.readiness(config, draft);
     if (input.dryRun) return { ok: true, request: { ...draft, readiness }, incident, config, dryRun: true };
     const request = await this.store(incident, config, {
-      ...this.draft(incident, service, config, input.release, input.by, false, await this.deps.requests.nextId(incident.id)),
+      ...this.draft(incident, service, config, release, input.by, false, await this.deps.requests.nextId(incident.id)),
       readiness,
     });
     return { ok: true, request, incident, config, dryRun: false };
@@ -68,13 +69,13 @@ export class RollbackProposals {
       await this.deps.messenger()?.notice({ incidentId }, phrase`:warning: ${text}`);
       return prepared;
     }
-    const { incident, service, config } = prepared;
+    const { incident, service, config, release } = prepared;
     const id = await this.deps.requests.nextId(incident.id);
-    const draft = this.draft(incident, service, config, null, `auto:${rule}`, true, id);
+    const draft = this.draft(incident, service, config, release, `auto:${rule}`, true, id);
     const readiness = await this.readiness(config, draft);
     // Without passing readiness nothing runs by itself: a person approves instead.
     const auto = readiness.passed;
-    const final = { ...this.draft(incident, service, config, null, `auto:${rule}`, auto, id), readiness };
+    const final = { ...this.draft(incident, service, config, release, `auto:${rule}`, auto, id), readiness };
     // The countdown is persisted before anyone is told about it: a crash in between leaves a
     // timer whose request never existed (a no-op), never a countdown that does not run out.
     if (auto)
@@ -88,16 +89,45 @@ export class RollbackProposals {
     return { ok: true, request, incident, config, dryRun: false };
   }
 
+  /**
+   * A deploy watch opened the incident: propose the rollback to the release before the deploy,
+   * for approval. Proposed once (a job of its own); when it cannot be, the timeline says why.
+   */
+  async proposeForDeploy(incidentId: string): Promise<ProposeOutcome> {
+    const incident = await this.deps.service.store.get(incidentId);
+    if (!incident?.deploy) return refuse('rollback.no_deploy', `${incidentId} was not opened by a deploy watch.`);
+    if ((await this.deps.requests.forIncident(incidentId)).length)
+      return refuse('rollback.already_proposed', `${incidentId} already has a rollback proposal.`);
+    const outcome = await this.propose({
+      incidentId,
+      service: incident.deploy.service,
+      release: null,
+      dryRun: false,
+      by: DEPLOY_WATCH_ACTOR,
+    });
+    if (!outcome.ok) {
+      const text = phrase`Rollback to ${incident.deploy.previousRelease} not proposed: ${outcome.reason}`;
+      await this.deps.service.apply(incidentId, (i, now) =>
+        recordRollbackEvent(i, { at: now, actor: 'bot', kind: 'rollback_deploy_skipped', text }),
+      );
+      await this.deps.messenger()?.notice({ incidentId }, phrase`:warning: ${text}`);
+    }
+    return outcome;
+  }
+
   private async prepare(
     incidentId: string,
     given: string | null,
-    release: string | null,
-  ): Promise<Result<{ incident: Incident; service: string; config: ServiceRollbackConfig }>> {
+    givenRelease: string | null,
+  ): Promise<Result<{ incident: Incident; service: string; config: ServiceRollbackConfig; release: string | null }>> {
     const incident = await this.deps.service.store.get(incidentId);
     if (!incident) return refuse('rollback.no_incident', `No incident ${incidentId}.`);
+    let release = givenRelease;
     if (!isOpenStatus(incident.status))
       return refuse('rollback.incident_not_open', `${incident.id} is ${incident.status}; rollbacks are for open incidents.`);
     const service = given ?? incident.service;
+    // An incident a deploy watch opened rolls its service back to the release before the deploy.
+    if (release === null && incident.deploy && incident.deploy.service === service) release = incident.deploy.previousRelease;
     if (!service)
       return refuse(
         'rollback.no_service',
@@ -124,7 +154,7 @@ export class RollbackProposals {
           : `The ${service} rollback plan uses {${missing.join('}, {')}}, which the bot cannot fill in; fix services[].rollback.`,
       );
     }
-    return { ok: true, incident, service, config };
+    return { ok: true, incident, service, config, release };
   }
 
   private draft(

@@ -79,6 +79,8 @@ export const envSchema = z
     /** Live signals: a Prometheus-compatible query API (overrides signals.prometheus.url) and its bearer token. */
     PROMETHEUS_URL: url.optional(),
     PROMETHEUS_TOKEN: optionalText,
+    /** Verifies GitHub `deployment_status` webhooks (X-Hub-Signature-256); without it POST /webhooks/github answers 503. */
+    GITHUB_WEBHOOK_SECRET: optionalText,
     PORT: z.coerce.number().int('must be a whole number').min(0).max(65535).default(3000),
     CONFIG: z.string().trim().min(1).default('config/default.yml'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

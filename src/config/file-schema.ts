@@ -13,6 +13,7 @@ import {
 import type { ServiceRollbackConfig } from '../domain/rollback/service-rollback-config';
 import { correlateSchema } from './correlate-schema';
 import { recoverySchema, signalQueriesSchema, signalsSchema } from './signals-schema';
+import { deployWatchSchema } from './deploy-watch-schema';
 
 /** "15m", "1h", "7d" → milliseconds, with the bad value named in the error. */
 export const durationSchema = z.string().transform((text, ctx) => {
@@ -271,6 +272,8 @@ export const fileSchema = z
     // Live signals (Prometheus) and gate 3 by evidence (signals-schema.ts, docs/signals.md).
     signals: signalsSchema,
     recovery: recoverySchema,
+    // Deploy watch: signals checked after each deploy (deploy-watch-schema.ts, docs/deploy-watch.md).
+    deploy_watch: deployWatchSchema,
     drills: drillsSchema,
     services: z
       .array(serviceSchema)

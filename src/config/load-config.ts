@@ -3,12 +3,15 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { DEFAULT_SEVERITY_RULES } from '../domain/classifier/default-rules';
+import { findUnknownRuleSignals } from '../domain/classifier/find-unknown-rule-signals';
 import { severityRulesSchema, type SeverityRules } from '../domain/classifier/rules-schema';
+import { SIGNAL_NAMES } from '../domain/classifier/signals';
 import type { Severity } from '../domain/severity';
 import type { SlaPolicy } from '../domain/sla-policy';
 import { envSchema, type Env } from './env-schema';
 import { resolveSlaConfig, type SlaConfig } from './sla-schema';
 import { resolveSignalsConfig, type SignalsConfig } from './signals-schema';
+import { resolveDeployWatchConfig, type DeployWatchConfig } from './deploy-watch-schema';
 import {
   DEFAULT_SEVERITY_RULES_FILE,
   fileSchema,
@@ -41,6 +44,8 @@ export interface Config {
   /** Gate 3 by evidence: how long signals must stay under every rule after the alerts resolve. */
   recovery: { holdForMs: number };
   drills: FileConfig['drills'];
+  /** Deploy watch: how long after a deploy, and how often, its signals are checked. */
+  deployWatch: DeployWatchConfig;
   /** The file it came from, for messages. */
   source: string;
 }
@@ -116,10 +121,9 @@ export function loadConfig({
   }
   // Checked even when the main file has errors, so one run lists every bad key.
   const rulesFile = (raw as { severity_rules_file?: unknown } | undefined)?.severity_rules_file;
-  const severityRules =
-    raw !== undefined
-      ? loadSeverityRules(typeof rulesFile === 'string' ? rulesFile.trim() || undefined : undefined, readFile, errors)
-      : undefined;
+  const rulesPath = typeof rulesFile === 'string' ? rulesFile.trim() || undefined : undefined;
+  const severityRules = raw !== undefined ? loadSeverityRules(rulesPath, readFile, errors) : undefined;
+  if (severityRules && fileConfig) errors.push(...checkRuleSignals(severityRules, fileConfig, rulesPath ?? DEFAULT_SEVERITY_RULES_FILE));
   if (errors.length || !parsedEnv.success || !fileConfig || !severityRules) return { ok: false, errors };
 
   const signals = resolveSignalsConfig(fileConfig, parsedEnv.data);
@@ -158,6 +162,7 @@ export function loadConfig({
       signals,
       recovery: { holdForMs: fileConfig.recovery.hold_for },
       drills: fileConfig.drills,
+      deployWatch: resolveDeployWatchConfig(fileConfig),
       source: configPath,
     },
   };
@@ -183,6 +188,16 @@ function loadSeverityRules(given: string | undefined, readFile: (path: string) =
   if (parsed.success) return parsed.data;
   errors.push(...describe(`${path}: `, parsed.error));
   return undefined;
+}
+
+/** A rule may name any signal, built-in or under signals.queries / services[].signals; nothing else. */
+function checkRuleSignals(rules: SeverityRules, file: FileConfig, rulesPath: string): string[] {
+  const named = new Set([...Object.keys(file.signals.queries), ...file.services.flatMap((s) => Object.keys(s.signals ?? {}))]);
+  const known = [...SIGNAL_NAMES, ...[...named].filter((n) => !(SIGNAL_NAMES as readonly string[]).includes(n))].join(', ');
+  return findUnknownRuleSignals(rules, named).map(
+    (u) =>
+      `${rulesPath}: rules[${u.index}] (${u.rule}): signal "${u.signal}" is not a named signal; add it under signals.queries or services[].signals (known: ${known})`,
+  );
 }
 
 /** What `npm start` needs beyond a valid config: the Slack credentials. */

@@ -74,6 +74,21 @@ export interface Incident {
   storm?: IncidentStorm | null;
   /** Resolved as a duplicate of this incident, or folded into the alert storm with this id. */
   mergedInto?: string | null;
+  /** Why it was merged: folded into an alert storm, or resolved as a duplicate of a related incident. */
+  mergedAs?: 'storm' | 'duplicate' | null;
+  /** Opened by a deploy watch: the deploy it blames (the rollback goes to `previousRelease`). */
+  deploy?: DeployLink | null;
+}
+
+/** The deploy a deploy watch opened an incident for. */
+export interface DeployLink {
+  watchId: string;
+  service: string;
+  release: string;
+  previousRelease: string;
+  environment: string | null;
+  /** `Opened by deploy watch: checkout release v42 (previous v41) — error_rate 22% > 15%` */
+  breach: string;
 }
 
 /** Who opened the other incident decides the words: "opened by a person" / "opened by an alert". */
@@ -154,6 +169,7 @@ export interface NewIncident {
   alertContext?: AlertContext | null;
   drill?: DrillMark | null;
   storm?: IncidentStorm | null;
+  deploy?: DeployLink | null;
 }
 
 /** A change to apply: the incident after it and the timeline entries it writes. */
@@ -192,6 +208,7 @@ export function createIncident(id: string, input: NewIncident, now: number): { i
       : {}),
     ...(input.drill ? { drill: input.drill } : {}),
     ...(input.storm ? { storm: input.storm } : {}),
+    ...(input.deploy ? { deploy: input.deploy } : {}),
   };
   return {
     incident,
@@ -208,6 +225,17 @@ export function createIncident(id: string, input: NewIncident, now: number): { i
           ...(input.autoRollback ? { autoRollback: input.autoRollback.rule } : {}),
         },
       },
+      ...(input.deploy
+        ? [
+            {
+              at: now,
+              actor: input.openedBy,
+              kind: 'deploy_watch_breach',
+              text: input.deploy.breach,
+              details: { watch: input.deploy.watchId, release: input.deploy.release, previousRelease: input.deploy.previousRelease },
+            },
+          ]
+        : []),
     ],
   };
 }

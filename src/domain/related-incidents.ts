@@ -79,7 +79,7 @@ export function mergeInto(duplicate: Incident, targetId: string, by: string, now
   if (!resolved.ok) return resolved;
   return {
     ok: true,
-    incident: { ...resolved.incident, mergedInto: targetId },
+    incident: { ...resolved.incident, mergedInto: targetId, mergedAs: 'duplicate' },
     events: [
       { at: now, actor: by, kind: 'merged_into', text: phrase`Merged into ${targetId} by ${user(by)}.`, details: { target: targetId } },
       ...overridden.events,

@@ -88,6 +88,14 @@ export function rollbackFeature(core: CoreContext): RollbackFeature {
     name: 'auto-rollback',
     async opened(incident: Incident) {
       if (incident.autoRollback) await scheduleAuto(incident, incident.autoRollback.rule);
+      // A deploy watch's breach: the rollback to the previous release is proposed for approval.
+      else if (incident.deploy && isOpenStatus(incident.status))
+        await timers.schedule({
+          key: `rollback:deploy:${incident.id}`,
+          kind: ROLLBACK_TIMERS.deployPropose,
+          dueAt: clock(),
+          payload: { incidentId: incident.id },
+        });
     },
     async changed(incident: Incident, events: TimelineEventInput[]) {
       const raised = events.find((e) => e.kind === 'severity' && typeof e.details?.autoRollback === 'string');
@@ -131,6 +139,10 @@ export function rollbackFeature(core: CoreContext): RollbackFeature {
       [ROLLBACK_TIMERS.autoPropose]: async (timer) => {
         const { incidentId, rule } = timer.payload as { incidentId: string; rule: string };
         await proposals.proposeAutomatic(incidentId, rule);
+      },
+      [ROLLBACK_TIMERS.deployPropose]: async (timer) => {
+        const { incidentId } = timer.payload as { incidentId: string };
+        await proposals.proposeForDeploy(incidentId);
       },
     },
     install({ app, publisher, deps: slackDeps }) {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { refuse, type Result } from '../result';
 import { SEVERITIES, type Severity } from '../severity';
 import { describeZodError } from './describe-zod-error';
-import { isBooleanSignal, SIGNAL_NAMES, type NumericSignal, type SignalName } from './signals';
+import { type BooleanSignal, isBooleanSignal, SIGNAL_NAME_PATTERN, SIGNAL_NAMES } from './signals';
 
 /** How soon a rollback is due (the rollback decision flowchart): critical → immediate, urgent, warning → planned, healthy → none. */
 export const URGENCIES = ['immediate', 'urgent', 'planned', 'none'] as const;
@@ -15,9 +15,13 @@ export type ComparisonOp = (typeof COMPARISON_OPS)[number];
 export const RATIO_TARGETS = ['p95_target_ms'] as const;
 export type RatioTarget = (typeof RATIO_TARGETS)[number];
 
+/**
+ * `signal` is a built-in name (SIGNAL_NAMES) or a custom one named under `signals.queries` /
+ * `services[].signals` (numeric; the config loader refuses a name no query defines).
+ */
 export type SignalCondition =
-  | { kind: 'signal'; signal: NumericSignal; op: ComparisonOp; value: number; ratioOf: RatioTarget | null }
-  | { kind: 'signal'; signal: Exclude<SignalName, NumericSignal>; op: '==' | '!='; value: boolean; ratioOf: null };
+  | { kind: 'signal'; signal: string; op: ComparisonOp; value: number; ratioOf: RatioTarget | null }
+  | { kind: 'signal'; signal: BooleanSignal; op: '==' | '!='; value: boolean; ratioOf: null };
 export type LabelCondition = { kind: 'label'; label: string; op: '==' | '!='; value: string };
 export type Condition = SignalCondition | LabelCondition;
 
@@ -47,7 +51,10 @@ const targetMs = z.number().positive().finite();
 // exact key, e.g. `rules[3].when.any[0].value`, rather than "no union member matched".
 const conditionSchema = z
   .strictObject({
-    signal: z.enum(SIGNAL_NAMES).optional(),
+    signal: z
+      .string()
+      .regex(SIGNAL_NAME_PATTERN, `a signal is a built-in (${SIGNAL_NAMES.join(', ')}) or a name under signals.queries (e.g. queue_depth)`)
+      .optional(),
     label: z.string().min(1).optional(),
     op: z.enum(COMPARISON_OPS),
     value: z.union([z.number().finite(), z.boolean(), z.string()]),
@@ -78,13 +85,13 @@ const conditionSchema = z
     if (isBooleanSignal(c.signal!)) {
       return {
         kind: 'signal',
-        signal: c.signal as Exclude<SignalName, NumericSignal>,
+        signal: c.signal as BooleanSignal,
         op: c.op as '==' | '!=',
         value: c.value as boolean,
         ratioOf: null,
       };
     }
-    return { kind: 'signal', signal: c.signal as NumericSignal, op: c.op, value: c.value as number, ratioOf: c.ratio_of ?? null };
+    return { kind: 'signal', signal: c.signal!, op: c.op, value: c.value as number, ratioOf: c.ratio_of ?? null };
   });
 
 const whenSchema = z

@@ -17,12 +17,21 @@ export type SignalName = (typeof SIGNAL_NAMES)[number];
 /** Signals that are percentages; validated to 0..100 and shown with a `%`. */
 export const PERCENT_SIGNALS: readonly NumericSignal[] = ['error_rate', 'failure_rate'];
 
-export type Signals = Partial<Record<NumericSignal, number> & Record<BooleanSignal, boolean>>;
+/**
+ * Built-in signals keep their types; any other name (a custom signal under `signals.queries`,
+ * e.g. `queue_depth`) is a number, as the rules and the live reads treat it.
+ */
+export type Signals = Partial<Record<NumericSignal, number> & Record<BooleanSignal, boolean>> & {
+  [custom: string]: number | boolean | undefined;
+};
+
+/** What a custom signal's name looks like (the same rule as `signals.queries` keys). */
+export const SIGNAL_NAME_PATTERN = /^[a-z][a-z0-9_]*$/;
 
 export function isSignalName(value: string): value is SignalName {
   return (SIGNAL_NAMES as readonly string[]).includes(value);
 }
 
-export function isBooleanSignal(name: SignalName): name is BooleanSignal {
+export function isBooleanSignal(name: string): name is BooleanSignal {
   return (BOOLEAN_SIGNALS as readonly string[]).includes(name);
 }

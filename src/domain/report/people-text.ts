@@ -17,6 +17,7 @@ export function namedText(p: Phrase, names: UserNames = {}): string {
 /** A timeline actor for humans: people by name, the bot by name, alert sources as they are. */
 export function displayActor(actor: string, names: UserNames = {}): string {
   if (actor === 'bot') return 'incident-bot';
+  if (actor === 'deploy-watch') return 'deploy watch';
   if (USER_ID.test(actor)) return names[actor] ?? actor;
   return actor;
 }

@@ -1,6 +1,6 @@
 import { classify } from '../classifier/classify';
 import type { SeverityRules } from '../classifier/rules-schema';
-import { isSignalName, type Signals } from '../classifier/signals';
+import { isBooleanSignal, type Signals } from '../classifier/signals';
 import { severityRank } from '../severity';
 import { formatSignalNumber } from './signal-condition';
 import type { SignalSeries } from './signal-reading';
@@ -51,9 +51,8 @@ export function judgeRecovery(series: Record<string, SignalSeries>, rules: Sever
 }
 
 function asSignal(name: string, value: number): Signals {
-  if (!isSignalName(name)) return {};
-  if (name === 'data_loss' || name === 'security_breach' || name === 'corruption' || name === 'unresponsive') return { [name]: value > 0 };
-  return { [name]: value };
+  // Custom signals (queue_depth) are numbers a rule may name; detections read above 0 as true.
+  return { [name]: isBooleanSignal(name) ? value > 0 : value };
 }
 
 /** Per numeric signal, the threshold of the least severe rule that names it (ratio rules resolved). */

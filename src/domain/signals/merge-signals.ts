@@ -1,4 +1,4 @@
-import { BOOLEAN_SIGNALS, NUMERIC_SIGNALS, type Signals } from '../classifier/signals';
+import { BOOLEAN_SIGNALS, isBooleanSignal, type Signals } from '../classifier/signals';
 
 /**
  * Precedence between what an alert carried and what the bot measured (documented in
@@ -13,8 +13,9 @@ import { BOOLEAN_SIGNALS, NUMERIC_SIGNALS, type Signals } from '../classifier/si
 export function mergeSignals(carried: Signals, live: Record<string, number | null>): { signals: Signals; fromLive: string[] } {
   const signals: Signals = { ...carried };
   const fromLive: string[] = [];
-  for (const name of NUMERIC_SIGNALS) {
-    const value = live[name];
+  // Every numeric signal: the built-in ones and custom ones (queue_depth) a rule may name.
+  for (const [name, value] of Object.entries(live)) {
+    if (isBooleanSignal(name)) continue;
     if (typeof value === 'number') {
       signals[name] = value;
       fromLive.push(name);

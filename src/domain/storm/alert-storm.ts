@@ -145,7 +145,15 @@ export function mergeIntoStorm(incident: Incident, parentId: string, now: number
   };
   return {
     ok: true,
-    incident: { ...incident, status: 'resolved', resolvedAt: now, resolutionSummary: reason, mergedInto: parentId, gates },
+    incident: {
+      ...incident,
+      status: 'resolved',
+      resolvedAt: now,
+      resolutionSummary: reason,
+      mergedInto: parentId,
+      mergedAs: 'storm',
+      gates,
+    },
     events: [
       {
         at: now,

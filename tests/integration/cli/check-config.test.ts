@@ -182,6 +182,22 @@ describe('incident-bot check-config', { timeout: 120_000 }, () => {
     expect(missing.stdout).toContain('nope.yml: file not found');
   });
 
+  it('exits 1 when a severity rule names a signal no query defines, naming the rule and the signal', async () => {
+    const rules = join(dir, 'rules-custom.yml');
+    writeFileSync(
+      rules,
+      'rules:\n  - id: urgent-queue-backlog\n    severity: P1\n    urgency: urgent\n    when: { any: [{ signal: queue_depth, op: ">", value: 1000 }] }\n',
+    );
+    const unknown = await checkConfig(['--config', writeConfigFile({ severity_rules_file: rules })]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stdout).toContain(`${rules}: rules[0] (urgent-queue-backlog): signal "queue_depth" is not a named signal`);
+    const named = await checkConfig([
+      '--config',
+      writeConfigFile({ severity_rules_file: rules, signals: { queries: { queue_depth: 'max(queue_depth{service="{service}"})' } } }),
+    ]);
+    expect(named.stdout).not.toContain('FAILED');
+  });
+
   it('exits 2 on usage errors, with the usage', async () => {
     for (const args of [['--bogus'], ['config.yml'], ['--config']]) {
       const r = await checkConfig(args);

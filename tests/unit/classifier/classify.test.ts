@@ -166,6 +166,44 @@ describe('classify with custom rules', () => {
   });
 });
 
+describe('classify with a custom signal', () => {
+  const withQueue: SeverityRules = {
+    ...DEFAULT_SEVERITY_RULES,
+    rules: [
+      {
+        id: 'urgent-queue-backlog',
+        severity: 'P1',
+        urgency: 'urgent',
+        autoRollback: false,
+        reason: '{observations}',
+        match: 'any',
+        conditions: [{ kind: 'signal', signal: 'queue_depth', op: '>', value: 1000, ratioOf: null }],
+      },
+      ...DEFAULT_SEVERITY_RULES.rules,
+    ],
+  };
+
+  it.each([
+    { name: 'above the threshold decides', signals: { queue_depth: 1500 }, severity: 'P1', rule: 'urgent-queue-backlog' },
+    { name: 'at the threshold does not', signals: { queue_depth: 1000 }, severity: 'P3', rule: null },
+    {
+      name: 'missing is not healthy nor broken: the next rules decide',
+      signals: { error_rate: 12 },
+      severity: 'P2',
+      rule: 'planned-error-rate',
+    },
+  ])('$name', ({ signals, severity, rule }) => {
+    const d = classify(signals, {}, 'checkout', withQueue);
+    expect({ severity: d.severity, rule: d.rule }).toEqual({ severity, rule });
+  });
+
+  it('explains the custom signal without a unit', () => {
+    expect(classify({ queue_depth: 1500 }, {}, null, withQueue).explanation).toBe(
+      'P1 because queue_depth 1500 > 1000 (rule urgent-queue-backlog)',
+    );
+  });
+});
+
 describe('describeObservation', () => {
   it.each([
     [{ signal: 'failure_rate', value: 50.01, op: '>' as const, threshold: 50 }, 'failure_rate 50.01% > 50%'],

@@ -23,6 +23,15 @@ describe('config/severity-rules.yml', () => {
 });
 
 describe('parseSeverityRules', () => {
+  it('takes a custom signal (named under signals.queries) as a numeric condition, ratio_of included', () => {
+    const parsed = parseSeverityRules({
+      rules: [{ ...validRule, when: { any: [{ signal: 'queue_depth', op: '>', value: 1000 }] } }],
+    });
+    expect(parsed.ok && parsed.rules.rules[0]!.conditions).toEqual([
+      { kind: 'signal', signal: 'queue_depth', op: '>', value: 1000, ratioOf: null },
+    ]);
+  });
+
   it('fills defaults and converts to the internal shape', () => {
     const parsed = parseSeverityRules({
       services: { checkout: { p95_target_ms: 300 } },
@@ -69,9 +78,14 @@ describe('parseSeverityRules', () => {
     ['bad severity', { rules: [{ ...validRule, severity: 'P5' }] }, 'rules[0].severity: expected one of "P0", "P1", "P2", "P3"'],
     ['bad urgency', { rules: [{ ...validRule, urgency: 'asap' }] }, 'rules[0].urgency:'],
     [
-      'unknown signal',
-      { rules: [{ ...validRule, when: { any: [{ signal: 'error_rat', op: '>', value: 1 }] } }] },
-      'rules[0].when.any[0].signal: expected one of',
+      'a signal name that cannot be one',
+      { rules: [{ ...validRule, when: { any: [{ signal: 'Queue-Depth', op: '>', value: 1 }] } }] },
+      'rules[0].when.any[0].signal: a signal is a built-in (error_rate, p95_ms',
+    ],
+    [
+      'a custom signal compared with a boolean',
+      { rules: [{ ...validRule, when: { any: [{ signal: 'queue_depth', op: '==', value: true }] } }] },
+      'rules[0].when.any[0].value: queue_depth is numeric',
     ],
     ['bad op', { rules: [{ ...validRule, when: { any: [{ signal: 'error_rate', op: '=>', value: 1 }] } }] }, 'rules[0].when.any[0].op:'],
     [

@@ -115,4 +115,36 @@ describe('verification by signal in the config', () => {
     );
     expect(ok.ok).toBe(true);
   });
+
+  describe('custom signals in severity rules', () => {
+    const rulesYaml = `rules:
+  - id: urgent-queue-backlog
+    severity: P1
+    urgency: urgent
+    when: { any: [{ signal: queue_depth, op: '>', value: 1000 }] }
+  - id: planned-errors
+    severity: P2
+    urgency: planned
+    when: { any: [{ signal: error_rate, op: '>', value: 10 }] }
+`;
+    const withRules = (file: Record<string, unknown>) =>
+      loadConfig({ file: { severity_rules_file: 'rules.yml', ...file }, env: {}, readFile: () => rulesYaml });
+
+    it("accepts a rule on a signal named under signals.queries, or under one service's signals", () => {
+      const shared = withRules({ signals: { queries: { queue_depth: 'max(queue_depth{service="{service}"})', error_rate: 'vector(0)' } } });
+      if (!shared.ok) throw new Error(shared.errors.join('\n'));
+      expect(shared.config.severityRules.rules[0]!.conditions[0]).toMatchObject({ signal: 'queue_depth', value: 1000 });
+      const perService = withRules({ services: [{ name: 'checkout', signals: { queue_depth: 'vector(1)' } }] });
+      expect(perService.ok).toBe(true);
+    });
+
+    it('refuses a rule naming a signal no query defines, naming the rule, the signal and the known names', () => {
+      const r = withRules({ signals: { queries: { queu_depth: 'vector(1)' } } });
+      expect(r.ok).toBe(false);
+      if (r.ok) return;
+      expect(r.errors).toEqual([
+        'rules.yml: rules[0] (urgent-queue-backlog): signal "queue_depth" is not a named signal; add it under signals.queries or services[].signals (known: error_rate, p95_ms, p95_target_ms, failure_rate, data_loss, security_breach, corruption, unresponsive, queu_depth)',
+      ]);
+    });
+  });
 });

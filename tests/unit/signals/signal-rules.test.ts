@@ -32,7 +32,13 @@ describe('precedence: alert-carried values and live values', () => {
     ['a carried detection is never undone by a measurement', { data_loss: true }, { data_loss: 0 }, { data_loss: true }, []],
     ['a live value above 0 detects', {}, { unresponsive: 1 }, { unresponsive: true }, ['unresponsive']],
     ['live 0 for an unknown detection reads "not detected"', {}, { corruption: 0 }, { corruption: false }, ['corruption']],
-    ['names the classifier does not know are left out', {}, { saturation: 90 }, {}, []],
+    [
+      'custom signals (named under signals.queries) are merged like built-in numbers',
+      {},
+      { saturation: 90 },
+      { saturation: 90 },
+      ['saturation'],
+    ],
   ])('%s', (_name, carried, live, signals, fromLive) => {
     expect(mergeSignals(carried as never, live as never)).toEqual({ signals, fromLive });
   });

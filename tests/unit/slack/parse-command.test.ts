@@ -48,6 +48,8 @@ describe('/incident parsing', () => {
     ['drill list', { kind: 'drill', action: 'list', scenario: '' }],
     ['drill P1-Error-Spike', { kind: 'drill', action: 'start', scenario: 'p1-error-spike' }],
     ['drill stop', { kind: 'drill', action: 'stop', scenario: '' }],
+    ['watch', { kind: 'watch' }],
+    ['WATCH', { kind: 'watch' }],
   ])('%j', (text, expected) => {
     expect(parseIncidentCommand(text)).toEqual(expected);
   });
@@ -82,6 +84,7 @@ describe('/incident parsing', () => {
     ['role ops bob', /Mention the person/],
     ['updte identified x', /Unknown subcommand "updte"\. Did you mean `update`\?/],
     ['drill p1-error-spike now please', /Name one scenario: `\/incident drill p1-error-spike`/],
+    ['watch checkout', /`\/incident watch` takes nothing after it/],
   ])('refuses %j with what to type instead', (text, message) => {
     const parsed = parseIncidentCommand(text);
     expect(parsed.kind).toBe('error');

@@ -50,7 +50,7 @@ describe('storm parent views', () => {
   });
 
   it('a folded incident says which storm it joined', () => {
-    const folded = incident({ status: 'resolved', resolvedAt: T0, mergedInto: 'INC-20261121-007' });
+    const folded = incident({ status: 'resolved', resolvedAt: T0, mergedInto: 'INC-20261121-007', mergedAs: 'storm' });
     const view = announcementView({ incident: folded, sla: sla(folded), now: T0 });
     expectWithinLimits(view);
     expect(JSON.stringify(view.blocks)).toContain('Joined alert storm INC-20261121-007');

@@ -26,6 +26,7 @@ const SUBCOMMANDS = [
   'rollback',
   'drill',
   'split',
+  'watch',
 ] as const;
 
 function didYouMean(word: string | null): string {
@@ -60,6 +61,7 @@ export type ParsedCommand =
   | { kind: 'action'; id: string | null; item: ActionItem }
   | { kind: 'drill'; action: 'list' | 'start' | 'stop'; scenario: string }
   | { kind: 'split'; id: string | null; child: string }
+  | { kind: 'watch' }
   | { kind: 'error'; message: string };
 
 /** Takes an optional leading incident id off the arguments. */
@@ -252,6 +254,9 @@ export function parseIncidentCommand(text: string): ParsedCommand {
       if (name.toLowerCase() === 'stop') return { kind: 'drill', action: 'stop', scenario: '' };
       return { kind: 'drill', action: 'start', scenario: name.toLowerCase() };
     }
+    case 'watch':
+      if (args.trim()) return { kind: 'error', message: '`/incident watch` takes nothing after it: it lists the deploys being watched.' };
+      return { kind: 'watch' };
     default:
       return {
         kind: 'error',

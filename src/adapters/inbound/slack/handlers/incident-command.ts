@@ -236,7 +236,8 @@ async function run(
     case 'action':
     case 'rollback':
     case 'drill':
-    case 'split': {
+    case 'split':
+    case 'watch': {
       const handler = deps.extensions.commands[parsed.kind] as ((p: typeof parsed, ctx: CommandContext) => Promise<void>) | undefined;
       if (!handler) return reply(`:construction: \`/incident ${parsed.kind}\` is not available in this installation.`);
       await handler(parsed, {

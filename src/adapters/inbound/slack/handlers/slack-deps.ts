@@ -24,7 +24,7 @@ export interface CommandContext {
   once<T>(fn: () => Promise<T>): Promise<T | null>;
 }
 
-type FeatureCommandKind = 'report' | 'action' | 'rollback' | 'drill' | 'split';
+type FeatureCommandKind = 'report' | 'action' | 'rollback' | 'drill' | 'split' | 'watch';
 export type FeatureCommandHandlers = {
   [K in FeatureCommandKind]?: (parsed: Extract<ParsedCommand, { kind: K }>, ctx: CommandContext) => Promise<void>;
 };

@@ -50,7 +50,8 @@ function alertBlocks(incident: Incident, open: boolean): KnownBlock[] {
 
 /** "Possibly related to INC-… (opened by a person 2 min ago)" with its merge button, or where it was merged. */
 function relatedBlocks(incident: Incident, open: boolean, now: number): KnownBlock[] {
-  if (incident.mergedInto) return [context([`:twisted_rightwards_arrows: Merged into *${incident.mergedInto}*`])];
+  if (incident.mergedInto && incident.mergedAs !== 'storm')
+    return [context([`:twisted_rightwards_arrows: Merged into *${incident.mergedInto}*`])];
   const related = incident.related;
   if (!open || !related) return [];
   return [
@@ -93,7 +94,7 @@ export function announcementView({ incident, sla, now, extraButtons = [] }: Anno
       value: incident.id,
       style: 'danger',
     });
-  } else if (incident.status === 'resolved' && !incident.mergedInto) {
+  } else if (incident.status === 'resolved' && incident.mergedAs !== 'storm') {
     // Gate 4: the report is what a resolved incident still needs before it can close.
     const reported = Boolean(incident.gates?.reportWrittenAt);
     buttons.push({

@@ -17,6 +17,7 @@ export const HELP_TEXT = [
   '`/incident action [id] "<text>" @owner [YYYY-MM-DD]` — add an action item (a follow-up issue on GitHub)',
   '`/incident list` — open incidents, most severe first',
   '`/incident show <id>` — one incident with its SLA clocks and timeline',
+  '`/incident watch` — list the deploys being watched (service, release, previous, when the watch ends, latest values)',
   '`/incident drill [scenario|stop]` — list drill scenarios, start one (a rehearsal marked DRILL that pages nobody), or stop it',
   '`/incident split <alert name or group key> [id]` — take one alert group out of an alert storm into its own incident',
   '_Inside an incident channel the id can be left out._',

@@ -1,4 +1,5 @@
 import type { KnownBlock } from '@slack/types';
+import { DEPLOY_WATCH_ACTOR } from '../../../../domain/deploys/deploy-watch';
 import { formatDuration } from '../../../../domain/duration';
 import type { Incident } from '../../../../domain/incident';
 import { isOpenStatus, type IncidentStatus } from '../../../../domain/lifecycle';
@@ -27,6 +28,7 @@ export interface ApprovalViewModel {
 const MAX_LIST = 10;
 
 function who(user: string): string {
+  if (user === DEPLOY_WATCH_ACTOR) return 'deploy watch';
   return user.startsWith('auto:') ? `automatic rule \`${escapeMrkdwn(user.slice(5))}\`` : `<@${user}>`;
 }
 

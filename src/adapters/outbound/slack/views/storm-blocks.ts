@@ -61,7 +61,7 @@ export function stormBlocks(incident: Incident, options: { max?: number; withKey
 
 /** On an incident folded into a storm: where its alerts went. */
 export function mergedBlocks(incident: Incident): KnownBlock[] {
-  return incident.mergedInto
+  return incident.mergedInto && incident.mergedAs === 'storm'
     ? [
         section(
           `:twisted_rightwards_arrows: *Joined alert storm ${incident.mergedInto}* — its alerts are counted there; nobody is paged for it again.`,
