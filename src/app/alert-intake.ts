@@ -92,7 +92,7 @@ export class AlertIntake implements IncidentObserver {
 
     for (let attempt = 0; attempt < MAX_GROUP_ATTEMPTS; attempt += 1) {
       const group = await store.group(groupKey);
-      let incident: Incident | null = group.incidentId ? await service.store.get(group.incidentId) : null;
+      let incident: Incident | null = group.incidentId ? await service.get(group.incidentId) : null;
       if (incident && !isOpenStatus(incident.status)) {
         // Its resolution was not seen by the observer (crash, other replica): move on now.
         await store.retire(groupKey, incident.id);
@@ -195,7 +195,7 @@ export class AlertIntake implements IncidentObserver {
     alerts: NormalizedAlert[],
   ): Promise<GroupResult> {
     if (upstream && lastIncidentId) {
-      const last = await this.deps.service.store.get(lastIncidentId);
+      const last = await this.deps.service.get(lastIncidentId);
       if (last?.source === source) {
         const event: TimelineEventInput = {
           at: this.deps.service.now(),
@@ -203,7 +203,7 @@ export class AlertIntake implements IncidentObserver {
           kind: 'upstream_resolved',
           text: `${upstream.name} incident resolved upstream.`,
         };
-        await this.deps.service.store.appendTimeline(last.id, [event]);
+        await this.deps.service.appendTimeline(last.id, [event]);
         return { incidentId: last.id, opened: false, changed: true, unmatched: 0 };
       }
     }

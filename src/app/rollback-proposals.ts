@@ -93,7 +93,7 @@ export class RollbackProposals {
     given: string | null,
     release: string | null,
   ): Promise<Result<{ incident: Incident; service: string; config: ServiceRollbackConfig }>> {
-    const incident = await this.deps.service.store.get(incidentId);
+    const incident = await this.deps.service.get(incidentId);
     if (!incident) return refuse('rollback.no_incident', `No incident ${incidentId}.`);
     if (!isOpenStatus(incident.status))
       return refuse('rollback.incident_not_open', `${incident.id} is ${incident.status}; rollbacks are for open incidents.`);

@@ -62,7 +62,7 @@ export function paperTrailFeature(core: CoreContext): Feature & { paperTrail: Pa
     async start() {
       if (!sync) return;
       // An incident stored just before a crash may never have enqueued its issue: catch up.
-      const missing = (await service.store.listOpen()).filter((i) => !i.github);
+      const missing = (await service.listOpen()).filter((i) => !i.github);
       await Promise.all(missing.map((i) => sync.enqueue(i.id)));
     },
   };

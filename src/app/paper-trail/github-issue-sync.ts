@@ -82,7 +82,7 @@ export class GitHubIssueSync {
       if (outcome === 'handed_over') log.debug('another job is syncing this incident; it makes one more pass for us');
     } catch (error) {
       if (!(error instanceof IssueTrackerError)) throw error;
-      const incident = await this.deps.service.store.get(incidentId);
+      const incident = await this.deps.service.get(incidentId);
       if (!error.retryable) {
         log.error({ err: error.message, code: error.code }, 'GitHub refused the paper trail; not retrying until the next change');
         if (incident && (await this.deps.paperTrail.firstNotice(incidentId, `failed:${error.code}`))) {
@@ -117,7 +117,7 @@ export class GitHubIssueSync {
 
   private async pass(incidentId: string, log: Logger): Promise<void> {
     const { service, paperTrail, tracker } = this.deps;
-    let incident = await service.store.get(incidentId);
+    let incident = await service.get(incidentId);
     if (!incident) return;
     let state = await paperTrail.syncState(incidentId);
 
@@ -140,7 +140,7 @@ export class GitHubIssueSync {
     const items = await this.createFollowUps(incident, issue, log);
     const reportUrl = await this.publishReport(incident, items, state, log);
 
-    const timeline = await service.store.timeline(incidentId);
+    const timeline = await service.timeline(incidentId);
     const fresh = timeline.filter((e) => after(e.id, state.cursor));
     const names = await this.names(fresh.flatMap((e) => [e.actor, ...userIdsIn(e.text)]));
     for (const event of timeline) {
@@ -210,7 +210,7 @@ export class GitHubIssueSync {
     const fingerprint = items.map((i) => `${i.key}:${i.issueNumber ?? ''}`).join(',');
     if (report.revision <= state.publishedRevision && fingerprint === state.publishedActions) return state.reportUrl;
     const context = await loadReportContext(
-      { incidents: this.deps.service.store, paperTrail, rollbackRecords: this.deps.rollbackRecords },
+      { incidents: this.deps.service, paperTrail, rollbackRecords: this.deps.rollbackRecords },
       incident.id,
       this.deps.users,
     );

@@ -96,7 +96,7 @@ export class AppHomeRefresher implements IncidentObserver {
   private async publish(users: string[]): Promise<void> {
     if (!this.client) return;
     const { service, metrics, log } = this.deps;
-    const open = await service.store.listOpen();
+    const open = await service.listOpen();
     const view = appHomeView(
       open.map((incident) => ({ incident, sla: service.sla(incident) })),
       service.now(),

@@ -209,7 +209,7 @@ export class SlackIncidentPublisher implements IncidentObserver {
    * for the announcement in the channel (tagged with the incident id) and adopts it.
    */
   private async postAnnouncement(incidentId: string): Promise<DrawResult> {
-    const incident = await this.service.store.get(incidentId);
+    const incident = await this.service.get(incidentId);
     if (!incident || incident.announcement) return { outcome: 'skipped' };
     try {
       const result = await this.idempotency.once(`announce:${incidentId}`, ANNOUNCE_TTL_MS, () => this.postNew(incident), {
@@ -252,7 +252,7 @@ export class SlackIncidentPublisher implements IncidentObserver {
     const ref = { channel: posted.value.channel as string, ts: posted.value.ts as string };
     await this.adoptAnnouncement(incident.id, ref);
     // Someone may have changed the incident between our read and the post: draw it once more.
-    const latest = await this.service.store.get(incident.id);
+    const latest = await this.service.get(incident.id);
     if (latest && latest.version !== incident.version + 1) void this.pacer.refresh(ref.channel, incident.id);
     return { outcome: 'drawn' };
   }
@@ -261,7 +261,7 @@ export class SlackIncidentPublisher implements IncidentObserver {
     this.pacer.alias(ref.channel, this.options.incidentChannel);
     // Learned once: the history lookup needs the channel's id, and the config may name it.
     await this.idempotency.set(`channel-id:${this.options.incidentChannel}`, ref.channel, CHANNEL_ID_TTL_MS);
-    await this.service.store.update(incidentId, (i) => ({ ok: true, incident: { ...i, announcement: ref }, events: [] }));
+    await this.service.recordAnnouncement(incidentId, ref);
   }
 
   /** runOnce's lookup: an earlier try's announcement in the channel is adopted (and redrawn from the stored state). */
@@ -297,7 +297,7 @@ export class SlackIncidentPublisher implements IncidentObserver {
    */
   async attachOrphanChannels(): Promise<number> {
     const without = new Set<string>();
-    for (const incident of await this.service.store.listOpen()) {
+    for (const incident of await this.service.listOpen()) {
       if (!incident.channel && (await this.idempotency.get(`channel-wanted:${incident.id}`))) without.add(incident.id);
     }
     if (!without.size) return 0;
@@ -319,25 +319,14 @@ export class SlackIncidentPublisher implements IncidentObserver {
       if (!cursor) break;
     }
     for (const [incidentId, channel] of found) {
-      const attached = await this.service.store.update(incidentId, (i) =>
-        i.channel
-          ? { ok: true, incident: i, events: [] }
-          : {
-              ok: true,
-              incident: { ...i, channel: { id: channel.id, name: channel.name } },
-              events: [
-                {
-                  at: this.service.now(),
-                  actor: 'bot',
-                  kind: 'channel',
-                  text: `Channel #${channel.name} found again and attached (its creation was not recorded)`,
-                  details: { channel: channel.id },
-                },
-              ],
-            },
+      const attached = await this.service.attachChannel(
+        incidentId,
+        { id: channel.id, name: channel.name },
+        `Channel #${channel.name} found again and attached (its creation was not recorded)`,
+        { keepExisting: true },
       );
       if (!attached.ok) continue;
-      await this.service.store.linkChannel(channel.id, incidentId);
+      await this.service.linkChannel(channel.id, incidentId);
       await this.options.channelSetup?.created(attached.incident, channel.id);
       this.log.info({ incidentId, channel: channel.id }, 'attached an incident channel whose creation was not recorded');
     }
@@ -346,7 +335,7 @@ export class SlackIncidentPublisher implements IncidentObserver {
 
   /** Posts announcements that a crash or Slack outage left unposted. */
   async announceMissing(): Promise<number> {
-    const missing = (await this.service.store.listOpen()).filter((i) => !i.announcement);
+    const missing = (await this.service.listOpen()).filter((i) => !i.announcement);
     // All queued at once; the pacer spaces them out per channel.
     await Promise.all(missing.map((i) => this.announce(i.id)));
     return missing.length;
@@ -377,7 +366,7 @@ export class SlackIncidentPublisher implements IncidentObserver {
   }
 
   private async updateAnnouncement(incidentId: string): Promise<DrawResult> {
-    const incident = await this.service.store.get(incidentId);
+    const incident = await this.service.get(incidentId);
     if (!incident?.announcement) return { outcome: 'skipped' };
     const view = announcementView({
       incident,
@@ -468,24 +457,12 @@ export class SlackIncidentPublisher implements IncidentObserver {
     }
     if (!created) return 'The incident channel could not be created: every name tried was taken.';
     const channel = created;
-    await this.service.store.update(incident.id, (i) => ({
-      ok: true,
-      incident: { ...i, channel },
-      events: [
-        {
-          at: this.service.now(),
-          actor: 'bot',
-          kind: 'channel',
-          text: `Channel #${channel.name} created`,
-          details: { channel: channel.id },
-        },
-      ],
-    }));
-    await this.service.store.linkChannel(channel.id, incident.id);
+    await this.service.attachChannel(incident.id, channel, `Channel #${channel.name} created`);
+    await this.service.linkChannel(channel.id, incident.id);
     if (incident.openedBy.startsWith('U') || incident.openedBy.startsWith('W')) {
       await this.call('conversations.invite', () => this.client.conversations.invite({ channel: channel.id, users: incident.openedBy }));
     }
-    const latest = await this.service.store.get(incident.id);
+    const latest = await this.service.get(incident.id);
     await this.options.channelSetup?.created(latest ?? { ...incident, channel }, channel.id);
     // Title and summary may come from an alert: escaped, so `<!channel>` in them notifies nobody.
     const summary = `:rotating_light: *${incident.id}* [${incident.severity}] ${escapeMrkdwn(incident.title)}\n${incident.summary ? escapeMrkdwn(incident.summary) : '_No summary yet._'}\nWhy ${incident.severity}: ${slackText(incident.severityReason)}`;

@@ -72,7 +72,7 @@ export async function resolveIncidentId(
   usage: string,
 ): Promise<{ id: string } | { error: string }> {
   if (given) return { id: given };
-  const implied = channelId ? await deps.service.store.incidentForChannel(channelId) : null;
+  const implied = channelId ? await deps.service.findByChannel(channelId) : null;
   if (implied) return { id: implied };
   return { error: `Which incident? Run this in the incident's channel or give its id: \`${usage}\`.` };
 }

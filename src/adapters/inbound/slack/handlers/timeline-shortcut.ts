@@ -9,8 +9,8 @@ import type { SlackListeners } from '../slack-router';
 export function registerTimelineShortcut(app: SlackListeners, deps: SlackDeps): void {
   app.shortcut<MessageShortcut>(SHORTCUTS.addToTimeline, async ({ ack, shortcut, client }) => {
     await ack();
-    const open = await deps.service.store.listOpen();
-    const own = await deps.service.store.incidentForChannel(shortcut.channel.id);
+    const open = await deps.service.listOpen();
+    const own = await deps.service.findByChannel(shortcut.channel.id);
     const message = {
       channel: shortcut.channel.id,
       ts: shortcut.message_ts,
