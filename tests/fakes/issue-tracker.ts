@@ -10,6 +10,13 @@ import {
 import type { Incident } from '../../src/domain/incident';
 import type { UserNames } from '../../src/domain/report/people-text';
 
+/** The issue is created with the incident's labels, as the GitHub tracker does. */
+const labelsOf = (incident: Incident) => [
+  'incident',
+  `severity:${incident.severity}`,
+  ...(incident.service ? [`service:${incident.service}`] : []),
+];
+
 export interface FakeIssue {
   number: number;
   title: string;
@@ -28,7 +35,12 @@ export class FakeIssueTracker implements IssueTracker {
   failWith: IssueTrackerError | null = null;
 
   static unavailable(retryable: boolean): IssueTrackerError {
-    return new IssueTrackerError(retryable ? 'tracker did not answer' : 'token lacks permission', retryable ? 'tracker.unavailable' : 'tracker.forbidden', retryable, retryable ? 503 : 403);
+    return new IssueTrackerError(
+      retryable ? 'tracker did not answer' : 'token lacks permission',
+      retryable ? 'tracker.unavailable' : 'tracker.forbidden',
+      retryable,
+      retryable ? 503 : 403,
+    );
   }
 
   private check(): void {
@@ -44,14 +56,29 @@ export class FakeIssueTracker implements IssueTracker {
     const existing = [...this.issues.values()].find((i) => i.incidentId === incident.id && i.followUpOf === undefined);
     if (existing) return this.ref(existing.number);
     const number = this.issues.size + 1;
-    this.issues.set(number, { number, title: `[${incident.severity}] ${incident.id}: ${incident.title}`, state: 'open', labels: [], comments: [], incidentId: incident.id });
+    this.issues.set(number, {
+      number,
+      title: `[${incident.severity}] ${incident.id}: ${incident.title}`,
+      state: 'open',
+      labels: labelsOf(incident),
+      comments: [],
+      incidentId: incident.id,
+    });
     return this.ref(number);
   }
 
   async createFollowUp(input: FollowUpInput): Promise<IssueRef> {
     this.check();
     const number = this.issues.size + 1;
-    this.issues.set(number, { number, title: input.text, state: 'open', labels: [], comments: [], incidentId: input.incident.id, followUpOf: input.incidentIssueNumber });
+    this.issues.set(number, {
+      number,
+      title: input.text,
+      state: 'open',
+      labels: [],
+      comments: [],
+      incidentId: input.incident.id,
+      followUpOf: input.incidentIssueNumber,
+    });
     return this.ref(number);
   }
 
@@ -65,7 +92,7 @@ export class FakeIssueTracker implements IssueTracker {
 
   async syncLabels(issueNumber: number, incident: Incident): Promise<string[]> {
     this.check();
-    const labels = ['incident', `severity:${incident.severity}`, ...(incident.service ? [`service:${incident.service}`] : [])];
+    const labels = labelsOf(incident);
     this.issues.get(issueNumber)!.labels = labels;
     return labels;
   }

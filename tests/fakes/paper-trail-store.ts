@@ -1,4 +1,10 @@
-import type { GitHubSyncState, PaperTrailStore, StoredActionItem, StoredReport, StoredReportInput } from '../../src/app/ports/paper-trail-store';
+import type {
+  GitHubSyncState,
+  PaperTrailStore,
+  StoredActionItem,
+  StoredReport,
+  StoredReportInput,
+} from '../../src/app/ports/paper-trail-store';
 import type { ActionItem } from '../../src/domain/report/report-input';
 
 const itemKey = (text: string) => text.replace(/\s+/g, ' ').trim().toLowerCase();
@@ -35,7 +41,15 @@ export class FakePaperTrailStore implements PaperTrailStore {
     this.items.get(incidentId)?.set(item.key, { ...item });
   }
   async syncState(incidentId: string): Promise<GitHubSyncState> {
-    return { cursor: null, labels: null, state: null, publishedRevision: 0, publishedActions: null, reportUrl: null, ...this.sync.get(incidentId) };
+    return {
+      cursor: null,
+      labels: null,
+      state: null,
+      publishedRevision: 0,
+      publishedActions: null,
+      reportUrl: null,
+      ...this.sync.get(incidentId),
+    };
   }
   async saveSyncState(incidentId: string, patch: Partial<GitHubSyncState>) {
     const clean = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined && v !== null));

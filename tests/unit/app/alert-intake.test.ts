@@ -58,10 +58,26 @@ describe('AlertIntake: alerts into incidents (in-memory ports)', () => {
   });
 
   it.each<[string, NormalizedAlert[], { incidents: number; outcome: 'accepted' | 'duplicate'; firing: number; total: number }]>([
-    ['the same alert twice is one incident and a duplicate', [alert(), alert()], { incidents: 1, outcome: 'duplicate', firing: 1, total: 1 }],
-    ['a second alert of the group joins the incident', [alert(), alert({ fingerprint: 'fp-2' })], { incidents: 1, outcome: 'accepted', firing: 2, total: 2 }],
-    ['its resolution is counted on the same incident', [alert(), alert({ status: 'resolved' })], { incidents: 1, outcome: 'accepted', firing: 0, total: 1 }],
-    ['another group opens its own incident', [alert(), alert({ groupKey: 'generic:search', fingerprint: 'fp-9' })], { incidents: 2, outcome: 'accepted', firing: 1, total: 1 }],
+    [
+      'the same alert twice is one incident and a duplicate',
+      [alert(), alert()],
+      { incidents: 1, outcome: 'duplicate', firing: 1, total: 1 },
+    ],
+    [
+      'a second alert of the group joins the incident',
+      [alert(), alert({ fingerprint: 'fp-2' })],
+      { incidents: 1, outcome: 'accepted', firing: 2, total: 2 },
+    ],
+    [
+      'its resolution is counted on the same incident',
+      [alert(), alert({ status: 'resolved' })],
+      { incidents: 1, outcome: 'accepted', firing: 0, total: 1 },
+    ],
+    [
+      'another group opens its own incident',
+      [alert(), alert({ groupKey: 'generic:search', fingerprint: 'fp-9' })],
+      { incidents: 2, outcome: 'accepted', firing: 1, total: 1 },
+    ],
   ])('%s', async (_name, deliveries, expected) => {
     const s = setup();
     let last = await s.intake.receive(batch([deliveries[0]!]));
@@ -113,7 +129,9 @@ describe('AlertIntake: alerts into incidents (in-memory ports)', () => {
     const id = (await s.intake.receive(batch([alert()], { upstream: { name: 'PagerDuty' } }))).opened[0]!;
     await s.intake.receive(batch([alert({ status: 'resolved' })], { upstream: { name: 'PagerDuty' } }));
     expect((await s.service.get(id))?.status).toBe('investigating');
-    expect((await s.service.timeline(id)).map((e) => e.text).join('\n')).toContain('Resolved in PagerDuty; recorded here, not resolved automatically.');
+    expect((await s.service.timeline(id)).map((e) => e.text).join('\n')).toContain(
+      'Resolved in PagerDuty; recorded here, not resolved automatically.',
+    );
   });
 
   it('the create idempotency key is the group id and its generation: a long group key is hashed', () => {

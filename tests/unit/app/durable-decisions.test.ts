@@ -28,7 +28,10 @@ function decisionsOver(requests: FakeRollbackRequests) {
   const decide = async (requestId: string, _kind: string, actor: string): Promise<DecisionOutcome> => {
     if (behaviour.throwing) throw new Error('bug');
     if (behaviour.refuseWith) return refuse('guardrail', behaviour.refuseWith);
-    const updated = await requests.update(requestId, (r) => ({ ok: true, request: { ...r, status: 'approved', approvals: [...r.approvals, { by: actor, at: 1 }] } }));
+    const updated = await requests.update(requestId, (r) => ({
+      ok: true,
+      request: { ...r, status: 'approved', approvals: [...r.approvals, { by: actor, at: 1 }] },
+    }));
     if (!updated.ok) return updated;
     return { ok: true, request: updated.request, message: `Approved; ${requestId} is starting.` };
   };
@@ -81,7 +84,11 @@ describe('DurableDecisions: a rollback click is kept until it is applied and tol
   });
 
   it.each<[string, (b: { refuseWith: string | null; throwing: boolean }) => void, string]>([
-    ['a refusal is told with its reason', (b) => (b.refuseWith = 'You cannot approve your own rollback.'), ':warning: You cannot approve your own rollback.'],
+    [
+      'a refusal is told with its reason',
+      (b) => (b.refuseWith = 'You cannot approve your own rollback.'),
+      ':warning: You cannot approve your own rollback.',
+    ],
     [
       'a failure on our side is told as such, and nothing ran',
       (b) => (b.throwing = true),
@@ -123,11 +130,16 @@ describe('DurableDecisions: a rollback click is kept until it is applied and tol
 
   it('the sweep recognises a click that was applied before its process died, and applies nothing twice', async () => {
     const s = setup();
-    await s.requests.update(REQUEST.id, (r) => ({ ok: true, request: { ...r, status: 'approved', approvals: [{ by: 'U0APPROVER', at: 1 }] } }));
+    await s.requests.update(REQUEST.id, (r) => ({
+      ok: true,
+      request: { ...r, status: 'approved', approvals: [{ by: 'U0APPROVER', at: 1 }] },
+    }));
     await s.intents.record(intent(), INTENT_LEASE_MS);
     s.clock.advance(INTENT_LEASE_MS);
     await s.durable.sweep();
     expect((await s.requests.get(REQUEST.id))?.approvals).toHaveLength(1);
-    expect(s.replies.replies[0]?.text).toBe(`Recorded. ${REQUEST.id} is already approved and starting; it runs once. (applied after the bot restarted)`);
+    expect(s.replies.replies[0]?.text).toBe(
+      `Recorded. ${REQUEST.id} is already approved and starting; it runs once. (applied after the bot restarted)`,
+    );
   });
 });

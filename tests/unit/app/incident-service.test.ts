@@ -93,7 +93,9 @@ describe('IncidentService lifecycle (in-memory ports)', () => {
   it('a guard refusal stores nothing and is the outcome', async () => {
     const s = setup();
     const id = await opened(s);
-    s.service.guard((prev, next) => (next.status === 'resolved' && prev.status !== 'resolved' ? refuse('gate.recovery', 'Recovery not validated.') : null));
+    s.service.guard((prev, next) =>
+      next.status === 'resolved' && prev.status !== 'resolved' ? refuse('gate.recovery', 'Recovery not validated.') : null,
+    );
     const outcome = await s.service.resolve(id, 'U0BOB');
     expect(outcome).toMatchObject({ ok: false, code: 'gate.recovery', reason: 'Recovery not validated.' });
     expect((await s.service.get(id))?.status).toBe('investigating');

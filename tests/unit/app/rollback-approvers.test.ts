@@ -17,11 +17,36 @@ describe('ApproverDirectory: who may approve a rollback, read at the moment of t
   it.each<[string, string, (p: FakeAccounts) => void, { approver: boolean; why?: string }]>([
     ['a listed user', 'U0LISTED', () => {}, { approver: true }],
     ['a member of a listed group', 'U0INGROUP', () => {}, { approver: true }],
-    ['someone neither listed nor in a group', 'U0STRANGER', () => {}, { approver: false, why: 'You are not an approver for checkout rollbacks.' }],
-    ['a listed guest', 'U0GUEST', (p) => p.groups.set('S0SRE', ['U0GUEST']), { approver: false, why: 'Guest accounts cannot approve checkout rollbacks.' }],
-    ['a listed deactivated account', 'U0GONE', (p) => p.groups.set('S0SRE', ['U0GONE']), { approver: false, why: 'Deactivated accounts cannot approve.' }],
-    ['someone just removed from the group', 'U0INGROUP', (p) => p.groups.set('S0SRE', []), { approver: false, why: 'You are not an approver for checkout rollbacks.' }],
-    ['a group member when the group cannot be read (fails closed)', 'U0INGROUP', (p) => p.failing.add('S0SRE'), { approver: false, why: 'You are not an approver for checkout rollbacks.' }],
+    [
+      'someone neither listed nor in a group',
+      'U0STRANGER',
+      () => {},
+      { approver: false, why: 'You are not an approver for checkout rollbacks.' },
+    ],
+    [
+      'a listed guest',
+      'U0GUEST',
+      (p) => p.groups.set('S0SRE', ['U0GUEST']),
+      { approver: false, why: 'Guest accounts cannot approve checkout rollbacks.' },
+    ],
+    [
+      'a listed deactivated account',
+      'U0GONE',
+      (p) => p.groups.set('S0SRE', ['U0GONE']),
+      { approver: false, why: 'Deactivated accounts cannot approve.' },
+    ],
+    [
+      'someone just removed from the group',
+      'U0INGROUP',
+      (p) => p.groups.set('S0SRE', []),
+      { approver: false, why: 'You are not an approver for checkout rollbacks.' },
+    ],
+    [
+      'a group member when the group cannot be read (fails closed)',
+      'U0INGROUP',
+      (p) => p.failing.add('S0SRE'),
+      { approver: false, why: 'You are not an approver for checkout rollbacks.' },
+    ],
     [
       'a listed user whose account cannot be checked (fails closed)',
       'U0LISTED',

@@ -13,7 +13,14 @@ function setup() {
   const clock = manualClock();
   const timers = new FakeTimerEngine(clock);
   const service = new IncidentService({ store, clock, log: silentLogger(), metrics: createMetrics(), slaPolicy: DEFAULT_SLA_POLICY });
-  const planner = new SlaPlanner({ store, timers, policy: DEFAULT_SLA_POLICY, options: DEFAULT_SLA_PLAN_OPTIONS, clock, log: silentLogger() });
+  const planner = new SlaPlanner({
+    store,
+    timers,
+    policy: DEFAULT_SLA_POLICY,
+    options: DEFAULT_SLA_PLAN_OPTIONS,
+    clock,
+    log: silentLogger(),
+  });
   service.observe(planner);
   return { store, clock, timers, service, planner };
 }
