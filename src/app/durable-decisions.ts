@@ -45,7 +45,12 @@ export class DurableDecisions {
     }
     const applying = this.apply(intent);
     let slow = false;
-    const timer = new Promise<void>((resolve) => setTimeout(() => ((slow = true), resolve()), ACK_BUDGET_MS).unref());
+    const timer = new Promise<void>((resolve) =>
+      setTimeout(() => {
+        slow = true;
+        resolve();
+      }, ACK_BUDGET_MS).unref(),
+    );
     await Promise.race([
       applying.then(
         () => undefined,

@@ -52,7 +52,10 @@ export function rollbackFeature(core: CoreContext): RollbackFeature {
     octokit: () => createOctokit({ token: config.env.GITHUB_TOKEN, baseUrl: config.env.GITHUB_API_URL, log }),
     clock,
     secrets: configuredSecrets(config),
-    onScriptStarted: (pid) => startedListeners.forEach((listener) => listener(pid)),
+    onScriptStarted: (pid) =>
+      startedListeners.forEach((listener) => {
+        listener(pid);
+      }),
   });
   let messenger: RollbackMessenger | null = null;
   let durable: DurableDecisions | null = null;

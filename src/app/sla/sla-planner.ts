@@ -66,8 +66,10 @@ export class SlaPlanner implements IncidentObserver {
       if (!incident) return { scheduled, cancelled };
       const existing = (await timers.list(`${incidentId}:`)).filter((t) => SLA_TIMER_KINDS.has(t.kind));
       const { toSchedule, toCancel } = diffTimers(existing, planTimers(incident, policyFor(incident, policy), clock(), options));
-      for (const timer of toSchedule) if ((await timers.schedule(timer)) === 'scheduled') scheduled++;
+      // Cancel before scheduling: a clock the change made stale (a P3 reminder after a raise to P0)
+      // must not fire in between. A crash here loses nothing: start-up re-plans every open incident.
       for (const key of toCancel) if (await timers.cancel(key)) cancelled++;
+      for (const timer of toSchedule) if ((await timers.schedule(timer)) === 'scheduled') scheduled++;
       const after = await store.get(incidentId);
       if (!after || after.version === incident.version) break;
     }

@@ -37,7 +37,9 @@ describe('RedisTimerEngine (real Redis)', () => {
   });
   afterEach(async () => {
     await Promise.all(engines.splice(0).map((e) => e.stop()));
-    extra.splice(0).forEach((r) => r.disconnect());
+    extra.splice(0).forEach((r) => {
+      r.disconnect();
+    });
     await cleanup();
   });
 

@@ -10,7 +10,7 @@ export function parseOnCalls(data: unknown): OnCallPerson[] {
   if (!Array.isArray(list)) return [];
   const seen = new Set<string>();
   const people: OnCallPerson[] = [];
-  for (const entry of list as Record<string, any>[]) {
+  for (const entry of list as (Record<string, unknown> | null)[]) {
     const user = entry?.user as Record<string, unknown> | undefined;
     const level = Number(entry?.escalation_level);
     if (!user || !Number.isInteger(level)) continue;

@@ -103,7 +103,7 @@ export class AppHomeRefresher implements IncidentObserver {
     );
     for (const user of users) {
       try {
-        await this.client.views.publish({ user_id: user, view: view as never });
+        await this.client.views.publish({ user_id: user, view: view });
       } catch (error) {
         const failure = describeSlackError(error);
         metrics.slackErrors.inc({ method: 'views.publish', error: failure.code });

@@ -1,4 +1,5 @@
 import type { webApi } from '@slack/bolt';
+import type { KnownBlock } from '@slack/types';
 import type { IncidentObserver, OpenOptions } from '../../../app/ports/incident-observer';
 import type { IncidentService } from '../../../app/incident-service';
 import { randomUUID } from 'node:crypto';
@@ -19,7 +20,7 @@ import { lifecycleMessage, lifecycleMove } from './views/lifecycle-message';
 import { statusUpdateMessage } from './views/status-update-message';
 import { slackText } from './views/slack-text';
 import { escapeMrkdwn } from './views/block-kit';
-import { StatusUpdateOutbox, type QueuedPost } from './status-update-outbox';
+import { StatusUpdateOutbox, type PostTarget, type QueuedPost } from './status-update-outbox';
 
 export interface PublisherOptions {
   incidentChannel: string;
@@ -98,7 +99,7 @@ export class SlackIncidentPublisher implements IncidentObserver {
   private async postQueued(item: QueuedPost): Promise<{ ok: true } | { ok: false; code: string; userMessage: string }> {
     const metadata = { event_type: STATUS_UPDATE_EVENT, event_payload: { incident_id: item.incidentId, post_id: item.id } };
     const posted = await this.call('chat.postMessage', () =>
-      this.poster.chat.postMessage({ ...item.target, text: item.text, blocks: item.blocks, metadata } as never),
+      this.poster.chat.postMessage({ ...item.target, text: item.text, blocks: item.blocks, metadata }),
     );
     return posted.ok ? { ok: true } : posted;
   }
@@ -236,7 +237,7 @@ export class SlackIncidentPublisher implements IncidentObserver {
       this.poster.chat.postMessage({
         channel: this.options.incidentChannel,
         text: view.text,
-        blocks: view.blocks as never,
+        blocks: view.blocks,
         metadata: { event_type: ANNOUNCEMENT_EVENT, event_payload: { incident_id: incident.id } },
         unfurl_links: false,
       }),
@@ -375,9 +376,7 @@ export class SlackIncidentPublisher implements IncidentObserver {
       extraButtons: this.extraButtons(incident),
     });
     const { channel, ts } = incident.announcement;
-    const updated = await this.call('chat.update', () =>
-      this.client.chat.update({ channel, ts, text: view.text, blocks: view.blocks as never }),
-    );
+    const updated = await this.call('chat.update', () => this.client.chat.update({ channel, ts, text: view.text, blocks: view.blocks }));
     if (!updated.ok && updated.retryAfterMs !== undefined) return { outcome: 'retry', retryAfterMs: updated.retryAfterMs };
     if (!updated.ok) return { outcome: 'drawn', notice: `The announcement could not be updated: ${updated.userMessage}.` };
     return { outcome: 'drawn' };
@@ -406,11 +405,11 @@ export class SlackIncidentPublisher implements IncidentObserver {
   /** The incident's place: its own channel when it has one, and a broadcast reply under the announcement. */
   private async postInPlace(
     incident: Incident,
-    message: { text: string; blocks: unknown[] },
+    message: { text: string; blocks: KnownBlock[] },
     recorded: string,
     queued: string,
   ): Promise<string | void> {
-    const targets: { channel: string; thread_ts?: string; reply_broadcast?: boolean }[] = [];
+    const targets: PostTarget[] = [];
     if (incident.channel) targets.push({ channel: incident.channel.id });
     if (incident.announcement)
       targets.push({ channel: incident.announcement.channel, thread_ts: incident.announcement.ts, reply_broadcast: true });
@@ -422,7 +421,7 @@ export class SlackIncidentPublisher implements IncidentObserver {
         incidentId: incident.id,
         target,
         text: message.text,
-        blocks: message.blocks as unknown[],
+        blocks: message.blocks,
         queuedAt,
         attempts: 0,
       }));
@@ -438,7 +437,7 @@ export class SlackIncidentPublisher implements IncidentObserver {
     }
     for (const target of targets) {
       const posted = await this.call('chat.postMessage', () =>
-        this.poster.chat.postMessage({ ...target, text: message.text, blocks: message.blocks } as never),
+        this.poster.chat.postMessage({ ...target, text: message.text, blocks: message.blocks }),
       );
       if (!posted.ok) return `${recorded}, but posting it to Slack failed: ${posted.userMessage}.`;
     }

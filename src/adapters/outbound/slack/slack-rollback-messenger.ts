@@ -62,7 +62,7 @@ export class SlackRollbackMessenger implements RollbackMessenger {
         this.client.chat.postMessage({
           channel,
           text: view.text,
-          blocks: view.blocks as never,
+          blocks: view.blocks,
           unfurl_links: false,
           metadata: approvalMetadata(request.id),
         }),
@@ -96,7 +96,7 @@ export class SlackRollbackMessenger implements RollbackMessenger {
         if (!request || !view) break;
         for (const ref of request.messages) {
           await this.call('chat.update', () =>
-            this.client.chat.update({ channel: ref.channel, ts: ref.ts, text: view.text, blocks: view.blocks as never }),
+            this.client.chat.update({ channel: ref.channel, ts: ref.ts, text: view.text, blocks: view.blocks }),
           );
         }
       } while (state.again);
@@ -110,7 +110,7 @@ export class SlackRollbackMessenger implements RollbackMessenger {
   async stabilized(request: RollbackRequest): Promise<void> {
     const view = stabilizedView(request);
     for (const channel of await this.channels(request)) {
-      await this.call('chat.postMessage', () => this.client.chat.postMessage({ channel, text: view.text, blocks: view.blocks as never }));
+      await this.call('chat.postMessage', () => this.client.chat.postMessage({ channel, text: view.text, blocks: view.blocks }));
     }
   }
 

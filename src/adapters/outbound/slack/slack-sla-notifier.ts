@@ -46,7 +46,7 @@ export class SlackSlaNotifier implements SlaNotifier {
         channel: target.channel,
         ...(target.threadTs ? { thread_ts: target.threadTs } : {}),
         text: message.text,
-        blocks: message.blocks as never,
+        blocks: message.blocks,
         metadata: message.metadata,
         unfurl_links: false,
       });

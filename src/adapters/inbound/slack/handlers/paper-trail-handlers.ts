@@ -45,7 +45,7 @@ export function registerPaperTrailHandlers(
     try {
       await client.views.open({
         trigger_id: triggerId,
-        view: reportModal({ incident, previous: previous?.input ?? null, actionItems: items }) as never,
+        view: reportModal({ incident, previous: previous?.input ?? null, actionItems: items }),
       });
       return null;
     } catch (error) {
