@@ -119,7 +119,7 @@ export class AlertIntake implements IncidentObserver {
 
     for (let attempt = 0; attempt < MAX_GROUP_ATTEMPTS; attempt += 1) {
       const group = await store.group(groupKey);
-      let incident: Incident | null = group.incidentId ? await service.store.get(group.incidentId) : null;
+      let incident: Incident | null = group.incidentId ? await service.get(group.incidentId) : null;
       if (incident && !isOpenStatus(incident.status)) {
         // Its resolution was not seen by the observer (crash, other replica): move on now.
         await store.retire(groupKey, incident.id);
@@ -286,7 +286,7 @@ export class AlertIntake implements IncidentObserver {
     if (!joined.ok && joined.code !== 'related.unchanged') return null;
     if (!(await store.bind(groupKey, generation, target.id))) return 'moved';
     this.deps.log.info({ incidentId: target.id, groupKey }, 'alert group joined the incident a person opened for its service');
-    return joined.ok ? joined.incident : await service.store.get(target.id);
+    return joined.ok ? joined.incident : await service.get(target.id);
   }
 
   /**
@@ -301,7 +301,7 @@ export class AlertIntake implements IncidentObserver {
     alerts: NormalizedAlert[],
   ): Promise<GroupResult> {
     if (upstream && lastIncidentId) {
-      const last = await this.deps.service.store.get(lastIncidentId);
+      const last = await this.deps.service.get(lastIncidentId);
       if (last?.source === source) {
         const event: TimelineEventInput = {
           at: this.deps.service.now(),
@@ -309,7 +309,7 @@ export class AlertIntake implements IncidentObserver {
           kind: 'upstream_resolved',
           text: `${upstream.name} incident resolved upstream.`,
         };
-        await this.deps.service.store.appendTimeline(last.id, [event]);
+        await this.deps.service.appendTimeline(last.id, [event]);
         return { incidentId: last.id, opened: false, changed: true, unmatched: 0 };
       }
     }

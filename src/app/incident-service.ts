@@ -2,12 +2,12 @@ import type { IncidentObserver, OpenOptions } from './ports/incident-observer';
 import type { IncidentStore, UpdateOutcome } from './ports/incident-store';
 import type { Clock } from '../domain/clock';
 import * as domain from '../domain/incident';
-import type { Change, Incident, NewIncident } from '../domain/incident';
+import type { Change, Incident, NewIncident, SlackRef } from '../domain/incident';
+import type { TimelineEvent, TimelineEventInput } from '../domain/timeline';
 import type { IncidentStatus } from '../domain/lifecycle';
 import { assignRole, type Role } from '../domain/roles';
 import type { Severity } from '../domain/severity';
 import { slaState, type SlaPolicy, type SlaState } from '../domain/sla-policy';
-import type { TimelineEvent } from '../domain/timeline';
 import { policyFor } from '../domain/drills/drill-policy';
 import { overrideRecovery } from '../domain/paper-trail/override-recovery';
 import type { Refusal } from '../domain/result';
@@ -44,8 +44,65 @@ export class IncidentService {
     },
   ) {}
 
-  get store(): IncidentStore {
-    return this.deps.store;
+  /** The incident as stored now, or null. */
+  get(id: string): Promise<Incident | null> {
+    return this.deps.store.get(id);
+  }
+
+  /** Its timeline, oldest first; `count` reads only that many. */
+  timeline(id: string, count?: number): Promise<TimelineEvent[]> {
+    return this.deps.store.timeline(id, count);
+  }
+
+  /** Notes on the timeline that change nothing about the incident (no guards, no observers). */
+  appendTimeline(id: string, events: TimelineEventInput[]): Promise<void> {
+    return this.deps.store.appendTimeline(id, events);
+  }
+
+  /** Open incidents, oldest first; `limit` reads only that many. */
+  listOpen(limit?: number): Promise<Incident[]> {
+    return this.deps.store.listOpen(limit);
+  }
+
+  /** Every incident, newest first. */
+  listAll(limit?: number, offset?: number): Promise<Incident[]> {
+    return this.deps.store.listAll(limit, offset);
+  }
+
+  /** The incident a dedicated channel belongs to, so a command typed there implies it. */
+  findByChannel(channelId: string): Promise<string | null> {
+    return this.deps.store.incidentForChannel(channelId);
+  }
+
+  /** Remembers that `channelId` is the incident's own channel (see findByChannel). */
+  linkChannel(channelId: string, incidentId: string): Promise<void> {
+    return this.deps.store.linkChannel(channelId, incidentId);
+  }
+
+  /** Where the announcement was posted: stored on the incident so it is updated in place (no timeline entry, no observers). */
+  recordAnnouncement(id: string, announcement: SlackRef): Promise<UpdateOutcome> {
+    return this.deps.store.update(id, (i) => ({ ok: true, incident: { ...i, announcement }, events: [] }));
+  }
+
+  /**
+   * The incident's own channel, stored with a timeline entry saying `text` (no observers: the
+   * channel's setup is the caller's). `keepExisting`: an incident that has a channel keeps it.
+   */
+  attachChannel(
+    id: string,
+    channel: { id: string; name: string },
+    text: string,
+    options: { keepExisting?: boolean } = {},
+  ): Promise<UpdateOutcome> {
+    return this.deps.store.update(id, (i) =>
+      options.keepExisting && i.channel
+        ? { ok: true, incident: i, events: [] }
+        : {
+            ok: true,
+            incident: { ...i, channel },
+            events: [{ at: this.deps.clock(), actor: 'bot', kind: 'channel', text, details: { channel: channel.id } }],
+          },
+    );
   }
 
   now(): number {
@@ -75,6 +132,10 @@ export class IncidentService {
   /** The last `count` timeline entries and the total: what `/incident show` displays. */
   timelineTail(id: string, count: number): Promise<{ entries: TimelineEvent[]; total: number }> {
     return this.deps.store.timelineTail(id, count);
+  }
+  /** Timeline entries after a cursor (stream id), oldest first: what a sync has not seen yet. */
+  timelineAfter(id: string, cursor: string | null): Promise<TimelineEvent[]> {
+    return this.deps.store.timelineAfter(id, cursor);
   }
 
   sla(incident: Incident): SlaState {

@@ -60,13 +60,13 @@ export class RelatedIncidents implements IncidentObserver {
    */
   async merge(duplicateId: string, by: string): Promise<{ ok: true; target: string } | Refusal> {
     const { service, alerts, log } = this.deps;
-    const duplicate = await service.store.get(duplicateId);
+    const duplicate = await service.get(duplicateId);
     if (!duplicate) return refuse('incident.not_found', `No incident ${duplicateId}.`);
     if (duplicate.mergedInto)
       return refuse('related.already_merged', `${duplicate.id} was already merged into ${duplicate.mergedInto}; nothing was done.`);
     const targetId = duplicate.related?.incidentId;
     if (!targetId) return refuse('related.none', `${duplicate.id} has no related incident to merge into.`);
-    const target = await service.store.get(targetId);
+    const target = await service.get(targetId);
     if (!target) return refuse('incident.not_found', `No incident ${targetId}.`);
     // Checked before the duplicate is touched, so a refusal leaves both as they were.
     const check = takeMerged(target, duplicate, by, service.now());
@@ -87,7 +87,7 @@ export class RelatedIncidents implements IncidentObserver {
     const ids = await this.deps.recent.since(serviceName, opener, now - this.deps.windowMs);
     for (const id of ids) {
       if (id === exclude) continue;
-      const incident = await this.deps.service.store.get(id);
+      const incident = await this.deps.service.get(id);
       if (incident && isOpenStatus(incident.status) && !incident.mergedInto && !incident.drill) return incident;
     }
     return null;

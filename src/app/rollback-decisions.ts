@@ -46,7 +46,7 @@ export class RollbackDecisions {
     }
     // Late clicks (already running, done) are answered without any lookup, and logged as attempts.
     if (!isAwaitingDecision(stored.status)) return this.late(stored, kind, actor, refuse('request.decided', describeState(stored)));
-    const incident = await service.store.get(stored.incidentId);
+    const incident = await service.get(stored.incidentId);
     const config = this.deps.plans(stored.service);
     const approvers = config?.approvers ?? { users: [], groups: [] };
     const check = await this.approvers.check(actor, approvers, stored.service);

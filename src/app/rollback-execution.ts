@@ -308,7 +308,7 @@ export class RollbackExecution {
     const what = request.attempts.map((a) => `${a.runner}: ${a.detail}`).join('; ') || 'no runner could run';
     const done = await this.deps.requests.update(request.id, (r) => finishExecution(r, token, 'failed', what, this.deps.clock()));
     if (!done.ok) return;
-    const incident = await this.deps.service.store.get(request.incidentId);
+    const incident = await this.deps.service.get(request.incidentId);
     const mentions = this.options.mentionsFor(request.service, incident?.commander ?? null);
     await this.event(done.request, {
       kind: 'rollback_failed',
@@ -329,7 +329,7 @@ export class RollbackExecution {
     const by = request.stopRequested?.by ?? '?';
     const done = await this.deps.requests.update(request.id, (r) => finishStopped(r, token, what, this.deps.clock()));
     if (!done.ok) return;
-    const incident = await this.deps.service.store.get(request.incidentId);
+    const incident = await this.deps.service.get(request.incidentId);
     const mentions = this.options.mentionsFor(request.service, incident?.commander ?? null);
     await this.event(done.request, {
       kind: 'rollback_stopped',
@@ -348,7 +348,7 @@ export class RollbackExecution {
   private async unknown(request: RollbackRequest, reason: string): Promise<void> {
     const marked = await this.deps.requests.update(request.id, (r) => markUnknown(r, reason, this.deps.clock()));
     if (!marked.ok) return;
-    const incident = await this.deps.service.store.get(request.incidentId);
+    const incident = await this.deps.service.get(request.incidentId);
     const mentions = this.options.mentionsFor(request.service, incident?.commander ?? null);
     await this.event(marked.request, {
       kind: 'rollback_unknown',

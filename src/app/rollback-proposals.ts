@@ -94,7 +94,7 @@ export class RollbackProposals {
    * for approval. Proposed once (a job of its own); when it cannot be, the timeline says why.
    */
   async proposeForDeploy(incidentId: string): Promise<ProposeOutcome> {
-    const incident = await this.deps.service.store.get(incidentId);
+    const incident = await this.deps.service.get(incidentId);
     if (!incident?.deploy) return refuse('rollback.no_deploy', `${incidentId} was not opened by a deploy watch.`);
     if ((await this.deps.requests.forIncident(incidentId)).length)
       return refuse('rollback.already_proposed', `${incidentId} already has a rollback proposal.`);
@@ -120,7 +120,7 @@ export class RollbackProposals {
     given: string | null,
     givenRelease: string | null,
   ): Promise<Result<{ incident: Incident; service: string; config: ServiceRollbackConfig; release: string | null }>> {
-    const incident = await this.deps.service.store.get(incidentId);
+    const incident = await this.deps.service.get(incidentId);
     if (!incident) return refuse('rollback.no_incident', `No incident ${incidentId}.`);
     let release = givenRelease;
     if (!isOpenStatus(incident.status))

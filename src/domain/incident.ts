@@ -6,7 +6,7 @@ import type { TimelineEventInput } from './timeline';
 import type { IncidentSignals } from './signals/incident-signals';
 import { isEmptyPhrase, phrase, trimPhrase, user as userRef, type Phrase } from './phrase';
 import { drillTitle, type DrillMark } from './drills/drill-mark';
-import type { IncidentStorm } from './storm/alert-storm';
+import type { IncidentStorm } from './storm/storm-shape';
 
 /** Where an incident came from: 'slack', or the name of the alert source that opened it. */
 export type IncidentSource = string;

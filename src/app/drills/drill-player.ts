@@ -137,10 +137,10 @@ export class DrillPlayer implements IncidentObserver {
   /** When a drill incident resolves: the scorecard, once, kept on its timeline and posted. */
   async changed(incident: Incident, _events: TimelineEventInput[], previous: Incident): Promise<void> {
     if (!incident.drill || !(isOpenStatus(previous.status) && incident.status === 'resolved')) return;
-    const timeline = await this.deps.service.store.timeline(incident.id);
+    const timeline = await this.deps.service.timeline(incident.id);
     if (timeline.some((e) => e.kind === 'drill_scorecard')) return;
     const scorecard = drillScorecard(incident, timeline, this.deps.policy, incident.drill.speed);
-    await this.deps.service.store.appendTimeline(incident.id, [
+    await this.deps.service.appendTimeline(incident.id, [
       { at: this.deps.clock(), actor: 'bot', kind: 'drill_scorecard', text: scorecardLine(scorecard), details: { scorecard } },
     ]);
     await this.deps.timers.cancelByPrefix(`drill:${incident.drill.runId}:`);

@@ -74,7 +74,7 @@ export class GitHubIssueSync {
       if (outcome === 'handed_over') log.debug('another job is syncing this incident; it makes one more pass for us');
     } catch (error) {
       if (!(error instanceof IssueTrackerError)) throw error;
-      const incident = await this.deps.service.store.get(incidentId);
+      const incident = await this.deps.service.get(incidentId);
       if (!error.retryable) {
         log.error({ err: error.message, code: error.code }, 'GitHub refused the paper trail; not retrying until the next change');
         if (incident && (await this.deps.paperTrail.firstNotice(incidentId, `failed:${error.code}`))) {
@@ -120,7 +120,7 @@ export class GitHubIssueSync {
    */
   private async pass(incidentId: string, log: Logger): Promise<void> {
     const { service, paperTrail, tracker } = this.deps;
-    let incident = await service.store.get(incidentId);
+    let incident = await service.get(incidentId);
     if (!incident) return;
     let state = await paperTrail.syncState(incidentId);
 
@@ -140,7 +140,7 @@ export class GitHubIssueSync {
     }
     const issue = incident.github!.issueNumber;
 
-    const fresh = await service.store.timelineAfter(incidentId, state.cursor);
+    const fresh = await service.timelineAfter(incidentId, state.cursor);
     // A person may have closed the issue by hand; a reopened incident reopens it.
     state = await this.syncStateAndLabels(
       incident,
@@ -167,7 +167,7 @@ export class GitHubIssueSync {
       state.cursor = event.id;
       await paperTrail.saveSyncState(incidentId, { cursor: event.id, ...(state.commentsTracked ? { commentsTracked: true } : {}) });
       // A close or a severity change made while this pass posts a backlog goes out now, not after it.
-      const latest = await service.store.get(incidentId);
+      const latest = await service.get(incidentId);
       if (latest && latest.version !== incident.version) {
         incident = latest;
         state = await this.syncStateAndLabels(incident, issue, state, false);
@@ -256,7 +256,7 @@ export class GitHubIssueSync {
     const fingerprint = items.map((i) => `${i.key}:${i.issueNumber ?? ''}`).join(',');
     if (report.revision <= state.publishedRevision && fingerprint === state.publishedActions) return state.reportUrl;
     const context = await loadReportContext(
-      { incidents: this.deps.service.store, paperTrail, rollbackRecords: this.deps.rollbackRecords },
+      { incidents: this.deps.service, paperTrail, rollbackRecords: this.deps.rollbackRecords },
       incident.id,
       this.deps.users,
     );

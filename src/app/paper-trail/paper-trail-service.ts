@@ -86,7 +86,7 @@ export class PaperTrailService implements IncidentObserver {
     by: string,
   ): Promise<Result<{ markdown: string; incident: Incident; revision: number; notices: string[] }>> {
     const { service, paperTrail } = this.deps;
-    const current = await service.store.get(incidentId);
+    const current = await service.get(incidentId);
     if (!current) return refuse('incident.not_found', `No incident ${incidentId}.`);
     if (current.status === 'closed') return refuse('report.closed', `${incidentId} is closed; its report can no longer change.`);
     for (const item of items) await this.addActionItem(incidentId, item, by);
@@ -96,7 +96,7 @@ export class PaperTrailService implements IncidentObserver {
     );
     if (!outcome.ok) return outcome;
     const context = await loadReportContext(
-      { incidents: service.store, paperTrail, rollbackRecords: this.deps.rollbackRecords },
+      { incidents: service, paperTrail, rollbackRecords: this.deps.rollbackRecords },
       incidentId,
       this.deps.users,
     );
@@ -112,7 +112,7 @@ export class PaperTrailService implements IncidentObserver {
   /** Adds an action item (once per text) and puts it on the timeline; the sync makes its GitHub issue. */
   async addActionItem(incidentId: string, item: ActionItem, by: string): Promise<Result<{ created: boolean; item: StoredActionItem }>> {
     const { service, paperTrail } = this.deps;
-    const incident = await service.store.get(incidentId);
+    const incident = await service.get(incidentId);
     if (!incident) return refuse('incident.not_found', `No incident ${incidentId}.`);
     if (incident.status === 'closed') return refuse('action.closed', `${incidentId} is closed; add follow-ups as GitHub issues directly.`);
     const added = await paperTrail.addActionItem(incidentId, item, by, service.now());
@@ -125,7 +125,7 @@ export class PaperTrailService implements IncidentObserver {
   /** The four-gate protocol's evidence files, rendered from what is stored now. */
   async evidence(incidentId: string): Promise<Record<EvidenceFileName, string> | null> {
     const context = await loadReportContext(
-      { incidents: this.deps.service.store, paperTrail: this.deps.paperTrail, rollbackRecords: this.deps.rollbackRecords },
+      { incidents: this.deps.service, paperTrail: this.deps.paperTrail, rollbackRecords: this.deps.rollbackRecords },
       incidentId,
       this.deps.users,
     );

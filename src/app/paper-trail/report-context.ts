@@ -26,7 +26,7 @@ export function reportItem(item: StoredActionItem): ActionItem {
  * rollback records. Rendering is pure, so the same stored facts give the same files.
  */
 export async function loadReportContext(
-  stores: { incidents: IncidentStore; paperTrail: PaperTrailStore; rollbackRecords: RollbackRecords },
+  stores: { incidents: Pick<IncidentStore, 'get' | 'timeline'>; paperTrail: PaperTrailStore; rollbackRecords: RollbackRecords },
   incidentId: string,
   users?: UserDirectory,
 ): Promise<EvidenceContext | null> {

@@ -86,7 +86,7 @@ export class LiveSignals implements IncidentObserver {
   }
 
   async reevaluate(incidentId: string, dueAt: number): Promise<void> {
-    const incident = await this.deps.service.store.get(incidentId);
+    const incident = await this.deps.service.get(incidentId);
     if (!incident || !isOpenStatus(incident.status) || !incident.service || !this.deps.source) return;
     // Next one first: a crash during this read must not end the chain.
     await this.scheduleReevaluation(incidentId, Math.max(dueAt + this.deps.reevaluateEveryMs, this.deps.clock() + 1_000));
@@ -139,7 +139,7 @@ export class LiveSignals implements IncidentObserver {
    * then every signal over the last `hold_for` under every rule. Not yet: tried again later.
    */
   async judge(incidentId: string, allResolvedAt: number): Promise<void> {
-    const incident = await this.deps.service.store.get(incidentId);
+    const incident = await this.deps.service.get(incidentId);
     if (
       !incident ||
       !isOpenStatus(incident.status) ||

@@ -44,7 +44,7 @@ export class SignalCharts implements IncidentObserver {
   announced(incidentId: string): void {
     this.track(
       (async () => {
-        const incident = await this.deps.service.store.get(incidentId);
+        const incident = await this.deps.service.get(incidentId);
         if (incident && this.wanted(incident)) await this.chart(incident, 'at_open');
       })(),
     );
@@ -101,7 +101,7 @@ export class SignalCharts implements IncidentObserver {
     const started = performance.now();
     const png = await this.deps.renderer.renderPng(spec);
     this.deps.observeRenderMs?.(performance.now() - started);
-    const current = (await this.deps.service.store.get(incident.id)) ?? incident;
+    const current = (await this.deps.service.get(incident.id)) ?? incident;
     const posted = await this.deps.poster.post(current, {
       png,
       filename: spec.filename,

@@ -26,7 +26,7 @@ export async function splitStormChildOut(
   input: { parentId: string; which: string; by: string },
 ): Promise<Result<{ incident: Incident; parent: Incident; notices: string[] }>> {
   const { service, alerts } = deps;
-  const parent = await service.store.get(input.parentId);
+  const parent = await service.get(input.parentId);
   if (!parent) return refuse('incident.not_found', `No incident ${input.parentId}. \`/incident list\` shows the open ones.`);
   const found = findStormChild(parent, input.which);
   if (!found.ok) return found;
@@ -94,6 +94,6 @@ export async function splitStormChildOut(
       ),
     ),
   );
-  const latest = (after.ok ? after.incident : await service.store.get(parent.id)) ?? marked.incident;
+  const latest = (after.ok ? after.incident : await service.get(parent.id)) ?? marked.incident;
   return { ok: true, incident, parent: latest, notices: [...opened.notices, ...(marked.notices ?? [])] };
 }

@@ -171,7 +171,7 @@ export class StormCorrelator {
   ): Promise<{ parent: Incident; opened: boolean } | null> {
     const { service, window, config } = this.deps;
     let opened = false;
-    let parent = sighting.parentId ? await service.store.get(sighting.parentId) : null;
+    let parent = sighting.parentId ? await service.get(sighting.parentId) : null;
     if (!parent) {
       const storm: IncidentStorm = { by, windowMs: config.windowMs, threshold: config.threshold, children: [] };
       const result = await service.open(
@@ -193,7 +193,7 @@ export class StormCorrelator {
       );
       opened = result.created;
       const winner = await window.setParent(scope, sighting.epoch, result.incident.id);
-      parent = winner === result.incident.id ? result.incident : await service.store.get(winner);
+      parent = winner === result.incident.id ? result.incident : await service.get(winner);
       if (result.created) this.deps.log.info({ incidentId: result.incident.id, scope }, 'alert storm recognised; parent incident opened');
     }
     return parent && isOpenStatus(parent.status) ? { parent, opened } : null;
@@ -217,7 +217,7 @@ export class StormCorrelator {
    */
   private async fold(parent: Incident, groupKey: string, incidentId: string): Promise<boolean> {
     const { service, alerts } = this.deps;
-    const child = await service.store.get(incidentId);
+    const child = await service.get(incidentId);
     if (!child || child.storm || !isOpenStatus(child.status)) return false;
     if (!(await alerts.rebind(groupKey, incidentId, parent.id))) return false;
     const states = await alerts.states(incidentId);

@@ -6,30 +6,8 @@ import { refuse, type Result } from '../result';
 import { isMoreSevere, severityRank, type Severity } from '../severity';
 import type { TimelineEventInput } from '../timeline';
 
-/** One alert group inside a storm: counted on the parent, with no announcement or page of its own. */
-export interface StormChild {
-  /** The sender's group key (Alertmanager groupKey …): what `/incident split` names. */
-  groupKey: string;
-  /** The group's alert name (label `alertname`), or its first alert's title. Sender text: render escaped. */
-  name: string;
-  severity: Severity;
-  firing: number;
-  resolved: number;
-  joinedAt: number;
-  /** An incident this group had before the storm was recognised, folded in (resolved as merged). */
-  foldedFrom?: string | null;
-  /** Split out by a person into its own incident. */
-  split?: { incidentId: string; by: string; at: number } | null;
-}
-
-/** On the parent incident of an alert storm. */
-export interface IncidentStorm {
-  /** The values of the `alerts.correlate.by` labels every child shares (empty: one storm for all). */
-  by: Record<string, string>;
-  windowMs: number;
-  threshold: number;
-  children: StormChild[];
-}
+export type { IncidentStorm, StormChild } from './storm-shape';
+import type { IncidentStorm, StormChild } from './storm-shape';
 
 /** What a child group says now (its counts come from its own alert state). */
 export interface StormChildFacts {

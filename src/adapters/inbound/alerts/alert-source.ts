@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Result } from '../../../domain/result';
 import { bearerMatches } from '../http/http-helpers';
-import type { AlertBatch } from './normalized-alert';
+import type { AlertBatch } from '../../../domain/alert';
 
 /** The secrets alert senders prove themselves with (from the environment, through config). */
 export interface AlertSecrets {
@@ -41,7 +41,7 @@ export interface AlertSourceDefinition<Name extends string = string> {
    */
   detect(body: Record<string, unknown>): boolean;
   /** Validates and normalizes; refusals name the bad field. */
-  parse(body: unknown): Result<{ batch: AlertBatch }>;
+  parse(body: unknown): Result<{ batch: AlertBatch<Name> }>;
   /** How `classify --format` and the docs describe the payload. */
   describe: string;
 }

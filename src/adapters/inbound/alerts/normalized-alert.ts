@@ -12,9 +12,4 @@ export type NormalizedAlert = DomainNormalizedAlert<AlertSource>;
 /** Everything one webhook request carried. */
 export type AlertBatch = DomainAlertBatch<AlertSource>;
 
-/** Refusal codes the alert routes map to HTTP answers (invalid → 400, ignored → 202). */
-export const ALERT_REFUSAL = {
-  invalid: 'alert.invalid_payload',
-  ignored: 'pagerduty.ignored_event',
-  unknownFormat: 'alert.unknown_format',
-} as const;
+export { ALERT_REFUSAL } from './alert-refusal';

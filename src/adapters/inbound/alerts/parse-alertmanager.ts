@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { describeZodError, formatPath } from '../../../domain/classifier/describe-zod-error';
 import { isSignalName, type Signals } from '../../../domain/classifier/signals';
 import { refuse, type Result } from '../../../domain/result';
-import { ALERT_REFUSAL, type AlertBatch, type NormalizedAlert } from './normalized-alert';
+import type { AlertBatch, NormalizedAlert } from '../../../domain/alert';
+import { ALERT_REFUSAL } from './alert-refusal';
 import { parseSignalValue, RATIO_ALIASES } from './parse-signal-value';
 
 const stringMap = z.record(z.string(), z.string());
@@ -43,11 +44,11 @@ const SERVICE_LABELS = ['service', 'job', 'app'] as const;
  * A malformed signal refuses the whole request, naming the field: silently dropping an
  * `error_rate` would classify a real outage as P3. `incident-bot classify` checks payloads before rollout.
  */
-export function parseAlertmanager(body: unknown): Result<{ batch: AlertBatch }> {
+export function parseAlertmanager(body: unknown): Result<{ batch: AlertBatch<'alertmanager'> }> {
   const parsed = webhookSchema.safeParse(body);
   if (!parsed.success) return refuse(ALERT_REFUSAL.invalid, `Alertmanager payload: ${describeZodError(parsed.error)}`);
   const webhook = parsed.data;
-  const alerts: NormalizedAlert[] = [];
+  const alerts: NormalizedAlert<'alertmanager'>[] = [];
   for (const [index, alert] of webhook.alerts.entries()) {
     const signals = readSignals(alert, index);
     if ('error' in signals) return refuse(ALERT_REFUSAL.invalid, `Alertmanager payload: ${signals.error}`);
@@ -56,9 +57,9 @@ export function parseAlertmanager(body: unknown): Result<{ batch: AlertBatch }> 
   return { ok: true, batch: { source: 'alertmanager', alerts, truncatedAlerts: webhook.truncatedAlerts, receiver: webhook.receiver } };
 }
 
-function normalize(alert: AmAlert, groupKey: string, signals: Signals): NormalizedAlert {
+function normalize(alert: AmAlert, groupKey: string, signals: Signals): NormalizedAlert<'alertmanager'> {
   const { labels, annotations } = alert;
-  const links: NormalizedAlert['links'] = [];
+  const links: NormalizedAlert<'alertmanager'>['links'] = [];
   if (alert.generatorURL) links.push({ title: 'Source', url: alert.generatorURL });
   if (annotations.runbook_url) links.push({ title: 'Runbook', url: annotations.runbook_url });
   if (annotations.dashboard_url) links.push({ title: 'Dashboard', url: annotations.dashboard_url });

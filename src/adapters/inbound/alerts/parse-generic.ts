@@ -3,7 +3,8 @@ import { describeZodError } from '../../../domain/classifier/describe-zod-error'
 import { SIGNAL_NAMES, type Signals } from '../../../domain/classifier/signals';
 import { refuse, type Result } from '../../../domain/result';
 import { SEVERITIES } from '../../../domain/severity';
-import { ALERT_REFUSAL, type AlertBatch, type NormalizedAlert } from './normalized-alert';
+import type { AlertBatch, NormalizedAlert } from '../../../domain/alert';
+import { ALERT_REFUSAL } from './alert-refusal';
 
 /**
  * The generic alert (POST /alerts/generic), for scripts, Grafana contact points and
@@ -74,14 +75,14 @@ const genericSchema = z.strictObject({
 });
 
 /** Parses the generic alert into a one-alert batch; the refusal names the bad field. */
-export function parseGeneric(body: unknown): Result<{ batch: AlertBatch }> {
+export function parseGeneric(body: unknown): Result<{ batch: AlertBatch<'generic'> }> {
   const parsed = genericSchema.safeParse(body);
   if (!parsed.success) return refuse(ALERT_REFUSAL.invalid, `generic alert: ${describeZodError(parsed.error)}`);
   const g = parsed.data;
   const changedText = g.status === 'firing' ? g.starts_at : g.ends_at;
   // The severity hint travels as the `severity` label so the classifier's label fallback reads it.
   const labels = g.severity ? { ...g.labels, severity: g.severity } : g.labels;
-  const alert: NormalizedAlert = {
+  const alert: NormalizedAlert<'generic'> = {
     source: 'generic',
     groupKey: `generic:${g.dedup_key}`,
     fingerprint: g.dedup_key,

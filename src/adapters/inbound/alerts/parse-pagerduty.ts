@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { describeZodError } from '../../../domain/classifier/describe-zod-error';
 import { refuse, type Result } from '../../../domain/result';
-import { ALERT_REFUSAL, type AlertBatch, type NormalizedAlert } from './normalized-alert';
+import type { AlertBatch, NormalizedAlert } from '../../../domain/alert';
+import { ALERT_REFUSAL } from './alert-refusal';
 
 /**
  * The incident events that open, update or close an incident here. `incident.reopened`
@@ -46,7 +47,7 @@ const incidentSchema = z.object({
 });
 
 /** Parses a PagerDuty v3 webhook (one event per request) into a one-alert batch. Verify the signature first. */
-export function parsePagerDuty(body: unknown): Result<{ batch: AlertBatch }> {
+export function parsePagerDuty(body: unknown): Result<{ batch: AlertBatch<'pagerduty'> }> {
   const envelope = envelopeSchema.safeParse(body);
   if (!envelope.success) return refuse(ALERT_REFUSAL.invalid, `PagerDuty payload: ${describeZodError(envelope.error)}`);
   const { event } = envelope.data;
@@ -72,7 +73,7 @@ export function parsePagerDuty(body: unknown): Result<{ batch: AlertBatch }> {
   if (data.number !== undefined) labels.pd_incident_number = String(data.number);
   if (data.incident_key) labels.incident_key = data.incident_key;
   if (severityWord) labels.severity = severityWord;
-  const alert: NormalizedAlert = {
+  const alert: NormalizedAlert<'pagerduty'> = {
     source: 'pagerduty',
     groupKey: `pagerduty:${data.id}`,
     fingerprint: data.id,

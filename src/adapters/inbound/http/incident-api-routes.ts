@@ -152,7 +152,7 @@ export function incidentApiRoutes(
         const limit = Number(url.searchParams.get('limit') ?? 100);
         if (!Number.isInteger(limit) || limit < 1 || limit > 500)
           return sendError(res, 400, 'bad_limit', 'limit must be a whole number from 1 to 500.');
-        const incidents = status === 'open' ? await service.store.listOpen(limit) : await service.store.listAll(limit);
+        const incidents = status === 'open' ? await service.listOpen(limit) : await service.listAll(limit);
         sendJson(res, 200, { incidents: incidents.slice(0, limit).map((i) => incidentJson(service, i)) });
       }),
     },
@@ -162,9 +162,9 @@ export function incidentApiRoutes(
       handler: safely(async (req, res) => {
         const id = normalizeIncidentId(String(req.params?.id ?? ''));
         if (!id) return sendError(res, 400, 'bad_id', 'Incident ids look like INC-20261121-001.');
-        const incident = await service.store.get(id);
+        const incident = await service.get(id);
         if (!incident) return sendError(res, 404, 'not_found', `No incident ${id}.`);
-        const json = incidentJson(service, incident, await service.store.timeline(id));
+        const json = incidentJson(service, incident, await service.timeline(id));
         const counts = json.alerts && alertCounts ? await alertCounts(id) : null;
         sendJson(res, 200, counts && json.alerts ? { ...json, alerts: { ...json.alerts, receipts: counts.receipts } } : json);
       }),

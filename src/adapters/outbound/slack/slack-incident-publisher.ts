@@ -216,7 +216,7 @@ export class SlackIncidentPublisher implements IncidentObserver {
    * for the announcement in the channel (tagged with the incident id) and adopts it.
    */
   private async postAnnouncement(incidentId: string): Promise<DrawResult> {
-    const incident = await this.service.store.get(incidentId);
+    const incident = await this.service.get(incidentId);
     // Folded into an alert storm before its turn came: the storm's announcement speaks for it.
     if (!incident || incident.announcement || incident.mergedInto) return { outcome: 'skipped' };
     try {
@@ -260,7 +260,7 @@ export class SlackIncidentPublisher implements IncidentObserver {
     const ref = { channel: posted.value.channel as string, ts: posted.value.ts as string };
     await this.adoptAnnouncement(incident.id, ref);
     // Someone may have changed the incident between our read and the post: draw it once more.
-    const latest = await this.service.store.get(incident.id);
+    const latest = await this.service.get(incident.id);
     if (latest && latest.version !== incident.version + 1) void this.pacer.refresh(ref.channel, incident.id);
     return { outcome: 'drawn' };
   }
@@ -269,7 +269,7 @@ export class SlackIncidentPublisher implements IncidentObserver {
     this.pacer.alias(ref.channel, this.options.incidentChannel);
     // Learned once: the history lookup needs the channel's id, and the config may name it.
     await this.idempotency.set(`channel-id:${this.options.incidentChannel}`, ref.channel, CHANNEL_ID_TTL_MS);
-    await this.service.store.update(incidentId, (i) => ({ ok: true, incident: { ...i, announcement: ref }, events: [] }));
+    await this.service.recordAnnouncement(incidentId, ref);
     for (const listener of this.announcedListeners) listener(incidentId);
   }
 
@@ -330,25 +330,14 @@ export class SlackIncidentPublisher implements IncidentObserver {
       if (!cursor) break;
     }
     for (const [incidentId, channel] of found) {
-      const attached = await this.service.store.update(incidentId, (i) =>
-        i.channel
-          ? { ok: true, incident: i, events: [] }
-          : {
-              ok: true,
-              incident: { ...i, channel: { id: channel.id, name: channel.name } },
-              events: [
-                {
-                  at: this.service.now(),
-                  actor: 'bot',
-                  kind: 'channel',
-                  text: `Channel #${channel.name} found again and attached (its creation was not recorded)`,
-                  details: { channel: channel.id },
-                },
-              ],
-            },
+      const attached = await this.service.attachChannel(
+        incidentId,
+        { id: channel.id, name: channel.name },
+        `Channel #${channel.name} found again and attached (its creation was not recorded)`,
+        { keepExisting: true },
       );
       if (!attached.ok) continue;
-      await this.service.store.linkChannel(channel.id, incidentId);
+      await this.service.linkChannel(channel.id, incidentId);
       await this.options.channelSetup?.created(attached.incident, channel.id);
       this.log.info({ incidentId, channel: channel.id }, 'attached an incident channel whose creation was not recorded');
     }
@@ -392,7 +381,7 @@ export class SlackIncidentPublisher implements IncidentObserver {
   }
 
   private async updateAnnouncement(incidentId: string): Promise<DrawResult> {
-    const incident = await this.service.store.get(incidentId);
+    const incident = await this.service.get(incidentId);
     if (!incident?.announcement) return { outcome: 'skipped' };
     const view = announcementView({
       incident,
@@ -481,24 +470,12 @@ export class SlackIncidentPublisher implements IncidentObserver {
     }
     if (!created) return 'The incident channel could not be created: every name tried was taken.';
     const channel = created;
-    await this.service.store.update(incident.id, (i) => ({
-      ok: true,
-      incident: { ...i, channel },
-      events: [
-        {
-          at: this.service.now(),
-          actor: 'bot',
-          kind: 'channel',
-          text: `Channel #${channel.name} created`,
-          details: { channel: channel.id },
-        },
-      ],
-    }));
-    await this.service.store.linkChannel(channel.id, incident.id);
+    await this.service.attachChannel(incident.id, channel, `Channel #${channel.name} created`);
+    await this.service.linkChannel(channel.id, incident.id);
     if (incident.openedBy.startsWith('U') || incident.openedBy.startsWith('W')) {
       await this.call('conversations.invite', () => this.client.conversations.invite({ channel: channel.id, users: incident.openedBy }));
     }
-    const latest = await this.service.store.get(incident.id);
+    const latest = await this.service.get(incident.id);
     await this.options.channelSetup?.created(latest ?? { ...incident, channel }, channel.id);
     // Title and summary may come from an alert: escaped, so `<!channel>` in them notifies nobody.
     const summary = `:rotating_light: *${incident.id}* [${incident.severity}] ${escapeMrkdwn(incident.title)}\n${incident.summary ? escapeMrkdwn(incident.summary) : '_No summary yet._'}\nWhy ${incident.severity}: ${slackText(incident.severityReason)}`;

@@ -35,12 +35,12 @@ export class SlackRollbackMessenger implements RollbackMessenger {
   ) {}
 
   private async channels(request: Pick<RollbackRequest, 'incidentId'>): Promise<string[]> {
-    const incident = await this.deps.service.store.get(request.incidentId);
+    const incident = await this.deps.service.get(request.incidentId);
     return [...(incident?.channel ? [incident.channel.id] : []), this.deps.incidentChannel];
   }
 
   private async view(request: RollbackRequest) {
-    const incident = await this.deps.service.store.get(request.incidentId);
+    const incident = await this.deps.service.get(request.incidentId);
     const config = this.deps.plans(request.service);
     if (!incident || !config) return null;
     return rollbackApprovalView({

@@ -49,7 +49,7 @@ export function registerIncidentActions(app: SlackListeners, deps: SlackDeps): v
   const modal = (actionId: string, build: typeof updateModal, allowed: (status: IncidentStatus) => boolean, refusal: string) => {
     app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, client, respond }) => {
       await ack();
-      const incident = await service.store.get(action.value ?? '');
+      const incident = await service.get(action.value ?? '');
       if (!incident)
         return void (await respond({
           response_type: 'ephemeral',

@@ -83,7 +83,7 @@ async function readAnswer(
   }
   const resolved = await resolveIncidentId(deps, parsed.id, command.channel_id, '/incident show INC-20261121-001');
   if ('error' in resolved) return { response_type: 'ephemeral', text: `:warning: ${resolved.error}` };
-  const incident = await service.store.get(resolved.id);
+  const incident = await service.get(resolved.id);
   if (!incident)
     return { response_type: 'ephemeral', text: `:warning: No incident ${resolved.id}. \`/incident list\` shows the open ones.` };
   const timeline = await service.timelineTail(incident.id, SHOW_TIMELINE_ENTRIES);
@@ -142,7 +142,7 @@ async function run(
       const id = await target(parsed.id, '/incident update INC-20261121-001 identified <text>');
       if (!id) return;
       if (!parsed.text) {
-        const incident = await service.store.get(id);
+        const incident = await service.get(id);
         if (!incident) return reply(`:warning: No incident ${id}.`);
         if (!isOpenStatus(incident.status) && incident.status !== 'resolved')
           return reply(`:warning: ${id} is ${incident.status}; closed incidents take no updates.`);
@@ -208,7 +208,7 @@ async function run(
         return;
       }
       if (!parsed.summary) {
-        const incident = await service.store.get(id);
+        const incident = await service.get(id);
         if (!incident) return reply(`:warning: No incident ${id}.`);
         if (!isOpenStatus(incident.status)) return reply(`:warning: ${id} is already ${incident.status}.`);
         await client.views.open({ trigger_id: command.trigger_id, view: resolveModal(incident) });

@@ -95,7 +95,7 @@ export function registerIncidentViews(app: SlackListeners, deps: SlackDeps): voi
     const override = text(view.state.values, INPUTS.overrideReason);
     // Gate 3 answered in the form, where the reason can still be typed (the service checks again).
     if (config.gates.enforce && !override && incidentId) {
-      const current = await service.store.get(incidentId);
+      const current = await service.get(incidentId);
       if (current && current.gates?.recoveryValidatedAt == null) {
         return void (await ack({
           response_action: 'errors',

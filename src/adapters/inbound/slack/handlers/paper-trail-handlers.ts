@@ -38,7 +38,7 @@ export function registerPaperTrailHandlers(
 
   /** Opens the report form, or says why not. */
   const openReport = async (client: App['client'], triggerId: string, incidentId: string): Promise<string | null> => {
-    const incident = await service.store.get(incidentId);
+    const incident = await service.get(incidentId);
     if (!incident) return `:warning: No incident ${incidentId}.`;
     if (incident.status === 'closed') return `:warning: ${incidentId} is closed; its report can no longer change.`;
     const [previous, items] = await Promise.all([paperTrail.storedReport(incidentId), paperTrail.actionItems(incidentId)]);
@@ -129,7 +129,7 @@ export function registerPaperTrailHandlers(
         log.debug({ err: error }, 'could not send the ephemeral confirmation');
       }
     };
-    if (!written.ok) return tellChannel(await service.store.get(incidentId), `:warning: ${slackText(written.reason)}`);
+    if (!written.ok) return tellChannel(await service.get(incidentId), `:warning: ${slackText(written.reason)}`);
     const posted = await poster.postLong(
       written.incident,
       `:memo: Incident report for ${incidentId} (revision ${written.revision}) by <@${user}>`,

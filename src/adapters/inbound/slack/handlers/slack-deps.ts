@@ -3,7 +3,7 @@ import type { IncidentService } from '../../../../app/incident-service';
 import type { Incident } from '../../../../domain/incident';
 import type { Config } from '../../../../config/load-config';
 import type { Logger } from '../../../../logger';
-import type { RedisIdempotency } from '../../../outbound/redis/redis-idempotency';
+import type { IdempotencyMarks } from '../../../../app/ports/run-once';
 import type { ParsedCommand } from '../parse-command';
 import type { SlackIncidentPublisher } from '../../../outbound/slack/slack-incident-publisher';
 import type { KnownBlock } from '@slack/types';
@@ -46,7 +46,7 @@ export function createSlackExtensions(): SlackExtensions {
 export interface SlackDeps {
   service: IncidentService;
   publisher: SlackIncidentPublisher;
-  idempotency: RedisIdempotency;
+  idempotency: IdempotencyMarks;
   config: Config;
   log: Logger;
   extensions: SlackExtensions;
@@ -72,7 +72,7 @@ export async function resolveIncidentId(
   usage: string,
 ): Promise<{ id: string } | { error: string }> {
   if (given) return { id: given };
-  const implied = channelId ? await deps.service.store.incidentForChannel(channelId) : null;
+  const implied = channelId ? await deps.service.findByChannel(channelId) : null;
   if (implied) return { id: implied };
   return { error: `Which incident? Run this in the incident's channel or give its id: \`${usage}\`.` };
 }

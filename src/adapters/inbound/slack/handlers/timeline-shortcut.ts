@@ -16,9 +16,9 @@ export function registerTimelineShortcut(app: SlackListeners, deps: SlackDeps): 
     // A page, the most urgent first; the channel's own incident is added when it is further down.
     const [{ incidents }, own] = await Promise.all([
       deps.service.openPage(PICKER_PAGE_SIZE),
-      deps.service.store.incidentForChannel(shortcut.channel.id),
+      deps.service.findByChannel(shortcut.channel.id),
     ]);
-    const ownIncident = own && !incidents.some((i) => i.id === own) ? await deps.service.store.get(own) : null;
+    const ownIncident = own && !incidents.some((i) => i.id === own) ? await deps.service.get(own) : null;
     const open = ownIncident && isOpenStatus(ownIncident.status) ? [ownIncident, ...incidents.slice(0, PICKER_PAGE_SIZE - 1)] : incidents;
     const message = {
       channel: shortcut.channel.id,
