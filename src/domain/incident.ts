@@ -67,6 +67,16 @@ export interface Incident {
   roles?: Partial<Record<'comms' | 'scribe' | 'ops', string>>;
   /** A rehearsal, not a real incident: marked DRILL everywhere, pages nobody, kept out of metrics. */
   drill?: DrillMark | null;
+  /**
+   * A private incident: its detail lives in a private channel; everywhere else shows only that it
+   * exists, its severity and its commander. `members`: the people let in when it opened (the opener,
+   * the service's owners). Absent on public incidents.
+   */
+  private?: PrivateMark | null;
+}
+
+export interface PrivateMark {
+  members: string[];
 }
 
 export interface OnCall {
@@ -139,6 +149,7 @@ export interface NewIncident {
   signals?: IncidentSignals | null;
   alertContext?: AlertContext | null;
   drill?: DrillMark | null;
+  private?: PrivateMark | null;
 }
 
 /** A change to apply: the incident after it and the timeline entries it writes. */
@@ -176,6 +187,7 @@ export function createIncident(id: string, input: NewIncident, now: number): { i
       ? { alertContext: input.alertContext }
       : {}),
     ...(input.drill ? { drill: input.drill } : {}),
+    ...(input.private ? { private: { members: [...new Set([input.openedBy, ...input.private.members])] } } : {}),
   };
   return {
     incident,
@@ -190,6 +202,7 @@ export function createIncident(id: string, input: NewIncident, now: number): { i
           source: incident.source,
           ...(input.drill ? { drill: input.drill.scenario } : {}),
           ...(input.autoRollback ? { autoRollback: input.autoRollback.rule } : {}),
+          ...(input.private ? { private: true } : {}),
         },
       },
     ],
