@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { GitHubIssueTracker } from '../../adapters/outbound/github/github-issue-tracker';
+import { trackerFor, type IssueTrackers } from './issue-trackers';
 import { GitHubUnavailableError } from '../../adapters/outbound/github/github-errors';
 import type { RedisPaperTrailStore, StoredActionItem } from '../../adapters/outbound/redis/redis-paper-trail-store';
 import type { RedisRollbackRecords } from '../../adapters/outbound/redis/redis-rollback-records';
@@ -28,7 +29,8 @@ export interface GitHubIssueSyncDeps {
   service: IncidentService;
   paperTrail: RedisPaperTrailStore;
   rollbackRecords: RedisRollbackRecords;
-  tracker: GitHubIssueTracker;
+  /** Public incidents go to one repository, private ones to another (or nowhere). */
+  trackers: IssueTrackers;
   timers: TimerEngine;
   serial: RedisSerialRunner;
   clock: Clock;
@@ -116,9 +118,11 @@ export class GitHubIssueSync {
   }
 
   private async pass(incidentId: string, log: Logger): Promise<void> {
-    const { service, paperTrail, tracker } = this.deps;
+    const { service, paperTrail } = this.deps;
     let incident = await service.store.get(incidentId);
     if (!incident) return;
+    const tracker = trackerFor(this.deps.trackers, incident);
+    if (!tracker) return this.skip(incident, log);
     let state = await paperTrail.syncState(incidentId);
 
     if (!incident.github) {
@@ -137,8 +141,8 @@ export class GitHubIssueSync {
     }
     const issue = incident.github!.issueNumber;
 
-    const items = await this.createFollowUps(incident, issue, log);
-    const reportUrl = await this.publishReport(incident, items, state, log);
+    const items = await this.createFollowUps(tracker, incident, issue, log);
+    const reportUrl = await this.publishReport(tracker, incident, items, state, log);
 
     const timeline = await service.store.timeline(incidentId);
     const fresh = timeline.filter((e) => after(e.id, state.cursor));
@@ -171,14 +175,35 @@ export class GitHubIssueSync {
     }
   }
 
+  /**
+   * No repository for this incident (a private one while `paper_trail.private_repository` is
+   * unset): it gets no GitHub issue, and its timeline says so once.
+   */
+  private async skip(incident: Incident, log: Logger): Promise<void> {
+    if (!incident.private || !(await this.deps.paperTrail.firstNotice(incident.id, 'private-skipped'))) return;
+    log.info('private incident and no paper_trail.private_repository: no GitHub issue');
+    await this.deps.service.apply(incident.id, (i, now) => ({
+      ok: true,
+      incident: i,
+      events: [
+        {
+          at: now,
+          actor: 'bot',
+          kind: 'github_skipped',
+          text: 'No GitHub issue: this is a private incident and no private repository is configured (paper_trail.private_repository).',
+        },
+      ],
+    }));
+  }
+
   /** One follow-up issue per action item, created once (the tracker looks for its marker first). */
-  private async createFollowUps(incident: Incident, issue: number, log: Logger): Promise<StoredActionItem[]> {
+  private async createFollowUps(tracker: GitHubIssueTracker, incident: Incident, issue: number, log: Logger): Promise<StoredActionItem[]> {
     const items = await this.deps.paperTrail.actionItems(incident.id);
     for (const item of items) {
       if (item.issueNumber !== undefined || item.failed) continue;
       try {
         const ownerName = (await this.names([item.owner]))[item.owner];
-        const ref = await this.deps.tracker.createFollowUp({
+        const ref = await tracker.createFollowUp({
           incident,
           text: item.text,
           owner: item.owner,
@@ -199,12 +224,13 @@ export class GitHubIssueSync {
 
   /** Commits the report (and the evidence) when it was rewritten or its action items got issues. */
   private async publishReport(
+    tracker: GitHubIssueTracker,
     incident: Incident,
     items: StoredActionItem[],
     state: Awaited<ReturnType<RedisPaperTrailStore['syncState']>>,
     log: Logger,
   ): Promise<string | null> {
-    const { paperTrail, tracker } = this.deps;
+    const { paperTrail } = this.deps;
     const report = await paperTrail.report(incident.id);
     if (!report) return state.reportUrl;
     const fingerprint = items.map((i) => `${i.key}:${i.issueNumber ?? ''}`).join(',');

@@ -1,4 +1,4 @@
-import type { GitHubIssueTracker } from '../../adapters/outbound/github/github-issue-tracker';
+import { trackerFor, type IssueTrackers } from './issue-trackers';
 import type { RedisPaperTrailStore, StoredActionItem, StoredReportInput } from '../../adapters/outbound/redis/redis-paper-trail-store';
 import type { RedisRollbackRecords } from '../../adapters/outbound/redis/redis-rollback-records';
 import type { Incident } from '../../domain/incident';
@@ -28,7 +28,7 @@ export interface PaperTrailServiceDeps {
   rollbackRecords: RedisRollbackRecords;
   /** Null when GITHUB_TOKEN / GITHUB_REPOSITORY are not set: the report stays in Slack and Redis. */
   sync: GitHubIssueSync | null;
-  tracker: GitHubIssueTracker | null;
+  trackers: IssueTrackers;
   log: Logger;
   /** Names for the report and the evidence bundle; without it people show as ids. */
   users?: UserDirectory;
@@ -70,8 +70,9 @@ export class PaperTrailService implements IncidentObserver {
     await this.deps.sync?.enqueue(incident.id);
   }
 
-  get githubConfigured(): boolean {
-    return this.deps.sync !== null;
+  /** Whether this incident's paper trail goes to GitHub (a private one needs its own repository). */
+  githubFor(incident: Pick<Incident, 'private'>): boolean {
+    return this.deps.sync !== null && trackerFor(this.deps.trackers, incident) !== null;
   }
 
   /**
@@ -141,7 +142,8 @@ export class PaperTrailService implements IncidentObserver {
 
   /** Gates, action items with their follow-up state (read from GitHub, briefly), and the report. */
   async describe(incident: Incident): Promise<IncidentPaperTrail> {
-    const { paperTrail, tracker } = this.deps;
+    const { paperTrail } = this.deps;
+    const tracker = trackerFor(this.deps.trackers, incident);
     const [items, report] = await Promise.all([paperTrail.actionItems(incident.id), paperTrail.report(incident.id)]);
     let statesFresh = true;
     const numbers = items.map((i) => i.issueNumber).filter((n): n is number => typeof n === 'number');

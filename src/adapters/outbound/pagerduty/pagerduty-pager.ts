@@ -1,5 +1,6 @@
 import { Agent } from 'node:https';
 import { api, event } from '@pagerduty/pdjs';
+import { PRIVATE_TITLE } from '../../../domain/private-incident';
 import type { EventPayloadV2 } from '@pagerduty/pdjs/build/src/events';
 import type { Incident } from '../../../domain/incident';
 import type { Severity } from '../../../domain/severity';
@@ -50,7 +51,7 @@ export interface OnCallResult {
   error?: string;
 }
 
-export type PagerIncident = Pick<Incident, 'id' | 'title' | 'severity' | 'service' | 'createdAt'>;
+export type PagerIncident = Pick<Incident, 'id' | 'title' | 'severity' | 'service' | 'createdAt' | 'private'>;
 
 /** P0..P3 → Events v2 payload.severity. */
 export const PAGERDUTY_SEVERITY: Record<Severity, PagerDutySeverity> = { P0: 'critical', P1: 'error', P2: 'warning', P3: 'info' };
@@ -90,7 +91,11 @@ export class PagerDutyPager {
       event_action: 'trigger',
       dedup_key: incident.id,
       payload: {
-        summary: (options.summary ?? `[${incident.severity}] ${incident.id}: ${incident.title}`).slice(0, 1024),
+        // A private incident's title stays out of PagerDuty, which people outside it read.
+        summary: (options.summary ?? `[${incident.severity}] ${incident.id}: ${incident.private ? PRIVATE_TITLE : incident.title}`).slice(
+          0,
+          1024,
+        ),
         source: options.source ?? incident.service ?? 'incident-bot',
         severity: options.severity ?? PAGERDUTY_SEVERITY[incident.severity],
         timestamp: new Date(incident.createdAt).toISOString(),

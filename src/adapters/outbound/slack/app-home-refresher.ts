@@ -5,6 +5,7 @@ import type { Metrics } from '../../../metrics';
 import { describeSlackError } from './slack-errors';
 import { appHomeView } from './views/incident-list-view';
 import type { RedisClient } from '../redis/key-space';
+import { seenBy } from '../../../domain/private-incident';
 
 export interface AppHomeRefresherOptions {
   /** At most one republish per this interval; also the pace at which countdowns and breaches move on. */
@@ -95,12 +96,14 @@ export class AppHomeRefresher implements IncidentObserver {
   private async publish(users: string[]): Promise<void> {
     if (!this.client) return;
     const { service, metrics, log } = this.deps;
-    const open = await service.store.listOpen();
-    const view = appHomeView(
-      open.map((incident) => ({ incident, sla: service.sla(incident) })),
-      service.now(),
-    );
+    const open = (await service.store.listOpen()).map((incident) => ({ incident, sla: service.sla(incident) }));
+    const now = service.now();
     for (const user of users) {
+      // Each person sees a private incident's title only if they are in it.
+      const view = appHomeView(
+        open.map((item) => ({ ...item, incident: seenBy(item.incident, user) })),
+        now,
+      );
       try {
         await this.client.views.publish({ user_id: user, view: view as never });
       } catch (error) {

@@ -6,7 +6,7 @@ import { splitMessage } from './split-message';
 
 /**
  * Posts in an incident's place: its dedicated channel, else the thread under its
- * announcement, else the incident-response channel.
+ * announcement, else the incident-response channel (a private incident: its channel, else the opener).
  */
 export class IncidentPlacePoster {
   constructor(
@@ -17,6 +17,8 @@ export class IncidentPlacePoster {
 
   private target(incident: Incident): { channel: string; thread_ts?: string } {
     if (incident.channel) return { channel: incident.channel.id };
+    // A private incident whose channel could not be made: its detail goes to the opener, never outside.
+    if (incident.private) return { channel: incident.openedBy };
     if (incident.announcement) return { channel: incident.announcement.channel, thread_ts: incident.announcement.ts };
     return { channel: this.incidentChannel };
   }

@@ -12,6 +12,8 @@ import type { SlackListeners } from '../slack-router';
 import { parseSlackText } from '../parse-slack-text';
 import { describeHandlerError } from '../handler-errors';
 import type { Phrase } from '../../../../domain/phrase';
+import { escapeMrkdwn } from '../../../outbound/slack/views/block-kit';
+import { mayRead, seenBy } from '../../../../domain/private-incident';
 
 type Reply = (text: string) => Promise<void>;
 type Answer = { response_type: 'ephemeral'; text: string; blocks?: unknown[] };
@@ -73,7 +75,8 @@ async function readAnswer(
       response_type: 'ephemeral',
       text: `${open.length} open incident(s)`,
       blocks: incidentListBlocks(
-        open.map((incident) => ({ incident, sla: service.sla(incident) })),
+        // A private incident shows as one to people outside it: no title, no summary.
+        open.map((incident) => ({ incident: seenBy(incident, command.user_id), sla: service.sla(incident) })),
         service.now(),
       ),
     };
@@ -83,6 +86,13 @@ async function readAnswer(
   const incident = await service.store.get(resolved.id);
   if (!incident)
     return { response_type: 'ephemeral', text: `:warning: No incident ${resolved.id}. \`/incident list\` shows the open ones.` };
+  if (!mayRead(incident, command.user_id)) {
+    const commander = incident.commander ? `its commander <@${incident.commander}>` : 'the person who opened it';
+    return {
+      response_type: 'ephemeral',
+      text: `:lock: ${incident.id} is a private incident; its detail is in its private channel. Ask ${commander} to add you.`,
+    };
+  }
   const timeline = await service.store.timeline(incident.id);
   const sections = (await Promise.all(deps.extensions.detailSections.map((section) => section(incident)))).flat();
   return {
@@ -122,17 +132,31 @@ async function run(
             services: config.services,
             createChannelDefault: config.channels.create_incident_channel,
             originChannel: command.channel_id,
+            private: parsed.private,
           }) as never,
         });
         return;
       }
       // A retried delivery carries the same trigger_id: it finds the first incident instead of making another.
       const opened = await service.open(
-        { title: parsed.title, severity: parsed.severity, openedBy: user, source: 'slack' },
-        { idempotencyKey: `command:${command.trigger_id}` },
+        {
+          title: parsed.title,
+          severity: parsed.severity,
+          openedBy: user,
+          source: 'slack',
+          ...(parsed.private ? { private: { members: [] } } : {}),
+        },
+        // A private incident's detail has nowhere else to go: it always gets its channel.
+        { idempotencyKey: `command:${command.trigger_id}`, ...(parsed.private ? { createChannel: true } : {}) },
       );
       if (!opened.created) return;
-      await reply([`Opened *${opened.incident.id}* [${opened.incident.severity}] ${opened.incident.title}.`, ...opened.notices].join(' '));
+      const kind = parsed.private ? ' private incident' : '';
+      await reply(
+        [
+          `Opened${kind} *${opened.incident.id}* [${opened.incident.severity}] ${escapeMrkdwn(opened.incident.title)}.`,
+          ...opened.notices,
+        ].join(' '),
+      );
       return;
     }
     case 'update': {
@@ -143,7 +167,7 @@ async function run(
         if (!incident) return reply(`:warning: No incident ${id}.`);
         if (!isOpenStatus(incident.status) && incident.status !== 'resolved')
           return reply(`:warning: ${id} is ${incident.status}; closed incidents take no updates.`);
-        await client.views.open({ trigger_id: command.trigger_id, view: updateModal(incident) as never });
+        await client.views.open({ trigger_id: command.trigger_id, view: updateModal(seenBy(incident, user)) as never });
         return;
       }
       const outcome = await onceFor(deps, command, () =>
@@ -208,7 +232,7 @@ async function run(
         const incident = await service.store.get(id);
         if (!incident) return reply(`:warning: No incident ${id}.`);
         if (!isOpenStatus(incident.status)) return reply(`:warning: ${id} is already ${incident.status}.`);
-        await client.views.open({ trigger_id: command.trigger_id, view: resolveModal(incident) as never });
+        await client.views.open({ trigger_id: command.trigger_id, view: resolveModal(seenBy(incident, user)) as never });
         return;
       }
       const outcome = await onceFor(deps, command, () => service.resolve(id, user, personText(parsed.summary)));

@@ -13,6 +13,7 @@ import { DELIVERY_TTL_MS, type SlackDeps } from './slack-deps';
 import type { SlackListeners } from '../slack-router';
 import { slackText } from '../../../outbound/slack/views/slack-text';
 import { escapeMrkdwn } from '../../../outbound/slack/views/block-kit';
+import { mayRead } from '../../../../domain/private-incident';
 
 type Values = ViewOutput['state']['values'];
 
@@ -37,9 +38,10 @@ export function registerPaperTrailHandlers(
   const log = deps.log.child({ component: 'paper-trail-slack' });
 
   /** Opens the report form, or says why not. */
-  const openReport = async (client: App['client'], triggerId: string, incidentId: string): Promise<string | null> => {
+  const openReport = async (client: App['client'], triggerId: string, incidentId: string, user: string): Promise<string | null> => {
     const incident = await service.store.get(incidentId);
     if (!incident) return `:warning: No incident ${incidentId}.`;
+    if (!mayRead(incident, user)) return `:lock: ${incidentId} is a private incident; its report is written by the people in it.`;
     if (incident.status === 'closed') return `:warning: ${incidentId} is closed; its report can no longer change.`;
     const [previous, items] = await Promise.all([paperTrail.storedReport(incidentId), paperTrail.actionItems(incidentId)]);
     try {
@@ -58,7 +60,7 @@ export function registerPaperTrailHandlers(
   deps.extensions.commands.report = async (parsed, ctx) => {
     const id = await ctx.target(parsed.id, '/incident report INC-20261121-001');
     if (!id) return;
-    const refusal = await openReport(ctx.client, ctx.triggerId, id);
+    const refusal = await openReport(ctx.client, ctx.triggerId, id, ctx.user);
     if (refusal) await ctx.reply(refusal);
   };
 
@@ -69,7 +71,7 @@ export function registerPaperTrailHandlers(
     if (!outcome) return;
     if (!outcome.ok) return ctx.reply(`:warning: ${slackText(outcome.reason)}`);
     const { item } = outcome;
-    const where = paperTrail.githubConfigured
+    const where = paperTrail.githubFor((await service.store.get(id)) ?? {})
       ? 'A follow-up issue labelled `incident-follow-up` is being created on GitHub.'
       : 'GitHub is not configured, so it is tracked in the report only.';
     if (!outcome.created)
@@ -87,7 +89,7 @@ export function registerPaperTrailHandlers(
 
   app.action<BlockAction<ButtonAction>>(ACTIONS.writeReport, async ({ ack, body, action, client, respond }) => {
     await ack();
-    const refusal = await openReport(client, body.trigger_id, action.value ?? '');
+    const refusal = await openReport(client, body.trigger_id, action.value ?? '', body.user.id);
     if (refusal) await respond({ response_type: 'ephemeral', replace_original: false, text: refusal });
   });
 
@@ -135,7 +137,7 @@ export function registerPaperTrailHandlers(
       `:memo: Incident report for ${incidentId} (revision ${written.revision}) by <@${user}>`,
       written.markdown,
     );
-    const github = paperTrail.githubConfigured
+    const github = paperTrail.githubFor(written.incident)
       ? ` It is being committed to GitHub at \`${reportPath(incidentId)}\` and linked from the incident issue.`
       : '';
     const slack = posted.error
