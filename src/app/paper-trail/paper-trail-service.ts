@@ -9,6 +9,7 @@ import { reportPath } from '../../domain/paper-trail/report-path';
 import { buildEvidenceFiles, type EvidenceFileName } from '../../domain/report/evidence-bundle';
 import { evaluateGates, type GateStatus } from '../../domain/report/gates';
 import { renderIncidentReport } from '../../domain/report/render-incident-report';
+import { reportDocument, type ReportDocument } from '../../domain/report/report-document';
 import type { ActionItem } from '../../domain/report/report-input';
 import { refuse, type Result } from '../../domain/result';
 import type { TimelineEventInput } from '../../domain/timeline';
@@ -84,7 +85,7 @@ export class PaperTrailService implements IncidentObserver {
     answers: StoredReportInput,
     items: ActionItem[],
     by: string,
-  ): Promise<Result<{ markdown: string; incident: Incident; revision: number; notices: string[] }>> {
+  ): Promise<Result<{ markdown: string; document: ReportDocument; incident: Incident; revision: number; notices: string[] }>> {
     const { service, paperTrail } = this.deps;
     const current = await service.store.get(incidentId);
     if (!current) return refuse('incident.not_found', `No incident ${incidentId}.`);
@@ -103,6 +104,7 @@ export class PaperTrailService implements IncidentObserver {
     return {
       ok: true,
       markdown: renderIncidentReport(context!),
+      document: reportDocument(context!),
       incident: outcome.incident,
       revision: saved.revision,
       notices: outcome.notices ?? [],

@@ -9,6 +9,7 @@ import type { IncidentPlacePoster } from '../../../outbound/slack/incident-place
 import { describeSlackError } from '../../../outbound/slack/slack-errors';
 import { paperTrailSection } from '../../../outbound/slack/views/paper-trail-section';
 import { reportModal } from '../../../outbound/slack/views/report-modal';
+import { reportBlocks } from '../../../outbound/slack/views/report-blocks';
 import { DELIVERY_TTL_MS, type SlackDeps } from './slack-deps';
 import type { SlackListeners } from '../slack-router';
 import { slackText } from '../../../outbound/slack/views/slack-text';
@@ -132,17 +133,17 @@ export function registerPaperTrailHandlers(
       }
     };
     if (!written.ok) return tellChannel(await service.store.get(incidentId), `:warning: ${slackText(written.reason)}`);
-    const posted = await poster.postLong(
+    const onGitHub = paperTrail.githubFor(written.incident);
+    const issue = written.incident.github;
+    const fullReport = onGitHub
+      ? `${issue ? `<${issue.url}|GitHub issue #${issue.issueNumber}>, ` : ''}committed at \`${reportPath(incidentId)}\``
+      : `the Markdown is in the evidence bundle (\`GET /api/incidents/${incidentId}/evidence\`)`;
+    const posted = await poster.postBlocks(
       written.incident,
-      `:memo: Incident report for ${incidentId} (revision ${written.revision}) by <@${user}>`,
-      written.markdown,
+      reportBlocks({ document: written.document, revision: written.revision, writtenBy: user, fullReport }),
     );
-    const github = paperTrail.githubFor(written.incident)
-      ? ` It is being committed to GitHub at \`${reportPath(incidentId)}\` and linked from the incident issue.`
-      : '';
-    const slack = posted.error
-      ? ` Posting it here stopped at part ${posted.posted + 1} of ${posted.total}: ${posted.error}; it is saved, \`/incident report\` shows it again.`
-      : '';
+    const github = onGitHub ? ` It is being committed to GitHub at \`${reportPath(incidentId)}\` and linked from the incident issue.` : '';
+    const slack = posted.error ? ` Posting it here failed: ${posted.error}; it is saved, and submitting the form again posts it.` : '';
     await tellChannel(
       written.incident,
       `Report for ${incidentId} saved (revision ${written.revision}).${github}${slack} ${written.notices.join(' ')}`.trim(),
