@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { phrase, user } from '../../../src/domain/phrase';
 import { blockKitErrors } from '../../../src/sandbox/slack-emulator/block-kit-limits';
+import { createTestRedis } from '../../support/test-redis';
 import { REPORT_FIELDS, startPaperBot, waitFor, type PaperBot } from './paper-trail-harness';
 
 let bot: PaperBot | undefined;
@@ -46,5 +47,14 @@ describe('the incident report in Slack and on GitHub', () => {
     const issue = await bot.issueOf(id);
     await waitFor(() => issue.comments.some((c) => c.body.includes('Alice Liddell')), 'a timeline comment with the name', 10_000);
     expect(issue.comments.map((c) => c.body).join('\n')).not.toMatch(/\bU0ALICE\b|\bU0BOB\b/);
+
+    // Names are kept in Redis for a while, for every replica: users.info is not asked again meanwhile.
+    const { redis, cleanup } = await createTestRedis('names');
+    try {
+      expect(await redis.get(`${bot.prefix}user-name:U0BOB`)).toBe('Bob Builder');
+      expect(await redis.pttl(`${bot.prefix}user-name:U0BOB`)).toBeGreaterThan(0);
+    } finally {
+      await cleanup();
+    }
   });
 });
