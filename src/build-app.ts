@@ -33,7 +33,7 @@ import { SlackInstallation } from './adapters/outbound/slack/slack-installation'
 import { SlackIncidentPublisher } from './adapters/outbound/slack/slack-incident-publisher';
 import { routeSlackListeners } from './adapters/inbound/slack/slack-router';
 import { RedisTimerEngine } from './adapters/outbound/timers/redis-timer-engine';
-import type { TimerHandler } from './adapters/outbound/timers/timer';
+import type { TimerHandler } from './app/ports/timer-engine';
 import { IncidentService } from './app/incident-service';
 import { configuredSecrets } from './config/configured-secrets';
 import type { Config } from './config/load-config';

@@ -1,6 +1,7 @@
 import { buildAlertContext, DEFAULT_CONTEXT_LABELS } from '../domain/alert-context';
-import type { AlertBatch, NormalizedAlert } from '../adapters/inbound/alerts/normalized-alert';
-import { RedisAlertStore, type AlertRecord } from '../adapters/outbound/redis/redis-alert-store';
+import type { AlertBatch, NormalizedAlert } from '../domain/alert';
+import { alertGroupId } from './alert-group-id';
+import type { AlertRecord, AlertStore } from './ports/alert-store';
 import { classifyGroup } from '../domain/classifier/classify-group';
 import type { SeverityRules } from '../domain/classifier/rules-schema';
 import type { Incident } from '../domain/incident';
@@ -9,7 +10,8 @@ import { emptyAlerts, recordAlertState } from '../domain/record-alert-state';
 import type { TimelineEventInput } from '../domain/timeline';
 import { NO_INCIDENT_SIGNALS } from '../domain/signals/incident-signals';
 import type { Logger } from '../logger';
-import type { IncidentObserver, IncidentService } from './incident-service';
+import type { IncidentObserver } from './ports/incident-observer';
+import type { IncidentService } from './incident-service';
 
 export interface IntakeResult {
   /** `duplicate` when the delivery changed nothing anywhere (a repeat); the sender needs no retry either way. */
@@ -44,7 +46,7 @@ export class AlertIntake implements IncidentObserver {
   constructor(
     private readonly deps: {
       service: IncidentService;
-      alerts: RedisAlertStore;
+      alerts: AlertStore;
       rules: SeverityRules;
       flapWindowMs: number;
       /** Labels the label summary shows first (config `alerts.context_labels`). */
@@ -117,7 +119,7 @@ export class AlertIntake implements IncidentObserver {
             ...(drill ? { drill } : {}),
           },
           // Every concurrent opener of this group and generation gets the same incident.
-          { idempotencyKey: `alertgroup:${RedisAlertStore.groupId(groupKey)}:${group.generation}` },
+          { idempotencyKey: `alertgroup:${alertGroupId(groupKey)}:${group.generation}` },
         );
         incident = result.incident;
         opened = result.created;

@@ -3,7 +3,9 @@ import { decisionApplied } from '../domain/rollback/decision-applied';
 import { describeState } from '../domain/rollback/rollback-request';
 import type { Logger } from '../logger';
 import type { DecisionOutcome, RollbackDecisions } from './rollback-decisions';
-import type { ClickReplies, DecisionIntent, DecisionIntentStore, RollbackRequestReader } from './rollback-ports';
+import type { ClickReplies } from './ports/rollback-messenger';
+import type { DecisionIntent, DecisionIntentStore } from './ports/decision-intents';
+import type { RollbackRequestReader } from './ports/rollback-requests';
 
 // Slack wants an answer within 3 s; what is not applied by then is applied after the ack and told.
 const ACK_BUDGET_MS = 2_000;
@@ -43,7 +45,12 @@ export class DurableDecisions {
     }
     const applying = this.apply(intent);
     let slow = false;
-    const timer = new Promise<void>((resolve) => setTimeout(() => ((slow = true), resolve()), ACK_BUDGET_MS).unref());
+    const timer = new Promise<void>((resolve) =>
+      setTimeout(() => {
+        slow = true;
+        resolve();
+      }, ACK_BUDGET_MS).unref(),
+    );
     await Promise.race([
       applying.then(
         () => undefined,

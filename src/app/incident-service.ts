@@ -1,4 +1,5 @@
-import type { RedisIncidentStore, UpdateOutcome } from '../adapters/outbound/redis/redis-incident-store';
+import type { IncidentObserver, OpenOptions } from './ports/incident-observer';
+import type { IncidentStore, UpdateOutcome } from './ports/incident-store';
 import type { Clock } from '../domain/clock';
 import * as domain from '../domain/incident';
 import type { Change, Incident, NewIncident } from '../domain/incident';
@@ -6,31 +7,12 @@ import type { IncidentStatus } from '../domain/lifecycle';
 import { assignRole, type Role } from '../domain/roles';
 import type { Severity } from '../domain/severity';
 import { slaState, type SlaPolicy, type SlaState } from '../domain/sla-policy';
-import type { TimelineEventInput } from '../domain/timeline';
 import { policyFor } from '../domain/drills/drill-policy';
 import { overrideRecovery } from '../domain/paper-trail/override-recovery';
 import type { Refusal } from '../domain/result';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import type { Phrase } from '../domain/phrase';
-
-export interface OpenOptions {
-  /** Create a dedicated Slack channel for this incident. */
-  createChannel?: boolean;
-  /** Retries and double submits with the same key create nothing new. */
-  idempotencyKey?: string;
-}
-
-/**
- * Something that reacts to incidents after they are stored (Slack announcement, GitHub
- * issue, pager, SLA timers). A returned string is a notice for the person who acted,
- * e.g. "the announcement could not be posted". Observers never undo a stored change.
- */
-export interface IncidentObserver {
-  readonly name: string;
-  opened?(incident: Incident, options: OpenOptions): Promise<string | void>;
-  changed?(incident: Incident, events: TimelineEventInput[], previous: Incident): Promise<string | void>;
-}
 
 export type ApplyOutcome = UpdateOutcome & { notices?: string[] };
 
@@ -52,7 +34,7 @@ export class IncidentService {
 
   constructor(
     private readonly deps: {
-      store: RedisIncidentStore;
+      store: IncidentStore;
       clock: Clock;
       log: Logger;
       metrics: Metrics;
@@ -60,7 +42,7 @@ export class IncidentService {
     },
   ) {}
 
-  get store(): RedisIncidentStore {
+  get store(): IncidentStore {
     return this.deps.store;
   }
 

@@ -1,6 +1,6 @@
 import type { Approvers } from '../domain/rollback/service-rollback-config';
 import type { Logger } from '../logger';
-import type { UserAccounts, UserGroupMembers } from './rollback-ports';
+import type { UserAccounts, UserGroupMembers } from './ports/user-accounts';
 
 /** Whether someone may decide now, and if not, why (shown to them). */
 export type ApproverCheck = { approver: true } | { approver: false; why: string };

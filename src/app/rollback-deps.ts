@@ -1,26 +1,18 @@
-import type { RedisRollbackRecords } from '../adapters/outbound/redis/redis-rollback-records';
-import type { RedisRollbackRequests } from '../adapters/outbound/redis/redis-rollback-requests';
-import type { TimerEngine } from '../adapters/outbound/timers/timer';
+import type { RollbackRecords } from './ports/rollback-records';
+import type { RollbackRequests } from './ports/rollback-requests';
+import type { TimerEngine } from './ports/timer-engine';
 import type { Clock } from '../domain/clock';
-import type { ChecksOutcome } from '../adapters/outbound/runners/check-runner';
-import type { CheckSpec } from '../domain/rollback/rollback-plan';
+import type { RunChecks } from './ports/rollback-checks';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import type { IncidentService } from './incident-service';
-import type { RollbackMessenger, RollbackPlans } from './rollback-ports';
-
-/** Runs readiness or verification checks (CheckRunner). */
-export type RunChecks = (
-  checks: readonly CheckSpec[],
-  placeholders: Record<string, string>,
-  signal?: AbortSignal,
-) => Promise<ChecksOutcome>;
+import type { RollbackMessenger, RollbackPlans } from './ports/rollback-messenger';
 
 /** What the rollback use cases share; built once by the rollback feature. */
 export interface RollbackDeps {
   service: IncidentService;
-  requests: RedisRollbackRequests;
-  records: RedisRollbackRecords;
+  requests: RollbackRequests;
+  records: RollbackRecords;
   timers: TimerEngine;
   plans: RollbackPlans;
   runChecks: RunChecks;

@@ -1,4 +1,4 @@
-import type { ScheduledTimer, TimerContext } from '../adapters/outbound/timers/timer';
+import type { ScheduledTimer, TimerContext } from './ports/timer-engine';
 import type { ExecutionRecord } from '../domain/report/records';
 import { recordDecision, recordRecoveryValidated, recordRollbackEvent } from '../domain/rollback/rollback-incident-changes';
 import type { RunnerSpec } from '../domain/rollback/rollback-plan';

@@ -97,6 +97,8 @@ export function plainText(p: Phrase, nameOf: (id: string) => string = (id) => id
           return `@${x.to}`;
         case 'link':
           return x.label ? `${x.label} (${x.url})` : x.url;
+        default:
+          return exhaustive(x);
       }
     })
     .join('');
@@ -121,4 +123,9 @@ function compact(out: Part[]): Phrase {
   if (out.length === 0) return '';
   if (out.length === 1 && typeof out[0] === 'string') return out[0];
   return out;
+}
+
+/** For a switch that covers every kind: the compiler refuses a missing case here. */
+export function exhaustive(value: never): never {
+  throw new Error(`unhandled phrase part: ${JSON.stringify(value)}`);
 }

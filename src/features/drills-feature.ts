@@ -4,7 +4,7 @@ import { YamlDrillScenarios } from '../adapters/outbound/files/yaml-drill-scenar
 import { SlackDrillReporter } from '../adapters/outbound/slack/slack-drill-reporter';
 import type { AlertIntake } from '../app/alert-intake';
 import { DRILL_TIMERS, DrillPlayer } from '../app/drills/drill-player';
-import type { RollbackPlans } from '../app/rollback-ports';
+import type { RollbackPlans } from '../app/ports/rollback-messenger';
 import type { Config } from '../config/load-config';
 import { drillRollbackConfig, scenarioOfDrillService } from '../domain/drills/drill-plan';
 import type { CoreContext, Feature } from './feature';

@@ -5,10 +5,10 @@ import type { RedisRollbackRecords } from '../adapters/outbound/redis/redis-roll
 import type { SlackDeps } from '../adapters/inbound/slack/handlers/slack-deps';
 import type { SlackIncidentPublisher } from '../adapters/outbound/slack/slack-incident-publisher';
 import type { SlackListeners } from '../adapters/inbound/slack/slack-router';
-import type { TimerEngine, TimerHandler } from '../adapters/outbound/timers/timer';
+import type { TimerEngine, TimerHandler } from '../app/ports/timer-engine';
 import type { IncidentService } from '../app/incident-service';
 import type { SignalSource } from '../app/ports/signal-source';
-import type { RollbackPlans } from '../app/rollback-ports';
+import type { RollbackPlans } from '../app/ports/rollback-messenger';
 import type { Config } from '../config/load-config';
 import type { Clock } from '../domain/clock';
 import type { Logger } from '../logger';

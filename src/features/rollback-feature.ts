@@ -10,7 +10,7 @@ import { ACTIONS } from '../adapters/outbound/slack/ids';
 import { SlackRollbackMessenger } from '../adapters/outbound/slack/slack-rollback-messenger';
 import { SlackUserAccounts } from '../adapters/outbound/slack/slack-user-accounts';
 import { SlackUserGroups } from '../adapters/outbound/slack/slack-user-groups';
-import type { IncidentObserver } from '../app/incident-service';
+import type { IncidentObserver } from '../app/ports/incident-observer';
 import { ApproverDirectory } from '../app/rollback-approvers';
 import { RollbackDecisions } from '../app/rollback-decisions';
 import { DurableDecisions } from '../app/durable-decisions';
@@ -18,7 +18,7 @@ import { RedisDecisionIntents } from '../adapters/outbound/redis/redis-decision-
 import { SlackResponseUrl } from '../adapters/outbound/slack/slack-response-url';
 import { ROLLBACK_TIMERS, type RollbackDeps } from '../app/rollback-deps';
 import { RollbackExecution } from '../app/rollback-execution';
-import type { RollbackMessenger, RollbackPlans } from '../app/rollback-ports';
+import type { RollbackMessenger, RollbackPlans } from '../app/ports/rollback-messenger';
 import { RollbackProposals } from '../app/rollback-proposals';
 import type { TimelineEventInput } from '../domain/timeline';
 import type { CoreContext, Feature } from './feature';
@@ -52,7 +52,10 @@ export function rollbackFeature(core: CoreContext): RollbackFeature {
     octokit: () => createOctokit({ token: config.env.GITHUB_TOKEN, baseUrl: config.env.GITHUB_API_URL, log }),
     clock,
     secrets: configuredSecrets(config),
-    onScriptStarted: (pid) => startedListeners.forEach((listener) => listener(pid)),
+    onScriptStarted: (pid) =>
+      startedListeners.forEach((listener) => {
+        listener(pid);
+      }),
   });
   let messenger: RollbackMessenger | null = null;
   let durable: DurableDecisions | null = null;

@@ -4,7 +4,7 @@ import { registerSlaActions } from '../adapters/inbound/slack/handlers/sla-actio
 import { SlackSlaNotifier } from '../adapters/outbound/slack/slack-sla-notifier';
 import { runOnce } from '../adapters/outbound/timers/run-once';
 import { PagerDutySync } from '../app/sla/pagerduty-sync';
-import type { RunEffectOnce } from '../app/sla/run-effect-once';
+import type { RunEffectOnce } from '../app/ports/run-once';
 import { SlaPlanner } from '../app/sla/sla-planner';
 import { slaTimerHandlers } from '../app/sla/sla-timer-handlers';
 import type { Config } from '../config/load-config';

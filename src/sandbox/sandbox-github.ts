@@ -52,7 +52,10 @@ export class SandboxGitHub {
     if (!path.startsWith(base)) return notFound();
     const rest = path.slice(base.length);
     const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-    const changed = <T>(value: T) => (this.onChange(), value);
+    const changed = <T>(value: T) => {
+      this.onChange();
+      return value;
+    };
     let m: RegExpExecArray | null;
     if (method === 'GET' && rest === '')
       return {

@@ -115,7 +115,9 @@ export class GitHubStandIn {
           let answer: StandInResponse;
           if (route) {
             const match = route.regex.exec(recorded.path)!;
-            route.names.forEach((name, i) => (recorded.params[name] = decodeURIComponent(match[i + 1]!)));
+            route.names.forEach((name, i) => {
+              recorded.params[name] = decodeURIComponent(match[i + 1]!);
+            });
             try {
               answer = await route.handler(recorded);
             } catch (error) {

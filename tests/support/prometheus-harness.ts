@@ -112,7 +112,9 @@ export class TestExporter {
     }
     lines.push('# TYPE http_request_duration_seconds histogram');
     for (const [service, c] of this.services) {
-      BUCKETS.forEach((le, i) => lines.push(`http_request_duration_seconds_bucket{service="${service}",le="${le}"} ${c.buckets[i]}`));
+      BUCKETS.forEach((le, i) => {
+        lines.push(`http_request_duration_seconds_bucket{service="${service}",le="${le}"} ${c.buckets[i]}`);
+      });
       lines.push(`http_request_duration_seconds_bucket{service="${service}",le="+Inf"} ${c.count}`);
       lines.push(
         `http_request_duration_seconds_sum{service="${service}"} ${c.sum}`,

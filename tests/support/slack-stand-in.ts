@@ -41,7 +41,9 @@ export function blockKitProblems(blocks: unknown, max = LIMITS.blocks): string[]
       problems.push(`${path}.text longer than ${LIMITS.buttonText}`);
     for (const [key, value] of Object.entries(node)) if (value && typeof value === 'object') visit(value, `${path}.${key}`);
   };
-  blocks.forEach((b, i) => visit(b, `blocks[${i}]`));
+  blocks.forEach((b, i) => {
+    visit(b, `blocks[${i}]`);
+  });
   return problems;
 }
 
@@ -311,13 +313,6 @@ export class SlackStandIn {
         const next = start + limit < all.length ? String(start + limit) : '';
         return { ok: true, messages: page, has_more: next !== '', response_metadata: { next_cursor: next } };
       }
-      case 'conversations.list':
-        // Public channels only, as with the channels:read scope; one page.
-        return {
-          ok: true,
-          channels: [...this.channels.values()].map((c) => ({ ...c, is_channel: true, is_archived: false })),
-          response_metadata: { next_cursor: '' },
-        };
       case 'usergroups.users.list': {
         const users = this.userGroups.get(String(args.usergroup));
         return users ? { ok: true, users } : { ok: false, error: 'no_such_subteam' };
@@ -330,7 +325,9 @@ export class SlackStandIn {
         if (!users.length || users.length > 1000) return { ok: false, error: 'no_user' };
         const members = this.members.get(String(args.channel)) ?? new Set<string>();
         if (users.every((u) => members.has(u))) return { ok: false, error: 'already_in_channel' };
-        users.forEach((u) => members.add(u));
+        users.forEach((u) => {
+          members.add(u);
+        });
         this.members.set(String(args.channel), members);
         return { ok: true, channel: { id: args.channel } };
       }

@@ -48,9 +48,15 @@ export function findConfigWarnings(config: Config, files: FileProbe): ConfigWarn
         message: 'no verification checks: recovery is never validated, so every resolve after this rollback needs --override (gate 3)',
       });
     }
-    rollback.plan.runners.forEach((runner, r) => warnings.push(...programWarnings(runner, `${at}.rollback.runners[${r}]`, files)));
-    rollback.plan.readiness.forEach((check, c) => warnings.push(...checkWarnings(check, `${at}.rollback.readiness[${c}]`, files)));
-    rollback.plan.verification.forEach((check, c) => warnings.push(...checkWarnings(check, `${at}.rollback.verification[${c}]`, files)));
+    rollback.plan.runners.forEach((runner, r) => {
+      warnings.push(...programWarnings(runner, `${at}.rollback.runners[${r}]`, files));
+    });
+    rollback.plan.readiness.forEach((check, c) => {
+      warnings.push(...checkWarnings(check, `${at}.rollback.readiness[${c}]`, files));
+    });
+    rollback.plan.verification.forEach((check, c) => {
+      warnings.push(...checkWarnings(check, `${at}.rollback.verification[${c}]`, files));
+    });
   });
   return warnings;
 }

@@ -1,4 +1,4 @@
-import type { NormalizedAlert } from '../../adapters/inbound/alerts/normalized-alert';
+import type { NormalizedAlert } from '../../domain/alert';
 import type { DrillStep } from '../../domain/drills/drill-scenario';
 import type { DrillRun } from '../ports/active-drill';
 

@@ -1,4 +1,4 @@
-import type { TimerEngine, ScheduledTimer } from '../../adapters/outbound/timers/timer';
+import type { TimerEngine, ScheduledTimer } from '../ports/timer-engine';
 import type { Clock } from '../../domain/clock';
 import type { DrillMark } from '../../domain/drills/drill-mark';
 import { drillServiceName } from '../../domain/drills/drill-plan';
@@ -11,7 +11,8 @@ import type { SlaPolicy } from '../../domain/sla-policy';
 import type { TimelineEventInput } from '../../domain/timeline';
 import type { Logger } from '../../logger';
 import type { AlertIntake } from '../alert-intake';
-import type { IncidentObserver, IncidentService } from '../incident-service';
+import type { IncidentObserver } from '../ports/incident-observer';
+import type { IncidentService } from '../incident-service';
 import type { ActiveDrill, DrillRun } from '../ports/active-drill';
 import type { DrillReporter } from '../ports/drill-reporter';
 import type { DrillScenarios } from '../ports/drill-scenarios';

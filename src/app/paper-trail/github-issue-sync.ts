@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { GitHubIssueTracker } from '../../adapters/outbound/github/github-issue-tracker';
+import type { IssueTracker } from '../ports/issue-tracker';
+import { IssueTrackerError } from '../ports/issue-tracker';
+import type { PaperTrailStore, StoredActionItem } from '../ports/paper-trail-store';
+import type { RollbackRecords } from '../ports/rollback-records';
+import type { SerialRunner } from '../ports/serial-runner';
+import type { ScheduledTimer, TimerContext, TimerEngine } from '../ports/timer-engine';
 import { trackerFor, type IssueTrackers } from './issue-trackers';
-import { GitHubUnavailableError } from '../../adapters/outbound/github/github-errors';
-import type { RedisPaperTrailStore, StoredActionItem } from '../../adapters/outbound/redis/redis-paper-trail-store';
-import type { RedisRollbackRecords } from '../../adapters/outbound/redis/redis-rollback-records';
-import type { RedisSerialRunner } from '../../adapters/outbound/redis/redis-serial-runner';
-import type { ScheduledTimer, TimerContext, TimerEngine } from '../../adapters/outbound/timers/timer';
 import type { Clock } from '../../domain/clock';
 import type { Incident } from '../../domain/incident';
 import { issueComment, isSignificant } from '../../domain/paper-trail/issue-comment';
@@ -27,12 +27,12 @@ const HAND_OVER_DELAY_MS = 5 * 60_000;
 
 export interface GitHubIssueSyncDeps {
   service: IncidentService;
-  paperTrail: RedisPaperTrailStore;
-  rollbackRecords: RedisRollbackRecords;
+  paperTrail: PaperTrailStore;
+  rollbackRecords: RollbackRecords;
   /** Public incidents go to one repository, private ones to another (or nowhere). */
   trackers: IssueTrackers;
   timers: TimerEngine;
-  serial: RedisSerialRunner;
+  serial: SerialRunner;
   clock: Clock;
   log: Logger;
   commitEvidence: boolean;
@@ -83,7 +83,7 @@ export class GitHubIssueSync {
       const outcome = await this.deps.serial.run(`github:${incidentId}`, timer.key, () => this.pass(incidentId, log));
       if (outcome === 'handed_over') log.debug('another job is syncing this incident; it makes one more pass for us');
     } catch (error) {
-      if (!(error instanceof GitHubUnavailableError)) throw error;
+      if (!(error instanceof IssueTrackerError)) throw error;
       const incident = await this.deps.service.store.get(incidentId);
       if (!error.retryable) {
         log.error({ err: error.message, code: error.code }, 'GitHub refused the paper trail; not retrying until the next change');
@@ -154,7 +154,7 @@ export class GitHubIssueSync {
           await tracker.comment(issue, issueComment(event, { reportUrl, names }), { dedupeKey: `${incidentId}:${event.id}` });
         } catch (error) {
           // A comment GitHub will never take must not hold back every later one.
-          if (!(error instanceof GitHubUnavailableError) || error.retryable) throw error;
+          if (!(error instanceof IssueTrackerError) || error.retryable) throw error;
           log.error({ err: error.message, event: event.id }, 'GitHub refused a timeline comment; skipped');
         }
       }
@@ -197,7 +197,7 @@ export class GitHubIssueSync {
   }
 
   /** One follow-up issue per action item, created once (the tracker looks for its marker first). */
-  private async createFollowUps(tracker: GitHubIssueTracker, incident: Incident, issue: number, log: Logger): Promise<StoredActionItem[]> {
+  private async createFollowUps(tracker: IssueTracker, incident: Incident, issue: number, log: Logger): Promise<StoredActionItem[]> {
     const items = await this.deps.paperTrail.actionItems(incident.id);
     for (const item of items) {
       if (item.issueNumber !== undefined || item.failed) continue;
@@ -213,7 +213,7 @@ export class GitHubIssueSync {
         });
         Object.assign(item, { issueNumber: ref.number, issueUrl: ref.url, state: 'open' as const });
       } catch (error) {
-        if (!(error instanceof GitHubUnavailableError) || error.retryable) throw error;
+        if (!(error instanceof IssueTrackerError) || error.retryable) throw error;
         log.error({ err: error.message, item: item.key }, 'GitHub refused a follow-up issue');
         item.failed = error.message;
       }
@@ -224,10 +224,10 @@ export class GitHubIssueSync {
 
   /** Commits the report (and the evidence) when it was rewritten or its action items got issues. */
   private async publishReport(
-    tracker: GitHubIssueTracker,
+    tracker: IssueTracker,
     incident: Incident,
     items: StoredActionItem[],
-    state: Awaited<ReturnType<RedisPaperTrailStore['syncState']>>,
+    state: Awaited<ReturnType<PaperTrailStore['syncState']>>,
     log: Logger,
   ): Promise<string | null> {
     const { paperTrail } = this.deps;
@@ -263,7 +263,7 @@ export class GitHubIssueSync {
         }
       }
     } catch (error) {
-      if (!(error instanceof GitHubUnavailableError) || error.retryable) throw error;
+      if (!(error instanceof IssueTrackerError) || error.retryable) throw error;
       log.error({ err: error.message }, 'GitHub refused the report commit');
       if (await paperTrail.firstNotice(incident.id, `report-failed:${report.revision}`)) {
         await this.deps.notify(

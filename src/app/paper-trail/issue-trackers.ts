@@ -1,4 +1,4 @@
-import type { GitHubIssueTracker } from '../../adapters/outbound/github/github-issue-tracker';
+import type { IssueTracker } from '../ports/issue-tracker';
 import type { Incident } from '../../domain/incident';
 
 /**
@@ -7,10 +7,10 @@ import type { Incident } from '../../domain/incident';
  * is missing gets no GitHub issue.
  */
 export interface IssueTrackers {
-  public: GitHubIssueTracker | null;
-  private: GitHubIssueTracker | null;
+  public: IssueTracker | null;
+  private: IssueTracker | null;
 }
 
-export function trackerFor(trackers: IssueTrackers, incident: Pick<Incident, 'private'>): GitHubIssueTracker | null {
+export function trackerFor(trackers: IssueTrackers, incident: Pick<Incident, 'private'>): IssueTracker | null {
   return incident.private ? trackers.private : trackers.public;
 }

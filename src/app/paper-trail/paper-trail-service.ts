@@ -1,6 +1,6 @@
 import { trackerFor, type IssueTrackers } from './issue-trackers';
-import type { RedisPaperTrailStore, StoredActionItem, StoredReportInput } from '../../adapters/outbound/redis/redis-paper-trail-store';
-import type { RedisRollbackRecords } from '../../adapters/outbound/redis/redis-rollback-records';
+import type { PaperTrailStore, StoredActionItem, StoredReportInput } from '../ports/paper-trail-store';
+import type { RollbackRecords } from '../ports/rollback-records';
 import type { Incident } from '../../domain/incident';
 import { gateFactsOf } from '../../domain/paper-trail/gate-facts-of';
 import { recordActionItem } from '../../domain/paper-trail/record-action-item';
@@ -14,7 +14,8 @@ import type { ActionItem } from '../../domain/report/report-input';
 import { refuse, type Result } from '../../domain/result';
 import type { TimelineEventInput } from '../../domain/timeline';
 import type { Logger } from '../../logger';
-import type { IncidentObserver, IncidentService } from '../incident-service';
+import type { IncidentObserver } from '../ports/incident-observer';
+import type { IncidentService } from '../incident-service';
 import type { GitHubIssueSync } from './github-issue-sync';
 import { loadReportContext } from './report-context';
 import { plainText } from '../../domain/phrase';
@@ -25,8 +26,8 @@ const STATE_LOOKUP_MS = 2_500;
 
 export interface PaperTrailServiceDeps {
   service: IncidentService;
-  paperTrail: RedisPaperTrailStore;
-  rollbackRecords: RedisRollbackRecords;
+  paperTrail: PaperTrailStore;
+  rollbackRecords: RollbackRecords;
   /** Null when GITHUB_TOKEN / GITHUB_REPOSITORY are not set: the report stays in Slack and Redis. */
   sync: GitHubIssueSync | null;
   trackers: IssueTrackers;

@@ -1,6 +1,6 @@
-import type { RedisIncidentStore } from '../../adapters/outbound/redis/redis-incident-store';
-import type { RedisPaperTrailStore, StoredActionItem } from '../../adapters/outbound/redis/redis-paper-trail-store';
-import type { RedisRollbackRecords } from '../../adapters/outbound/redis/redis-rollback-records';
+import type { IncidentStore } from '../ports/incident-store';
+import type { PaperTrailStore, StoredActionItem } from '../ports/paper-trail-store';
+import type { RollbackRecords } from '../ports/rollback-records';
 import { userIdsIn } from '../../domain/phrase';
 import type { EvidenceContext } from '../../domain/report/evidence-bundle';
 import type { UserDirectory } from '../ports/user-directory';
@@ -26,7 +26,7 @@ export function reportItem(item: StoredActionItem): ActionItem {
  * rollback records. Rendering is pure, so the same stored facts give the same files.
  */
 export async function loadReportContext(
-  stores: { incidents: RedisIncidentStore; paperTrail: RedisPaperTrailStore; rollbackRecords: RedisRollbackRecords },
+  stores: { incidents: IncidentStore; paperTrail: PaperTrailStore; rollbackRecords: RollbackRecords },
   incidentId: string,
   users?: UserDirectory,
 ): Promise<EvidenceContext | null> {

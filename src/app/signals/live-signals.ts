@@ -15,7 +15,8 @@ import {
 import type { SignalSeries, SignalSnapshot } from '../../domain/signals/signal-reading';
 import type { TimelineEventInput } from '../../domain/timeline';
 import type { Logger } from '../../logger';
-import type { IncidentObserver, IncidentService } from '../incident-service';
+import type { IncidentObserver } from '../ports/incident-observer';
+import type { IncidentService } from '../incident-service';
 import type { SignalSource } from '../ports/signal-source';
 
 /** The timer port as this use case needs it (the Redis timer engine: survives restarts, fires once). */

@@ -1,23 +1,13 @@
-import type { OnCallResult, PagerIncident, PagerResult } from '../../adapters/outbound/pagerduty/pagerduty-pager';
-import { isRetryable } from '../../adapters/outbound/pagerduty/call-with-retry';
-import type { RedisIdempotency } from '../../adapters/outbound/redis/redis-idempotency';
-import type { RedisIncidentStore } from '../../adapters/outbound/redis/redis-incident-store';
-import type { ScheduledTimer, TimerEngine, TimerHandler } from '../../adapters/outbound/timers/timer';
+import { isRetryable, type Pager, type PagerResult } from '../ports/pager';
+import type { IncidentStore } from '../ports/incident-store';
+import type { ScheduledTimer, TimerEngine, TimerHandler } from '../ports/timer-engine';
 import type { SlaConfig } from '../../config/sla-schema';
 import type { Clock } from '../../domain/clock';
 import type { Incident } from '../../domain/incident';
 import type { Logger } from '../../logger';
 import type { Metrics } from '../../metrics';
-import type { IncidentObserver } from '../incident-service';
-import type { RunEffectOnce } from './run-effect-once';
-
-/** The pager port (PagerDutyPager implements it): results, never throws. */
-export interface Pager {
-  trigger(incident: PagerIncident): Promise<PagerResult>;
-  acknowledge(incidentId: string): Promise<PagerResult>;
-  resolve(incidentId: string): Promise<PagerResult>;
-  currentOnCall(escalationPolicyId: string): Promise<OnCallResult>;
-}
+import type { IncidentObserver } from '../ports/incident-observer';
+import type { IdempotencyMarks, RunEffectOnce } from '../ports/run-once';
 
 type PagerAction = 'trigger' | 'acknowledge' | 'resolve';
 interface EventPayload {
@@ -46,9 +36,9 @@ export class PagerDutySync implements IncidentObserver {
       canPage: boolean;
       canLookUp: boolean;
       settings: SlaConfig;
-      store: RedisIncidentStore;
+      store: IncidentStore;
       timers: TimerEngine;
-      marks: RedisIdempotency;
+      marks: IdempotencyMarks;
       once: RunEffectOnce;
       clock: Clock;
       metrics: Metrics;

@@ -1,4 +1,4 @@
-import type { TimerEngine } from '../../adapters/outbound/timers/timer';
+import type { TimerEngine } from '../ports/timer-engine';
 import type { Clock } from '../../domain/clock';
 import type { Incident } from '../../domain/incident';
 import { diffTimers } from '../../domain/sla/diff-timers';
@@ -7,8 +7,8 @@ import type { SlaPlanOptions, SlaTimerKind } from '../../domain/sla/sla-timer';
 import type { SlaPolicy } from '../../domain/sla-policy';
 import { policyFor } from '../../domain/drills/drill-policy';
 import type { Logger } from '../../logger';
-import type { IncidentObserver } from '../incident-service';
-import type { RedisIncidentStore } from '../../adapters/outbound/redis/redis-incident-store';
+import type { IncidentObserver } from '../ports/incident-observer';
+import type { IncidentStore } from '../ports/incident-store';
 import { slaInputsChanged } from '../../domain/sla/sla-inputs-changed';
 
 /** The kinds planTimers() owns; other timers under "<id>:" (PagerDuty events, other features) are left alone. */
@@ -38,7 +38,7 @@ export class SlaPlanner implements IncidentObserver {
 
   constructor(
     private readonly deps: {
-      store: RedisIncidentStore;
+      store: IncidentStore;
       timers: TimerEngine;
       policy: SlaPolicy;
       options: SlaPlanOptions;
@@ -66,8 +66,10 @@ export class SlaPlanner implements IncidentObserver {
       if (!incident) return { scheduled, cancelled };
       const existing = (await timers.list(`${incidentId}:`)).filter((t) => SLA_TIMER_KINDS.has(t.kind));
       const { toSchedule, toCancel } = diffTimers(existing, planTimers(incident, policyFor(incident, policy), clock(), options));
-      for (const timer of toSchedule) if ((await timers.schedule(timer)) === 'scheduled') scheduled++;
+      // Cancel before scheduling: a clock the change made stale (a P3 reminder after a raise to P0)
+      // must not fire in between. A crash here loses nothing: start-up re-plans every open incident.
       for (const key of toCancel) if (await timers.cancel(key)) cancelled++;
+      for (const timer of toSchedule) if ((await timers.schedule(timer)) === 'scheduled') scheduled++;
       const after = await store.get(incidentId);
       if (!after || after.version === incident.version) break;
     }

@@ -1,5 +1,5 @@
-import type { RedisIncidentStore } from '../../adapters/outbound/redis/redis-incident-store';
-import type { ScheduledTimer, TimerContext, TimerHandler } from '../../adapters/outbound/timers/timer';
+import type { IncidentStore } from '../ports/incident-store';
+import type { ScheduledTimer, TimerContext, TimerHandler } from '../ports/timer-engine';
 import type { EscalationContacts, SlaConfig } from '../../config/sla-schema';
 import type { Clock } from '../../domain/clock';
 import { gateFacts, type Incident } from '../../domain/incident';
@@ -11,12 +11,12 @@ import type { TimelineEventInput } from '../../domain/timeline';
 import type { Logger } from '../../logger';
 import type { Metrics } from '../../metrics';
 import type { PagerDutySync } from './pagerduty-sync';
-import type { RunEffectOnce } from './run-effect-once';
-import type { SlaAudience, SlaNotice, SlaNotifier } from './sla-notice';
+import type { RunEffectOnce } from '../ports/run-once';
+import type { SlaAudience, SlaNotice, SlaNotifier } from '../ports/sla-notifier';
 import type { SlaPlanner } from './sla-planner';
 
 export interface SlaHandlerDeps {
-  store: RedisIncidentStore;
+  store: IncidentStore;
   clock: Clock;
   policy: SlaPolicy;
   settings: SlaConfig;

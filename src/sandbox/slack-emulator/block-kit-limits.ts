@@ -114,13 +114,17 @@ function checkBlock(p: Problems, block: Node, pointer: string, surface: Surface)
       if (!block.text && !block.fields) p.add('must provide either a text or fields', pointer);
       checkText(p, block.text, 3000, `${pointer}/text`);
       p.maxItems(block.fields, 10, `${pointer}/fields`);
-      (block.fields ?? []).forEach((f: Node, i: number) => checkText(p, f, 2000, `${pointer}/fields/${i}`));
+      (block.fields ?? []).forEach((f: Node, i: number) => {
+        checkText(p, f, 2000, `${pointer}/fields/${i}`);
+      });
       if (block.accessory) checkElement(p, block.accessory, `${pointer}/accessory`);
       break;
     case 'context':
       if (!Array.isArray(block.elements) || block.elements.length === 0) p.add('must provide at least 1 element', `${pointer}/elements`);
       p.maxItems(block.elements, 10, `${pointer}/elements`);
-      (block.elements ?? []).forEach((el: Node, i: number) => checkElement(p, el, `${pointer}/elements/${i}`));
+      (block.elements ?? []).forEach((el: Node, i: number) => {
+        checkElement(p, el, `${pointer}/elements/${i}`);
+      });
       break;
     case 'actions': {
       if (!Array.isArray(block.elements) || block.elements.length === 0) p.add('must provide at least 1 element', `${pointer}/elements`);

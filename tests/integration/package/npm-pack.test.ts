@@ -19,7 +19,11 @@ const env = {
   npm_config_cache: process.env.npm_config_cache ?? join(process.env.HOME ?? tmpdir(), '.npm'),
 };
 const stops: Array<() => void> = [];
-afterAll(() => stops.forEach((s) => s()));
+afterAll(() =>
+  stops.forEach((s) => {
+    s();
+  }),
+);
 
 async function npx(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {

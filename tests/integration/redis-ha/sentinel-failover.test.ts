@@ -6,7 +6,7 @@ import { connectRedis } from '../../../src/adapters/outbound/redis/connect-redis
 import { RedisIncidentStore } from '../../../src/adapters/outbound/redis/redis-incident-store';
 import { RedisRollbackRequests } from '../../../src/adapters/outbound/redis/redis-rollback-requests';
 import { RedisTimerEngine } from '../../../src/adapters/outbound/timers/redis-timer-engine';
-import type { ScheduledTimer } from '../../../src/adapters/outbound/timers/timer';
+import type { ScheduledTimer } from '../../../src/app/ports/timer-engine';
 import { runOnce } from '../../../src/adapters/outbound/timers/run-once';
 import { createIncident } from '../../../src/domain/incident';
 import { addApproval, claimExecution, createRequest } from '../../../src/domain/rollback/rollback-request';

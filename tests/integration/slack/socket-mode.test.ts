@@ -16,7 +16,9 @@ let bot: RunningBot | undefined;
 let wss: WebSocketServer | undefined;
 afterAll(async () => {
   await bot?.stop();
-  wss?.clients.forEach((c) => c.terminate());
+  wss?.clients.forEach((c) => {
+    c.terminate();
+  });
   await new Promise((r) => wss?.close(r) ?? r(undefined));
 });
 

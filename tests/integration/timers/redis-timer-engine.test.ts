@@ -2,7 +2,7 @@ import pino from 'pino';
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RedisTimerEngine } from '../../../src/adapters/outbound/timers/redis-timer-engine';
-import type { ScheduledTimer, TimerContext } from '../../../src/adapters/outbound/timers/timer';
+import type { ScheduledTimer, TimerContext } from '../../../src/app/ports/timer-engine';
 import { createTestRedis } from '../../support/test-redis';
 
 const logger = pino({ level: 'silent' });
@@ -37,7 +37,9 @@ describe('RedisTimerEngine (real Redis)', () => {
   });
   afterEach(async () => {
     await Promise.all(engines.splice(0).map((e) => e.stop()));
-    extra.splice(0).forEach((r) => r.disconnect());
+    extra.splice(0).forEach((r) => {
+      r.disconnect();
+    });
     await cleanup();
   });
 

@@ -15,6 +15,7 @@ describe('expandPlaceholders', () => {
     ['--release={previous_release}', '--release=v1.4.2'],
     ['{service}-{service}', 'web-web'],
     ['no placeholders', 'no placeholders'],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell-style ${HOME} must pass through unexpanded
     ['{"json": 1} ${HOME} {Upper} { spaced }', '{"json": 1} ${HOME} {Upper} { spaced }'],
     // A value containing `{service}` is inserted literally, never expanded a second time.
     ['x={evil}', 'x={service} $(id) `id` ; "\''],

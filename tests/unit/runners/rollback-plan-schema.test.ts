@@ -114,7 +114,9 @@ describe('runnersSchema', () => {
   ])('names the bad key: %j', (input, expected) => {
     const found = issues(runnersSchema, input);
     expect(found).toHaveLength(expected.length);
-    expected.forEach((e, i) => expect(found[i]).toContain(e));
+    expected.forEach((e, i) => {
+      expect(found[i]).toContain(e);
+    });
   });
 });
 

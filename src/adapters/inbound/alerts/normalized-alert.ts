@@ -1,5 +1,4 @@
-import type { Signals } from '../../../domain/classifier/signals';
-import type { DrillMark } from '../../../domain/drills/drill-mark';
+import type { AlertBatch as DomainAlertBatch, NormalizedAlert as DomainNormalizedAlert } from '../../../domain/alert';
 
 export type { Signals } from '../../../domain/classifier/signals';
 
@@ -7,48 +6,11 @@ import type { AlertSource } from './alert-sources';
 
 export type { AlertSource } from './alert-sources';
 
-/**
- * One alert, whatever sent it. Units follow `Signals`: rates are PERCENT (0..100),
- * latencies milliseconds. Times are epoch milliseconds.
- */
-export interface NormalizedAlert {
-  source: AlertSource;
-  /** The incident grouping key: Alertmanager groupKey, `pagerduty:<incident id>`, `generic:<dedup_key>`. */
-  groupKey: string;
-  /** This alert's identity within the group (Alertmanager fingerprint, PagerDuty incident id, dedup_key). */
-  fingerprint: string;
-  status: 'firing' | 'resolved';
-  service: string | null;
-  title: string;
-  description: string;
-  labels: Record<string, string>;
-  signals: Signals;
-  startsAt: number | null;
-  endsAt: number | null;
-  links: { title: string; url: string }[];
-  /** The sender's own severity word (Alertmanager `severity` label, PagerDuty priority/urgency, generic hint). */
-  severityLabel: string | null;
-  /** The sender's delivery id, for dropping duplicate deliveries (PagerDuty event id). */
-  deliveryId: string | null;
-  /** PagerDuty only: the incident's own status, so "acknowledged" is not lost in `firing`. */
-  pdStatus?: 'triggered' | 'acknowledged' | 'resolved';
-}
+/** One alert as the registered sources produce it (the domain type, narrowed to their names). */
+export type NormalizedAlert = DomainNormalizedAlert<AlertSource>;
 
 /** Everything one webhook request carried. */
-export interface AlertBatch {
-  source: AlertSource;
-  alerts: NormalizedAlert[];
-  /** Alerts the sender dropped before sending (Alertmanager `max_alerts`); they exist but we cannot see them. */
-  truncatedAlerts: number;
-  receiver?: string;
-  /**
-   * The sender runs its own incident (PagerDuty): its "resolved" is recorded on ours, never
-   * acted on, and an echo of our own resolution is noted and dropped. Named for the messages.
-   */
-  upstream?: { name: string };
-  /** Alerts played by a drill: the incident they open is a drill (see DrillMark). */
-  drill?: DrillMark;
-}
+export type AlertBatch = DomainAlertBatch<AlertSource>;
 
 /** Refusal codes the alert routes map to HTTP answers (invalid → 400, ignored → 202). */
 export const ALERT_REFUSAL = {

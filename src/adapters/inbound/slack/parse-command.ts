@@ -257,7 +257,10 @@ export function parseIncidentCommand(text: string): ParsedCommand {
       const { id, rest } = takeId(args);
       // A mention arrives as `<@U123|name>`; the action-item rules take `@U123` and the ids mentioned.
       const mentioned = new Set<string>();
-      const plain = rest.replace(/<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>/g, (_m, id: string) => (mentioned.add(id), `@${id}`));
+      const plain = rest.replace(/<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>/g, (_m, id: string) => {
+        mentioned.add(id);
+        return `@${id}`;
+      });
       const parsed = parseActionItem(plain, mentioned);
       if (!parsed.ok) return { kind: 'error', message: `${plainText(parsed.reason).replace(/`"<what/, '`/incident action [id] "<what')}` };
       return { kind: 'action', id, item: parsed.item };

@@ -16,17 +16,17 @@ export function parseSlackText(text: string): Phrase {
   for (const m of text.matchAll(/<([^<>\s|]+)(?:\|([^<>]*))?>/g)) {
     const ref = toRef(m[1]!, m[2]);
     if (!ref) continue;
-    if (m.index > last) out.push(unescape(text.slice(last, m.index)));
+    if (m.index > last) out.push(unescapeSlack(text.slice(last, m.index)));
     out.push(ref);
     last = m.index + m[0].length;
   }
-  if (last < text.length) out.push(unescape(text.slice(last)));
+  if (last < text.length) out.push(unescapeSlack(text.slice(last)));
   if (out.every((p) => typeof p === 'string')) return out.join('');
   return out;
 }
 
 function toRef(target: string, label: string | undefined): Ref | null {
-  const name = label ? unescape(label) : undefined;
+  const name = label ? unescapeSlack(label) : undefined;
   if (/^@[UW][A-Z0-9]+$/.test(target)) return { kind: 'user', id: target.slice(1) };
   if (/^#C[A-Z0-9]+$/.test(target) || /^#G[A-Z0-9]+$/.test(target))
     return { kind: 'channel', id: target.slice(1), ...(name ? { name } : {}) };
@@ -34,10 +34,10 @@ function toRef(target: string, label: string | undefined): Ref | null {
   if (group) return { kind: 'group', id: group[1]!, ...(name ? { name: name.replace(/^@/, '') } : {}) };
   if (target === '!here' || target === '!channel' || target === '!everyone')
     return { kind: 'broadcast', to: target.slice(1) as 'here' | 'channel' | 'everyone' };
-  if (/^(https?:\/\/|mailto:)/.test(target)) return { kind: 'link', url: unescape(target), ...(name ? { label: name } : {}) };
+  if (/^(https?:\/\/|mailto:)/.test(target)) return { kind: 'link', url: unescapeSlack(target), ...(name ? { label: name } : {}) };
   return null;
 }
 
-function unescape(text: string): string {
+function unescapeSlack(text: string): string {
   return text.replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&');
 }

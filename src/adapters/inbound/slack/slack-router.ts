@@ -7,6 +7,7 @@ import type {
   SlackCommandMiddlewareArgs,
   SlackViewAction,
   SlackViewMiddlewareArgs,
+  ViewResponseAction,
 } from '@slack/bolt';
 import type { StoreHealth } from '../../../app/ports/store-health';
 import type { Logger } from '../../../logger';
@@ -69,12 +70,12 @@ export function routeSlackListeners(app: App, log: Logger, options: { store?: St
     const { store, storeCheckMs = 1_500 } = options;
     if (store && !(await store.reachable(storeCheckMs))) {
       log.warn({ callbackId: args.view.callback_id }, 'form refused: the incident store (Redis) is unreachable');
-      return void (await args.ack(storeDownFormAnswer(args.view) as never));
+      return void (await args.ack(storeDownFormAnswer(args.view)));
     }
     let acked = false;
-    const ack = (async (response?: unknown) => {
+    const ack = (async (response?: ViewResponseAction) => {
       acked = true;
-      return args.ack(response as never);
+      return args.ack(response);
     }) as typeof args.ack;
     try {
       await listener({ ...args, ack } as SlackViewMiddlewareArgs<SlackViewAction> & AllMiddlewareArgs);
@@ -89,7 +90,7 @@ export function routeSlackListeners(app: App, log: Logger, options: { store?: St
         return;
       }
       log.warn({ err: error, callbackId: args.view.callback_id, acked }, 'form failed: the incident store (Redis) became unreachable');
-      if (!acked) return void (await args.ack(storeDownFormAnswer(args.view) as never));
+      if (!acked) return void (await args.ack(storeDownFormAnswer(args.view)));
       await args.client.chat.postMessage({ channel: args.body.user.id, text: STORE_DOWN_AFTER_ACK }).catch(() => undefined);
     }
   });

@@ -1,5 +1,7 @@
+import { IssueTrackerError } from '../../../app/ports/issue-tracker';
+
 /**
- * The one error the GitHub adapter throws. Contract for callers (the job queue):
+ * The one error the GitHub adapter throws (the issue tracker port's IssueTrackerError). Contract for callers (the job queue):
  * - `retryable: true`  — GitHub is down, slow, or rate limiting us. Nothing is lost; run
  *   the same job again later. Every tracker method is safe to repeat (ensureIssue and
  *   createFollowUp look for their hidden marker first, commitFile skips unchanged files).
@@ -7,17 +9,16 @@
  *   validation). Retrying will not help; the message says what to fix.
  * The incident flow itself never waits on GitHub: it enqueues, and the queue retries.
  */
-export class GitHubUnavailableError extends Error {
+export class GitHubUnavailableError extends IssueTrackerError {
   override readonly name = 'GitHubUnavailableError';
   constructor(
     message: string,
-    readonly code: GitHubErrorCode,
-    readonly retryable: boolean,
-    /** HTTP status, or null when no response arrived (network error, timeout). */
-    readonly status: number | null,
+    override readonly code: GitHubErrorCode,
+    retryable: boolean,
+    status: number | null,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(message, code, retryable, status, options);
   }
 }
 

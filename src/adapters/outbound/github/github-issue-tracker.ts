@@ -1,4 +1,12 @@
 import type { Logger } from 'pino';
+import type {
+  CommitFileInput,
+  CommitFileResult,
+  FollowUpInput,
+  IssueRef,
+  IssueState,
+  IssueTracker,
+} from '../../../app/ports/issue-tracker';
 import type { Incident } from '../../../domain/incident';
 import { escapeInline } from '../../../domain/report/escape-markdown';
 import { displayActor, type UserNames } from '../../../domain/report/people-text';
@@ -22,26 +30,7 @@ export interface GitHubIssueTrackerOptions {
   createAttempts?: number;
 }
 
-export interface IssueRef {
-  number: number;
-  url: string;
-}
-
-export interface CommitFileInput {
-  path: string;
-  content: string;
-  message: string;
-  branch?: string;
-}
-
-export interface CommitFileResult {
-  path: string;
-  /** False when the file already had exactly this content: no empty commit was made. */
-  changed: boolean;
-  sha: string;
-  commitSha: string | null;
-  url: string | null;
-}
+export type { CommitFileInput, CommitFileResult, FollowUpInput, IssueRef, IssueState } from '../../../app/ports/issue-tracker';
 
 export interface PullRequestInput extends CommitFileInput {
   branch: string;
@@ -50,18 +39,6 @@ export interface PullRequestInput extends CommitFileInput {
   /** Base branch; the repository's default branch when unset. */
   base?: string;
 }
-
-export interface FollowUpInput {
-  incident: Incident;
-  text: string;
-  /** Slack user id of the owner. */
-  owner: string;
-  ownerName?: string;
-  due?: string;
-  incidentIssueNumber: number;
-}
-
-export type IssueState = 'open' | 'closed' | 'missing';
 
 /** Issue lookups start a day before the incident opened: generous against clock skew, still a page or two. */
 const SINCE_MARGIN_MS = 24 * 3_600_000;
@@ -80,7 +57,7 @@ const NO_RETRY = { request: { retries: 0 } };
  * against retries, not races: two replicas creating for one incident at the same instant
  * could both miss, so callers run tracker jobs one at a time per incident (job id = incident id).
  */
-export class GitHubIssueTracker {
+export class GitHubIssueTracker implements IssueTracker {
   private readonly octokit: GitHubClient;
   private readonly repoRef: { owner: string; repo: string };
   private readonly log: Logger;

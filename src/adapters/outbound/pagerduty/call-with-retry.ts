@@ -1,3 +1,5 @@
+import { isRetryable } from '../../../app/ports/pager';
+
 /** What one HTTP attempt came back with; status null when there was no HTTP answer (timeout, reset, TLS). */
 export interface AttemptOutcome<T> {
   status: number | null;
@@ -24,11 +26,6 @@ export interface RetryPolicy {
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** 429 and 5xx are PagerDuty's "try again"; so is no answer at all. Other 4xx will not get better. */
-export function isRetryable(status: number | null): boolean {
-  return status === null || status === 429 || status >= 500;
-}
 
 /**
  * Runs `attempt` until success (2xx), a non-retryable status, or maxAttempts; never throws.

@@ -2,11 +2,12 @@ import { Agent } from 'node:https';
 import { api, event } from '@pagerduty/pdjs';
 import { PRIVATE_TITLE } from '../../../domain/private-incident';
 import type { EventPayloadV2 } from '@pagerduty/pdjs/build/src/events';
-import type { Incident } from '../../../domain/incident';
+import type { OnCallResult, Pager, PagerIncident, PagerResult } from '../../../app/ports/pager';
 import type { Severity } from '../../../domain/severity';
 import type { Logger } from '../../../logger';
 import { callWithRetry, type AttemptOutcome, type RetryPolicy } from './call-with-retry';
-import { parseOnCalls, type OnCallPerson } from './parse-oncalls';
+import type { OnCallPerson } from '../../../app/ports/pager';
+import { parseOnCalls } from './parse-oncalls';
 
 export type PagerDutySeverity = 'critical' | 'error' | 'warning' | 'info';
 
@@ -34,25 +35,6 @@ export interface TriggerOptions {
   customDetails?: Record<string, unknown>;
 }
 
-/** Never thrown: the caller's Slack flow reads it and says what happened. */
-export interface PagerResult {
-  ok: boolean;
-  status: number | null;
-  attempts: number;
-  dedupKey: string;
-  error?: string;
-}
-
-export interface OnCallResult {
-  ok: boolean;
-  status: number | null;
-  attempts: number;
-  oncalls: OnCallPerson[];
-  error?: string;
-}
-
-export type PagerIncident = Pick<Incident, 'id' | 'title' | 'severity' | 'service' | 'createdAt' | 'private'>;
-
 /** P0..P3 → Events v2 payload.severity. */
 export const PAGERDUTY_SEVERITY: Record<Severity, PagerDutySeverity> = { P0: 'critical', P1: 'error', P2: 'warning', P3: 'info' };
 
@@ -64,7 +46,7 @@ const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 4, attemptTimeoutMs: 5_000, ba
  * pdjs answers 4xx/5xx as ordinary responses and its own request timeout never aborts, so this
  * class checks statuses, aborts each attempt itself, and retries 429/5xx with backoff.
  */
-export class PagerDutyPager {
+export class PagerDutyPager implements Pager {
   private readonly eventsServer: string;
   private readonly apiUrl: string;
   private readonly agent: Agent | undefined;

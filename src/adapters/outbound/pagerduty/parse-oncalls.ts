@@ -1,9 +1,4 @@
-/** A person on call for an escalation policy; level 1 is paged first. */
-export interface OnCallPerson {
-  name: string;
-  email: string | null;
-  level: number;
-}
+import type { OnCallPerson } from '../../../app/ports/pager';
 
 /**
  * GET /oncalls answer (REST OpenAPI `Oncall`) → people by level. With include[]=users the user is a
@@ -15,7 +10,7 @@ export function parseOnCalls(data: unknown): OnCallPerson[] {
   if (!Array.isArray(list)) return [];
   const seen = new Set<string>();
   const people: OnCallPerson[] = [];
-  for (const entry of list as Record<string, any>[]) {
+  for (const entry of list as (Record<string, unknown> | null)[]) {
     const user = entry?.user as Record<string, unknown> | undefined;
     const level = Number(entry?.escalation_level);
     if (!user || !Number.isInteger(level)) continue;

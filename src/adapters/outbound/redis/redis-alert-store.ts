@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { alertGroupId } from '../../../app/alert-group-id';
+import type { AlertGroupRef, AlertRecord, AlertStore } from '../../../app/ports/alert-store';
 import { keySpace, type KeySpace, type RedisClient } from './key-space';
 
 /**
@@ -62,26 +63,6 @@ redis.call('HSET', KEYS[1], 'incident', ARGV[1], 'last', ARGV[1])
 return 1
 `;
 
-export interface AlertGroupRef {
-  /** Bumped each time the group's incident ends; part of the create idempotency key. */
-  generation: number;
-  incidentId: string | null;
-  /** The most recent incident of the group, open or not. */
-  lastIncidentId: string | null;
-}
-
-export interface AlertRecord {
-  firing: number;
-  resolved: number;
-  total: number;
-  /** Every alert ever delivered for the incident, repeats included. */
-  receipts: number;
-  seq: number;
-  /** Alerts whose status or severity this delivery changed (0 = a pure repeat). */
-  changed: number;
-  added: number;
-}
-
 const STATE_TTL_MS = 30 * 86_400_000;
 
 type Scripted = Record<string, (...args: unknown[]) => Promise<unknown>>;
@@ -92,7 +73,7 @@ type Scripted = Record<string, (...args: unknown[]) => Promise<unknown>>;
  * identical alerts open exactly one incident. Group and delivery keys are touched one at a
  * time; an incident's two alert keys go together (record, counts) and share a hash tag.
  */
-export class RedisAlertStore {
+export class RedisAlertStore implements AlertStore {
   private readonly keys: KeySpace;
 
   constructor(
@@ -111,13 +92,8 @@ export class RedisAlertStore {
     return this.redis as unknown as Scripted;
   }
 
-  /** Group keys are sender text of any length (Alertmanager's contain label sets); long ones are hashed. */
-  static groupId(groupKey: string): string {
-    return groupKey.length <= 200 ? groupKey : `sha256:${createHash('sha256').update(groupKey).digest('hex')}`;
-  }
-
   private groupKey(groupKey: string): string {
-    return this.keys.key(`alertgroup:${RedisAlertStore.groupId(groupKey)}`);
+    return this.keys.key(`alertgroup:${alertGroupId(groupKey)}`);
   }
 
   private alertKey(incidentId: string, what: 'state' | 'meta'): string {

@@ -1,4 +1,4 @@
-import type { DecisionIntent, DecisionIntentStore } from '../../../app/rollback-ports';
+import type { DecisionIntent, DecisionIntentStore } from '../../../app/ports/decision-intents';
 import { keySpace, type KeySpace, type RedisClient } from './key-space';
 
 /**

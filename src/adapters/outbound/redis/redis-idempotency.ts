@@ -1,8 +1,9 @@
+import type { IdempotencyMarks } from '../../../app/ports/run-once';
 import type { RedisClient } from './key-space';
 import { runOnce, type RunOnceOptions, type RunOnceResult } from '../timers/run-once';
 
 /** Idempotency records: the first caller of a key wins; later callers see what it stored. */
-export class RedisIdempotency {
+export class RedisIdempotency implements IdempotencyMarks {
   constructor(
     private readonly redis: RedisClient,
     private readonly prefix: string,

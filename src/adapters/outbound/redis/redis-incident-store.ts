@@ -1,7 +1,7 @@
 import type { Change, Incident } from '../../../domain/incident';
 import { dayKey } from '../../../domain/incident-id';
 import { isOpenStatus } from '../../../domain/lifecycle';
-import type { Refusal } from '../../../domain/result';
+import type { IncidentStore, UpdateOutcome } from '../../../app/ports/incident-store';
 import type { TimelineEvent, TimelineEventInput } from '../../../domain/timeline';
 import { confirmReplicated } from './confirm-replicated';
 import { keySpace, type KeySpace, type RedisClient } from './key-space';
@@ -53,18 +53,13 @@ end
 return 1
 `;
 
-export type UpdateOutcome =
-  | { ok: true; incident: Incident; events: TimelineEventInput[] }
-  | Refusal
-  | { ok: false; code: 'incident.not_found'; reason: string };
-
 /**
  * Incidents, indexes and timelines in Redis, every key under the configured prefix. Creating
  * one writes the day counter, the incident, both indexes and its timeline in one script, so on
  * a Cluster they all share the `incidents` hash tag (one slot): the data is small, and one
  * atomic step is what makes ids unique and a retried create a no-op.
  */
-export class RedisIncidentStore {
+export class RedisIncidentStore implements IncidentStore {
   private readonly keys: KeySpace;
 
   constructor(

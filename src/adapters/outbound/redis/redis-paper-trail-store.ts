@@ -1,43 +1,16 @@
 import { createHash } from 'node:crypto';
-import type { ActionItem, ReportInput } from '../../../domain/report/report-input';
+import type {
+  GitHubSyncState,
+  PaperTrailStore,
+  StoredActionItem,
+  StoredReport,
+  StoredReportInput,
+} from '../../../app/ports/paper-trail-store';
+import type { ActionItem } from '../../../domain/report/report-input';
 import type { RedisClient } from './key-space';
 
-/** An action item as kept: what was asked, by whom, and its follow-up issue once created. */
-export interface StoredActionItem extends ActionItem {
-  key: string;
-  addedBy: string;
-  addedAt: number;
-  issueNumber?: number;
-  /** GitHub refused to create its follow-up (not retried): why. */
-  failed?: string;
-}
-
-/** The report form's answers (action items live apart, so /incident action adds to the same list). */
-export type StoredReportInput = Omit<ReportInput, 'actionItems'> & { resolution: string };
-
-export interface StoredReport {
-  input: StoredReportInput;
-  revision: number;
-  writtenBy: string;
-  writtenAt: number;
-}
-
-/** How far the incident's GitHub issue has caught up with the incident. */
-export interface GitHubSyncState {
-  /** Last timeline stream id handled (commented or skipped). */
-  cursor: string | null;
-  /** severity/service labels last applied, as "P1|checkout". */
-  labels: string | null;
-  /** Issue state we last set. */
-  state: 'open' | 'closed' | null;
-  /** Report revision and action-item fingerprint last committed. */
-  publishedRevision: number;
-  publishedActions: string | null;
-  reportUrl: string | null;
-}
-
 /** The paper trail's own records per incident: report answers, action items, GitHub sync progress. */
-export class RedisPaperTrailStore {
+export class RedisPaperTrailStore implements PaperTrailStore {
   constructor(
     private readonly redis: RedisClient,
     private readonly prefix: string,

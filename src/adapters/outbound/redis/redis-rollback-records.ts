@@ -1,3 +1,4 @@
+import type { RollbackRecords } from '../../../app/ports/rollback-records';
 import type { DecisionRecord, ExecutionRecord, VerificationRecord } from '../../../domain/report/records';
 import type { RedisClient } from './key-space';
 
@@ -7,7 +8,7 @@ import type { RedisClient } from './key-space';
  * verification, and the signals seen when the rollback was proposed. The rollback flow
  * writes them; the report, the evidence bundle and the gates read them.
  */
-export class RedisRollbackRecords {
+export class RedisRollbackRecords implements RollbackRecords {
   constructor(
     private readonly redis: RedisClient,
     private readonly prefix: string,

@@ -1,4 +1,4 @@
-import type { Refusal } from '../../../domain/result';
+import type { RequestUpdate, RollbackRequests } from '../../../app/ports/rollback-requests';
 import { isFinal, type RequestChange, type RollbackRequest } from '../../../domain/rollback/rollback-request';
 import { LuaScript } from '../timers/run-script';
 import { confirmReplicated } from './confirm-replicated';
@@ -32,8 +32,6 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[
 return 0
 `);
 
-export type RequestUpdate = { ok: true; request: RollbackRequest; previous: RollbackRequest } | Refusal;
-
 /**
  * Rollback requests in Redis: one JSON per request, an index per incident, a set of the
  * non-final ones (the restart sweep), a fencing counter per request, and a liveness mark an
@@ -41,7 +39,7 @@ export type RequestUpdate = { ok: true; request: RollbackRequest; previous: Roll
  * together with the active set (create, compare-and-set), so on a Cluster every rollback key
  * shares the `rollback` hash tag.
  */
-export class RedisRollbackRequests {
+export class RedisRollbackRequests implements RollbackRequests {
   private readonly keys: KeySpace;
 
   constructor(

@@ -1,3 +1,4 @@
+import type { SerialOutcome, SerialRunner } from '../../../app/ports/serial-runner';
 import { LuaScript } from '../timers/run-script';
 import { keySpace, type KeySpace, type RedisClient } from './key-space';
 
@@ -26,8 +27,6 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 `);
 
-export type SerialOutcome = 'ran' | 'handed_over';
-
 /**
  * Runs work for one subject (an incident) one at a time across replicas, coalescing:
  * a caller that finds the work running leaves a "run again" mark and returns at once;
@@ -35,7 +34,7 @@ export type SerialOutcome = 'ran' | 'handed_over';
  * full reconciliation (read everything, do what is missing), so one pass covers any
  * number of requests. A failing pass gives the lock up and rethrows; its job retries.
  */
-export class RedisSerialRunner {
+export class RedisSerialRunner implements SerialRunner {
   private readonly keys: KeySpace;
 
   constructor(

@@ -10,24 +10,12 @@ import {
   type SignalCheckSpec,
 } from '../../../domain/rollback/rollback-plan';
 import { describeCondition, formatSignalNumber, meetsCondition } from '../../../domain/signals/signal-condition';
+import type { CheckResult, ChecksOutcome } from '../../../app/ports/rollback-checks';
 import type { SignalSource } from '../../../app/ports/signal-source';
 import { BlockedDestinationError, guardedHttpRequest } from './guarded-http-request';
 import { runProcess } from './run-process';
 import { DEFAULT_BASE_ENV } from './script-rollback-runner';
 import { plainText } from '../../../domain/phrase';
-
-export interface CheckResult {
-  name: string;
-  passed: boolean;
-  /** What was seen: "3/3 attempts passed", or the first failing attempt's reason. */
-  detail: string;
-  durationMs: number;
-}
-
-export interface ChecksOutcome {
-  passed: boolean;
-  results: CheckResult[];
-}
 
 export interface CheckRunnerOptions {
   logger: Logger;

@@ -1,5 +1,6 @@
 import type { webApi } from '@slack/bolt';
-import type { IncidentObserver, IncidentService } from '../../../app/incident-service';
+import type { IncidentObserver } from '../../../app/ports/incident-observer';
+import type { IncidentService } from '../../../app/incident-service';
 import type { Logger } from '../../../logger';
 import type { Metrics } from '../../../metrics';
 import { describeSlackError } from './slack-errors';
@@ -105,7 +106,7 @@ export class AppHomeRefresher implements IncidentObserver {
         now,
       );
       try {
-        await this.client.views.publish({ user_id: user, view: view as never });
+        await this.client.views.publish({ user_id: user, view: view });
       } catch (error) {
         const failure = describeSlackError(error);
         metrics.slackErrors.inc({ method: 'views.publish', error: failure.code });

@@ -57,7 +57,10 @@ export async function checkSlackReferences(client: webApi.WebClient, config: Con
     const people = new Set(rollback.approvers.users);
     for (const group of rollback.approvers.groups) {
       const result = await resolve(group);
-      if (typeof result !== 'string') result.forEach((u) => people.add(u));
+      if (typeof result !== 'string')
+        result.forEach((u) => {
+          people.add(u);
+        });
     }
     if (people.size < 2)
       warnings.push({
@@ -73,15 +76,19 @@ function groupReferences(config: Config): { where: string; group: string }[] {
   const refs: { where: string; group: string }[] = [];
   const isGroup = (id: string) => id.startsWith('S');
   for (const level of ['level2', 'level3'] as const)
-    config.sla.escalation[level].filter(isGroup).forEach((group) => refs.push({ where: `escalation.${level}`, group }));
+    config.sla.escalation[level].filter(isGroup).forEach((group) => {
+      refs.push({ where: `escalation.${level}`, group });
+    });
   config.services.forEach((s, i) => {
     const at = `services[${i}] (${s.name})`;
     if (s.user_group) refs.push({ where: `${at}.user_group`, group: s.user_group });
-    s.rollback?.approvers.groups.forEach((group) => refs.push({ where: `${at}.rollback.approvers.groups`, group }));
+    s.rollback?.approvers.groups.forEach((group) => {
+      refs.push({ where: `${at}.rollback.approvers.groups`, group });
+    });
     for (const level of ['level2', 'level3'] as const)
-      (config.sla.services[s.name]?.escalation?.[level] ?? [])
-        .filter(isGroup)
-        .forEach((group) => refs.push({ where: `${at}.escalation.${level}`, group }));
+      (config.sla.services[s.name]?.escalation?.[level] ?? []).filter(isGroup).forEach((group) => {
+        refs.push({ where: `${at}.escalation.${level}`, group });
+      });
   });
   return refs;
 }

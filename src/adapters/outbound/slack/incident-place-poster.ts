@@ -1,3 +1,4 @@
+import type { KnownBlock } from '@slack/types';
 import type { webApi } from '@slack/bolt';
 import type { Incident } from '../../../domain/incident';
 import type { Logger } from '../../../logger';
@@ -34,12 +35,12 @@ export class IncidentPlacePoster {
   }
 
   /** A message with blocks (the report); a Slack failure is logged and returned as its reason. */
-  async postBlocks(incident: Incident, message: { text: string; blocks: unknown[] }): Promise<{ error?: string }> {
+  async postBlocks(incident: Incident, message: { text: string; blocks: KnownBlock[] }): Promise<{ error?: string }> {
     try {
       await this.client.chat.postMessage({
         ...this.target(incident),
         text: message.text,
-        blocks: message.blocks as never,
+        blocks: message.blocks,
         unfurl_links: false,
         unfurl_media: false,
       });

@@ -1,5 +1,5 @@
 import type { webApi } from '@slack/bolt';
-import type { IncidentObserver } from '../../../app/incident-service';
+import type { IncidentObserver } from '../../../app/ports/incident-observer';
 import type { Incident } from '../../../domain/incident';
 import type { Logger } from '../../../logger';
 import type { Metrics } from '../../../metrics';

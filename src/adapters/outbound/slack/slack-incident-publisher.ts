@@ -1,5 +1,7 @@
 import type { webApi } from '@slack/bolt';
-import type { IncidentObserver, IncidentService, OpenOptions } from '../../../app/incident-service';
+import type { KnownBlock } from '@slack/types';
+import type { IncidentObserver, OpenOptions } from '../../../app/ports/incident-observer';
+import type { IncidentService } from '../../../app/incident-service';
 import { randomUUID } from 'node:crypto';
 import type { PostQueue } from '../../../app/ports/post-queue';
 import type { Incident } from '../../../domain/incident';
@@ -18,11 +20,11 @@ import { lifecycleMessage, lifecycleMove } from './views/lifecycle-message';
 import { statusUpdateMessage } from './views/status-update-message';
 import { slackText } from './views/slack-text';
 import { escapeMrkdwn } from './views/block-kit';
-import { StatusUpdateOutbox, type QueuedPost } from './status-update-outbox';
+import { StatusUpdateOutbox, type PostTarget, type QueuedPost } from './status-update-outbox';
 import { privateAnnouncementView } from './views/private-announcement-view';
 import { concealed } from '../../../domain/private-incident';
 
-type SlackMessage = { text: string; blocks: unknown[] };
+type SlackMessage = { text: string; blocks: KnownBlock[] };
 
 export interface PublisherOptions {
   incidentChannel: string;
@@ -101,7 +103,7 @@ export class SlackIncidentPublisher implements IncidentObserver {
   private async postQueued(item: QueuedPost): Promise<{ ok: true } | { ok: false; code: string; userMessage: string }> {
     const metadata = { event_type: STATUS_UPDATE_EVENT, event_payload: { incident_id: item.incidentId, post_id: item.id } };
     const posted = await this.call('chat.postMessage', () =>
-      this.poster.chat.postMessage({ ...item.target, text: item.text, blocks: item.blocks, metadata } as never),
+      this.poster.chat.postMessage({ ...item.target, text: item.text, blocks: item.blocks, metadata }),
     );
     return posted.ok ? { ok: true } : posted;
   }
@@ -229,7 +231,7 @@ export class SlackIncidentPublisher implements IncidentObserver {
   }
 
   /** The announcement as #incident-response shows it: a private incident's only says that it exists. */
-  private announcementOf(incident: Incident): { text: string; blocks: unknown[] } {
+  private announcementOf(incident: Incident): SlackMessage {
     if (incident.private) return privateAnnouncementView(incident);
     return announcementView({
       incident,
@@ -246,7 +248,7 @@ export class SlackIncidentPublisher implements IncidentObserver {
       this.poster.chat.postMessage({
         channel: this.options.incidentChannel,
         text: view.text,
-        blocks: view.blocks as never,
+        blocks: view.blocks,
         metadata: { event_type: ANNOUNCEMENT_EVENT, event_payload: { incident_id: incident.id } },
         unfurl_links: false,
       }),
@@ -391,9 +393,7 @@ export class SlackIncidentPublisher implements IncidentObserver {
     if (!incident?.announcement) return { outcome: 'skipped' };
     const view = this.announcementOf(incident);
     const { channel, ts } = incident.announcement;
-    const updated = await this.call('chat.update', () =>
-      this.client.chat.update({ channel, ts, text: view.text, blocks: view.blocks as never }),
-    );
+    const updated = await this.call('chat.update', () => this.client.chat.update({ channel, ts, text: view.text, blocks: view.blocks }));
     if (!updated.ok && updated.retryAfterMs !== undefined) return { outcome: 'retry', retryAfterMs: updated.retryAfterMs };
     if (!updated.ok) return { outcome: 'drawn', notice: `The announcement could not be updated: ${updated.userMessage}.` };
     return { outcome: 'drawn' };
@@ -433,12 +433,11 @@ export class SlackIncidentPublisher implements IncidentObserver {
     recorded: string,
     queued: string,
   ): Promise<string | void> {
-    type Target = { channel: string; thread_ts?: string; reply_broadcast?: boolean };
-    const targets: { target: Target; message: SlackMessage }[] = [];
+    const targets: { target: PostTarget; message: SlackMessage }[] = [];
     if (incident.channel) targets.push({ target: { channel: incident.channel.id }, message });
     if (outside) {
       const target = incident.announcement
-        ? { channel: incident.announcement.channel, thread_ts: incident.announcement.ts, reply_broadcast: true }
+        ? { channel: incident.announcement.channel, thread_ts: incident.announcement.ts, reply_broadcast: true as const }
         : { channel: this.options.incidentChannel };
       targets.push({ target, message: outside });
     }
@@ -450,7 +449,7 @@ export class SlackIncidentPublisher implements IncidentObserver {
         incidentId: incident.id,
         target,
         text: message.text,
-        blocks: message.blocks as unknown[],
+        blocks: message.blocks,
         queuedAt,
         attempts: 0,
       }));
@@ -466,7 +465,7 @@ export class SlackIncidentPublisher implements IncidentObserver {
     }
     for (const { target, message } of targets) {
       const posted = await this.call('chat.postMessage', () =>
-        this.poster.chat.postMessage({ ...target, text: message.text, blocks: message.blocks } as never),
+        this.poster.chat.postMessage({ ...target, text: message.text, blocks: message.blocks }),
       );
       if (!posted.ok) return `${recorded}, but posting it to Slack failed: ${posted.userMessage}.`;
     }

@@ -1,4 +1,4 @@
-import type { ClickReplies } from '../../../app/rollback-ports';
+import type { ClickReplies } from '../../../app/ports/rollback-messenger';
 import type { Phrase } from '../../../domain/phrase';
 import { slackText } from './views/slack-text';
 

@@ -1,5 +1,6 @@
 import type { webApi } from '@slack/bolt';
-import type { IncidentObserver } from '../../../app/incident-service';
+import type { KnownBlock } from '@slack/types';
+import type { IncidentObserver } from '../../../app/ports/incident-observer';
 import type { Incident } from '../../../domain/incident';
 import { roleOf, type Role } from '../../../domain/roles';
 import type { TimelineEventInput } from '../../../domain/timeline';
@@ -38,10 +39,10 @@ export class SlackRoleNotifier implements IncidentObserver {
     }
   }
 
-  private async dm(user: string, message: { text: string; blocks: unknown[] }): Promise<void> {
+  private async dm(user: string, message: { text: string; blocks: KnownBlock[] }): Promise<void> {
     try {
       // Posting to a user id delivers to the bot's DM with them (chat:write).
-      await this.client.chat.postMessage({ channel: user, text: message.text, blocks: message.blocks as never, unfurl_links: false });
+      await this.client.chat.postMessage({ channel: user, text: message.text, blocks: message.blocks, unfurl_links: false });
     } catch (error) {
       const failure = describeSlackError(error);
       this.metrics.slackErrors.inc({ method: 'chat.postMessage', error: failure.code });

@@ -1,6 +1,6 @@
 import type { webApi } from '@slack/bolt';
 import type { RedisRollbackRequests } from '../redis/redis-rollback-requests';
-import type { RollbackMessenger, RollbackPlans } from '../../../app/rollback-ports';
+import type { RollbackMessenger, RollbackPlans } from '../../../app/ports/rollback-messenger';
 import type { IncidentService } from '../../../app/incident-service';
 import { requestPlaceholders, type RollbackRequest, type SlackMessageRef } from '../../../domain/rollback/rollback-request';
 import type { Logger } from '../../../logger';
@@ -64,7 +64,7 @@ export class SlackRollbackMessenger implements RollbackMessenger {
         this.client.chat.postMessage({
           channel,
           text: view.text,
-          blocks: view.blocks as never,
+          blocks: view.blocks,
           unfurl_links: false,
           metadata: approvalMetadata(request.id),
         }),
@@ -98,7 +98,7 @@ export class SlackRollbackMessenger implements RollbackMessenger {
         if (!request || !view) break;
         for (const ref of request.messages) {
           await this.call('chat.update', () =>
-            this.client.chat.update({ channel: ref.channel, ts: ref.ts, text: view.text, blocks: view.blocks as never }),
+            this.client.chat.update({ channel: ref.channel, ts: ref.ts, text: view.text, blocks: view.blocks }),
           );
         }
       } while (state.again);
@@ -112,7 +112,7 @@ export class SlackRollbackMessenger implements RollbackMessenger {
   async stabilized(request: RollbackRequest): Promise<void> {
     const view = stabilizedView(request);
     for (const channel of await this.channels(request)) {
-      await this.call('chat.postMessage', () => this.client.chat.postMessage({ channel, text: view.text, blocks: view.blocks as never }));
+      await this.call('chat.postMessage', () => this.client.chat.postMessage({ channel, text: view.text, blocks: view.blocks }));
     }
   }
 

@@ -1,5 +1,5 @@
 import type { webApi } from '@slack/bolt';
-import type { SlaAudience, SlaNotice, SlaNotifier, SlaTarget } from '../../../app/sla/sla-notice';
+import type { SlaAudience, SlaNotice, SlaNotifier, SlaTarget } from '../../../app/ports/sla-notifier';
 import type { Incident } from '../../../domain/incident';
 import type { Logger } from '../../../logger';
 import type { Metrics } from '../../../metrics';
@@ -10,6 +10,7 @@ import { describeSlackError } from './slack-errors';
 import { SLA_NOTICE_EVENT, slaNoticeMessage } from './views/sla-notice-message';
 import { concealed } from '../../../domain/private-incident';
 import { ACTIONS } from './ids';
+import type { KnownBlock } from '@slack/types';
 
 const REVEALS_NOTHING = new Set<string>([ACTIONS.acknowledge, ACTIONS.takeCommand]);
 
@@ -50,7 +51,7 @@ export class SlackSlaNotifier implements SlaNotifier {
         channel: target.channel,
         ...(target.threadTs ? { thread_ts: target.threadTs } : {}),
         text: message.text,
-        blocks: message.blocks as never,
+        blocks: message.blocks,
         metadata: message.metadata,
         unfurl_links: false,
       });
@@ -70,9 +71,9 @@ export class SlackSlaNotifier implements SlaNotifier {
     const { incident } = notice;
     if (!incident.private || target.channel === incident.channel?.id) return slaNoticeMessage(notice, effectKey);
     const message = slaNoticeMessage({ ...notice, incident: concealed(incident) }, effectKey);
-    const blocks = message.blocks.flatMap((block) => {
+    const blocks = message.blocks.flatMap((block): KnownBlock[] => {
       if (block.type !== 'actions') return [block];
-      const elements = (block.elements as { action_id?: string }[]).filter((e) => REVEALS_NOTHING.has(e.action_id ?? ''));
+      const elements = block.elements.filter((e) => 'action_id' in e && REVEALS_NOTHING.has(e.action_id ?? ''));
       return elements.length ? [{ ...block, elements }] : [];
     });
     return { ...message, blocks };

@@ -1,5 +1,5 @@
 import type { webApi } from '@slack/bolt';
-import type { UserAccount, UserAccounts } from '../../../app/rollback-ports';
+import type { UserAccount, UserAccounts } from '../../../app/ports/user-accounts';
 
 /** users.info (scope users:read): deactivated (`deleted`) and guests (`is_restricted`, `is_ultra_restricted`). */
 export class SlackUserAccounts implements UserAccounts {

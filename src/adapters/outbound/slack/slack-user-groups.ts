@@ -1,5 +1,5 @@
 import type { webApi } from '@slack/bolt';
-import type { UserGroupMembers } from '../../../app/rollback-ports';
+import type { UserGroupMembers } from '../../../app/ports/user-accounts';
 
 /** Members of a user group through usergroups.users.list (scope usergroups:read). Errors propagate: the caller fails closed. */
 export class SlackUserGroups implements UserGroupMembers {

@@ -1,14 +1,18 @@
+import type { KnownBlock } from '@slack/types';
 import type { PostQueue } from '../../../app/ports/post-queue';
 import type { Logger } from '../../../logger';
 import { slackDidNotTake } from './slack-errors';
+
+/** Where a post goes: a channel, or a reply under the announcement that is also broadcast to its channel. */
+export type PostTarget = { channel: string; thread_ts?: undefined } | { channel: string; thread_ts: string; reply_broadcast: true };
 
 /** One post of one status update to one place (the incident channel, or the announcement's thread). */
 export interface QueuedPost {
   id: string;
   incidentId: string;
-  target: { channel: string; thread_ts?: string; reply_broadcast?: boolean };
+  target: PostTarget;
   text: string;
-  blocks: unknown[];
+  blocks: KnownBlock[];
   queuedAt: number;
   /** Tries that failed; after one, the post may have landed without an answer, so it is looked for first. */
   attempts: number;

@@ -2,7 +2,7 @@ import { systemClock, type Clock } from '../../../domain/clock';
 import type { Logger } from '../../../logger';
 import { confirmReplicated } from '../redis/confirm-replicated';
 import { keySpace, type RedisClient } from '../redis/key-space';
-import type { ScheduledTimer, ScheduleOutcome, TimerEngine, TimerHandler, TimerInput } from './timer';
+import type { ScheduledTimer, ScheduleOutcome, TimerEngine, TimerHandler, TimerInput } from '../../../app/ports/timer-engine';
 import { timerKeys, type TimerKeys } from './timer-keys';
 import { CANCEL, CLAIM, COMPLETE, EXTEND, RELEASE, SCHEDULE } from './timer-scripts';
 

@@ -87,6 +87,7 @@ function ok(
   return { ok: true, facts: { kind, teamId, appId, enterpriseInstall } };
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: a guard for untrusted JSON whose fields are each checked where read
 function isObject(value: unknown): value is Record<string, any> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

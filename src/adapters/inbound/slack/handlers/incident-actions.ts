@@ -1,6 +1,6 @@
 import type { BlockAction, ButtonAction } from '@slack/bolt';
 import type { ApplyOutcome } from '../../../../app/incident-service';
-import { isOpenStatus } from '../../../../domain/lifecycle';
+import { isOpenStatus, type IncidentStatus } from '../../../../domain/lifecycle';
 import { ACTIONS } from '../../../outbound/slack/ids';
 import { resolveModal, updateModal } from '../../../outbound/slack/views/modals';
 import { seenBy } from '../../../../domain/private-incident';
@@ -47,7 +47,7 @@ export function registerIncidentActions(app: SlackListeners, deps: SlackDeps): v
     (id) => `${id} reopened.`,
   );
 
-  const modal = (actionId: string, build: typeof updateModal, allowed: (status: string) => boolean, refusal: string) => {
+  const modal = (actionId: string, build: typeof updateModal, allowed: (status: IncidentStatus) => boolean, refusal: string) => {
     app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, client, respond }) => {
       await ack();
       const incident = await service.store.get(action.value ?? '');
@@ -63,10 +63,10 @@ export function registerIncidentActions(app: SlackListeners, deps: SlackDeps): v
           replace_original: false,
           text: `:warning: ${incident.id} is ${incident.status}; ${refusal}`,
         }));
-      await client.views.open({ trigger_id: body.trigger_id, view: build(seenBy(incident, body.user.id)) as never });
+      await client.views.open({ trigger_id: body.trigger_id, view: build(seenBy(incident, body.user.id)) });
     });
   };
 
   modal(ACTIONS.postUpdate, updateModal, (s) => s !== 'closed', 'closed incidents take no updates.');
-  modal(ACTIONS.resolve, resolveModal, (s) => isOpenStatus(s as never), 'it is not open.');
+  modal(ACTIONS.resolve, resolveModal, (s) => isOpenStatus(s), 'it is not open.');
 }

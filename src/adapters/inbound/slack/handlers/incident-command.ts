@@ -1,4 +1,5 @@
 import type { App, RespondFn, SlashCommand } from '@slack/bolt';
+import type { KnownBlock } from '@slack/types';
 import { isOpenStatus } from '../../../../domain/lifecycle';
 import { ROLE_GUIDE } from '../../../../domain/roles';
 import { COMMAND } from '../../../outbound/slack/ids';
@@ -16,7 +17,7 @@ import { escapeMrkdwn } from '../../../outbound/slack/views/block-kit';
 import { mayRead, seenBy } from '../../../../domain/private-incident';
 
 type Reply = (text: string) => Promise<void>;
-type Answer = { response_type: 'ephemeral'; text: string; blocks?: unknown[] };
+type Answer = { response_type: 'ephemeral'; text: string; blocks?: KnownBlock[] };
 
 // Reads (`list`, `show`) are answered in the acknowledgement itself when Redis answers within
 // this budget, well inside Slack's 3 s; otherwise the ack goes out empty and the answer follows
@@ -46,9 +47,9 @@ export function registerIncidentCommand(app: SlackListeners, deps: SlackDeps): v
       const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), READ_ANSWER_BUDGET_MS)));
       const quick = await Promise.race([answer, late]);
       clearTimeout(timer);
-      if (quick) return void (await ack(quick as never));
+      if (quick) return void (await ack(quick));
       await ack();
-      return void (await respond((await answer) as never));
+      return void (await respond(await answer));
     }
     await ack();
     const reply: Reply = async (text) => void (await respond({ response_type: 'ephemeral', text }));
@@ -133,7 +134,7 @@ async function run(
             createChannelDefault: config.channels.create_incident_channel,
             originChannel: command.channel_id,
             private: parsed.private,
-          }) as never,
+          }),
         });
         return;
       }
@@ -167,7 +168,7 @@ async function run(
         if (!incident) return reply(`:warning: No incident ${id}.`);
         if (!isOpenStatus(incident.status) && incident.status !== 'resolved')
           return reply(`:warning: ${id} is ${incident.status}; closed incidents take no updates.`);
-        await client.views.open({ trigger_id: command.trigger_id, view: updateModal(seenBy(incident, user)) as never });
+        await client.views.open({ trigger_id: command.trigger_id, view: updateModal(seenBy(incident, user)) });
         return;
       }
       const outcome = await onceFor(deps, command, () =>
@@ -232,7 +233,7 @@ async function run(
         const incident = await service.store.get(id);
         if (!incident) return reply(`:warning: No incident ${id}.`);
         if (!isOpenStatus(incident.status)) return reply(`:warning: ${id} is already ${incident.status}.`);
-        await client.views.open({ trigger_id: command.trigger_id, view: resolveModal(seenBy(incident, user)) as never });
+        await client.views.open({ trigger_id: command.trigger_id, view: resolveModal(seenBy(incident, user)) });
         return;
       }
       const outcome = await onceFor(deps, command, () => service.resolve(id, user, personText(parsed.summary)));

@@ -3,7 +3,7 @@ import type { PaperTrailService } from '../../../../app/paper-trail/paper-trail-
 import type { Incident } from '../../../../domain/incident';
 import { ownerRef, parseActionItemLines } from '../../../../domain/paper-trail/parse-action-item';
 import { reportPath } from '../../../../domain/paper-trail/report-path';
-import type { StoredReportInput } from '../../../outbound/redis/redis-paper-trail-store';
+import type { StoredReportInput } from '../../../../app/ports/paper-trail-store';
 import { ACTIONS, INPUTS, VIEWS } from '../../../outbound/slack/ids';
 import type { IncidentPlacePoster } from '../../../outbound/slack/incident-place-poster';
 import { describeSlackError } from '../../../outbound/slack/slack-errors';
@@ -48,7 +48,7 @@ export function registerPaperTrailHandlers(
     try {
       await client.views.open({
         trigger_id: triggerId,
-        view: reportModal({ incident, previous: previous?.input ?? null, actionItems: items }) as never,
+        view: reportModal({ incident, previous: previous?.input ?? null, actionItems: items }),
       });
       return null;
     } catch (error) {

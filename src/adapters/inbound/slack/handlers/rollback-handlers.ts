@@ -1,7 +1,8 @@
 import type { BlockAction, ButtonAction } from '@slack/bolt';
+import type { KnownBlock } from '@slack/types';
 import { randomUUID } from 'node:crypto';
 import type { DurableDecisions } from '../../../../app/durable-decisions';
-import type { DecisionIntent } from '../../../../app/rollback-ports';
+import type { DecisionIntent } from '../../../../app/ports/decision-intents';
 import type { ProposeOutcome, RollbackProposals } from '../../../../app/rollback-proposals';
 import { parseRollbackArgs } from '../../../../domain/rollback/parse-rollback-args';
 import { requestPlaceholders } from '../../../../domain/rollback/rollback-request';
@@ -17,7 +18,7 @@ export interface RollbackHandlerDeps {
   serviceNames: string[];
 }
 
-type Respond = (text: string, blocks?: unknown[]) => Promise<void>;
+type Respond = (text: string, blocks?: KnownBlock[]) => Promise<void>;
 
 /**
  * `/incident rollback`, "Propose rollback", Approve / Reject / Abort / Stop and "System stabilized —
@@ -27,7 +28,7 @@ type Respond = (text: string, blocks?: unknown[]) => Promise<void>;
 export function registerRollbackHandlers(app: SlackListeners, deps: SlackDeps, rollback: RollbackHandlerDeps): void {
   deps.extensions.commands.rollback = async (parsed, ctx) => {
     const respond: Respond = async (text, blocks) =>
-      void (await ctx.respond({ response_type: 'ephemeral', text, ...(blocks ? { blocks: blocks as never } : {}) }));
+      void (await ctx.respond({ response_type: 'ephemeral', text, ...(blocks ? { blocks } : {}) }));
     const args = parseRollbackArgs(parsed.args, rollback.serviceNames);
     if (!args.ok) return respond(`:warning: ${slackText(args.reason)}`);
     const id = await ctx.target(parsed.id, '/incident rollback INC-20261121-001 [service] [release] [--dry-run]');

@@ -6,7 +6,7 @@ import type { Logger } from '../../../../logger';
 import type { RedisIdempotency } from '../../../outbound/redis/redis-idempotency';
 import type { ParsedCommand } from '../parse-command';
 import type { SlackIncidentPublisher } from '../../../outbound/slack/slack-incident-publisher';
-import type { Block } from '../../../outbound/slack/views/block-kit';
+import type { KnownBlock } from '@slack/types';
 import type { Phrase } from '../../../../domain/phrase';
 import { slackText } from '../../../outbound/slack/views/slack-text';
 
@@ -35,7 +35,7 @@ export type FeatureCommandHandlers = {
  */
 export interface SlackExtensions {
   commands: FeatureCommandHandlers;
-  detailSections: ((incident: Incident) => Promise<Block[]>)[];
+  detailSections: ((incident: Incident) => Promise<KnownBlock[]>)[];
 }
 
 export function createSlackExtensions(): SlackExtensions {

@@ -21,7 +21,7 @@ export function registerTimelineShortcut(app: SlackListeners, deps: SlackDeps): 
     };
     const view = addToTimelineModal(open, message, own);
     try {
-      await client.views.open({ trigger_id: shortcut.trigger_id, view: view as never });
+      await client.views.open({ trigger_id: shortcut.trigger_id, view: view });
     } catch (error) {
       deps.log.warn({ method: 'views.open', error: describeSlackError(error).code }, 'could not open the timeline form');
     }

@@ -1,5 +1,6 @@
+import type { KnownBlock } from '@slack/types';
 import type { AlertContext, AlertLink } from '../../../../domain/alert-context';
-import { context, escapeMrkdwn, type Block } from './block-kit';
+import { context, escapeMrkdwn } from './block-kit';
 
 const ICON: Record<AlertLink['kind'], string> = { runbook: ':book:', dashboard: ':bar_chart:', source: ':mag:', link: ':link:' };
 
@@ -9,9 +10,9 @@ function code(text: string): string {
 }
 
 /** The alert's links (runbook first) and its label summary, as context lines; nothing when there is none. */
-export function alertContextBlocks(alertContext: AlertContext | null | undefined): Block[] {
+export function alertContextBlocks(alertContext: AlertContext | null | undefined): KnownBlock[] {
   if (!alertContext) return [];
-  const blocks: Block[] = [];
+  const blocks: KnownBlock[] = [];
   // URLs were made safe for `<…|…>` when the context was built; the titles come from the sender.
   if (alertContext.links.length)
     blocks.push(context([alertContext.links.map((l) => `${ICON[l.kind]} <${l.url}|${escapeMrkdwn(l.title)}>`).join(' · ')]));

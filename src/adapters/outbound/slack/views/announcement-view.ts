@@ -1,3 +1,4 @@
+import type { KnownBlock } from '@slack/types';
 import type { Incident } from '../../../../domain/incident';
 import { isOpenStatus } from '../../../../domain/lifecycle';
 import { ROLE_GUIDE } from '../../../../domain/roles';
@@ -5,7 +6,7 @@ import type { SlaState } from '../../../../domain/sla-policy';
 import { formatDuration } from '../../../../domain/duration';
 import { ACTIONS } from '../ids';
 import { alertContextBlocks } from './alert-context-blocks';
-import { actions, capBlocks, context, escapeMrkdwn, fields, header, section, type Block, type ButtonSpec } from './block-kit';
+import { actions, capBlocks, context, escapeMrkdwn, fields, header, section, type ButtonSpec } from './block-kit';
 import { relative, slackDate } from './format-time';
 import { CLOCK_LABEL, STATUS_LABEL, headerEmoji } from './severity-labels';
 import { signalsBlocks } from './signals-blocks';
@@ -23,17 +24,17 @@ export interface AnnouncementModel {
 }
 
 function who(user: string | null): string {
-  return user ? (user.startsWith('alert:') ? user.slice(6) : `<@${user}>`) : '_none yet_';
+  return user ? (user.startsWith('alert:') ? escapeMrkdwn(user.slice(6)) : `<@${user}>`) : '_none yet_';
 }
 
 /** Alert counts, dropped alerts, flapping, and the "all alerts resolved" offer while the incident is open. */
-function alertBlocks(incident: Incident, open: boolean): Block[] {
+function alertBlocks(incident: Incident, open: boolean): KnownBlock[] {
   const alerts = incident.alerts;
   if (!alerts || alerts.total === 0) return [];
   const facts = [`*Alerts:* ${alerts.firing} firing · ${alerts.resolved} resolved`];
   if (alerts.truncated > 0) facts.push(`:warning: the sender left out ${alerts.truncated} more`);
   if (alerts.potentialFalsePositive) facts.push(':grey_question: potential false positive: all alerts resolved within the flap window');
-  const blocks = [context(facts)];
+  const blocks: KnownBlock[] = [context(facts)];
   if (open && alerts.allResolvedAt !== null) {
     blocks.push(section(`:white_check_mark: All alerts resolved (${slackDate(alerts.allResolvedAt, '{time}')}) — resolve incident?`));
     blocks.push(
@@ -46,7 +47,7 @@ function alertBlocks(incident: Incident, open: boolean): Block[] {
 }
 
 /** The one message in the incident-response channel that always shows the incident as it is now. */
-export function announcementView({ incident, sla, now, extraButtons = [] }: AnnouncementModel): { text: string; blocks: Block[] } {
+export function announcementView({ incident, sla, now, extraButtons = [] }: AnnouncementModel): { text: string; blocks: KnownBlock[] } {
   const open = isOpenStatus(incident.status);
   const state = open ? '' : ` — ${STATUS_LABEL[incident.status].toUpperCase()}`;
   // The state goes before the title, so a long title cut at 150 characters never hides it.
@@ -90,7 +91,7 @@ export function announcementView({ incident, sla, now, extraButtons = [] }: Anno
     if (reported) buttons.push({ actionId: ACTIONS.close, text: 'Close incident', value: incident.id, style: 'primary' });
     buttons.push({ actionId: ACTIONS.reopen, text: 'Reopen', value: incident.id });
   }
-  const blocks: Block[] = [
+  const blocks: KnownBlock[] = [
     header(title),
     fields([
       ['Severity', `${incident.severity}${incident.severityConfirmed ? ' (confirmed)' : ' (unconfirmed)'}`],

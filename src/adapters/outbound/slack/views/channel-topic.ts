@@ -1,5 +1,5 @@
 import type { Incident } from '../../../../domain/incident';
-import { truncate } from './block-kit';
+import { stripInvisible, truncate } from './block-kit';
 import { STATUS_LABEL } from './severity-labels';
 
 /** Slack caps channel topics at 250 characters. */
@@ -9,6 +9,6 @@ export const TOPIC_MAX = 250;
 export function channelTopic(incident: Incident): string {
   const commander = incident.commander && !incident.commander.startsWith('alert:') ? `<@${incident.commander}>` : 'none yet';
   // Topics are plain text; the title is cut, never the state.
-  const title = incident.title.replace(/[<>&]/g, '').replace(/\s+/g, ' ').trim();
+  const title = stripInvisible(incident.title).replace(/[<>&]/g, '').replace(/\s+/g, ' ').trim();
   return truncate(`[${incident.severity}] ${STATUS_LABEL[incident.status]} · Commander: ${commander} · ${incident.id} ${title}`, TOPIC_MAX);
 }

@@ -1,11 +1,12 @@
+import type { KnownBlock } from '@slack/types';
 import type { DrillScorecard } from '../../../../domain/drills/drill-scorecard';
 import { formatDuration } from '../../../../domain/duration';
-import { context, escapeMrkdwn, fields, header, type Block } from './block-kit';
+import { context, escapeMrkdwn, fields, header } from './block-kit';
 
 const verdict = (met: boolean | null) => (met === null ? '' : met ? ' :white_check_mark: met' : ' :x: missed');
 
 /** The scorecard a drill ends with: each step in drill time, judged against the severity table. */
-export function drillScorecardMessage(card: DrillScorecard): { text: string; blocks: Block[] } {
+export function drillScorecardMessage(card: DrillScorecard): { text: string; blocks: KnownBlock[] } {
   const pairs: [string, string][] = card.steps.map((s) => [
     s.label,
     `${s.tookMs === null ? 'did not happen' : formatDuration(s.tookMs)}${s.targetMs === null ? '' : ` (target ${formatDuration(s.targetMs)})`}${verdict(s.met)}`,

@@ -1,8 +1,9 @@
+import type { HomeView, KnownBlock } from '@slack/types';
 import type { Incident } from '../../../../domain/incident';
 import { severityRank } from '../../../../domain/severity';
 import { nextDeadline, type SlaState } from '../../../../domain/sla-policy';
 import { formatDuration } from '../../../../domain/duration';
-import { capBlocks, context, escapeMrkdwn, header, section, type Block } from './block-kit';
+import { capBlocks, context, escapeMrkdwn, header, section } from './block-kit';
 import { relative } from './format-time';
 import { CLOCK_LABEL, SEVERITY_EMOJI, STATUS_LABEL } from './severity-labels';
 
@@ -30,7 +31,7 @@ export function incidentLine({ incident, sla }: ListedIncident, now: number): st
 }
 
 /** Blocks listing open incidents; used by `/incident list` and App Home. */
-export function incidentListBlocks(items: ListedIncident[], now: number, title = 'Open incidents'): Block[] {
+export function incidentListBlocks(items: ListedIncident[], now: number, title = 'Open incidents'): KnownBlock[] {
   const sorted = sortBySeverity(items);
   if (!sorted.length) return [header(title), section('No open incidents. :tada:')];
   return capBlocks([
@@ -40,6 +41,6 @@ export function incidentListBlocks(items: ListedIncident[], now: number, title =
   ]);
 }
 
-export function appHomeView(items: ListedIncident[], now: number): Record<string, unknown> {
+export function appHomeView(items: ListedIncident[], now: number): HomeView {
   return { type: 'home', blocks: incidentListBlocks(items, now, 'Open incidents') };
 }

@@ -1,8 +1,9 @@
+import type { KnownBlock } from '@slack/types';
 import { slackText } from './slack-text';
 import { formatDuration } from '../../../../domain/duration';
 import type { Incident } from '../../../../domain/incident';
 import type { IncidentStatus } from '../../../../domain/lifecycle';
-import { context, escapeMrkdwn, section, truncate, type Block } from './block-kit';
+import { context, escapeMrkdwn, section, truncate } from './block-kit';
 import { headerEmoji } from './severity-labels';
 
 /** The lifecycle moves that are told in Slack with a message of their own. */
@@ -26,7 +27,12 @@ function who(actor: string): string {
  * The short message posted in the incident's place (and broadcast under the announcement)
  * when it is resolved, closed or reopened: what happened, by whom, and what comes next.
  */
-export function lifecycleMessage(incident: Incident, move: LifecycleMove, actor: string, at: number): { text: string; blocks: Block[] } {
+export function lifecycleMessage(
+  incident: Incident,
+  move: LifecycleMove,
+  actor: string,
+  at: number,
+): { text: string; blocks: KnownBlock[] } {
   const title = escapeMrkdwn(truncate(incident.title, 200));
   const name = `*${incident.id}* [${incident.severity}] ${title}`;
   let line: string;

@@ -1,8 +1,9 @@
+import type { InputBlock, InputBlockElement, KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import type { Incident } from '../../../../domain/incident';
 import { STATUSES, type IncidentStatus } from '../../../../domain/lifecycle';
 import { SEVERITIES, type Severity } from '../../../../domain/severity';
 import { INPUTS, VIEWS } from '../ids';
-import { context, option, plain, type Block } from './block-kit';
+import { context, escapeMrkdwn, option, plain } from './block-kit';
 import { STATUS_LABEL } from './severity-labels';
 import { plainText } from '../../../../domain/phrase';
 
@@ -17,13 +18,13 @@ export interface OpenModalModel {
   originChannel?: string;
 }
 
-function input(block: string, label: string, element: Record<string, unknown>, optional = false, hint?: string): Block {
+function input(block: string, label: string, element: InputBlockElement, optional = false, hint?: string): InputBlock {
   return { type: 'input', block_id: block, label: plain(label, 2000), element, optional, ...(hint ? { hint: plain(hint, 2000) } : {}) };
 }
 
-export function openIncidentModal(model: OpenModalModel): Record<string, unknown> {
+export function openIncidentModal(model: OpenModalModel): ModalView {
   const severityOptions = SEVERITIES.map((s) => option(`${s} — ${model.severities[s].name}`, s, model.severities[s].definition));
-  const blocks: Block[] = [
+  const blocks: KnownBlock[] = [
     input(INPUTS.title.block, 'Title', {
       type: 'plain_text_input',
       action_id: INPUTS.title.action,
@@ -101,7 +102,7 @@ export function openIncidentModal(model: OpenModalModel): Record<string, unknown
   };
 }
 
-export function updateModal(incident: Incident): Record<string, unknown> {
+export function updateModal(incident: Incident): ModalView {
   const statuses: IncidentStatus[] = STATUSES.filter((s) => s !== 'closed');
   const current = option(STATUS_LABEL[incident.status], incident.status);
   return {
@@ -112,7 +113,7 @@ export function updateModal(incident: Incident): Record<string, unknown> {
     close: plain('Cancel', 24),
     private_metadata: JSON.stringify({ incidentId: incident.id }),
     blocks: [
-      context([`*${incident.id}* [${incident.severity}] ${incident.title}`]),
+      context([`*${incident.id}* [${incident.severity}] ${escapeMrkdwn(incident.title)}`]),
       input(INPUTS.status.block, 'Status', {
         type: 'static_select',
         action_id: INPUTS.status.action,
@@ -129,7 +130,7 @@ export function updateModal(incident: Incident): Record<string, unknown> {
   };
 }
 
-export function resolveModal(incident: Incident): Record<string, unknown> {
+export function resolveModal(incident: Incident): ModalView {
   // Gate 3: without validated recovery, resolving needs a reason on the record.
   const validated = incident.gates?.recoveryValidatedAt != null;
   const override = validated
@@ -151,7 +152,7 @@ export function resolveModal(incident: Incident): Record<string, unknown> {
     close: plain('Cancel', 24),
     private_metadata: JSON.stringify({ incidentId: incident.id }),
     blocks: [
-      context([`*${incident.id}* [${incident.severity}] ${incident.title}`]),
+      context([`*${incident.id}* [${incident.severity}] ${escapeMrkdwn(incident.title)}`]),
       input(INPUTS.resolutionSummary.block, 'Resolution summary', {
         type: 'plain_text_input',
         action_id: INPUTS.resolutionSummary.action,
@@ -168,8 +169,13 @@ export function addToTimelineModal(
   openIncidents: Incident[],
   message: { channel: string; ts: string; text: string; author?: string },
   preselectId?: string | null,
-): Record<string, unknown> {
-  const base = { type: 'modal', callback_id: VIEWS.addToTimeline, title: plain('Add to timeline', 24), close: plain('Cancel', 24) };
+): ModalView {
+  const base = {
+    type: 'modal' as const,
+    callback_id: VIEWS.addToTimeline,
+    title: plain('Add to timeline', 24),
+    close: plain('Cancel', 24),
+  };
   if (!openIncidents.length) {
     return {
       ...base,
@@ -181,7 +187,7 @@ export function addToTimelineModal(
       ],
     };
   }
-  const toOption = (i: Incident) => option(`${i.id} [${i.severity}] ${i.title}`, i.id);
+  const toOption = (i: Incident): PlainTextOption => option(`${i.id} [${i.severity}] ${i.title}`, i.id);
   const preselected = openIncidents.find((i) => i.id === preselectId) ?? (openIncidents.length === 1 ? openIncidents[0] : undefined);
   return {
     ...base,

@@ -1,17 +1,20 @@
+import type { KnownBlock } from '@slack/types';
 import type { IncidentPaperTrail } from '../../../../app/paper-trail/paper-trail-service';
 import type { Incident } from '../../../../domain/incident';
 import { ownerRef } from '../../../../domain/paper-trail/parse-action-item';
 import { slackText } from './slack-text';
-import { context, escapeMrkdwn, section, type Block } from './block-kit';
+import { context, escapeMrkdwn, section } from './block-kit';
 import { slackDate } from './format-time';
 
 /** `/incident show`: the four gates with what each still needs, the report, the action items. */
-export function paperTrailSection(incident: Incident, trail: IncidentPaperTrail, options: { enforced: boolean }): Block[] {
+export function paperTrailSection(incident: Incident, trail: IncidentPaperTrail, options: { enforced: boolean }): KnownBlock[] {
   const gateLines = trail.gates.map((g) => {
     const head = `${g.passed ? ':white_check_mark:' : ':no_entry:'} *Gate ${g.gate} — ${escapeMrkdwn(g.name)}*`;
     return g.passed ? head : `${head}\n${g.missing.map((m) => `    • ${escapeMrkdwn(m)}`).join('\n')}`;
   });
-  const blocks: Block[] = [section(`*Gates*${options.enforced ? '' : ' (not enforced in this installation)'}\n${gateLines.join('\n')}`)];
+  const blocks: KnownBlock[] = [
+    section(`*Gates*${options.enforced ? '' : ' (not enforced in this installation)'}\n${gateLines.join('\n')}`),
+  ];
   const override = incident.gates?.recoveryOverride;
   if (override) blocks.push(context([`Gate 3 overridden by <@${override.by}>: ${escapeMrkdwn(override.reason)}`]));
 

@@ -1,7 +1,8 @@
 import type { Incident } from '../../../../domain/incident';
 import { isOpenStatus } from '../../../../domain/lifecycle';
 import { PRIVATE_TITLE } from '../../../../domain/private-incident';
-import { context, fields, header, type Block } from './block-kit';
+import { context, fields, header } from './block-kit';
+import type { KnownBlock } from '@slack/types';
 import { slackDate } from './format-time';
 import { STATUS_LABEL, headerEmoji } from './severity-labels';
 
@@ -10,11 +11,11 @@ import { STATUS_LABEL, headerEmoji } from './severity-labels';
  * open and who commands it. No title, summary, alert text, links or buttons: everything else is
  * in its private channel, which people outside it cannot open.
  */
-export function privateAnnouncementView(incident: Incident): { text: string; blocks: Block[] } {
+export function privateAnnouncementView(incident: Incident): { text: string; blocks: KnownBlock[] } {
   const open = isOpenStatus(incident.status);
   const state = open ? '' : ` — ${STATUS_LABEL[incident.status].toUpperCase()}`;
   const commander = incident.commander ? `<@${incident.commander}>` : '_none yet_';
-  const blocks: Block[] = [
+  const blocks: KnownBlock[] = [
     header(`${headerEmoji(incident.severity, incident.status)} ${incident.id} [${incident.severity}]${state} ${PRIVATE_TITLE}`),
     fields([
       ['Severity', incident.severity],

@@ -1,5 +1,6 @@
 import type { ReportDocument, ReportPart } from '../../../../domain/report/report-document';
-import { context, escapeMrkdwn, header, LIMITS, section, truncate, type Block } from './block-kit';
+import { context, escapeMrkdwn, header, LIMITS, section, truncate } from './block-kit';
+import type { KnownBlock } from '@slack/types';
 import { slackText } from './slack-text';
 
 export interface ReportMessageModel {
@@ -25,8 +26,8 @@ function partText(part: ReportPart): string {
 }
 
 /** Timeline lines packed into as few sections as fit, at most `maxBlocks`; returns how many lines were left out. */
-function timelineBlocks(lines: string[], maxBlocks: number): { blocks: Block[]; omitted: number } {
-  const blocks: Block[] = [];
+function timelineBlocks(lines: string[], maxBlocks: number): { blocks: KnownBlock[]; omitted: number } {
+  const blocks: KnownBlock[] = [];
   let current = '*Timeline* (UTC)';
   let used = 0;
   let chars = 0;
@@ -51,9 +52,9 @@ function timelineBlocks(lines: string[], maxBlocks: number): { blocks: Block[]; 
  * (50 blocks, 3,000 characters a section, 150 a header). What does not fit is cut with a line
  * saying where the full report is.
  */
-export function reportBlocks({ document, revision, writtenBy, fullReport }: ReportMessageModel): { text: string; blocks: Block[] } {
+export function reportBlocks({ document, revision, writtenBy, fullReport }: ReportMessageModel): { text: string; blocks: KnownBlock[] } {
   const facts = document.facts.map((f) => `*${f.label}:* ${slackText(f.value)}`).join(' · ');
-  const blocks: Block[] = [
+  const blocks: KnownBlock[] = [
     header(`Post-mortem ${document.incidentId}: ${document.title}`),
     context([`Revision ${revision} by <@${writtenBy}> · ${facts}`]),
   ];

@@ -1,8 +1,9 @@
+import type { InputBlock, ModalView } from '@slack/types';
 import type { Incident } from '../../../../domain/incident';
 import type { ActionItem } from '../../../../domain/report/report-input';
-import type { StoredReportInput } from '../../redis/redis-paper-trail-store';
+import type { StoredReportInput } from '../../../../app/ports/paper-trail-store';
 import { INPUTS, VIEWS } from '../ids';
-import { context, plain, type Block } from './block-kit';
+import { context, escapeMrkdwn, plain } from './block-kit';
 import { plainText } from '../../../../domain/phrase';
 
 export interface ReportModalModel {
@@ -22,7 +23,7 @@ function field(
   input: { block: string; action: string },
   label: string,
   options: { value?: string; multiline?: boolean; optional?: boolean; hint?: string; max?: number } = {},
-): Block {
+): InputBlock {
   const initial = options.value?.trim() ? { initial_value: options.value.slice(0, options.max ?? 2900) } : {};
   return {
     type: 'input',
@@ -41,7 +42,7 @@ function field(
 }
 
 /** The incident report form (the post-mortem template's headings); the rest comes from the timeline. */
-export function reportModal({ incident, previous, actionItems }: ReportModalModel): Record<string, unknown> {
+export function reportModal({ incident, previous, actionItems }: ReportModalModel): ModalView {
   const p = previous;
   return {
     type: 'modal',
@@ -52,7 +53,7 @@ export function reportModal({ incident, previous, actionItems }: ReportModalMode
     private_metadata: JSON.stringify({ incidentId: incident.id }),
     blocks: [
       context([
-        `*${incident.id}* [${incident.severity}] ${incident.title} — the timeline, severity and rollback evidence are filled in from the incident.`,
+        `*${incident.id}* [${incident.severity}] ${escapeMrkdwn(incident.title)} — the timeline, severity and rollback evidence are filled in from the incident.`,
       ]),
       field(INPUTS.rootCause, 'Root cause', { value: p?.rootCause, optional: false }),
       field(INPUTS.impact, 'Impact', { value: p?.impact, optional: false }),

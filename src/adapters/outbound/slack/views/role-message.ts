@@ -1,6 +1,7 @@
+import type { KnownBlock } from '@slack/types';
 import { ROLE_GUIDE, type Role } from '../../../../domain/roles';
 import type { Incident } from '../../../../domain/incident';
-import { context, escapeMrkdwn, section, truncate, type Block } from './block-kit';
+import { context, escapeMrkdwn, section, truncate } from './block-kit';
 
 function name(incident: Incident): string {
   return `*${incident.id}* [${incident.severity}] ${escapeMrkdwn(truncate(incident.title, 200))}`;
@@ -11,7 +12,7 @@ function place(incident: Incident): string {
 }
 
 /** The DM to someone given a role: what it means and their first steps. */
-export function roleGivenMessage(incident: Incident, role: Role, by: string): { text: string; blocks: Block[] } {
+export function roleGivenMessage(incident: Incident, role: Role, by: string): { text: string; blocks: KnownBlock[] } {
   const guide = ROLE_GUIDE[role];
   const steps = guide.firstSteps.map((s, i) => `${i + 1}. ${s}`).join('\n');
   return {
@@ -25,7 +26,7 @@ export function roleGivenMessage(incident: Incident, role: Role, by: string): { 
 }
 
 /** The DM to a commander who handed over: who has it now. */
-export function commandHandedOverMessage(incident: Incident, to: string, by: string): { text: string; blocks: Block[] } {
+export function commandHandedOverMessage(incident: Incident, to: string, by: string): { text: string; blocks: KnownBlock[] } {
   return {
     text: escapeMrkdwn(`You are no longer the commander of ${incident.id}`),
     blocks: [

@@ -1,3 +1,4 @@
+import type { KnownBlock } from '@slack/types';
 import { formatDuration } from '../../../../domain/duration';
 import type { Incident } from '../../../../domain/incident';
 import { isOpenStatus, type IncidentStatus } from '../../../../domain/lifecycle';
@@ -7,7 +8,7 @@ import { ROLLBACK_LEVELS, type RollbackPlan } from '../../../../domain/rollback/
 import type { RollbackRequest } from '../../../../domain/rollback/rollback-request';
 import type { Approvers } from '../../../../domain/rollback/service-rollback-config';
 import { ACTIONS } from '../ids';
-import { actions, capBlocks, context, escapeMrkdwn, fields, header, section, truncate, type Block, type ButtonSpec } from './block-kit';
+import { actions, capBlocks, context, escapeMrkdwn, fields, header, section, truncate, type ButtonSpec } from './block-kit';
 import { slackDate } from './format-time';
 import { STATUS_LABEL } from './severity-labels';
 
@@ -73,10 +74,10 @@ function mark(passed: boolean): string {
 }
 
 /** The approval blocks (gates 1 and 2 of the incident protocol): what will run, readiness, gates still open, who decides, until when. */
-export function rollbackApprovalView(model: ApprovalViewModel): { text: string; blocks: Block[] } {
+export function rollbackApprovalView(model: ApprovalViewModel): { text: string; blocks: KnownBlock[] } {
   const { request: r, incident, plan, approvers, placeholders, now, dryRun } = model;
   const title = dryRun ? `Dry run: rollback ${r.service}` : r.auto ? `Automatic rollback: ${r.service}` : `Rollback proposal: ${r.service}`;
-  const blocks: Block[] = [header(`${title} · ${incident.id}`)];
+  const blocks: KnownBlock[] = [header(`${title} · ${incident.id}`)];
   if (!dryRun) blocks.push(section(statusLine(r, now)));
   // Decisions are refused once the incident is over (approval guardrail 2): say so instead of offering buttons that fail.
   const incidentOver = incident.status !== undefined && !isOpenStatus(incident.status);
@@ -192,7 +193,7 @@ export function rollbackApprovalView(model: ApprovalViewModel): { text: string; 
 }
 
 /** After a verified rollback: the protocol's resolution confirmation, a person decides. */
-export function stabilizedView(r: RollbackRequest): { text: string; blocks: Block[] } {
+export function stabilizedView(r: RollbackRequest): { text: string; blocks: KnownBlock[] } {
   const text = `System stabilized — resolve ${r.incidentId}?`;
   return {
     text,
@@ -210,10 +211,13 @@ export function stabilizedView(r: RollbackRequest): { text: string; blocks: Bloc
 /** Every runner failed: say what failed and call the people who can act by hand. */
 export function rollbackFailedText(r: RollbackRequest, mentions: string[]): string {
   const tried = r.attempts
-    .map((a) => `• \`${a.runner}\`: ${a.outcome}${a.verification === 'failed' ? ', verification failed' : ''} — ${truncate(a.detail, 300)}`)
+    .map(
+      (a) =>
+        `• \`${escapeMrkdwn(a.runner)}\`: ${a.outcome}${a.verification === 'failed' ? ', verification failed' : ''} — ${escapeMrkdwn(truncate(a.detail, 300))}`,
+    )
     .join('\n');
   return truncate(
-    `:rotating_light: *Rollback failed — manual intervention* for ${r.incidentId} (${r.service}, ${r.id}). ${mentions.join(' ')}\n${tried}`,
+    `:rotating_light: *Rollback failed — manual intervention* for ${r.incidentId} (${escapeMrkdwn(r.service)}, ${r.id}). ${mentions.join(' ')}\n${tried}`,
     3000,
   );
 }

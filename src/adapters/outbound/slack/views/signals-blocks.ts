@@ -1,8 +1,9 @@
+import type { KnownBlock } from '@slack/types';
 import type { Incident } from '../../../../domain/incident';
 import { describeTrend } from '../../../../domain/signals/format-signal-value';
 import { describeEvidence } from '../../../../domain/signals/judge-recovery';
 import { ACTIONS } from '../ids';
-import { actions, context, escapeMrkdwn, section, type Block } from './block-kit';
+import { actions, context, escapeMrkdwn, section } from './block-kit';
 import { slackDate } from './format-time';
 
 /**
@@ -10,11 +11,11 @@ import { slackDate } from './format-time';
  * "signals unavailable: <reason>" when the source failed, the raise the signals propose
  * (with its button while open), and gate 3's evidence once recovery is shown.
  */
-export function signalsBlocks(incident: Incident, open: boolean): Block[] {
+export function signalsBlocks(incident: Incident, open: boolean): KnownBlock[] {
   const signals = incident.signals;
   if (!signals?.latest) return [];
   const { latest, atOpen } = signals;
-  const blocks: Block[] = [];
+  const blocks: KnownBlock[] = [];
   const trend = describeTrend(atOpen, latest).filter(
     (line) => !(latest.unavailable && line.endsWith('(not measured at open)') && latest.values[line.split(' ')[0]!] === undefined),
   );

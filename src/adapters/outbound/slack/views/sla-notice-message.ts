@@ -1,7 +1,8 @@
-import type { SlaNotice } from '../../../../app/sla/sla-notice';
+import type { KnownBlock } from '@slack/types';
+import type { SlaNotice } from '../../../../app/ports/sla-notifier';
 import { formatDuration } from '../../../../domain/duration';
 import { ACTIONS } from '../ids';
-import { actions, escapeMrkdwn, section, type Block } from './block-kit';
+import { actions, escapeMrkdwn, section } from './block-kit';
 import { slackDate } from './format-time';
 
 /** `<@U…>` for people, `<!subteam^S…>` for user groups (a group mention needs no scope). */
@@ -11,7 +12,7 @@ export function mention(id: string): string {
 
 function by(user: string | null): string {
   if (!user) return 'nobody';
-  return user.startsWith('alert:') ? user.slice(6) : user === 'bot' ? 'the bot' : `<@${user}>`;
+  return user.startsWith('alert:') ? escapeMrkdwn(user.slice(6)) : user === 'bot' ? 'the bot' : `<@${user}>`;
 }
 
 /** Reminders, breaches and escalations in one place, each with the button that deals with it. */
@@ -21,7 +22,7 @@ export const SLA_NOTICE_EVENT = 'incident_sla_notice';
 export function slaNoticeMessage(
   notice: SlaNotice,
   effectKey?: string,
-): { text: string; blocks: Block[]; metadata: { event_type: string; event_payload: Record<string, string> } } {
+): { text: string; blocks: KnownBlock[]; metadata: { event_type: string; event_payload: Record<string, string> } } {
   const { incident: i, now } = notice;
   const ref = `*${i.id}* [${i.severity}] ${escapeMrkdwn(i.title)}`;
   const late = notice.lateByMs !== null ? ` _(late by ${formatDuration(notice.lateByMs)})_` : '';
@@ -66,7 +67,7 @@ export function slaNoticeMessage(
       break;
   }
   const text = `${line}${late}`;
-  const blocks: Block[] = [section(text)];
+  const blocks: KnownBlock[] = [section(text)];
   if (buttons.length) blocks.push(actions(`sla_${notice.kind}:${i.id}`, buttons));
   // Message metadata names the timer and the effect: whoever reads the channel history can tell which
   // clock spoke, and a retry after a crash can tell the notice was already posted.

@@ -1,4 +1,4 @@
-import { parts, type Phrase } from '../../../../domain/phrase';
+import { exhaustive, parts, type Phrase } from '../../../../domain/phrase';
 import { escapeMrkdwn } from './block-kit';
 
 /**
@@ -21,6 +21,8 @@ export function slackText(p: Phrase): string {
           return `<!${x.to}>`;
         case 'link':
           return x.label ? `<${escapeMrkdwn(x.url)}|${escapeMrkdwn(x.label)}>` : `<${escapeMrkdwn(x.url)}>`;
+        default:
+          return exhaustive(x);
       }
     })
     .join('');

@@ -1,5 +1,6 @@
+import type { KnownBlock } from '@slack/types';
 import type { Incident } from '../../../../domain/incident';
-import { section, type Block } from './block-kit';
+import { section } from './block-kit';
 import { slackDate } from './format-time';
 import { STATUS_LABEL } from './severity-labels';
 import { slackText } from './slack-text';
@@ -11,7 +12,7 @@ export function statusUpdateMessage(
   text: Phrase,
   nextUpdateAt: number | null,
   by: string,
-): { text: string; blocks: Block[] } {
+): { text: string; blocks: KnownBlock[] } {
   const lines = [
     `:rotating_light: *INCIDENT UPDATE [${incident.severity}]*`,
     `*Incident ID:* ${incident.id}`,

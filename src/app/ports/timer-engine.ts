@@ -27,7 +27,7 @@ export type TimerHandler = (timer: ScheduledTimer, ctx: TimerContext) => Promise
 
 export type ScheduleOutcome = 'scheduled' | 'exists' | 'fired';
 
-/** The port the app layer uses; RedisTimerEngine is the implementation. */
+/** The durable timers and jobs the use cases schedule; RedisTimerEngine implements it. */
 export interface TimerEngine {
   schedule(timer: TimerInput): Promise<ScheduleOutcome>;
   cancel(key: string): Promise<boolean>;
