@@ -22,7 +22,8 @@ FROM node:20-bookworm-slim
 ENV NODE_ENV=production PORT=3000
 # tini as PID 1: forwards SIGTERM to node (which then drains a running rollback for up to 25 s)
 # and reaps the rollback scripts' orphans. `docker run --init` does the same; this works without it.
-RUN apt-get update && apt-get install -y --no-install-recommends tini && rm -rf /var/lib/apt/lists/*
+# fonts-dejavu-core: the text of the signal chart (resvg draws with the system's fonts).
+RUN apt-get update && apt-get install -y --no-install-recommends tini fonts-dejavu-core && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

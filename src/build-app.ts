@@ -46,6 +46,7 @@ import { slaFeature } from './features/sla-feature';
 import { paperTrailFeature } from './features/paper-trail-feature';
 import { rollbackFeature } from './features/rollback-feature';
 import { signalsFeature } from './features/signals-feature';
+import { signalChartsFeature } from './features/signal-charts-feature';
 import { createSignalSource } from './adapters/outbound/prometheus/create-signal-source';
 import { drillRollbackPlans, drillsFeature } from './features/drills-feature';
 import type { CoreContext, Feature } from './features/feature';
@@ -136,6 +137,7 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
     paperTrailFeature(core),
     drillsFeature(core, alerts.intake),
     signalsFeature(core),
+    signalChartsFeature(core),
   ];
 
   const routes: CustomRoute[] = [

@@ -92,6 +92,12 @@ export function createMetrics() {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],
     }),
+    signalChartRenderSeconds: new Histogram({
+      name: 'incident_bot_signal_chart_render_seconds',
+      help: 'Drawing one signal chart as a PNG, in-process (ECharts SVG + resvg)',
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
     timeToResolve: new Histogram({
       name: 'incident_bot_time_to_resolve_seconds',
       help: 'Opening to resolution',

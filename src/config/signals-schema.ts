@@ -29,6 +29,15 @@ const signalName = z.string().regex(/^[a-z][a-z0-9_]*$/, 'signal names are lower
 export const signalQueriesSchema = z.record(signalName, z.string().trim().min(1, 'a query must not be empty'));
 
 const DEFAULTS = { timeout: 5_000, reevaluate_every: 60_000, cache_for: 5_000 };
+const CHART_DEFAULTS = { enabled: true, lookback: 30 * 60_000 };
+
+/** `signals.chart`: a PNG of the incident's signals at open and at resolve (docs/signals.md, "Chart"). */
+const chartSchema = z
+  .strictObject({
+    enabled: z.boolean().default(CHART_DEFAULTS.enabled),
+    lookback: duration.refine((ms) => ms >= 60_000 && ms <= 24 * 3_600_000, 'must be between 1m and 24h').default(CHART_DEFAULTS.lookback),
+  })
+  .default(CHART_DEFAULTS);
 
 /** `signals:`: where live signals come from and how often an open incident is re-read. */
 export const signalsSchema = z
@@ -44,12 +53,14 @@ export const signalsSchema = z
     // Reads per service are shared this long, so an alert storm costs one query per signal.
     cache_for: duration.refine((ms) => ms <= 60_000, 'must be at most 60s').default(DEFAULTS.cache_for),
     queries: signalQueriesSchema.default(DEFAULT_SIGNAL_QUERIES),
+    chart: chartSchema,
   })
   .default({
     prometheus: { timeout: DEFAULTS.timeout },
     reevaluate_every: DEFAULTS.reevaluate_every,
     cache_for: DEFAULTS.cache_for,
     queries: DEFAULT_SIGNAL_QUERIES,
+    chart: CHART_DEFAULTS,
   });
 
 /** `recovery:`: gate 3 met by evidence (alerts resolved, signals under every rule this long). */
@@ -62,6 +73,8 @@ export interface SignalsConfig {
   queries: Record<string, string>;
   /** services[].signals, by service name. */
   serviceQueries: Record<string, Record<string, string>>;
+  /** The PNG chart posted at open and at resolve. */
+  chart: { enabled: boolean; lookbackMs: number };
 }
 
 /** Live signals are on when a URL is given in the file or in PROMETHEUS_URL (which wins). */
@@ -76,6 +89,7 @@ export function resolveSignalsConfig(
     reevaluateEveryMs: file.signals.reevaluate_every,
     cacheMs: file.signals.cache_for,
     queries: file.signals.queries,
+    chart: { enabled: file.signals.chart.enabled, lookbackMs: file.signals.chart.lookback },
     serviceQueries: Object.fromEntries(
       file.services.filter((s) => s.signals && Object.keys(s.signals).length).map((s) => [s.name, s.signals!]),
     ),

@@ -71,6 +71,8 @@ export class WorkspaceServer {
       server.listen(port, '127.0.0.1', resolve);
     });
     this.server = server;
+    const bound = (server.address() as { port: number }).port;
+    this.parts.api.publicUrl = `http://127.0.0.1:${bound}/`;
     this.wss = new WebSocketServer({ noServer: true });
     server.on('upgrade', (req, socket, head) => {
       if (req.url !== '/sandbox/live') return socket.destroy();
@@ -118,7 +120,19 @@ export class WorkspaceServer {
       res.writeHead(200, { 'content-type': TYPES[file.split('.').pop()!]!, 'cache-control': 'no-store' });
       return void res.end(readFileSync(join(WEB_DIR, file)));
     }
-    const raw = await readBody(req);
+    const bytes = await readBytes(req);
+    if (method === 'POST' && path.startsWith('/sandbox/upload/'))
+      return this.receiveUpload(path.slice('/sandbox/upload/'.length), bytes, req, res);
+    if (method === 'GET' && path.startsWith('/sandbox/files/')) {
+      const file = this.parts.workspace.files.get(path.slice('/sandbox/files/'.length));
+      if (!file?.bytes) return send(res, 404, { error: 'no such file' });
+      res.writeHead(200, {
+        'content-type': file.filename.endsWith('.png') ? 'image/png' : 'application/octet-stream',
+        'cache-control': 'no-store',
+      });
+      return void res.end(file.bytes);
+    }
+    const raw = bytes.toString('utf8');
     if (path.startsWith('/api/')) {
       const answer = this.parts.api.call(
         path.slice('/api/'.length),
@@ -141,6 +155,25 @@ export class WorkspaceServer {
     if (method === 'POST' && path.startsWith('/sandbox/'))
       return this.pageAction(path.slice('/sandbox/'.length), parseJsonOr(raw, {}), res);
     send(res, 404, { error: `no route ${method} ${path}` });
+  }
+
+  /** files.uploadV2's step 2: the bytes, as multipart form data (field `body`), for a file announced in step 1. */
+  private async receiveUpload(id: string, raw: Buffer, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const file = this.parts.workspace.files.get(id);
+    if (!file) return send(res, 404, { error: 'no such upload' });
+    const type = String(req.headers['content-type'] ?? '');
+    let bytes: Buffer | null = raw;
+    if (type.includes('multipart/form-data')) {
+      const part = (await new Response(raw, { headers: { 'content-type': type } }).formData()).get('body');
+      bytes = part && typeof part !== 'string' ? Buffer.from(await part.arrayBuffer()) : null;
+    }
+    if (!bytes || bytes.length !== file.length) {
+      this.parts.workspace.refuse('upload_url', 'length_mismatch', [`expected ${file.length} bytes, got ${bytes?.length ?? 0}`]);
+      return send(res, 400, { error: 'length_mismatch' });
+    }
+    file.bytes = bytes;
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.end(`OK - ${bytes.length}`);
   }
 
   /** What a person does on the page, turned into what Slack would send the bot. */
@@ -218,10 +251,10 @@ export class WorkspaceServer {
   }
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+async function readBytes(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 function parseJsonOr(raw: string, fallback: Json): Json {

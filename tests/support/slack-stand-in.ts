@@ -24,6 +24,21 @@ export interface StoredMessage {
   blocks?: unknown[];
 }
 
+/** A file as the stand-in keeps it (files.uploadV2: the upload URL got the bytes, completeUploadExternal shared it). */
+export interface StoredFile {
+  id: string;
+  filename: string;
+  /** What getUploadURLExternal was told; the upload must match it. */
+  length: number;
+  altText?: string;
+  bytes?: Buffer;
+  title?: string;
+  /** Where completeUploadExternal shared it, with its comment. */
+  channel?: string;
+  threadTs?: string;
+  initialComment?: string;
+}
+
 const LIMITS = { blocks: 50, viewBlocks: 100, sectionText: 3000, buttonText: 75, headerText: 150 };
 
 /** Mirrors the Block Kit limits Slack enforces with `invalid_blocks`. */
@@ -72,6 +87,8 @@ export class SlackStandIn {
   readonly userGroups = new Map<string, string[]>();
   /** users.info answers from here: a display name, or fields over an active full member (e.g. { deleted: true }, { is_restricted: true }). */
   readonly users = new Map<string, string | Record<string, unknown>>();
+  /** Files uploaded through files.getUploadURLExternal → upload URL → files.completeUploadExternal. */
+  readonly files: StoredFile[] = [];
   url = '';
 
   constructor() {
@@ -153,8 +170,10 @@ export class SlackStandIn {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname.startsWith('/upload/'))
+      return this.receiveUpload(url.pathname.slice('/upload/'.length), Buffer.concat(chunks), req, res);
+    const raw = Buffer.concat(chunks).toString('utf8');
     const args = parseBody(raw, req.headers['content-type'] ?? '');
     if (url.pathname.startsWith('/respond/')) {
       this.calls.push({ method: 'response_url', args: { ...args, responseId: url.pathname.slice('/respond/'.length) }, at: Date.now() });
@@ -192,6 +211,31 @@ export class SlackStandIn {
       await hook();
     }
     this.json(res, body);
+  }
+
+  /** The upload URL: the client POSTs the bytes as multipart form data (field `body`); Slack answers 200 "OK - <length>". */
+  private async receiveUpload(fileId: string, raw: Buffer, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.calls.push({ method: 'upload', args: { fileId, bytes: raw.length }, at: Date.now() });
+    const fault = this.faults.get('upload')?.find((f) => f.remaining > 0);
+    if (fault) {
+      fault.remaining -= 1;
+      res.writeHead(fault.status ?? 500, { 'content-type': 'text/plain' });
+      return void res.end(fault.error);
+    }
+    const file = this.files.find((f) => f.id === fileId);
+    if (!file) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('no such upload');
+    const type = String(req.headers['content-type'] ?? '');
+    const bytes = type.includes('multipart/form-data')
+      ? await new Response(raw, { headers: { 'content-type': type } }).formData().then(async (form) => {
+          const part = form.get('body') ?? form.get('file');
+          return part && typeof part !== 'string' ? Buffer.from(await part.arrayBuffer()) : null;
+        })
+      : raw;
+    if (!bytes || bytes.length !== file.length)
+      return void res.writeHead(400, { 'content-type': 'text/plain' }).end(`expected ${file.length} bytes, got ${bytes?.length ?? 0}`);
+    file.bytes = bytes;
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.end(`OK - ${bytes.length}`);
   }
 
   private json(res: ServerResponse, body: unknown): void {
@@ -352,6 +396,42 @@ export class SlackStandIn {
         list.push(bookmark);
         this.bookmarks.set(String(args.channel_id), list);
         return { ok: true, bookmark };
+      }
+      case 'files.getUploadURLExternal': {
+        const length = Number(args.length);
+        if (!args.filename || !Number.isInteger(length) || length <= 0) return { ok: false, error: 'invalid_arguments' };
+        const id = `F${++this.tsCounter}`;
+        this.files.push({ id, filename: String(args.filename), length, ...(args.alt_text ? { altText: String(args.alt_text) } : {}) });
+        return { ok: true, upload_url: `${this.url}upload/${id}`, file_id: id };
+      }
+      case 'files.completeUploadExternal': {
+        // Like Slack: every file must have been uploaded; shared into the channel (and thread) with one message.
+        const listed = (typeof args.files === 'string' ? JSON.parse(args.files) : args.files) as { id: string; title?: string }[];
+        const found = (listed ?? []).map((f) => ({ listed: f, file: this.files.find((s) => s.id === f.id) }));
+        if (!found.length || found.some((f) => !f.file?.bytes)) return { ok: false, error: 'file_not_found' };
+        const shared = found.map(({ listed: l, file }) => {
+          file!.title = l.title ?? file!.filename;
+          return file!;
+        });
+        if (args.channel_id) {
+          const channel = this.channelId(String(args.channel_id));
+          if (!this.hasChannelId(channel)) return { ok: false, error: 'channel_not_found' };
+          if (args.thread_ts && !this.messages.some((m) => m.channel === channel && m.ts === String(args.thread_ts)))
+            return { ok: false, error: 'invalid_thread_ts' };
+          for (const file of shared) {
+            file.channel = channel;
+            if (args.thread_ts) file.threadTs = String(args.thread_ts);
+            if (args.initial_comment) file.initialComment = String(args.initial_comment);
+          }
+          this.messages.push({
+            channel,
+            ts: `${++this.tsCounter}.000100`,
+            postedAt: Date.now(),
+            text: String(args.initial_comment ?? ''),
+            ...(args.thread_ts ? { thread_ts: String(args.thread_ts) } : {}),
+          });
+        }
+        return { ok: true, files: shared.map((f) => ({ id: f.id, title: f.title, name: f.filename })) };
       }
       case 'views.open':
       case 'views.publish':

@@ -18,6 +18,8 @@ export const METHOD_TIERS = {
   'conversations.history': 3,
   'conversations.replies': 3,
   'conversations.setTopic': 2,
+  'files.getUploadURLExternal': 4,
+  'files.completeUploadExternal': 4,
   'usergroups.users.list': 2,
   'users.info': 4,
   'conversations.list': 2,

@@ -53,6 +53,8 @@ export function withIds(blocks: Json[] | undefined): Json[] | undefined {
  */
 export class SlackWebApi {
   private readonly limiter: RateLimiter;
+  /** Where the sandbox server listens (`http://127.0.0.1:4000/`); upload URLs point here. */
+  publicUrl = 'http://127.0.0.1/';
 
   constructor(
     private readonly workspace: Workspace,
@@ -172,6 +174,10 @@ export class SlackWebApi {
         const group = SANDBOX_USER_GROUPS[String(args.usergroup)];
         return group ? { users: group.users } : fail('no_such_subteam');
       }
+      case 'files.getUploadURLExternal':
+        return this.uploadUrl(args);
+      case 'files.completeUploadExternal':
+        return this.completeUpload(args);
       case 'views.open':
         return this.openView(args);
       case 'views.publish':
@@ -316,6 +322,55 @@ export class SlackWebApi {
     return { messages: page, has_more: next !== '', response_metadata: { next_cursor: next } };
   }
 
+  /** Step 1 of files.uploadV2: a URL on the sandbox's own server takes the bytes (step 2). */
+  private uploadUrl(args: Json): Json {
+    const filename = String(args.filename ?? '');
+    const length = Number(args.length);
+    if (!filename) fail('invalid_arguments', ['filename is required [json-pointer:/filename]']);
+    if (!Number.isInteger(length) || length <= 0) fail('invalid_arguments', ['length must be a positive integer [json-pointer:/length]']);
+    const id = `F${randomBytes(5).toString('hex').toUpperCase()}`;
+    this.workspace.files.set(id, { id, filename, length, ...(args.alt_text ? { altText: String(args.alt_text) } : {}) });
+    return { upload_url: `${this.baseUrl()}sandbox/upload/${id}`, file_id: id };
+  }
+
+  /** Step 3: the uploaded files are shared into the channel (and thread) with the initial comment, as one message. */
+  private completeUpload(args: Json): Json {
+    const listed = parseJson(args.files) as { id?: string; title?: string }[] | undefined;
+    if (!Array.isArray(listed) || !listed.length) fail('invalid_arguments', ['files is required [json-pointer:/files]']);
+    const files = listed!.map((f) => {
+      const file = this.workspace.files.get(String(f.id ?? ''));
+      if (!file?.bytes) return fail('file_not_found', [`${String(f.id)} was not uploaded to its upload_url`]);
+      file.title = f.title ?? file.filename;
+      return file;
+    });
+    if (args.channel_id) {
+      const channel = this.writableChannel(args.channel_id);
+      const threadTs = args.thread_ts ? String(args.thread_ts) : undefined;
+      if (threadTs && !this.workspace.message(channel.id, threadTs)) fail('invalid_thread_ts');
+      const comment = args.initial_comment === undefined ? '' : String(args.initial_comment);
+      if (comment.length > MAX_MESSAGE_TEXT) fail('msg_too_long');
+      this.workspace.post({
+        channel: channel.id,
+        user: BOT_USER.id,
+        text: comment,
+        ...(threadTs ? { thread_ts: threadTs } : {}),
+        files: files.map((f) => ({
+          id: f.id,
+          name: f.filename,
+          title: f.title ?? f.filename,
+          mimetype: f.filename.endsWith('.png') ? 'image/png' : 'application/octet-stream',
+          ...(f.altText ? { alt_text: f.altText } : {}),
+        })),
+      });
+    }
+    return { files: files.map((f) => ({ id: f.id, title: f.title, name: f.filename })) };
+  }
+
+  /** The emulator's own address, for the upload URL (set by the server once it listens). */
+  baseUrl(): string {
+    return this.publicUrl;
+  }
+
   private viewJson(view: Json, id: string, userId: string): OpenView {
     const hash = `${Math.floor(Date.now() / 1000)}.${randomBytes(4).toString('hex')}`;
     const full = {
@@ -386,6 +441,7 @@ function messageJson(m: Message, withMetadata: boolean): Json {
     text: m.text,
     ...(m.blocks ? { blocks: m.blocks } : {}),
     ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}),
+    ...(m.files ? { files: m.files } : {}),
     ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}),
   };
 }

@@ -22,6 +22,8 @@ export interface Message {
   thread_ts?: string;
   reply_broadcast?: boolean;
   metadata?: { event_type: string; event_payload: Json };
+  /** Files shared with the message (files.completeUploadExternal); the page shows images inline. */
+  files?: { id: string; name: string; title: string; mimetype: string; alt_text?: string }[];
   /** Set for ephemeral messages: only this user sees it. */
   visibleTo?: string;
   edited?: boolean;
@@ -34,6 +36,17 @@ export interface OpenView {
   view: Json;
   hash: string;
   errors?: Record<string, string>;
+}
+
+/** A file uploaded through files.getUploadURLExternal: its bytes arrive at the upload URL. */
+export interface UploadedFile {
+  id: string;
+  filename: string;
+  /** Announced length; the upload must match it. */
+  length: number;
+  altText?: string;
+  bytes?: Buffer;
+  title?: string;
 }
 
 /** A call Slack would refuse, shown on the page's "Refused by Slack" tab. */
@@ -56,6 +69,8 @@ export class Workspace {
   readonly modals = new Map<string, OpenView[]>();
   readonly homes = new Map<string, OpenView>();
   readonly refusals: Refusal[] = [];
+  /** Uploaded files by id (bytes kept here, never pushed to the page: it loads them from /sandbox/files/<id>). */
+  readonly files = new Map<string, UploadedFile>();
   private lastTs = 0;
   private viewCounter = 0;
   private listeners = new Set<() => void>();

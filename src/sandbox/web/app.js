@@ -49,10 +49,21 @@ function renderMessage(m, inThread) {
     <div class="avatar">${escapeHtml(nameOf(m.user)[0].toUpperCase())}</div>
     <div><div class="meta"><b>${escapeHtml(nameOf(m.user))}</b>${isBot ? '<span class="app-badge">APP</span>' : ''}${timeOf(m.ts)}${m.edited ? ' (edited)' : ''}${m.reply_broadcast && !inThread ? ' · replied to a thread' : ''}</div>
     ${m.visibleTo ? '<div class="ephemeral-note">Only visible to you</div>' : ''}
-    <div class="body">${renderMessageBody(m, ctx())}</div>
+    <div class="body">${renderMessageBody(m, ctx())}${renderFiles(m)}</div>
     ${replies.length ? `<button type="button" class="replies" data-thread="${m.ts}">${replies.length} ${replies.length === 1 ? 'reply' : 'replies'}</button>` : ''}</div>
     ${m.visibleTo ? '' : `<button type="button" class="shortcut" data-shortcut="${m.ts}" title="Message shortcut">Add to incident timeline</button>`}
   </div>`;
+}
+
+/** Files shared with a message (the signal chart): images inline, loaded from the emulator. */
+function renderFiles(m) {
+  return (m.files ?? [])
+    .map((f) =>
+      f.mimetype?.startsWith('image/')
+        ? `<figure class="file"><img src="/sandbox/files/${encodeURIComponent(f.id)}" alt="${escapeHtml(f.alt_text ?? f.title)}"><figcaption>${escapeHtml(f.title)}</figcaption></figure>`
+        : `<div class="file">${escapeHtml(f.title)}</div>`,
+    )
+    .join('');
 }
 
 const drawn = new WeakMap();

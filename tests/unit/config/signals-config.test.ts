@@ -30,7 +30,19 @@ describe('signals config', () => {
       cacheMs: 5_000,
       queries: DEFAULT_SIGNAL_QUERIES,
       serviceQueries: {},
+      chart: { enabled: true, lookbackMs: 1_800_000 },
     });
+  });
+
+  it('signals.chart: on by default with 30m before open; can be turned off or look back longer', () => {
+    const r = load({ signals: { prometheus: { url: 'http://p:9090' }, chart: { enabled: false, lookback: '2h' } } });
+    if (!r.ok) throw new Error(r.errors.join('\n'));
+    expect(r.config.signals?.chart).toEqual({ enabled: false, lookbackMs: 7_200_000 });
+    const bad = load({ signals: { prometheus: { url: 'http://p:9090' }, chart: { lookback: '10s', colour: 'red' } } });
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    expect(bad.errors.join('\n')).toContain('signals.chart.lookback');
+    expect(bad.errors.join('\n')).toContain('signals.chart: Unrecognized key: "colour"');
   });
 
   it('keeps per-service overrides by service', () => {

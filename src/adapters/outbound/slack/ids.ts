@@ -79,4 +79,6 @@ export const BOT_SCOPES = [
   'usergroups:read',
   'users:read',
   'bookmarks:write',
+  // files.uploadV2: the signal chart at open and at resolve.
+  'files:write',
 ] as const;

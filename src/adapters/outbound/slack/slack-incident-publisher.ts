@@ -79,6 +79,7 @@ export class SlackIncidentPublisher implements IncidentObserver {
   private sweeper: NodeJS.Timeout | null = null;
   private readonly buttonSources: ((incident: Incident) => ButtonSpec[])[] = [];
   private readonly outbox: StatusUpdateOutbox | null;
+  private readonly announcedListeners: ((incidentId: string) => void)[] = [];
 
   constructor(
     private readonly client: webApi.WebClient,
@@ -139,6 +140,11 @@ export class SlackIncidentPublisher implements IncidentObserver {
       const retryAfter = (error as { retryAfter?: number }).retryAfter;
       return { ok: false, ...failure, ...(typeof retryAfter === 'number' ? { retryAfterMs: retryAfter * 1000 } : {}) };
     }
+  }
+
+  /** Tells a feature that an announcement is in Slack (the signal chart goes under it, never ahead of it). */
+  onAnnounced(listener: (incidentId: string) => void): void {
+    this.announcedListeners.push(listener);
   }
 
   /** Lets a feature add buttons to the announcement of an open incident (e.g. "Propose rollback"). */
@@ -274,6 +280,7 @@ export class SlackIncidentPublisher implements IncidentObserver {
     // Learned once: the history lookup needs the channel's id, and the config may name it.
     await this.idempotency.set(`channel-id:${this.options.incidentChannel}`, ref.channel, CHANNEL_ID_TTL_MS);
     await this.service.store.update(incidentId, (i) => ({ ok: true, incident: { ...i, announcement: ref }, events: [] }));
+    for (const listener of this.announcedListeners) listener(incidentId);
   }
 
   /** runOnce's lookup: an earlier try's announcement in the channel is adopted (and redrawn from the stored state). */
