@@ -302,6 +302,13 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
       const address = server?.address();
       const bound = typeof address === 'object' && address ? address.port : port;
       log.info({ port: bound, mode: socketMode ? 'socket' : 'http' }, 'incident-bot started');
+      // The severity order of open incidents (list, App Home) holds exactly the open ones: data
+      // from before it existed, or written by an older replica, is placed now. Until then a
+      // list shows what is already indexed.
+      await store.reindexOpen().then(
+        ({ placed, removed }) => log.debug({ placed, removed }, 'open incidents indexed by severity'),
+        (error: unknown) => log.warn({ err: error }, 'indexing open incidents by severity failed; retried at the next start'),
+      );
       for (const feature of features) await feature.start?.();
       // Timers that came due while every bot was down fire now, marked late.
       if (Object.keys(timerHandlers).length) timers.start(timerHandlers);

@@ -7,12 +7,14 @@ import type { IncidentStatus } from '../domain/lifecycle';
 import { assignRole, type Role } from '../domain/roles';
 import type { Severity } from '../domain/severity';
 import { slaState, type SlaPolicy, type SlaState } from '../domain/sla-policy';
+import type { TimelineEvent } from '../domain/timeline';
 import { policyFor } from '../domain/drills/drill-policy';
 import { overrideRecovery } from '../domain/paper-trail/override-recovery';
 import type { Refusal } from '../domain/result';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import type { Phrase } from '../domain/phrase';
+import { eachOpenIncident, OPEN_SWEEP_PAGE } from './each-open-incident';
 
 export type ApplyOutcome = UpdateOutcome & { notices?: string[] };
 
@@ -57,6 +59,22 @@ export class IncidentService {
   /** Adds a rule every change must pass; a refusal stores nothing and is returned as the outcome. */
   guard(guard: ChangeGuard): void {
     this.guards.push(guard);
+  }
+
+  /** One page of open incidents, most severe first then oldest first, and how many are open in all. */
+  async openPage(limit: number, offset = 0): Promise<{ incidents: Incident[]; total: number }> {
+    const [incidents, total] = await Promise.all([this.deps.store.listOpenBySeverity(limit, offset), this.deps.store.countOpen()]);
+    return { incidents, total };
+  }
+
+  /** Every open incident, a page at a time, oldest first (see eachOpenIncident): for sweeps. */
+  eachOpen(visit: (page: Incident[]) => Promise<void>, pageSize = OPEN_SWEEP_PAGE): Promise<number> {
+    return eachOpenIncident(this.deps.store, visit, pageSize);
+  }
+
+  /** The last `count` timeline entries and the total: what `/incident show` displays. */
+  timelineTail(id: string, count: number): Promise<{ entries: TimelineEvent[]; total: number }> {
+    return this.deps.store.timelineTail(id, count);
   }
 
   sla(incident: Incident): SlaState {

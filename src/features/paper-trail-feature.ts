@@ -68,8 +68,9 @@ export function paperTrailFeature(core: CoreContext): Feature & { paperTrail: Pa
     async start() {
       if (!sync) return;
       // An incident stored just before a crash may never have enqueued its issue: catch up.
-      const missing = (await service.store.listOpen()).filter((i) => !i.github);
-      await Promise.all(missing.map((i) => sync.enqueue(i.id)));
+      await service.eachOpen(async (page) => {
+        await Promise.all(page.filter((i) => !i.github).map((i) => sync.enqueue(i.id)));
+      });
     },
   };
 }

@@ -49,6 +49,10 @@ export interface Fault {
   afterHandling?: boolean;
   /** Wait this long before answering. */
   delayMs?: number;
+  /** With delayMs: only slow, then handled and answered for real (a GitHub that is slow but works). */
+  slowOnly?: boolean;
+  /** Handle the request for real, then close the connection without answering (GitHub did it; the caller cannot know). */
+  dropConnection?: boolean;
   name?: string;
 }
 
@@ -172,6 +176,16 @@ export class GitHubIssuesStandIn {
     });
   }
 
+  /** The next `times` comment posts are made, then the connection drops before the answer: an ambiguous outcome. */
+  dropCommentAnswers(times = 1): void {
+    this.failNext({ name: 'posted-then-dropped', method: 'POST', path: /\/comments$/, times, status: 0, dropConnection: true });
+  }
+
+  /** The next `times` comment posts each take `delayMs`, then succeed. */
+  slowComments(times: number, delayMs: number): void {
+    this.failNext({ name: 'slow-comment', method: 'POST', path: /\/comments$/, times, status: 0, delayMs, slowOnly: true });
+  }
+
   /** While down, everything answers 503. */
   setDown(down: boolean): void {
     this.down = down;
@@ -230,6 +244,13 @@ export class GitHubIssuesStandIn {
       ? { status: fault.status, body: fault.body ?? { message: 'Scripted fault' }, ...(fault.headers ? { headers: fault.headers } : {}) }
       : null;
     if (fault) entry.fault = fault.name ?? `status-${fault.status}`;
+    if (fault?.dropConnection) {
+      this.dispatch(method, url, req.headers, body);
+      entry.status = -1;
+      res.socket?.destroy();
+      return;
+    }
+    if (fault?.slowOnly) return answer(this.dispatch(method, url, req.headers, body));
     if (faultAnswer && !fault!.afterHandling) return answer(faultAnswer);
 
     const response = this.dispatch(method, url, req.headers, body);

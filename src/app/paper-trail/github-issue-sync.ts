@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IssueTracker } from '../ports/issue-tracker';
 import { IssueTrackerError } from '../ports/issue-tracker';
-import type { PaperTrailStore, StoredActionItem } from '../ports/paper-trail-store';
+import type { GitHubSyncState, PaperTrailStore, StoredActionItem } from '../ports/paper-trail-store';
 import type { RollbackRecords } from '../ports/rollback-records';
 import type { SerialRunner } from '../ports/serial-runner';
 import type { ScheduledTimer, TimerContext, TimerEngine } from '../ports/timer-engine';
@@ -44,14 +44,6 @@ export interface GitHubIssueSyncDeps {
 
 function labelKey(incident: Incident): string {
   return `${incident.severity}|${incident.service ?? ''}`;
-}
-
-/** Stream ids ("1763733720000-3") in order. */
-function after(id: string, cursor: string | null): boolean {
-  if (!cursor) return true;
-  const [ms, seq] = id.split('-').map(Number) as [number, number];
-  const [cms, cseq] = cursor.split('-').map(Number) as [number, number];
-  return ms > cms || (ms === cms && seq > cseq);
 }
 
 /**
@@ -117,6 +109,17 @@ export class GitHubIssueSync {
     return this.deps.users ? this.deps.users.names(ids) : {};
   }
 
+  /**
+   * One reconciliation, in the order people notice:
+   * 1. the issue exists (found by its marker, or created once);
+   * 2. its state and labels: a close or reopen goes out before any backlog of comments, and is
+   *    checked again between comments, so a long pass never holds it back;
+   * 3. follow-up issues and the report;
+   * 4. a comment per significant new timeline entry, read from the sync's cursor on (never the
+   *    whole timeline). Each comment is marked `attempting` before the call and `posted` after,
+   *    so it is posted with one call; the issue's comment list is read only for an entry left
+   *    `attempting` (an ambiguous answer, a crash), to find it before posting again.
+   */
   private async pass(incidentId: string, log: Logger): Promise<void> {
     const { service, paperTrail } = this.deps;
     let incident = await service.store.get(incidentId);
@@ -127,8 +130,8 @@ export class GitHubIssueSync {
 
     if (!incident.github) {
       const ref = await tracker.ensureIssue(incident, await this.names([incident.openedBy, ...userIdsIn(incident.severityReason)]));
-      // The issue is created with the current labels and open.
-      await paperTrail.saveSyncState(incidentId, { labels: labelKey(incident), state: 'open' });
+      // The issue is created with the current labels and open; this version records every comment it posts.
+      await paperTrail.saveSyncState(incidentId, { labels: labelKey(incident), state: 'open', commentsTracked: true });
       const linked = await service.apply(incidentId, (i, now) => linkGitHubIssue(i, { issueNumber: ref.number, url: ref.url }, now));
       if (!linked.ok) return;
       incident = linked.incident;
@@ -141,38 +144,84 @@ export class GitHubIssueSync {
     }
     const issue = incident.github!.issueNumber;
 
+    const fresh = await service.store.timelineAfter(incidentId, state.cursor);
+    // A person may have closed the issue by hand; a reopened incident reopens it.
+    state = await this.syncStateAndLabels(
+      tracker,
+      incident,
+      issue,
+      state,
+      fresh.some((e) => e.kind === 'reopened'),
+    );
+
     const items = await this.createFollowUps(tracker, incident, issue, log);
     const reportUrl = await this.publishReport(tracker, incident, items, state, log);
 
-    const timeline = await service.store.timeline(incidentId);
-    const fresh = timeline.filter((e) => after(e.id, state.cursor));
     const names = await this.names(fresh.flatMap((e) => [e.actor, ...userIdsIn(e.text)]));
-    for (const event of timeline) {
-      if (!after(event.id, state.cursor)) continue;
+    for (const event of fresh) {
       if (isSignificant(event.kind)) {
         try {
-          await tracker.comment(issue, issueComment(event, { reportUrl, names }), { dedupeKey: `${incidentId}:${event.id}` });
+          await this.postComment(tracker, incidentId, issue, event.id, issueComment(event, { reportUrl, names }), state);
+          state.commentsTracked = true;
         } catch (error) {
           // A comment GitHub will never take must not hold back every later one.
           if (!(error instanceof IssueTrackerError) || error.retryable) throw error;
           log.error({ err: error.message, event: event.id }, 'GitHub refused a timeline comment; skipped');
         }
       }
-      // A person may have closed the issue by hand; a reopened incident reopens it.
-      if (event.kind === 'reopened') await tracker.reopen(issue);
-      await paperTrail.saveSyncState(incidentId, { cursor: event.id });
+      state.cursor = event.id;
+      await paperTrail.saveSyncState(incidentId, { cursor: event.id, ...(state.commentsTracked ? { commentsTracked: true } : {}) });
+      // A close or a severity change made while this pass posts a backlog goes out now, not after it.
+      const latest = await service.store.get(incidentId);
+      if (latest && latest.version !== incident.version) {
+        incident = latest;
+        state = await this.syncStateAndLabels(tracker, incident, issue, state, false);
+      }
     }
+  }
 
-    if (labelKey(incident) !== state.labels) {
-      await tracker.syncLabels(issue, incident);
-      await paperTrail.saveSyncState(incidentId, { labels: labelKey(incident) });
-    }
+  /** Posts one timeline entry's comment once, with one call unless an earlier try's outcome is unknown. */
+  private async postComment(
+    tracker: IssueTracker,
+    incidentId: string,
+    issue: number,
+    eventId: string,
+    markdown: string,
+    state: Pick<GitHubSyncState, 'commentsTracked'>,
+  ): Promise<void> {
+    const { paperTrail } = this.deps;
+    const mark = await paperTrail.commentMark(incidentId, eventId);
+    if (mark === 'posted') return;
+    // Unknown outcome (an earlier try got no clear answer), or an issue synced before marks were kept: look first.
+    const lookFirst = mark === 'attempting' || !state.commentsTracked;
+    if (!mark) await paperTrail.markComment(incidentId, eventId, 'attempting');
+    await tracker.comment(issue, markdown, { dedupeKey: `${incidentId}:${eventId}`, lookFirst });
+    await paperTrail.markComment(incidentId, eventId, 'posted');
+  }
+
+  /** Brings the issue's open/closed state and severity/service labels to the incident's; returns the state saved. */
+  private async syncStateAndLabels(
+    tracker: IssueTracker,
+    incident: Incident,
+    issue: number,
+    state: GitHubSyncState,
+    reopenedSinceLastPass: boolean,
+  ): Promise<GitHubSyncState> {
+    const { paperTrail } = this.deps;
+    const next = { ...state };
     const wanted = incident.status === 'closed' ? 'closed' : 'open';
-    if (wanted !== (state.state ?? 'open')) {
+    if (wanted !== (state.state ?? 'open') || (wanted === 'open' && reopenedSinceLastPass)) {
       if (wanted === 'closed') await tracker.close(issue);
       else await tracker.reopen(issue);
-      await paperTrail.saveSyncState(incidentId, { state: wanted });
+      await paperTrail.saveSyncState(incident.id, { state: wanted });
+      next.state = wanted;
     }
+    if (labelKey(incident) !== state.labels) {
+      await tracker.syncLabels(issue, incident);
+      await paperTrail.saveSyncState(incident.id, { labels: labelKey(incident) });
+      next.labels = labelKey(incident);
+    }
+    return next;
   }
 
   /**

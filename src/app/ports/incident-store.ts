@@ -2,6 +2,12 @@ import type { Change, Incident } from '../../domain/incident';
 import type { Refusal } from '../../domain/result';
 import type { TimelineEvent, TimelineEventInput } from '../../domain/timeline';
 
+/** Where a walk over the open incidents stopped (their createdAt score and id). */
+export interface OpenCursor {
+  score: number;
+  id: string;
+}
+
 export type UpdateOutcome =
   | { ok: true; incident: Incident; events: TimelineEventInput[] }
   | Refusal
@@ -29,6 +35,18 @@ export interface IncidentStore {
   timeline(id: string, count?: number): Promise<TimelineEvent[]>;
   /** Open incidents, oldest first; `limit` reads only that many. */
   listOpen(limit?: number): Promise<Incident[]>;
+  /** One page of open incidents, most severe first, then oldest first (openOrderScore); reads only the page. */
+  listOpenBySeverity(limit: number, offset?: number): Promise<Incident[]>;
+  /** How many incidents are open. */
+  countOpen(): Promise<number>;
+  /** Up to `limit` open incidents after `cursor` (null: from the oldest), oldest first, and where to go on (null at the end). */
+  openAfter(cursor: OpenCursor | null, limit: number): Promise<{ incidents: Incident[]; next: OpenCursor | null }>;
+  /** Makes the severity order hold exactly the open incidents (at start: data from older versions). */
+  reindexOpen(pageSize?: number): Promise<{ placed: number; removed: number }>;
+  /** The last `count` timeline entries, oldest first, and how many there are in all. */
+  timelineTail(id: string, count: number): Promise<{ entries: TimelineEvent[]; total: number }>;
+  /** Timeline entries after stream id `cursor` (all for null), oldest first. */
+  timelineAfter(id: string, cursor: string | null): Promise<TimelineEvent[]>;
   /** Every incident, newest first. */
   listAll(limit?: number, offset?: number): Promise<Incident[]>;
   /** A dedicated channel maps back to its incident, so commands typed there imply it. */

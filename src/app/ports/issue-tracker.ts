@@ -65,8 +65,15 @@ export interface IssueTracker {
   ensureIssue(incident: Incident, names?: UserNames): Promise<IssueRef>;
   /** A follow-up issue for one action item, linked back to the incident issue; created once. */
   createFollowUp(input: FollowUpInput): Promise<IssueRef>;
-  /** One comment; `dedupeKey` makes a repeat a no-op. */
-  comment(issueNumber: number, markdown: string, options?: { dedupeKey?: string }): Promise<{ id: number; url: string }>;
+  /**
+   * One comment; `dedupeKey` makes a repeat a no-op. `lookFirst: false`: the caller's records say
+   * it never posted this one, so no comment list is read before posting (only after an ambiguous answer).
+   */
+  comment(
+    issueNumber: number,
+    markdown: string,
+    options?: { dedupeKey?: string; lookFirst?: boolean },
+  ): Promise<{ id: number; url: string }>;
   /** Severity and service labels as the incident has them now. */
   syncLabels(issueNumber: number, incident: Incident): Promise<string[]>;
   close(issueNumber: number): Promise<void>;

@@ -32,7 +32,15 @@ export interface GitHubSyncState {
   publishedRevision: number;
   publishedActions: string | null;
   reportUrl: string | null;
+  /**
+   * Every comment posted on this issue is recorded (commentMark): the sync posts without
+   * reading the issue's comments first. False for issues synced by a version without marks.
+   */
+  commentsTracked: boolean;
 }
+
+/** A timeline entry's comment: being posted (the answer may not have come back), or posted. */
+export type CommentMark = 'attempting' | 'posted';
 
 /** The paper trail's own records per incident: report answers, action items, tracker sync progress (RedisPaperTrailStore). */
 export interface PaperTrailStore {
@@ -47,6 +55,9 @@ export interface PaperTrailStore {
   syncState(incidentId: string): Promise<GitHubSyncState>;
   /** Merges the fields given (null and undefined leave a field as it is). */
   saveSyncState(incidentId: string, patch: Partial<GitHubSyncState>): Promise<void>;
+  /** What is known of the comment for timeline entry `eventId`: nothing, being posted, or posted. */
+  commentMark(incidentId: string, eventId: string): Promise<CommentMark | null>;
+  markComment(incidentId: string, eventId: string, mark: CommentMark): Promise<void>;
   hasNotice(incidentId: string, kind: string): Promise<boolean>;
   /** True the first time only: a notice of this kind is said once per incident. */
   firstNotice(incidentId: string, kind: string): Promise<boolean>;

@@ -10,6 +10,7 @@ import type { Logger } from '../../logger';
 import type { IncidentObserver } from '../ports/incident-observer';
 import type { IncidentStore } from '../ports/incident-store';
 import { slaInputsChanged } from '../../domain/sla/sla-inputs-changed';
+import { eachOpenIncident } from '../each-open-incident';
 
 /** The kinds planTimers() owns; other timers under "<id>:" (PagerDuty events, other features) are left alone. */
 export const SLA_TIMER_KINDS: ReadonlySet<string> = new Set<SlaTimerKind>([
@@ -80,10 +81,12 @@ export class SlaPlanner implements IncidentObserver {
   /** At start: incidents whose planning a crash interrupted get their timers (resolved ones too, for monitoring/report). */
   async replanAll(): Promise<number> {
     const { store } = this.deps;
-    const open = await store.listOpen();
+    const done = new Set<string>();
+    await eachOpenIncident(store, async (page) => {
+      for (const incident of page) if (!done.has(incident.id) && done.add(incident.id)) await this.replan(incident.id);
+    });
     const recent = (await store.listAll(500)).filter((i) => i.status === 'resolved');
-    const ids = [...new Set([...open, ...recent].map((i) => i.id))];
-    for (const id of ids) await this.replan(id);
-    return ids.length;
+    for (const incident of recent) if (!done.has(incident.id) && done.add(incident.id)) await this.replan(incident.id);
+    return done.size;
   }
 }

@@ -70,6 +70,10 @@ describe('data written in the previous (single-server) key format', () => {
     const store = new RedisIncidentStore(redis, prefix);
     expect(await store.get(ID)).toMatchObject({ id: ID, title: 'written by the previous version', version: 1 });
     expect((await store.listOpen()).map((i) => i.id)).toEqual([ID]);
+    // Written before the severity order existed: placed in it at start.
+    expect(await store.reindexOpen()).toEqual({ placed: 1, removed: 0 });
+    expect((await store.listOpenBySeverity(20)).map((i) => i.id)).toEqual([ID]);
+    expect(await store.countOpen()).toBe(1);
     expect((await store.timeline(ID)).map((e) => e.kind)).toEqual(['opened']);
     // The old idempotency record still answers, and the day counter continues.
     const repeat = await store.create(

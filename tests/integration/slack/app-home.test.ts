@@ -69,7 +69,8 @@ describe('App Home stays live while someone looks at it', () => {
     bot.slack.fail('views.publish', 'not_authed', 1);
     await bot.command('open P3 while Slack refuses', { user: 'U0ALICE' });
     await waitFor(() => (bot.logs.join('').includes('App Home could not be published') ? true : undefined), 'refusal logged', 4_000);
-    await bot.command('open P3 after the refusal', { user: 'U0ALICE' });
+    // P1: App Home shows the 20 most urgent, and 22 P3s are open by now.
+    await bot.command('open P1 after the refusal', { user: 'U0ALICE' });
     await waitFor(
       () => publishesTo(bot, 'U0VIEWER').find((c) => shows(c, 'after the refusal')),
       'published again after the refusal',

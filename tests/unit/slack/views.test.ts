@@ -109,6 +109,17 @@ describe('other views', () => {
     expect(blockKitProblems(blocks)).toEqual([]);
   });
 
+  it('list of one page says how many are open in all and how many are shown', () => {
+    const items = Array.from({ length: 20 }, (_, i) => {
+      const incident = make({ id: `INC-20261121-${String(i).padStart(3, '0')}` });
+      return { incident, sla: slaState(incident, DEFAULT_SLA_POLICY, T0) };
+    });
+    const json = JSON.stringify(incidentListBlocks(items, T0, 22));
+    expect(json).toContain('Open incidents (22)');
+    expect(json).toContain('Showing 20 of 22');
+    expect(JSON.stringify(incidentListBlocks(items, T0, 20))).not.toContain('Showing');
+  });
+
   it('detail view fits a long timeline', () => {
     const incident = make();
     const timeline = Array.from({ length: 500 }, (_, i) => ({
@@ -118,9 +129,15 @@ describe('other views', () => {
       kind: 'note',
       text: 'n'.repeat(400),
     }));
-    const blocks = incidentDetailBlocks(incident, slaState(incident, DEFAULT_SLA_POLICY, T0), timeline, T0);
+    const blocks = incidentDetailBlocks(
+      incident,
+      slaState(incident, DEFAULT_SLA_POLICY, T0),
+      { entries: timeline.slice(-15), total: 500 },
+      T0,
+    );
     expect(blockKitProblems(blocks)).toEqual([]);
     expect(JSON.stringify(blocks)).toContain('500 entries');
+    expect(JSON.stringify(blocks)).toContain(`485 earlier entries in GET /api/incidents/${incident.id}`);
   });
 
   it('open modal lists every severity with its definition and the services', () => {

@@ -125,7 +125,7 @@ describe('hostile text is neutralised and cut, and Slack would still take every 
     const blocks = incidentDetailBlocks(
       overridden,
       sla(overridden, T0 + 60 * MIN),
-      timeline,
+      { entries: timeline, total: timeline.length },
       T0 + 60 * MIN,
       paperTrailSection(overridden, trail, { enforced: true }),
     );

@@ -183,7 +183,13 @@ describe('message snapshots', () => {
       gates: { ...NO_GATE_FACTS, recoveryOverride: { by: 'U0CMD', reason: 'Verified by hand in the dashboard', at: T0 + 39 * MIN } },
       github: { issueNumber: 42, url: 'https://github.com/acme/incidents/issues/42' },
     });
-    const blocks = incidentDetailBlocks(x, sla(x, T0 + 60 * MIN), TIMELINE, T0 + 60 * MIN, paperTrailSection(x, TRAIL, { enforced: true }));
+    const blocks = incidentDetailBlocks(
+      x,
+      sla(x, T0 + 60 * MIN),
+      { entries: TIMELINE, total: TIMELINE.length },
+      T0 + 60 * MIN,
+      paperTrailSection(x, TRAIL, { enforced: true }),
+    );
     await expectView('show', { text: `${x.id} ${x.title}`, blocks });
   });
 

@@ -102,13 +102,19 @@ export class GitHubIssueTracker implements IssueTracker {
   /**
    * Posts a comment. With a dedupeKey the comment carries a marker and is not posted twice,
    * so the job queue may retry it freely; without one a retry after an ambiguous failure
-   * can post it twice.
+   * can post it twice. `lookFirst: false` (the caller knows it never posted this one, e.g.
+   * from its own records) skips reading the comment list before posting: one call instead of
+   * a list read per comment. After an ambiguous failure the list is read either way.
    */
-  async comment(issueNumber: number, markdown: string, options: { dedupeKey?: string } = {}): Promise<{ id: number; url: string }> {
+  async comment(
+    issueNumber: number,
+    markdown: string,
+    options: { dedupeKey?: string; lookFirst?: boolean } = {},
+  ): Promise<{ id: number; url: string }> {
     const marker = options.dedupeKey ? `<!-- incident-bot:comment:${options.dedupeKey.replace(/-->/g, '')} -->` : null;
     // GitHub rejects bodies over 65,536 characters.
     const body = truncate(marker ? `${markdown}\n\n${marker}` : markdown, 65_000);
-    if (marker) {
+    if (marker && options.lookFirst !== false) {
       const existing = await this.findComment(issueNumber, marker);
       if (existing) return existing;
     }

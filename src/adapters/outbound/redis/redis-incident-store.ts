@@ -1,7 +1,8 @@
 import type { Change, Incident } from '../../../domain/incident';
 import { dayKey } from '../../../domain/incident-id';
+import { openOrderScore } from '../../../domain/open-order';
 import { isOpenStatus } from '../../../domain/lifecycle';
-import type { IncidentStore, UpdateOutcome } from '../../../app/ports/incident-store';
+import type { IncidentStore, OpenCursor, UpdateOutcome } from '../../../app/ports/incident-store';
 import type { TimelineEvent, TimelineEventInput } from '../../../domain/timeline';
 import { confirmReplicated } from './confirm-replicated';
 import { keySpace, type KeySpace, type RedisClient } from './key-space';
@@ -15,7 +16,7 @@ const ID_PLACEHOLDER = '__INCIDENT_ID__';
  * the first incident's id and writes nothing.
  * KEYS: 1 day counter, 2 idempotency key (absent for none: on a Cluster every key given must be a real one of the slot)
  * ARGV: 1 key stem of the incident keys (the prefix, plus the hash tag on a Cluster), 2 id stem ("INC-20261121-"), 3 incident JSON with the id placeholder,
- *       4 createdAt (score), 5 idempotency TTL ms, 6.. timeline event JSONs
+ *       4 createdAt (score), 5 idempotency TTL ms, 6 open-order score (openOrderScore), 7.. timeline event JSONs
  */
 const CREATE_SCRIPT = `
 if KEYS[2] then
@@ -30,7 +31,8 @@ json = string.sub(json, 1, s - 1) .. id .. string.sub(json, e + 1)
 redis.call('HSET', ARGV[1] .. 'incident:' .. id, 'json', json, 'version', '1', 'schema', '${INCIDENT_SCHEMA}')
 redis.call('ZADD', ARGV[1] .. 'incidents:open', ARGV[4], id)
 redis.call('ZADD', ARGV[1] .. 'incidents:all', ARGV[4], id)
-for i = 6, #ARGV do
+redis.call('ZADD', ARGV[1] .. 'incidents:open-order', ARGV[6], id)
+for i = 7, #ARGV do
   redis.call('XADD', ARGV[1] .. 'timeline:' .. id, '*', 'e', ARGV[i])
 end
 if KEYS[2] then redis.call('SET', KEYS[2], id, 'PX', ARGV[5]) end
@@ -40,17 +42,49 @@ return {1, id}
 /**
  * Compare-and-set: writes the incident only if nobody wrote it since we read it, and
  * appends its timeline entries in the same step, so state and timeline never disagree.
- * KEYS: 1 incident hash, 2 open index, 3 timeline stream
- * ARGV: 1 expected version, 2 new JSON, 3 "open"|"closed", 4 createdAt, 5 id, 6.. event JSONs
+ * KEYS: 1 incident hash, 2 open index, 3 timeline stream, 4 open index by severity then age
+ * ARGV: 1 expected version, 2 new JSON, 3 "open"|"closed", 4 createdAt, 5 id, 6 open-order score, 7.. event JSONs
  */
 const UPDATE_SCRIPT = `
 if redis.call('HGET', KEYS[1], 'version') ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 'json', ARGV[2], 'version', tostring(tonumber(ARGV[1]) + 1), 'schema', '${INCIDENT_SCHEMA}')
-if ARGV[3] == 'open' then redis.call('ZADD', KEYS[2], ARGV[4], ARGV[5]) else redis.call('ZREM', KEYS[2], ARGV[5]) end
-for i = 6, #ARGV do
+if ARGV[3] == 'open' then
+  redis.call('ZADD', KEYS[2], ARGV[4], ARGV[5])
+  redis.call('ZADD', KEYS[4], ARGV[6], ARGV[5])
+else
+  redis.call('ZREM', KEYS[2], ARGV[5])
+  redis.call('ZREM', KEYS[4], ARGV[5])
+end
+for i = 7, #ARGV do
   redis.call('XADD', KEYS[3], '*', 'e', ARGV[i])
 end
 return 1
+`;
+
+/**
+ * Rebuilds the severity order for a page of open incidents (data from before the order existed,
+ * or written by an older replica): an id is placed only if it is still open and still at the
+ * version its score was computed from, so a change racing the rebuild keeps its own score.
+ * KEYS: 1 open index, 2 open index by severity then age
+ * ARGV: 1 key stem of the incident keys, then (id, version, score) triples
+ */
+const REINDEX_SCRIPT = `
+for i = 2, #ARGV, 3 do
+  local id = ARGV[i]
+  if redis.call('ZSCORE', KEYS[1], id) and redis.call('HGET', ARGV[1] .. 'incident:' .. id, 'version') == ARGV[i + 1] then
+    redis.call('ZADD', KEYS[2], ARGV[i + 2], id)
+  end
+end
+return 1
+`;
+
+/** Drops ids from the severity order that are no longer open. KEYS: 1 open index, 2 order. ARGV: ids. */
+const PRUNE_ORDER_SCRIPT = `
+local removed = 0
+for i = 1, #ARGV do
+  if not redis.call('ZSCORE', KEYS[1], ARGV[i]) then removed = removed + redis.call('ZREM', KEYS[2], ARGV[i]) end
+end
+return removed
 `;
 
 /**
@@ -70,7 +104,9 @@ export class RedisIncidentStore implements IncidentStore {
     this.keys = keySpace(redis, prefix);
     // The number of keys comes with each call (1 or 2).
     redis.defineCommand('ibCreateIncident', { lua: CREATE_SCRIPT });
-    redis.defineCommand('ibUpdateIncident', { numberOfKeys: 3, lua: UPDATE_SCRIPT });
+    redis.defineCommand('ibUpdateIncident', { numberOfKeys: 4, lua: UPDATE_SCRIPT });
+    redis.defineCommand('ibReindexOpen', { numberOfKeys: 2, lua: REINDEX_SCRIPT });
+    redis.defineCommand('ibPruneOpenOrder', { numberOfKeys: 2, lua: PRUNE_ORDER_SCRIPT });
   }
 
   key(...parts: string[]): string {
@@ -97,6 +133,7 @@ export class RedisIncidentStore implements IncidentStore {
       template,
       String(createdAt),
       String(this.idempotencyTtlMs),
+      String(openOrderScore(build.incident.severity, createdAt)),
       ...build.events.map((e) => JSON.stringify(e)),
     )) as [number, string];
     // Announced right after: a failover must not lose it (and hand its id to another incident).
@@ -134,11 +171,13 @@ export class RedisIncidentStore implements IncidentStore {
         this.key('incident', id),
         this.key('incidents', 'open'),
         this.key('timeline', id),
+        this.key('incidents', 'open-order'),
         String(current.version),
         JSON.stringify(next),
         isOpenStatus(next.status) ? 'open' : 'closed',
         String(next.createdAt),
         id,
+        String(openOrderScore(next.severity, next.createdAt)),
         ...result.events.map((e) => JSON.stringify(e)),
       );
       if (written === 1) return { ok: true, incident: next, events: result.events };
@@ -167,7 +206,92 @@ export class RedisIncidentStore implements IncidentStore {
     const entries = count
       ? await this.redis.xrange(this.key('timeline', id), '-', '+', 'COUNT', count)
       : await this.redis.xrange(this.key('timeline', id), '-', '+');
-    return entries.map(([entryId, fields]) => ({ id: entryId, ...(JSON.parse(fields[1] ?? '{}') as TimelineEventInput) }));
+    return entries.map(toEvent);
+  }
+
+  /**
+   * The last `count` entries, oldest first, and how many there are in all: what a person is
+   * shown without reading the whole timeline.
+   */
+  async timelineTail(id: string, count: number): Promise<{ entries: TimelineEvent[]; total: number }> {
+    const key = this.key('timeline', id);
+    const [[, newest], [, total]] = ((await this.redis.multi().xrevrange(key, '+', '-', 'COUNT', count).xlen(key).exec()) ?? []) as [
+      [unknown, [string, string[]][]],
+      [unknown, number],
+    ];
+    return { entries: newest.reverse().map(toEvent), total };
+  }
+
+  /** Entries after stream id `cursor` (all of them for null), oldest first: what a sync has not handled yet. */
+  async timelineAfter(id: string, cursor: string | null): Promise<TimelineEvent[]> {
+    const start = cursor ? nextStreamId(cursor) : '-';
+    return (await this.redis.xrange(this.key('timeline', id), start, '+')).map(toEvent);
+  }
+
+  /**
+   * One page of open incidents, most severe first, then oldest first (openOrderScore), read
+   * from the order index: the cost is the page, not the number open.
+   */
+  async listOpenBySeverity(limit: number, offset = 0): Promise<Incident[]> {
+    const ids = await this.redis.zrange(this.key('incidents', 'open-order'), offset, offset + limit - 1);
+    // An older replica may have closed one without touching the order (until reindexOpen).
+    return (await this.getMany(ids)).filter((i) => isOpenStatus(i.status));
+  }
+
+  /** How many incidents are open (the open index itself is the count). */
+  async countOpen(): Promise<number> {
+    return this.redis.zcard(this.key('incidents', 'open'));
+  }
+
+  /**
+   * Up to `limit` open incidents after `cursor`, oldest first. A walk by cursor, unlike one by
+   * offset, neither skips nor repeats an incident when others close or open meanwhile.
+   */
+  async openAfter(cursor: OpenCursor | null, limit: number): Promise<{ incidents: Incident[]; next: OpenCursor | null }> {
+    const key = this.key('incidents', 'open');
+    const page: OpenCursor[] = [];
+    // Ids sharing the cursor's createdAt come again (ties sort by id): skip those already seen.
+    for (let skip = 0; page.length < limit; ) {
+      const raw = await this.redis.zrangebyscore(key, cursor ? cursor.score : '-inf', '+inf', 'WITHSCORES', 'LIMIT', skip, limit);
+      for (let i = 0; i < raw.length && page.length < limit; i += 2) {
+        const entry = { id: raw[i]!, score: Number(raw[i + 1]) };
+        if (cursor && entry.score === cursor.score && entry.id <= cursor.id) continue;
+        page.push(entry);
+      }
+      if (raw.length < limit * 2) break;
+      skip += limit;
+    }
+    const last = page.at(-1);
+    return { incidents: await this.getMany(page.map((p) => p.id)), next: page.length === limit && last ? last : null };
+  }
+
+  /**
+   * Makes the severity order hold exactly the open incidents, each at its current score.
+   * Run at start: data written before the order existed, or by an older replica, gets it.
+   * Walks both indexes in pages; returns how many were placed and removed.
+   */
+  async reindexOpen(pageSize = 200): Promise<{ placed: number; removed: number }> {
+    const call = this.redis as unknown as Record<string, (...args: unknown[]) => Promise<number>>;
+    const open = this.key('incidents', 'open');
+    const order = this.key('incidents', 'open-order');
+    let placed = 0;
+    let cursor: OpenCursor | null = null;
+    do {
+      const page: { incidents: Incident[]; next: OpenCursor | null } = await this.openAfter(cursor, pageSize);
+      const triples = page.incidents.flatMap((i) => [i.id, String(i.version), String(openOrderScore(i.severity, i.createdAt))]);
+      if (triples.length) await call.ibReindexOpen!(open, order, this.key(''), ...triples);
+      placed += page.incidents.length;
+      cursor = page.next;
+    } while (cursor);
+    let removed = 0;
+    for (let offset = 0; ; offset += pageSize) {
+      const ids = await this.redis.zrange(order, offset, offset + pageSize - 1);
+      if (!ids.length) break;
+      const gone = await call.ibPruneOpenOrder!(open, order, ...ids);
+      removed += gone;
+      offset -= gone;
+    }
+    return { placed, removed };
   }
 
   /** Oldest first; `limit` reads only that many. */
@@ -201,4 +325,14 @@ export class RedisIncidentStore implements IncidentStore {
   async incidentForChannel(channelId: string): Promise<string | null> {
     return this.redis.get(this.key('channel', channelId));
   }
+}
+
+function toEvent([entryId, fields]: [string, string[]]): TimelineEvent {
+  return { id: entryId, ...(JSON.parse(fields[1] ?? '{}') as TimelineEventInput) };
+}
+
+/** The smallest stream id after `id` ("1763733720000-3" → "1763733720000-4"): an exclusive start on any Redis version. */
+function nextStreamId(id: string): string {
+  const [ms, seq] = id.split('-');
+  return `${ms}-${Number(seq ?? 0) + 1}`;
 }

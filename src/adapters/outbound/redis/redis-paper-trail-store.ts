@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type {
+  CommentMark,
   GitHubSyncState,
   PaperTrailStore,
   StoredActionItem,
@@ -16,7 +17,7 @@ export class RedisPaperTrailStore implements PaperTrailStore {
     private readonly prefix: string,
   ) {}
 
-  private key(incidentId: string, what: 'report' | 'actions' | 'github' | 'notice'): string {
+  private key(incidentId: string, what: 'report' | 'actions' | 'github' | 'notice' | 'comments'): string {
     return `${this.prefix}paper-trail:${incidentId}:${what}`;
   }
 
@@ -71,7 +72,18 @@ export class RedisPaperTrailStore implements PaperTrailStore {
       publishedRevision: Number(raw.publishedRevision ?? 0),
       publishedActions: raw.publishedActions ?? null,
       reportUrl: raw.reportUrl ?? null,
+      commentsTracked: raw.commentsTracked === 'true',
     };
+  }
+
+  /** What is known of the comment for timeline entry `eventId`: nothing, being posted, or posted. */
+  async commentMark(incidentId: string, eventId: string): Promise<CommentMark | null> {
+    const mark = await this.redis.hget(this.key(incidentId, 'comments'), eventId);
+    return mark === 'attempting' || mark === 'posted' ? mark : null;
+  }
+
+  async markComment(incidentId: string, eventId: string, mark: CommentMark): Promise<void> {
+    await this.redis.hset(this.key(incidentId, 'comments'), eventId, mark);
   }
 
   async saveSyncState(incidentId: string, patch: Partial<GitHubSyncState>): Promise<void> {

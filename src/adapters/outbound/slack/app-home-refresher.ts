@@ -4,7 +4,7 @@ import type { IncidentService } from '../../../app/incident-service';
 import type { Logger } from '../../../logger';
 import type { Metrics } from '../../../metrics';
 import { describeSlackError } from './slack-errors';
-import { appHomeView } from './views/incident-list-view';
+import { appHomeView, LIST_PAGE_SIZE } from './views/incident-list-view';
 import type { RedisClient } from '../redis/key-space';
 import { seenBy } from '../../../domain/private-incident';
 
@@ -97,13 +97,15 @@ export class AppHomeRefresher implements IncidentObserver {
   private async publish(users: string[]): Promise<void> {
     if (!this.client) return;
     const { service, metrics, log } = this.deps;
-    const open = (await service.store.listOpen()).map((incident) => ({ incident, sla: service.sla(incident) }));
+    const { incidents, total } = await service.openPage(LIST_PAGE_SIZE);
+    const open = incidents.map((incident) => ({ incident, sla: service.sla(incident) }));
     const now = service.now();
     for (const user of users) {
       // Each person sees a private incident's title only if they are in it.
       const view = appHomeView(
         open.map((item) => ({ ...item, incident: seenBy(item.incident, user) })),
         now,
+        total,
       );
       try {
         await this.client.views.publish({ user_id: user, view: view });

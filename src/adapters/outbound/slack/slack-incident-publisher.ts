@@ -316,9 +316,11 @@ export class SlackIncidentPublisher implements IncidentObserver {
    */
   async attachOrphanChannels(): Promise<number> {
     const without = new Set<string>();
-    for (const incident of await this.service.store.listOpen()) {
-      if (!incident.channel && (await this.idempotency.get(`channel-wanted:${incident.id}`))) without.add(incident.id);
-    }
+    await this.service.eachOpen(async (page) => {
+      for (const incident of page) {
+        if (!incident.channel && (await this.idempotency.get(`channel-wanted:${incident.id}`))) without.add(incident.id);
+      }
+    });
     if (!without.size) return 0;
     const found = new Map<string, { id: string; name: string; created: number }>();
     let cursor: string | undefined;
@@ -365,10 +367,14 @@ export class SlackIncidentPublisher implements IncidentObserver {
 
   /** Posts announcements that a crash or Slack outage left unposted. */
   async announceMissing(): Promise<number> {
-    const missing = (await this.service.store.listOpen()).filter((i) => !i.announcement);
-    // All queued at once; the pacer spaces them out per channel.
-    await Promise.all(missing.map((i) => this.announce(i.id)));
-    return missing.length;
+    let missing = 0;
+    await this.service.eachOpen(async (page) => {
+      const unannounced = page.filter((i) => !i.announcement);
+      missing += unannounced.length;
+      // A page queued at once; the pacer spaces them out per channel.
+      await Promise.all(unannounced.map((i) => this.announce(i.id)));
+    });
+    return missing;
   }
 
   async changed(incident: Incident, events: TimelineEventInput[]): Promise<string | void> {

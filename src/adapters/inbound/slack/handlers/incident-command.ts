@@ -5,8 +5,8 @@ import { ROLE_GUIDE } from '../../../../domain/roles';
 import { COMMAND } from '../../../outbound/slack/ids';
 import { parseIncidentCommand, type ParsedCommand } from '../parse-command';
 import { HELP_TEXT } from '../../../outbound/slack/views/help-text';
-import { incidentDetailBlocks } from '../../../outbound/slack/views/incident-detail-view';
-import { incidentListBlocks } from '../../../outbound/slack/views/incident-list-view';
+import { incidentDetailBlocks, SHOW_TIMELINE_ENTRIES } from '../../../outbound/slack/views/incident-detail-view';
+import { incidentListBlocks, LIST_PAGE_SIZE } from '../../../outbound/slack/views/incident-list-view';
 import { openIncidentModal, resolveModal, updateModal } from '../../../outbound/slack/views/modals';
 import { DELIVERY_TTL_MS, outcomeText, resolveIncidentId, type CommandContext, type SlackDeps } from './slack-deps';
 import type { SlackListeners } from '../slack-router';
@@ -71,14 +71,16 @@ async function readAnswer(
 ): Promise<Answer> {
   const { service } = deps;
   if (parsed.kind === 'list') {
-    const open = await service.store.listOpen();
+    // One page and the count: the answer costs the same with 10 or 10,000 open.
+    const { incidents, total } = await service.openPage(LIST_PAGE_SIZE);
     return {
       response_type: 'ephemeral',
-      text: `${open.length} open incident(s)`,
+      text: `${total} open incident(s)`,
       blocks: incidentListBlocks(
         // A private incident shows as one to people outside it: no title, no summary.
-        open.map((incident) => ({ incident: seenBy(incident, command.user_id), sla: service.sla(incident) })),
+        incidents.map((incident) => ({ incident: seenBy(incident, command.user_id), sla: service.sla(incident) })),
         service.now(),
+        total,
       ),
     };
   }
@@ -94,7 +96,7 @@ async function readAnswer(
       text: `:lock: ${incident.id} is a private incident; its detail is in its private channel. Ask ${commander} to add you.`,
     };
   }
-  const timeline = await service.store.timeline(incident.id);
+  const timeline = await service.timelineTail(incident.id, SHOW_TIMELINE_ENTRIES);
   const sections = (await Promise.all(deps.extensions.detailSections.map((section) => section(incident)))).flat();
   return {
     response_type: 'ephemeral',

@@ -1,4 +1,5 @@
 import type { MessageShortcut } from '@slack/bolt';
+import { isOpenStatus } from '../../../../domain/lifecycle';
 import { SHORTCUTS } from '../../../outbound/slack/ids';
 import { describeSlackError } from '../../../outbound/slack/slack-errors';
 import { addToTimelineModal } from '../../../outbound/slack/views/modals';
@@ -6,13 +7,22 @@ import type { SlackDeps } from './slack-deps';
 import type { SlackListeners } from '../slack-router';
 import { seenBy } from '../../../../domain/private-incident';
 
+/** A static select holds at most 100 options. */
+const PICKER_PAGE_SIZE = 100;
+
 /** Message shortcut "Add to incident timeline": pick an open incident (the channel's own comes first). */
 export function registerTimelineShortcut(app: SlackListeners, deps: SlackDeps): void {
   app.shortcut<MessageShortcut>(SHORTCUTS.addToTimeline, async ({ ack, shortcut, client }) => {
     await ack();
+    // A page, the most urgent first; the channel's own incident is added when it is further down.
+    const [{ incidents }, own] = await Promise.all([
+      deps.service.openPage(PICKER_PAGE_SIZE),
+      deps.service.store.incidentForChannel(shortcut.channel.id),
+    ]);
+    const ownIncident = own && !incidents.some((i) => i.id === own) ? await deps.service.store.get(own) : null;
+    const listed = ownIncident && isOpenStatus(ownIncident.status) ? [ownIncident, ...incidents.slice(0, PICKER_PAGE_SIZE - 1)] : incidents;
     // Private incidents are offered by name only to the people in them.
-    const open = (await deps.service.store.listOpen()).map((i) => seenBy(i, shortcut.user.id));
-    const own = await deps.service.store.incidentForChannel(shortcut.channel.id);
+    const open = listed.map((i) => seenBy(i, shortcut.user.id));
     const message = {
       channel: shortcut.channel.id,
       ts: shortcut.message_ts,

@@ -30,17 +30,24 @@ export function incidentLine({ incident, sla }: ListedIncident, now: number): st
   return `${SEVERITY_EMOJI[incident.severity]} *${incident.id}* [${incident.severity}] ${escapeMrkdwn(incident.title)} — ${STATUS_LABEL[incident.status]} · commander ${incident.commander ? `<@${incident.commander}>` : '_none_'} · open ${formatDuration(now - incident.createdAt)}${clock ? ` · ${clock}` : ''}`;
 }
 
-/** Blocks listing open incidents; used by `/incident list` and App Home. */
-export function incidentListBlocks(items: ListedIncident[], now: number, title = 'Open incidents'): KnownBlock[] {
+/** How many open incidents `/incident list` and App Home read and show: the most urgent ones. */
+export const LIST_PAGE_SIZE = 20;
+
+/**
+ * Blocks listing open incidents; used by `/incident list` and App Home. `items` is the page
+ * shown (the most urgent), `total` how many are open in all.
+ */
+export function incidentListBlocks(items: ListedIncident[], now: number, total = items.length, title = 'Open incidents'): KnownBlock[] {
   const sorted = sortBySeverity(items);
-  if (!sorted.length) return [header(title), section('No open incidents. :tada:')];
-  return capBlocks([
-    header(`${title} (${sorted.length})`),
-    ...sorted.map((item) => section(incidentLine(item, now))),
-    context([`Updated ${new Date(now).toISOString().slice(0, 16).replace('T', ' ')} UTC`]),
-  ]);
+  if (!sorted.length && !total) return [header(title), section('No open incidents. :tada:')];
+  const updated = `Updated ${new Date(now).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  const more =
+    total > sorted.length
+      ? [`Showing ${sorted.length} of ${total}, most severe then oldest first; GET /api/incidents?limit=500 lists them all`]
+      : [];
+  return capBlocks([header(`${title} (${total})`), ...sorted.map((item) => section(incidentLine(item, now))), context([...more, updated])]);
 }
 
-export function appHomeView(items: ListedIncident[], now: number): HomeView {
-  return { type: 'home', blocks: incidentListBlocks(items, now, 'Open incidents') };
+export function appHomeView(items: ListedIncident[], now: number, total = items.length): HomeView {
+  return { type: 'home', blocks: incidentListBlocks(items, now, total, 'Open incidents') };
 }
