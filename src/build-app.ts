@@ -36,6 +36,7 @@ import { RedisTimerEngine } from './adapters/outbound/timers/redis-timer-engine'
 import type { TimerHandler } from './app/ports/timer-engine';
 import { IncidentService } from './app/incident-service';
 import { configuredSecrets } from './config/configured-secrets';
+import { redactingFetch } from './adapters/outbound/slack/redacting-fetch';
 import type { Config } from './config/load-config';
 import { systemClock, type Clock } from './domain/clock';
 import { createLogger, type Logger } from './logger';
@@ -94,7 +95,7 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
   const single = !env.REDIS_CLUSTER_NODES && !env.REDIS_SENTINELS;
   watchRedisHealth(redis, single ? redisAddress(env.REDIS_URL) : describeRedisTarget(env), log.child({ component: 'redis' }));
 
-  const store = new RedisIncidentStore(redis, env.REDIS_PREFIX);
+  const store = new RedisIncidentStore(redis, env.REDIS_PREFIX, { secrets });
   const idempotency = new RedisIdempotency(redis, env.REDIS_PREFIX);
   const service = new IncidentService({ store, clock, log: log.child({ component: 'incidents' }), metrics, slaPolicy: config.slaPolicy });
 
@@ -148,11 +149,15 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
 
   const boltLog = boltLogger(log.child({ component: 'bolt' }));
   // Every Web API client shares Slack's Retry-After with the other replicas through Redis.
-  const slackFetch = sharedRetryAfterFetch({
-    holds: new RedisRateLimitHolds(redis, env.REDIS_PREFIX, 'slack'),
-    log: log.child({ component: 'slack-rate-limit' }),
-    storeReady: () => redis.status === 'ready',
-  });
+  // ... and every text it sends redacted (secrets by value and by shape), whoever built it.
+  const slackFetch = redactingFetch(
+    sharedRetryAfterFetch({
+      holds: new RedisRateLimitHolds(redis, env.REDIS_PREFIX, 'slack'),
+      log: log.child({ component: 'slack-rate-limit' }),
+      storeReady: () => redis.status === 'ready',
+    }),
+    secrets,
+  );
   const socketMode = Boolean(env.SLACK_APP_TOKEN);
   const receiver = socketMode
     ? new SocketModeReceiver({

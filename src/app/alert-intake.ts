@@ -7,6 +7,7 @@ import type { SeverityRules } from '../domain/classifier/rules-schema';
 import type { Incident } from '../domain/incident';
 import { isOpenStatus } from '../domain/lifecycle';
 import { emptyAlerts, recordAlertState } from '../domain/record-alert-state';
+import { joinAlertGroup } from '../domain/related-incidents';
 import type { TimelineEventInput } from '../domain/timeline';
 import { NO_INCIDENT_SIGNALS } from '../domain/signals/incident-signals';
 import type { Logger } from '../logger';
@@ -23,6 +24,8 @@ export interface IntakeResult {
   accepted: number;
   /** Resolved alerts of groups with no open incident: there is nothing to attach them to. */
   unmatched: number;
+  /** Alerts older than their alert's last recorded change (a late firing after its resolution): dropped. */
+  stale: number;
 }
 
 interface GroupResult {
@@ -30,6 +33,7 @@ interface GroupResult {
   opened: boolean;
   changed: boolean;
   unmatched: number;
+  stale?: number;
 }
 
 // A group whose incident ended while we were opening one is retried this many times.
@@ -51,6 +55,8 @@ export class AlertIntake implements IncidentObserver {
       flapWindowMs: number;
       /** Labels the label summary shows first (config `alerts.context_labels`). */
       contextLabels?: readonly string[];
+      /** `alerts.related.mode: join`: where a group may join a person's incident instead of opening one. */
+      related?: { joinTarget(service: string | null): Promise<Incident | null> };
       log: Logger;
     },
   ) {}
@@ -61,7 +67,7 @@ export class AlertIntake implements IncidentObserver {
     if (deliveryId && !(await this.deps.alerts.claimDelivery(batch.source, deliveryId))) {
       const known = await Promise.all(batch.alerts.map((a) => this.deps.alerts.group(a.groupKey)));
       const incidents = [...new Set(known.map((g) => g.incidentId ?? g.lastIncidentId).filter((id): id is string => id !== null))];
-      return { outcome: 'duplicate', incidents, opened: [], accepted: batch.alerts.length, unmatched: 0 };
+      return { outcome: 'duplicate', incidents, opened: [], accepted: batch.alerts.length, unmatched: 0, stale: 0 };
     }
     try {
       const groups = new Map<string, NormalizedAlert[]>();
@@ -70,11 +76,12 @@ export class AlertIntake implements IncidentObserver {
       for (const [groupKey, alerts] of groups) results.push(await this.receiveGroup(batch, groupKey, alerts));
       const incidents = [...new Set(results.map((r) => r.incidentId).filter((id): id is string => id !== null))];
       return {
-        outcome: results.some((r) => r.changed || r.unmatched) ? 'accepted' : 'duplicate',
+        outcome: results.some((r) => r.changed || r.unmatched || r.stale) ? 'accepted' : 'duplicate',
         incidents,
         opened: results.filter((r) => r.opened).map((r) => r.incidentId!),
         accepted: batch.alerts.length,
         unmatched: results.reduce((n, r) => n + r.unmatched, 0),
+        stale: results.reduce((n, r) => n + (r.stale ?? 0), 0),
       };
     } catch (error) {
       // The sender retries a failed delivery; it must not then be taken for a duplicate.
@@ -83,9 +90,25 @@ export class AlertIntake implements IncidentObserver {
     }
   }
 
-  private async receiveGroup(batch: AlertBatch, groupKey: string, alerts: NormalizedAlert[]): Promise<GroupResult> {
+  private async receiveGroup(batch: AlertBatch, groupKey: string, delivered: NormalizedAlert[]): Promise<GroupResult> {
     const { source, upstream, truncatedAlerts: truncated, drill } = batch;
     const { service, alerts: store, rules } = this.deps;
+    // Time, not arrival order: a change older than the alert's last recorded one is dropped.
+    const admitted = await store.admitInOrder(
+      groupKey,
+      delivered.map((a) => ({ fingerprint: a.fingerprint, status: a.status, at: a.changedAt })),
+    );
+    const alerts = delivered.filter((_, i) => admitted[i]);
+    const stale = delivered.length - alerts.length;
+    if (stale > 0)
+      this.deps.log.info(
+        { groupKey, stale, fingerprints: delivered.filter((_, i) => !admitted[i]).map((a) => a.fingerprint) },
+        'alert changes older than the recorded ones dropped',
+      );
+    if (!alerts.length) {
+      const group = await store.group(groupKey);
+      return { incidentId: group.incidentId ?? group.lastIncidentId, opened: false, changed: false, unmatched: 0, stale };
+    }
     const decisions = classifyGroup(alerts, rules);
     const values = alerts.map((a, i) => ({ fingerprint: a.fingerprint, value: `${a.status}:${decisions.perAlert[i]!.severity}` }));
     const actor = `alert:${source}`;
@@ -100,19 +123,28 @@ export class AlertIntake implements IncidentObserver {
       }
       let opened = false;
       if (!incident) {
-        if (!decisions.group) return this.unmatched(batch, group.lastIncidentId, alerts);
+        if (!decisions.group) return { ...(await this.unmatched(batch, group.lastIncidentId, alerts)), stale };
         const lead = alerts[decisions.group.alertIndex]!;
+        // `alerts.related.mode: join`: a person's recent incident of this service takes the group.
+        const joined = drill ? null : await this.joinRelated(groupKey, group.generation, lead, actor);
+        if (joined === 'moved') continue;
+        if (joined) {
+          incident = joined;
+        }
+      }
+      if (!incident) {
+        const lead = alerts[decisions.group!.alertIndex]!;
         const result = await service.open(
           {
             title: lead.title,
             summary: lead.description,
-            severity: decisions.group.severity,
-            severityReason: decisions.group.explanation,
+            severity: decisions.group!.severity,
+            severityReason: decisions.group!.explanation,
             service: lead.service,
             openedBy: actor,
             source,
             alerts: emptyAlerts(groupKey),
-            autoRollback: decisions.group.autoRollback ? { rule: decisions.group.rule ?? 'unnamed rule' } : null,
+            autoRollback: decisions.group!.autoRollback ? { rule: decisions.group!.rule ?? 'unnamed rule' } : null,
             // Kept so live signals read later merge with what this alert said (merge-signals.ts).
             signals: { ...NO_INCIDENT_SIGNALS, carried: { signals: lead.signals, labels: lead.labels } },
             alertContext: buildAlertContext([lead, ...alerts.filter((a) => a !== lead)], this.deps.contextLabels ?? DEFAULT_CONTEXT_LABELS),
@@ -178,9 +210,30 @@ export class AlertIntake implements IncidentObserver {
         if (!outcome.ok && outcome.code !== 'alerts.unchanged')
           this.deps.log.info({ incidentId: incident.id, code: outcome.code }, 'alert counted but not applied to its incident');
       }
-      return { incidentId: incident.id, opened, changed: opened || record.changed > 0 || truncatedMore, unmatched: 0 };
+      return { incidentId: incident.id, opened, changed: opened || record.changed > 0 || truncatedMore, unmatched: 0, stale };
     }
     throw new Error(`alert group ${groupKey}: its incident kept ending while alerts arrived`);
+  }
+
+  /**
+   * Attaches the group to the incident a person opened for this service within the window
+   * (related-incidents.ts), or returns null to open one as usual. 'moved': the group was bound
+   * meanwhile; go round again.
+   */
+  private async joinRelated(
+    groupKey: string,
+    generation: number,
+    lead: NormalizedAlert,
+    actor: string,
+  ): Promise<Incident | 'moved' | null> {
+    const { related, service, alerts: store } = this.deps;
+    const target = related ? await related.joinTarget(lead.service) : null;
+    if (!target) return null;
+    const joined = await service.apply(target.id, (i, now) => joinAlertGroup(i, groupKey, lead.title, actor, now), { known: target });
+    if (!joined.ok && joined.code !== 'related.unchanged') return null;
+    if (!(await store.bind(groupKey, generation, target.id))) return 'moved';
+    this.deps.log.info({ incidentId: target.id, groupKey }, 'alert group joined the incident a person opened for its service');
+    return joined.ok ? joined.incident : await service.store.get(target.id);
   }
 
   /**

@@ -86,7 +86,21 @@ const ALERT_DEFAULTS = {
   slack_min_interval: '1s',
   max_concurrent_intake: 16,
   max_queued_intake: 2000,
+  related_window: '10m',
 } as const;
+
+/**
+ * Related incidents: an alert for a service whose incident a person opened within `window`
+ * joins it (`join`) or is offered to merge into it (`offer`); `/incident open` is offered the
+ * alert-opened incident of the same service the same way (`join` and `offer`).
+ */
+const relatedSchema = z
+  .object({
+    window: durationSchema.default(parseDuration(ALERT_DEFAULTS.related_window)!),
+    mode: z.enum(['join', 'offer', 'off']).default('offer'),
+  })
+  .strict()
+  .default({ window: parseDuration(ALERT_DEFAULTS.related_window)!, mode: 'offer' });
 
 /** Alert intake: body size limit (checked before parsing), flap window, Slack pacing per channel. */
 const alertsSchema = z
@@ -110,9 +124,11 @@ const alertsSchema = z
       .array(z.string().min(1).max(100))
       .max(20)
       .default([...DEFAULT_CONTEXT_LABELS]),
+    related: relatedSchema,
   })
   .strict()
   .default({
+    related: { window: parseDuration(ALERT_DEFAULTS.related_window)!, mode: 'offer' },
     max_body_bytes: ALERT_DEFAULTS.max_body_bytes,
     flap_window: parseDuration(ALERT_DEFAULTS.flap_window)!,
     slack_min_interval: parseDuration(ALERT_DEFAULTS.slack_min_interval)!,

@@ -55,6 +55,8 @@ export interface AlertsConfig {
   maxQueuedIntake: number;
   /** Labels an incident's label summary shows first, in this order (`alerts.context_labels`). */
   contextLabels: string[];
+  /** `alerts.related`: alerts join (or are offered) a person's recent incident of the same service. */
+  related: { windowMs: number; mode: 'join' | 'offer' | 'off' };
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
@@ -123,7 +125,8 @@ export function loadConfig({
 
   const severities = resolveSeverityLevels(fileConfig);
   const slaPolicy = Object.fromEntries(Object.entries(severities).map(([sev, level]) => [sev, level.sla])) as SlaPolicy;
-  const { max_body_bytes, flap_window, slack_min_interval, max_concurrent_intake, max_queued_intake, context_labels } = fileConfig.alerts;
+  const { max_body_bytes, flap_window, slack_min_interval, max_concurrent_intake, max_queued_intake, context_labels, related } =
+    fileConfig.alerts;
   const alerts: AlertsConfig = {
     maxBodyBytes: max_body_bytes,
     flapWindowMs: flap_window,
@@ -131,6 +134,7 @@ export function loadConfig({
     maxConcurrentIntake: max_concurrent_intake,
     maxQueuedIntake: max_queued_intake,
     contextLabels: context_labels,
+    related: { windowMs: related.window, mode: related.mode },
   };
   return {
     ok: true,

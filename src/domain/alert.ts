@@ -20,6 +20,12 @@ export interface NormalizedAlert<Source extends string = string> {
   signals: Signals;
   startsAt: number | null;
   endsAt: number | null;
+  /**
+   * When, by the sender's clock, this alert entered its status: a firing's start, a
+   * resolution's end, a PagerDuty event's `occurred_at`. Null when the sender gives no time
+   * (then arrival order decides). See docs/alerts-order.md.
+   */
+  changedAt: number | null;
   links: { title: string; url: string }[];
   /** The sender's own severity word (Alertmanager `severity` label, PagerDuty priority/urgency, generic hint). */
   severityLabel: string | null;

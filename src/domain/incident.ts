@@ -73,10 +73,21 @@ export interface Incident {
    * the service's owners). Absent on public incidents.
    */
   private?: PrivateMark | null;
+  /** A recent incident of the same service this one may duplicate, offered for merging (related-incidents.ts). */
+  related?: RelatedIncident | null;
+  /** Resolved as a duplicate of this incident. */
+  mergedInto?: string | null;
 }
 
 export interface PrivateMark {
   members: string[];
+}
+
+/** Who opened the other incident decides the words: "opened by a person" / "opened by an alert". */
+export interface RelatedIncident {
+  incidentId: string;
+  openedBy: 'person' | 'alert';
+  openedAt: number;
 }
 
 export interface OnCall {

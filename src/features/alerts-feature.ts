@@ -2,6 +2,9 @@ import { alertRoutes } from '../adapters/inbound/http/alert-routes';
 import { RedisAlertStore } from '../adapters/outbound/redis/redis-alert-store';
 import { registerAlertActions } from '../adapters/inbound/slack/handlers/alert-actions';
 import { AlertIntake } from '../app/alert-intake';
+import { RelatedIncidents } from '../app/related-incidents';
+import { RedisRecentIncidents } from '../adapters/outbound/redis/redis-recent-incidents';
+import { registerRelatedActions } from '../adapters/inbound/slack/handlers/related-actions';
 import type { CoreContext, Feature } from './feature';
 
 /**
@@ -11,7 +14,16 @@ import type { CoreContext, Feature } from './feature';
 export function alertsFeature(core: CoreContext): Feature & { alertStore: RedisAlertStore; intake: AlertIntake } {
   const { config, redis, log, metrics, service } = core;
   const alertStore = new RedisAlertStore(redis, config.env.REDIS_PREFIX);
+  const related = new RelatedIncidents({
+    service,
+    recent: new RedisRecentIncidents(redis, config.env.REDIS_PREFIX),
+    alerts: alertStore,
+    windowMs: config.alerts.related.windowMs,
+    mode: config.alerts.related.mode,
+    log: log.child({ component: 'related-incidents' }),
+  });
   const intake = new AlertIntake({
+    related,
     service,
     alerts: alertStore,
     rules: config.severityRules,
@@ -36,6 +48,9 @@ export function alertsFeature(core: CoreContext): Feature & { alertStore: RedisA
     }),
     install({ app, deps }) {
       registerAlertActions(app, deps);
+      registerRelatedActions(app, related);
+      // After the announcement publisher: the offer redraws an announcement that exists.
+      service.observe(related);
     },
   };
 }

@@ -1,3 +1,4 @@
+import { configuredSecrets } from '../config/configured-secrets';
 import { createOctokit } from '../adapters/outbound/github/create-octokit';
 import { GitHubIssueTracker } from '../adapters/outbound/github/github-issue-tracker';
 import { evidenceRoutes } from '../adapters/inbound/http/evidence-routes';
@@ -59,7 +60,7 @@ export function paperTrailFeature(core: CoreContext): Feature & { paperTrail: Pa
   return {
     name: 'paper-trail',
     paperTrail,
-    routes: evidenceRoutes(paperTrail, env.API_TOKEN, log.child({ component: 'evidence-api' })),
+    routes: evidenceRoutes(paperTrail, env.API_TOKEN, log.child({ component: 'evidence-api' }), configuredSecrets(config)),
     ...(sync ? { timerHandlers: { [GITHUB_SYNC_JOB]: sync.handle } } : {}),
     install({ app, deps }) {
       poster = new IncidentPlacePoster(app.client, config.channels.incident_response, log);
@@ -89,6 +90,7 @@ function createTracker({ config, log }: CoreContext, repository: string): GitHub
     maxRetryAfterSeconds: Math.ceil(client.max_retry_after / 1000),
     pacing: client.pacing,
     throttleId: `incident-bot:${env.REDIS_PREFIX}`,
+    secrets: configuredSecrets(config),
   });
   return new GitHubIssueTracker({
     octokit,

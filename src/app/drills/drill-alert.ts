@@ -22,6 +22,7 @@ export function drillAlert(run: DrillRun, step: DrillStep, at: number): Normaliz
     signals: fire?.signals ?? {},
     startsAt: fire ? at : null,
     endsAt: fire ? null : at,
+    changedAt: at,
     links: [],
     severityLabel: fire?.severityLabel ?? null,
     deliveryId: null,

@@ -34,6 +34,13 @@ export interface AlertStore {
   advance(groupKey: string, fromGeneration: number): Promise<boolean>;
   /** A reopened incident takes its group back, unless a newer incident has it. */
   adopt(groupKey: string, incidentId: string): Promise<boolean>;
+  /**
+   * Time, not arrival order (docs/alerts-order.md): which of these alert changes are newer than
+   * the group's last recorded change of each alert; the admitted ones are recorded in the same step.
+   */
+  admitInOrder(groupKey: string, changes: { fingerprint: string; status: 'firing' | 'resolved'; at: number | null }[]): Promise<boolean[]>;
+  /** A merged incident's alert state goes with its group to the incident it was merged into. */
+  moveState(fromIncidentId: string, toIncidentId: string): Promise<void>;
   /** Folds a delivery's alerts (`value` = `<status>:<severity>`) into the incident's state; repeats change nothing. */
   record(incidentId: string, alerts: { fingerprint: string; value: string }[]): Promise<AlertRecord>;
   /** Current counts for an incident; null when it has no alerts. */

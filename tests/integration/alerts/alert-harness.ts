@@ -54,13 +54,15 @@ export function pdEvent(opts: {
   status?: 'triggered' | 'acknowledged' | 'resolved';
   priority?: string;
   title?: string;
+  /** When PagerDuty says the event happened (ISO 8601); now by default. */
+  occurredAt?: string;
 }) {
   return {
     event: {
       id: opts.eventId ?? randomUUID(),
       event_type: opts.type ?? 'incident.triggered',
       resource_type: 'incident',
-      occurred_at: new Date().toISOString(),
+      occurred_at: opts.occurredAt ?? new Date().toISOString(),
       agent: null,
       client: null,
       data: {
@@ -86,6 +88,9 @@ export interface AmAlertSpec {
   status?: 'firing' | 'resolved';
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
+  /** ISO 8601; now by default (and the resolution's end is now). */
+  startsAt?: string;
+  endsAt?: string;
 }
 
 /** An Alertmanager v4 webhook body for one group. */
@@ -95,8 +100,8 @@ export function amWebhook(groupKey: string, alerts: AmAlertSpec[], extra: Record
     status: a.status ?? 'firing',
     labels: { alertname: 'HighErrorRate', service: 'checkout', ...a.labels },
     annotations: { summary: 'Checkout error rate high', ...a.annotations },
-    startsAt: now,
-    endsAt: a.status === 'resolved' ? now : '0001-01-01T00:00:00Z',
+    startsAt: a.startsAt ?? now,
+    endsAt: a.endsAt ?? (a.status === 'resolved' ? now : '0001-01-01T00:00:00Z'),
     generatorURL: 'http://prometheus.local/graph',
     fingerprint: a.fingerprint,
   }));

@@ -69,7 +69,11 @@ describe('the whole lifecycle through /incident and the announcement buttons', (
     const before = bot.slack.callsTo('chat.postMessage').length;
     const res = await bot.command(`update ${id} identified bad deploy of v42`, { user: 'U0CAROL' });
     expect((await reply(res.responseId)).text).toContain(`Update posted for ${id}`);
-    const post = bot.slack.callsTo('chat.postMessage')[before]!;
+    // The role DMs from the previous step may land after `before` was read: take the update by its channel.
+    const post = bot.slack
+      .callsTo('chat.postMessage')
+      .slice(before)
+      .find((p) => p.args.channel === '#incident-response' || p.args.channel === 'C0INCIDENT')!;
     const text = JSON.stringify(post.args.blocks);
     for (const part of ['INCIDENT UPDATE [P1]', `Incident ID:* ${id}`, 'Status:* Identified', 'Impact:* bad deploy of v42', 'Next Update:'])
       expect(text).toContain(part);

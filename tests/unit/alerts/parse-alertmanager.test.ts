@@ -34,6 +34,7 @@ describe('parseAlertmanager with captured Alertmanager 0.25 requests', () => {
       signals: {},
       startsAt: Date.parse('2026-11-21T19:43:29Z'),
       endsAt: null,
+      changedAt: Date.parse('2026-11-21T19:43:29Z'),
       links: [
         { title: 'Source', url: 'http://prometheus.local/graph?g0.expr=x' },
         { title: 'Runbook', url: 'https://runbooks.example/checkout' },

@@ -28,6 +28,7 @@ describe('parseGeneric', () => {
           signals: { p95_ms: 1200, error_rate: 4.2 },
           startsAt: Date.parse('2026-11-21T19:43:29Z'),
           endsAt: null,
+          changedAt: Date.parse('2026-11-21T19:43:29Z'),
           links: [{ title: 'Dashboard', url: 'https://grafana.example/d/checkout' }],
           severityLabel: 'P2',
           deliveryId: null,
@@ -49,6 +50,15 @@ describe('parseGeneric', () => {
       severityLabel: null,
     });
     expect(parseOk({ dedup_key: 'k', title: 't' }).alerts[0]!.status).toBe('firing');
+  });
+
+  it('orders a firing by starts_at and a resolution by ends_at; without them arrival order decides', () => {
+    const base = { dedup_key: 'k', title: 't', starts_at: '2026-11-21T19:00:00Z' };
+    expect(parseOk(base).alerts[0]!.changedAt).toBe(Date.parse('2026-11-21T19:00:00Z'));
+    expect(parseOk({ ...base, status: 'resolved', ends_at: '2026-11-21T19:30:00Z' }).alerts[0]!.changedAt).toBe(
+      Date.parse('2026-11-21T19:30:00Z'),
+    );
+    expect(parseOk({ ...base, status: 'resolved' }).alerts[0]!.changedAt).toBeNull();
   });
 
   it.each([0, 100, 15.01])('accepts error_rate %s (percent)', (rate) => {

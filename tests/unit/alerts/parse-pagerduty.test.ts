@@ -39,6 +39,8 @@ describe('parsePagerDuty', () => {
           signals: {},
           startsAt: Date.parse('2026-11-21T19:43:29Z'),
           endsAt: null,
+          // Ordered by the event's occurred_at, not the incident's created_at.
+          changedAt: Date.parse('2026-11-21T19:43:30Z'),
           links: [{ title: 'PagerDuty incident', url: 'https://acme.pagerduty.com/incidents/Q2K7ZX1ABCDEF0' }],
           severityLabel: 'P1',
           deliveryId: '01DFTR5HQ2RB0QYLR8GHV9UVSC',

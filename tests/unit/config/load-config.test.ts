@@ -76,12 +76,20 @@ describe('config', () => {
       maxConcurrentIntake: 16,
       maxQueuedIntake: 2000,
       contextLabels: ['alertname', 'service', 'severity', 'namespace', 'cluster', 'job', 'instance'],
+      related: { windowMs: 10 * 60_000, mode: 'offer' },
     });
     expect(result.config.severityRules).toEqual(DEFAULT_SEVERITY_RULES);
     const tuned = loadConfig({
       env: {},
       file: {
-        alerts: { max_body_bytes: 2048, flap_window: '90s', slack_min_interval: '250ms', max_concurrent_intake: 2, max_queued_intake: 10 },
+        alerts: {
+          max_body_bytes: 2048,
+          flap_window: '90s',
+          slack_min_interval: '250ms',
+          max_concurrent_intake: 2,
+          max_queued_intake: 10,
+          related: { window: '3m', mode: 'join' },
+        },
       },
     });
     expect(tuned.ok && tuned.config.alerts).toEqual({
@@ -91,6 +99,7 @@ describe('config', () => {
       maxConcurrentIntake: 2,
       maxQueuedIntake: 10,
       contextLabels: ['alertname', 'service', 'severity', 'namespace', 'cluster', 'job', 'instance'],
+      related: { windowMs: 3 * 60_000, mode: 'join' },
     });
   });
 
@@ -99,7 +108,7 @@ describe('config', () => {
       'rules:\n  - id: Bad Id\n    severity: P7\n    urgency: now\n    when: { any: [{ signal: error_rate, op: ">", value: high }] }\n';
     const result = loadConfig({
       env: {},
-      file: { severity_rules_file: 'my-rules.yml', alerts: { max_body_bytes: 'big', flap_window: 'soon' } },
+      file: { severity_rules_file: 'my-rules.yml', alerts: { max_body_bytes: 'big', flap_window: 'soon', related: { mode: 'merge' } } },
       readFile: () => rules,
     });
     expect(result.ok).toBe(false);
@@ -108,6 +117,7 @@ describe('config', () => {
     for (const expected of [
       'alerts.max_body_bytes',
       'alerts.flap_window: "soon" is not a duration',
+      'alerts.related.mode',
       'my-rules.yml: rules[0].id',
       'my-rules.yml: rules[0].severity',
     ])

@@ -36,6 +36,15 @@ describe('announcement snapshots', () => {
         await expectView(`announcement-${severity}-${stage}`, render(incident({ severity, ...over }), T0 + 100 * MIN));
       });
 
+  it('possibly related: the offer with its merge button; merged: where it went', async () => {
+    const related = { incidentId: 'INC-20261121-002', openedBy: 'person' as const, openedAt: T0 + 3 * MIN };
+    await expectView('announcement-related-offer', render(incident({ related })));
+    await expectView(
+      'announcement-merged',
+      render(incident({ related, status: 'resolved', resolvedAt: T0 + 6 * MIN, mergedInto: 'INC-20261121-002' }), T0 + 7 * MIN),
+    );
+  });
+
   it('everything at once: roles, alerts, links, on-call, signals with a raise offer, extra buttons', async () => {
     const i = fullIncident();
     await expectView(

@@ -74,6 +74,7 @@ function normalize(alert: AmAlert, groupKey: string, signals: Signals): Normaliz
     signals,
     startsAt: toMillis(alert.startsAt),
     endsAt: toMillis(alert.endsAt),
+    changedAt: toMillis(alert.status === 'firing' ? alert.startsAt : alert.endsAt),
     links,
     severityLabel: labels.severity ?? null,
     deliveryId: null,

@@ -24,7 +24,8 @@ import { ALERT_REFUSAL, type AlertBatch, type NormalizedAlert } from './normaliz
  *     },
  *     "labels": { "team": "payments" },       optional, string values
  *     "links": [{ "title": "Dashboard", "url": "https://…" }],  optional, http(s), at most 20
- *     "starts_at": "2026-11-21T19:43:29Z"     optional ISO 8601
+ *     "starts_at": "2026-11-21T19:43:29Z",    optional ISO 8601
+ *     "ends_at": "2026-11-21T20:02:00Z"        optional ISO 8601, when a resolved alert ended
  *   }
  * Unknown top-level keys are refused for the same reason as unknown signals.
  */
@@ -66,6 +67,10 @@ const genericSchema = z.strictObject({
     .string()
     .refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO 8601 timestamp')
     .optional(),
+  ends_at: z
+    .string()
+    .refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO 8601 timestamp')
+    .optional(),
 });
 
 /** Parses the generic alert into a one-alert batch; the refusal names the bad field. */
@@ -73,6 +78,7 @@ export function parseGeneric(body: unknown): Result<{ batch: AlertBatch }> {
   const parsed = genericSchema.safeParse(body);
   if (!parsed.success) return refuse(ALERT_REFUSAL.invalid, `generic alert: ${describeZodError(parsed.error)}`);
   const g = parsed.data;
+  const changedText = g.status === 'firing' ? g.starts_at : g.ends_at;
   // The severity hint travels as the `severity` label so the classifier's label fallback reads it.
   const labels = g.severity ? { ...g.labels, severity: g.severity } : g.labels;
   const alert: NormalizedAlert = {
@@ -86,7 +92,8 @@ export function parseGeneric(body: unknown): Result<{ batch: AlertBatch }> {
     labels,
     signals: g.signals as Signals,
     startsAt: g.starts_at !== undefined ? Date.parse(g.starts_at) : null,
-    endsAt: null,
+    endsAt: g.ends_at !== undefined ? Date.parse(g.ends_at) : null,
+    changedAt: changedText !== undefined ? Date.parse(changedText) : null,
     links: g.links,
     severityLabel: labels.severity ?? null,
     deliveryId: null,

@@ -84,6 +84,8 @@ export function parsePagerDuty(body: unknown): Result<{ batch: AlertBatch }> {
     signals: {},
     startsAt: Number.isNaN(createdAt) ? occurredAt : createdAt,
     endsAt: status === 'resolved' ? occurredAt : null,
+    // Every event, a reopen included, is ordered by when it happened, not when the incident began.
+    changedAt: occurredAt,
     links: data.html_url ? [{ title: 'PagerDuty incident', url: data.html_url }] : [],
     severityLabel: severityWord,
     deliveryId: event.id,

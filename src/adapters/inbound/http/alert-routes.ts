@@ -129,6 +129,8 @@ async function handle(
       opened: result.opened,
       accepted: result.accepted,
       unmatched: result.unmatched,
+      // Older than the alert's last recorded change (docs/alerts-order.md): dropped, never retried.
+      stale: result.stale,
       duplicate: result.outcome === 'duplicate',
     });
   } catch (error) {

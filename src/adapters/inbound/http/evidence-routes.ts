@@ -6,6 +6,7 @@ import type { PaperTrailService } from '../../../app/paper-trail/paper-trail-ser
 import { normalizeIncidentId } from '../../../domain/incident-id';
 import { EVIDENCE_FILES } from '../../../domain/report/evidence-bundle';
 import type { Logger } from '../../../logger';
+import { redactText } from '../../../domain/redaction/redact-text';
 import { allowReadApi, sendError, sendJson } from './http-helpers';
 
 /** A gzipped tar of the files under `<dir>/`, with a fixed mtime so the same evidence gives the same bytes. */
@@ -29,7 +30,13 @@ async function tarGz(dir: string, files: [string, string][], mtime: Date): Promi
  * GET /api/incidents/:id/evidence: the four-gate protocol's evidence bundle, built from what is
  * stored now. A tar.gz by default; `?format=json` gives `{ files: { name: content } }`.
  */
-export function evidenceRoutes(paperTrail: PaperTrailService, apiToken: string | undefined, log: Logger): CustomRoute[] {
+/** `secrets` are redacted (with every token shape) from each file before it leaves, whatever the records held. */
+export function evidenceRoutes(
+  paperTrail: PaperTrailService,
+  apiToken: string | undefined,
+  log: Logger,
+  secrets: readonly string[] = [],
+): CustomRoute[] {
   return [
     {
       path: '/api/incidents/:id/evidence',
@@ -42,8 +49,11 @@ export function evidenceRoutes(paperTrail: PaperTrailService, apiToken: string |
           const format = new URL(req.url ?? '/', 'http://localhost').searchParams.get('format') ?? 'tar.gz';
           if (format !== 'json' && format !== 'tar.gz')
             return sendError(res, 400, 'bad_format', 'format must be "json" or "tar.gz" (the default).');
-          const files = await paperTrail.evidence(id);
-          if (!files) return sendError(res, 404, 'not_found', `No incident ${id}.`);
+          const stored = await paperTrail.evidence(id);
+          if (!stored) return sendError(res, 404, 'not_found', `No incident ${id}.`);
+          const files = Object.fromEntries(
+            Object.entries(stored).map(([name, text]) => [name, redactText(text, secrets)]),
+          ) as typeof stored;
           if (format === 'json') return sendJson(res, 200, { incidentId: id, files });
           const createdAt = /^INC-(\d{4})(\d{2})(\d{2})/.exec(id)!;
           const body = await tarGz(

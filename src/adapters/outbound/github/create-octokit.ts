@@ -2,6 +2,7 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling, type ThrottlingOptions } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import type { Logger } from 'pino';
+import { redactText } from '../../../domain/redaction/redact-text';
 
 const GitHubOctokit = Octokit.plugin(retry, throttling);
 export type GitHubClient = InstanceType<typeof GitHubOctokit>;
@@ -34,7 +35,16 @@ export interface CreateOctokitOptions {
   pacing?: boolean;
   /** Separates throttling state between clients in one process (tests use one per test). */
   throttleId?: string;
+  /**
+   * When given, every issue, comment and committed file this client sends is redacted first
+   * (these secrets by value, and every token shape): the paper trail's one exit to GitHub.
+   */
+  secrets?: readonly string[];
 }
+
+// The request parameters that carry text we wrote from incidents: issue and comment bodies,
+// titles, commit messages, pull request text; `content` is a committed file, base64.
+const TEXT_PARAMS = ['title', 'body', 'message'] as const;
 
 /** Octokit with retries for transient failures and waiting out (bounded) rate limits. */
 export function createOctokit(options: CreateOctokitOptions): GitHubClient {
@@ -58,7 +68,7 @@ export function createOctokit(options: CreateOctokitOptions): GitHubClient {
     onSecondaryRateLimit: onLimit('secondary'),
     ...(options.pacing === false ? unpacedGroups() : {}),
   };
-  return new GitHubOctokit({
+  const octokit = new GitHubOctokit({
     baseUrl: options.baseUrl.replace(/\/+$/, ''),
     ...(options.token ? { auth: options.token } : {}),
     userAgent: 'incident-bot',
@@ -72,6 +82,19 @@ export function createOctokit(options: CreateOctokitOptions): GitHubClient {
     throttle,
     request: { fetch: fetchWithTimeout(options.requestTimeoutMs ?? 10_000) },
   });
+  const { secrets } = options;
+  if (secrets) {
+    octokit.hook.before('request', (request) => {
+      const params = request as Record<string, unknown>;
+      for (const name of TEXT_PARAMS) if (typeof params[name] === 'string') params[name] = redactText(params[name], secrets);
+      if (typeof params.content === 'string') {
+        params.content = Buffer.from(redactText(Buffer.from(params.content, 'base64').toString('utf8'), secrets), 'utf8').toString(
+          'base64',
+        );
+      }
+    });
+  }
+  return octokit;
 }
 
 function fetchWithTimeout(timeoutMs: number): typeof fetch {

@@ -63,7 +63,48 @@ redis.call('HSET', KEYS[1], 'incident', ARGV[1], 'last', ARGV[1])
 return 1
 `;
 
+/**
+ * Time, not arrival order, decides an alert's state (docs/alerts-order.md). Per alert of a
+ * group it keeps `<status>:<ms>` (ms empty when the sender gave no time), and admits a delivery
+ * unless it is older than the recorded change of the other status:
+ * 1. a firing whose start is at or before a recorded resolution's end is stale (late delivery);
+ * 2. a resolution whose end is before a recorded firing's start is stale (an earlier episode);
+ * 3. the same status again is admitted (a repeat; the later time is kept);
+ * 4. without a time on either side, arrival order decides.
+ * The hash outlives the group's incident for TTL ms, so a resolution that arrives first (no
+ * incident yet) is a tombstone the late firing meets.
+ * KEYS: 1 times hash. ARGV: 1 TTL ms, 2.. fingerprint, status, ms triples.
+ * Returns 1 (admitted) or 0 (stale) per alert, in order.
+ */
+const ADMIT_SCRIPT = `
+local verdicts = {}
+for i = 2, #ARGV, 3 do
+  local fp, status, at = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+  local old = redis.call('HGET', KEYS[1], fp)
+  local admit, keep = 1, at
+  if old then
+    local sep = string.find(old, ':', 1, true)
+    local oldStatus, oldAt = string.sub(old, 1, sep - 1), string.sub(old, sep + 1)
+    if at ~= '' and oldAt ~= '' then
+      local t, o = tonumber(at), tonumber(oldAt)
+      if status ~= oldStatus then
+        if status == 'firing' and t <= o then admit = 0 end
+        if status == 'resolved' and t < o then admit = 0 end
+      elseif o > t then
+        keep = oldAt
+      end
+    end
+  end
+  if admit == 1 then redis.call('HSET', KEYS[1], fp, status .. ':' .. keep) end
+  verdicts[#verdicts + 1] = admit
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+return verdicts
+`;
+
 const STATE_TTL_MS = 30 * 86_400_000;
+/** How long an alert's last change is remembered for ordering (and a resolution waits as a tombstone). */
+export const ORDER_MEMORY_MS = 86_400_000;
 
 type Scripted = Record<string, (...args: unknown[]) => Promise<unknown>>;
 
@@ -86,6 +127,7 @@ export class RedisAlertStore implements AlertStore {
     redis.defineCommand('ibRetireAlertGroup', { numberOfKeys: 1, lua: RETIRE_SCRIPT });
     redis.defineCommand('ibAdoptAlertGroup', { numberOfKeys: 1, lua: ADOPT_SCRIPT });
     redis.defineCommand('ibAdvanceAlertGroup', { numberOfKeys: 1, lua: ADVANCE_SCRIPT });
+    redis.defineCommand('ibAdmitAlertChanges', { numberOfKeys: 1, lua: ADMIT_SCRIPT });
   }
 
   private get scripts(): Scripted {
@@ -121,6 +163,23 @@ export class RedisAlertStore implements AlertStore {
     return (await this.scripts.ibAdoptAlertGroup!(this.groupKey(groupKey), incidentId)) === 1;
   }
 
+  /**
+   * Which of these alert changes are newer than what the group last recorded for each alert
+   * (ADMIT_SCRIPT's rules); the admitted ones are recorded in the same step.
+   */
+  async admitInOrder(
+    groupKey: string,
+    changes: { fingerprint: string; status: 'firing' | 'resolved'; at: number | null }[],
+  ): Promise<boolean[]> {
+    const triples = changes.flatMap((c) => [c.fingerprint, c.status, c.at === null ? '' : String(c.at)]);
+    const verdicts = (await this.scripts.ibAdmitAlertChanges!(
+      this.keys.key(`alerttimes:${alertGroupId(groupKey)}`),
+      String(ORDER_MEMORY_MS),
+      ...triples,
+    )) as number[];
+    return verdicts.map((v) => v === 1);
+  }
+
   async record(incidentId: string, alerts: { fingerprint: string; value: string }[]): Promise<AlertRecord> {
     const pairs = alerts.flatMap((a) => [a.fingerprint, a.value]);
     const [firing, total, receipts, seq, changed, added] = (await this.scripts.ibRecordAlerts!(
@@ -131,6 +190,20 @@ export class RedisAlertStore implements AlertStore {
       ...pairs,
     )) as number[];
     return { firing: firing!, resolved: total! - firing!, total: total!, receipts: receipts!, seq: seq!, changed: changed!, added: added! };
+  }
+
+  /** A merged incident's alert state goes with its group to the incident it was merged into. */
+  async moveState(fromIncidentId: string, toIncidentId: string): Promise<void> {
+    const [state, meta] = await Promise.all([
+      this.redis.hgetall(this.alertKey(fromIncidentId, 'state')),
+      this.redis.hgetall(this.alertKey(fromIncidentId, 'meta')),
+    ]);
+    const to = this.redis.multi();
+    if (Object.keys(state).length)
+      to.hset(this.alertKey(toIncidentId, 'state'), state).pexpire(this.alertKey(toIncidentId, 'state'), STATE_TTL_MS);
+    if (Object.keys(meta).length)
+      to.hset(this.alertKey(toIncidentId, 'meta'), meta).pexpire(this.alertKey(toIncidentId, 'meta'), STATE_TTL_MS);
+    await to.exec();
   }
 
   /** Current counts for an incident (read API). */

@@ -4,6 +4,7 @@ import { openOrderScore } from '../../../domain/open-order';
 import { isOpenStatus } from '../../../domain/lifecycle';
 import type { IncidentStore, OpenCursor, UpdateOutcome } from '../../../app/ports/incident-store';
 import type { TimelineEvent, TimelineEventInput } from '../../../domain/timeline';
+import { redactDeep } from '../../../domain/redaction/redact-deep';
 import { confirmReplicated } from './confirm-replicated';
 import { keySpace, type KeySpace, type RedisClient } from './key-space';
 import { INCIDENT_SCHEMA, decodeIncident } from './stored-incident';
@@ -96,17 +97,31 @@ return removed
 export class RedisIncidentStore implements IncidentStore {
   private readonly keys: KeySpace;
 
+  private readonly idempotencyTtlMs: number;
+  private readonly secrets: readonly string[];
+
+  /** `secrets`: redacted by value (and every token shape) from incidents and timeline entries before they are stored. */
   constructor(
     private readonly redis: RedisClient,
     prefix: string,
-    private readonly idempotencyTtlMs = 7 * 86_400_000,
+    options: { idempotencyTtlMs?: number; secrets?: readonly string[] } = {},
   ) {
+    this.idempotencyTtlMs = options.idempotencyTtlMs ?? 7 * 86_400_000;
+    this.secrets = options.secrets ?? [];
     this.keys = keySpace(redis, prefix);
     // The number of keys comes with each call (1 or 2).
     redis.defineCommand('ibCreateIncident', { lua: CREATE_SCRIPT });
     redis.defineCommand('ibUpdateIncident', { numberOfKeys: 4, lua: UPDATE_SCRIPT });
     redis.defineCommand('ibReindexOpen', { numberOfKeys: 2, lua: REINDEX_SCRIPT });
     redis.defineCommand('ibPruneOpenOrder', { numberOfKeys: 2, lua: PRUNE_ORDER_SCRIPT });
+  }
+
+  /**
+   * What is stored: text from outside (alert summaries and labels, webhook text, status
+   * updates, runner output) may carry a secret, and nothing stored may (README, "Rollbacks": redaction).
+   */
+  private encode(value: Incident | TimelineEventInput): string {
+    return JSON.stringify(redactDeep(value, this.secrets));
   }
 
   key(...parts: string[]): string {
@@ -122,7 +137,7 @@ export class RedisIncidentStore implements IncidentStore {
     idempotencyKey?: string,
   ): Promise<{ created: boolean; incident: Incident }> {
     const createdAt = build.incident.createdAt;
-    const template = JSON.stringify({ ...build.incident, id: ID_PLACEHOLDER, version: 1 });
+    const template = this.encode({ ...build.incident, id: ID_PLACEHOLDER, version: 1 });
     const [created, id] = (await (this.redis as unknown as Record<string, (...args: unknown[]) => Promise<[number, string]>>)
       .ibCreateIncident!(
       ...(idempotencyKey
@@ -134,7 +149,7 @@ export class RedisIncidentStore implements IncidentStore {
       String(createdAt),
       String(this.idempotencyTtlMs),
       String(openOrderScore(build.incident.severity, createdAt)),
-      ...build.events.map((e) => JSON.stringify(e)),
+      ...build.events.map((e) => this.encode(e)),
     )) as [number, string];
     // Announced right after: a failover must not lose it (and hand its id to another incident).
     if (created === 1) await confirmReplicated(this.redis);
@@ -173,12 +188,12 @@ export class RedisIncidentStore implements IncidentStore {
         this.key('timeline', id),
         this.key('incidents', 'open-order'),
         String(current.version),
-        JSON.stringify(next),
+        this.encode(next),
         isOpenStatus(next.status) ? 'open' : 'closed',
         String(next.createdAt),
         id,
         String(openOrderScore(next.severity, next.createdAt)),
-        ...result.events.map((e) => JSON.stringify(e)),
+        ...result.events.map((e) => this.encode(e)),
       );
       if (written === 1) return { ok: true, incident: next, events: result.events };
     }
@@ -189,7 +204,7 @@ export class RedisIncidentStore implements IncidentStore {
   async appendTimeline(id: string, events: TimelineEventInput[]): Promise<void> {
     if (!events.length) return;
     const pipeline = this.redis.multi();
-    for (const e of events) pipeline.xadd(this.key('timeline', id), '*', 'e', JSON.stringify(e));
+    for (const e of events) pipeline.xadd(this.key('timeline', id), '*', 'e', this.encode(e));
     await pipeline.exec();
   }
 

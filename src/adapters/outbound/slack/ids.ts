@@ -22,6 +22,8 @@ export const ACTIONS = {
   stopRollback: 'rollback_stop',
   /** "System stabilized — resolve?" after a verified rollback (the protocol's resolution confirmation). */
   resolveStabilized: 'rollback_resolve_stabilized',
+  /** "Possibly related to INC-…": folds this incident into that one (value: this incident's id). */
+  mergeRelated: 'incident_merge_related',
   /** Live signals support a higher severity: a person raises it (the bot never does by itself). */
   raiseSeverityFromSignals: 'signals_raise_severity',
 } as const;

@@ -12,6 +12,7 @@ import { CLOCK_LABEL, STATUS_LABEL, headerEmoji } from './severity-labels';
 import { signalsBlocks } from './signals-blocks';
 import { slackText } from './slack-text';
 import { isEmptyPhrase } from '../../../../domain/phrase';
+import { describeRelated } from '../../../../domain/related-incidents';
 
 export interface AnnouncementModel {
   incident: Incident;
@@ -44,6 +45,19 @@ function alertBlocks(incident: Incident, open: boolean): KnownBlock[] {
     );
   }
   return blocks;
+}
+
+/** "Possibly related to INC-… (opened by a person 2 min ago)" with its merge button, or where it was merged. */
+function relatedBlocks(incident: Incident, open: boolean, now: number): KnownBlock[] {
+  if (incident.mergedInto) return [context([`:twisted_rightwards_arrows: Merged into *${incident.mergedInto}*`])];
+  const related = incident.related;
+  if (!open || !related) return [];
+  return [
+    section(`:link: Possibly related to *${related.incidentId}* (${describeRelated(related, now)})`),
+    actions(`incident_related:${incident.id}`, [
+      { actionId: ACTIONS.mergeRelated, text: `Merge into ${related.incidentId}`, value: incident.id },
+    ]),
+  ];
 }
 
 /** The one message in the incident-response channel that always shows the incident as it is now. */
@@ -125,6 +139,7 @@ export function announcementView({ incident, sla, now, extraButtons = [] }: Anno
   if (incident.resolutionSummary) blocks.push(section(`*Resolution:* ${slackText(incident.resolutionSummary)}`));
   blocks.push(...signalsBlocks(incident, open));
   blocks.push(...alertBlocks(incident, open));
+  blocks.push(...relatedBlocks(incident, open, now));
   blocks.push(context(clocks.length ? [`*SLA* · ${clocks.join(' · ')}`] : ['*SLA* · none']));
   if (buttons.length) blocks.push(actions(`incident_actions:${incident.id}`, buttons));
   return {
