@@ -53,6 +53,7 @@ import { createSignalSource } from './adapters/outbound/prometheus/create-signal
 import { drillRollbackPlans, drillsFeature } from './features/drills-feature';
 import type { CoreContext, Feature } from './features/feature';
 import { SlackUserDirectory } from './adapters/outbound/slack/slack-user-directory';
+import { RedisUserNames } from './adapters/outbound/redis/redis-user-names';
 
 const SLACK_ENDPOINT = '/slack/events';
 const UNHANDLED_ACK_MS = 2_500;
@@ -111,6 +112,7 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
       logger: boltLogger(log.child({ component: 'user-directory' })),
     }),
     log.child({ component: 'user-directory' }),
+    { shared: new RedisUserNames(redis, env.REDIS_PREFIX) },
   );
   const core: CoreContext = {
     config,

@@ -184,6 +184,12 @@ const paperTrailSchema = z
       .regex(/^[\w./-]+$/, 'must be a branch name')
       .optional(),
     commit_evidence: z.boolean().default(false),
+    // owner/name: where private incidents' issues and reports go (same GITHUB_TOKEN). Unset: they get none.
+    private_repository: z
+      .string()
+      .trim()
+      .regex(/^[\w.-]+\/[\w.-]+$/, 'must be owner/name, e.g. acme/incidents-private')
+      .optional(),
     // e.g. https://acme.slack.com: links from the GitHub issue back to Slack.
     slack_workspace_url: z.string().trim().url().optional(),
     github: githubClientSchema,

@@ -68,6 +68,12 @@ export interface Incident {
   roles?: Partial<Record<'comms' | 'scribe' | 'ops', string>>;
   /** A rehearsal, not a real incident: marked DRILL everywhere, pages nobody, kept out of metrics. */
   drill?: DrillMark | null;
+  /**
+   * A private incident: its detail lives in a private channel; everywhere else shows only that it
+   * exists, its severity and its commander. `members`: the people let in when it opened (the opener,
+   * the service's owners). Absent on public incidents.
+   */
+  private?: PrivateMark | null;
   /** A recent incident of the same service this one may duplicate, offered for merging (related-incidents.ts). */
   related?: RelatedIncident | null;
   /** The parent of an alert storm: the alert groups that joined it as children (docs/alert-storms.md). */
@@ -89,6 +95,10 @@ export interface DeployLink {
   environment: string | null;
   /** `Opened by deploy watch: checkout release v42 (previous v41) — error_rate 22% > 15%` */
   breach: string;
+}
+
+export interface PrivateMark {
+  members: string[];
 }
 
 /** Who opened the other incident decides the words: "opened by a person" / "opened by an alert". */
@@ -170,6 +180,7 @@ export interface NewIncident {
   drill?: DrillMark | null;
   storm?: IncidentStorm | null;
   deploy?: DeployLink | null;
+  private?: PrivateMark | null;
 }
 
 /** A change to apply: the incident after it and the timeline entries it writes. */
@@ -209,6 +220,7 @@ export function createIncident(id: string, input: NewIncident, now: number): { i
     ...(input.drill ? { drill: input.drill } : {}),
     ...(input.storm ? { storm: input.storm } : {}),
     ...(input.deploy ? { deploy: input.deploy } : {}),
+    ...(input.private ? { private: { members: [...new Set([input.openedBy, ...input.private.members])] } } : {}),
   };
   return {
     incident,
@@ -223,6 +235,7 @@ export function createIncident(id: string, input: NewIncident, now: number): { i
           source: incident.source,
           ...(input.drill ? { drill: input.drill.scenario } : {}),
           ...(input.autoRollback ? { autoRollback: input.autoRollback.rule } : {}),
+          ...(input.private ? { private: true } : {}),
         },
       },
       ...(input.deploy

@@ -23,8 +23,13 @@ export function paperTrailFeature(core: CoreContext): Feature & { paperTrail: Pa
   const { env } = config;
   const log = rootLog.child({ component: 'paper-trail' });
   const store = new RedisPaperTrailStore(redis, env.REDIS_PREFIX);
-  const tracker = env.GITHUB_TOKEN && env.GITHUB_REPOSITORY ? createTracker(core) : null;
-  if (!tracker) log.info('GITHUB_TOKEN or GITHUB_REPOSITORY not set: no GitHub issues; reports stay in Slack and Redis');
+  const privateRepository = config.paperTrail.private_repository;
+  const trackers = {
+    public: env.GITHUB_TOKEN && env.GITHUB_REPOSITORY ? createTracker(core, env.GITHUB_REPOSITORY) : null,
+    private: env.GITHUB_TOKEN && privateRepository ? createTracker(core, privateRepository) : null,
+  };
+  if (!trackers.public) log.info('GITHUB_TOKEN or GITHUB_REPOSITORY not set: no GitHub issues; reports stay in Slack and Redis');
+  if (!trackers.private) log.info('paper_trail.private_repository (or GITHUB_TOKEN) not set: private incidents get no GitHub issue');
 
   // Slack exists only once the app is built (install); jobs run after start, so it is set by then.
   let poster: IncidentPlacePoster | null = null;
@@ -32,22 +37,23 @@ export function paperTrailFeature(core: CoreContext): Feature & { paperTrail: Pa
     if (!poster || !(await poster.post(incident, text)))
       log.warn({ incidentId: incident.id, text }, 'paper-trail notice not posted in Slack');
   };
-  const sync = tracker
-    ? new GitHubIssueSync({
-        service,
-        paperTrail: store,
-        rollbackRecords,
-        tracker,
-        timers,
-        serial: new RedisSerialRunner(redis, env.REDIS_PREFIX),
-        clock,
-        log,
-        commitEvidence: config.paperTrail.commit_evidence,
-        notify,
-        users,
-      })
-    : null;
-  const paperTrail = new PaperTrailService({ service, paperTrail: store, rollbackRecords, sync, tracker, log, users });
+  const sync =
+    trackers.public || trackers.private
+      ? new GitHubIssueSync({
+          service,
+          paperTrail: store,
+          rollbackRecords,
+          trackers,
+          timers,
+          serial: new RedisSerialRunner(redis, env.REDIS_PREFIX),
+          clock,
+          log,
+          commitEvidence: config.paperTrail.commit_evidence,
+          notify,
+          users,
+        })
+      : null;
+  const paperTrail = new PaperTrailService({ service, paperTrail: store, rollbackRecords, sync, trackers, log, users });
   service.observe(paperTrail);
   if (config.gates.enforce) service.guard(checkGates);
 
@@ -70,9 +76,9 @@ export function paperTrailFeature(core: CoreContext): Feature & { paperTrail: Pa
   };
 }
 
-function createTracker({ config, log }: CoreContext): GitHubIssueTracker {
+function createTracker({ config, log }: CoreContext, repository: string): GitHubIssueTracker {
   const { env, paperTrail } = config;
-  const [owner, repo] = env.GITHUB_REPOSITORY!.split('/') as [string, string];
+  const [owner, repo] = repository.split('/') as [string, string];
   const client = paperTrail.github;
   const octokit = createOctokit({
     baseUrl: env.GITHUB_API_URL,

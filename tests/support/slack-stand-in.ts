@@ -75,7 +75,7 @@ export class SlackStandIn {
   private hooks = new Map<string, () => void | Promise<void>>();
   private delays = new Map<string, { ms: number; remaining: number }>();
   private tsCounter = 1_000_000;
-  private channels = new Map<string, { id: string; name: string; created?: number }>();
+  private channels = new Map<string, { id: string; name: string; created?: number; is_private?: boolean }>();
   /** Every message posted, in order; history and replies read from here. */
   readonly messages: StoredMessage[] = [];
   readonly takenNames = new Set<string>();
@@ -151,6 +151,11 @@ export class SlackStandIn {
     const has = (node: any): boolean =>
       !!node && typeof node === 'object' && ((node.action_id === actionId && node.value === value) || Object.values(node).some(has));
     return [...this.messages].reverse().find((m) => has(m.blocks));
+  }
+
+  /** A channel as created (conversations.create), by id. */
+  channelById(id: string): { id: string; name: string; is_private?: boolean } | undefined {
+    return [...this.channels.values()].find((c) => c.id === id);
   }
 
   callsTo(method: string): SlackCall[] {
@@ -305,12 +310,22 @@ export class SlackStandIn {
         const name = String(args.name);
         if (name.length > 80 || !/^[a-z0-9_-]+$/.test(name)) return { ok: false, error: 'invalid_name_specials' };
         if (this.takenNames.has(name) || this.channels.has(name)) return { ok: false, error: 'name_taken' };
-        const channel = { id: `C${String(this.channels.size).padStart(8, '0')}`, name, created: Math.floor(Date.now() / 1000) };
+        const isPrivate = args.is_private === true || args.is_private === 'true';
+        const channel = {
+          id: `C${String(this.channels.size).padStart(8, '0')}`,
+          name,
+          created: Math.floor(Date.now() / 1000),
+          ...(isPrivate ? { is_private: true } : {}),
+        };
         this.channels.set(name, channel);
-        return { ok: true, channel: { ...channel, is_channel: true } };
+        return { ok: true, channel: { ...channel, is_channel: !isPrivate, is_group: isPrivate } };
       }
       case 'conversations.list': {
-        const all = [...this.channels.values()].map((c) => ({ ...c, is_channel: true, is_archived: false }));
+        // Like Slack: private channels only when asked for (types=private_channel).
+        const types = String(args.types ?? 'public_channel').split(',');
+        const all = [...this.channels.values()]
+          .filter((c) => types.includes(c.is_private ? 'private_channel' : 'public_channel'))
+          .map((c) => ({ ...c, is_channel: true, is_archived: false }));
         const start = Number(args.cursor ?? 0);
         const limit = Number(args.limit ?? 100);
         const next = start + limit < all.length ? String(start + limit) : '';

@@ -5,6 +5,7 @@ import type { GitHubSyncState, PaperTrailStore, StoredActionItem } from '../port
 import type { RollbackRecords } from '../ports/rollback-records';
 import type { SerialRunner } from '../ports/serial-runner';
 import type { ScheduledTimer, TimerContext, TimerEngine } from '../ports/timer-engine';
+import { trackerFor, type IssueTrackers } from './issue-trackers';
 import type { Clock } from '../../domain/clock';
 import type { Incident } from '../../domain/incident';
 import { issueComment, isSignificant } from '../../domain/paper-trail/issue-comment';
@@ -28,7 +29,8 @@ export interface GitHubIssueSyncDeps {
   service: IncidentService;
   paperTrail: PaperTrailStore;
   rollbackRecords: RollbackRecords;
-  tracker: IssueTracker;
+  /** Public incidents go to one repository, private ones to another (or nowhere). */
+  trackers: IssueTrackers;
   timers: TimerEngine;
   serial: SerialRunner;
   clock: Clock;
@@ -119,9 +121,11 @@ export class GitHubIssueSync {
    *    `attempting` (an ambiguous answer, a crash), to find it before posting again.
    */
   private async pass(incidentId: string, log: Logger): Promise<void> {
-    const { service, paperTrail, tracker } = this.deps;
+    const { service, paperTrail } = this.deps;
     let incident = await service.get(incidentId);
     if (!incident) return;
+    const tracker = trackerFor(this.deps.trackers, incident);
+    if (!tracker) return this.skip(incident, log);
     let state = await paperTrail.syncState(incidentId);
 
     if (!incident.github) {
@@ -143,20 +147,21 @@ export class GitHubIssueSync {
     const fresh = await service.timelineAfter(incidentId, state.cursor);
     // A person may have closed the issue by hand; a reopened incident reopens it.
     state = await this.syncStateAndLabels(
+      tracker,
       incident,
       issue,
       state,
       fresh.some((e) => e.kind === 'reopened'),
     );
 
-    const items = await this.createFollowUps(incident, issue, log);
-    const reportUrl = await this.publishReport(incident, items, state, log);
+    const items = await this.createFollowUps(tracker, incident, issue, log);
+    const reportUrl = await this.publishReport(tracker, incident, items, state, log);
 
     const names = await this.names(fresh.flatMap((e) => [e.actor, ...userIdsIn(e.text)]));
     for (const event of fresh) {
       if (isSignificant(event.kind)) {
         try {
-          await this.postComment(incidentId, issue, event.id, issueComment(event, { reportUrl, names }), state);
+          await this.postComment(tracker, incidentId, issue, event.id, issueComment(event, { reportUrl, names }), state);
           state.commentsTracked = true;
         } catch (error) {
           // A comment GitHub will never take must not hold back every later one.
@@ -170,20 +175,21 @@ export class GitHubIssueSync {
       const latest = await service.get(incidentId);
       if (latest && latest.version !== incident.version) {
         incident = latest;
-        state = await this.syncStateAndLabels(incident, issue, state, false);
+        state = await this.syncStateAndLabels(tracker, incident, issue, state, false);
       }
     }
   }
 
   /** Posts one timeline entry's comment once, with one call unless an earlier try's outcome is unknown. */
   private async postComment(
+    tracker: IssueTracker,
     incidentId: string,
     issue: number,
     eventId: string,
     markdown: string,
     state: Pick<GitHubSyncState, 'commentsTracked'>,
   ): Promise<void> {
-    const { paperTrail, tracker } = this.deps;
+    const { paperTrail } = this.deps;
     const mark = await paperTrail.commentMark(incidentId, eventId);
     if (mark === 'posted') return;
     // Unknown outcome (an earlier try got no clear answer), or an issue synced before marks were kept: look first.
@@ -195,12 +201,13 @@ export class GitHubIssueSync {
 
   /** Brings the issue's open/closed state and severity/service labels to the incident's; returns the state saved. */
   private async syncStateAndLabels(
+    tracker: IssueTracker,
     incident: Incident,
     issue: number,
     state: GitHubSyncState,
     reopenedSinceLastPass: boolean,
   ): Promise<GitHubSyncState> {
-    const { paperTrail, tracker } = this.deps;
+    const { paperTrail } = this.deps;
     const next = { ...state };
     const wanted = incident.status === 'closed' ? 'closed' : 'open';
     if (wanted !== (state.state ?? 'open') || (wanted === 'open' && reopenedSinceLastPass)) {
@@ -217,14 +224,35 @@ export class GitHubIssueSync {
     return next;
   }
 
+  /**
+   * No repository for this incident (a private one while `paper_trail.private_repository` is
+   * unset): it gets no GitHub issue, and its timeline says so once.
+   */
+  private async skip(incident: Incident, log: Logger): Promise<void> {
+    if (!incident.private || !(await this.deps.paperTrail.firstNotice(incident.id, 'private-skipped'))) return;
+    log.info('private incident and no paper_trail.private_repository: no GitHub issue');
+    await this.deps.service.apply(incident.id, (i, now) => ({
+      ok: true,
+      incident: i,
+      events: [
+        {
+          at: now,
+          actor: 'bot',
+          kind: 'github_skipped',
+          text: 'No GitHub issue: this is a private incident and no private repository is configured (paper_trail.private_repository).',
+        },
+      ],
+    }));
+  }
+
   /** One follow-up issue per action item, created once (the tracker looks for its marker first). */
-  private async createFollowUps(incident: Incident, issue: number, log: Logger): Promise<StoredActionItem[]> {
+  private async createFollowUps(tracker: IssueTracker, incident: Incident, issue: number, log: Logger): Promise<StoredActionItem[]> {
     const items = await this.deps.paperTrail.actionItems(incident.id);
     for (const item of items) {
       if (item.issueNumber !== undefined || item.failed) continue;
       try {
         const ownerName = (await this.names([item.owner]))[item.owner];
-        const ref = await this.deps.tracker.createFollowUp({
+        const ref = await tracker.createFollowUp({
           incident,
           text: item.text,
           owner: item.owner,
@@ -245,12 +273,13 @@ export class GitHubIssueSync {
 
   /** Commits the report (and the evidence) when it was rewritten or its action items got issues. */
   private async publishReport(
+    tracker: IssueTracker,
     incident: Incident,
     items: StoredActionItem[],
     state: Awaited<ReturnType<PaperTrailStore['syncState']>>,
     log: Logger,
   ): Promise<string | null> {
-    const { paperTrail, tracker } = this.deps;
+    const { paperTrail } = this.deps;
     const report = await paperTrail.report(incident.id);
     if (!report) return state.reportUrl;
     const fingerprint = items.map((i) => `${i.key}:${i.issueNumber ?? ''}`).join(',');

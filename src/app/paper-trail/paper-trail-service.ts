@@ -1,4 +1,4 @@
-import type { IssueTracker } from '../ports/issue-tracker';
+import { trackerFor, type IssueTrackers } from './issue-trackers';
 import type { PaperTrailStore, StoredActionItem, StoredReportInput } from '../ports/paper-trail-store';
 import type { RollbackRecords } from '../ports/rollback-records';
 import type { Incident } from '../../domain/incident';
@@ -9,6 +9,7 @@ import { reportPath } from '../../domain/paper-trail/report-path';
 import { buildEvidenceFiles, type EvidenceFileName } from '../../domain/report/evidence-bundle';
 import { evaluateGates, type GateStatus } from '../../domain/report/gates';
 import { renderIncidentReport } from '../../domain/report/render-incident-report';
+import { reportDocument, type ReportDocument } from '../../domain/report/report-document';
 import type { ActionItem } from '../../domain/report/report-input';
 import { refuse, type Result } from '../../domain/result';
 import type { TimelineEventInput } from '../../domain/timeline';
@@ -29,7 +30,7 @@ export interface PaperTrailServiceDeps {
   rollbackRecords: RollbackRecords;
   /** Null when GITHUB_TOKEN / GITHUB_REPOSITORY are not set: the report stays in Slack and Redis. */
   sync: GitHubIssueSync | null;
-  tracker: IssueTracker | null;
+  trackers: IssueTrackers;
   log: Logger;
   /** Names for the report and the evidence bundle; without it people show as ids. */
   users?: UserDirectory;
@@ -71,8 +72,9 @@ export class PaperTrailService implements IncidentObserver {
     await this.deps.sync?.enqueue(incident.id);
   }
 
-  get githubConfigured(): boolean {
-    return this.deps.sync !== null;
+  /** Whether this incident's paper trail goes to GitHub (a private one needs its own repository). */
+  githubFor(incident: Pick<Incident, 'private'>): boolean {
+    return this.deps.sync !== null && trackerFor(this.deps.trackers, incident) !== null;
   }
 
   /**
@@ -84,7 +86,7 @@ export class PaperTrailService implements IncidentObserver {
     answers: StoredReportInput,
     items: ActionItem[],
     by: string,
-  ): Promise<Result<{ markdown: string; incident: Incident; revision: number; notices: string[] }>> {
+  ): Promise<Result<{ markdown: string; document: ReportDocument; incident: Incident; revision: number; notices: string[] }>> {
     const { service, paperTrail } = this.deps;
     const current = await service.get(incidentId);
     if (!current) return refuse('incident.not_found', `No incident ${incidentId}.`);
@@ -103,6 +105,7 @@ export class PaperTrailService implements IncidentObserver {
     return {
       ok: true,
       markdown: renderIncidentReport(context!),
+      document: reportDocument(context!),
       incident: outcome.incident,
       revision: saved.revision,
       notices: outcome.notices ?? [],
@@ -142,7 +145,8 @@ export class PaperTrailService implements IncidentObserver {
 
   /** Gates, action items with their follow-up state (read from GitHub, briefly), and the report. */
   async describe(incident: Incident): Promise<IncidentPaperTrail> {
-    const { paperTrail, tracker } = this.deps;
+    const { paperTrail } = this.deps;
+    const tracker = trackerFor(this.deps.trackers, incident);
     const [items, report] = await Promise.all([paperTrail.actionItems(incident.id), paperTrail.report(incident.id)]);
     let statesFresh = true;
     const numbers = items.map((i) => i.issueNumber).filter((n): n is number => typeof n === 'number');

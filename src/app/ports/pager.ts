@@ -1,7 +1,7 @@
 import type { Incident } from '../../domain/incident';
 
 /** What the pager needs of an incident: its id is the page's dedup key. */
-export type PagerIncident = Pick<Incident, 'id' | 'title' | 'severity' | 'service' | 'createdAt'>;
+export type PagerIncident = Pick<Incident, 'id' | 'title' | 'severity' | 'service' | 'createdAt' | 'private'>;
 
 /** Never thrown: the caller's flow reads it and says what happened. `status` null: no HTTP answer. */
 export interface PagerResult {

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { RedisRollbackRecords } from '../../../src/adapters/outbound/redis/redis-rollback-records';
 import { VIEWS } from '../../../src/adapters/outbound/slack/ids';
 import { EVIDENCE_FILES } from '../../../src/domain/report/evidence-bundle';
+import { blockKitErrors } from '../../../src/sandbox/slack-emulator/block-kit-limits';
 import { TEST_API_TOKEN } from '../../support/start-bot';
 import { createTestRedis } from '../../support/test-redis';
 import { REPORT_FIELDS, startPaperBot, waitFor, type PaperBot } from './paper-trail-harness';
@@ -147,11 +148,14 @@ describe('incident report', () => {
     for (const name of EVIDENCE_FILES.filter((f) => f !== 'INCIDENT-REPORT.md')) {
       await waitFor(() => bot!.github.file(`docs/incidents/${id}-evidence/${name}`), `evidence ${name}`);
     }
-    // Posted in Slack, in the incident's place, literally.
+    // Posted in Slack, in the incident's place, as blocks Slack accepts: people as mentions.
     const posted = bot.slack.callsTo('chat.postMessage').filter((c) => String(c.args.text).includes(`Incident report for ${id}`));
-    expect(posted.length).toBeGreaterThanOrEqual(1);
-    expect(posted.every((c) => String(c.args.mrkdwn) === 'false' && String(c.args.text).length <= 4000)).toBe(true);
-    expect(posted.map((c) => c.args.text).join('\n')).toContain(REPORT_FIELDS.rootCause);
+    expect(posted.length).toBe(1);
+    const blocks = typeof posted[0]!.args.blocks === 'string' ? JSON.parse(posted[0]!.args.blocks) : posted[0]!.args.blocks;
+    expect(blockKitErrors(blocks)).toEqual([]);
+    expect(JSON.stringify(blocks)).toContain(REPORT_FIELDS.rootCause);
+    expect(JSON.stringify(blocks)).toContain('<@U0ALICE>');
+    expect(JSON.stringify(blocks)).toContain(`docs/incidents/${id}.md`);
     // Linked from the issue; gate 4's report is recorded.
     await waitFor(
       () => issue.comments.some((c) => c.body.includes(`Report: https://github.test/acme/incidents/blob/main/${path}`)),
@@ -294,12 +298,11 @@ describe('evidence bundle', () => {
     const timelineMd = json.files['incident-timeline.md'];
     expect(api.timeline.filter((e: any) => e.kind !== 'opened').length).toBeGreaterThan(3);
     expect(timelineMd.split('\n').filter((l: string) => l.startsWith('- ')).length).toBe(api.timeline.length);
-    // The report in the bundle is the one posted in Slack.
-    const posted = bot.slack
-      .callsTo('chat.postMessage')
-      .filter((c) => String(c.args.text).includes(`Incident report for ${id}`))
-      .map((c) => String(c.args.text).split('\n\n').slice(1).join('\n\n'));
-    expect(json.files['INCIDENT-REPORT.md']).toContain(posted.join('\n').split('\n### Full Timeline')[0]!.split('## Timeline')[0]!.trim());
+    // The report in the bundle is the full Markdown of the one posted in Slack.
+    const posted = bot.slack.callsTo('chat.postMessage').filter((c) => String(c.args.text).includes(`Incident report for ${id}`));
+    expect(posted.length).toBe(1);
+    expect(json.files['INCIDENT-REPORT.md']).toContain(REPORT_FIELDS.rootCause);
+    expect(JSON.stringify(posted[0]!.args.blocks)).toContain(REPORT_FIELDS.rootCause);
   });
 
   it('refuses without the token, names a bad id or format, 404 for an unknown incident', async () => {

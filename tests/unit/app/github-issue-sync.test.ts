@@ -31,7 +31,7 @@ function setup() {
     service,
     paperTrail,
     rollbackRecords: new FakeRollbackRecords(),
-    tracker,
+    trackers: { public: tracker, private: null },
     timers,
     serial: inline,
     clock,

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { parseIncidentCommand } from '../../../src/adapters/inbound/slack/parse-command';
-import { splitMessage } from '../../../src/adapters/outbound/slack/split-message';
 import { createIncident, resolve, type Incident } from '../../../src/domain/incident';
 import { checkGates } from '../../../src/domain/paper-trail/check-gates';
 import { isSignificant, issueComment } from '../../../src/domain/paper-trail/issue-comment';
@@ -129,15 +128,5 @@ describe('issue comments', () => {
     // The name lookup failed: the bare id, which GitHub does not read as a mention.
     expect(issueComment(event)).toContain('Incident report written by U0ALICE: docs');
     expect(issueComment(event)).not.toMatch(/@U0ALICE/);
-  });
-});
-
-describe('splitMessage', () => {
-  it('keeps everything, in order, within the limit, breaking at lines', () => {
-    const text = `${Array.from({ length: 300 }, (_, i) => `line ${i} ${'x'.repeat(40)}`).join('\n')}\n${'y'.repeat(9000)}`;
-    const parts = splitMessage(text, 3900);
-    expect(parts.every((p) => p.length <= 3900)).toBe(true);
-    expect(parts.join('\n').replace(/\n/g, '')).toBe(text.replace(/\n/g, ''));
-    expect(parts[0]!.startsWith('line 0')).toBe(true);
   });
 });

@@ -12,22 +12,23 @@ function sources(dir: string): string[] {
   );
 }
 
-// Web API methods the code calls → the bot scope each needs (methods needing none map to null).
-const METHOD_SCOPES: Record<string, string | null> = {
+// Web API methods the code calls → the bot scopes they need (methods needing none map to null).
+// Methods that act on private channels too (private incidents) need the groups:* scope beside the channels:* one.
+const METHOD_SCOPES: Record<string, string | string[] | null> = {
   'chat.postMessage': 'chat:write',
   'chat.update': 'chat:write',
   'chat.postEphemeral': 'chat:write',
-  'conversations.create': 'channels:manage',
-  'conversations.invite': 'channels:manage',
-  'conversations.setTopic': 'channels:manage',
+  'conversations.create': ['channels:manage', 'groups:write'],
+  'conversations.invite': ['channels:manage', 'groups:write'],
+  'conversations.setTopic': ['channels:manage', 'groups:write'],
   'bookmarks.add': 'bookmarks:write',
   'views.open': null,
   'views.publish': null,
   'views.update': null,
   'auth.test': null,
-  'conversations.history': 'channels:history',
+  'conversations.history': ['channels:history', 'groups:history'],
   'conversations.list': 'channels:read',
-  'conversations.replies': 'channels:history',
+  'conversations.replies': ['channels:history', 'groups:history'],
   'usergroups.users.list': 'usergroups:read',
   'users.info': 'users:read',
   'bots.info': 'users:read',
@@ -52,7 +53,7 @@ describe('manifest.yml matches the code', () => {
     const called = Object.keys(METHOD_SCOPES).filter((m) => code.includes(`.${m}(`) || code.includes(`'${m}'`));
     const unknown = [...code.matchAll(/client\.(\w+)\.(\w+)\(/g)].map((m) => `${m[1]}.${m[2]}`).filter((m) => !(m in METHOD_SCOPES));
     expect(unknown, 'add the scope of every Web API method the code calls to METHOD_SCOPES').toEqual([]);
-    const needed = new Set(['commands', ...called.map((m) => METHOD_SCOPES[m]).filter((s): s is string => Boolean(s))]);
+    const needed = new Set(['commands', ...called.flatMap((m) => METHOD_SCOPES[m] ?? [])]);
     // chat:write.public lets the bot post in #incident-response without being invited first.
     needed.add('chat:write.public');
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([...needed].sort());

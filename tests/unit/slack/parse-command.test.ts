@@ -1,16 +1,43 @@
 import { describe, expect, it } from 'vitest';
 import { parseIncidentCommand } from '../../../src/adapters/inbound/slack/parse-command';
 
+describe('/incident open --private', () => {
+  it.each([
+    ['open --privat P1 payroll', 'Did you mean `--private`?'],
+    ['open P1 payroll --pirvate', 'Did you mean `--private`?'],
+    ['open --private=yes P1 payroll', 'Did you mean `--private`?'],
+  ])('refuses the near miss %s and opens nothing', (text, said) => {
+    const parsed = parseIncidentCommand(text);
+    expect(parsed.kind).toBe('error');
+    expect((parsed as { message: string }).message).toContain(said);
+    expect((parsed as { message: string }).message).toContain('Nothing was opened.');
+  });
+
+  it.each(['update --private identified fixed', 'resolve INC-20261121-001 --private', 'note --privte secret', 'list --private'])(
+    'refuses --private on %s, saying it goes with open',
+    (text) => {
+      const parsed = parseIncidentCommand(text);
+      expect(parsed).toMatchObject({ kind: 'error' });
+      expect((parsed as { message: string }).message).toContain('`--private` goes with `/incident open` only');
+    },
+  );
+});
+
 describe('/incident parsing', () => {
   it.each([
     ['', { kind: 'help' }],
     ['help', { kind: 'help' }],
     ['HELP', { kind: 'help' }],
     ['list', { kind: 'list' }],
-    ['open', { kind: 'open', severity: null, title: '' }],
-    ['open checkout is slow', { kind: 'open', severity: null, title: 'checkout is slow' }],
-    ['open P1 checkout errors', { kind: 'open', severity: 'P1', title: 'checkout errors' }],
-    ['open p0 db down', { kind: 'open', severity: 'P0', title: 'db down' }],
+    ['open', { kind: 'open', severity: null, title: '', private: false }],
+    ['open checkout is slow', { kind: 'open', severity: null, title: 'checkout is slow', private: false }],
+    ['open P1 checkout errors', { kind: 'open', severity: 'P1', title: 'checkout errors', private: false }],
+    ['open p0 db down', { kind: 'open', severity: 'P0', title: 'db down', private: false }],
+    ['open --private P1 payroll export leaked', { kind: 'open', severity: 'P1', title: 'payroll export leaked', private: true }],
+    ['open P1 payroll export leaked --private', { kind: 'open', severity: 'P1', title: 'payroll export leaked', private: true }],
+    ['open —private P2 hr data', { kind: 'open', severity: 'P2', title: 'hr data', private: true }],
+    ['open --private', { kind: 'open', severity: null, title: '', private: true }],
+    ['open P1 error rate -50% on checkout', { kind: 'open', severity: 'P1', title: 'error rate -50% on checkout', private: false }],
     ['update', { kind: 'update', id: null, status: null, text: '' }],
     ['update identified bad deploy', { kind: 'update', id: null, status: 'identified', text: 'bad deploy' }],
     ['update INC-20261121-001 monitoring fix out', { kind: 'update', id: 'INC-20261121-001', status: 'monitoring', text: 'fix out' }],
@@ -19,7 +46,7 @@ describe('/incident parsing', () => {
       'update investigating monitorng is what I typed',
       { kind: 'update', id: null, status: 'investigating', text: 'monitorng is what I typed' },
     ],
-    ['open Payments are failing', { kind: 'open', severity: null, title: 'Payments are failing' }],
+    ['open Payments are failing', { kind: 'open', severity: null, title: 'Payments are failing', private: false }],
     ['severity P0', { kind: 'severity', id: null, severity: 'P0' }],
     ['severity inc-20261121-002 p2', { kind: 'severity', id: 'INC-20261121-002', severity: 'P2' }],
     ['severity confirm', { kind: 'confirm_severity', id: null }],

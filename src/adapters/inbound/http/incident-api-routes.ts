@@ -10,6 +10,7 @@ import type { TimelineEvent } from '../../../domain/timeline';
 import type { Logger } from '../../../logger';
 import { allowReadApi, sendError, sendJson } from './http-helpers';
 import { plainText, type Phrase } from '../../../domain/phrase';
+import { concealed } from '../../../domain/private-incident';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -42,12 +43,15 @@ function stormJson(storm: IncidentStorm) {
   };
 }
 
-export function incidentJson(service: IncidentService, incident: Incident, timeline?: TimelineEvent[]) {
-  const sla = service.sla(incident);
+export function incidentJson(service: IncidentService, stored: Incident, storedTimeline?: TimelineEvent[]) {
+  const sla = service.sla(stored);
+  // A private incident is read here as people outside it see it: no title, summary, updates or alert text.
+  const incident = concealed(stored);
+  const timeline = stored.private ? undefined : storedTimeline;
   return {
     id: incident.id,
-    title: incident.title,
-    summary: incident.summary,
+    private: Boolean(stored.private),
+    ...(stored.private ? {} : { title: incident.title, summary: incident.summary }),
     status: incident.status,
     severity: incident.severity,
     severityReason: apiText(incident.severityReason),
@@ -77,9 +81,9 @@ export function incidentJson(service: IncidentService, incident: Incident, timel
       })),
       escalations: sla.escalations.map((e) => ({ level: e.level, dueAt: iso(e.dueAt) })),
       // Breaches as they were recorded when their timer fired (the clocks above are derived now).
-      ...(timeline
+      ...(storedTimeline
         ? {
-            breaches: timeline
+            breaches: storedTimeline
               .filter((e) => e.kind === 'sla_breach')
               .map((e) => ({
                 at: iso(e.at),

@@ -44,7 +44,7 @@ function quoted(text: string): string {
 
 export type ParsedCommand =
   | { kind: 'help' }
-  | { kind: 'open'; severity: Severity | null; title: string }
+  | { kind: 'open'; severity: Severity | null; title: string; private: boolean }
   | { kind: 'update'; id: string | null; status: IncidentStatus | null; text: string }
   | { kind: 'severity'; id: string | null; severity: Severity }
   | { kind: 'confirm_severity'; id: string | null }
@@ -91,6 +91,47 @@ function splitOverride(rest: string): { summary: string; override?: string } | {
   return { summary: rest.slice(0, match.index).trim(), override: reason };
 }
 
+// Slack clients may turn `--` into a dash, so `—private` counts too.
+const OPTION = /^(?:--?|—|–)([\p{L}\p{N}_=-]+)$/u;
+
+/**
+ * Takes `--private` off `open`'s words, wherever it stands. A near miss (`--privat`) is refused
+ * rather than made part of the title: it would otherwise open a public incident titled "--privat …".
+ */
+function takePrivateFlag(args: string): { private: boolean; rest: string } | { error: string } {
+  const words = args.split(/\s+/).filter(Boolean);
+  let flagged = false;
+  const rest: string[] = [];
+  for (const word of words) {
+    const option = OPTION.exec(word);
+    if (!option) {
+      rest.push(word);
+      continue;
+    }
+    if (option[1]!.toLowerCase() === 'private') {
+      flagged = true;
+      continue;
+    }
+    // A word that only looks like an option (`-50%`, `—checkout`) stays in the title.
+    if (suggestWord(option[1]!.replace(/=.*$/, ''), ['private']) !== 'private') {
+      rest.push(word);
+      continue;
+    }
+    return {
+      error: `Unknown option ${quoted(word)}. Did you mean \`--private\`? \`/incident open --private P1 <title>\` opens a private incident. Nothing was opened.`,
+    };
+  }
+  return { private: flagged, rest: rest.join(' ') };
+}
+
+/** `--private` (or something close to it) on a subcommand other than open. */
+function strayPrivateFlag(args: string): boolean {
+  return args.split(/\s+/).some((word) => {
+    const option = OPTION.exec(word);
+    return option ? suggestWord(option[1]!.replace(/=.*$/, ''), ['private']) === 'private' : false;
+  });
+}
+
 /** Slack escapes mentions as <@U123|name> (or <@U123>) when the command has escaping on. */
 function parseMention(text: string): string | null {
   const match = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(text.trim());
@@ -104,6 +145,12 @@ export function parseIncidentCommand(text: string): ParsedCommand {
   const space = trimmed.search(/\s/);
   const sub = (space === -1 ? trimmed : trimmed.slice(0, space)).toLowerCase();
   const args = space === -1 ? '' : trimmed.slice(space + 1).trim();
+  if (sub !== 'open' && SUBCOMMANDS.includes(sub as (typeof SUBCOMMANDS)[number]) && strayPrivateFlag(args)) {
+    return {
+      kind: 'error',
+      message: `\`--private\` goes with \`/incident open\` only: an incident is made private when it opens (\`/incident open --private P1 <title>\`). Nothing was changed.`,
+    };
+  }
 
   switch (sub) {
     case 'help':
@@ -111,7 +158,10 @@ export function parseIncidentCommand(text: string): ParsedCommand {
     case 'list':
       return { kind: 'list' };
     case 'open': {
-      const [first = '', ...rest] = args.split(/\s+/);
+      const flag = takePrivateFlag(args);
+      if ('error' in flag) return { kind: 'error', message: flag.error };
+      const isPrivate = flag.private;
+      const [first = '', ...rest] = flag.rest.split(/\s+/);
       const word = readSeverityWord(first);
       if (word.kind === 'invalid') {
         return {
@@ -121,10 +171,14 @@ export function parseIncidentCommand(text: string): ParsedCommand {
       }
       if (word.kind === 'severity') {
         const title = rest.join(' ').trim();
-        if (!title) return { kind: 'error', message: `Give the incident a title: \`/incident open ${word.severity} checkout errors\`.` };
-        return { kind: 'open', severity: word.severity, title };
+        if (!title)
+          return {
+            kind: 'error',
+            message: `Give the incident a title: \`/incident open ${isPrivate ? '--private ' : ''}${word.severity} checkout errors\`.`,
+          };
+        return { kind: 'open', severity: word.severity, title, private: isPrivate };
       }
-      return { kind: 'open', severity: null, title: args };
+      return { kind: 'open', severity: null, title: flag.rest, private: isPrivate };
     }
     case 'update': {
       const { id, rest } = takeId(args);

@@ -1,5 +1,6 @@
 import { Agent } from 'node:https';
 import { api, event } from '@pagerduty/pdjs';
+import { PRIVATE_TITLE } from '../../../domain/private-incident';
 import type { EventPayloadV2 } from '@pagerduty/pdjs/build/src/events';
 import type { OnCallResult, Pager, PagerIncident, PagerResult } from '../../../app/ports/pager';
 import type { Severity } from '../../../domain/severity';
@@ -72,7 +73,11 @@ export class PagerDutyPager implements Pager {
       event_action: 'trigger',
       dedup_key: incident.id,
       payload: {
-        summary: (options.summary ?? `[${incident.severity}] ${incident.id}: ${incident.title}`).slice(0, 1024),
+        // A private incident's title stays out of PagerDuty, which people outside it read.
+        summary: (options.summary ?? `[${incident.severity}] ${incident.id}: ${incident.private ? PRIVATE_TITLE : incident.title}`).slice(
+          0,
+          1024,
+        ),
         source: options.source ?? incident.service ?? 'incident-bot',
         severity: options.severity ?? PAGERDUTY_SEVERITY[incident.severity],
         timestamp: new Date(incident.createdAt).toISOString(),

@@ -6,6 +6,7 @@ import type { Metrics } from '../../../metrics';
 import { describeSlackError } from './slack-errors';
 import { appHomeView, LIST_PAGE_SIZE } from './views/incident-list-view';
 import type { RedisClient } from '../redis/key-space';
+import { seenBy } from '../../../domain/private-incident';
 
 export interface AppHomeRefresherOptions {
   /** At most one republish per this interval; also the pace at which countdowns and breaches move on. */
@@ -97,12 +98,15 @@ export class AppHomeRefresher implements IncidentObserver {
     if (!this.client) return;
     const { service, metrics, log } = this.deps;
     const { incidents, total } = await service.openPage(LIST_PAGE_SIZE);
-    const view = appHomeView(
-      incidents.map((incident) => ({ incident, sla: service.sla(incident) })),
-      service.now(),
-      total,
-    );
+    const open = incidents.map((incident) => ({ incident, sla: service.sla(incident) }));
+    const now = service.now();
     for (const user of users) {
+      // Each person sees a private incident's title only if they are in it.
+      const view = appHomeView(
+        open.map((item) => ({ ...item, incident: seenBy(item.incident, user) })),
+        now,
+        total,
+      );
       try {
         await this.client.views.publish({ user_id: user, view: view });
       } catch (error) {

@@ -47,6 +47,7 @@ export const INPUTS = {
   service: { block: 'service', action: 'service_select' },
   summary: { block: 'summary', action: 'summary_input' },
   createChannel: { block: 'create_channel', action: 'create_channel_checkbox' },
+  private: { block: 'private', action: 'private_checkbox' },
   status: { block: 'status', action: 'status_select' },
   updateText: { block: 'update_text', action: 'update_text_input' },
   resolutionSummary: { block: 'resolution_summary', action: 'resolution_summary_input' },
@@ -74,6 +75,9 @@ export const BOT_SCOPES = [
   'channels:manage',
   // conversations.list: check-config confirms the announcement channel exists; orphaned incident channels are found by name.
   'channels:read',
+  // Private incidents: their private channel is created, set up and read (status-update lookups) with these.
+  'groups:write',
+  'groups:history',
   'usergroups:read',
   'users:read',
   'bookmarks:write',

@@ -1,12 +1,12 @@
+import type { KnownBlock } from '@slack/types';
 import type { webApi } from '@slack/bolt';
 import type { Incident } from '../../../domain/incident';
 import type { Logger } from '../../../logger';
 import { describeSlackError } from './slack-errors';
-import { splitMessage } from './split-message';
 
 /**
  * Posts in an incident's place: its dedicated channel, else the thread under its
- * announcement, else the incident-response channel.
+ * announcement, else the incident-response channel (a private incident: its channel, else the opener).
  */
 export class IncidentPlacePoster {
   constructor(
@@ -17,6 +17,8 @@ export class IncidentPlacePoster {
 
   private target(incident: Incident): { channel: string; thread_ts?: string } {
     if (incident.channel) return { channel: incident.channel.id };
+    // A private incident whose channel could not be made: its detail goes to the opener, never outside.
+    if (incident.private) return { channel: incident.openedBy };
     if (incident.announcement) return { channel: incident.announcement.channel, thread_ts: incident.announcement.ts };
     return { channel: this.incidentChannel };
   }
@@ -32,28 +34,21 @@ export class IncidentPlacePoster {
     }
   }
 
-  /**
-   * Long Markdown (the report) as numbered messages, literally (mrkdwn off: it is Markdown
-   * for GitHub, not Slack). Returns how many parts went out; stops at the first failure.
-   */
-  async postLong(incident: Incident, heading: string, markdown: string): Promise<{ posted: number; total: number; error?: string }> {
-    const parts = splitMessage(markdown);
-    for (const [index, part] of parts.entries()) {
-      const label = parts.length > 1 ? `${heading} (${index + 1}/${parts.length})` : heading;
-      try {
-        await this.client.chat.postMessage({
-          ...this.target(incident),
-          text: `${label}\n\n${part}`,
-          mrkdwn: false,
-          unfurl_links: false,
-          unfurl_media: false,
-        });
-      } catch (error) {
-        const failure = describeSlackError(error);
-        this.log.warn({ incidentId: incident.id, error: failure.code, part: index + 1 }, 'could not post the report');
-        return { posted: index, total: parts.length, error: failure.userMessage };
-      }
+  /** A message with blocks (the report); a Slack failure is logged and returned as its reason. */
+  async postBlocks(incident: Incident, message: { text: string; blocks: KnownBlock[] }): Promise<{ error?: string }> {
+    try {
+      await this.client.chat.postMessage({
+        ...this.target(incident),
+        text: message.text,
+        blocks: message.blocks,
+        unfurl_links: false,
+        unfurl_media: false,
+      });
+      return {};
+    } catch (error) {
+      const failure = describeSlackError(error);
+      this.log.warn({ incidentId: incident.id, error: failure.code }, 'could not post the report');
+      return { error: failure.userMessage };
     }
-    return { posted: parts.length, total: parts.length };
   }
 }

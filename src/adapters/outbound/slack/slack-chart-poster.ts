@@ -19,6 +19,9 @@ export class SlackChartPoster implements ChartPoster {
   ) {}
 
   async post(incident: Incident, upload: ChartUpload): Promise<ChartPosted> {
+    // A private incident's chart is its detail: only in its private channel, never in #incident-response.
+    if (incident.private && !incident.channel)
+      return { ok: false, code: 'private_without_channel', reason: 'a private incident without its channel gets no chart' };
     const target = incident.channel
       ? { channel_id: incident.channel.id }
       : incident.announcement

@@ -21,6 +21,10 @@ import { statusUpdateMessage } from './views/status-update-message';
 import { slackText } from './views/slack-text';
 import { escapeMrkdwn } from './views/block-kit';
 import { StatusUpdateOutbox, type PostTarget, type QueuedPost } from './status-update-outbox';
+import { privateAnnouncementView } from './views/private-announcement-view';
+import { concealed } from '../../../domain/private-incident';
+
+type SlackMessage = { text: string; blocks: KnownBlock[] };
 
 export interface PublisherOptions {
   incidentChannel: string;
@@ -186,7 +190,8 @@ export class SlackIncidentPublisher implements IncidentObserver {
 
   async opened(incident: Incident, options: OpenOptions): Promise<string | void> {
     const notices: string[] = [];
-    const wantsChannel = options.createChannel ?? this.options.createChannelByDefault;
+    // A private incident's detail has no other place: it always gets its (private) channel.
+    const wantsChannel = Boolean(incident.private) || (options.createChannel ?? this.options.createChannelByDefault);
     if (wantsChannel) {
       const notice = await this.createChannel(incident);
       if (notice) notices.push(notice);
@@ -232,14 +237,20 @@ export class SlackIncidentPublisher implements IncidentObserver {
     }
   }
 
-  /** Posts it; a refusal throws (runOnce then frees the claim for a later try). */
-  private async postNew(incident: Incident): Promise<DrawResult> {
-    const view = announcementView({
+  /** The announcement as #incident-response shows it: a private incident's only says that it exists. */
+  private announcementOf(incident: Incident): SlackMessage {
+    if (incident.private) return privateAnnouncementView(incident);
+    return announcementView({
       incident,
       sla: this.service.sla(incident),
       now: this.service.now(),
       extraButtons: this.extraButtons(incident),
     });
+  }
+
+  /** Posts it; a refusal throws (runOnce then frees the claim for a later try). */
+  private async postNew(incident: Incident): Promise<DrawResult> {
+    const view = this.announcementOf(incident);
     const posted = await this.call('chat.postMessage', () =>
       this.poster.chat.postMessage({
         channel: this.options.incidentChannel,
@@ -383,12 +394,7 @@ export class SlackIncidentPublisher implements IncidentObserver {
   private async updateAnnouncement(incidentId: string): Promise<DrawResult> {
     const incident = await this.service.get(incidentId);
     if (!incident?.announcement) return { outcome: 'skipped' };
-    const view = announcementView({
-      incident,
-      sla: this.service.sla(incident),
-      now: this.service.now(),
-      extraButtons: this.extraButtons(incident),
-    });
+    const view = this.announcementOf(incident);
     const { channel, ts } = incident.announcement;
     const updated = await this.call('chat.update', () => this.client.chat.update({ channel, ts, text: view.text, blocks: view.blocks }));
     if (!updated.ok && updated.retryAfterMs !== undefined) return { outcome: 'retry', retryAfterMs: updated.retryAfterMs };
@@ -399,7 +405,8 @@ export class SlackIncidentPublisher implements IncidentObserver {
   private async postStatusUpdate(incident: Incident, event: TimelineEventInput): Promise<string | void> {
     const nextUpdate = this.service.sla(incident).clocks.find((c) => c.name === 'next_update');
     const message = statusUpdateMessage(incident, event.text, nextUpdate?.dueAt ?? null, event.actor);
-    return this.postInPlace(incident, message, 'The update is recorded', UPDATE_QUEUED_NOTICE);
+    // A private incident's update is its detail: no broadcast outside (its announcement shows the status).
+    return this.postInPlace(incident, message, incident.private ? null : message, 'The update is recorded', UPDATE_QUEUED_NOTICE);
   }
 
   /** Resolve, close and reopen each get a short message, so the change is seen where people look. */
@@ -411,26 +418,36 @@ export class SlackIncidentPublisher implements IncidentObserver {
     return this.postInPlace(
       incident,
       lifecycleMessage(incident, move, event.actor, event.at),
+      // Outside a private incident the message says only what moved: no title, no resolution.
+      lifecycleMessage(concealed(incident), move, event.actor, event.at),
       `${incident.id} is ${to}`,
       `${incident.id} is ${to}; Slack did not take the message saying so: it is queued and will be posted when Slack answers.`,
     );
   }
 
-  /** The incident's place: its own channel when it has one, and a broadcast reply under the announcement. */
+  /**
+   * The incident's place: its own channel when it has one (`message`), and a broadcast reply under
+   * the announcement (`outside`, the same message for a public incident; none to post nothing there).
+   */
   private async postInPlace(
     incident: Incident,
-    message: { text: string; blocks: KnownBlock[] },
+    message: SlackMessage,
+    outside: SlackMessage | null,
     recorded: string,
     queued: string,
   ): Promise<string | void> {
-    const targets: PostTarget[] = [];
-    if (incident.channel) targets.push({ channel: incident.channel.id });
-    if (incident.announcement)
-      targets.push({ channel: incident.announcement.channel, thread_ts: incident.announcement.ts, reply_broadcast: true });
-    else targets.push({ channel: this.options.incidentChannel });
+    const targets: { target: PostTarget; message: SlackMessage }[] = [];
+    if (incident.channel) targets.push({ target: { channel: incident.channel.id }, message });
+    if (outside) {
+      const target = incident.announcement
+        ? { channel: incident.announcement.channel, thread_ts: incident.announcement.ts, reply_broadcast: true as const }
+        : { channel: this.options.incidentChannel };
+      targets.push({ target, message: outside });
+    }
+    if (!targets.length) return;
     if (this.outbox) {
       const queuedAt = this.service.now();
-      const posts = targets.map((target) => ({
+      const posts = targets.map(({ target, message }) => ({
         id: randomUUID(),
         incidentId: incident.id,
         target,
@@ -449,7 +466,7 @@ export class SlackIncidentPublisher implements IncidentObserver {
         return `${recorded}, but Slack did not take the message and it could not be queued; post it again when Slack answers.`;
       }
     }
-    for (const target of targets) {
+    for (const { target, message } of targets) {
       const posted = await this.call('chat.postMessage', () =>
         this.poster.chat.postMessage({ ...target, text: message.text, blocks: message.blocks }),
       );
@@ -457,20 +474,24 @@ export class SlackIncidentPublisher implements IncidentObserver {
     }
   }
 
-  /** `inc-YYYYMMDD-NNN-<slug>`; a taken name gets `-2`, `-3` …; the opener is invited and the summary posted. */
+  /**
+   * `inc-YYYYMMDD-NNN-<slug>`; a taken name gets `-2`, `-3` …; the opener is invited and the summary
+   * posted. A private incident's channel is private and its name carries no slug of the title.
+   */
   private async createChannel(incident: Incident): Promise<string | void> {
     // Noted before creating: the orphan sweep only lists channels for incidents that wanted one.
     await this.idempotency.set(`channel-wanted:${incident.id}`, '1', ANNOUNCE_TTL_MS);
     let created: { id: string; name: string } | null = null;
     for (let attempt = 1; attempt <= 10 && !created; attempt += 1) {
-      const name = incidentChannelName(this.options.channelPrefix, incident.id, incident.title, attempt);
-      const result = await this.call('conversations.create', () => this.poster.conversations.create({ name, is_private: false }));
+      const isPrivate = Boolean(incident.private);
+      const name = incidentChannelName(this.options.channelPrefix, incident.id, isPrivate ? 'private' : incident.title, attempt);
+      const result = await this.call('conversations.create', () => this.poster.conversations.create({ name, is_private: isPrivate }));
       if (result.ok) created = { id: result.value.channel?.id as string, name: (result.value.channel?.name as string) ?? name };
       else if (result.code !== 'name_taken') return `The incident channel could not be created: ${result.userMessage}.`;
     }
     if (!created) return 'The incident channel could not be created: every name tried was taken.';
     const channel = created;
-    await this.service.attachChannel(incident.id, channel, `Channel #${channel.name} created`);
+    await this.service.attachChannel(incident.id, channel, `${incident.private ? 'Private channel' : 'Channel'} #${channel.name} created`);
     await this.service.linkChannel(channel.id, incident.id);
     if (incident.openedBy.startsWith('U') || incident.openedBy.startsWith('W')) {
       await this.call('conversations.invite', () => this.client.conversations.invite({ channel: channel.id, users: incident.openedBy }));

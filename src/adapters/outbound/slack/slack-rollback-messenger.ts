@@ -36,6 +36,8 @@ export class SlackRollbackMessenger implements RollbackMessenger {
 
   private async channels(request: Pick<RollbackRequest, 'incidentId'>): Promise<string[]> {
     const incident = await this.deps.service.get(request.incidentId);
+    // A private incident's rollback is its detail: only in its private channel.
+    if (incident?.private && incident.channel) return [incident.channel.id];
     return [...(incident?.channel ? [incident.channel.id] : []), this.deps.incidentChannel];
   }
 

@@ -8,6 +8,11 @@ import type { SlackIncidentPublisher } from './slack-incident-publisher';
 import { findOwnMessage, type MessageMetadata } from './find-own-message';
 import { describeSlackError } from './slack-errors';
 import { SLA_NOTICE_EVENT, slaNoticeMessage } from './views/sla-notice-message';
+import { concealed } from '../../../domain/private-incident';
+import { ACTIONS } from './ids';
+import type { KnownBlock } from '@slack/types';
+
+const REVEALS_NOTHING = new Set<string>([ACTIONS.acknowledge, ACTIONS.takeCommand]);
 
 /**
  * Posts SLA notices in the incident's place: its dedicated channel, else a reply in the
@@ -40,7 +45,7 @@ export class SlackSlaNotifier implements SlaNotifier {
 
   async postTo(target: SlaTarget, notice: SlaNotice, effectKey: string): Promise<void> {
     if (!this.poster) throw new Error('Slack is not ready yet');
-    const message = slaNoticeMessage(notice, effectKey);
+    const message = this.messageFor(target, notice, effectKey);
     try {
       await this.poster.chat.postMessage({
         channel: target.channel,
@@ -56,6 +61,22 @@ export class SlackSlaNotifier implements SlaNotifier {
       // Thrown on purpose: the timer retries with backoff, and runOnce keeps targets already posted from repeating.
       throw new Error(`Slack chat.postMessage to ${target.channel} failed: ${failure.userMessage}`);
     }
+  }
+
+  /**
+   * Outside a private incident's channel a notice names no title, and keeps only the buttons that
+   * show nothing of it (Acknowledge, Take command: the new commander is let into the channel).
+   */
+  private messageFor(target: SlaTarget, notice: SlaNotice, effectKey: string): ReturnType<typeof slaNoticeMessage> {
+    const { incident } = notice;
+    if (!incident.private || target.channel === incident.channel?.id) return slaNoticeMessage(notice, effectKey);
+    const message = slaNoticeMessage({ ...notice, incident: concealed(incident) }, effectKey);
+    const blocks = message.blocks.flatMap((block): KnownBlock[] => {
+      if (block.type !== 'actions') return [block];
+      const elements = block.elements.filter((e) => 'action_id' in e && REVEALS_NOTHING.has(e.action_id ?? ''));
+      return elements.length ? [{ ...block, elements }] : [];
+    });
+    return { ...message, blocks };
   }
 
   /**

@@ -5,7 +5,14 @@ import type { Logger } from '../../../logger';
 
 const USER_ID = /^[UW][A-Z0-9]{2,}$/;
 
+/** Where names are kept between lookups, shared by replicas (Redis); without it, this process only. */
+export interface NameCache {
+  get(id: string): Promise<string | null>;
+  set(id: string, name: string, ttlMs: number): Promise<void>;
+}
+
 export interface SlackUserDirectoryOptions {
+  shared?: NameCache;
   /** How long a name is trusted; people rename themselves rarely. */
   ttlMs?: number;
   /** Names kept at most; the oldest go first. */
@@ -14,8 +21,9 @@ export interface SlackUserDirectoryOptions {
 }
 
 /**
- * Names from Slack's `users.info` (scope `users:read`), cached per user. A failed lookup is
- * logged once per call and not cached, so the next render tries again; meanwhile the id shows.
+ * Names from Slack's `users.info` (scope `users:read`), cached per user for ttlMs, in Redis when
+ * given (shared by replicas, kept over restarts) and in this process. A failed lookup is logged
+ * and not cached, so the next render tries again; meanwhile the id shows.
  */
 export class SlackUserDirectory implements UserDirectory {
   private readonly cache = new Map<string, { name: string; at: number }>();
@@ -26,11 +34,17 @@ export class SlackUserDirectory implements UserDirectory {
   constructor(
     private readonly client: Pick<WebClient, 'users'>,
     private readonly log: Logger,
-    options: SlackUserDirectoryOptions = {},
+    private readonly options: SlackUserDirectoryOptions = {},
   ) {
     this.ttlMs = options.ttlMs ?? 3_600_000;
     this.maxEntries = options.maxEntries ?? 1_000;
     this.now = options.now ?? Date.now;
+  }
+
+  private remember(id: string, name: string): void {
+    this.cache.delete(id);
+    this.cache.set(id, { name, at: this.now() });
+    if (this.cache.size > this.maxEntries) this.cache.delete(this.cache.keys().next().value!);
   }
 
   async names(ids: readonly string[]): Promise<UserNames> {
@@ -48,14 +62,20 @@ export class SlackUserDirectory implements UserDirectory {
   private async name(id: string): Promise<string | null> {
     const hit = this.cache.get(id);
     if (hit && this.now() - hit.at < this.ttlMs) return hit.name;
+    const shared = await this.options.shared?.get(id).catch(() => null);
+    if (shared) {
+      this.remember(id, shared);
+      return shared;
+    }
     try {
       const answer = await this.client.users.info({ user: id });
       const u = answer.user;
       const name = u?.profile?.display_name || u?.profile?.real_name || u?.real_name || u?.name;
       if (!name) return null;
-      this.cache.delete(id);
-      this.cache.set(id, { name, at: this.now() });
-      if (this.cache.size > this.maxEntries) this.cache.delete(this.cache.keys().next().value!);
+      this.remember(id, name);
+      await this.options.shared
+        ?.set(id, name, this.ttlMs)
+        .catch((error: unknown) => this.log.debug({ err: error, user: id }, 'could not keep the name in Redis'));
       return name;
     } catch (error) {
       this.log.warn({ user: id, err: (error as Error).message }, 'users.info failed; showing the user id instead of a name');

@@ -3,6 +3,7 @@ import type { ApplyOutcome } from '../../../../app/incident-service';
 import { isOpenStatus, type IncidentStatus } from '../../../../domain/lifecycle';
 import { ACTIONS } from '../../../outbound/slack/ids';
 import { resolveModal, updateModal } from '../../../outbound/slack/views/modals';
+import { seenBy } from '../../../../domain/private-incident';
 import { outcomeText, type SlackDeps } from './slack-deps';
 import type { SlackListeners } from '../slack-router';
 
@@ -62,7 +63,7 @@ export function registerIncidentActions(app: SlackListeners, deps: SlackDeps): v
           replace_original: false,
           text: `:warning: ${incident.id} is ${incident.status}; ${refusal}`,
         }));
-      await client.views.open({ trigger_id: body.trigger_id, view: build(incident) });
+      await client.views.open({ trigger_id: body.trigger_id, view: build(seenBy(incident, body.user.id)) });
     });
   };
 

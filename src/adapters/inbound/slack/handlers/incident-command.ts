@@ -13,6 +13,8 @@ import type { SlackListeners } from '../slack-router';
 import { parseSlackText } from '../parse-slack-text';
 import { describeHandlerError } from '../handler-errors';
 import type { Phrase } from '../../../../domain/phrase';
+import { escapeMrkdwn } from '../../../outbound/slack/views/block-kit';
+import { mayRead, seenBy } from '../../../../domain/private-incident';
 
 type Reply = (text: string) => Promise<void>;
 type Answer = { response_type: 'ephemeral'; text: string; blocks?: KnownBlock[] };
@@ -75,7 +77,8 @@ async function readAnswer(
       response_type: 'ephemeral',
       text: `${total} open incident(s)`,
       blocks: incidentListBlocks(
-        incidents.map((incident) => ({ incident, sla: service.sla(incident) })),
+        // A private incident shows as one to people outside it: no title, no summary.
+        incidents.map((incident) => ({ incident: seenBy(incident, command.user_id), sla: service.sla(incident) })),
         service.now(),
         total,
       ),
@@ -86,6 +89,13 @@ async function readAnswer(
   const incident = await service.get(resolved.id);
   if (!incident)
     return { response_type: 'ephemeral', text: `:warning: No incident ${resolved.id}. \`/incident list\` shows the open ones.` };
+  if (!mayRead(incident, command.user_id)) {
+    const commander = incident.commander ? `its commander <@${incident.commander}>` : 'the person who opened it';
+    return {
+      response_type: 'ephemeral',
+      text: `:lock: ${incident.id} is a private incident; its detail is in its private channel. Ask ${commander} to add you.`,
+    };
+  }
   const timeline = await service.timelineTail(incident.id, SHOW_TIMELINE_ENTRIES);
   const sections = (await Promise.all(deps.extensions.detailSections.map((section) => section(incident)))).flat();
   return {
@@ -125,17 +135,31 @@ async function run(
             services: config.services,
             createChannelDefault: config.channels.create_incident_channel,
             originChannel: command.channel_id,
+            private: parsed.private,
           }),
         });
         return;
       }
       // A retried delivery carries the same trigger_id: it finds the first incident instead of making another.
       const opened = await service.open(
-        { title: parsed.title, severity: parsed.severity, openedBy: user, source: 'slack' },
-        { idempotencyKey: `command:${command.trigger_id}` },
+        {
+          title: parsed.title,
+          severity: parsed.severity,
+          openedBy: user,
+          source: 'slack',
+          ...(parsed.private ? { private: { members: [] } } : {}),
+        },
+        // A private incident's detail has nowhere else to go: it always gets its channel.
+        { idempotencyKey: `command:${command.trigger_id}`, ...(parsed.private ? { createChannel: true } : {}) },
       );
       if (!opened.created) return;
-      await reply([`Opened *${opened.incident.id}* [${opened.incident.severity}] ${opened.incident.title}.`, ...opened.notices].join(' '));
+      const kind = parsed.private ? ' private incident' : '';
+      await reply(
+        [
+          `Opened${kind} *${opened.incident.id}* [${opened.incident.severity}] ${escapeMrkdwn(opened.incident.title)}.`,
+          ...opened.notices,
+        ].join(' '),
+      );
       return;
     }
     case 'update': {
@@ -146,7 +170,7 @@ async function run(
         if (!incident) return reply(`:warning: No incident ${id}.`);
         if (!isOpenStatus(incident.status) && incident.status !== 'resolved')
           return reply(`:warning: ${id} is ${incident.status}; closed incidents take no updates.`);
-        await client.views.open({ trigger_id: command.trigger_id, view: updateModal(incident) });
+        await client.views.open({ trigger_id: command.trigger_id, view: updateModal(seenBy(incident, user)) });
         return;
       }
       const outcome = await onceFor(deps, command, () =>
@@ -211,7 +235,7 @@ async function run(
         const incident = await service.get(id);
         if (!incident) return reply(`:warning: No incident ${id}.`);
         if (!isOpenStatus(incident.status)) return reply(`:warning: ${id} is already ${incident.status}.`);
-        await client.views.open({ trigger_id: command.trigger_id, view: resolveModal(incident) });
+        await client.views.open({ trigger_id: command.trigger_id, view: resolveModal(seenBy(incident, user)) });
         return;
       }
       const outcome = await onceFor(deps, command, () => service.resolve(id, user, personText(parsed.summary)));

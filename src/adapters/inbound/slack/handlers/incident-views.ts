@@ -6,6 +6,8 @@ import { DELIVERY_TTL_MS, outcomeText, type SlackDeps } from './slack-deps';
 import type { SlackListeners } from '../slack-router';
 import { phrase, user } from '../../../../domain/phrase';
 import { parseSlackText } from '../parse-slack-text';
+import { escapeMrkdwn } from '../../../outbound/slack/views/block-kit';
+import { ownersOf } from './owners-of';
 
 type Values = ViewOutput['state']['values'];
 
@@ -53,16 +55,31 @@ export function registerIncidentViews(app: SlackListeners, deps: SlackDeps): voi
     if (service_ && !config.services.some((s) => s.name === service_)) errors[INPUTS.service.block] = `Unknown service "${service_}".`;
     if (Object.keys(errors).length || !isSeverity(severity)) return void (await ack({ response_action: 'errors', errors }));
     await ack();
-    const createChannel = (values[INPUTS.createChannel.block]?.[INPUTS.createChannel.action]?.selected_options ?? []).some(
-      (o) => o.value === 'yes',
-    );
+    const ticked = (input: { block: string; action: string }) =>
+      (values[input.block]?.[input.action]?.selected_options ?? []).some((o) => o.value === 'yes');
+    const isPrivate = ticked(INPUTS.private);
     const opened = await service.open(
-      { title, severity, summary: text(values, INPUTS.summary), service: service_, openedBy: body.user.id, source: 'slack' },
-      { createChannel, idempotencyKey: `view:${view.id}` },
+      {
+        title,
+        severity,
+        summary: text(values, INPUTS.summary),
+        service: service_,
+        openedBy: body.user.id,
+        source: 'slack',
+        ...(isPrivate ? { private: { members: ownersOf(config, service_) } } : {}),
+      },
+      // A private incident's detail has nowhere else to go: it always gets its channel.
+      { createChannel: isPrivate || ticked(INPUTS.createChannel), idempotencyKey: `view:${view.id}` },
     );
     if (!opened.created) return;
     const origin = metadata<{ originChannel: string }>(view).originChannel;
-    await tell(client, origin, body.user.id, [`Opened *${opened.incident.id}* [${severity}] ${title}.`, ...opened.notices].join(' '));
+    const kind = isPrivate ? ' private incident' : '';
+    await tell(
+      client,
+      origin,
+      body.user.id,
+      [`Opened${kind} *${opened.incident.id}* [${severity}] ${escapeMrkdwn(title)}.`, ...opened.notices].join(' '),
+    );
   });
 
   app.view(VIEWS.update, async ({ ack, view, body, client }) => {

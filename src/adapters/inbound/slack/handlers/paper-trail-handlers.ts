@@ -9,10 +9,12 @@ import type { IncidentPlacePoster } from '../../../outbound/slack/incident-place
 import { describeSlackError } from '../../../outbound/slack/slack-errors';
 import { paperTrailSection } from '../../../outbound/slack/views/paper-trail-section';
 import { reportModal } from '../../../outbound/slack/views/report-modal';
+import { reportBlocks } from '../../../outbound/slack/views/report-blocks';
 import { DELIVERY_TTL_MS, type SlackDeps } from './slack-deps';
 import type { SlackListeners } from '../slack-router';
 import { slackText } from '../../../outbound/slack/views/slack-text';
 import { escapeMrkdwn } from '../../../outbound/slack/views/block-kit';
+import { mayRead } from '../../../../domain/private-incident';
 
 type Values = ViewOutput['state']['values'];
 
@@ -37,9 +39,10 @@ export function registerPaperTrailHandlers(
   const log = deps.log.child({ component: 'paper-trail-slack' });
 
   /** Opens the report form, or says why not. */
-  const openReport = async (client: App['client'], triggerId: string, incidentId: string): Promise<string | null> => {
+  const openReport = async (client: App['client'], triggerId: string, incidentId: string, user: string): Promise<string | null> => {
     const incident = await service.get(incidentId);
     if (!incident) return `:warning: No incident ${incidentId}.`;
+    if (!mayRead(incident, user)) return `:lock: ${incidentId} is a private incident; its report is written by the people in it.`;
     if (incident.status === 'closed') return `:warning: ${incidentId} is closed; its report can no longer change.`;
     const [previous, items] = await Promise.all([paperTrail.storedReport(incidentId), paperTrail.actionItems(incidentId)]);
     try {
@@ -58,7 +61,7 @@ export function registerPaperTrailHandlers(
   deps.extensions.commands.report = async (parsed, ctx) => {
     const id = await ctx.target(parsed.id, '/incident report INC-20261121-001');
     if (!id) return;
-    const refusal = await openReport(ctx.client, ctx.triggerId, id);
+    const refusal = await openReport(ctx.client, ctx.triggerId, id, ctx.user);
     if (refusal) await ctx.reply(refusal);
   };
 
@@ -69,7 +72,7 @@ export function registerPaperTrailHandlers(
     if (!outcome) return;
     if (!outcome.ok) return ctx.reply(`:warning: ${slackText(outcome.reason)}`);
     const { item } = outcome;
-    const where = paperTrail.githubConfigured
+    const where = paperTrail.githubFor((await service.get(id)) ?? {})
       ? 'A follow-up issue labelled `incident-follow-up` is being created on GitHub.'
       : 'GitHub is not configured, so it is tracked in the report only.';
     if (!outcome.created)
@@ -87,7 +90,7 @@ export function registerPaperTrailHandlers(
 
   app.action<BlockAction<ButtonAction>>(ACTIONS.writeReport, async ({ ack, body, action, client, respond }) => {
     await ack();
-    const refusal = await openReport(client, body.trigger_id, action.value ?? '');
+    const refusal = await openReport(client, body.trigger_id, action.value ?? '', body.user.id);
     if (refusal) await respond({ response_type: 'ephemeral', replace_original: false, text: refusal });
   });
 
@@ -130,17 +133,17 @@ export function registerPaperTrailHandlers(
       }
     };
     if (!written.ok) return tellChannel(await service.get(incidentId), `:warning: ${slackText(written.reason)}`);
-    const posted = await poster.postLong(
+    const onGitHub = paperTrail.githubFor(written.incident);
+    const issue = written.incident.github;
+    const fullReport = onGitHub
+      ? `${issue ? `<${issue.url}|GitHub issue #${issue.issueNumber}>, ` : ''}committed at \`${reportPath(incidentId)}\``
+      : `the Markdown is in the evidence bundle (\`GET /api/incidents/${incidentId}/evidence\`)`;
+    const posted = await poster.postBlocks(
       written.incident,
-      `:memo: Incident report for ${incidentId} (revision ${written.revision}) by <@${user}>`,
-      written.markdown,
+      reportBlocks({ document: written.document, revision: written.revision, writtenBy: user, fullReport }),
     );
-    const github = paperTrail.githubConfigured
-      ? ` It is being committed to GitHub at \`${reportPath(incidentId)}\` and linked from the incident issue.`
-      : '';
-    const slack = posted.error
-      ? ` Posting it here stopped at part ${posted.posted + 1} of ${posted.total}: ${posted.error}; it is saved, \`/incident report\` shows it again.`
-      : '';
+    const github = onGitHub ? ` It is being committed to GitHub at \`${reportPath(incidentId)}\` and linked from the incident issue.` : '';
+    const slack = posted.error ? ` Posting it here failed: ${posted.error}; it is saved, and submitting the form again posts it.` : '';
     await tellChannel(
       written.incident,
       `Report for ${incidentId} saved (revision ${written.revision}).${github}${slack} ${written.notices.join(' ')}`.trim(),

@@ -5,6 +5,7 @@ import { describeSlackError } from '../../../outbound/slack/slack-errors';
 import { addToTimelineModal } from '../../../outbound/slack/views/modals';
 import type { SlackDeps } from './slack-deps';
 import type { SlackListeners } from '../slack-router';
+import { seenBy } from '../../../../domain/private-incident';
 
 /** A static select holds at most 100 options. */
 const PICKER_PAGE_SIZE = 100;
@@ -19,7 +20,9 @@ export function registerTimelineShortcut(app: SlackListeners, deps: SlackDeps): 
       deps.service.findByChannel(shortcut.channel.id),
     ]);
     const ownIncident = own && !incidents.some((i) => i.id === own) ? await deps.service.get(own) : null;
-    const open = ownIncident && isOpenStatus(ownIncident.status) ? [ownIncident, ...incidents.slice(0, PICKER_PAGE_SIZE - 1)] : incidents;
+    const listed = ownIncident && isOpenStatus(ownIncident.status) ? [ownIncident, ...incidents.slice(0, PICKER_PAGE_SIZE - 1)] : incidents;
+    // Private incidents are offered by name only to the people in them.
+    const open = listed.map((i) => seenBy(i, shortcut.user.id));
     const message = {
       channel: shortcut.channel.id,
       ts: shortcut.message_ts,

@@ -3,6 +3,7 @@ export const HELP_TEXT = [
   '*`/incident` commands*',
   '`/incident open [title]` — open the form to declare an incident',
   '`/incident open P1 checkout errors` — declare one directly with severity and title',
+  '`/incident open --private P1 <title>` — a private incident: detail only in a private channel',
   '`/incident update [id] <investigating|identified|monitoring|resolved> <text>` — post a status update (no text opens a form)',
   '`/incident severity [id] <P0-P3>` — change the severity; `/incident severity [id] confirm` confirms the current one',
   '`/incident commander [id] @user` — hand over command',

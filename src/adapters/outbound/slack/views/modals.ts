@@ -12,6 +12,8 @@ export interface OpenModalModel {
   severities: Record<Severity, { name: string; definition: string }>;
   services: { name: string; description?: string }[];
   createChannelDefault: boolean;
+  /** `/incident open --private`: the Private incident box starts ticked. */
+  private?: boolean;
   /** Where the command was run, so the reply can go there. */
   originChannel?: string;
 }
@@ -70,6 +72,23 @@ export function openIncidentModal(model: OpenModalModel): ModalView {
       action_id: INPUTS.createChannel.action,
       options: [channelOption],
       ...(model.createChannelDefault ? { initial_options: [channelOption] } : {}),
+    },
+  });
+  const privateOption = option(
+    'Private incident',
+    'yes',
+    'Detail only in a private channel; #incident-response shows just its severity and commander.',
+  );
+  blocks.push({
+    type: 'input',
+    block_id: INPUTS.private.block,
+    optional: true,
+    label: plain('Visibility'),
+    element: {
+      type: 'checkboxes',
+      action_id: INPUTS.private.action,
+      options: [privateOption],
+      ...(model.private ? { initial_options: [privateOption] } : {}),
     },
   });
   return {
