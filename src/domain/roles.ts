@@ -16,11 +16,10 @@ export const ROLE_ALIASES: Record<string, Role> = {
 };
 
 /**
- * What each role means and the first steps, in the words of the seeds: the commander
- * coordinates detection, mitigation and resolution (seed 002 §1); communications notifies
- * stakeholders and keeps the status updates on time (seed 001's template, seed 002 step 1.3);
- * the scribe maintains the incident timeline of events, decisions and results (seed 002
- * step 3.3); operations runs the approved mitigation and verifies recovery (seed 002 step 3).
+ * What each role means and the first steps: the commander coordinates detection, mitigation
+ * and resolution; communications notifies stakeholders and keeps the status updates on time;
+ * the scribe keeps the incident timeline of events, decisions and results; operations runs the
+ * approved mitigation and verifies recovery.
  */
 export const ROLE_GUIDE: Record<Role, { label: string; meaning: string; firstSteps: string[] }> = {
   commander: {

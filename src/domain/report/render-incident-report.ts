@@ -209,7 +209,7 @@ function bullets(items: readonly string[], names: Record<string, string>): strin
   return lines.length ? lines.map((line) => `- ${line}`).join('\n') : '- _None recorded._';
 }
 
-/** Seed 001's `- [ ] [Action] - Owner: [Name] - Due: [Date]`, with the follow-up issue when there is one. */
+/** The post-mortem template's `- [ ] [Action] - Owner: [Name] - Due: [Date]`, with the follow-up issue when there is one. */
 function actionItems(items: readonly ActionItem[], names: Record<string, string>): string {
   if (!items.length) return '- _None recorded._';
   return items

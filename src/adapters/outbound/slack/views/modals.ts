@@ -77,7 +77,7 @@ export function openIncidentModal(model: OpenModalModel): ModalView {
   const privateOption = option(
     'Private incident',
     'yes',
-    'Detail only in a private channel; #incident-response shows just its severity and commander.',
+    'A private channel; others see only its severity and commander.',
   );
   blocks.push({
     type: 'input',

@@ -6,7 +6,7 @@ import { STATUS_LABEL } from './severity-labels';
 import { slackText } from './slack-text';
 import type { Phrase } from '../../../../domain/phrase';
 
-/** Seed 001's status update template, filled in. */
+/** The status update template (header, status, impact, next update), filled in. */
 export function statusUpdateMessage(
   incident: Incident,
   text: Phrase,
