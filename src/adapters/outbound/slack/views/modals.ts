@@ -74,11 +74,7 @@ export function openIncidentModal(model: OpenModalModel): ModalView {
       ...(model.createChannelDefault ? { initial_options: [channelOption] } : {}),
     },
   });
-  const privateOption = option(
-    'Private incident',
-    'yes',
-    'A private channel; others see only its severity and commander.',
-  );
+  const privateOption = option('Private incident', 'yes', 'A private channel; others see only its severity and commander.');
   blocks.push({
     type: 'input',
     block_id: INPUTS.private.block,
