@@ -76,7 +76,7 @@ const bot = await startChild(
     slackApiUrl: slack.apiUrl,
     prefix,
     port: await freePort(),
-    file: { services: [{ name: 'checkout' }], alerts: { max_concurrent_intake: INTAKE, max_queued_intake: 100_000 } },
+    file: { services: [{ name: 'checkout' }], alerts: { max_concurrent_intake: INTAKE, max_queued_intake: 100_000, correlate: false } },
   }),
 );
 const bare = await startChild('bench/support/bare-bolt.ts', {

@@ -74,7 +74,9 @@ const slack = await startSlackStandInProcess();
 const botPrefix = benchPrefix('ingest-bot');
 const floorPrefix = benchPrefix('ingest-floor');
 const INTAKE = Number(process.env.INTAKE_CONCURRENCY ?? 0);
-const alerts = INTAKE ? { max_concurrent_intake: INTAKE } : {};
+// Per-group ingest cost: storm correlation off, or 50 new groups would become one storm
+// (storms have their own bench, bench/storm.ts).
+const alerts = { correlate: false as const, ...(INTAKE ? { max_concurrent_intake: INTAKE } : {}) };
 const SIGNALS = process.env.SIGNALS === '1';
 let exporter: TestExporter | undefined;
 let prometheus: PrometheusHarness | undefined;

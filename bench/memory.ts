@@ -15,7 +15,7 @@ const bot = await startChild(
     slackApiUrl: slack.apiUrl,
     prefix,
     port: await freePort(),
-    file: { services: [{ name: 'checkout' }], alerts: { slack_min_interval: '1ms' } },
+    file: { services: [{ name: 'checkout' }], alerts: { slack_min_interval: '1ms', correlate: false } },
   }),
 );
 const bare = await startChild('bench/support/bare-bolt.ts', {
