@@ -15,7 +15,10 @@ const STARTS = Number(process.env.STARTS ?? 5);
 const slack = await startSlackStandInProcess();
 const config = join(mkdtempSync(join(tmpdir(), 'ib-bench-')), 'config.yml');
 // Announcements are paced at 1/s per channel in production; 1 ms here so 1,000 are drawn in the run.
-writeFileSync(config, JSON.stringify({ services: [{ name: 'checkout', owners: ['U0OWNER'] }], alerts: { slack_min_interval: '1ms', correlate: false } }));
+writeFileSync(
+  config,
+  JSON.stringify({ services: [{ name: 'checkout', owners: ['U0OWNER'] }], alerts: { slack_min_interval: '1ms', correlate: false } }),
+);
 
 const ways = {
   'node dist/main.js': [process.execPath, 'dist/main.js'],
