@@ -135,19 +135,8 @@ export class AlertIntake implements IncidentObserver {
         if (joined) {
           incident = joined;
         } else {
-          // Drills rehearse one incident; they never start or join a storm.
-          const candidate: StormCandidate | null =
-            this.deps.storm && !drill
-              ? {
-                  groupKey,
-                  generation: group.generation,
-                  name: lead.labels.alertname ?? lead.title,
-                  labels: lead.labels,
-                  severity: decisions.group.severity,
-                  source,
-                }
-              : null;
-          const storm = candidate ? await this.deps.storm!.admit(candidate) : null;
+          const candidate = drill ? null : stormCandidate(groupKey, group.generation, lead, decisions.group.severity, source);
+          const storm = candidate && this.deps.storm ? await this.deps.storm.admit(candidate) : null;
           if (storm === 'moved') continue;
           if (storm) {
             incident = storm.parent;
@@ -186,17 +175,7 @@ export class AlertIntake implements IncidentObserver {
         // A storm recognised while this incident opened folds it in; this delivery then counts there.
         const parent =
           this.deps.storm && !drill
-            ? await this.deps.storm.settle(
-                {
-                  groupKey,
-                  generation: group.generation,
-                  name: lead.labels.alertname ?? lead.title,
-                  labels: lead.labels,
-                  severity: decisions.group.severity,
-                  source,
-                },
-                incident,
-              )
+            ? await this.deps.storm.settle(stormCandidate(groupKey, group.generation, lead, decisions.group.severity, source), incident)
             : null;
         if (parent) {
           incident = parent;
@@ -332,4 +311,15 @@ function describeChange(alerts: NormalizedAlert[], record: AlertRecord): string 
   if (alerts.length === 1) return `Alert ${alerts[0]!.status}: ${alerts[0]!.title} (${counts})`;
   const names = [...new Set(alerts.map((a) => a.labels.alertname ?? a.title))].slice(0, 3).join(', ');
   return `${record.changed} alert(s) changed (${names}): ${counts}`;
+}
+
+/** What the storm correlator is told about a group that would open an incident. Drills never start or join a storm. */
+function stormCandidate(
+  groupKey: string,
+  generation: number,
+  lead: NormalizedAlert,
+  severity: StormCandidate['severity'],
+  source: StormCandidate['source'],
+): StormCandidate {
+  return { groupKey, generation, name: lead.labels.alertname ?? lead.title, labels: lead.labels, severity, source };
 }
