@@ -274,7 +274,7 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
   registerIncidentViews(listeners, deps);
   registerTimelineShortcut(listeners, deps);
   registerAppHome(listeners, home);
-  for (const feature of features) feature.install?.({ app: listeners, publisher, deps });
+  for (const feature of features) feature.install?.({ app: listeners, publisher, channelSetup, deps });
   const timerHandlers: Record<string, TimerHandler> = Object.assign({}, ...features.map((f) => f.timerHandlers ?? {}));
 
   let server: Server | undefined;

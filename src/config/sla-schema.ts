@@ -44,9 +44,14 @@ export const pagerDutySchema = z
     oncall_refresh: duration
       .refine((ms) => ms >= 1_000, 'must be at least 1s (minutes in production: one REST call per open incident each time)')
       .default(ONCALL_REFRESH_DEFAULT_MS),
+    /**
+     * Invite the level-1 on-call into the incident's own channel, matched to a Slack account by the
+     * email PagerDuty gives (users.lookupByEmail, scope users:read.email). Needs PAGERDUTY_TOKEN.
+     */
+    invite_oncall: z.boolean().default(true),
   })
   .strict()
-  .default({ enabled: true, page_severities: ['P0', 'P1'], oncall_refresh: ONCALL_REFRESH_DEFAULT_MS });
+  .default({ enabled: true, page_severities: ['P0', 'P1'], oncall_refresh: ONCALL_REFRESH_DEFAULT_MS, invite_oncall: true });
 
 /** `sla:` — the parts of the SLA clocks that are not per severity. */
 export const slaSettingsSchema = z
@@ -71,7 +76,14 @@ export type EscalationContacts = { level2: string[]; level3: string[] };
 export interface SlaConfig {
   planOptions: SlaPlanOptions;
   escalation: EscalationContacts;
-  pagerDuty: { enabled: boolean; escalationPolicy: string | null; pageSeverities: string[]; onCallRefreshMs: number };
+  pagerDuty: {
+    enabled: boolean;
+    escalationPolicy: string | null;
+    pageSeverities: string[];
+    onCallRefreshMs: number;
+    /** Invite the level-1 on-call into the incident's channel. */
+    inviteOnCall: boolean;
+  };
   /** Per service name: contact overrides (a level given replaces the global list) and escalation policy. */
   services: Record<string, { escalation?: Partial<EscalationContacts>; escalationPolicy?: string }>;
 }
@@ -93,6 +105,7 @@ export function resolveSlaConfig(file: {
       escalationPolicy: file.pagerduty.escalation_policy ?? null,
       pageSeverities: file.pagerduty.page_severities,
       onCallRefreshMs: file.pagerduty.oncall_refresh,
+      inviteOnCall: file.pagerduty.invite_oncall,
     },
     services: Object.fromEntries(
       file.services.map((s) => [

@@ -108,11 +108,25 @@ export interface RelatedIncident {
   openedAt: number;
 }
 
+export interface OnCallPerson {
+  name: string;
+  level: number;
+  user?: string;
+}
+
 export interface OnCall {
-  /** Level-1 people first, then higher levels. */
-  people: { name: string; level: number }[];
+  /**
+   * Level-1 people first, then higher levels. `user` is their chat account, found by email, for
+   * the people the bot invites into the incident's channel; absent when not looked up or not found.
+   */
+  people: OnCallPerson[];
   escalationPolicy: string;
   at: number;
+}
+
+/** The chat accounts of the level-1 on-call: the people invited into the incident's channel. */
+export function onCallAccounts(oncall: OnCall | null): string[] {
+  return (oncall?.people ?? []).flatMap((p) => (p.level === 1 && p.user ? [p.user] : []));
 }
 
 export interface GitHubIssueLink {

@@ -4,6 +4,7 @@ import type { RedisIncidentStore } from '../adapters/outbound/redis/redis-incide
 import type { RedisRollbackRecords } from '../adapters/outbound/redis/redis-rollback-records';
 import type { SlackDeps } from '../adapters/inbound/slack/handlers/slack-deps';
 import type { SlackIncidentPublisher } from '../adapters/outbound/slack/slack-incident-publisher';
+import type { SlackChannelSetup } from '../adapters/outbound/slack/slack-channel-setup';
 import type { SlackListeners } from '../adapters/inbound/slack/slack-router';
 import type { TimerEngine, TimerHandler } from '../app/ports/timer-engine';
 import type { IncidentService } from '../app/incident-service';
@@ -42,6 +43,8 @@ export interface SlackContext {
   /** Register listeners here (Bolt's methods; actions and views routed by id). */
   app: SlackListeners;
   publisher: SlackIncidentPublisher;
+  /** Topic, bookmarks and invitations of incident channels. */
+  channelSetup: SlackChannelSetup;
   deps: SlackDeps;
 }
 

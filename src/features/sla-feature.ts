@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { PagerDutyPager } from '../adapters/outbound/pagerduty/pagerduty-pager';
 import { registerSlaActions } from '../adapters/inbound/slack/handlers/sla-actions';
+import { SlackAccountsByEmail } from '../adapters/outbound/slack/slack-accounts-by-email';
 import { SlackSlaNotifier } from '../adapters/outbound/slack/slack-sla-notifier';
 import { runOnce } from '../adapters/outbound/timers/run-once';
 import { PagerDutySync } from '../app/sla/pagerduty-sync';
@@ -93,8 +94,13 @@ export function slaFeature(core: CoreContext): Feature {
       }),
       ...pagerDuty.handlers(),
     },
-    install({ app, publisher, deps }) {
+    install({ app, publisher, channelSetup, deps }) {
       notifier.attach(app.client, publisher);
+      if (config.sla.pagerDuty.inviteOnCall)
+        pagerDuty.attachChat({
+          accounts: new SlackAccountsByEmail(app.client, log.child({ component: 'slack-accounts-by-email' }), metrics),
+          invites: channelSetup,
+        });
       registerSlaActions(app, deps);
     },
     async start() {

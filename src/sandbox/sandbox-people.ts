@@ -6,16 +6,18 @@ export interface SandboxUser {
   id: string;
   name: string;
   role: string;
+  /** What users.lookupByEmail finds them by (the sandbox PagerDuty's on-call is dana). */
+  email: string;
   /** A guest sees only the channels it was invited to and cannot join others. */
   guest?: boolean;
 }
 
 export const SANDBOX_USERS: SandboxUser[] = [
-  { id: 'U0ONCALL', name: 'dana', role: 'on-call engineer' },
-  { id: 'U0APPROVER1', name: 'ari', role: 'approver (team lead)' },
-  { id: 'U0APPROVER2', name: 'bo', role: 'approver (SRE)' },
-  { id: 'U0DEV', name: 'casey', role: 'engineer, not an approver' },
-  { id: 'U0GUEST', name: 'gus', role: 'guest', guest: true },
+  { id: 'U0ONCALL', name: 'dana', email: 'dana@sandbox.example', role: 'on-call engineer' },
+  { id: 'U0APPROVER1', name: 'ari', email: 'ari@sandbox.example', role: 'approver (team lead)' },
+  { id: 'U0APPROVER2', name: 'bo', email: 'bo@sandbox.example', role: 'approver (SRE)' },
+  { id: 'U0DEV', name: 'casey', email: 'casey@sandbox.example', role: 'engineer, not an approver' },
+  { id: 'U0GUEST', name: 'gus', email: 'gus@sandbox.example', role: 'guest', guest: true },
 ];
 
 export const BOT_USER = { id: 'U0BOT', botId: 'B0BOT', name: 'incident-bot' };

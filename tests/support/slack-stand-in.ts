@@ -87,6 +87,8 @@ export class SlackStandIn {
   readonly userGroups = new Map<string, string[]>();
   /** users.info answers from here: a display name, or fields over an active full member (e.g. { deleted: true }, { is_restricted: true }). */
   readonly users = new Map<string, string | Record<string, unknown>>();
+  /** users.lookupByEmail answers from here: email → user id; any other email is users_not_found. */
+  readonly emails = new Map<string, string>();
   /** Files uploaded through files.getUploadURLExternal → upload URL → files.completeUploadExternal. */
   readonly files: StoredFile[] = [];
   url = '';
@@ -279,6 +281,11 @@ export class SlackStandIn {
             ? { name: known.toLowerCase().replace(/\s+/g, '.'), real_name: known, profile: { display_name: known, real_name: known } }
             : (known ?? {});
         return { ok: true, user: { id: user, deleted: false, is_restricted: false, is_ultra_restricted: false, is_bot: false, ...shown } };
+      }
+      case 'users.lookupByEmail': {
+        const user = this.emails.get(String(args.email ?? '').toLowerCase());
+        if (!user) return { ok: false, error: 'users_not_found' };
+        return { ok: true, user: { id: user, deleted: false, is_bot: false, profile: { email: String(args.email) } } };
       }
       case 'chat.postMessage': {
         const problems = blockKitProblems(args.blocks);

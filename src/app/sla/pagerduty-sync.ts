@@ -1,9 +1,10 @@
-import { isRetryable, type Pager, type PagerResult } from '../ports/pager';
+import type { ChannelInvites, ChatAccountsByEmail } from '../ports/on-call-invites';
+import { isRetryable, type OnCallPerson, type Pager, type PagerResult } from '../ports/pager';
 import type { IncidentStore } from '../ports/incident-store';
 import type { ScheduledTimer, TimerEngine, TimerHandler } from '../ports/timer-engine';
 import type { SlaConfig } from '../../config/sla-schema';
 import type { Clock } from '../../domain/clock';
-import type { Incident } from '../../domain/incident';
+import { onCallAccounts, type Incident, type OnCall } from '../../domain/incident';
 import type { Logger } from '../../logger';
 import type { Metrics } from '../../metrics';
 import type { IncidentObserver } from '../ports/incident-observer';
@@ -47,6 +48,13 @@ export class PagerDutySync implements IncidentObserver {
       refresh: (incidentId: string) => Promise<void>;
     },
   ) {}
+
+  /** Chat accounts by email and channel invites, once the chat app exists; without them nobody is invited. */
+  private chat: { accounts: ChatAccountsByEmail; invites: ChannelInvites } | null = null;
+
+  attachChat(chat: { accounts: ChatAccountsByEmail; invites: ChannelInvites }): void {
+    this.chat = chat;
+  }
 
   private pages(incident: Incident): boolean {
     // A drill pages nobody unless its scenario says so.
@@ -188,6 +196,34 @@ export class PagerDutySync implements IncidentObserver {
     );
   }
 
+  /** The level-1 people with their chat accounts, when they are to be invited (found by email; none without). */
+  private async withAccounts(oncalls: OnCallPerson[]): Promise<OnCall['people']> {
+    const { settings } = this.deps;
+    const accounts = this.chat?.accounts;
+    return Promise.all(
+      oncalls.map(async ({ name, level, email }) => {
+        const user = settings.pagerDuty.inviteOnCall && accounts && level === 1 && email ? await accounts.userIdFor(email) : null;
+        return user ? { name, level, user } : { name, level };
+      }),
+    );
+  }
+
+  /**
+   * Invites the level-1 on-call who were not on call at the last lookup into the incident's channel:
+   * a shift change brings the new person in, and someone who left the channel is not pulled back
+   * every refresh. A channel created after this lookup invites them itself (SlackChannelSetup).
+   */
+  private async inviteNewcomers(incident: Incident, before: OnCall | null): Promise<void> {
+    const invites = this.chat?.invites;
+    const channel = incident.channel?.id;
+    if (!invites || !channel || incident.drill) return;
+    const earlier = new Set(onCallAccounts(before));
+    const newcomers = onCallAccounts(incident.oncall ?? null).filter((u) => !earlier.has(u));
+    if (!newcomers.length) return;
+    await invites.invite(channel, newcomers);
+    this.deps.log.info({ incidentId: incident.id, users: newcomers.length }, 'on-call invited into the incident channel');
+  }
+
   /**
    * Looks up who is on call and shows it on the announcement; while the incident is unresolved
    * the lookup comes back every `oncall_refresh`, since shifts change during long incidents.
@@ -213,14 +249,16 @@ export class PagerDutySync implements IncidentObserver {
         ]),
       );
     } else {
-      const people = result.oncalls.map((p) => ({ name: p.name, level: p.level }));
-      const changed = JSON.stringify(people) !== JSON.stringify(incident.oncall?.people ?? null);
-      const stored = await store.update(incidentId, (i) => ({
-        ok: true,
-        incident: { ...i, oncall: { people, escalationPolicy: policy, at: clock() } },
-        events: [],
-      }));
-      if (stored.ok && changed) await refresh(incidentId);
+      const people = await this.withAccounts(result.oncalls);
+      let before: OnCall | null = null;
+      const stored = await store.update(incidentId, (i) => {
+        before = i.oncall ?? null;
+        return { ok: true, incident: { ...i, oncall: { people, escalationPolicy: policy, at: clock() } }, events: [] };
+      });
+      if (stored.ok) {
+        if (JSON.stringify(people) !== JSON.stringify((before as OnCall | null)?.people ?? null)) await refresh(incidentId);
+        await this.inviteNewcomers(stored.incident, before);
+      }
     }
     // The next one on the same grid, skipping slots missed while every bot was down.
     const every = settings.pagerDuty.onCallRefreshMs;

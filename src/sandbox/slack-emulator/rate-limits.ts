@@ -22,6 +22,7 @@ export const METHOD_TIERS = {
   'files.completeUploadExternal': 4,
   'usergroups.users.list': 2,
   'users.info': 4,
+  'users.lookupByEmail': 3,
   'conversations.list': 2,
   'views.open': 4,
   'views.publish': 4,

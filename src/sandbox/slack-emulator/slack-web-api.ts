@@ -125,6 +125,26 @@ export class SlackWebApi {
           },
         };
       }
+      case 'users.lookupByEmail': {
+        // The on-call PagerDuty names is found by email and invited into the incident channel.
+        const email = String(args.email ?? '').toLowerCase();
+        if (!email) fail('invalid_arguments', ['email is required']);
+        const person = SANDBOX_USERS.find((u) => u.email === email);
+        if (!person) fail('users_not_found', [`nobody in the sandbox has the email ${email}`]);
+        return {
+          user: {
+            id: person!.id,
+            team_id: TEAM.id,
+            name: person!.name,
+            real_name: person!.name,
+            profile: { display_name: person!.name, real_name: person!.name, email },
+            deleted: false,
+            is_bot: false,
+            is_restricted: Boolean(person!.guest),
+            is_ultra_restricted: false,
+          },
+        };
+      }
       case 'conversations.list':
         return {
           channels: [...this.workspace.channels.values()]

@@ -12,6 +12,7 @@ describe('SLA config (escalation, pagerduty, sla)', () => {
       escalationPolicy: null,
       pageSeverities: ['P0', 'P1'],
       onCallRefreshMs: 30 * 60_000,
+      inviteOnCall: true,
     });
     expect(result.config.sla.planOptions).toEqual({ resolutionWarningBeforeMs: 600_000, reportMissingAfterMs: 2 * 86_400_000 });
   });
@@ -21,7 +22,7 @@ describe('SLA config (escalation, pagerduty, sla)', () => {
       env: {},
       file: {
         escalation: { level2: ['U0LEAD', 'S0SRE'], level3: ['W0CTO'] },
-        pagerduty: { escalation_policy: 'PABC123', page_severities: ['P0'], oncall_refresh: '10m' },
+        pagerduty: { escalation_policy: 'PABC123', page_severities: ['P0'], oncall_refresh: '10m', invite_oncall: false },
         sla: { resolution_warning: '5m', report_reminder_after: '3d' },
         services: [{ name: 'checkout', escalation: { level2: ['U0CHECKOUT'] }, pagerduty_escalation_policy: 'PCHK999' }],
       },
@@ -30,7 +31,7 @@ describe('SLA config (escalation, pagerduty, sla)', () => {
     if (!result.ok) return;
     expect(result.config.sla).toMatchObject({
       escalation: { level2: ['U0LEAD', 'S0SRE'], level3: ['W0CTO'] },
-      pagerDuty: { enabled: true, escalationPolicy: 'PABC123', pageSeverities: ['P0'], onCallRefreshMs: 600_000 },
+      pagerDuty: { enabled: true, escalationPolicy: 'PABC123', pageSeverities: ['P0'], onCallRefreshMs: 600_000, inviteOnCall: false },
       planOptions: { resolutionWarningBeforeMs: 300_000, reportMissingAfterMs: 3 * 86_400_000 },
       services: { checkout: { escalation: { level2: ['U0CHECKOUT'] }, escalationPolicy: 'PCHK999' } },
     });

@@ -31,6 +31,7 @@ const METHOD_SCOPES: Record<string, string | string[] | null> = {
   'conversations.replies': ['channels:history', 'groups:history'],
   'usergroups.users.list': 'usergroups:read',
   'users.info': 'users:read',
+  'users.lookupByEmail': ['users:read', 'users:read.email'],
   'bots.info': 'users:read',
   'files.uploadV2': 'files:write',
 };

@@ -80,6 +80,8 @@ export const BOT_SCOPES = [
   'groups:history',
   'usergroups:read',
   'users:read',
+  // users.lookupByEmail: the on-call PagerDuty names, invited into the incident channel.
+  'users:read.email',
   'bookmarks:write',
   // files.uploadV2: the signal chart at open and at resolve.
   'files:write',

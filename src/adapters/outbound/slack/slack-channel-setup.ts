@@ -1,6 +1,7 @@
 import type { webApi } from '@slack/bolt';
 import type { IncidentObserver } from '../../../app/ports/incident-observer';
-import type { Incident } from '../../../domain/incident';
+import type { ChannelInvites } from '../../../app/ports/on-call-invites';
+import { onCallAccounts, type Incident } from '../../../domain/incident';
 import type { Logger } from '../../../logger';
 import type { Metrics } from '../../../metrics';
 import { describeSlackError } from './slack-errors';
@@ -11,9 +12,10 @@ const isPerson = (id: string | null | undefined): id is string => typeof id === 
 /**
  * Sets up a dedicated incident channel: topic (severity, status, commander) kept current,
  * bookmarks for the alert's runbook and dashboard and the GitHub issue, and the service's
- * owners and the commander invited. Each step failing is logged and counted, never fatal.
+ * owners, the commander and the level-1 on-call invited. Each step failing is logged and
+ * counted, never fatal.
  */
-export class SlackChannelSetup implements IncidentObserver {
+export class SlackChannelSetup implements IncidentObserver, ChannelInvites {
   readonly name = 'slack-channel-setup';
 
   constructor(
@@ -26,12 +28,11 @@ export class SlackChannelSetup implements IncidentObserver {
   /** Called once the channel exists (the publisher creates it). */
   async created(incident: Incident, channel: string): Promise<void> {
     await this.setTopic(incident, channel);
-    const people = [...new Set([...this.ownersOf(incident.service), incident.commander].filter(isPerson))].filter(
-      (u) => u !== incident.openedBy,
-    );
+    // The on-call known by now (looked up before the channel existed); one found later is invited by the lookup.
+    const wanted = [...this.ownersOf(incident.service), incident.commander, ...onCallAccounts(incident.oncall ?? null)];
+    const people = [...new Set(wanted.filter(isPerson))].filter((u) => u !== incident.openedBy);
     // A drill pages nobody; it does not pull the service's owners into a channel either.
-    if (people.length && !incident.drill)
-      await this.call('conversations.invite', () => this.client.conversations.invite({ channel, users: people.join(',') }));
+    if (!incident.drill) await this.invite(channel, people);
     for (const link of incident.alertContext?.links ?? []) {
       if (link.kind === 'runbook' || link.kind === 'dashboard') await this.bookmark(channel, link.title, link.url);
     }
@@ -47,6 +48,12 @@ export class SlackChannelSetup implements IncidentObserver {
     }
     if (incident.github && !previous.github)
       await this.bookmark(channel, `GitHub issue #${incident.github.issueNumber}`, incident.github.url);
+  }
+
+  async invite(channel: string, users: readonly string[]): Promise<void> {
+    const people = users.filter(isPerson);
+    if (people.length)
+      await this.call('conversations.invite', () => this.client.conversations.invite({ channel, users: people.join(',') }));
   }
 
   private setTopic(incident: Incident, channel: string): Promise<unknown> {

@@ -1,0 +1,70 @@
+import type { WebClient } from '@slack/web-api';
+import type { ChatAccountsByEmail } from '../../../app/ports/on-call-invites';
+import type { Logger } from '../../../logger';
+import type { Metrics } from '../../../metrics';
+import { describeSlackError } from './slack-errors';
+
+export interface SlackAccountsByEmailOptions {
+  /** How long a found account is trusted. */
+  ttlMs?: number;
+  /** How long "nobody has that email" is trusted: short, so a new hire is found the same shift. */
+  missTtlMs?: number;
+  /** Emails kept at most; the oldest go first. */
+  maxEntries?: number;
+  now?: () => number;
+}
+
+/**
+ * The Slack account with a given email (`users.lookupByEmail`, scope `users:read.email`), cached in
+ * this process: the on-call is looked up again every refresh of every open incident. `users_not_found`
+ * is a short-lived answer; any other failure is logged and counted and not cached. Emails never
+ * reach the log.
+ */
+export class SlackAccountsByEmail implements ChatAccountsByEmail {
+  private readonly cache = new Map<string, { user: string | null; until: number }>();
+  private readonly ttlMs: number;
+  private readonly missTtlMs: number;
+  private readonly maxEntries: number;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly client: Pick<WebClient, 'users'>,
+    private readonly log: Logger,
+    private readonly metrics: Metrics,
+    options: SlackAccountsByEmailOptions = {},
+  ) {
+    this.ttlMs = options.ttlMs ?? 3_600_000;
+    this.missTtlMs = options.missTtlMs ?? 600_000;
+    this.maxEntries = options.maxEntries ?? 1_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  async userIdFor(email: string): Promise<string | null> {
+    const key = email.trim().toLowerCase();
+    if (!key.includes('@')) return null;
+    const hit = this.cache.get(key);
+    if (hit && hit.until > this.now()) return hit.user;
+    try {
+      const answer = await this.client.users.lookupByEmail({ email: key });
+      const user = answer.user?.deleted ? null : (answer.user?.id ?? null);
+      this.remember(key, user, user ? this.ttlMs : this.missTtlMs);
+      return user;
+    } catch (error) {
+      const failure = describeSlackError(error);
+      if (failure.code === 'users_not_found') {
+        this.remember(key, null, this.missTtlMs);
+        this.log.info("no Slack account has the on-call's PagerDuty email; they are shown but not invited");
+        return null;
+      }
+      this.metrics.slackErrors.inc({ method: 'users.lookupByEmail', error: failure.code });
+      this.log.warn({ error: failure.code }, `users.lookupByEmail failed: ${failure.userMessage}; the on-call is not invited`);
+      return null;
+    }
+  }
+
+  private remember(key: string, user: string | null, ttlMs: number): void {
+    this.cache.delete(key);
+    this.cache.set(key, { user, until: this.now() + ttlMs });
+    if (this.cache.size > this.maxEntries) this.cache.delete(this.cache.keys().next().value!);
+  }
+}
