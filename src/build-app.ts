@@ -234,7 +234,7 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
     fetch: slackFetch,
   });
   const ownersOf = (name: string | null) => config.services.find((s) => s.name === name)?.owners ?? [];
-  const channelSetup = new SlackChannelSetup(app.client, ownersOf, log.child({ component: 'slack-channel-setup' }), metrics);
+  const channelSetup = new SlackChannelSetup(app.client, ownersOf, log.child({ component: 'slack-channel-setup' }), metrics, idempotency);
   const publisher = new SlackIncidentPublisher(
     app.client,
     service,
@@ -274,7 +274,7 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
   registerIncidentViews(listeners, deps);
   registerTimelineShortcut(listeners, deps);
   registerAppHome(listeners, home);
-  for (const feature of features) feature.install?.({ app: listeners, publisher, deps });
+  for (const feature of features) feature.install?.({ app: listeners, publisher, channelSetup, deps });
   const timerHandlers: Record<string, TimerHandler> = Object.assign({}, ...features.map((f) => f.timerHandlers ?? {}));
 
   let server: Server | undefined;

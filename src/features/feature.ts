@@ -3,6 +3,7 @@ import type { RedisIdempotency } from '../adapters/outbound/redis/redis-idempote
 import type { RedisIncidentStore } from '../adapters/outbound/redis/redis-incident-store';
 import type { RedisRollbackRecords } from '../adapters/outbound/redis/redis-rollback-records';
 import type { SlackDeps } from '../adapters/inbound/slack/handlers/slack-deps';
+import type { SlackChannelSetup } from '../adapters/outbound/slack/slack-channel-setup';
 import type { SlackIncidentPublisher } from '../adapters/outbound/slack/slack-incident-publisher';
 import type { SlackListeners } from '../adapters/inbound/slack/slack-router';
 import type { TimerEngine, TimerHandler } from '../app/ports/timer-engine';
@@ -42,6 +43,8 @@ export interface SlackContext {
   /** Register listeners here (Bolt's methods; actions and views routed by id). */
   app: SlackListeners;
   publisher: SlackIncidentPublisher;
+  /** Incident channels' topic, bookmarks and members (the report bookmark among them). */
+  channelSetup: SlackChannelSetup;
   deps: SlackDeps;
 }
 
