@@ -234,7 +234,7 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
     fetch: slackFetch,
   });
   const ownersOf = (name: string | null) => config.services.find((s) => s.name === name)?.owners ?? [];
-  const channelSetup = new SlackChannelSetup(app.client, ownersOf, log.child({ component: 'slack-channel-setup' }), metrics);
+  const channelSetup = new SlackChannelSetup(app.client, ownersOf, log.child({ component: 'slack-channel-setup' }), metrics, idempotency);
   const publisher = new SlackIncidentPublisher(
     app.client,
     service,

@@ -3,8 +3,8 @@ import type { RedisIdempotency } from '../adapters/outbound/redis/redis-idempote
 import type { RedisIncidentStore } from '../adapters/outbound/redis/redis-incident-store';
 import type { RedisRollbackRecords } from '../adapters/outbound/redis/redis-rollback-records';
 import type { SlackDeps } from '../adapters/inbound/slack/handlers/slack-deps';
-import type { SlackIncidentPublisher } from '../adapters/outbound/slack/slack-incident-publisher';
 import type { SlackChannelSetup } from '../adapters/outbound/slack/slack-channel-setup';
+import type { SlackIncidentPublisher } from '../adapters/outbound/slack/slack-incident-publisher';
 import type { SlackListeners } from '../adapters/inbound/slack/slack-router';
 import type { TimerEngine, TimerHandler } from '../app/ports/timer-engine';
 import type { IncidentService } from '../app/incident-service';
@@ -43,7 +43,7 @@ export interface SlackContext {
   /** Register listeners here (Bolt's methods; actions and views routed by id). */
   app: SlackListeners;
   publisher: SlackIncidentPublisher;
-  /** Topic, bookmarks and invitations of incident channels. */
+  /** Incident channels' topic, bookmarks and members (the report bookmark among them). */
   channelSetup: SlackChannelSetup;
   deps: SlackDeps;
 }

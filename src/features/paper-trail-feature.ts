@@ -62,9 +62,9 @@ export function paperTrailFeature(core: CoreContext): Feature & { paperTrail: Pa
     paperTrail,
     routes: evidenceRoutes(paperTrail, env.API_TOKEN, log.child({ component: 'evidence-api' }), configuredSecrets(config)),
     ...(sync ? { timerHandlers: { [GITHUB_SYNC_JOB]: sync.handle } } : {}),
-    install({ app, deps }) {
+    install({ app, deps, channelSetup }) {
       poster = new IncidentPlacePoster(app.client, config.channels.incident_response, log);
-      registerPaperTrailHandlers(app, deps, paperTrail, poster);
+      registerPaperTrailHandlers(app, deps, paperTrail, poster, channelSetup);
     },
     async start() {
       if (!sync) return;

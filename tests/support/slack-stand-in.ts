@@ -79,7 +79,7 @@ export class SlackStandIn {
   /** Every message posted, in order; history and replies read from here. */
   readonly messages: StoredMessage[] = [];
   readonly takenNames = new Set<string>();
-  /** Channel members (conversations.invite), topics (conversations.setTopic) and bookmarks (bookmarks.add), by channel id. */
+  /** Channel members (conversations.invite), topics (conversations.setTopic) and bookmarks (bookmarks.add/edit), by channel id. */
   readonly members = new Map<string, Set<string>>();
   readonly topics = new Map<string, string>();
   readonly bookmarks = new Map<string, { id: string; title: string; link: string; type: string }[]>();
@@ -404,6 +404,23 @@ export class SlackStandIn {
         this.bookmarks.set(String(args.channel_id), list);
         return { ok: true, bookmark };
       }
+      case 'bookmarks.edit': {
+        // Like Slack: the bookmark is looked up in its channel; one removed by a person is `not_found`.
+        if (!this.hasChannelId(String(args.channel_id))) return { ok: false, error: 'channel_not_found' };
+        const bookmark = this.bookmarks.get(String(args.channel_id))?.find((b) => b.id === String(args.bookmark_id));
+        if (!bookmark) return { ok: false, error: 'not_found' };
+        if (args.link !== undefined && !/^https?:\/\//.test(String(args.link))) return { ok: false, error: 'invalid_link' };
+        if (args.title) bookmark.title = String(args.title);
+        if (args.link !== undefined) bookmark.link = String(args.link);
+        return { ok: true, bookmark: { ...bookmark, channel_id: args.channel_id } };
+      }
+      case 'chat.getPermalink': {
+        const channel = this.channelId(String(args.channel));
+        if (!this.hasChannelId(channel)) return { ok: false, error: 'channel_not_found' };
+        const message = this.messages.find((m) => m.channel === channel && m.ts === String(args.message_ts));
+        if (!message) return { ok: false, error: 'message_not_found' };
+        return { ok: true, channel, permalink: permalink(channel, message) };
+      }
       case 'files.getUploadURLExternal': {
         const length = Number(args.length);
         if (!args.filename || !Number.isInteger(length) || length <= 0) return { ok: false, error: 'invalid_arguments' };
@@ -452,6 +469,12 @@ export class SlackStandIn {
         return { ok: false, error: 'unknown_method' };
     }
   }
+}
+
+/** Slack's permalink shape: the ts without its dot, a thread reply naming its thread. */
+function permalink(channel: string, message: { ts: string; thread_ts?: string }): string {
+  const link = `https://example.slack.com/archives/${channel}/p${message.ts.replace('.', '')}`;
+  return message.thread_ts ? `${link}?thread_ts=${message.thread_ts}&cid=${channel}` : link;
 }
 
 /** The Web API client sends form-encoded bodies with JSON-encoded nested values. */

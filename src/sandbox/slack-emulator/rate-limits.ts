@@ -9,9 +9,12 @@
 export const METHOD_TIERS = {
   'auth.test': 4,
   'bookmarks.add': 2,
+  'bookmarks.edit': 2,
   'bots.info': 4,
   'chat.postMessage': 'per-channel',
   'chat.update': 3,
+  // Slack lists chat.getPermalink as "Special" (generous, not published); Tier 4 stands in for it.
+  'chat.getPermalink': 4,
   'chat.postEphemeral': 4,
   'conversations.create': 2,
   'conversations.invite': 3,

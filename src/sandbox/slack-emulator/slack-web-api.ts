@@ -190,6 +190,26 @@ export class SlackWebApi {
         this.workspace.changed();
         return { bookmark: { ...bookmark, channel_id: channel.id, type: 'link', date_created: Math.floor(Date.now() / 1000) } };
       }
+      case 'bookmarks.edit': {
+        const channel = this.memberChannel(args.channel_id);
+        const bookmark = channel.bookmarks?.find((b) => b.id === String(args.bookmark_id ?? ''));
+        // Slack's answer for a bookmark a person removed.
+        if (!bookmark) return fail('not_found', [`no bookmark ${String(args.bookmark_id ?? '')} in ${channel.id}`]);
+        if (args.link !== undefined && !/^https?:\/\//.test(String(args.link))) fail('invalid_link', [`not a link: ${String(args.link)}`]);
+        if (args.title) bookmark.title = String(args.title);
+        if (args.link !== undefined) bookmark.link = String(args.link);
+        this.workspace.changed();
+        return { bookmark: { ...bookmark, channel_id: channel.id, type: 'link', date_updated: Math.floor(Date.now() / 1000) } };
+      }
+      case 'chat.getPermalink': {
+        // A private channel the bot is not in is invisible to it: channel_not_found, as in Slack.
+        const channel = this.workspace.channel(String(args.channel ?? ''));
+        if (!channel || (channel.private && !channel.members.includes(BOT_USER.id))) return fail('channel_not_found');
+        const message = this.workspace.message(channel.id, String(args.message_ts ?? ''));
+        if (!message) return fail('message_not_found');
+        const link = `https://${TEAM.domain}.slack.com/archives/${channel.id}/p${message.ts.replace('.', '')}`;
+        return { channel: channel.id, permalink: message.thread_ts ? `${link}?thread_ts=${message.thread_ts}&cid=${channel.id}` : link };
+      }
       case 'usergroups.users.list': {
         const group = SANDBOX_USER_GROUPS[String(args.usergroup)];
         return group ? { users: group.users } : fail('no_such_subteam');

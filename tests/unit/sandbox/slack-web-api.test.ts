@@ -204,4 +204,30 @@ describe('channel topic and bookmarks', () => {
       'invalid_link',
     );
   });
+
+  it('moves a bookmark with bookmarks.edit; one removed by a person is not_found', () => {
+    const { call, workspace } = emulator();
+    const added = call('bookmarks.add', { channel_id: 'C0INCIDENTS', title: 'Incident report', type: 'link', link: 'https://a.example/1' });
+    const id = added.body.bookmark.id;
+    const moved = call('bookmarks.edit', { channel_id: 'C0INCIDENTS', bookmark_id: id, link: 'https://a.example/2' });
+    expect(moved.body).toMatchObject({ ok: true, bookmark: { id, title: 'Incident report', link: 'https://a.example/2' } });
+    expect(workspace.channel('C0INCIDENTS')?.bookmarks).toEqual([{ id, title: 'Incident report', link: 'https://a.example/2' }]);
+    workspace.channel('C0INCIDENTS')!.bookmarks = [];
+    expect(call('bookmarks.edit', { channel_id: 'C0INCIDENTS', bookmark_id: id, link: 'https://a.example/3' }).body.error).toBe(
+      'not_found',
+    );
+    expect(call('bookmarks.edit', { channel_id: 'C0NOPE', bookmark_id: id }).body.error).toBe('channel_not_found');
+  });
+
+  it("gives a message's permalink like Slack's (ts without the dot); message_not_found and channel_not_found otherwise", () => {
+    const { call } = emulator();
+    const { ts, channel } = call('chat.postMessage', { channel: 'C0INCIDENTS', text: 'report' }).body;
+    expect(call('chat.getPermalink', { channel, message_ts: ts }).body).toEqual({
+      ok: true,
+      channel,
+      permalink: `https://sandbox.slack.com/archives/${channel}/p${ts.replace('.', '')}`,
+    });
+    expect(call('chat.getPermalink', { channel, message_ts: '1.000001' }).body.error).toBe('message_not_found');
+    expect(call('chat.getPermalink', { channel: 'C0NOPE', message_ts: ts }).body.error).toBe('channel_not_found');
+  });
 });

@@ -34,17 +34,23 @@ export class IncidentPlacePoster {
     }
   }
 
-  /** A message with blocks (the report); a Slack failure is logged and returned as its reason. */
-  async postBlocks(incident: Incident, message: { text: string; blocks: KnownBlock[] }): Promise<{ error?: string }> {
+  /**
+   * A message with blocks (the report): where it landed, or a Slack failure logged and
+   * returned as its reason.
+   */
+  async postBlocks(
+    incident: Incident,
+    message: { text: string; blocks: KnownBlock[] },
+  ): Promise<{ posted?: { channel: string; ts: string }; error?: string }> {
     try {
-      await this.client.chat.postMessage({
+      const answer = await this.client.chat.postMessage({
         ...this.target(incident),
         text: message.text,
         blocks: message.blocks,
         unfurl_links: false,
         unfurl_media: false,
       });
-      return {};
+      return answer.channel && answer.ts ? { posted: { channel: answer.channel, ts: answer.ts } } : {};
     } catch (error) {
       const failure = describeSlackError(error);
       this.log.warn({ incidentId: incident.id, error: failure.code }, 'could not post the report');

@@ -6,6 +6,7 @@ import { reportPath } from '../../../../domain/paper-trail/report-path';
 import type { StoredReportInput } from '../../../../app/ports/paper-trail-store';
 import { ACTIONS, INPUTS, VIEWS } from '../../../outbound/slack/ids';
 import type { IncidentPlacePoster } from '../../../outbound/slack/incident-place-poster';
+import type { SlackChannelSetup } from '../../../outbound/slack/slack-channel-setup';
 import { describeSlackError } from '../../../outbound/slack/slack-errors';
 import { paperTrailSection } from '../../../outbound/slack/views/paper-trail-section';
 import { reportModal } from '../../../outbound/slack/views/report-modal';
@@ -34,6 +35,7 @@ export function registerPaperTrailHandlers(
   deps: SlackDeps,
   paperTrail: PaperTrailService,
   poster: IncidentPlacePoster,
+  channelSetup: Pick<SlackChannelSetup, 'bookmarkReport'>,
 ): void {
   const { service, config } = deps;
   const log = deps.log.child({ component: 'paper-trail-slack' });
@@ -138,12 +140,15 @@ export function registerPaperTrailHandlers(
     const fullReport = onGitHub
       ? `${issue ? `<${issue.url}|GitHub issue #${issue.issueNumber}>, ` : ''}committed at \`${reportPath(incidentId)}\``
       : `the Markdown is in the evidence bundle (\`GET /api/incidents/${incidentId}/evidence\`)`;
-    const posted = await poster.postBlocks(
+    const report = await poster.postBlocks(
       written.incident,
       reportBlocks({ document: written.document, revision: written.revision, writtenBy: user, fullReport }),
     );
+    // The channel's "Incident report" bookmark follows the new message; it never throws, and the
+    // confirmation below then reports a finished job.
+    if (report.posted) await channelSetup.bookmarkReport(written.incident, report.posted);
     const github = onGitHub ? ` It is being committed to GitHub at \`${reportPath(incidentId)}\` and linked from the incident issue.` : '';
-    const slack = posted.error ? ` Posting it here failed: ${posted.error}; it is saved, and submitting the form again posts it.` : '';
+    const slack = report.error ? ` Posting it here failed: ${report.error}; it is saved, and submitting the form again posts it.` : '';
     await tellChannel(
       written.incident,
       `Report for ${incidentId} saved (revision ${written.revision}).${github}${slack} ${written.notices.join(' ')}`.trim(),
