@@ -268,7 +268,10 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
   service.observe(new SlackRoleNotifier(oneShotClient, log.child({ component: 'slack-roles' }), metrics));
 
   const deps: SlackDeps = { service, publisher, idempotency, config, log, extensions: createSlackExtensions() };
-  const listeners = routeSlackListeners(app, log.child({ component: 'slack-router' }), { store: new RedisStoreHealth(redis) });
+  const listeners = routeSlackListeners(app, log.child({ component: 'slack-router' }), {
+    store: new RedisStoreHealth(redis),
+    secrets,
+  });
   registerIncidentCommand(listeners, deps);
   registerIncidentActions(listeners, deps);
   registerIncidentViews(listeners, deps);

@@ -160,7 +160,7 @@ export function rollbackFeature(core: CoreContext): RollbackFeature {
         new RedisDecisionIntents(redis, config.env.REDIS_PREFIX),
         decisions,
         requests,
-        new SlackResponseUrl(),
+        new SlackResponseUrl(configuredSecrets(config)),
         deps.log,
       );
       registerRollbackHandlers(app, slackDeps, { proposals, durable, serviceNames: [...byName.keys()] });

@@ -10,6 +10,8 @@ import type {
   ViewResponseAction,
 } from '@slack/bolt';
 import type { StoreHealth } from '../../../app/ports/store-health';
+import { redactDeep } from '../../../domain/redaction/redact-deep';
+import { redactText } from '../../../domain/redaction/redact-text';
 import type { Logger } from '../../../logger';
 import { answerHandlerError } from './handler-errors';
 import { storeDownFormAnswer, STORE_DOWN_AFTER_ACK } from './store-down-answer';
@@ -37,7 +39,19 @@ export interface SlackListeners {
  * on every request; with ~20 listeners that walk cost a bare Bolt app 37% of its
  * acknowledgement throughput (bench/README.md), so the bot registers two instead.
  */
-export function routeSlackListeners(app: App, log: Logger, options: { store?: StoreHealth; storeCheckMs?: number } = {}): SlackListeners {
+export function routeSlackListeners(
+  app: App,
+  log: Logger,
+  options: { store?: StoreHealth; storeCheckMs?: number; secrets?: readonly string[] } = {},
+): SlackListeners {
+  const secrets = options.secrets ?? [];
+  // Answers that go back to Slack outside the Web API client (ack in the HTTP or socket reply,
+  // respond through response_url) are redacted here, as the client's transport redacts the rest.
+  const clean = <T>(message: T): T => (typeof message === 'string' ? (redactText(message, secrets) as T) : redactDeep(message, secrets));
+  const redacting = <F extends (...args: never[]) => Promise<unknown>>(fn: F): F => {
+    const send = fn as unknown as (message?: unknown) => Promise<unknown>;
+    return ((message?: unknown) => (message === undefined ? send() : send(clean(message)))) as unknown as F;
+  };
   const actions = new Map<string, ActionListener>();
   const views = new Map<string, ViewListener>();
   app.action(/.+/, async (args) => {
@@ -47,10 +61,11 @@ export function routeSlackListeners(app: App, log: Logger, options: { store?: St
       log.debug({ actionId: id }, 'no listener for this action; acknowledged and ignored');
       return void (await args.ack());
     }
+    const respond = 'respond' in args ? redacting(args.respond) : null;
     try {
-      await listener(args as SlackActionMiddlewareArgs<SlackAction> & AllMiddlewareArgs);
+      await listener({ ...args, ack: redacting(args.ack), ...(respond ? { respond } : {}) } as SlackActionMiddlewareArgs<SlackAction> &
+        AllMiddlewareArgs);
     } catch (error) {
-      const respond = 'respond' in args ? args.respond : null;
       await answerHandlerError(
         error,
         log,
@@ -75,7 +90,7 @@ export function routeSlackListeners(app: App, log: Logger, options: { store?: St
     let acked = false;
     const ack = (async (response?: ViewResponseAction) => {
       acked = true;
-      return args.ack(response);
+      return args.ack(response === undefined ? response : clean(response));
     }) as typeof args.ack;
     try {
       await listener({ ...args, ack } as SlackViewMiddlewareArgs<SlackViewAction> & AllMiddlewareArgs);
@@ -102,10 +117,14 @@ export function routeSlackListeners(app: App, log: Logger, options: { store?: St
     // Commands go through the same error path: one log line with a code, one ephemeral line.
     command: ((name: string, listener: CommandListener) =>
       app.command(name, async (args) => {
+        // What a person typed is redacted on entry: a pasted token is echoed, stored and shown as [redacted].
+        const text = redactText(args.command.text, secrets);
+        const command = text === args.command.text ? args.command : { ...args.command, text };
+        const respond = redacting(args.respond);
         try {
-          await listener(args);
+          await listener({ ...args, command, body: command, payload: command, ack: redacting(args.ack), respond });
         } catch (error) {
-          await answerHandlerError(error, log, { command: name }, (text) => args.respond({ response_type: 'ephemeral', text }));
+          await answerHandlerError(error, log, { command: name }, (text) => respond({ response_type: 'ephemeral', text }));
         }
       })) as unknown as App['command'],
     shortcut: app.shortcut.bind(app),
