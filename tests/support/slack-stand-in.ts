@@ -75,7 +75,7 @@ export class SlackStandIn {
   private hooks = new Map<string, () => void | Promise<void>>();
   private delays = new Map<string, { ms: number; remaining: number }>();
   private tsCounter = 1_000_000;
-  private channels = new Map<string, { id: string; name: string; created?: number; is_private?: boolean }>();
+  private channels = new Map<string, { id: string; name: string; created?: number; is_private?: boolean; creator?: string }>();
   /** Every message posted, in order; history and replies read from here. */
   readonly messages: StoredMessage[] = [];
   readonly takenNames = new Set<string>();
@@ -158,6 +158,11 @@ export class SlackStandIn {
   /** A channel as created (conversations.create), by id. */
   channelById(id: string): { id: string; name: string; is_private?: boolean } | undefined {
     return [...this.channels.values()].find((c) => c.id === id);
+  }
+
+  /** A channel by its name (created or there from the start). */
+  channelByName(name: string): { id: string; name: string; is_private?: boolean } | undefined {
+    return this.channels.get(name);
   }
 
   callsTo(method: string): SlackCall[] {
@@ -322,6 +327,8 @@ export class SlackStandIn {
           id: `C${String(this.channels.size).padStart(8, '0')}`,
           name,
           created: Math.floor(Date.now() / 1000),
+          // The bot's own user (auth.test) creates every channel the bot asks for.
+          creator: 'U0BOT',
           ...(isPrivate ? { is_private: true } : {}),
         };
         this.channels.set(name, channel);

@@ -90,4 +90,46 @@ describe('a channel created just before Redis failed', () => {
     const detail = await bot.api(`/api/incidents/${incident.id}`);
     expect(detail.json.timeline.some((e: any) => e.kind === 'channel' && /found again and attached/.test(e.text))).toBe(true);
   }, 120_000);
+
+  it("a private incident's private channel is found again the same way, and the people in it see it", async () => {
+    await waitFor(redisAnswers, 'Redis up', 30_000);
+    const failuresBefore = bot.logs.filter((line) => line.includes('incident observer failed')).length;
+    const createdBefore = bot.slack.callsTo('conversations.create').length;
+    bot.slack.beforeAnswering('conversations.create', killRedis);
+    await bot.command('open --private P1 payroll orphaned channel', { user: 'U0OPENER' });
+    const created = await waitFor(() => bot.slack.callsTo('conversations.create')[createdBefore], 'the private channel creation', 30_000);
+    expect(String(created.args.is_private)).toBe('true');
+    await waitFor(
+      () => bot.logs.filter((line) => line.includes('incident observer failed')).length > failuresBefore,
+      'the lost write',
+      60_000,
+    );
+
+    server = startRedis();
+    await waitFor(redisAnswers, 'Redis back', 30_000);
+    // The opener, who was never let into the channel before the crash, is invited and sees it by name.
+    const show = await waitFor(
+      async () => {
+        const { responseId } = await bot.command('list', { user: 'U0OPENER' });
+        const list = await waitFor(() => bot.replies(responseId)[0], 'the list');
+        const id = /\*(INC-\d{8}-\d{3})\* \[P1\] payroll orphaned channel/.exec(JSON.stringify(list.blocks))?.[1];
+        if (!id) return null;
+        const asked = await bot.command(`show ${id}`, { user: 'U0OPENER' });
+        const answer = JSON.stringify(await waitFor(() => bot.replies(asked.responseId)[0], 'the detail'));
+        return answer.includes('found again and attached') ? answer : null;
+      },
+      'the private channel attached',
+      60_000,
+    );
+    const channel = bot.slack.callsTo('conversations.create')[createdBefore]!;
+    const channelId = bot.slack.channelByName(String(channel.args.name))?.id;
+    expect(channelId).toBeDefined();
+    expect(show).toContain(`<#${channelId}>`);
+    expect(show).toContain(`Private channel #${channel.args.name} found again and attached`);
+    expect(bot.slack.members.get(channelId!)?.has('U0OPENER')).toBe(true);
+    expect(bot.slack.callsTo('conversations.create')).toHaveLength(createdBefore + 1);
+    // Outside, still nothing of it.
+    const outsider = await bot.command('list', { user: 'U0OUTSIDER' });
+    expect(JSON.stringify(await waitFor(() => bot.replies(outsider.responseId)[0], 'the outsider list'))).not.toContain('payroll orphaned');
+  }, 120_000);
 });
