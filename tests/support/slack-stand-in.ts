@@ -160,6 +160,13 @@ export class SlackStandIn {
     return [...this.channels.values()].find((c) => c.id === id);
   }
 
+  /** A channel a person made in Slack by hand (not through the bot): it is listed by conversations.list like any other. */
+  addChannel(channel: { name: string; is_private?: boolean; creator: string; created: number }): string {
+    const id = `C${String(this.channels.size).padStart(8, '0')}`;
+    this.channels.set(channel.name, { id, ...channel });
+    return id;
+  }
+
   /** A channel by its name (created or there from the start). */
   channelByName(name: string): { id: string; name: string; is_private?: boolean } | undefined {
     return this.channels.get(name);

@@ -91,7 +91,7 @@ describe('a channel created just before Redis failed', () => {
     expect(detail.json.timeline.some((e: any) => e.kind === 'channel' && /found again and attached/.test(e.text))).toBe(true);
   }, 120_000);
 
-  it("a private incident's private channel is found again the same way, and the people in it see it", async () => {
+  it("a private incident's private channel is found again the same way (not a channel someone else made with its id in the name), and the people in it see it", async () => {
     await waitFor(redisAnswers, 'Redis up', 30_000);
     const failuresBefore = bot.logs.filter((line) => line.includes('incident observer failed')).length;
     const createdBefore = bot.slack.callsTo('conversations.create').length;
@@ -104,6 +104,18 @@ describe('a channel created just before Redis failed', () => {
       'the lost write',
       60_000,
     );
+
+    // Channels people made by hand with the incident's id in their name, earlier than the bot's:
+    // none may stand for the private incident's channel (its detail would go where they chose).
+    const id = /^inc-(\d{8})-(\d{3})-private$/.exec(String(created.args.name))!;
+    const earlier = Math.floor(Date.now() / 1000) - 60;
+    const decoys = [
+      bot.slack.addChannel({ name: `inc-${id[1]}-${id[2]}-payroll`, creator: 'U0MALLORY', created: earlier }),
+      bot.slack.addChannel({ name: `inc-${id[1]}-${id[2]}-private-2`, is_private: true, creator: 'U0MALLORY', created: earlier }),
+      bot.slack.addChannel({ name: `inc-${id[1]}-${id[2]}-secret`, is_private: true, creator: 'U0BOT', created: earlier }),
+      // Each rule on its own: this one has the name and the creator, but is public.
+      bot.slack.addChannel({ name: `inc-${id[1]}-${id[2]}-private-3`, creator: 'U0BOT', created: earlier }),
+    ];
 
     server = startRedis();
     await waitFor(redisAnswers, 'Redis back', 30_000);
@@ -127,6 +139,7 @@ describe('a channel created just before Redis failed', () => {
     expect(show).toContain(`<#${channelId}>`);
     expect(show).toContain(`Private channel #${channel.args.name} found again and attached`);
     expect(bot.slack.members.get(channelId!)?.has('U0OPENER')).toBe(true);
+    for (const decoy of decoys) expect(show).not.toContain(`<#${decoy}>`);
     expect(bot.slack.callsTo('conversations.create')).toHaveLength(createdBefore + 1);
     // Outside, still nothing of it.
     const outsider = await bot.command('list', { user: 'U0OUTSIDER' });
