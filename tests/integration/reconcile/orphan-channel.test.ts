@@ -141,7 +141,8 @@ describe('a channel created just before Redis failed', () => {
     expect(channelId).toBeDefined();
     expect(show).toContain(`<#${channelId}>`);
     expect(show).toContain(`Private channel #${channel.args.name} found again and attached`);
-    expect(bot.slack.members.get(channelId!)?.has('U0OPENER')).toBe(true);
+    // The invitation follows the attach (the sweep attaches, links, then invites): waited for, not raced.
+    await waitFor(() => bot.slack.members.get(channelId!)?.has('U0OPENER'), 'the opener invited', 10_000);
     for (const decoy of decoys) expect(show).not.toContain(`<#${decoy}>`);
     expect(bot.slack.callsTo('conversations.create')).toHaveLength(createdBefore + 1);
     // Outside, still nothing of it.
