@@ -55,6 +55,10 @@ export class RollbackExecution {
 
   /** The claim. Of any number of callers exactly one gets a token and schedules the job. */
   async queue(requestId: string): Promise<boolean> {
+    // Only a claimable request takes a token: a caller whose claim then fails would leave a token
+    // newer than the winner's, and the winner's runner would refuse to start (mayStartRunner).
+    const current = await this.deps.requests.get(requestId);
+    if (!current || !claimExecution(current, 0, this.deps.clock()).ok) return false;
     const token = await this.deps.requests.nextToken(requestId);
     const claimed = await this.deps.requests.update(requestId, (r) => claimExecution(r, token, this.deps.clock()));
     if (!claimed.ok) return false;
