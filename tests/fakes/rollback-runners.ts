@@ -89,17 +89,19 @@ export class FakeRollbackRunner implements RollbackRunner {
 /**
  * Readiness and verification checks in memory, with CheckRunner's contract: every check gives one
  * result in order, the outcome passes only when all pass, a cancelled signal fails what is left.
- * A check named in `failing` fails with that detail; the others pass.
+ * A check named in `failing` fails with that detail (in `failOnce`: the next time only); the others pass.
  */
-export function fakeChecks(): RunChecks & { failing: Map<string, string> } {
+export function fakeChecks(): RunChecks & { failing: Map<string, string>; failOnce: Map<string, string> } {
   const failing = new Map<string, string>();
+  const failOnce = new Map<string, string>();
   const run = async (checks: readonly CheckSpec[], _placeholders: Record<string, string>, signal?: AbortSignal): Promise<ChecksOutcome> => {
     const results = checks.map((c) => {
       if (signal?.aborted) return { name: c.name, passed: false, detail: 'cancelled', durationMs: 0 };
-      const why = failing.get(c.name);
+      const why = failOnce.get(c.name) ?? failing.get(c.name);
+      failOnce.delete(c.name);
       return { name: c.name, passed: why === undefined, detail: why ?? 'HTTP 200', durationMs: 0 };
     });
     return { passed: results.every((r) => r.passed), results };
   };
-  return Object.assign(run, { failing });
+  return Object.assign(run, { failing, failOnce });
 }
