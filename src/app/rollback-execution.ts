@@ -139,7 +139,13 @@ export class RollbackExecution {
             `:leftwards_arrow_with_hook: ${current.id}: falling back to \`${name}\` after \`${previous?.runner}\` ${previous?.verification === 'failed' ? 'did not pass verification' : previous?.outcome}.`,
           );
       const attempt = spec ? await this.runOne(current, token, index, spec, placeholders, stop) : missingRunner(name);
-      if (!attempt) return; // stale executor: another execution owns the request now
+      if (!attempt) {
+        // Not started because a person asked to stop just now (between runners): that is a stop, final.
+        // Otherwise a stale executor: another execution owns the request now (stopped() is fenced too).
+        const latest = await this.deps.requests.get(request.id);
+        if (latest?.stopRequested) await this.stopped(latest, token, `stopped before ${name} started`);
+        return;
+      }
       const recorded = await this.deps.requests.update(request.id, (r) => recordAttempt(r, token, attempt));
       if (!recorded.ok) return; // fenced out: someone marked it unknown meanwhile
       current = recorded.request;
