@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ROLLBACK_TIMERS } from '../../../src/app/rollback-deps';
+import { plainText } from '../../../src/domain/phrase';
 import type { NewIncident } from '../../../src/domain/incident';
 import { failed, type ScriptedRun, succeeded } from '../../fakes/rollback-runners';
 import {
@@ -141,6 +142,23 @@ describe('RollbackExecution runs an approved rollback and checks it worked (in-m
       ['gha-rollback', 'exit 0; verification passed'],
     ]);
     expect(await runLines(w, id)).toContain(`rollback_fallback: Falling back to gha-rollback (runner 2/2) after deploy-revert failed`);
+  });
+  it('a stop asked just as the fallback is announced: the fallback never starts, and the rollback is stopped', async () => {
+    const { w, id, requestId } = await setup();
+    w.runner.will('deploy-revert', failed());
+    // The person clicks "Stop rollback" while the bot posts "falling back to …".
+    const post = w.messenger.notice.bind(w.messenger);
+    w.messenger.notice = async (target, text) => {
+      if (plainText(text).includes('falling back')) await w.decisions.stop(requestId, 'U0APPROVER', onItsMessage(requestId));
+      await post(target, text);
+    };
+    await runDueJobs(w);
+    expect(w.runner.ran).toEqual(['deploy-revert']);
+    expect((await w.requests.get(requestId))?.status).toBe('stopped');
+    expect((await runLines(w, id)).at(-1)).toBe(
+      `rollback_stopped: Rollback ${requestId} stopped by U0APPROVER: stopped before gha-rollback started. No fallback runs; the system may be partly rolled back.`,
+    );
+    expect(w.messenger.notices.at(-1)).toContain(`*Rollback ${requestId} stopped* by U0APPROVER: stopped before gha-rollback started.`);
   });
 });
 
