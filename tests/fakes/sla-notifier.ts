@@ -55,9 +55,4 @@ export class FakeSlaNotifier implements SlaNotifier {
   async refresh(incidentId: string): Promise<void> {
     this.redrawn.push(incidentId);
   }
-
-  /** What people saw, one line per message: "<channel>[ thread] <kind>". */
-  lines(): string[] {
-    return this.posted.map((p) => `${p.channel}${p.threadTs ? ` thread ${p.threadTs}` : ''} ${p.notice.kind}`);
-  }
 }
