@@ -23,6 +23,7 @@ import { boltLogger } from './adapters/inbound/slack/bolt-logger';
 import { AppHomeRefresher } from './adapters/outbound/slack/app-home-refresher';
 import { sharedRetryAfterFetch } from './adapters/outbound/slack/shared-retry-after-fetch';
 import { registerAppHome } from './adapters/inbound/slack/handlers/app-home';
+import { registerChannelMembers } from './adapters/inbound/slack/handlers/channel-members';
 import { registerIncidentActions } from './adapters/inbound/slack/handlers/incident-actions';
 import { registerIncidentCommand } from './adapters/inbound/slack/handlers/incident-command';
 import { registerIncidentViews } from './adapters/inbound/slack/handlers/incident-views';
@@ -277,6 +278,7 @@ export async function buildApp({ config, clock = systemClock, logger, redis: giv
   registerIncidentViews(listeners, deps);
   registerTimelineShortcut(listeners, deps);
   registerAppHome(listeners, home);
+  registerChannelMembers(listeners, deps);
   for (const feature of features) feature.install?.({ app: listeners, publisher, channelSetup, deps });
   const timerHandlers: Record<string, TimerHandler> = Object.assign({}, ...features.map((f) => f.timerHandlers ?? {}));
 

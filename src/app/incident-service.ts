@@ -6,6 +6,7 @@ import type { Change, Incident, NewIncident, SlackRef } from '../domain/incident
 import type { TimelineEvent, TimelineEventInput } from '../domain/timeline';
 import type { IncidentStatus } from '../domain/lifecycle';
 import { assignRole, type Role } from '../domain/roles';
+import { joinPrivateChannel, leavePrivateChannel } from '../domain/private-incident';
 import type { Severity } from '../domain/severity';
 import { slaState, type SlaPolicy, type SlaState } from '../domain/sla-policy';
 import { policyFor } from '../domain/drills/drill-policy';
@@ -218,6 +219,16 @@ export class IncidentService {
 
   assignRole(id: string, role: Role, user: string, by: string) {
     return this.apply(id, (i, now) => assignRole(i, role, user, by, now));
+  }
+
+  /** Someone joined a private incident's channel (`by`: who added them): they are in it from now on. */
+  joinPrivateChannel(id: string, user: string, by: string) {
+    return this.apply(id, (i, now) => joinPrivateChannel(i, user, by, now));
+  }
+
+  /** Someone left a private incident's channel: outside it they see only "Private incident". */
+  leavePrivateChannel(id: string, user: string) {
+    return this.apply(id, (i, now) => leavePrivateChannel(i, user, now));
   }
 
   changeSeverity(id: string, severity: Severity, by: string) {

@@ -71,7 +71,7 @@ export interface Incident {
   /**
    * A private incident: its detail lives in a private channel; everywhere else shows only that it
    * exists, its severity and its commander. `members`: the people let in when it opened (the opener,
-   * the service's owners). Absent on public incidents.
+   * the service's owners) and whoever joined its private channel since. Absent on public incidents.
    */
   private?: PrivateMark | null;
   /** A recent incident of the same service this one may duplicate, offered for merging (related-incidents.ts). */
@@ -98,7 +98,13 @@ export interface DeployLink {
 }
 
 export interface PrivateMark {
+  /** The people in it: let in at open, and whoever joined the private channel since. */
   members: string[];
+  /**
+   * People who left (or were removed from) the private channel: they no longer see it by name,
+   * even while they still hold a role in it. Joining the channel again lets them back in.
+   */
+  left?: string[];
 }
 
 /** Who opened the other incident decides the words: "opened by a person" / "opened by an alert". */

@@ -97,6 +97,11 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     signingSecret: secrets.signing,
     responseUrlBase: () => `${sandboxUrl}/respond/`,
   });
+  // As in Slack, the bot hears who was added to its channels (after the invite is answered).
+  api.onJoined = (channel, users, inviter) =>
+    setImmediate(() => {
+      for (const user of users) void deliveries.memberJoined(user, channel, inviter);
+    });
   const github = new SandboxGitHub('sandbox', 'incidents', () => workspace.changed());
   const pagerduty = new SandboxPagerDuty(
     secrets.pagerDutyRest,

@@ -217,8 +217,10 @@ export class WorkspaceServer {
         const channel = workspace.channel(String(body.channel));
         if (!channel) return send(res, 404, { error: 'no such channel' });
         if (user!.guest) return send(res, 403, { error: 'guests cannot join channels they were not invited to' });
-        if (!channel.members.includes(user!.id)) channel.members.push(user!.id);
+        const joining = !channel.members.includes(user!.id);
+        if (joining) channel.members.push(user!.id);
         workspace.changed();
+        if (joining) await deliveries.memberJoined(user!.id, channel.id);
         return send(res, 200, { ok: true });
       }
       case 'channel': {

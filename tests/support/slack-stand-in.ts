@@ -75,7 +75,7 @@ export class SlackStandIn {
   private hooks = new Map<string, () => void | Promise<void>>();
   private delays = new Map<string, { ms: number; remaining: number }>();
   private tsCounter = 1_000_000;
-  private channels = new Map<string, { id: string; name: string; created?: number; is_private?: boolean }>();
+  private channels = new Map<string, { id: string; name: string; created?: number; is_private?: boolean; creator?: string }>();
   /** Every message posted, in order; history and replies read from here. */
   readonly messages: StoredMessage[] = [];
   readonly takenNames = new Set<string>();
@@ -158,6 +158,18 @@ export class SlackStandIn {
   /** A channel as created (conversations.create), by id. */
   channelById(id: string): { id: string; name: string; is_private?: boolean } | undefined {
     return [...this.channels.values()].find((c) => c.id === id);
+  }
+
+  /** A channel a person made in Slack by hand (not through the bot): it is listed by conversations.list like any other. */
+  addChannel(channel: { name: string; is_private?: boolean; creator: string; created: number }): string {
+    const id = `C${String(this.channels.size).padStart(8, '0')}`;
+    this.channels.set(channel.name, { id, ...channel });
+    return id;
+  }
+
+  /** A channel by its name (created or there from the start). */
+  channelByName(name: string): { id: string; name: string; is_private?: boolean } | undefined {
+    return this.channels.get(name);
   }
 
   callsTo(method: string): SlackCall[] {
@@ -322,6 +334,8 @@ export class SlackStandIn {
           id: `C${String(this.channels.size).padStart(8, '0')}`,
           name,
           created: Math.floor(Date.now() / 1000),
+          // The bot's own user (auth.test) creates every channel the bot asks for.
+          creator: 'U0BOT',
           ...(isPrivate ? { is_private: true } : {}),
         };
         this.channels.set(name, channel);

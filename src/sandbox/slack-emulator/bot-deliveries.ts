@@ -213,6 +213,32 @@ export class BotDeliveries {
     await this.deliver(body, 'application/json', 'app_home_opened', userId);
   }
 
+  /** member_joined_channel, as Slack sends it to a bot in the channel (channel_type C public, G private). */
+  async memberJoined(userId: string, channelId: string, inviter?: string): Promise<void> {
+    const channel = this.workspace.channel(channelId);
+    if (!channel?.members.includes(BOT_USER.id)) return; // Slack tells only the channels' members
+    const body = JSON.stringify({
+      token: 'sandbox-verification-token',
+      team_id: TEAM.id,
+      api_app_id: APP_ID,
+      event: {
+        type: 'member_joined_channel',
+        user: userId,
+        channel: channel.id,
+        channel_type: channel.private ? 'G' : 'C',
+        team: TEAM.id,
+        ...(inviter ? { inviter } : {}),
+        event_ts: (Date.now() / 1000).toFixed(6),
+      },
+      type: 'event_callback',
+      event_id: `Ev${randomUUID().replaceAll('-', '').slice(0, 10).toUpperCase()}`,
+      event_time: Math.floor(Date.now() / 1000),
+      authorizations: [{ team_id: TEAM.id, user_id: BOT_USER.id, is_bot: true, is_enterprise_install: false }],
+      is_ext_shared_channel: false,
+    });
+    await this.deliver(body, 'application/json', 'member_joined_channel', userId, channel.id);
+  }
+
   async messageShortcut(userId: string, channelId: string, messageTs: string, callbackId: string): Promise<void> {
     const message = this.workspace.message(channelId, messageTs);
     const channel = this.workspace.channel(channelId);

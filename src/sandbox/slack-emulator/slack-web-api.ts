@@ -55,6 +55,8 @@ export class SlackWebApi {
   private readonly limiter: RateLimiter;
   /** Where the sandbox server listens (`http://127.0.0.1:4000/`); upload URLs point here. */
   publicUrl = 'http://127.0.0.1/';
+  /** Told when people are added to a channel (conversations.invite), so member_joined_channel reaches the bot as in Slack. */
+  onJoined: (channelId: string, users: string[], inviter: string) => void = () => undefined;
 
   constructor(
     private readonly workspace: Workspace,
@@ -145,13 +147,25 @@ export class SlackWebApi {
           },
         };
       }
-      case 'conversations.list':
+      case 'conversations.list': {
+        // Like Slack: private channels only when asked for (types=private_channel, groups:read), and only those the bot is in.
+        const types = String(args.types ?? 'public_channel').split(',');
         return {
           channels: [...this.workspace.channels.values()]
-            .filter((c) => !c.private)
-            .map((c) => ({ id: c.id, name: c.name, is_channel: true, is_archived: false, is_private: false })),
+            .filter((c) =>
+              c.private ? types.includes('private_channel') && c.members.includes(BOT_USER.id) : types.includes('public_channel'),
+            )
+            .map((c) => ({
+              id: c.id,
+              name: c.name,
+              is_channel: true,
+              is_archived: false,
+              is_private: c.private,
+              creator: c.createdBy,
+            })),
           response_metadata: { next_cursor: '' },
         };
+      }
       case 'chat.postMessage':
         return this.postMessage(args);
       case 'chat.update':
@@ -335,6 +349,7 @@ export class SlackWebApi {
     }
     channel.members.push(...users);
     this.workspace.changed();
+    this.onJoined(channel.id, users, BOT_USER.id);
     return { channel: { id: channel.id, name: channel.name } };
   }
 

@@ -90,4 +90,62 @@ describe('a channel created just before Redis failed', () => {
     const detail = await bot.api(`/api/incidents/${incident.id}`);
     expect(detail.json.timeline.some((e: any) => e.kind === 'channel' && /found again and attached/.test(e.text))).toBe(true);
   }, 120_000);
+
+  it("a private incident's private channel is found again the same way (not a channel someone else made with its id in the name), and the people in it see it", async () => {
+    await waitFor(redisAnswers, 'Redis up', 30_000);
+    const publisherFailed = () =>
+      bot.logs.filter((line) => line.includes('incident observer failed') && line.includes('"observer":"slack"')).length;
+    const failuresBefore = publisherFailed();
+    const createdBefore = bot.slack.callsTo('conversations.create').length;
+    bot.slack.beforeAnswering('conversations.create', killRedis);
+    await bot.command('open --private P1 payroll orphaned channel', { user: 'U0OPENER' });
+    const created = await waitFor(() => bot.slack.callsTo('conversations.create')[createdBefore], 'the private channel creation', 30_000);
+    expect(String(created.args.is_private)).toBe('true');
+    await waitFor(
+      // The publisher's own failure, as above: another observer failing first would bring Redis back too soon.
+      () => publisherFailed() > failuresBefore,
+      'the lost write',
+      60_000,
+    );
+
+    // Channels people made by hand with the incident's id in their name, earlier than the bot's:
+    // none may stand for the private incident's channel (its detail would go where they chose).
+    const id = /^inc-(\d{8})-(\d{3})-private$/.exec(String(created.args.name))!;
+    const earlier = Math.floor(Date.now() / 1000) - 60;
+    const decoys = [
+      bot.slack.addChannel({ name: `inc-${id[1]}-${id[2]}-payroll`, creator: 'U0MALLORY', created: earlier }),
+      bot.slack.addChannel({ name: `inc-${id[1]}-${id[2]}-private-2`, is_private: true, creator: 'U0MALLORY', created: earlier }),
+      bot.slack.addChannel({ name: `inc-${id[1]}-${id[2]}-secret`, is_private: true, creator: 'U0BOT', created: earlier }),
+      // Each rule on its own: this one has the name and the creator, but is public.
+      bot.slack.addChannel({ name: `inc-${id[1]}-${id[2]}-private-3`, creator: 'U0BOT', created: earlier }),
+    ];
+
+    server = startRedis();
+    await waitFor(redisAnswers, 'Redis back', 30_000);
+    // The opener, who was never let into the channel before the crash, is invited and sees it by name.
+    const show = await waitFor(
+      async () => {
+        const { responseId } = await bot.command('list', { user: 'U0OPENER' });
+        const list = await waitFor(() => bot.replies(responseId)[0], 'the list');
+        const id = /\*(INC-\d{8}-\d{3})\* \[P1\] payroll orphaned channel/.exec(JSON.stringify(list.blocks))?.[1];
+        if (!id) return null;
+        const asked = await bot.command(`show ${id}`, { user: 'U0OPENER' });
+        const answer = JSON.stringify(await waitFor(() => bot.replies(asked.responseId)[0], 'the detail'));
+        return answer.includes('found again and attached') ? answer : null;
+      },
+      'the private channel attached',
+      60_000,
+    );
+    const channel = bot.slack.callsTo('conversations.create')[createdBefore]!;
+    const channelId = bot.slack.channelByName(String(channel.args.name))?.id;
+    expect(channelId).toBeDefined();
+    expect(show).toContain(`<#${channelId}>`);
+    expect(show).toContain(`Private channel #${channel.args.name} found again and attached`);
+    expect(bot.slack.members.get(channelId!)?.has('U0OPENER')).toBe(true);
+    for (const decoy of decoys) expect(show).not.toContain(`<#${decoy}>`);
+    expect(bot.slack.callsTo('conversations.create')).toHaveLength(createdBefore + 1);
+    // Outside, still nothing of it.
+    const outsider = await bot.command('list', { user: 'U0OUTSIDER' });
+    expect(JSON.stringify(await waitFor(() => bot.replies(outsider.responseId)[0], 'the outsider list'))).not.toContain('payroll orphaned');
+  }, 120_000);
 });

@@ -231,3 +231,33 @@ describe('channel topic and bookmarks', () => {
     expect(call('chat.getPermalink', { channel: 'C0NOPE', message_ts: ts }).body.error).toBe('channel_not_found');
   });
 });
+
+describe('channel members and private channels', () => {
+  it('conversations.invite adds the people and tells who was added (member_joined_channel goes to the bot from there)', () => {
+    const { api, call, workspace } = emulator();
+    const heard: [string, string[], string][] = [];
+    api.onJoined = (channel, users, inviter) => heard.push([channel, users, inviter]);
+    const created = call('conversations.create', { name: 'inc-20261201-001-private', is_private: true }).body as any;
+    expect(call('conversations.invite', { channel: created.channel.id, users: 'U0ONCALL,U0DEV' }).body.ok).toBe(true);
+    expect(workspace.channel(created.channel.id)!.members).toEqual(['U0BOT', 'U0ONCALL', 'U0DEV']);
+    expect(heard).toEqual([[created.channel.id, ['U0ONCALL', 'U0DEV'], 'U0BOT']]);
+    // A refused invite adds nobody and tells nothing.
+    expect(call('conversations.invite', { channel: created.channel.id, users: 'U0DEV' }).body.error).toBe('already_in_channel');
+    expect(heard).toHaveLength(1);
+  });
+
+  it('conversations.list gives private channels only when asked for, and only those the bot is in, with their creator', () => {
+    const { call, workspace } = emulator();
+    const mine = (call('conversations.create', { name: 'inc-20261201-002-private', is_private: true }).body as any).channel;
+    workspace.createChannel('someone-elses-secret', true, 'U0DEV');
+    const names = (types?: string) =>
+      ((call('conversations.list', types ? { types } : {}).body as any).channels as any[]).map((c) => c.name);
+    expect(names()).not.toContain(mine.name);
+    expect(names('public_channel,private_channel')).toContain(mine.name);
+    expect(names('public_channel,private_channel')).not.toContain('someone-elses-secret');
+    const listed = ((call('conversations.list', { types: 'private_channel' }).body as any).channels as any[]).find(
+      (c) => c.name === mine.name,
+    );
+    expect(listed).toMatchObject({ is_private: true, creator: 'U0BOT' });
+  });
+});

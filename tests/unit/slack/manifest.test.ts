@@ -29,13 +29,22 @@ const METHOD_SCOPES: Record<string, string | string[] | null> = {
   'views.update': null,
   'auth.test': null,
   'conversations.history': ['channels:history', 'groups:history'],
-  'conversations.list': 'channels:read',
+  // Public and private channels: the orphan sweep finds a private incident's channel too.
+  'conversations.list': ['channels:read', 'groups:read'],
   'conversations.replies': ['channels:history', 'groups:history'],
   'usergroups.users.list': 'usergroups:read',
   'users.info': 'users:read',
   'users.lookupByEmail': ['users:read', 'users:read.email'],
   'bots.info': 'users:read',
   'files.uploadV2': 'files:write',
+};
+
+// Events the bot subscribes to → the bot scopes Slack requires to deliver them.
+// Membership events come for public channels with channels:read and for private ones with groups:read.
+const EVENT_SCOPES: Record<(typeof EVENTS)[number], string[]> = {
+  app_home_opened: [],
+  member_joined_channel: ['channels:read', 'groups:read'],
+  member_left_channel: ['channels:read', 'groups:read'],
 };
 
 describe('manifest.yml matches the code', () => {
@@ -51,12 +60,12 @@ describe('manifest.yml matches the code', () => {
     expect(manifest.features.app_home.home_tab_enabled).toBe(EVENTS.includes('app_home_opened'));
   });
 
-  it('requests exactly the scopes of the Web API methods the code calls', () => {
+  it('requests exactly the scopes of the Web API methods the code calls and the events it subscribes to', () => {
     const code = sources('src').join('\n');
     const called = Object.keys(METHOD_SCOPES).filter((m) => code.includes(`.${m}(`) || code.includes(`'${m}'`));
     const unknown = [...code.matchAll(/client\.(\w+)\.(\w+)\(/g)].map((m) => `${m[1]}.${m[2]}`).filter((m) => !(m in METHOD_SCOPES));
     expect(unknown, 'add the scope of every Web API method the code calls to METHOD_SCOPES').toEqual([]);
-    const needed = new Set(['commands', ...called.flatMap((m) => METHOD_SCOPES[m] ?? [])]);
+    const needed = new Set(['commands', ...called.flatMap((m) => METHOD_SCOPES[m] ?? []), ...EVENTS.flatMap((e) => EVENT_SCOPES[e])]);
     // chat:write.public lets the bot post in #incident-response without being invited first.
     needed.add('chat:write.public');
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([...needed].sort());

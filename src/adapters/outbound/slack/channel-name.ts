@@ -32,3 +32,12 @@ export function incidentIdOfChannelName(prefix: string, name: string): string | 
   const match = /^(\d{8})-(\d{3,})(?:-|$)/.exec(name.slice(prefix.length + 1));
   return match ? `INC-${match[1]}-${match[2]}` : null;
 }
+
+/**
+ * Whether a channel name is one the bot gives a private incident's channel: `<prefix>-<id>-private`,
+ * or with `-2`, `-3` … after name_taken. No other name may stand for a private incident's channel.
+ */
+export function isPrivateChannelNameOf(prefix: string, incidentId: string, name: string): boolean {
+  const base = incidentChannelName(prefix, incidentId, 'private');
+  return name === base || (name.startsWith(`${base}-`) && /^\d+$/.test(name.slice(base.length + 1)));
+}

@@ -64,7 +64,8 @@ export const INPUTS = {
   prevention: { block: 'prevention', action: 'prevention_input' },
 } as const;
 
-export const EVENTS = ['app_home_opened'] as const;
+/** member_joined_channel / member_left_channel: a private incident's people follow its private channel. */
+export const EVENTS = ['app_home_opened', 'member_joined_channel', 'member_left_channel'] as const;
 
 /** Scopes the code needs; manifest.yml must request exactly these. */
 export const BOT_SCOPES = [
@@ -74,7 +75,10 @@ export const BOT_SCOPES = [
   'channels:history',
   'channels:manage',
   // conversations.list: check-config confirms the announcement channel exists; orphaned incident channels are found by name.
+  // member_joined_channel / member_left_channel in public channels.
   'channels:read',
+  // The same for private channels: a private incident's orphaned channel is found, and its people follow the channel.
+  'groups:read',
   // Private incidents: their private channel is created, set up and read (status-update lookups) with these.
   'groups:write',
   'groups:history',

@@ -10,7 +10,7 @@ import type { Logger } from '../../../logger';
 import type { Metrics } from '../../../metrics';
 import type { RedisIdempotency } from '../redis/redis-idempotency';
 import { formatDuration } from '../../../domain/duration';
-import { incidentChannelName, incidentIdOfChannelName } from './channel-name';
+import { incidentChannelName, incidentIdOfChannelName, isPrivateChannelNameOf } from './channel-name';
 import { CoalescingRefresher, type DrawKind, type DrawResult } from './coalescing-refresher';
 import { findOwnMessage, isChannelId } from './find-own-message';
 import { describeSlackError } from './slack-errors';
@@ -77,6 +77,7 @@ export class SlackIncidentPublisher implements IncidentObserver {
   private readonly pacer: CoalescingRefresher;
   private readonly poster: webApi.WebClient;
   private sweeper: NodeJS.Timeout | null = null;
+  private ownUser: string | null = null;
   private readonly buttonSources: ((incident: Incident) => ButtonSpec[])[] = [];
   private readonly outbox: StatusUpdateOutbox | null;
   private readonly announcedListeners: ((incidentId: string) => void)[] = [];
@@ -314,28 +315,49 @@ export class SlackIncidentPublisher implements IncidentObserver {
    * Attaches channels created for an incident whose record of them was lost (the store failed
    * right after conversations.create): found by the incident id in their name, so the incident
    * gets the channel it already has instead of a second one.
+   *
+   * Public and private channels are listed (a private one only if the bot is in it). What may
+   * match, so a private incident's detail never lands in a channel someone else chose: (1) a
+   * public incident takes only a public channel; (2) a private incident only a private channel
+   * with exactly its private name (`…-private`, `-private-2` …) (3) that the bot itself created.
    */
   async attachOrphanChannels(): Promise<number> {
-    const without = new Set<string>();
+    const without = new Map<string, { private: boolean }>();
     await this.service.eachOpen(async (page) => {
       for (const incident of page) {
-        if (!incident.channel && (await this.idempotency.get(`channel-wanted:${incident.id}`))) without.add(incident.id);
+        if (!incident.channel && (await this.idempotency.get(`channel-wanted:${incident.id}`)))
+          without.set(incident.id, { private: Boolean(incident.private) });
       }
     });
     if (!without.size) return 0;
-    const found = new Map<string, { id: string; name: string; created: number }>();
+    const botUser = [...without.values()].some((i) => i.private) ? await this.botUserId() : null;
+    const found = new Map<string, { id: string; name: string; created: number; private: boolean }>();
     let cursor: string | undefined;
     for (let page = 0; page < ORPHAN_SCAN_PAGES; page++) {
       const listed = await this.call('conversations.list', () =>
-        this.client.conversations.list({ types: 'public_channel', exclude_archived: true, limit: 1000, ...(cursor ? { cursor } : {}) }),
+        this.client.conversations.list({
+          types: 'public_channel,private_channel',
+          exclude_archived: true,
+          limit: 1000,
+          ...(cursor ? { cursor } : {}),
+        }),
       );
       if (!listed.ok) return 0;
       for (const channel of listed.value.channels ?? []) {
         const incidentId = channel.name && channel.id ? incidentIdOfChannelName(this.options.channelPrefix, channel.name) : null;
-        const earlier = incidentId ? found.get(incidentId) : undefined;
+        const wanted = incidentId ? without.get(incidentId) : undefined;
+        if (!incidentId || !wanted) continue;
+        const isPrivate = Boolean(channel.is_private);
+        if (isPrivate !== wanted.private) continue;
+        if (
+          wanted.private &&
+          (!isPrivateChannelNameOf(this.options.channelPrefix, incidentId, channel.name!) || !botUser || channel.creator !== botUser)
+        )
+          continue;
+        const earlier = found.get(incidentId);
         // Retries after name_taken add -2, -3 …: the first one created is the one to keep.
-        if (incidentId && without.has(incidentId) && (!earlier || (channel.created ?? 0) < earlier.created))
-          found.set(incidentId, { id: channel.id!, name: channel.name!, created: channel.created ?? 0 });
+        if (!earlier || (channel.created ?? 0) < earlier.created)
+          found.set(incidentId, { id: channel.id!, name: channel.name!, created: channel.created ?? 0, private: isPrivate });
       }
       cursor = listed.value.response_metadata?.next_cursor || undefined;
       if (!cursor) break;
@@ -344,15 +366,27 @@ export class SlackIncidentPublisher implements IncidentObserver {
       const attached = await this.service.attachChannel(
         incidentId,
         { id: channel.id, name: channel.name },
-        `Channel #${channel.name} found again and attached (its creation was not recorded)`,
+        `${channel.private ? 'Private channel' : 'Channel'} #${channel.name} found again and attached (its creation was not recorded)`,
         { keepExisting: true },
       );
       if (!attached.ok) continue;
       await this.service.linkChannel(channel.id, incidentId);
+      // The opener was to be invited right after the creation that was not recorded.
+      const { openedBy } = attached.incident;
+      if (openedBy.startsWith('U') || openedBy.startsWith('W'))
+        await this.call('conversations.invite', () => this.client.conversations.invite({ channel: channel.id, users: openedBy }));
       await this.options.channelSetup?.created(attached.incident, channel.id);
       this.log.info({ incidentId, channel: channel.id }, 'attached an incident channel whose creation was not recorded');
     }
     return found.size;
+  }
+
+  /** The bot's own user (auth.test), asked once: the creator of the channels the bot made. */
+  private async botUserId(): Promise<string | null> {
+    if (this.ownUser) return this.ownUser;
+    const auth = await this.call('auth.test', () => this.client.auth.test());
+    if (auth.ok && auth.value.user_id) this.ownUser = auth.value.user_id;
+    return this.ownUser;
   }
 
   /** Posts announcements that a crash or Slack outage left unposted. */
