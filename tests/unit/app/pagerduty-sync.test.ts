@@ -249,7 +249,7 @@ describe('PagerDutySync pages on-call for incidents that need a person now (in-m
       false,
     ],
     ['a P3 whose first response was missed', {}, {}, 'paging on-call through PagerDuty', true],
-  ] as const)('escalating %s: "%s"', async (_name, input, options, line, paged) => {
+  ] as const)('escalating %s: the escalation line says what happened', async (_name, input, options, line, paged) => {
     const s = setup(options);
     const id = await open(s, { severity: 'P3', ...input });
     const incident = (await s.store.get(id))!;
