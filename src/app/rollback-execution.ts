@@ -55,6 +55,10 @@ export class RollbackExecution {
 
   /** The claim. Of any number of callers exactly one gets a token and schedules the job. */
   async queue(requestId: string): Promise<boolean> {
+    // Only a claimable request takes a token: a caller whose claim then fails would leave a token
+    // newer than the winner's, and the winner's runner would refuse to start (mayStartRunner).
+    const current = await this.deps.requests.get(requestId);
+    if (!current || !claimExecution(current, 0, this.deps.clock()).ok) return false;
     const token = await this.deps.requests.nextToken(requestId);
     const claimed = await this.deps.requests.update(requestId, (r) => claimExecution(r, token, this.deps.clock()));
     if (!claimed.ok) return false;
@@ -135,7 +139,13 @@ export class RollbackExecution {
             `:leftwards_arrow_with_hook: ${current.id}: falling back to \`${name}\` after \`${previous?.runner}\` ${previous?.verification === 'failed' ? 'did not pass verification' : previous?.outcome}.`,
           );
       const attempt = spec ? await this.runOne(current, token, index, spec, placeholders, stop) : missingRunner(name);
-      if (!attempt) return; // stale executor: another execution owns the request now
+      if (!attempt) {
+        // Not started because a person asked to stop just now (between runners): that is a stop, final.
+        // Otherwise a stale executor: another execution owns the request now (stopped() is fenced too).
+        const latest = await this.deps.requests.get(request.id);
+        if (latest?.stopRequested) await this.stopped(latest, token, `stopped before ${name} started`);
+        return;
+      }
       const recorded = await this.deps.requests.update(request.id, (r) => recordAttempt(r, token, attempt));
       if (!recorded.ok) return; // fenced out: someone marked it unknown meanwhile
       current = recorded.request;
