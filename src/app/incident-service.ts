@@ -50,6 +50,14 @@ export class IncidentService {
     return this.deps.store.get(id);
   }
 
+  /**
+   * The incident and its timeline as of one moment: what a reader that shows both needs (read one
+   * after the other, an entry could show a change the incident does not, or the other way round).
+   */
+  getWithTimeline(id: string): Promise<{ incident: Incident; timeline: TimelineEvent[] } | null> {
+    return this.deps.store.getWithTimeline(id);
+  }
+
   /** Its timeline, oldest first; `count` reads only that many. */
   timeline(id: string, count?: number): Promise<TimelineEvent[]> {
     return this.deps.store.timeline(id, count);

@@ -33,6 +33,11 @@ export class FakeIncidentStore implements IncidentStore {
     return incident ? structuredClone(incident) : null;
   }
 
+  async getWithTimeline(id: string): Promise<{ incident: Incident; timeline: TimelineEvent[] } | null> {
+    const incident = await this.get(id);
+    return incident ? { incident, timeline: await this.timeline(id) } : null;
+  }
+
   async update(id: string, change: (incident: Incident) => Change): Promise<UpdateOutcome> {
     const current = this.incidents.get(id);
     if (!current) return { ok: false, code: 'incident.not_found', reason: `No incident ${id}.` };

@@ -25,6 +25,8 @@ export interface IncidentStore {
     idempotencyKey?: string,
   ): Promise<{ created: boolean; incident: Incident }>;
   get(id: string): Promise<Incident | null>;
+  /** The incident and its whole timeline as of one moment (one read), or null. */
+  getWithTimeline(id: string): Promise<{ incident: Incident; timeline: TimelineEvent[] } | null>;
   /** `known`: the incident as the caller just read it; a stale copy only costs a retry. */
   update(id: string, change: (incident: Incident) => Change, options?: { known?: Incident; maxAttempts?: number }): Promise<UpdateOutcome>;
   /** Appends timeline entries that do not change the incident itself. */

@@ -166,9 +166,11 @@ export function incidentApiRoutes(
       handler: safely(async (req, res) => {
         const id = normalizeIncidentId(String(req.params?.id ?? ''));
         if (!id) return sendError(res, 400, 'bad_id', 'Incident ids look like INC-20261121-001.');
-        const incident = await service.get(id);
-        if (!incident) return sendError(res, 404, 'not_found', `No incident ${id}.`);
-        const json = incidentJson(service, incident, await service.timeline(id));
+        // One read: read one after the other, a timeline entry could show a change the incident
+        // does not (e.g. "monitoring" beside a status still "investigating").
+        const stored = await service.getWithTimeline(id);
+        if (!stored) return sendError(res, 404, 'not_found', `No incident ${id}.`);
+        const json = incidentJson(service, stored.incident, stored.timeline);
         const counts = json.alerts && alertCounts ? await alertCounts(id) : null;
         sendJson(res, 200, counts && json.alerts ? { ...json, alerts: { ...json.alerts, receipts: counts.receipts } } : json);
       }),

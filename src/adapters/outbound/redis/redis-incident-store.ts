@@ -164,6 +164,18 @@ export class RedisIncidentStore implements IncidentStore {
     return decodeIncident(json, version, schema);
   }
 
+  /** One MULTI: the incident and its timeline share a slot (tag `incidents`), so both are of one moment. */
+  async getWithTimeline(id: string): Promise<{ incident: Incident; timeline: TimelineEvent[] } | null> {
+    const [[, fields], [, entries]] = ((await this.redis
+      .multi()
+      .hmget(this.key('incident', id), 'json', 'version', 'schema')
+      .xrange(this.key('timeline', id), '-', '+')
+      .exec()) ?? []) as [[unknown, (string | null)[]], [unknown, [string, string[]][]]];
+    const [json, version, schema] = fields ?? [];
+    if (!json || !version) return null;
+    return { incident: decodeIncident(json, version, schema ?? null), timeline: (entries ?? []).map(toEvent) };
+  }
+
   /**
    * Applies a pure domain change with optimistic concurrency: re-reads and re-applies on
    * a conflicting write, so two clicks on two replicas both see the other's result.
