@@ -29,23 +29,53 @@ export function connectRedis(target: RedisTarget, overrides: RedisOptions = {}):
     return new Cluster(target.REDIS_CLUSTER_NODES, options);
   }
   if (target.REDIS_SENTINELS) {
-    return new Redis({
-      ...COMMAND_OPTIONS,
-      sentinels: target.REDIS_SENTINELS,
-      name: target.REDIS_SENTINEL_MASTER!,
-      ...(password ? { password } : {}),
-      // Sentinels announce a new primary (+switch-master): reconnect to it at once rather than
-      // waiting for the old one's socket to fail.
-      failoverDetector: true,
-      sentinelRetryStrategy: (times) => Math.min(100 * times, 1_000),
-      retryStrategy: (times) => Math.min(100 * times, 1_000),
-      // A demoted primary that still has our socket answers writes with READONLY: reconnect
-      // (Sentinel names the new primary) and resend the command.
-      reconnectOnError: (error) => (error.message.startsWith('READONLY') ? 2 : false),
-      ...overrides,
-    });
+    return reviveAfterFailedReconnect(
+      new Redis({
+        ...COMMAND_OPTIONS,
+        sentinels: target.REDIS_SENTINELS,
+        name: target.REDIS_SENTINEL_MASTER!,
+        ...(password ? { password } : {}),
+        // Sentinels announce a new primary (+switch-master): reconnect to it at once rather than
+        // waiting for the old one's socket to fail.
+        failoverDetector: true,
+        sentinelRetryStrategy: (times) => Math.min(100 * times, 1_000),
+        retryStrategy: (times) => Math.min(100 * times, 1_000),
+        // A demoted primary that still has our socket answers writes with READONLY: reconnect
+        // (Sentinel names the new primary) and resend the command.
+        reconnectOnError: (error) => (error.message.startsWith('READONLY') ? 2 : false),
+        ...overrides,
+      }),
+    );
   }
   return new Redis(target.REDIS_URL, { ...COMMAND_OPTIONS, ...overrides });
+}
+
+/**
+ * A Sentinel client must never give up. ioredis ends a client for good ("Connection is closed"
+ * on every later command) when its failover detector hears +switch-master while a reconnect is
+ * still asking the sentinels: the detector's disconnect makes that connect attempt fail, and a
+ * failed connect is final. Seen in a failover test under load. Here an end nobody asked for
+ * (disconnect or quit) starts a new connect; Sentinel names the current primary.
+ */
+export function reviveAfterFailedReconnect(redis: Redis, delayMs = 200): Redis {
+  let closedOnPurpose = false;
+  const disconnect = redis.disconnect.bind(redis);
+  const quit = redis.quit.bind(redis);
+  redis.disconnect = (reconnect = false) => {
+    if (!reconnect) closedOnPurpose = true;
+    disconnect(reconnect);
+  };
+  redis.quit = ((...args: Parameters<Redis['quit']>) => {
+    closedOnPurpose = true;
+    return quit(...args);
+  }) as Redis['quit'];
+  redis.on('end', () => {
+    if (closedOnPurpose) return;
+    setTimeout(() => {
+      if (!closedOnPurpose && redis.status === 'end') redis.connect().catch(() => undefined);
+    }, delayMs).unref();
+  });
+  return redis;
 }
 
 /** Where the bot stores its data, for logs and messages (never the password). */
