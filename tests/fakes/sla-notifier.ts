@@ -1,3 +1,4 @@
+import { slaTargets } from '../../src/app/sla/sla-targets';
 import type { SlaAudience, SlaNotice, SlaNotifier, SlaTarget } from '../../src/app/ports/sla-notifier';
 import type { Incident } from '../../src/domain/incident';
 
@@ -27,12 +28,7 @@ export class FakeSlaNotifier implements SlaNotifier {
   ) {}
 
   targets(incident: Incident, audience: SlaAudience): SlaTarget[] {
-    const response = incident.announcement?.channel ?? this.responseChannel;
-    if (audience === 'incident_and_response')
-      return [...(incident.channel ? [{ channel: incident.channel.id }] : []), { channel: response }];
-    if (incident.channel) return [{ channel: incident.channel.id }];
-    if (incident.announcement) return [{ channel: incident.announcement.channel, threadTs: incident.announcement.ts }];
-    return [{ channel: response }];
+    return slaTargets(incident, audience, this.responseChannel);
   }
 
   async postTo(target: SlaTarget, notice: SlaNotice, effectKey: string): Promise<void> {

@@ -1,3 +1,4 @@
+import { slaTargets } from '../../../app/sla/sla-targets';
 import type { webApi } from '@slack/bolt';
 import type { SlaAudience, SlaNotice, SlaNotifier, SlaTarget } from '../../../app/ports/sla-notifier';
 import type { Incident } from '../../../domain/incident';
@@ -35,12 +36,7 @@ export class SlackSlaNotifier implements SlaNotifier {
   }
 
   targets(incident: Incident, audience: SlaAudience): SlaTarget[] {
-    const response = incident.announcement?.channel ?? this.deps.incidentChannel;
-    if (audience === 'incident_and_response')
-      return [...(incident.channel ? [{ channel: incident.channel.id }] : []), { channel: response }];
-    if (incident.channel) return [{ channel: incident.channel.id }];
-    if (incident.announcement) return [{ channel: incident.announcement.channel, threadTs: incident.announcement.ts }];
-    return [{ channel: response }];
+    return slaTargets(incident, audience, this.deps.incidentChannel);
   }
 
   async postTo(target: SlaTarget, notice: SlaNotice, effectKey: string): Promise<void> {
