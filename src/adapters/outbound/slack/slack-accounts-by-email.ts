@@ -2,6 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import type { ChatAccountsByEmail } from '../../../app/ports/on-call-invites';
 import type { Logger } from '../../../logger';
 import type { Metrics } from '../../../metrics';
+import { ExpiringCache } from './expiring-cache';
 import { describeSlackError } from './slack-errors';
 
 export interface SlackAccountsByEmailOptions {
@@ -21,11 +22,9 @@ export interface SlackAccountsByEmailOptions {
  * reach the log.
  */
 export class SlackAccountsByEmail implements ChatAccountsByEmail {
-  private readonly cache = new Map<string, { user: string | null; until: number }>();
+  private readonly cache: ExpiringCache<string | null>;
   private readonly ttlMs: number;
   private readonly missTtlMs: number;
-  private readonly maxEntries: number;
-  private readonly now: () => number;
 
   constructor(
     private readonly client: Pick<WebClient, 'users'>,
@@ -35,24 +34,23 @@ export class SlackAccountsByEmail implements ChatAccountsByEmail {
   ) {
     this.ttlMs = options.ttlMs ?? 3_600_000;
     this.missTtlMs = options.missTtlMs ?? 600_000;
-    this.maxEntries = options.maxEntries ?? 1_000;
-    this.now = options.now ?? Date.now;
+    this.cache = new ExpiringCache(options.maxEntries ?? 1_000, options.now);
   }
 
   async userIdFor(email: string): Promise<string | null> {
     const key = email.trim().toLowerCase();
     if (!key.includes('@')) return null;
     const hit = this.cache.get(key);
-    if (hit && hit.until > this.now()) return hit.user;
+    if (hit !== undefined) return hit;
     try {
       const answer = await this.client.users.lookupByEmail({ email: key });
       const user = answer.user?.deleted ? null : (answer.user?.id ?? null);
-      this.remember(key, user, user ? this.ttlMs : this.missTtlMs);
+      this.cache.set(key, user, user ? this.ttlMs : this.missTtlMs);
       return user;
     } catch (error) {
       const failure = describeSlackError(error);
       if (failure.code === 'users_not_found') {
-        this.remember(key, null, this.missTtlMs);
+        this.cache.set(key, null, this.missTtlMs);
         this.log.info("no Slack account has the on-call's PagerDuty email; they are shown but not invited");
         return null;
       }
@@ -60,11 +58,5 @@ export class SlackAccountsByEmail implements ChatAccountsByEmail {
       this.log.warn({ error: failure.code }, `users.lookupByEmail failed: ${failure.userMessage}; the on-call is not invited`);
       return null;
     }
-  }
-
-  private remember(key: string, user: string | null, ttlMs: number): void {
-    this.cache.delete(key);
-    this.cache.set(key, { user, until: this.now() + ttlMs });
-    if (this.cache.size > this.maxEntries) this.cache.delete(this.cache.keys().next().value!);
   }
 }

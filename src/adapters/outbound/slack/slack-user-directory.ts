@@ -2,6 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import type { UserDirectory } from '../../../app/ports/user-directory';
 import type { UserNames } from '../../../domain/report/people-text';
 import type { Logger } from '../../../logger';
+import { ExpiringCache } from './expiring-cache';
 
 const USER_ID = /^[UW][A-Z0-9]{2,}$/;
 
@@ -26,10 +27,8 @@ export interface SlackUserDirectoryOptions {
  * and not cached, so the next render tries again; meanwhile the id shows.
  */
 export class SlackUserDirectory implements UserDirectory {
-  private readonly cache = new Map<string, { name: string; at: number }>();
+  private readonly cache: ExpiringCache<string>;
   private readonly ttlMs: number;
-  private readonly maxEntries: number;
-  private readonly now: () => number;
 
   constructor(
     private readonly client: Pick<WebClient, 'users'>,
@@ -37,14 +36,7 @@ export class SlackUserDirectory implements UserDirectory {
     private readonly options: SlackUserDirectoryOptions = {},
   ) {
     this.ttlMs = options.ttlMs ?? 3_600_000;
-    this.maxEntries = options.maxEntries ?? 1_000;
-    this.now = options.now ?? Date.now;
-  }
-
-  private remember(id: string, name: string): void {
-    this.cache.delete(id);
-    this.cache.set(id, { name, at: this.now() });
-    if (this.cache.size > this.maxEntries) this.cache.delete(this.cache.keys().next().value!);
+    this.cache = new ExpiringCache(options.maxEntries ?? 1_000, options.now);
   }
 
   async names(ids: readonly string[]): Promise<UserNames> {
@@ -61,10 +53,10 @@ export class SlackUserDirectory implements UserDirectory {
 
   private async name(id: string): Promise<string | null> {
     const hit = this.cache.get(id);
-    if (hit && this.now() - hit.at < this.ttlMs) return hit.name;
+    if (hit) return hit;
     const shared = await this.options.shared?.get(id).catch(() => null);
     if (shared) {
-      this.remember(id, shared);
+      this.cache.set(id, shared, this.ttlMs);
       return shared;
     }
     try {
@@ -72,7 +64,7 @@ export class SlackUserDirectory implements UserDirectory {
       const u = answer.user;
       const name = u?.profile?.display_name || u?.profile?.real_name || u?.real_name || u?.name;
       if (!name) return null;
-      this.remember(id, name);
+      this.cache.set(id, name, this.ttlMs);
       await this.options.shared
         ?.set(id, name, this.ttlMs)
         .catch((error: unknown) => this.log.debug({ err: error, user: id }, 'could not keep the name in Redis'));
