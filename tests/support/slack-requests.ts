@@ -46,6 +46,30 @@ export async function postToSlackEndpoint(baseUrl: string, body: string, options
   return { status: response.status, text, json };
 }
 
+/**
+ * An Events API delivery (`event_callback`) posted and signed as Slack does; the same `eventId`
+ * with `retryNum` is Slack's retry of it. Without an id, each delivery gets a new one.
+ */
+export function deliverEvent(
+  baseUrl: string,
+  event: Record<string, unknown>,
+  options: { eventId?: string; retryNum?: number } = {},
+): Promise<SlackResponse> {
+  const body = JSON.stringify({
+    token: 't',
+    team_id: 'T0TEAM',
+    api_app_id: 'A0APP',
+    type: 'event_callback',
+    event_id: options.eventId ?? `Ev${randomUUID().replaceAll('-', '').slice(0, 12)}`,
+    event_time: Math.floor(Date.now() / 1000),
+    event,
+  });
+  return postToSlackEndpoint(baseUrl, body, {
+    contentType: 'application/json',
+    ...(options.retryNum !== undefined ? { retryNum: options.retryNum } : {}),
+  });
+}
+
 export interface CommandFields {
   text: string;
   user_id?: string;

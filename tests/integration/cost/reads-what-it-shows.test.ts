@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createIncident, type Incident } from '../../../src/domain/incident';
 import { isSignificant } from '../../../src/domain/paper-trail/issue-comment';
 import { SEVERITIES, severityRank } from '../../../src/domain/severity';
-import { postToSlackEndpoint } from '../../support/slack-requests';
+import { deliverEvent } from '../../support/slack-requests';
 import { startBot, waitFor, type RunningBot } from '../../support/start-bot';
 import { startPaperBot, type PaperBot } from '../paper-trail/paper-trail-harness';
 
@@ -66,19 +66,7 @@ describe('list and App Home read one page of the most urgent open incidents', ()
 
   it('App Home shows the same page and count', async () => {
     const shown = await list();
-    await postToSlackEndpoint(
-      bot.baseUrl,
-      JSON.stringify({
-        token: 't',
-        team_id: 'T0TEAM',
-        api_app_id: 'A0APP',
-        type: 'event_callback',
-        event_id: 'EvCostHome1',
-        event_time: 1,
-        event: { type: 'app_home_opened', user: 'U0VIEWER', channel: 'D0', tab: 'home' },
-      }),
-      { contentType: 'application/json' },
-    );
+    await deliverEvent(bot.baseUrl, { type: 'app_home_opened', user: 'U0VIEWER', channel: 'D0', tab: 'home' }, { eventId: 'EvCostHome1' });
     const published = await waitFor(() => bot.slack.callsTo('views.publish').find((c) => c.args.user_id === 'U0VIEWER'), 'App Home');
     expect(idsShown(published.args.view)).toEqual(shown.ids);
     expect(JSON.stringify(published.args.view)).toContain(`Open incidents (${OPEN - 1})`);

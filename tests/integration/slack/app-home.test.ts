@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { postToSlackEndpoint } from '../../support/slack-requests';
+import { deliverEvent } from '../../support/slack-requests';
 import { startBot, waitFor, type RunningBot } from '../../support/start-bot';
 
 const running: RunningBot[] = [];
@@ -12,21 +12,8 @@ const start = async (appHome: Record<string, string>) => {
   return bot;
 };
 
-let eventSeq = 0;
 const openHome = (bot: RunningBot, user: string) =>
-  postToSlackEndpoint(
-    bot.baseUrl,
-    JSON.stringify({
-      token: 't',
-      team_id: 'T0TEAM',
-      api_app_id: 'A0APP',
-      type: 'event_callback',
-      event_id: `EvHome${++eventSeq}`,
-      event_time: 1,
-      event: { type: 'app_home_opened', user, channel: 'D0', tab: 'home' },
-    }),
-    { contentType: 'application/json' },
-  );
+  deliverEvent(bot.baseUrl, { type: 'app_home_opened', user, channel: 'D0', tab: 'home' });
 const publishesTo = (bot: RunningBot, user: string) => bot.slack.callsTo('views.publish').filter((c) => c.args.user_id === user);
 const shows = (call: { args: Record<string, any> } | undefined, text: string) => JSON.stringify(call?.args.view ?? '').includes(text);
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INPUTS, VIEWS } from '../../../src/adapters/outbound/slack/ids';
 import { GitHubIssuesStandIn } from '../../support/github-issues-stand-in';
-import { postToSlackEndpoint } from '../../support/slack-requests';
+import { deliverEvent } from '../../support/slack-requests';
 import { startBot, waitFor, type RunningBot } from '../../support/start-bot';
 
 const GITHUB_TOKEN = 'ghp_private_incident_test';
@@ -20,21 +20,8 @@ async function ask(bot: RunningBot, text: string, user = 'U0OPENER'): Promise<Re
 const idIn = (text: string) => /INC-\d{8}-\d{3}/.exec(text)![0];
 const inChannel = (bot: RunningBot, channel: string) => bot.slack.messages.filter((m) => m.channel === channel);
 
-let eventSeq = 0;
 const openHome = (bot: RunningBot, user: string) =>
-  postToSlackEndpoint(
-    bot.baseUrl,
-    JSON.stringify({
-      token: 't',
-      team_id: 'T0TEAM',
-      api_app_id: 'A0APP',
-      type: 'event_callback',
-      event_id: `EvPrivateHome${++eventSeq}`,
-      event_time: 1,
-      event: { type: 'app_home_opened', user, channel: 'D0', tab: 'home' },
-    }),
-    { contentType: 'application/json' },
-  );
+  deliverEvent(bot.baseUrl, { type: 'app_home_opened', user, channel: 'D0', tab: 'home' });
 
 describe('private incidents, with a private repository for their paper trail', () => {
   let bot: RunningBot;

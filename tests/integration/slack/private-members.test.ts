@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Incident } from '../../../src/domain/incident';
-import { postToSlackEndpoint } from '../../support/slack-requests';
+import { deliverEvent } from '../../support/slack-requests';
 import { startBot, waitFor, type RunningBot } from '../../support/start-bot';
 
 // The private incident's title: what a person outside it must not see, and one inside it must.
@@ -21,27 +21,9 @@ const seesTitleInList = async (bot: RunningBot, id: string, user: string) => {
 const seesTitleInShow = async (bot: RunningBot, id: string, user: string) =>
   JSON.stringify(await ask(bot, `show ${id}`, user)).includes(TITLE);
 
-let eventSeq = 0;
 /** A signed Events API delivery, as Slack sends it; the same `eventId` with `retryNum` is Slack's retry. */
-function deliver(
-  bot: RunningBot,
-  event: Record<string, unknown>,
-  options: { eventId?: string; retryNum?: number } = {},
-): Promise<{ status: number }> {
-  return postToSlackEndpoint(
-    bot.baseUrl,
-    JSON.stringify({
-      token: 't',
-      team_id: 'T0TEAM',
-      api_app_id: 'A0APP',
-      type: 'event_callback',
-      event_id: options.eventId ?? `EvMembers${++eventSeq}`,
-      event_time: Math.floor(Date.now() / 1000),
-      event,
-    }),
-    { contentType: 'application/json', ...(options.retryNum !== undefined ? { retryNum: options.retryNum } : {}) },
-  );
-}
+const deliver = (bot: RunningBot, event: Record<string, unknown>, options: { eventId?: string; retryNum?: number } = {}) =>
+  deliverEvent(bot.baseUrl, event, options);
 
 /** Someone is added to the channel in Slack (by hand, by `inviter`): the stand-in's members and the event. */
 function joined(bot: RunningBot, channel: string, user: string, options: { eventId?: string; retryNum?: number; inviter?: string } = {}) {
