@@ -2,6 +2,9 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { generate } from 'selfsigned';
 
 /** One request as the stand-in received it. */
@@ -221,5 +224,18 @@ export async function startPagerDutyStandIn(options: { token?: string } = {}): P
       for (const socket of sockets) socket.destroy();
       return new Promise<void>((resolve) => server.close(() => resolve()));
     },
+  };
+}
+
+/** The bot's environment for this stand-in: pages and on-call lookups go to it, trusting its CA (written to a temp file). */
+export function pagerDutyEnv(pd: PagerDutyStandIn): Record<string, string> {
+  const caFile = join(mkdtempSync(join(tmpdir(), 'pd-ca-')), 'ca.pem');
+  writeFileSync(caFile, pd.ca);
+  return {
+    PAGERDUTY_ROUTING_KEY: 'R0UTINGKEY',
+    PAGERDUTY_TOKEN: pd.token,
+    PAGERDUTY_EVENTS_URL: pd.url,
+    PAGERDUTY_API_URL: pd.url,
+    PAGERDUTY_CA_FILE: caFile,
   };
 }

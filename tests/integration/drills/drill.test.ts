@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTIONS } from '../../../src/adapters/outbound/slack/ids';
-import { startPagerDutyStandIn, type PagerDutyStandIn } from '../../support/pagerduty-stand-in';
+import { pagerDutyEnv, startPagerDutyStandIn, type PagerDutyStandIn } from '../../support/pagerduty-stand-in';
 import { startBot, waitFor, type RunningBot } from '../../support/start-bot';
 import { notices } from '../sla/sla-harness';
 
@@ -61,21 +61,13 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'broken.yml'), BROKEN);
   writeFileSync(join(dir, 'ignored.yml'), IGNORED);
   pd = await startPagerDutyStandIn();
-  const caFile = join(dir, 'ca.pem');
-  writeFileSync(caFile, pd.ca);
   bot = await startBot({
     file: {
       drills: { enabled: true, scenarios: dir },
       channels: { create_incident_channel: true },
       services: [{ name: 'checkout', owners: ['U0ALICE'] }],
     },
-    env: {
-      PAGERDUTY_ROUTING_KEY: 'R0UTINGKEY',
-      PAGERDUTY_TOKEN: pd.token,
-      PAGERDUTY_EVENTS_URL: pd.url,
-      PAGERDUTY_API_URL: pd.url,
-      PAGERDUTY_CA_FILE: caFile,
-    },
+    env: pagerDutyEnv(pd),
   });
   running.push(bot);
 });

@@ -1,19 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startPagerDutyStandIn, type PagerDutyStandIn, type StandInOnCall } from '../../support/pagerduty-stand-in';
+import { pagerDutyEnv, startPagerDutyStandIn, type PagerDutyStandIn, type StandInOnCall } from '../../support/pagerduty-stand-in';
 import { startBot, waitFor, type RunningBot } from '../../support/start-bot';
 import { openIncident, pause, slaFile } from './sla-harness';
 
 // The level-1 on-call PagerDuty names is found in Slack by email and invited into the incident's channel.
 const running: RunningBot[] = [];
 let pd: PagerDutyStandIn;
-let caFile: string;
 beforeEach(async () => {
   pd = await startPagerDutyStandIn();
-  caFile = join(mkdtempSync(join(tmpdir(), 'pd-ca-')), 'ca.pem');
-  writeFileSync(caFile, pd.ca);
 });
 afterEach(async () => {
   for (const b of running.splice(0)) await b.stop().catch(() => undefined);
@@ -32,13 +26,7 @@ const ELI = person(1, 'PUSER3', 'Eli Nextshift', 'eli@example.com');
 async function start(pagerduty: Record<string, unknown> = {}, channels: Record<string, unknown> = { create_incident_channel: true }) {
   const bot = await startBot({
     file: slaFile({}, { channels, pagerduty: { escalation_policy: 'PPOLICY1', ...pagerduty } }),
-    env: {
-      PAGERDUTY_ROUTING_KEY: 'R0UTINGKEY',
-      PAGERDUTY_TOKEN: pd.token,
-      PAGERDUTY_EVENTS_URL: pd.url,
-      PAGERDUTY_API_URL: pd.url,
-      PAGERDUTY_CA_FILE: caFile,
-    },
+    env: pagerDutyEnv(pd),
   });
   running.push(bot);
   // Slack's accounts: found by email, case aside, as Slack does.

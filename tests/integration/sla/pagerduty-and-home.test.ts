@@ -1,21 +1,15 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ACTIONS } from '../../../src/adapters/outbound/slack/ids';
-import { startPagerDutyStandIn, type PagerDutyStandIn } from '../../support/pagerduty-stand-in';
+import { pagerDutyEnv, startPagerDutyStandIn, type PagerDutyStandIn } from '../../support/pagerduty-stand-in';
 import { postToSlackEndpoint } from '../../support/slack-requests';
 import { startBot, waitFor, type RunningBot } from '../../support/start-bot';
 import { notices, openIncident, pause, slaFile } from './sla-harness';
 
 const running: RunningBot[] = [];
 let pd: PagerDutyStandIn;
-let caFile: string;
 // A fresh stand-in per test: every test's bot has its own Redis prefix, so incident ids (= dedup keys) repeat.
 beforeEach(async () => {
   pd = await startPagerDutyStandIn();
-  caFile = join(mkdtempSync(join(tmpdir(), 'pd-ca-')), 'ca.pem');
-  writeFileSync(caFile, pd.ca);
 });
 afterEach(async () => {
   for (const b of running.splice(0)) await b.stop().catch(() => undefined);
@@ -25,13 +19,7 @@ afterAll(async () => {
   for (const b of running) await b.stop().catch(() => undefined);
 });
 
-const pdEnv = () => ({
-  PAGERDUTY_ROUTING_KEY: 'R0UTINGKEY',
-  PAGERDUTY_TOKEN: pd.token,
-  PAGERDUTY_EVENTS_URL: pd.url,
-  PAGERDUTY_API_URL: pd.url,
-  PAGERDUTY_CA_FILE: caFile,
-});
+const pdEnv = () => pagerDutyEnv(pd);
 const start = async (file = slaFile({}, { pagerduty: { escalation_policy: 'PPOLICY1' } })) => {
   const b = await startBot({ file, env: pdEnv() });
   running.push(b);
