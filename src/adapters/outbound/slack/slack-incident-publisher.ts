@@ -372,13 +372,18 @@ export class SlackIncidentPublisher implements IncidentObserver {
       if (!attached.ok) continue;
       await this.service.linkChannel(channel.id, incidentId);
       // The opener was to be invited right after the creation that was not recorded.
-      const { openedBy } = attached.incident;
-      if (openedBy.startsWith('U') || openedBy.startsWith('W'))
-        await this.call('conversations.invite', () => this.client.conversations.invite({ channel: channel.id, users: openedBy }));
+      await this.inviteOpener(attached.incident, channel.id);
       await this.options.channelSetup?.created(attached.incident, channel.id);
       this.log.info({ incidentId, channel: channel.id }, 'attached an incident channel whose creation was not recorded');
     }
     return found.size;
+  }
+
+  /** A person who opened the incident joins its channel (an alert or a drill is nobody to invite). */
+  private async inviteOpener(incident: Incident, channelId: string): Promise<void> {
+    const { openedBy } = incident;
+    if (openedBy.startsWith('U') || openedBy.startsWith('W'))
+      await this.call('conversations.invite', () => this.client.conversations.invite({ channel: channelId, users: openedBy }));
   }
 
   /** The bot's own user (auth.test), asked once: the creator of the channels the bot made. */
@@ -527,9 +532,7 @@ export class SlackIncidentPublisher implements IncidentObserver {
     const channel = created;
     await this.service.attachChannel(incident.id, channel, `${incident.private ? 'Private channel' : 'Channel'} #${channel.name} created`);
     await this.service.linkChannel(channel.id, incident.id);
-    if (incident.openedBy.startsWith('U') || incident.openedBy.startsWith('W')) {
-      await this.call('conversations.invite', () => this.client.conversations.invite({ channel: channel.id, users: incident.openedBy }));
-    }
+    await this.inviteOpener(incident, channel.id);
     const latest = await this.service.get(incident.id);
     await this.options.channelSetup?.created(latest ?? { ...incident, channel }, channel.id);
     // Title and summary may come from an alert: escaped, so `<!channel>` in them notifies nobody.
